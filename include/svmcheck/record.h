@@ -1,0 +1,274 @@
+/*
+ * svmcheck/record.h - one VMCB read from an input, its field table, and the
+ * streaming readers that produce records from every capture format.
+ *
+ * The field table is derived from struct vmcb (offsetof/sizeof) through the
+ * SVMC_FIELDS X-macro below: one row per field with its JSON name, the names
+ * other kernels and tools gave it, its kind and a one-line meaning.  inspect,
+ * the JSON reader and writer, the dump readers and messages all walk it.
+ * The reserved ranges are rows too (kind RESERVED), so that table rows cover
+ * the 4096 bytes of a page exactly once (tests/unit/test_fields.c proves it).
+ *
+ * A record carries a mask of the fields its input stated: readers never
+ * invent values.  A field whose bit is clear is unknown (JSON null, text ?).
+ */
+#ifndef SVMCHECK_RECORD_H
+#define SVMCHECK_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "svmcheck/error.h"
+#include "svmcheck/vmcb.h"
+
+enum svmc_field_kind {
+	SVMC_FK_U8,
+	SVMC_FK_U16,
+	SVMC_FK_U32,
+	SVMC_FK_U64,
+	SVMC_FK_SEG,      /* struct vmcb_seg */
+	SVMC_FK_BYTES,    /* a byte array (insn_bytes), hex string in JSON */
+	SVMC_FK_RESERVED, /* a reserved range, kept for byte-exact round trips */
+};
+
+/*
+ * X(ID, member, json, aliases, kind, meaning)
+ *   member  path inside struct vmcb
+ *   json    the public name (spec section 6), unique within its area
+ *   aliases "|"-separated names of other eras and tools ("" if none); the
+ *           readers match labels against json and aliases, case-insensitively
+ */
+#define SVMC_CONTROL_FIELDS(X) \
+	X(INTERCEPT_CR, control.intercept_cr, "intercept_cr", "intercepts[0]|cr_intercepts", SVMC_FK_U32, "CR read [15:0] / write [31:16] intercepts") \
+	X(INTERCEPT_DR, control.intercept_dr, "intercept_dr", "intercepts[1]|dr_intercepts", SVMC_FK_U32, "DR read [15:0] / write [31:16] intercepts") \
+	X(INTERCEPT_EXCEPTIONS, control.intercept_exceptions, "intercept_exceptions", "exceptions|intercepts[2]|exception_intercepts|excp", SVMC_FK_U32, "exception intercepts, bit n = vector n") \
+	X(INTERCEPT_MISC1, control.intercept_misc1, "intercept_misc1", "intercepts[3]|general1_intercepts", SVMC_FK_U32, "instruction intercepts word 3 (INTR, NMI, IOIO_PROT, MSR_PROT, ...)") \
+	X(INTERCEPT_MISC2, control.intercept_misc2, "intercept_misc2", "intercepts[4]|general2_intercepts", SVMC_FK_U32, "instruction intercepts word 4 (VMRUN, VMMCALL, ...)") \
+	X(INTERCEPT_MISC3, control.intercept_misc3, "intercept_misc3", "intercepts[5]|general3_intercepts", SVMC_FK_U32, "instruction intercepts word 5 (INVLPGB, INVPCID, ...)") \
+	X(RSVD_0x018, control.reserved_0x018, "reserved_0x018", "", SVMC_FK_RESERVED, "reserved") \
+	X(PAUSE_FILTER_THRESH, control.pause_filter_thresh, "pause_filter_thresh", "pause filter threshold|pause_filter_threshold", SVMC_FK_U16, "PAUSE filter threshold") \
+	X(PAUSE_FILTER_COUNT, control.pause_filter_count, "pause_filter_count", "pause filter count", SVMC_FK_U16, "PAUSE filter count") \
+	X(IOPM_BASE_PA, control.iopm_base_pa, "iopm_base_pa", "iopm_base|iopm", SVMC_FK_U64, "I/O permission map base (12 KiB)") \
+	X(MSRPM_BASE_PA, control.msrpm_base_pa, "msrpm_base_pa", "msrpm_base|msrpm", SVMC_FK_U64, "MSR permission map base (8 KiB)") \
+	X(TSC_OFFSET, control.tsc_offset, "tsc_offset", "", SVMC_FK_U64, "guest TSC offset") \
+	X(ASID, control.asid, "asid", "guest_asid", SVMC_FK_U32, "guest ASID (0 is illegal)") \
+	X(TLB_CTL, control.tlb_ctl, "tlb_ctl", "tlb_control|tlb ctrl", SVMC_FK_U8, "TLB control") \
+	X(ERAP_CTL, control.erap_ctl, "erap_ctl", "", SVMC_FK_U8, "ERAPS control") \
+	X(RSVD_0x05E, control.reserved_0x05e, "reserved_0x05e", "", SVMC_FK_RESERVED, "reserved") \
+	X(INT_CTL, control.int_ctl, "int_ctl", "v_intr|vintr", SVMC_FK_U32, "virtual interrupt control") \
+	X(INT_VECTOR, control.int_vector, "int_vector", "v_intr_vector", SVMC_FK_U32, "virtual interrupt vector") \
+	X(INT_STATE, control.int_state, "int_state", "int_stat|interrupt_shadow", SVMC_FK_U32, "interrupt shadow") \
+	X(RSVD_0x06C, control.reserved_0x06c, "reserved_0x06c", "", SVMC_FK_RESERVED, "reserved") \
+	X(EXIT_CODE, control.exit_code, "exit_code", "exitcode", SVMC_FK_U64, "#VMEXIT code") \
+	X(EXIT_INFO_1, control.exit_info_1, "exit_info_1", "exit_info1|exitinfo1", SVMC_FK_U64, "EXITINFO1") \
+	X(EXIT_INFO_2, control.exit_info_2, "exit_info_2", "exit_info2|exitinfo2", SVMC_FK_U64, "EXITINFO2") \
+	X(EXIT_INT_INFO, control.exit_int_info, "exit_int_info", "exitintinfo", SVMC_FK_U32, "event being delivered at #VMEXIT") \
+	X(EXIT_INT_INFO_ERR, control.exit_int_info_err, "exit_int_info_err", "exitintinfo_err", SVMC_FK_U32, "its error code") \
+	X(NESTED_CTL, control.nested_ctl, "nested_ctl", "misc_ctl|np_ctrl|np_enable", SVMC_FK_U64, "NP_ENABLE, SEV, SEV-ES, GMET") \
+	X(AVIC_VAPIC_BAR, control.avic_vapic_bar, "avic_vapic_bar", "avic_apic_bar", SVMC_FK_U64, "AVIC APIC BAR") \
+	X(GHCB_GPA, control.ghcb_gpa, "ghcb_gpa", "ghcb", SVMC_FK_U64, "SEV-ES GHCB address") \
+	X(EVENT_INJ, control.event_inj, "event_inj", "eventinj", SVMC_FK_U32, "EVENTINJ: event to inject") \
+	X(EVENT_INJ_ERR, control.event_inj_err, "event_inj_err", "eventinj_err", SVMC_FK_U32, "EVENTINJ error code") \
+	X(NESTED_CR3, control.nested_cr3, "nested_cr3", "n_cr3|ncr3|h_cr3", SVMC_FK_U64, "nested page table root") \
+	X(VIRT_EXT, control.virt_ext, "virt_ext", "misc_ctl2|lbr_ctl|lbr_virt_en", SVMC_FK_U64, "LBR virtualization, virtual VMLOAD/VMSAVE") \
+	X(CLEAN, control.clean, "clean", "cleanbits|clean_bits", SVMC_FK_U32, "VMCB clean bits") \
+	X(RSVD_0x0C4, control.reserved_0x0c4, "reserved_0x0c4", "", SVMC_FK_RESERVED, "reserved") \
+	X(NEXT_RIP, control.next_rip, "next_rip", "nrip|nextrip", SVMC_FK_U64, "next sequential RIP") \
+	X(INSN_LEN, control.insn_len, "insn_len", "", SVMC_FK_U8, "fetched instruction bytes") \
+	X(INSN_BYTES, control.insn_bytes, "insn_bytes", "", SVMC_FK_BYTES, "the fetched instruction bytes") \
+	X(AVIC_BACKING_PAGE, control.avic_backing_page, "avic_backing_page", "", SVMC_FK_U64, "AVIC backing page") \
+	X(RSVD_0x0E8, control.reserved_0x0e8, "reserved_0x0e8", "", SVMC_FK_RESERVED, "reserved") \
+	X(AVIC_LOGICAL_ID, control.avic_logical_id, "avic_logical_id", "", SVMC_FK_U64, "AVIC logical APIC ID table") \
+	X(AVIC_PHYSICAL_ID, control.avic_physical_id, "avic_physical_id", "", SVMC_FK_U64, "AVIC physical APIC ID table") \
+	X(RSVD_0x100, control.reserved_0x100, "reserved_0x100", "", SVMC_FK_RESERVED, "reserved") \
+	X(VMSA_PA, control.vmsa_pa, "vmsa_pa", "", SVMC_FK_U64, "SEV-ES VMSA page") \
+	X(RSVD_0x110, control.reserved_0x110, "reserved_0x110", "", SVMC_FK_RESERVED, "reserved") \
+	X(BUS_LOCK_COUNTER, control.bus_lock_counter, "bus_lock_counter", "bus_lock_count", SVMC_FK_U16, "bus lock threshold counter") \
+	X(RSVD_0x122, control.reserved_0x122, "reserved_0x122", "", SVMC_FK_RESERVED, "reserved") \
+	X(ALLOWED_SEV_FEATURES, control.allowed_sev_features, "allowed_sev_features", "", SVMC_FK_U64, "SEV features the guest may use (bit 63 valid)") \
+	X(GUEST_SEV_FEATURES, control.guest_sev_features, "guest_sev_features", "", SVMC_FK_U64, "SEV features in effect") \
+	X(RSVD_0x148, control.reserved_0x148, "reserved_0x148", "", SVMC_FK_RESERVED, "reserved") \
+	X(RESERVED_SW, control.reserved_sw, "reserved_sw", "hv_enlightenments", SVMC_FK_RESERVED, "software use (Hyper-V enlightenments)")
+
+#define SVMC_SAVE_FIELDS(X) \
+	X(ES, save.es, "es", "", SVMC_FK_SEG, "ES segment") \
+	X(CS, save.cs, "cs", "", SVMC_FK_SEG, "CS segment") \
+	X(SS, save.ss, "ss", "", SVMC_FK_SEG, "SS segment") \
+	X(DS, save.ds, "ds", "", SVMC_FK_SEG, "DS segment") \
+	X(FS, save.fs, "fs", "", SVMC_FK_SEG, "FS segment") \
+	X(GS, save.gs, "gs", "", SVMC_FK_SEG, "GS segment") \
+	X(GDTR, save.gdtr, "gdtr", "", SVMC_FK_SEG, "GDTR") \
+	X(LDTR, save.ldtr, "ldtr", "", SVMC_FK_SEG, "LDTR") \
+	X(IDTR, save.idtr, "idtr", "", SVMC_FK_SEG, "IDTR") \
+	X(TR, save.tr, "tr", "", SVMC_FK_SEG, "TR") \
+	X(RSVD_0x4A0, save.reserved_0x4a0, "reserved_0x4a0", "", SVMC_FK_RESERVED, "reserved") \
+	X(VMPL, save.vmpl, "vmpl", "", SVMC_FK_U8, "SEV-SNP VMPL") \
+	X(CPL, save.cpl, "cpl", "", SVMC_FK_U8, "current privilege level") \
+	X(RSVD_0x4CC, save.reserved_0x4cc, "reserved_0x4cc", "", SVMC_FK_RESERVED, "reserved") \
+	X(EFER, save.efer, "efer", "", SVMC_FK_U64, "EFER") \
+	X(RSVD_0x4D8, save.reserved_0x4d8, "reserved_0x4d8", "", SVMC_FK_RESERVED, "reserved") \
+	X(CR4, save.cr4, "cr4", "", SVMC_FK_U64, "CR4") \
+	X(CR3, save.cr3, "cr3", "", SVMC_FK_U64, "CR3") \
+	X(CR0, save.cr0, "cr0", "", SVMC_FK_U64, "CR0") \
+	X(DR7, save.dr7, "dr7", "", SVMC_FK_U64, "DR7") \
+	X(DR6, save.dr6, "dr6", "", SVMC_FK_U64, "DR6") \
+	X(RFLAGS, save.rflags, "rflags", "", SVMC_FK_U64, "RFLAGS") \
+	X(RIP, save.rip, "rip", "", SVMC_FK_U64, "RIP") \
+	X(RSVD_0x580, save.reserved_0x580, "reserved_0x580", "", SVMC_FK_RESERVED, "reserved") \
+	X(RSP, save.rsp, "rsp", "", SVMC_FK_U64, "RSP") \
+	X(S_CET, save.s_cet, "s_cet", "", SVMC_FK_U64, "supervisor CET MSR") \
+	X(SSP, save.ssp, "ssp", "", SVMC_FK_U64, "shadow stack pointer") \
+	X(ISST_ADDR, save.isst_addr, "isst_addr", "", SVMC_FK_U64, "interrupt SSP table address") \
+	X(RAX, save.rax, "rax", "", SVMC_FK_U64, "RAX") \
+	X(STAR, save.star, "star", "", SVMC_FK_U64, "STAR") \
+	X(LSTAR, save.lstar, "lstar", "", SVMC_FK_U64, "LSTAR") \
+	X(CSTAR, save.cstar, "cstar", "", SVMC_FK_U64, "CSTAR") \
+	X(SFMASK, save.sfmask, "sfmask", "", SVMC_FK_U64, "SFMASK") \
+	X(KERNEL_GS_BASE, save.kernel_gs_base, "kernel_gs_base", "kerngsbase", SVMC_FK_U64, "KernelGsBase") \
+	X(SYSENTER_CS, save.sysenter_cs, "sysenter_cs", "", SVMC_FK_U64, "SYSENTER_CS") \
+	X(SYSENTER_ESP, save.sysenter_esp, "sysenter_esp", "", SVMC_FK_U64, "SYSENTER_ESP") \
+	X(SYSENTER_EIP, save.sysenter_eip, "sysenter_eip", "", SVMC_FK_U64, "SYSENTER_EIP") \
+	X(CR2, save.cr2, "cr2", "", SVMC_FK_U64, "CR2") \
+	X(RSVD_0x648, save.reserved_0x648, "reserved_0x648", "", SVMC_FK_RESERVED, "reserved") \
+	X(G_PAT, save.g_pat, "g_pat", "gpat|pat|guest_pat", SVMC_FK_U64, "guest PAT (nested paging)") \
+	X(DBGCTL, save.dbgctl, "dbgctl", "", SVMC_FK_U64, "DebugCtl MSR") \
+	X(BR_FROM, save.br_from, "br_from", "", SVMC_FK_U64, "last branch from") \
+	X(BR_TO, save.br_to, "br_to", "", SVMC_FK_U64, "last branch to") \
+	X(LAST_EXCP_FROM, save.last_excp_from, "last_excp_from", "excp_from|lastintfromip|int_from", SVMC_FK_U64, "last exception from") \
+	X(LAST_EXCP_TO, save.last_excp_to, "last_excp_to", "excp_to|lastinttoip|int_to", SVMC_FK_U64, "last exception to") \
+	X(RSVD_0x698, save.reserved_0x698, "reserved_0x698", "", SVMC_FK_RESERVED, "reserved") \
+	X(SPEC_CTRL, save.spec_ctrl, "spec_ctrl", "", SVMC_FK_U64, "guest SPEC_CTRL") \
+	X(RSVD_0x6E8, reserved_0x6e8, "reserved_0x6e8", "", SVMC_FK_RESERVED, "rest of the page")
+
+#define SVMC_FIELDS(X) SVMC_CONTROL_FIELDS(X) SVMC_SAVE_FIELDS(X)
+
+enum svmc_field_id {
+#define SVMC_X_ENUM(id, member, json, aliases, kind, meaning) SVMC_F_##id,
+	SVMC_FIELDS(SVMC_X_ENUM)
+#undef SVMC_X_ENUM
+	SVMC_F_COUNT
+};
+
+#define SVMC_KNOWN_WORDS 2
+_Static_assert(SVMC_F_COUNT <= 64 * SVMC_KNOWN_WORDS, "known mask too small");
+
+enum svmc_area { SVMC_AREA_CONTROL, SVMC_AREA_SAVE, SVMC_AREA_PAGE };
+
+struct svmc_field {
+	enum svmc_field_id id;
+	enum svmc_area area;     /* PAGE only for the tail after the save area */
+	const char *json;        /* e.g. "event_inj" */
+	const char *aliases;     /* "|"-separated */
+	enum svmc_field_kind kind;
+	uint16_t offset;         /* byte offset in the page */
+	uint16_t size;           /* bytes */
+	const char *meaning;
+};
+
+/* The table, SVMC_F_COUNT rows in page order. */
+extern const struct svmc_field svmc_fields[SVMC_F_COUNT];
+
+/*
+ * Look a field up by its JSON name or an alias (case-insensitive; spaces and
+ * '_' are equal).  With area SVMC_AREA_PAGE both areas are searched.
+ * Returns NULL if unknown.  name need not be NUL-terminated.
+ */
+const struct svmc_field *svmc_field_lookup(const char *name, size_t len, enum svmc_area area);
+
+/* Public dotted name "control.event_inj" / "save.cr0" into buf. */
+const char *svmc_field_path(enum svmc_field_id id, char *buf, size_t n);
+
+/* Input formats. */
+enum svmc_format {
+	SVMC_FMT_AUTO = 0,
+	SVMC_FMT_RAW,
+	SVMC_FMT_NESTED_STATE,
+	SVMC_FMT_KVM_DUMP,
+	SVMC_FMT_XEN_DUMP,
+	SVMC_FMT_JSON,
+	SVMC_FMT_HEX,
+	SVMC_FMT_COUNT
+};
+const char *svmc_format_name(enum svmc_format f);          /* "kvm-dump" */
+int svmc_format_parse(const char *name, enum svmc_format *out); /* 0 or -1 */
+
+/* One VMCB read from an input. */
+struct svmc_record {
+	struct vmcb vmcb;
+	uint64_t known[SVMC_KNOWN_WORDS]; /* bit = enum svmc_field_id */
+	const char *input;                /* as given; borrowed */
+	uint64_t index;                   /* 0-based position in its input */
+	uint64_t line;                    /* text formats: first line, else 0 */
+	uint64_t offset;                  /* binary formats: byte offset, else SVMC_NO_OFFSET */
+	enum svmc_format format;          /* the reader that produced it */
+};
+
+/* Clear everything: all fields zero and unknown. */
+void svmc_record_clear(struct svmc_record *r);
+
+static inline bool svmc_known(const struct svmc_record *r, enum svmc_field_id f)
+{
+	return (r->known[f >> 6] >> (f & 63)) & 1;
+}
+static inline void svmc_mark_known(struct svmc_record *r, enum svmc_field_id f)
+{
+	r->known[f >> 6] |= UINT64_C(1) << (f & 63);
+}
+/* Mark every field of the page known (binary formats). */
+void svmc_mark_all_known(struct svmc_record *r);
+
+/*
+ * Integer value of a U8/U16/U32/U64 field (little-endian from the page).
+ * Segments, bytes and reserved ranges return 0.
+ */
+uint64_t svmc_field_get(const struct svmc_record *r, enum svmc_field_id f);
+
+/*
+ * Store v into an integer field and mark it known.  Returns SVMC_ERR_RANGE
+ * (and stores nothing) if v does not fit the field's width.
+ */
+enum svmc_err svmc_field_set(struct svmc_record *r, enum svmc_field_id f, uint64_t v);
+
+/* Pointer to a segment field (kind SEG) inside r->vmcb. */
+struct vmcb_seg *svmc_field_seg(struct svmc_record *r, enum svmc_field_id f);
+const struct vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, enum svmc_field_id f);
+
+/* ---- streaming readers -------------------------------------------------- */
+
+/*
+ * A reader produces the records of one input, one at a time, in bounded
+ * memory whatever the input size.  It never writes to its input.
+ */
+struct svmc_reader;
+
+/*
+ * Open path ("-" = standard input) for reading in format fmt (AUTO detects
+ * from the content).  On error returns a code with d filled (input, what);
+ * *out is NULL then.
+ */
+enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum svmc_format fmt,
+			       struct svmc_diag *d);
+
+/*
+ * Next record into rec.  Returns:
+ *   SVMC_OK       a record (rec->input/index/line/offset/format filled)
+ *   SVMC_ERR_EMPTY end of input (not an error; the caller reports an input
+ *                  that produced neither records nor errors as empty)
+ *   other         an error for one part of the input, with d filled
+ *                  (line or offset, index, message); call again to go on
+ *                  with the rest unless svmc_reader_failed() says the input
+ *                  cannot be read any further.
+ */
+enum svmc_err svmc_reader_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d);
+
+/* The format in use (after auto-detection). */
+enum svmc_format svmc_reader_format(const struct svmc_reader *r);
+/* True once the reader cannot continue (I/O error, unrecoverable format). */
+bool svmc_reader_failed(const struct svmc_reader *r);
+/* Bytes consumed so far (for --progress). */
+uint64_t svmc_reader_bytes(const struct svmc_reader *r);
+void svmc_reader_close(struct svmc_reader *r);
+
+#endif /* SVMCHECK_RECORD_H */

@@ -1,0 +1,52 @@
+/*
+ * cli.h - what the command files share: global output options (an argp
+ * child that every command includes, so `svmcheck -j replay` and
+ * `svmcheck replay -j` both work), exit statuses, and error reporting that
+ * is text on stderr and, with -j, also a JSON error object on stdout.
+ */
+#ifndef SVMCHECK_CLI_H
+#define SVMCHECK_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+
+#include "out/out.h"
+#include "svmcheck/error.h"
+
+enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_TROUBLE = 2 };
+
+struct cli_global {
+	bool json;
+	bool pretty;
+	bool quiet;
+	enum out_color_when color;
+};
+
+/* The process-wide options, set by the top level and by each command's child. */
+extern struct cli_global cli_g;
+/* argp child with -j -p -q --color; include it in every command's argp. */
+extern const struct argp cli_output_argp;
+
+/* Output mode that cli_g asks for. */
+enum out_mode cli_out_mode(void);
+/* Open stdout as o in cli_out_mode(); exits 2 on failure. */
+void cli_out_open(struct out *o);
+
+/*
+ * Report d: "svmcheck: INPUT:LINE: message" on stderr and, in JSON mode,
+ * {"type":"error",...} into o (which may be NULL in text mode).
+ */
+void cli_report(struct out *o, const struct svmc_diag *d);
+/* Report a plain message (no input position); printf-style. */
+void cli_errorf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */
+int cmd_inspect(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_vectors(int argc, char **argv);
+int cmd_checks(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+
+#endif /* SVMCHECK_CLI_H */

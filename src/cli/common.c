@@ -1,0 +1,110 @@
+/*
+ * common.c - shared output options and error reporting for the commands.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+struct cli_global cli_g = { .color = OUT_COLOR_AUTO };
+
+enum { OPT_COLOR = 0x100 };
+
+static const struct argp_option output_options[] = {
+	{ "json", 'j', NULL, 0, "Machine-readable JSON on stdout (NDJSON for record streams)", -1 },
+	{ "pretty", 'p', NULL, 0, "Pretty-printed JSON (implies --json)", -1 },
+	{ "quiet", 'q', NULL, 0, "Print nothing on stdout; the exit status tells", -1 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "Colour text output: auto (default: on a terminal, unless NO_COLOR or TERM=dumb), always, never", -1 },
+	{ 0 }
+};
+
+static error_t output_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		cli_g.json = true;
+		return 0;
+	case 'p':
+		cli_g.json = cli_g.pretty = true;
+		return 0;
+	case 'q':
+		cli_g.quiet = true;
+		return 0;
+	case OPT_COLOR:
+		if (!arg || strcmp(arg, "always") == 0)
+			cli_g.color = OUT_COLOR_ALWAYS;
+		else if (strcmp(arg, "auto") == 0)
+			cli_g.color = OUT_COLOR_AUTO;
+		else if (strcmp(arg, "never") == 0)
+			cli_g.color = OUT_COLOR_NEVER;
+		else
+			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp cli_output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
+
+enum out_mode cli_out_mode(void)
+{
+	if (cli_g.quiet)
+		return OUT_QUIET;
+	if (cli_g.json)
+		return cli_g.pretty ? OUT_JSON_PRETTY : OUT_JSON;
+	return OUT_TEXT;
+}
+
+void cli_out_open(struct out *o)
+{
+	enum out_mode m = cli_out_mode();
+	if (out_init(o, stdout, m, m == OUT_TEXT && out_want_color(cli_g.color, STDOUT_FILENO)) != 0) {
+		fprintf(stderr, "svmcheck: out of memory\n");
+		exit(EXIT_TROUBLE);
+	}
+}
+
+void cli_report(struct out *o, const struct svmc_diag *d)
+{
+	char buf[512];
+
+	svmc_diag_format(d, buf, sizeof(buf));
+	fprintf(stderr, "svmcheck: %s\n", buf);
+	if (o && out_json(o)) {
+		out_obj_begin(o, NULL);
+		out_str(o, "type", "error");
+		out_str(o, "input", d->input ? d->input : "-");
+		if (d->index != SVMC_NO_INDEX)
+			out_u64(o, "index", d->index);
+		if (d->line != SVMC_NO_LINE)
+			out_u64(o, "line", d->line);
+		else if (d->offset != SVMC_NO_OFFSET)
+			out_u64(o, "offset", d->offset);
+		out_str(o, "code", svmc_strerror(d->code));
+		out_str(o, "message", d->msg);
+		out_obj_end(o);
+	}
+}
+
+void cli_errorf(struct out *o, const char *fmt, ...)
+{
+	struct svmc_diag d;
+	va_list ap;
+
+	svmc_diag_init(&d, NULL);
+	va_start(ap, fmt);
+	svmc_diag_vset(&d, SVMC_ERR_USAGE, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "svmcheck: %s\n", d.msg);
+	if (o && out_json(o)) {
+		out_obj_begin(o, NULL);
+		out_str(o, "type", "error");
+		out_str(o, "message", d.msg);
+		out_obj_end(o);
+	}
+}

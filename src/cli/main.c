@@ -1,0 +1,111 @@
+/*
+ * main.c - svmcheck's command table and top-level option parsing.
+ *
+ * One row per command (bpftool/kvmtool style): exact names, no prefix
+ * guessing, since scripts depend on names.  The top-level argp is parsed
+ * with ARGP_IN_ORDER so that options stop at the command word; the command
+ * then parses the rest with its own argp (which includes the shared output
+ * options as a child).  argp usage errors exit 2, as every other trouble.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "svmcheck_config.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "inspect", cmd_inspect, "decode every VMCB record of captures, for people or as JSON" },
+	{ "replay", cmd_replay, "run the VMRUN consistency checks on every record" },
+	{ "vectors", cmd_vectors, "EVENTINJ validity of every TYPE and vector on a CPU" },
+	{ "checks", cmd_checks, "list every consistency check and the models that apply it" },
+	{ "migrate", cmd_migrate, "what changes validity between two CPUs (live migration)" },
+	{ "matrix", cmd_matrix, "migrate results between every pair of a fleet's CPU classes" },
+	{ "profile", cmd_profile, "show, capture, import and list CPU profiles" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const char *argp_program_version = "svmcheck " SVMCHECK_VERSION;
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key == ARGP_KEY_HELP_POST_DOC) {
+		size_t n = 4096, used = 0;
+		char *s = malloc(n);
+		if (!s)
+			return (char *)text;
+		used += (size_t)snprintf(s + used, n - used, "Commands:\n");
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			used += (size_t)snprintf(s + used, n - used, "  %-10s %s\n", commands[i].name,
+						 commands[i].summary);
+		snprintf(s + used, n - used,
+			 "\nRun 'svmcheck COMMAND --help' for a command's options.\n"
+			 "Exit status: 0 all records VMRUN / migration safe, 1 some record fails or "
+			 "migration may break a nested guest, 2 trouble (usage, unreadable input).\n"
+			 "See svmcheck(1).");
+		return s;
+	}
+	return (char *)text;
+}
+
+struct top_state {
+	const struct command *cmd;
+	int cmd_index;
+};
+
+static error_t top_parse(int key, char *arg, struct argp_state *state)
+{
+	struct top_state *ts = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = NULL;
+		return 0;
+	case ARGP_KEY_ARG:
+		for (size_t i = 0; i < NCOMMANDS; i++) {
+			if (strcmp(arg, commands[i].name) == 0) {
+				ts->cmd = &commands[i];
+				ts->cmd_index = state->next - 1;
+				state->next = state->argc; /* the command parses the rest */
+				return 0;
+			}
+		}
+		argp_error(state, "unknown command '%s'", arg);
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "no command given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child top_children[] = { { &cli_output_argp, 0, "Output options:", 0 }, { 0 } };
+
+static const struct argp top_argp = {
+	NULL, top_parse, "COMMAND [ARG...]",
+	"svmcheck -- replay AMD SVM VMRUN consistency checks on captured VMCBs, and tell what "
+	"changes validity when a nested guest migrates between CPUs.\v",
+	top_children, help_filter, NULL
+};
+
+int main(int argc, char **argv)
+{
+	struct top_state ts = { NULL, 0 };
+	char prog[64];
+
+	argp_err_exit_status = EXIT_TROUBLE;
+	if (argp_parse(&top_argp, argc, argv, ARGP_IN_ORDER, NULL, &ts) != 0 || !ts.cmd)
+		return EXIT_TROUBLE;
+	snprintf(prog, sizeof(prog), "svmcheck %s", ts.cmd->name);
+	argv[ts.cmd_index] = prog;
+	return ts.cmd->run(argc - ts.cmd_index, argv + ts.cmd_index);
+}

@@ -1,0 +1,329 @@
+/*
+ * out.c - buffered text and JSON output (see out.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/out.h"
+
+#define OUT_BUF (64u << 10)
+
+int out_init(struct out *o, FILE *f, enum out_mode mode, bool color)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->mode = mode;
+	o->color = color && mode == OUT_TEXT;
+	o->cap = OUT_BUF * 2;
+	o->buf = malloc(o->cap);
+	o->first[0] = true;
+	return o->buf ? 0 : -1;
+}
+
+int out_flush(struct out *o)
+{
+	if (o->len && !o->error) {
+		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
+			o->error = true;
+	}
+	o->len = 0;
+	if (!o->error && fflush(o->f) != 0)
+		o->error = true;
+	return o->error ? -1 : 0;
+}
+
+int out_fini(struct out *o)
+{
+	int r = out_flush(o);
+	free(o->buf);
+	o->buf = NULL;
+	return r;
+}
+
+static void reserve(struct out *o, size_t n)
+{
+	if (o->len + n <= o->cap)
+		return;
+	if (o->len && !o->error) {
+		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
+			o->error = true;
+	}
+	o->len = 0;
+	if (n > o->cap) {
+		char *nb = realloc(o->buf, n);
+		if (!nb) {
+			o->error = true;
+			return;
+		}
+		o->buf = nb;
+		o->cap = n;
+	}
+}
+
+void out_raw(struct out *o, const char *s, size_t n)
+{
+	reserve(o, n);
+	if (o->len + n > o->cap)
+		return;
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	if (o->len >= OUT_BUF) {
+		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
+			o->error = true;
+		o->len = 0;
+	}
+}
+
+void out_vprintf(struct out *o, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	if (o->mode != OUT_TEXT)
+		return;
+	va_copy(ap2, ap);
+	reserve(o, 512);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	if (n >= 0 && (size_t)n >= o->cap - o->len) {
+		reserve(o, (size_t)n + 1);
+		n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap2);
+	}
+	va_end(ap2);
+	if (n > 0 && (size_t)n < o->cap - o->len)
+		o->len += (size_t)n;
+	if (o->len >= OUT_BUF)
+		reserve(o, o->cap);
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vprintf(o, fmt, ap);
+	va_end(ap);
+}
+
+void out_puts(struct out *o, const char *s)
+{
+	if (o->mode == OUT_TEXT)
+		out_raw(o, s, strlen(s));
+}
+
+const char *out_color(const struct out *o, enum out_color c)
+{
+	static const char *const seq[] = {
+		[OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m", [OUT_C_FAIL] = "\033[1;31m",
+		[OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",   [OUT_C_DIM] = "\033[2m",
+	};
+	return o->color ? seq[c] : "";
+}
+
+bool out_want_color(enum out_color_when w, int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (w == OUT_COLOR_ALWAYS)
+		return true;
+	if (w == OUT_COLOR_NEVER)
+		return false;
+	if (nc && *nc)
+		return false;
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fd);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void newline_indent(struct out *o)
+{
+	reserve(o, 1 + 2 * (size_t)o->depth);
+	o->buf[o->len++] = '\n';
+	for (int i = 0; i < o->depth; i++) {
+		o->buf[o->len++] = ' ';
+		o->buf[o->len++] = ' ';
+	}
+}
+
+static void escape(struct out *o, const char *s, size_t n)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	reserve(o, n * 6 + 2);
+	if (o->len + n * 6 + 2 > o->cap)
+		return;
+	char *p = o->buf + o->len;
+	*p++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': *p++ = '\\'; *p++ = 'n'; break;
+			case '\t': *p++ = '\\'; *p++ = 't'; break;
+			case '\r': *p++ = '\\'; *p++ = 'r'; break;
+			default:
+				*p++ = '\\'; *p++ = 'u'; *p++ = '0'; *p++ = '0';
+				*p++ = hexd[c >> 4]; *p++ = hexd[c & 15];
+			}
+		} else if (c >= 0x80) {
+			/* Pass valid UTF-8 through; replace anything else with U+FFFD. */
+			size_t need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
+			bool ok = need && i + need < n;
+			for (size_t k = 1; ok && k <= need; k++)
+				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
+			if (ok) {
+				memcpy(p, s + i, need + 1);
+				p += need + 1;
+				i += need;
+			} else {
+				memcpy(p, "\\ufffd", 6);
+				p += 6;
+			}
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	*p++ = '"';
+	o->len = (size_t)(p - o->buf);
+}
+
+/* Separator and key before a value. */
+static void pre(struct out *o, const char *key)
+{
+	if (!o->first[o->depth])
+		out_raw(o, ",", 1);
+	o->first[o->depth] = false;
+	if (o->mode == OUT_JSON_PRETTY && o->depth > 0)
+		newline_indent(o);
+	if (key && o->depth > 0 && !o->is_arr[o->depth]) {
+		escape(o, key, strlen(key));
+		out_raw(o, o->mode == OUT_JSON_PRETTY ? ": " : ":", o->mode == OUT_JSON_PRETTY ? 2 : 1);
+	}
+}
+
+static void begin(struct out *o, const char *key, char c, bool arr)
+{
+	if (!out_json(o))
+		return;
+	if (o->depth == 0)
+		o->first[0] = true; /* every top-level value is its own line */
+	pre(o, key);
+	out_raw(o, &c, 1);
+	if (o->depth + 1 < OUT_MAX_DEPTH) {
+		o->depth++;
+		o->first[o->depth] = true;
+		o->is_arr[o->depth] = arr;
+	}
+}
+
+static void end(struct out *o, char c)
+{
+	if (!out_json(o) || o->depth == 0)
+		return;
+	bool empty = o->first[o->depth];
+	o->depth--;
+	if (o->mode == OUT_JSON_PRETTY && !empty)
+		newline_indent(o);
+	out_raw(o, &c, 1);
+	if (o->depth == 0)
+		out_raw(o, "\n", 1);
+}
+
+void out_obj_begin(struct out *o, const char *key) { begin(o, key, '{', false); }
+void out_obj_end(struct out *o) { end(o, '}'); }
+void out_arr_begin(struct out *o, const char *key) { begin(o, key, '[', true); }
+void out_arr_end(struct out *o) { end(o, ']'); }
+
+void out_strn(struct out *o, const char *key, const char *s, size_t n)
+{
+	if (!out_json(o))
+		return;
+	pre(o, key);
+	escape(o, s, n);
+}
+
+void out_str(struct out *o, const char *key, const char *s)
+{
+	if (!s) {
+		out_null(o, key);
+		return;
+	}
+	out_strn(o, key, s, strlen(s));
+}
+
+void out_u64(struct out *o, const char *key, uint64_t v)
+{
+	char tmp[24];
+	int n;
+	if (!out_json(o))
+		return;
+	pre(o, key);
+	n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+	out_raw(o, tmp, (size_t)n);
+}
+
+void out_i64(struct out *o, const char *key, int64_t v)
+{
+	char tmp[24];
+	int n;
+	if (!out_json(o))
+		return;
+	pre(o, key);
+	n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+	out_raw(o, tmp, (size_t)n);
+}
+
+void out_bool(struct out *o, const char *key, bool v)
+{
+	if (!out_json(o))
+		return;
+	pre(o, key);
+	out_raw(o, v ? "true" : "false", v ? 4 : 5);
+}
+
+void out_null(struct out *o, const char *key)
+{
+	if (!out_json(o))
+		return;
+	pre(o, key);
+	out_raw(o, "null", 4);
+}
+
+void out_hex(struct out *o, const char *key, uint64_t v, unsigned digits)
+{
+	static const char hexd[] = "0123456789abcdef";
+	char tmp[20];
+	if (!out_json(o))
+		return;
+	if (digits > 16)
+		digits = 16;
+	pre(o, key);
+	tmp[0] = '"';
+	tmp[1] = '0';
+	tmp[2] = 'x';
+	for (unsigned i = 0; i < digits; i++)
+		tmp[3 + i] = hexd[(v >> (4 * (digits - 1 - i))) & 15];
+	tmp[3 + digits] = '"';
+	out_raw(o, tmp, digits + 4);
+}
+
+void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n)
+{
+	static const char hexd[] = "0123456789abcdef";
+	if (!out_json(o))
+		return;
+	pre(o, key);
+	reserve(o, 2 * n + 2);
+	if (o->len + 2 * n + 2 > o->cap)
+		return;
+	o->buf[o->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		o->buf[o->len++] = hexd[p[i] >> 4];
+		o->buf[o->len++] = hexd[p[i] & 15];
+	}
+	o->buf[o->len++] = '"';
+}

@@ -1,0 +1,83 @@
+/*
+ * out.h - the one output interface of svmcheck.
+ *
+ * A `struct out` writes to one FILE through a large private buffer.  In JSON
+ * modes it is a streaming JSON writer (objects, arrays, keys; commas and
+ * indentation handled here, strings escaped here, 64-bit values as
+ * zero-padded hex strings); in text mode the same calls are ignored and the
+ * command prints lines with out_printf(), using out_color() for verdicts.
+ * The hot replay path formats straight into the buffer: no allocation per
+ * record, one fwrite per 64 KiB.
+ */
+#ifndef SVMCHECK_OUT_H
+#define SVMCHECK_OUT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum out_mode { OUT_TEXT, OUT_JSON, OUT_JSON_PRETTY, OUT_QUIET };
+enum out_color { OUT_C_RESET, OUT_C_PASS, OUT_C_FAIL, OUT_C_WARN, OUT_C_BOLD, OUT_C_DIM };
+
+#define OUT_MAX_DEPTH 32
+
+struct out {
+	FILE *f;
+	enum out_mode mode;
+	bool color;
+	char *buf;
+	size_t len, cap;
+	int depth;
+	bool first[OUT_MAX_DEPTH];  /* no element written yet at this depth */
+	bool is_arr[OUT_MAX_DEPTH];
+	bool error;                 /* a write failed (EPIPE, ENOSPC) */
+};
+
+/* Set up o over f (not owned).  Returns 0 or -1 (no memory). */
+int out_init(struct out *o, FILE *f, enum out_mode mode, bool color);
+/* Flush and free the buffer; returns -1 if any write failed. */
+int out_fini(struct out *o);
+int out_flush(struct out *o);
+
+static inline bool out_json(const struct out *o)
+{
+	return o->mode == OUT_JSON || o->mode == OUT_JSON_PRETTY;
+}
+
+/* Text output (ignored unless mode is OUT_TEXT). */
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_vprintf(struct out *o, const char *fmt, va_list ap);
+void out_puts(struct out *o, const char *s);
+/* ANSI sequence for c when colour is on, "" otherwise. */
+const char *out_color(const struct out *o, enum out_color c);
+
+/*
+ * JSON (ignored unless a JSON mode).  key is NULL inside arrays and for the
+ * top-level value.  out_obj_end/out_arr_end close the innermost container;
+ * closing a top-level value ends the line (NDJSON framing).
+ */
+void out_obj_begin(struct out *o, const char *key);
+void out_obj_end(struct out *o);
+void out_arr_begin(struct out *o, const char *key);
+void out_arr_end(struct out *o);
+void out_str(struct out *o, const char *key, const char *s);
+void out_strn(struct out *o, const char *key, const char *s, size_t n);
+void out_u64(struct out *o, const char *key, uint64_t v);
+void out_i64(struct out *o, const char *key, int64_t v);
+void out_bool(struct out *o, const char *key, bool v);
+void out_null(struct out *o, const char *key);
+/* "0x" followed by v in exactly `digits` lower-case hex digits. */
+void out_hex(struct out *o, const char *key, uint64_t v, unsigned digits);
+/* A JSON string of hex bytes "0011aa..." (insn_bytes, reserved ranges). */
+void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n);
+
+/* Raw bytes into the buffer (for callers that format themselves). */
+void out_raw(struct out *o, const char *s, size_t n);
+
+/* --color=auto|always|never, NO_COLOR, TERM=dumb and isatty(fd). */
+enum out_color_when { OUT_COLOR_AUTO, OUT_COLOR_ALWAYS, OUT_COLOR_NEVER };
+bool out_want_color(enum out_color_when w, int fd);
+
+#endif /* SVMCHECK_OUT_H */

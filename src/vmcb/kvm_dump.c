@@ -1,0 +1,16 @@
+/*
+ * kvm_dump.c - STUB: to be written (see reader.h for the contract).
+ */
+#include "vmcb/reader.h"
+
+static enum svmc_err stub_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
+{
+	r->failed = true;
+	(void)rec;
+	return svmc_diag_set(d, SVMC_ERR_USAGE, "the kvm_dump reader is not written yet");
+}
+
+const struct svmc_format_ops svmc_kvm_dump_ops = {
+	.format = SVMC_FMT_KVM_DUMP,
+	.next = stub_next,
+};

@@ -1,0 +1,109 @@
+/*
+ * reader.h - private plumbing shared by the VMCB readers: a buffered byte
+ * source over a file descriptor (large sequential reads, bounded window), a
+ * line scanner that never buffers more than SRC_LINE_MAX bytes of a line,
+ * and the per-format operations table that svmc_reader_next() dispatches to.
+ *
+ * Each format lives in its own file (raw.c, nested_state.c, kvm_dump.c,
+ * xen_dump.c, json.c, hex.c) and exports one `const struct svmc_format_ops`.
+ */
+#ifndef SVMCHECK_VMCB_READER_H
+#define SVMCHECK_VMCB_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svmcheck/record.h"
+
+#define SRC_BUF_SIZE (1u << 20)   /* read window */
+#define SRC_LINE_MAX (64u << 10)  /* longest line a text reader sees whole */
+
+struct svmc_src {
+	int fd;
+	bool own_fd;
+	unsigned char *buf;
+	size_t cap;
+	size_t start, end;  /* valid bytes are buf[start, end) */
+	uint64_t pos;       /* input offset of buf[start] */
+	bool eof;
+	int err;            /* errno of a failed read, 0 if none */
+	uint64_t lineno;    /* lines returned so far by src_getline */
+};
+
+/* Open path ("-" = stdin); directories and unreadable files fail with d set. */
+enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d);
+void src_close(struct svmc_src *s);
+
+/*
+ * Make at least `want` bytes available from the current position (fewer at
+ * EOF or on a read error).  want must be <= SRC_BUF_SIZE.  Returns the
+ * number of bytes available at src_ptr().
+ */
+size_t src_fill(struct svmc_src *s, size_t want);
+static inline const unsigned char *src_ptr(const struct svmc_src *s)
+{
+	return s->buf + s->start;
+}
+static inline size_t src_avail(const struct svmc_src *s)
+{
+	return s->end - s->start;
+}
+static inline void src_consume(struct svmc_src *s, size_t n)
+{
+	s->start += n;
+	s->pos += n;
+}
+
+/*
+ * Next line (without its "\n" or "\r\n").  Returns false at end of input.
+ * *line points into the window and stays valid until the next src_* call.
+ * A line longer than SRC_LINE_MAX is returned cut to SRC_LINE_MAX bytes with
+ * *too_long set; the rest of it is skipped without being buffered.
+ * *lineno is the 1-based number of the returned line; *off its byte offset.
+ */
+bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *lineno,
+		 uint64_t *off, bool *too_long);
+
+struct svmc_reader;
+
+struct svmc_format_ops {
+	enum svmc_format format;
+	size_t state_size;  /* zeroed bytes allocated for ->state */
+	bool fills_page;    /* next() overwrites all 4096 bytes: skip clearing them */
+	/* Called once after open; may read from the source. */
+	enum svmc_err (*init)(struct svmc_reader *r, struct svmc_diag *d);
+	/* Same contract as svmc_reader_next(); rec is cleared by the caller. */
+	enum svmc_err (*next)(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d);
+	void (*fini)(struct svmc_reader *r);
+};
+
+struct svmc_reader {
+	struct svmc_src src;
+	const struct svmc_format_ops *ops;
+	void *state;
+	const char *input;
+	uint64_t index;   /* index the next record gets */
+	bool failed;      /* cannot continue */
+};
+
+extern const struct svmc_format_ops svmc_raw_ops;
+extern const struct svmc_format_ops svmc_nested_state_ops;
+extern const struct svmc_format_ops svmc_kvm_dump_ops;
+extern const struct svmc_format_ops svmc_xen_dump_ops;
+extern const struct svmc_format_ops svmc_json_ops;
+extern const struct svmc_format_ops svmc_hex_ops;
+
+/*
+ * Guess the format of an input from its first n bytes (n may be 0).
+ * Returns SVMC_FMT_AUTO when nothing fits.  Pure; used by svmc_reader_open
+ * and by the detection fuzz target.
+ */
+enum svmc_format svmc_detect_format(const unsigned char *buf, size_t n);
+
+/* Parse hex digits [s, s+len) (optional 0x prefix) into *v; false if not all hex or > 64 bits. */
+bool svmc_parse_hex(const char *s, size_t len, uint64_t *v);
+/* Parse decimal digits (optional leading '-' for two's complement into 64 bits). */
+bool svmc_parse_dec(const char *s, size_t len, uint64_t *v);
+
+#endif /* SVMCHECK_VMCB_READER_H */
