@@ -74,8 +74,16 @@ enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 		i = 3;
 	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
 		i++;
-	if (i < n && (b[i] == '{' || b[i] == '['))
+	if (i < n && b[i] == '{')
 		return SVMC_FMT_JSON;
+	if (i < n && b[i] == '[') {
+		/* "[{" or "[]" is a JSON array; "[  123.4]" is a kernel log line */
+		size_t j = i + 1;
+		while (j < n && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n'))
+			j++;
+		if (j == n || b[j] == '{' || b[j] == ']')
+			return SVMC_FMT_JSON;
+	}
 	if (has(b, n, "(XEN)") &&
 	    (has(b, n, "cr_intercepts") || has(b, n, "Dumping guest's current state") ||
 	     has(b, n, "VMCB Areas") || has(b, n, "general1_intercepts")))
