@@ -1,0 +1,291 @@
+/*
+ * svmcheck/check.h - the VMRUN consistency-check engine: the check table,
+ * the models (rows sets over it plus parameters), compiling a model for one
+ * CPU, and evaluating records against the compiled form.
+ *
+ * Shape (design.md "A model is data", "Compile once, check many"):
+ *
+ *   svmc_model_lookup("kvm")            a const table row, no code path
+ *   svmc_compile(&c, model, cpu, &d)    once per (model, CPU): CR4/EFER
+ *                                       allowed masks with a per-bit gate
+ *                                       table, EVENTINJ TYPE and TYPE-3 vector
+ *                                       tables, MAXPHYADDR address limits
+ *   svmc_evaluate(&c, record, &res)     per record: no allocation, no global
+ *                                       state, a few loads/ANDs per check
+ *   svmc_check_message(&c, vmcb, id,..) the sentence for a failing check
+ *
+ * Check IDs (SAVE.EFER.SVME, CTRL.EVENTINJ.VECTOR, ..., KVM.LATE.CR3) are
+ * public and stable (spec README section 2).  The enum order below is the
+ * table order, not a model's order; each model carries its own order.
+ * The enum numbering is internal: store and compare the ID strings.
+ */
+#ifndef SVMCHECK_CHECK_H
+#define SVMCHECK_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svmcheck/cpu.h"
+#include "svmcheck/error.h"
+#include "svmcheck/record.h"
+#include "svmcheck/vmcb.h"
+
+/* ---- the check table ----------------------------------------------------- */
+
+/*
+ * X(ENUM, "ID", "APM section", "rule in one line")
+ * The rest of each row (fields read, predicate, guard, message) lives in
+ * src/check/checks.c, indexed by the enum; a static assertion keeps them in
+ * step.
+ */
+#define SVMC_CHECKS(X) \
+	X(SAVE_EFER_SVME, "SAVE.EFER.SVME", "15.5.1", "EFER.SVME (bit 12) is 0") \
+	X(SAVE_CR0_CD_NW, "SAVE.CR0.CD_NW", "15.5.1", "CR0.NW (bit 29) is 1 while CR0.CD (bit 30) is 0") \
+	X(SAVE_CR0_HIGH, "SAVE.CR0.HIGH", "15.5.1", "a bit of CR0[63:32] is 1") \
+	X(SAVE_DR6_HIGH, "SAVE.DR6.HIGH", "15.5.1", "a bit of DR6[63:32] is 1") \
+	X(SAVE_DR7_HIGH, "SAVE.DR7.HIGH", "15.5.1", "a bit of DR7[63:32] is 1") \
+	X(SAVE_LM_PAE, "SAVE.LM.PAE", "15.5.1", "EFER.LME and CR0.PG are 1 and CR4.PAE is 0") \
+	X(SAVE_LM_PE, "SAVE.LM.PE", "15.5.1", "EFER.LME and CR0.PG are 1 and CR0.PE is 0") \
+	X(SAVE_CR3_MBZ, "SAVE.CR3.MBZ", "15.5.1", "long mode (EFER.LME and CR0.PG) and a CR3 bit at or above MAXPHYADDR is 1") \
+	X(SAVE_LM_CS_LD, "SAVE.LM.CS_LD", "15.5.1", "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all 1") \
+	X(SAVE_CR4_RSVD, "SAVE.CR4.RSVD", "15.5.1", "a CR4 bit reserved for this model and CPU is 1 (bits 63:32 included)") \
+	X(SAVE_EFER_RSVD, "SAVE.EFER.RSVD", "15.5.1", "an EFER bit reserved for this model and CPU is 1 (MBZ, high and feature-gated bits)") \
+	X(CTRL_NP_GPAT, "CTRL.NP.GPAT", "15.25.4", "NP enabled and a G_PAT entry has a reserved bit or type 2 or 3") \
+	X(CTRL_INTERCEPT_VMRUN, "CTRL.INTERCEPT.VMRUN", "15.5.1", "the VMRUN intercept (intercept_misc2 bit 0) is 0") \
+	X(CTRL_ASID_ZERO, "CTRL.ASID.ZERO", "15.5.1", "the guest ASID is 0") \
+	X(CTRL_NP_NCR3, "CTRL.NP.NCR3", "15.25.4", "NP enabled and nCR3 is not a legal physical address") \
+	X(CTRL_MSRPM_RANGE, "CTRL.MSRPM.RANGE", "15.5.1", "the 8 KiB MSR permission map reaches past MAXPHYADDR") \
+	X(CTRL_IOPM_RANGE, "CTRL.IOPM.RANGE", "15.5.1", "the 12 KiB I/O permission map reaches past MAXPHYADDR") \
+	X(CTRL_VNMI_NMI_INTERCEPT, "CTRL.VNMI.NMI_INTERCEPT", "15.21", "V_NMI_ENABLE (int_ctl bit 26) is 1 and the NMI intercept is 0") \
+	X(CTRL_SEV_ALLOWED_FEATURES, "CTRL.SEV.ALLOWED_FEATURES", "15.36.20", "SEV-ES on, allowed_sev_features valid, and a guest SEV feature is not allowed") \
+	X(CTRL_EVENTINJ_TYPE, "CTRL.EVENTINJ.TYPE", "15.20", "EVENTINJ valid with a reserved TYPE (1, 5, 6, 7)") \
+	X(CTRL_EVENTINJ_VECTOR, "CTRL.EVENTINJ.VECTOR", "15.20", "EVENTINJ valid, TYPE 3, and the vector is not an exception on this model and CPU") \
+	X(KVM_LATE_CR3, "KVM.LATE.CR3", "-", "outside long mode, CR3 is not a legal physical address (KVM loads it after the checks)")
+
+enum svmc_check_id {
+#define SVMC_X_CHECK_ENUM(e, id, apm, rule) SVMC_CHECK_##e,
+	SVMC_CHECKS(SVMC_X_CHECK_ENUM)
+#undef SVMC_X_CHECK_ENUM
+	SVMC_CHECK_COUNT
+};
+_Static_assert(SVMC_CHECK_COUNT <= 64, "check sets are one 64-bit word");
+
+/* A set of checks: bit i = enum svmc_check_id i. */
+typedef uint64_t svmc_checkset;
+#define SVMC_CHECK_BIT(id) (UINT64_C(1) << (id))
+
+#define SVMC_CHECK_MAX_FIELDS 4
+
+/* What the check table says about one check (static storage; never NULL). */
+struct svmc_check_info {
+	enum svmc_check_id id;
+	const char *name;   /* "CTRL.EVENTINJ.VECTOR" */
+	const char *apm;    /* "15.20"; "-" for implementation-only checks */
+	const char *rule;   /* one line */
+	unsigned nfields;
+	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS]; /* every field it may read */
+	/* the field a failure is reported on (JSON "field"/"value") */
+	const char *field_path;  /* "control.event_inj", "save.cs.attrib" */
+	unsigned field_digits;   /* hex digits of the value: 2 x its width in bytes */
+};
+
+/* Row of the check table; id must be < SVMC_CHECK_COUNT. */
+const struct svmc_check_info *svmc_check_info(enum svmc_check_id id);
+
+/* Check by its public ID string (exact); returns 0 and sets *out, or -1. */
+int svmc_check_lookup(const char *name, enum svmc_check_id *out);
+
+/* ---- models -------------------------------------------------------------- */
+
+/* Which EVENTINJ TYPE-3 vector rule a model applies (checks.md 8, 9). */
+enum svmc_vector_rule {
+	SVMC_VRULE_NONE,   /* EVENTINJ not checked: every TYPE and vector accepted */
+	SVMC_VRULE_KVM,    /* merged KVM rule (v2..v7): CP needs shstk, VC needs sev_es */
+	SVMC_VRULE_KVM_V1, /* the first posted patch, as written (rejects #DB, accepts NMI) */
+	SVMC_VRULE_APM,    /* architecture: CP shstk, HV sev_snp, VC sev_es */
+};
+
+/* Which column of checks.md 6 (CR4) / 7 (EFER) gates the reserved bits. */
+enum svmc_gate_column { SVMC_COL_KVM, SVMC_COL_ARCH };
+
+/* Model flags (sanitizing and variants). */
+#define SVMC_MF_NP_NEEDS_NPT     (1u << 0) /* NP_ENABLE ignored unless the CPU has npt */
+#define SVMC_MF_EVTINJ_RSVD_IGN  (1u << 1) /* EVENTINJ bits 30:12 ignored (masked) */
+#define SVMC_MF_CR3_LAM_EXEMPT   (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
+#define SVMC_MF_GPAT_CHECKED     (1u << 3) /* G_PAT checked when NP is on (informational) */
+
+struct svmc_model {
+	const char *name;     /* "kvm" */
+	const char *summary;  /* one line for listings */
+	const char *actor;    /* who fails VMRUN, for messages: "KVM", "the CPU" */
+	svmc_checkset checks; /* the rows it applies */
+	const uint8_t *order; /* its checks in its implementation's order (for `first`) */
+	unsigned norder;      /* == popcount(checks) */
+	enum svmc_vector_rule vector_rule;
+	enum svmc_gate_column cr4_column, efer_column;
+	unsigned flags;       /* SVMC_MF_* */
+	uint64_t msrpm_size, iopm_size; /* bytes covered by the range checks */
+};
+
+/* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm"); NULL if unknown. */
+const struct svmc_model *svmc_model_lookup(const char *name);
+/* The default model (kvm). */
+const struct svmc_model *svmc_model_default(void);
+/* All models, in listing order: svmc_model_at(0..svmc_model_count()-1). */
+size_t svmc_model_count(void);
+const struct svmc_model *svmc_model_at(size_t i);
+/* "kvm, kvm-legacy, kvm-v1, apm" into buf (for usage errors); returns buf. */
+const char *svmc_model_names(char *buf, size_t n);
+
+static inline bool svmc_model_applies(const struct svmc_model *m, enum svmc_check_id id)
+{
+	return (m->checks >> id) & 1;
+}
+
+/* ---- feature gates of CR4 and EFER bits (for messages and migrate) -------- */
+
+enum svmc_gate_kind {
+	SVMC_GATE_RESERVED = 0, /* never allowed */
+	SVMC_GATE_ALWAYS,       /* always allowed */
+	SVMC_GATE_FEATURE,      /* allowed iff feat */
+	SVMC_GATE_EITHER,       /* allowed iff feat or feat2 */
+	SVMC_GATE_AND_NOT,      /* allowed iff feat and not feat2 (EFER.LMSLE) */
+};
+
+struct svmc_gate {
+	uint8_t kind;  /* enum svmc_gate_kind */
+	uint8_t feat;  /* enum svmc_feature */
+	uint8_t feat2; /* enum svmc_feature */
+};
+
+/* True if g allows its bit on a CPU with features fs. */
+bool svmc_gate_allows(const struct svmc_gate *g, const struct svmc_featset *fs);
+
+/*
+ * Describe g in words into buf: "always allowed", "always reserved",
+ * "needs la57 (CPUID 7.0:ECX[16])", "needs shstk (CPUID 7.0:ECX[7]) or ibt
+ * (CPUID 7.0:EDX[20])", "needs svm (...) and not efer_lmsle_unsupported (...)".
+ * Returns buf.
+ */
+const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n);
+
+/* Names of CR4 / EFER bits ("LA57", "LMSLE"); NULL for unnamed bits. */
+const char *svmc_cr4_bit_name(unsigned bit);
+const char *svmc_efer_bit_name(unsigned bit);
+
+/* ---- EVENTINJ validity reasons -------------------------------------------- */
+
+enum svmc_vreason {
+	SVMC_VR_ALWAYS,        /* valid on every CPU under this model */
+	SVMC_VR_NEVER,         /* invalid on every CPU (Intel-only #VE) */
+	SVMC_VR_SHSTK,         /* valid iff the CPU has shstk (#CP) */
+	SVMC_VR_SEV_ES,        /* valid iff the CPU has sev_es (#VC) */
+	SVMC_VR_SEV_SNP,       /* valid iff the CPU has sev_snp (#HV under apm) */
+	SVMC_VR_RESERVED,      /* a reserved vector (9, 15, 22-27, 31) or TYPE (1, 5-7) */
+	SVMC_VR_NOT_EXCEPTION, /* NMI (2) or >= 32: not an exception */
+	SVMC_VR_KVM_V1_MASK,   /* decided by the kvm-v1 mask as written, unlike kvm */
+	SVMC_VR_UNCHECKED,     /* the model does not check EVENTINJ (kvm-legacy) */
+	SVMC_VR_COUNT
+};
+
+/* "always", "never", "shstk", "sev_es", "sev_snp", "reserved", "not_exception",
+ * "kvm_v1_mask", "unchecked" (JSON "because" values; stable). */
+const char *svmc_vreason_name(enum svmc_vreason r);
+
+/* ---- compiling a model for a CPU ----------------------------------------- */
+
+struct svmc_compiled {
+	const struct svmc_model *model;
+	svmc_checkset checks;          /* model->checks */
+	struct svmc_featset features;  /* the CPU's, copied */
+	unsigned maxphyaddr;           /* 32..64 */
+	char cpu_name[96];             /* the CPU's name, copied */
+
+	/* CR4 and EFER: a set bit outside the allowed mask fails *.RSVD */
+	uint64_t cr4_allowed, efer_allowed;
+	struct svmc_gate cr4_gate[64], efer_gate[64]; /* the rule behind each bit */
+
+	/* address limits: a physical address pa is legal iff (pa & pa_rsvd) == 0 */
+	uint64_t pa_rsvd;              /* bits [63:MAXPHYADDR]; 0 when MAXPHYADDR is 64 */
+	uint64_t cr3_rsvd;             /* pa_rsvd minus LAM bits 62:61 where exempt */
+	uint64_t msrpm_last, iopm_last; /* size - 1 of each map */
+
+	/* NP_ENABLE after sanitizing: SVM_NESTED_CTL_NP_ENABLE or 0 (ignored) */
+	uint64_t np_mask;
+
+	/* EVENTINJ: TYPE bit t set = valid; TYPE-3 vector bitmap; reasons */
+	uint8_t type_valid;
+	uint8_t type_reason[8];        /* enum svmc_vreason */
+	uint64_t vec_valid[4];         /* bit v%64 of word v/64 set = vector v valid */
+	uint8_t vec_reason[256];       /* enum svmc_vreason */
+};
+
+/*
+ * Compile model m for cpu into *out (caller-owned; nothing is allocated and
+ * nothing borrowed from cpu after return).  out is always filled completely.
+ * Returns SVMC_OK, or SVMC_ERR_NOSVM (with d set, if not NULL) when the CPU
+ * lacks svm: the compiled form is still usable, the caller decides whether
+ * that is fatal.  SVMC_ERR_RANGE if cpu->maxphyaddr is outside 32..64
+ * (clamped then).
+ */
+enum svmc_err svmc_compile(struct svmc_compiled *out, const struct svmc_model *m,
+			   const struct svmc_cpu *cpu, struct svmc_diag *d);
+
+static inline bool svmc_type_valid(const struct svmc_compiled *c, unsigned type)
+{
+	return (c->type_valid >> (type & 7)) & 1;
+}
+static inline bool svmc_vector_valid(const struct svmc_compiled *c, unsigned vector)
+{
+	return (c->vec_valid[(vector >> 6) & 3] >> (vector & 63)) & 1;
+}
+
+/* ---- evaluating a record ------------------------------------------------- */
+
+enum svmc_verdict { SVMC_VMRUN, SVMC_VMEXIT_INVALID, SVMC_INCOMPLETE };
+
+/* "VMRUN", "VMEXIT_INVALID", "INCOMPLETE". */
+const char *svmc_verdict_name(enum svmc_verdict v);
+
+struct svmc_result {
+	svmc_checkset failed;      /* every failing check */
+	svmc_checkset unevaluated; /* checks that needed an unknown field */
+	int first;                 /* failing check hit first in the model's order, -1 if none */
+	enum svmc_verdict verdict; /* VMEXIT_INVALID if any failed, else INCOMPLETE if
+				    * any unevaluated, else VMRUN */
+};
+
+/*
+ * Run every check of c's model on r into *res.  A check runs only if every
+ * field it reads is known in r->known; a check whose guard is known to be
+ * off passes even if its other fields are unknown (CTRL.NP.NCR3 with NP
+ * clear or ignored, the long-mode checks with EFER.LME or CR0.PG clear, the
+ * SEV rule with SEV-ES clear, ...).  Pure: no allocation, no global state,
+ * safe from many threads on one shared c.
+ */
+void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
+		   struct svmc_result *res);
+
+/* Iterate a result's failures in model order: for (i = 0; i < c->model->norder; i++). */
+static inline bool svmc_result_failed(const struct svmc_result *res, enum svmc_check_id id)
+{
+	return (res->failed >> id) & 1;
+}
+
+/*
+ * The sentence for check id on v, for a person: what the field holds, why it
+ * is wrong on this model and CPU, and who fails VMRUN, e.g. "EVENTINJ
+ * injects vector 21 (#CP) as an exception, but this CPU has no shadow stacks
+ * (CPUID 7.0:ECX[7]); KVM fails VMRUN with VMEXIT_INVALID".  Meant for a
+ * failing check (for a passing one it still describes the rule).  Writes at
+ * most n bytes including the NUL (n may be 0); returns the length it wanted,
+ * as snprintf.
+ */
+size_t svmc_check_message(const struct svmc_compiled *c, const struct vmcb *v,
+			  enum svmc_check_id id, char *buf, size_t n);
+
+/* The reported field's value in v (JSON "value"; format with info->field_digits). */
+uint64_t svmc_check_value(const struct vmcb *v, enum svmc_check_id id);
+
+#endif /* SVMCHECK_CHECK_H */
