@@ -1,16 +1,621 @@
 /*
- * json.c - STUB: to be written (see reader.h for the contract).
+ * json.c - svmcheck's own VMCB JSON (spec sections 3 and 6; the writer is
+ * src/out/vmcb_json.c): one object, an array of objects, or one object per
+ * line (NDJSON), read as a stream.
+ *
+ * The file is never loaded whole.  Framing is ours: whitespace, the '[' ','
+ * ']' of a top-level array and the line count are handled here, and each
+ * value is handed to a json_tokener chunk by chunk straight from the read
+ * window, so memory is one window plus one value of at most JSON_VALUE_MAX
+ * bytes.  Nesting is limited to JSON_DEPTH_MAX by the tokener.
+ *
+ * json-c coerces silently (ecosystem.md 3.4), so every type is checked here:
+ * integer fields take a "0x…" hex string of at most the field's width, or a
+ * plain non-negative JSON integer up to 2^53 (a convenience for hand-written
+ * input: larger integers lose precision in most JSON tools); null means
+ * unknown; a key the table does not know is an error naming it.  Records of
+ * "type" "summary" and "error" (an inspect -j stream) are skipped; "vmcb" or
+ * no type is a record.  After an error in a record's content the next
+ * record is read; after a syntax error the reader resynchronises at the next
+ * line that starts with '{' or '[' (NDJSON), or stops when it was inside an
+ * array, whose framing is then lost.
  */
+#include <inttypes.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "vmcb/reader.h"
 
-static enum svmc_err stub_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
+#define JSON_VALUE_MAX (1u << 20) /* a record is ~7 KiB compact, ~12 KiB pretty */
+#define JSON_DEPTH_MAX 16
+#define JSON_INT_MAX (UINT64_C(1) << 53)
+
+struct json_state {
+	struct json_tokener *tok;
+	uint64_t line;      /* 1-based line of the byte at the source position */
+	uint64_t position;  /* records and bad records seen: the next index */
+	bool in_array;
+	bool expect_sep;    /* in an array, after an element: ',' or ']' */
+	bool after_comma;   /* in an array, after ',': a value must follow */
+	bool resync;        /* after a syntax error outside an array */
+};
+
+static struct json_state *st_of(struct svmc_reader *r)
 {
+	return r->state;
+}
+
+/* Consume n bytes at the source position, counting newlines. */
+static void adv(struct svmc_reader *r, size_t n)
+{
+	const unsigned char *p = src_ptr(&r->src), *end = p + n;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		st_of(r)->line++;
+		p++;
+	}
+	src_consume(&r->src, n);
+}
+
+/* Skip whitespace; false at end of input. */
+static bool skip_ws(struct svmc_reader *r)
+{
+	for (;;) {
+		size_t n = src_avail(&r->src), i = 0;
+		const unsigned char *p;
+
+		if (n == 0)
+			n = src_fill(&r->src, 1);
+		if (n == 0)
+			return false;
+		p = src_ptr(&r->src);
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+			i++;
+		adv(r, i);
+		if (i < n)
+			return true;
+	}
+}
+
+/* Skip to just after the next newline (or to the end), without buffering. */
+static void skip_line(struct svmc_reader *r)
+{
+	for (;;) {
+		size_t n = src_avail(&r->src);
+		const unsigned char *nl;
+
+		if (n == 0)
+			n = src_fill(&r->src, 1);
+		if (n == 0)
+			return;
+		nl = memchr(src_ptr(&r->src), '\n', n);
+		if (nl) {
+			adv(r, (size_t)(nl - src_ptr(&r->src)) + 1);
+			return;
+		}
+		src_consume(&r->src, n);
+	}
+}
+
+/*
+ * Parse one JSON value at the source position.  Returns it (owned by the
+ * caller) or NULL with d set: a syntax error, a value longer than
+ * JSON_VALUE_MAX, or the end of input inside the value.
+ */
+static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *d)
+{
+	struct json_state *st = st_of(r);
+	size_t fed = 0;
+
+	json_tokener_reset(st->tok);
+	for (;;) {
+		size_t n = src_avail(&r->src);
+		struct json_object *obj;
+		enum json_tokener_error err;
+
+		if (n == 0)
+			n = src_fill(&r->src, 1);
+		if (n == 0) {
+			/* A blank ends a bare number; anything else is cut short. */
+			obj = json_tokener_parse_ex(st->tok, " ", 1);
+			if (obj)
+				return obj;
+			d->line = st->line;
+			return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
+					     "input ends inside a JSON value (unclosed object, array "
+					     "or string)"), NULL;
+		}
+		if (fed + n > JSON_VALUE_MAX) {
+			d->line = st->line;
+			svmc_diag_set(d, SVMC_ERR_LIMIT,
+				      "a JSON value longer than %u bytes: not a VMCB record",
+				      JSON_VALUE_MAX);
+			return NULL;
+		}
+		obj = json_tokener_parse_ex(st->tok, (const char *)src_ptr(&r->src), (int)n);
+		err = json_tokener_get_error(st->tok);
+		if (obj) {
+			adv(r, json_tokener_get_parse_end(st->tok));
+			return obj;
+		}
+		if (err == json_tokener_continue) {
+			adv(r, n);
+			fed += n;
+			continue;
+		}
+		adv(r, json_tokener_get_parse_end(st->tok));
+		d->line = st->line;
+		svmc_diag_set(d, err == json_tokener_error_depth ? SVMC_ERR_LIMIT : SVMC_ERR_FORMAT,
+			      "invalid JSON: %s%s", json_tokener_error_desc(err),
+			      err == json_tokener_error_depth ? " (more than 16 levels)" : "");
+		return NULL;
+	}
+}
+
+static const char *type_word(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double: return "a non-integer number";
+	case json_type_int: return "an integer";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "?";
+}
+
+/* "control.asid" style path into buf for messages. */
+static const char *kpath(char *buf, size_t n, const char *a, const char *b, const char *c)
+{
+	snprintf(buf, n, "%s%s%s%s%s", a, b ? "." : "", b ? b : "", c ? "." : "", c ? c : "");
+	return buf;
+}
+
+/*
+ * A value of `bits` width from a hex string or a small integer.  Returns
+ * SVMC_OK with *v set, or an error naming `path`.
+ */
+static enum svmc_err get_uint(struct json_object *val, unsigned bits, const char *path, uint64_t *v,
+			      struct svmc_diag *d)
+{
+	uint64_t x;
+
+	if (json_object_get_type(val) == json_type_string) {
+		const char *s = json_object_get_string(val);
+		size_t len = (size_t)json_object_get_string_len(val);
+
+		if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') ||
+		    !svmc_parse_hex(s, len, &x)) {
+			size_t i = 2;
+			if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+				while (i < len && s[i] == '0')
+					i++;
+				/* all hex but more than 16 significant digits: too wide */
+				bool allhex = i < len;
+				for (size_t k = i; k < len && allhex; k++)
+					allhex = (s[k] >= '0' && s[k] <= '9') ||
+						 ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'f');
+				if (allhex)
+					return svmc_diag_set(d, SVMC_ERR_RANGE,
+							     "%s: \"%.40s\" is wider than the field's "
+							     "%u bits", path, s, bits);
+			}
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "%s: \"%.40s\" is not a hex string like \"0x1d01\"", path,
+					     s);
+		}
+	} else if (json_object_get_type(val) == json_type_int) {
+		int64_t i = json_object_get_int64(val);
+		if (i < 0 || (uint64_t)i > JSON_INT_MAX)
+			return svmc_diag_set(d, SVMC_ERR_RANGE,
+					     "%s: integer %s is negative or above 2^53; give large "
+					     "values as hex strings \"0x…\"", path,
+					     json_object_to_json_string(val));
+		x = (uint64_t)i;
+	} else {
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "%s: expected a hex string like \"0x1d01\" or null, got %s", path,
+				     type_word(val));
+	}
+	if (bits < 64 && (x >> bits))
+		return svmc_diag_set(d, SVMC_ERR_RANGE,
+				     "%s: 0x%" PRIx64 " is wider than the field's %u bits", path, x, bits);
+	*v = x;
+	return SVMC_OK;
+}
+
+/* Exactly 2*size hex digits (no prefix) into p. */
+static enum svmc_err get_bytes(struct json_object *val, unsigned char *p, size_t size,
+			       const char *path, struct svmc_diag *d)
+{
+	const char *s;
+	size_t len;
+
+	if (json_object_get_type(val) != json_type_string)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: expected a string of %zu hex digits, got %s",
+				     path, 2 * size, type_word(val));
+	s = json_object_get_string(val);
+	len = (size_t)json_object_get_string_len(val);
+	if (len != 2 * size)
+		return svmc_diag_set(d, len > 2 * size ? SVMC_ERR_RANGE : SVMC_ERR_FORMAT,
+				     "%s: %zu characters, expected exactly %zu hex digits (%zu bytes)",
+				     path, len, 2 * size, size);
+	for (size_t i = 0; i < size; i++) {
+		uint64_t b;
+		if (!svmc_parse_hex(s + 2 * i, 2, &b) || s[2 * i] == 'x' || s[2 * i + 1] == 'x')
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: '%.2s' at character %zu is not hex",
+					     path, s + 2 * i, 2 * i);
+		p[i] = (unsigned char)b;
+	}
+	return SVMC_OK;
+}
+
+static void mark_unknown(struct svmc_record *rec, enum svmc_field_id f)
+{
+	rec->known[f >> 6] &= ~(UINT64_C(1) << (f & 63));
+}
+
+static enum svmc_err get_seg(struct json_object *val, struct vmcb_seg *seg, const char *path,
+			     struct svmc_diag *d)
+{
+	static const char *const keys[4] = { "selector", "attrib", "limit", "base" };
+	static const unsigned bits[4] = { 16, 16, 32, 64 };
+	uint64_t v[4];
+	char p[96];
+	enum svmc_err e;
+
+	if (json_object_get_type(val) != json_type_object)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "%s: expected an object {\"selector\", \"attrib\", \"limit\", "
+				     "\"base\"} or null, got %s", path, type_word(val));
+	json_object_object_foreach(val, k, sv) {
+		bool ok = false;
+		for (int i = 0; i < 4; i++)
+			ok |= strcmp(k, keys[i]) == 0;
+		(void)sv;
+		if (!ok)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "%s: unknown key \"%.40s\" (a segment has selector, attrib, "
+					     "limit, base)", path, k);
+	}
+	for (int i = 0; i < 4; i++) {
+		struct json_object *sub;
+		if (!json_object_object_get_ex(val, keys[i], &sub))
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "%s: \"%s\" is missing (give the whole segment, or null)",
+					     path, keys[i]);
+		e = get_uint(sub, bits[i], kpath(p, sizeof(p), path, keys[i], NULL), &v[i], d);
+		if (e)
+			return e;
+	}
+	seg->selector = (uint16_t)v[0];
+	seg->attrib = (uint16_t)v[1];
+	seg->limit = (uint32_t)v[2];
+	seg->base = v[3];
+	return SVMC_OK;
+}
+
+/* The "control" or "save" object. */
+static enum svmc_err get_area(struct json_object *obj, enum svmc_area area, const char *aname,
+			      struct svmc_record *rec, struct svmc_diag *d)
+{
+	uint64_t seen[SVMC_KNOWN_WORDS] = { 0 };
+	char p[96];
+	enum svmc_err e;
+
+	if (json_object_get_type(obj) == json_type_null)
+		return SVMC_OK;
+	if (json_object_get_type(obj) != json_type_object)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected an object, got %s", aname,
+				     type_word(obj));
+	json_object_object_foreach(obj, key, val) {
+		const struct svmc_field *f = svmc_field_lookup(key, strlen(key), area);
+		unsigned char *bp;
+
+		kpath(p, sizeof(p), aname, key, NULL);
+		if (!f || f->kind == SVMC_FK_RESERVED)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "unknown key \"%.60s\" in \"%s\"", key,
+					     aname);
+		if ((seen[f->id >> 6] >> (f->id & 63)) & 1)
+			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
+					     "%s: field %s.%s is given twice (under another name)", p,
+					     aname, f->json);
+		seen[f->id >> 6] |= UINT64_C(1) << (f->id & 63);
+		if (json_object_get_type(val) == json_type_null)
+			continue;
+		bp = (unsigned char *)&rec->vmcb + f->offset;
+		switch (f->kind) {
+		case SVMC_FK_SEG:
+			e = get_seg(val, svmc_field_seg(rec, f->id), p, d);
+			if (e)
+				return e;
+			svmc_mark_known(rec, f->id);
+			break;
+		case SVMC_FK_BYTES:
+			e = get_bytes(val, bp, f->size, p, d);
+			if (e)
+				return e;
+			svmc_mark_known(rec, f->id);
+			break;
+		default: {
+			uint64_t v;
+			e = get_uint(val, 8u * f->size, p, &v, d);
+			if (e)
+				return e;
+			svmc_field_set(rec, f->id, v);
+			break;
+		}
+		}
+	}
+	return SVMC_OK;
+}
+
+/* The "reserved" object: present means every reserved range is known. */
+static enum svmc_err get_reserved(struct json_object *obj, struct svmc_record *rec,
+				  struct svmc_diag *d)
+{
+	char p[96];
+	enum svmc_err e;
+
+	if (json_object_get_type(obj) == json_type_null)
+		return SVMC_OK;
+	if (json_object_get_type(obj) != json_type_object)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"reserved\": expected an object, got %s",
+				     type_word(obj));
+	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
+		if (svmc_fields[i].kind == SVMC_FK_RESERVED)
+			svmc_mark_known(rec, (enum svmc_field_id)i);
+	json_object_object_foreach(obj, key, val) {
+		const struct svmc_field *f = svmc_field_lookup(key, strlen(key), SVMC_AREA_PAGE);
+
+		kpath(p, sizeof(p), "reserved", key, NULL);
+		if (!f || f->kind != SVMC_FK_RESERVED)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "unknown key \"%.60s\" in \"reserved\" (reserved ranges are "
+					     "named reserved_0x018 ... reserved_0x6e8)", key);
+		if (json_object_get_type(val) == json_type_null) {
+			mark_unknown(rec, f->id);
+			continue;
+		}
+		e = get_bytes(val, (unsigned char *)&rec->vmcb + f->offset, f->size, p, d);
+		if (e)
+			return e;
+	}
+	return SVMC_OK;
+}
+
+/* Is the top-level metadata key k of the right type?  NULL if k is unknown. */
+static const char *meta_type_ok(const char *k, struct json_object *v, bool *ok)
+{
+	static const struct {
+		const char *key;
+		enum json_type type;
+		const char *want;
+	} meta[] = {
+		{ "input", json_type_string, "a string" },
+		{ "index", json_type_int, "an integer" },
+		{ "line", json_type_int, "an integer" },
+		{ "offset", json_type_int, "an integer" },
+		{ "format", json_type_string, "a string" },
+	};
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		if (strcmp(k, meta[i].key) == 0) {
+			*ok = json_object_get_type(v) == meta[i].type;
+			return meta[i].want;
+		}
+	}
+	return NULL;
+}
+
+/* A record object into rec. */
+static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, struct svmc_diag *d)
+{
+	enum svmc_err e;
+
+	json_object_object_foreach(obj, key, val) {
+		bool ok = true;
+		const char *want;
+
+		if (strcmp(key, "type") == 0 || strcmp(key, "control") == 0 ||
+		    strcmp(key, "save") == 0 || strcmp(key, "reserved") == 0)
+			continue;
+		want = meta_type_ok(key, val, &ok);
+		if (!want)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "unknown key \"%.60s\" in a VMCB record (expected type, "
+					     "input, index, line, offset, format, control, save, "
+					     "reserved)", key);
+		if (!ok)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key, want,
+					     type_word(val));
+	}
+	{
+		struct json_object *v;
+		if (json_object_object_get_ex(obj, "control", &v)) {
+			e = get_area(v, SVMC_AREA_CONTROL, "control", rec, d);
+			if (e)
+				return e;
+		}
+		if (json_object_object_get_ex(obj, "save", &v)) {
+			e = get_area(v, SVMC_AREA_SAVE, "save", rec, d);
+			if (e)
+				return e;
+		}
+		if (json_object_object_get_ex(obj, "reserved", &v)) {
+			e = get_reserved(v, rec, d);
+			if (e)
+				return e;
+		}
+	}
+	return SVMC_OK;
+}
+
+static enum svmc_err json_init(struct svmc_reader *r, struct svmc_diag *d)
+{
+	struct json_state *st = st_of(r);
+
+	st->line = 1;
+	st->tok = json_tokener_new_ex(JSON_DEPTH_MAX);
+	if (!st->tok)
+		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+	json_tokener_set_flags(st->tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+						JSON_TOKENER_VALIDATE_UTF8);
+	if (src_fill(&r->src, 3) >= 3 && memcmp(src_ptr(&r->src), "\xef\xbb\xbf", 3) == 0)
+		src_consume(&r->src, 3); /* UTF-8 byte order mark */
+	return SVMC_OK;
+}
+
+static void json_fini(struct svmc_reader *r)
+{
+	struct json_state *st = st_of(r);
+
+	if (st && st->tok)
+		json_tokener_free(st->tok);
+	if (st)
+		st->tok = NULL;
+}
+
+/* An error that ends the input (array framing lost). */
+static enum svmc_err fail(struct svmc_reader *r, struct svmc_diag *d, enum svmc_err code,
+			  const char *msg)
+{
+	d->line = st_of(r)->line;
 	r->failed = true;
-	(void)rec;
-	return svmc_diag_set(d, SVMC_ERR_USAGE, "the json reader is not written yet");
+	return svmc_diag_set(d, code, "%s", msg);
+}
+
+static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
+{
+	struct json_state *st = st_of(r);
+
+	for (;;) {
+		struct json_object *obj, *tv;
+		const char *type = NULL;
+		uint64_t line, pos;
+		enum svmc_err e;
+		unsigned char c;
+
+		if (st->resync) {
+			/* Skip lines until one opens an object or an array. */
+			for (;;) {
+				if (!skip_ws(r))
+					break;
+				c = *src_ptr(&r->src);
+				if (c == '{' || c == '[')
+					break;
+				skip_line(r);
+			}
+			st->resync = false;
+		}
+		if (!skip_ws(r)) {
+			if (st->in_array) {
+				st->in_array = false;
+				return fail(r, d, SVMC_ERR_TRUNCATED,
+					    "input ends inside a JSON array (no closing ']')");
+			}
+			return SVMC_ERR_EMPTY;
+		}
+		c = *src_ptr(&r->src);
+		if (st->in_array && st->expect_sep) {
+			if (c == ',') {
+				adv(r, 1);
+				st->expect_sep = false;
+				st->after_comma = true;
+				continue;
+			}
+			if (c == ']') {
+				adv(r, 1);
+				st->in_array = false;
+				continue;
+			}
+			return fail(r, d, SVMC_ERR_FORMAT,
+				    "invalid JSON: expected ',' or ']' after an array element");
+		}
+		if (st->in_array && (c == ']' || c == ',')) {
+			if (c == ']' && !st->after_comma) {
+				adv(r, 1);
+				st->in_array = false;
+				continue;
+			}
+			return fail(r, d, SVMC_ERR_FORMAT,
+				    "invalid JSON: a value must follow ',' in an array");
+		}
+		if (!st->in_array && c == '[') {
+			adv(r, 1);
+			st->in_array = true;
+			st->expect_sep = false;
+			st->after_comma = false;
+			continue;
+		}
+
+		line = st->line;
+		pos = st->position;
+		d->index = pos;
+		obj = parse_value(r, d);
+		if (!obj) {
+			st->position++;
+			if (st->in_array) {
+				r->failed = true;
+			} else {
+				st->resync = true;
+				if (d->code == SVMC_ERR_LIMIT)
+					skip_line(r); /* the rest of an over-long line */
+			}
+			return d->code;
+		}
+		if (st->in_array) {
+			st->expect_sep = true;
+			st->after_comma = false;
+		}
+		d->line = line;
+		if (json_object_get_type(obj) != json_type_object) {
+			st->position++;
+			e = svmc_diag_set(d, SVMC_ERR_FORMAT,
+					  "%s is not a VMCB record (an object is expected)",
+					  type_word(obj));
+			json_object_put(obj);
+			return e;
+		}
+		if (json_object_object_get_ex(obj, "type", &tv)) {
+			if (json_object_get_type(tv) != json_type_string) {
+				st->position++;
+				e = svmc_diag_set(d, SVMC_ERR_FORMAT,
+						  "\"type\": expected a string, got %s", type_word(tv));
+				json_object_put(obj);
+				return e;
+			}
+			type = json_object_get_string(tv);
+			if (strcmp(type, "summary") == 0 || strcmp(type, "error") == 0) {
+				json_object_put(obj); /* inspect -j bookkeeping, not a record */
+				continue;
+			}
+			if (strcmp(type, "vmcb") != 0) {
+				st->position++;
+				e = svmc_diag_set(d, SVMC_ERR_FORMAT,
+						  "\"type\": \"%.40s\" is not a record type (vmcb, "
+						  "summary, error)", type);
+				json_object_put(obj);
+				return e;
+			}
+		}
+		st->position++;
+		e = convert(obj, rec, d);
+		json_object_put(obj);
+		if (e)
+			return e;
+		rec->index = pos;
+		rec->line = line;
+		return SVMC_OK;
+	}
 }
 
 const struct svmc_format_ops svmc_json_ops = {
 	.format = SVMC_FMT_JSON,
-	.next = stub_next,
+	.state_size = sizeof(struct json_state),
+	.init = json_init,
+	.next = json_next,
+	.fini = json_fini,
 };

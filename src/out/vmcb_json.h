@@ -1,0 +1,29 @@
+/*
+ * vmcb_json.h - one VMCB record as a JSON object (spec section 6), written
+ * through the streaming writer of out.h.  It is the `inspect -j` record and
+ * the input of the json reader (src/vmcb/json.c): the two are inverse, so a
+ * raw page survives raw -> JSON -> raw byte for byte.
+ *
+ * Shape: {"type":"vmcb","input":…,"index":N,"line":N | "offset":N,
+ * "format":…,"control":{…},"save":{…},"reserved":{…}}.  Integer fields are
+ * "0x…" hex strings zero-padded to the field width, segments are
+ * {"selector","attrib","limit","base"} objects, insn_bytes is a string of
+ * 30 hex digits, unknown fields are null.  "reserved" (an addition to the
+ * spec's keys) is present when any reserved range of the page is known; it
+ * holds every known non-zero reserved range as a hex byte string keyed by
+ * its table name (reserved_0x018 … reserved_sw, reserved_0x6e8) and every
+ * unknown one as null; a known range that is all zero is left out.
+ */
+#ifndef SVMCHECK_OUT_VMCB_JSON_H
+#define SVMCHECK_OUT_VMCB_JSON_H
+
+#include "out/out.h"
+#include "svmcheck/record.h"
+
+/*
+ * Write r as one top-level object (one NDJSON line) into o; nothing happens
+ * unless o is in a JSON mode.  Borrows r; allocates nothing.
+ */
+void svmc_vmcb_json_write(struct out *o, const struct svmc_record *r);
+
+#endif /* SVMCHECK_OUT_VMCB_JSON_H */
