@@ -158,6 +158,13 @@ struct svmc_cpu {
 	struct svmc_featset features; /* derived (plus modifiers) */
 	unsigned maxphyaddr;          /* derived (plus modifiers) */
 	char guest[96];               /* name of the composed guest model, "" if none */
+	/*
+	 * Which CPUID view the leaves hold (ecosystem.md 4.7): "cpuid-user",
+	 * "cpuid-kernel", "kvm-supported", "guest", or "" when not stated.
+	 */
+	char view[16];
+	/* ",+x,-y,maxphyaddr=N" modifiers applied by svmc_cpu_resolve(), "" if none */
+	char modifiers[96];
 };
 
 static inline bool svmc_cpu_has(const struct svmc_cpu *c, enum svmc_feature f)
@@ -202,6 +209,42 @@ enum svmc_err svmc_cpu_capture_host(struct svmc_cpu *out, struct svmc_diag *d);
  * directory.  Calls fn for each existing directory until it returns non-zero.
  */
 int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg);
+
+/* One-line meaning of a feature ("shadow stacks (CET_SS): #CP, CR4.CET"). Never NULL. */
+const char *svmc_feature_desc(enum svmc_feature f);
+
+/* "json", "libcpuid", "cpuid-r", "host", "model" (the spec section 4 "source" values). */
+const char *svmc_cpu_source_name(enum svmc_cpu_source s);
+
+/* Zero c: no leaves, no features, MAXPHYADDR 36. */
+void svmc_cpu_init(struct svmc_cpu *c);
+
+/*
+ * Append one leaf to c (a reader's helper).  An identical duplicate is
+ * accepted; a differing one is SVMC_ERR_CONFLICT, a full table SVMC_ERR_LIMIT.
+ */
+enum svmc_err svmc_cpu_add_leaf(struct svmc_cpu *c, uint32_t leaf, uint32_t subleaf,
+				const uint32_t reg[4], struct svmc_diag *d);
+
+/*
+ * Apply modifiers "+FEATURE", "-FEATURE", "maxphyaddr=N" separated by commas
+ * (no leading comma) to c.  Usage errors name the modifier and list close
+ * feature names.
+ */
+enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, struct svmc_diag *d);
+
+/*
+ * Find bundled profile NAME (NAME.json in svmc_profile_dirs()); writes the
+ * path into buf.  Returns false when no directory has it.
+ */
+bool svmc_profile_find(const char *name, char *buf, size_t n);
+
+/*
+ * Write into buf (size n) up to `max` known names close to `word`
+ * (bundled profile names when profiles is true, else feature names),
+ * comma-separated; "" when none is close.
+ */
+void svmc_close_matches(const char *word, bool profiles, char *buf, size_t n, unsigned max);
 
 /* Write c as an svmcheck JSON profile (schema svmcheck/profile v1) to path, atomically. */
 enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, struct svmc_diag *d);

@@ -1,14 +1,418 @@
 /*
- * cmd_profile.c - STUB: `svmcheck profile` is not written yet.
+ * cmd_profile.c - `svmcheck profile show|capture|import|list`: look at a CPU
+ * profile (identity, MAXPHYADDR, every feature with its CPUID location),
+ * capture this host, convert any accepted profile format to svmcheck JSON,
+ * and list the bundled profiles.
+ *
+ * One command with sub-verbs, parsed by one argp: the verb is the first
+ * argument.  `show -j` prints one svmcheck/profile document (spec 6) that
+ * includes the raw leaves, so it reads back as a profile (round trip).
+ * Files are written through a temporary file and a rename (cpu/json.c).
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "svmcheck/cpu.h"
+
+enum verb { V_NONE, V_SHOW, V_CAPTURE, V_IMPORT, V_LIST };
+enum { OPT_GUEST = 0x300, OPT_NAME, OPT_DESC };
+
+struct profile_args {
+	enum verb verb;
+	const char *cpu;      /* show CPU / import FILE */
+	const char *guest;    /* --guest CPU */
+	const char *output;   /* -o FILE */
+	const char *name;     /* --name */
+	const char *desc;     /* --description */
+};
+
+static const struct argp_option profile_options[] = {
+	{ "guest", OPT_GUEST, "CPU", 0,
+	  "show: intersect with a guest CPU model (e.g. qemu-EPYC-Rome-v4): the view an L1 "
+	  "guest has", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "capture, import: write the JSON profile to FILE (atomically) instead of stdout", 0 },
+	{ "name", OPT_NAME, "NAME", 0, "capture, import: the profile's name", 0 },
+	{ "description", OPT_DESC, "TEXT", 0, "capture, import: the profile's description", 0 },
+	{ 0 }
+};
+
+static error_t profile_parse(int key, char *arg, struct argp_state *state)
+{
+	struct profile_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = NULL;
+		return 0;
+	case OPT_GUEST:
+		a->guest = arg;
+		return 0;
+	case 'o':
+		a->output = arg;
+		return 0;
+	case OPT_NAME:
+		a->name = arg;
+		return 0;
+	case OPT_DESC:
+		a->desc = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->verb == V_NONE) {
+			if (strcmp(arg, "show") == 0)
+				a->verb = V_SHOW;
+			else if (strcmp(arg, "capture") == 0)
+				a->verb = V_CAPTURE;
+			else if (strcmp(arg, "import") == 0)
+				a->verb = V_IMPORT;
+			else if (strcmp(arg, "list") == 0)
+				a->verb = V_LIST;
+			else
+				argp_error(state,
+					   "unknown profile command '%s' (show, capture, import, list)",
+					   arg);
+			return 0;
+		}
+		if ((a->verb == V_SHOW || a->verb == V_IMPORT) && !a->cpu) {
+			a->cpu = arg;
+			return 0;
+		}
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->verb == V_NONE)
+			argp_error(state, "no profile command given (show, capture, import, list)");
+		if (a->verb == V_SHOW && !a->cpu)
+			argp_error(state, "show needs a CPU: a profile file, a bundled name or host");
+		if (a->verb == V_IMPORT && !a->cpu)
+			argp_error(state, "import needs a FILE");
+		if (a->guest && a->verb != V_SHOW && a->verb != V_IMPORT)
+			argp_error(state, "--guest goes with show or import");
+		if (a->output && a->verb != V_CAPTURE && a->verb != V_IMPORT)
+			argp_error(state, "-o goes with capture or import");
+		if ((a->name || a->desc) && a->verb != V_CAPTURE && a->verb != V_IMPORT)
+			argp_error(state, "--name and --description go with capture or import");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child profile_children[] = {
+	{ &cli_output_argp, 0, "Output options:", 0 },
+	{ 0 }
+};
+
+static const struct argp profile_argp = {
+	profile_options, profile_parse,
+	"show CPU [--guest CPU]\ncapture [-o FILE]\nimport FILE [-o FILE] [--name NAME] "
+	"[--description TEXT]\nlist",
+	"CPU profiles: show one (identity, MAXPHYADDR, every feature and where CPUID holds it), "
+	"capture this host, convert a libcpuid raw dump, cpuid -r output or a JSON profile to an "
+	"svmcheck JSON profile, list the bundled profiles.\v"
+	"CPU is a profile file, a bundled name (svmcheck profile list) or host, followed by "
+	"optional modifiers ,+FEATURE ,-FEATURE ,maxphyaddr=N (N in 32..64).\n"
+	"Exit status: 0 success, 2 trouble (unknown or unreadable CPU, malformed profile, usage). "
+	"See svmcheck-profile(1).",
+	profile_children, NULL, NULL
+};
+
+static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
+
+/* The hypervisor signature of leaf 0x40000000, if the profile holds it. */
+static bool hv_signature(const struct svmc_cpu *c, char sig[13])
+{
+	const struct svmc_leaf *l = svmc_cpu_leaf(c, 0x40000000u, 0);
+
+	if (!l)
+		return false;
+	memcpy(sig, &l->reg[1], 4);
+	memcpy(sig + 4, &l->reg[2], 4);
+	memcpy(sig + 8, &l->reg[3], 4);
+	sig[12] = '\0';
+	for (int i = 0; i < 12; i++)
+		if ((unsigned char)sig[i] < 0x20 || (unsigned char)sig[i] > 0x7e)
+			sig[i] = sig[i] ? '?' : ' ';
+	return sig[0] != ' ';
+}
+
+static void show_text(struct out *o, const struct svmc_cpu *c)
+{
+	char sig[13];
+	bool svm = svmc_cpu_has(c, SVMC_FEAT_SVM);
+
+	out_printf(o, "%s%s%s\n", out_color(o, OUT_C_BOLD), c->name, out_color(o, OUT_C_RESET));
+	if (c->description[0])
+		out_printf(o, "  description  %s\n", c->description);
+	out_printf(o, "  source       %s%s%s%s\n", svmc_cpu_source_name(c->source),
+		   c->view[0] ? " (view " : "", c->view, c->view[0] ? ")" : "");
+	if (c->guest[0])
+		out_printf(o, "  guest model  %s (features intersected, smaller MAXPHYADDR)\n",
+			   c->guest);
+	if (c->modifiers[0])
+		out_printf(o, "  modifiers    %s\n", c->modifiers);
+	out_printf(o, "  vendor       %s\n", c->vendor[0] ? c->vendor : "(not stated)");
+	if (c->brand[0])
+		out_printf(o, "  brand        %s\n", c->brand);
+	out_printf(o, "  family       0x%x (%u)  model 0x%x (%u)  stepping %u\n", c->family,
+		   c->family, c->model, c->model, c->stepping);
+	out_printf(o, "  maxphyaddr   %u\n", c->maxphyaddr);
+	if (hv_signature(c, sig))
+		out_printf(o, "  hypervisor   \"%s\"\n", sig);
+	if (svm) {
+		out_printf(o, "  svm          %spresent%s\n", out_color(o, OUT_C_PASS),
+			   out_color(o, OUT_C_RESET));
+	} else {
+		out_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
+			   out_color(o, OUT_C_FAIL), out_color(o, OUT_C_RESET),
+			   svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR)
+				   ? " (a virtual CPU: the hypervisor hides SVM); replay and "
+				     "vectors need a profile with SVM (-c)"
+				   : "; replay and vectors need a profile with SVM (-c)");
+	}
+	out_printf(o, "\n  %-24s %-7s %-12s %-9s %s\n", "feature", "present", "leaf.sub",
+		   "reg[bit]", "meaning");
+	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
+		const struct svmc_feature_info *fi = &svmc_feature_table[i];
+		bool has = svmc_cpu_has(c, fi->id);
+		const char *state = has ? "yes" : "no";
+		char loc[24], rb[16];
+
+		/* A raw profile that lacks the leaf cannot say: mark it. */
+		if (!has && c->has_leaves && !svmc_cpu_leaf(c, fi->leaf, fi->subleaf))
+			state = "no*";
+		snprintf(loc, sizeof(loc), "0x%08x.%u", fi->leaf, fi->subleaf);
+		snprintf(rb, sizeof(rb), "%s[%u]", reg_names[fi->reg], fi->bit);
+		out_printf(o, "  %-24s %s%-7s%s %-12s %-9s %s\n", fi->name,
+			   out_color(o, has ? OUT_C_PASS : OUT_C_DIM), state,
+			   out_color(o, OUT_C_RESET), loc, rb, svmc_feature_desc(fi->id));
+	}
+	if (c->has_leaves)
+		out_printf(o, "\n  no* = the leaf is above the CPU's maximum leaf or not in this "
+			      "profile (read as absent)\n");
+	else
+		out_printf(o, "\n  a guest CPU model: features from its list, no raw leaves\n");
+}
+
+static void show_json(struct out *o, const struct svmc_cpu *c)
+{
+	char buf[16];
+
+	out_obj_begin(o, NULL);
+	out_str(o, "schema", "svmcheck/profile");
+	out_u64(o, "schema_version", 1);
+	out_str(o, "name", c->name);
+	out_str(o, "description", c->description);
+	out_str(o, "source", svmc_cpu_source_name(c->source));
+	if (c->view[0])
+		out_str(o, "view", c->view);
+	if (c->guest[0])
+		out_str(o, "guest", c->guest);
+	if (c->modifiers[0])
+		out_str(o, "modifiers", c->modifiers);
+	out_str(o, "vendor", c->vendor);
+	if (c->brand[0])
+		out_str(o, "brand", c->brand);
+	out_u64(o, "family", c->family);
+	out_u64(o, "model", c->model);
+	out_u64(o, "stepping", c->stepping);
+	out_u64(o, "maxphyaddr", c->maxphyaddr);
+	out_arr_begin(o, "features");
+	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
+		const struct svmc_feature_info *fi = &svmc_feature_table[i];
+		out_obj_begin(o, NULL);
+		out_str(o, "name", fi->name);
+		out_bool(o, "present", svmc_cpu_has(c, fi->id));
+		out_hex(o, "leaf", fi->leaf, 8);
+		snprintf(buf, sizeof(buf), "0x%x", fi->subleaf);
+		out_str(o, "subleaf", buf);
+		out_str(o, "register", reg_names[fi->reg]);
+		out_u64(o, "bit", fi->bit);
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+	if (c->has_leaves) {
+		out_arr_begin(o, "leaves");
+		for (size_t i = 0; i < c->nleaves; i++) {
+			const struct svmc_leaf *l = &c->leaves[i];
+			out_obj_begin(o, NULL);
+			out_hex(o, "leaf", l->leaf, 8);
+			snprintf(buf, sizeof(buf), "0x%x", l->subleaf);
+			out_str(o, "subleaf", buf);
+			for (int r = 0; r < 4; r++)
+				out_hex(o, reg_names[r], l->reg[r], 8);
+			out_obj_end(o);
+		}
+		out_arr_end(o);
+	}
+	out_obj_end(o);
+}
+
+/* ---- list ------------------------------------------------------------------ */
+
+#define LIST_MAX 256
+
+struct list_ctx {
+	char *names[LIST_MAX];
+	char *paths[LIST_MAX];
+	unsigned n;
+};
+
+static int list_dir(const char *dir, void *arg)
+{
+	struct list_ctx *lc = arg;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	if (!dp)
+		return 0;
+	while ((e = readdir(dp)) != NULL && lc->n < LIST_MAX) {
+		size_t len = strlen(e->d_name);
+		bool dup = false;
+		char *path;
+
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0 || e->d_name[0] == '.')
+			continue;
+		for (unsigned i = 0; i < lc->n; i++)
+			if (strlen(lc->names[i]) == len - 5 &&
+			    strncmp(lc->names[i], e->d_name, len - 5) == 0)
+				dup = true; /* an earlier directory wins, as in lookup */
+		if (dup)
+			continue;
+		path = malloc(strlen(dir) + len + 2);
+		lc->names[lc->n] = strndup(e->d_name, len - 5);
+		if (!path || !lc->names[lc->n]) {
+			free(path);
+			free(lc->names[lc->n]);
+			break;
+		}
+		sprintf(path, "%s/%s", dir, e->d_name);
+		lc->paths[lc->n++] = path;
+	}
+	closedir(dp);
+	return 0;
+}
+
+static int cmp_idx(const void *a, const void *b, void *arg)
+{
+	char **names = arg;
+	return strcmp(names[*(const unsigned *)a], names[*(const unsigned *)b]);
+}
+
+static int do_list(struct out *o)
+{
+	struct list_ctx lc = { .n = 0 };
+	unsigned idx[LIST_MAX];
+	struct svmc_cpu *c = malloc(sizeof(*c));
+	int rc = EXIT_PASS;
+
+	if (!c) {
+		cli_errorf(o, "out of memory");
+		return EXIT_TROUBLE;
+	}
+	svmc_profile_dirs(list_dir, &lc);
+	for (unsigned i = 0; i < lc.n; i++)
+		idx[i] = i;
+	qsort_r(idx, lc.n, sizeof(idx[0]), cmp_idx, lc.names);
+	out_obj_begin(o, NULL);
+	out_str(o, "schema", "svmcheck/profile-list");
+	out_arr_begin(o, "profiles");
+	for (unsigned k = 0; k < lc.n; k++) {
+		unsigned i = idx[k];
+		struct svmc_diag d;
+
+		if (svmc_cpu_load_file(lc.paths[i], c, &d) != SVMC_OK) {
+			cli_report(NULL, &d);
+			rc = EXIT_TROUBLE;
+			continue;
+		}
+		out_printf(o, "%-22s %-6s %3u  %s\n", lc.names[i], c->has_leaves ? "cpu" : "guest",
+			   c->maxphyaddr, c->description);
+		out_obj_begin(o, NULL);
+		out_str(o, "name", lc.names[i]);
+		out_str(o, "kind", c->has_leaves ? "cpu" : "guest-model");
+		out_bool(o, "svm", svmc_cpu_has(c, SVMC_FEAT_SVM));
+		out_u64(o, "maxphyaddr", c->maxphyaddr);
+		out_str(o, "description", c->description);
+		out_str(o, "path", lc.paths[i]);
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+	out_obj_end(o);
+	if (lc.n == 0)
+		fprintf(stderr, "svmcheck: no bundled profile found (set SVMCHECK_PROFILE_PATH)\n");
+	for (unsigned i = 0; i < lc.n; i++) {
+		free(lc.names[i]);
+		free(lc.paths[i]);
+	}
+	free(c);
+	return rc;
+}
 
 int cmd_profile(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "svmcheck: 'profile' is not implemented yet\n");
-	return EXIT_TROUBLE;
+	struct profile_args a = { .verb = V_NONE };
+	struct svmc_cpu *c, *g = NULL;
+	struct svmc_diag d;
+	struct out o;
+	enum svmc_err e;
+	int rc = EXIT_PASS;
+
+	if (argp_parse(&profile_argp, argc, argv, 0, NULL, &a) != 0)
+		return EXIT_TROUBLE;
+	cli_out_open(&o);
+	if (a.verb == V_LIST) {
+		rc = do_list(&o);
+		goto done;
+	}
+	c = malloc(sizeof(*c));
+	if (a.guest)
+		g = malloc(sizeof(*g));
+	if (!c || (a.guest && !g)) {
+		cli_errorf(&o, "out of memory");
+		free(c);
+		free(g);
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	if (a.verb == V_CAPTURE)
+		e = svmc_cpu_capture_host(c, &d);
+	else
+		e = svmc_cpu_resolve(a.cpu, c, &d);
+	if (!e && g) {
+		e = svmc_cpu_resolve(a.guest, g, &d);
+		if (!e)
+			svmc_cpu_compose(c, g);
+	}
+	if (e) {
+		cli_report(&o, &d);
+		rc = EXIT_TROUBLE;
+	} else if (a.verb == V_SHOW) {
+		if (out_json(&o))
+			show_json(&o, c);
+		else
+			show_text(&o, c);
+	} else {
+		if (a.name)
+			snprintf(c->name, sizeof(c->name), "%s", a.name);
+		if (a.desc)
+			snprintf(c->description, sizeof(c->description), "%s", a.desc);
+		if (a.verb == V_CAPTURE && !a.name)
+			snprintf(c->name, sizeof(c->name), "host");
+		out_flush(&o);
+		e = svmc_cpu_save_json(c, a.output ? a.output : "-", &d);
+		if (e) {
+			cli_report(&o, &d);
+			rc = EXIT_TROUBLE;
+		}
+	}
+	free(c);
+	free(g);
+done:
+	if (out_fini(&o) != 0 && rc == EXIT_PASS)
+		rc = EXIT_TROUBLE;
+	return rc;
 }

@@ -1,0 +1,39 @@
+/*
+ * cpu_int.h - what the profile readers in src/cpu/ share and nobody else
+ * needs: the per-format loaders behind svmc_cpu_load_file() and the check
+ * that a dump holds every leaf the feature table reads.
+ */
+#ifndef SVMCHECK_CPU_INT_H
+#define SVMCHECK_CPU_INT_H
+
+#include <stdio.h>
+
+#include "svmcheck/cpu.h"
+
+/* Longest line a text profile may have (cpuid -r lines are 77 bytes). */
+#define CPU_LINE_MAX 1024
+/* Largest profile file accepted: bounded memory whatever the input. */
+#define CPU_FILE_MAX (4u << 20)
+
+/*
+ * Every loader takes the path (for messages, already opened where a FILE is
+ * passed), fills out (leaves, identity, source) and calls svmc_cpu_decode().
+ * Errors carry the path in d->input and the line where there is one.
+ */
+enum svmc_err svmc_cpu_load_cpuid_r(FILE *f, const char *path, struct svmc_cpu *out,
+				    struct svmc_diag *d);
+enum svmc_err svmc_cpu_load_libcpuid(const char *path, struct svmc_cpu *out, struct svmc_diag *d);
+enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
+				 struct svmc_cpu *out, struct svmc_diag *d);
+
+/*
+ * A dump must hold leaf 0 and, below each range's maximum leaf, sub-leaf 0
+ * of every leaf the feature table reads ("a missing line is not a zero
+ * value": a dump without them is cut short).  SVMC_OK or an error in d.
+ */
+enum svmc_err svmc_cpu_check_complete(const struct svmc_cpu *c, struct svmc_diag *d);
+
+/* Copy src into dst (size n), always NUL-terminated. */
+void svmc_strlcpy(char *dst, const char *src, size_t n);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * libcpuid.c - everything svmcheck asks of libcpuid 0.6.2, and the only file
+ * that includes <libcpuid.h>: reading its raw dumps (native `version=0.6.2`
+ * format, single or multi-CPU, and AIDA64 text) and capturing this host.
+ *
+ * libcpuid is used for raw CPUID only, never for its flag list (which lacks
+ * SHSTK, LA57, SEV, every 0x8000000A bit...: cpuid.md 0).  Its raw structure
+ * holds sub-leaf 0 of leaves 0..0x1f and 0x80000000..0x8000001f, plus a few
+ * sub-leaf arrays; rows past the CPU's maximum leaf are junk on Intel, so
+ * they are dropped here, and svmc_cpu_decode() gates again.  The host
+ * capture adds what the structure cannot hold (leaf 7 sub-leaves >= 1,
+ * leaves from 0x80000020 up, the hypervisor range) with cpu_exec_cpuid_ext.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libcpuid.h>
+
+#include "cpu/cpu_int.h"
+
+/* libcpuid reports bad lines through a global warning hook; keep the first. */
+static char warn_first[200];
+static unsigned warn_count;
+
+static void record_warning(const char *msg)
+{
+	if (warn_count++ == 0) {
+		size_t n;
+		svmc_strlcpy(warn_first, msg, sizeof(warn_first));
+		n = strlen(warn_first);
+		while (n && (warn_first[n - 1] == '\n' || warn_first[n - 1] == '\r'))
+			warn_first[--n] = '\0';
+	}
+}
+
+static enum svmc_err add_row(struct svmc_cpu *c, uint32_t leaf, uint32_t sub, const uint32_t *r,
+			     struct svmc_diag *d)
+{
+	uint32_t reg[4] = { r[EAX], r[EBX], r[ECX], r[EDX] };
+
+	return svmc_cpu_add_leaf(c, leaf, sub, reg, d);
+}
+
+static bool row_zero(const uint32_t *r)
+{
+	return !r[0] && !r[1] && !r[2] && !r[3];
+}
+
+/* Sub-leaves >= 1 of a leaf, from a libcpuid sub-leaf array (zero rows skipped). */
+static enum svmc_err add_subleaves(struct svmc_cpu *c, uint32_t leaf, uint32_t maxleaf,
+				   uint32_t (*rows)[NUM_REGS], unsigned n, struct svmc_diag *d)
+{
+	enum svmc_err e = SVMC_OK;
+
+	if (leaf > maxleaf)
+		return SVMC_OK;
+	for (unsigned i = 1; i < n && !e; i++)
+		if (!row_zero(rows[i]))
+			e = add_row(c, leaf, i, rows[i], d);
+	return e;
+}
+
+/* struct cpu_raw_data_t -> leaves, dropping rows past the maximum leaves. */
+static enum svmc_err from_raw(struct cpu_raw_data_t *raw, struct svmc_cpu *c, struct svmc_diag *d)
+{
+	uint32_t maxb = raw->basic_cpuid[0][EAX], maxe = raw->ext_cpuid[0][EAX];
+	enum svmc_err e = SVMC_OK;
+
+	for (uint32_t i = 0; i < MAX_CPUID_LEVEL && i <= maxb && !e; i++)
+		e = add_row(c, i, 0, raw->basic_cpuid[i], d);
+	if (maxe >= 0x80000000u && maxe <= 0x8000ffffu)
+		for (uint32_t i = 0; i < MAX_EXT_CPUID_LEVEL && 0x80000000u + i <= maxe && !e; i++)
+			e = add_row(c, 0x80000000u + i, 0, raw->ext_cpuid[i], d);
+	if (!e)
+		e = add_subleaves(c, 4, maxb, raw->intel_fn4, MAX_INTELFN4_LEVEL, d);
+	if (!e)
+		e = add_subleaves(c, 0xb, maxb, raw->intel_fn11, MAX_INTELFN11_LEVEL, d);
+	if (!e)
+		e = add_subleaves(c, 0x12, maxb, raw->intel_fn12h, MAX_INTELFN12H_LEVEL, d);
+	if (!e)
+		e = add_subleaves(c, 0x14, maxb, raw->intel_fn14h, MAX_INTELFN14H_LEVEL, d);
+	if (!e && maxe >= 0x8000001du)
+		e = add_subleaves(c, 0x8000001du, maxe, raw->amd_fn8000001dh,
+				  MAX_AMDFN8000001DH_LEVEL, d);
+	return e;
+}
+
+enum svmc_err svmc_cpu_load_libcpuid(const char *path, struct svmc_cpu *out, struct svmc_diag *d)
+{
+	struct cpu_raw_data_array_t arr;
+	libcpuid_warn_fn_t old;
+	enum svmc_err e;
+	int rc;
+
+	svmc_cpu_init(out);
+	out->source = SVMC_SRC_LIBCPUID;
+	svmc_strlcpy(out->view, "cpuid-user", sizeof(out->view));
+	svmc_diag_init(d, path);
+	memset(&arr, 0, sizeof(arr));
+	warn_count = 0;
+	warn_first[0] = '\0';
+	old = cpuid_set_warn_function(record_warning);
+	rc = cpuid_deserialize_all_raw_data(&arr, path);
+	cpuid_set_warn_function(old);
+	if (rc != 0) {
+		e = svmc_diag_set(d, rc == ERR_OPEN ? SVMC_ERR_IO : SVMC_ERR_FORMAT,
+				  "libcpuid cannot read this raw dump: %s", cpuid_error());
+		cpuid_free_raw_data_array(&arr);
+		return e;
+	}
+	if (warn_count) {
+		/* 0.6.2 returns 0 on garbage and only warns: that is a malformed dump. */
+		e = svmc_diag_set(d, SVMC_ERR_FORMAT,
+				  "not a valid libcpuid raw dump (%u line%s not understood; first: %s)",
+				  warn_count, warn_count == 1 ? "" : "s", warn_first);
+		cpuid_free_raw_data_array(&arr);
+		return e;
+	}
+	if (arr.num_raw == 0 || !arr.raw) {
+		cpuid_free_raw_data_array(&arr);
+		return svmc_diag_set(d, SVMC_ERR_EMPTY, "no CPU in this libcpuid raw dump");
+	}
+	if (row_zero(arr.raw[0].basic_cpuid[0])) {
+		cpuid_free_raw_data_array(&arr);
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "basic_cpuid[0] is missing or zero: no vendor, no maximum leaf");
+	}
+	e = from_raw(&arr.raw[0], out, d);
+	cpuid_free_raw_data_array(&arr);
+	if (e)
+		return e;
+	e = svmc_cpu_check_complete(out, d);
+	if (e)
+		return e;
+	svmc_cpu_decode(out);
+	return SVMC_OK;
+}
+
+/* One CPUID instruction with sub-leaf, through libcpuid. */
+static void exec_cpuid(uint32_t leaf, uint32_t sub, uint32_t reg[4])
+{
+	uint32_t r[4] = { leaf, 0, sub, 0 };
+
+	cpu_exec_cpuid_ext(r);
+	memcpy(reg, r, sizeof(r));
+}
+
+enum svmc_err svmc_cpu_capture_host(struct svmc_cpu *out, struct svmc_diag *d)
+{
+	struct cpu_raw_data_t raw;
+	uint32_t reg[4], maxe;
+	enum svmc_err e;
+
+	svmc_cpu_init(out);
+	out->source = SVMC_SRC_HOST;
+	svmc_strlcpy(out->view, "cpuid-user", sizeof(out->view));
+	svmc_strlcpy(out->name, "host", sizeof(out->name));
+	svmc_diag_init(d, "host");
+	if (!cpuid_present())
+		return svmc_diag_set(d, SVMC_ERR_NOTFOUND,
+				     "this machine has no CPUID instruction: give a CPU profile "
+				     "(a file or a bundled name) instead of host");
+	memset(&raw, 0, sizeof(raw));
+	if (cpuid_get_raw_data(&raw) != 0)
+		return svmc_diag_set(d, SVMC_ERR_IO, "libcpuid cannot read CPUID here: %s",
+				     cpuid_error());
+	e = from_raw(&raw, out, d);
+	if (e)
+		return e;
+	/* What libcpuid's structure cannot hold: leaf 7 sub-leaves, 0x80000020 and up. */
+	if (raw.basic_cpuid[0][EAX] >= 7)
+		for (uint32_t s = 1; s <= raw.basic_cpuid[7][EAX] && s < 8 && !e; s++) {
+			exec_cpuid(7, s, reg);
+			e = svmc_cpu_add_leaf(out, 7, s, reg, d);
+		}
+	maxe = raw.ext_cpuid[0][EAX];
+	if (maxe >= 0x80000000u && maxe <= 0x800000ffu)
+		for (uint32_t l = 0x80000020u; l <= maxe && !e; l++) {
+			exec_cpuid(l, 0, reg);
+			e = svmc_cpu_add_leaf(out, l, 0, reg, d);
+		}
+	/* The hypervisor's signature leaf, so that `profile show host` can name it. */
+	if (!e && raw.basic_cpuid[0][EAX] >= 1 && ((raw.basic_cpuid[1][ECX] >> 31) & 1)) {
+		exec_cpuid(0x40000000u, 0, reg);
+		e = svmc_cpu_add_leaf(out, 0x40000000u, 0, reg, d);
+	}
+	if (e)
+		return e;
+	svmc_cpu_decode(out);
+	snprintf(out->description, sizeof(out->description),
+		 "this host, captured by svmcheck through libcpuid %s (user-space CPUID)",
+		 cpuid_lib_version());
+	return SVMC_OK;
+}

@@ -1,0 +1,272 @@
+/*
+ * resolve.c - from a CPU argument to a struct svmc_cpu: format detection for
+ * profile files, bundled names, "host", the ",+F,-F,maxphyaddr=N" modifiers,
+ * and guest composition (host view intersected with a guest CPU model).
+ *
+ * Every failure is a usage-level error whose message says what was wrong
+ * with the argument and lists close names, since the user typed it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cpu/cpu_int.h"
+
+enum fmt { FMT_UNKNOWN, FMT_JSON, FMT_LIBCPUID, FMT_CPUID_R };
+
+/* Decide from the first meaningful line. */
+static enum fmt detect(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && (unsigned char)buf[0] == 0xef && (unsigned char)buf[1] == 0xbb &&
+	    (unsigned char)buf[2] == 0xbf)
+		i = 3;
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (i >= len)
+		return FMT_UNKNOWN;
+	if (buf[i] == '{' || buf[i] == '[')
+		return FMT_JSON;
+	if (len - i >= 8 && strncmp(buf + i, "version=", 8) == 0)
+		return FMT_LIBCPUID;
+	if (len - i >= 12 && strncmp(buf + i, "basic_cpuid[", 12) == 0)
+		return FMT_LIBCPUID;
+	if (len - i >= 7 && strncmp(buf + i, "------[", 7) == 0)
+		return FMT_LIBCPUID; /* AIDA64, which libcpuid reads */
+	if (buf[i] == '#' || (len - i >= 3 && strncmp(buf + i, "CPU", 3) == 0) ||
+	    (len - i >= 2 && buf[i] == '0' && (buf[i + 1] == 'x' || buf[i + 1] == 'X')))
+		return FMT_CPUID_R;
+	return FMT_UNKNOWN;
+}
+
+/* A default name for a profile read from a file: its base name without known suffixes. */
+static void name_from_path(const char *path, char *dst, size_t n)
+{
+	static const char *const suffixes[] = { ".cpuid-r.txt", ".json", ".test", ".txt" };
+	const char *base = strrchr(path, '/');
+	size_t len;
+
+	base = base ? base + 1 : path;
+	svmc_strlcpy(dst, base, n);
+	len = strlen(dst);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t sl = strlen(suffixes[i]);
+		if (len > sl && strcmp(dst + len - sl, suffixes[i]) == 0) {
+			dst[len - sl] = '\0';
+			break;
+		}
+	}
+}
+
+enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct svmc_diag *d)
+{
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t len = 0;
+	enum svmc_err e;
+	const char *nul;
+
+	svmc_cpu_init(out);
+	svmc_diag_init(d, path);
+	if (stat(path, &st) != 0)
+		return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a CPU profile");
+	f = fopen(path, "rb");
+	if (!f)
+		return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
+	buf = malloc(CPU_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+	}
+	len = fread(buf, 1, CPU_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		e = svmc_diag_set(d, SVMC_ERR_IO, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (len > CPU_FILE_MAX) {
+		e = svmc_diag_set(d, SVMC_ERR_LIMIT, "larger than %u bytes: not a CPU profile",
+				  CPU_FILE_MAX);
+		goto out;
+	}
+	buf[len] = '\0';
+	if (len == 0) {
+		e = svmc_diag_set(d, SVMC_ERR_EMPTY, "empty file");
+		goto out;
+	}
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		d->offset = (uint64_t)(nul - buf);
+		e = svmc_diag_set(d, SVMC_ERR_FORMAT, "binary data (a NUL byte): not a CPU profile");
+		goto out;
+	}
+	switch (detect(buf, len)) {
+	case FMT_JSON:
+		e = svmc_cpu_load_json(buf, len, path, out, d);
+		break;
+	case FMT_LIBCPUID:
+		e = svmc_cpu_load_libcpuid(path, out, d);
+		break;
+	case FMT_CPUID_R: {
+		FILE *mf = fmemopen(buf, len, "r");
+		if (!mf) {
+			e = svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+			break;
+		}
+		e = svmc_cpu_load_cpuid_r(mf, path, out, d);
+		fclose(mf);
+		break;
+	}
+	default:
+		d->line = 1;
+		e = svmc_diag_set(d, SVMC_ERR_FORMAT,
+				  "not a CPU profile: expected an svmcheck JSON profile, a libcpuid "
+				  "raw dump (version=0.6.2) or cpuid -r output");
+		break;
+	}
+	if (!e && !out->name[0])
+		name_from_path(path, out->name, sizeof(out->name));
+out:
+	free(buf);
+	fclose(f);
+	return e;
+}
+
+static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, struct svmc_diag *d)
+{
+	char word[64], close[200];
+	const struct svmc_feature_info *fi;
+
+	if (len == 0)
+		return svmc_diag_set(d, SVMC_ERR_USAGE,
+				     "empty modifier (two commas, or a trailing comma)");
+	if (len >= sizeof(word))
+		return svmc_diag_set(d, SVMC_ERR_USAGE, "modifier '%.40s...' is too long", m);
+	memcpy(word, m, len);
+	word[len] = '\0';
+	if (strncmp(word, "maxphyaddr=", 11) == 0) {
+		const char *num = word + 11;
+		char *end;
+		long v;
+
+		errno = 0;
+		v = isdigit((unsigned char)*num) ? strtol(num, &end, 10) : -1;
+		if (v < 0 || errno || *end)
+			return svmc_diag_set(d, SVMC_ERR_USAGE,
+					     "modifier '%s': MAXPHYADDR must be a decimal number "
+					     "from %d to %d",
+					     word, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
+		if (v < SVMC_MAXPHYADDR_MIN || v > SVMC_MAXPHYADDR_MAX)
+			return svmc_diag_set(d, SVMC_ERR_RANGE,
+					     "modifier '%s': MAXPHYADDR %ld is out of range "
+					     "(%d..%d)",
+					     word, v, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
+		c->maxphyaddr = (unsigned)v;
+		return SVMC_OK;
+	}
+	if (word[0] != '+' && word[0] != '-')
+		return svmc_diag_set(d, SVMC_ERR_USAGE,
+				     "modifier '%s' is not +FEATURE, -FEATURE or maxphyaddr=N", word);
+	fi = svmc_feature_lookup(word + 1);
+	if (!fi) {
+		svmc_close_matches(word + 1, false, close, sizeof(close), 6);
+		return svmc_diag_set(d, SVMC_ERR_NOTFOUND,
+				     "modifier '%s': unknown feature '%s'%s%s%s", word, word + 1,
+				     close[0] ? " (close: " : "", close, close[0] ? ")" : "");
+	}
+	svmc_featset_set(&c->features, fi->id, word[0] == '+');
+	return SVMC_OK;
+}
+
+enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, struct svmc_diag *d)
+{
+	const char *p = mods;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		enum svmc_err e = apply_one(c, p, len, d);
+
+		if (e)
+			return e;
+		if (!comma)
+			return SVMC_OK;
+		p = comma + 1;
+	}
+}
+
+enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svmc_diag *d)
+{
+	char base[4096], path[4200], close[240];
+	const char *comma = strchr(arg, ',');
+	size_t blen = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct stat st;
+	enum svmc_err e;
+
+	svmc_diag_init(d, arg);
+	if (blen == 0)
+		return svmc_diag_set(d, SVMC_ERR_USAGE,
+				     "empty CPU: give a profile file, a bundled name (svmcheck "
+				     "profile list) or host");
+	if (blen >= sizeof(base))
+		return svmc_diag_set(d, SVMC_ERR_USAGE, "CPU argument too long");
+	memcpy(base, arg, blen);
+	base[blen] = '\0';
+
+	if (strcmp(base, "host") == 0) {
+		e = svmc_cpu_capture_host(out, d);
+	} else if (strchr(base, '/') || stat(base, &st) == 0) {
+		e = svmc_cpu_load_file(base, out, d);
+	} else if (svmc_profile_find(base, path, sizeof(path))) {
+		e = svmc_cpu_load_file(path, out, d);
+		if (!e)
+			svmc_strlcpy(out->name, base, sizeof(out->name));
+	} else {
+		svmc_close_matches(base, true, close, sizeof(close), 6);
+		e = svmc_diag_set(d, SVMC_ERR_NOTFOUND,
+				  "unknown CPU '%s': not a file, not a bundled profile, not host; %s%s",
+				  base, close[0] ? "close: " : "run 'svmcheck profile list' for the names",
+				  close);
+	}
+	/* Keep the argument as the input name, whatever the loader put there. */
+	d->input = arg;
+	if (e)
+		return e;
+	if (comma) {
+		e = svmc_cpu_apply_modifiers(out, comma + 1, d);
+		if (e)
+			return e;
+		svmc_strlcpy(out->modifiers, comma + 1, sizeof(out->modifiers));
+		{
+			size_t n = strlen(out->name);
+			snprintf(out->name + n, sizeof(out->name) - n, ",%s", comma + 1);
+		}
+	}
+	return SVMC_OK;
+}
+
+void svmc_cpu_compose(struct svmc_cpu *host, const struct svmc_cpu *guest)
+{
+	bool lmsle_unsup = svmc_cpu_has(host, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED);
+
+	for (unsigned i = 0; i < sizeof(host->features.w) / sizeof(host->features.w[0]); i++)
+		host->features.w[i] &= guest->features.w[i];
+	/*
+	 * Not capabilities: EFER.LMSLE support is a property of the L0 host that
+	 * KVM checks without looking at guest CPUID (spec 2), and the hypervisor
+	 * bit of an L1 guest is what its CPU model says.
+	 */
+	svmc_featset_set(&host->features, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, lmsle_unsup);
+	svmc_featset_set(&host->features, SVMC_FEAT_HYPERVISOR,
+			 svmc_cpu_has(guest, SVMC_FEAT_HYPERVISOR));
+	if (guest->maxphyaddr < host->maxphyaddr)
+		host->maxphyaddr = guest->maxphyaddr;
+	svmc_strlcpy(host->guest, guest->name, sizeof(host->guest));
+	svmc_strlcpy(host->view, "guest", sizeof(host->view));
+}
