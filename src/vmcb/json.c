@@ -39,6 +39,7 @@ struct json_state {
 	bool expect_sep;    /* in an array, after an element: ',' or ']' */
 	bool after_comma;   /* in an array, after ',': a value must follow */
 	bool resync;        /* after a syntax error outside an array */
+	bool bol;           /* only whitespace since the last newline */
 };
 
 static struct json_state *st_of(struct svmc_reader *r)
@@ -46,14 +47,29 @@ static struct json_state *st_of(struct svmc_reader *r)
 	return r->state;
 }
 
+static bool all_ws(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
 /* Consume n bytes at the source position, counting newlines. */
 static void adv(struct svmc_reader *r, size_t n)
 {
-	const unsigned char *p = src_ptr(&r->src), *end = p + n;
+	struct json_state *st = st_of(r);
+	const unsigned char *p = src_ptr(&r->src), *end = p + n, *last;
 
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		st_of(r)->line++;
-		p++;
+	last = n ? memrchr(p, '\n', n) : NULL;
+	if (last) {
+		while (p <= last && (p = memchr(p, '\n', (size_t)(last + 1 - p))) != NULL) {
+			st->line++;
+			p++;
+		}
+		st->bol = all_ws(last + 1, (size_t)(end - last - 1));
+	} else {
+		st->bol = st->bol && all_ws(p, n);
 	}
 	src_consume(&r->src, n);
 }
@@ -126,13 +142,17 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 					     "input ends inside a JSON value (unclosed object, array "
 					     "or string)"), NULL;
 		}
-		if (fed + n > JSON_VALUE_MAX) {
+		/* The window may hold many values: feed at most what is left
+		 * of this value's allowance; the tokener stops at its end. */
+		if (fed >= JSON_VALUE_MAX) {
 			d->line = st->line;
 			svmc_diag_set(d, SVMC_ERR_LIMIT,
 				      "a JSON value longer than %u bytes: not a VMCB record",
 				      JSON_VALUE_MAX);
 			return NULL;
 		}
+		if (n > JSON_VALUE_MAX - fed)
+			n = JSON_VALUE_MAX - fed;
 		obj = json_tokener_parse_ex(st->tok, (const char *)src_ptr(&r->src), (int)n);
 		err = json_tokener_get_error(st->tok);
 		if (obj) {
@@ -458,6 +478,7 @@ static enum svmc_err json_init(struct svmc_reader *r, struct svmc_diag *d)
 	struct json_state *st = st_of(r);
 
 	st->line = 1;
+	st->bol = true;
 	st->tok = json_tokener_new_ex(JSON_DEPTH_MAX);
 	if (!st->tok)
 		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
@@ -499,7 +520,13 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 		unsigned char c;
 
 		if (st->resync) {
-			/* Skip lines until one opens an object or an array. */
+			/*
+			 * Skip the rest of the line the error was on (unless it
+			 * was found at the start of a line), then lines until one
+			 * opens an object or an array.
+			 */
+			if (!st->bol)
+				skip_line(r);
 			for (;;) {
 				if (!skip_ws(r))
 					break;
@@ -561,8 +588,6 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 				r->failed = true;
 			} else {
 				st->resync = true;
-				if (d->code == SVMC_ERR_LIMIT)
-					skip_line(r); /* the rest of an over-long line */
 			}
 			return d->code;
 		}
