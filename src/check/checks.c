@@ -1,0 +1,716 @@
+/*
+ * checks.c - the check table: one row per VMRUN consistency check
+ * (checks.md section 3), with the fields it reads, a small pure predicate,
+ * a guard that lets a check pass on a record with unknown fields when what
+ * is known already decides it, and the sentence for a person.
+ *
+ * Predicates read only the VMCB and the compiled model: every model- or
+ * CPU-dependent quantity (allowed masks, vector bitmap, address limits,
+ * whether NP is honoured) was computed by svmc_compile().  No predicate
+ * knows which model it runs under.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check/internal.h"
+#include "svmcheck/vectors.h"
+
+/* ---- known-mask helpers -------------------------------------------------- */
+
+#define W0(f) ((unsigned)(f) < 64 ? UINT64_C(1) << ((unsigned)(f) & 63) : 0)
+#define W1(f) ((unsigned)(f) >= 64 ? UINT64_C(1) << ((unsigned)(f) & 63) : 0)
+#define NEED1(a) { W0(SVMC_F_##a), W1(SVMC_F_##a) }
+#define NEED2(a, b) { W0(SVMC_F_##a) | W0(SVMC_F_##b), W1(SVMC_F_##a) | W1(SVMC_F_##b) }
+#define NEED3(a, b, c) \
+	{ W0(SVMC_F_##a) | W0(SVMC_F_##b) | W0(SVMC_F_##c), W1(SVMC_F_##a) | W1(SVMC_F_##b) | W1(SVMC_F_##c) }
+#define NEED4(a, b, c, d)                                                        \
+	{ W0(SVMC_F_##a) | W0(SVMC_F_##b) | W0(SVMC_F_##c) | W0(SVMC_F_##d), \
+	  W1(SVMC_F_##a) | W1(SVMC_F_##b) | W1(SVMC_F_##c) | W1(SVMC_F_##d) }
+
+#define KNOWN(r, f) svmc_known(r, SVMC_F_##f)
+
+/* ---- shared predicates ---------------------------------------------------- */
+
+static inline bool long_mode(const struct vmcb *v)
+{
+	return (v->save.efer & EFER_LME) && (v->save.cr0 & CR0_PG);
+}
+
+/* Known not to be in long mode (LME or PG known clear). */
+static bool lm_known_off(const struct svmc_record *r)
+{
+	return (KNOWN(r, EFER) && !(r->vmcb.save.efer & EFER_LME)) ||
+	       (KNOWN(r, CR0) && !(r->vmcb.save.cr0 & CR0_PG));
+}
+
+static inline bool np_on(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return (v->control.nested_ctl & c->np_mask) != 0;
+}
+
+static bool np_known_off(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	return c->np_mask == 0 || (KNOWN(r, NESTED_CTL) && !np_on(c, &r->vmcb));
+}
+
+/* A G_PAT entry (byte) is bad if bits 7:3 are set or its type is 2 or 3. */
+static inline bool gpat_bad(uint64_t pat)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	return (pat & (ones * 0xf8)) != 0 || (((pat >> 1) & ~(pat >> 2)) & ones) != 0;
+}
+
+static inline bool range_bad(uint64_t base, uint64_t last, uint64_t rsvd)
+{
+	uint64_t b = base & ~UINT64_C(0xfff);
+	uint64_t end = b + last;
+	/* wrapping past 2^64 is past any MAXPHYADDR too */
+	return ((b | end) & rsvd) != 0 || end < b;
+}
+
+/* ---- predicates ----------------------------------------------------------- */
+
+static bool f_efer_svme(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return !(v->save.efer & EFER_SVME);
+}
+
+static bool f_cr0_cd_nw(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return !(v->save.cr0 & CR0_CD) && (v->save.cr0 & CR0_NW);
+}
+
+static bool f_cr0_high(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return (v->save.cr0 >> 32) != 0;
+}
+
+static bool f_dr6_high(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return (v->save.dr6 >> 32) != 0;
+}
+
+static bool f_dr7_high(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return (v->save.dr7 >> 32) != 0;
+}
+
+static bool f_lm_pae(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return long_mode(v) && !(v->save.cr4 & CR4_PAE);
+}
+
+static bool g_lm_pae(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	(void)c;
+	return lm_known_off(r) || (KNOWN(r, CR4) && (r->vmcb.save.cr4 & CR4_PAE));
+}
+
+static bool f_lm_pe(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return long_mode(v) && !(v->save.cr0 & CR0_PE);
+}
+
+static bool g_lm_pe(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	(void)c;
+	return lm_known_off(r) || (KNOWN(r, CR0) && (r->vmcb.save.cr0 & CR0_PE));
+}
+
+static bool f_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
+}
+
+static bool g_cr3_mbz(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	return lm_known_off(r) || (KNOWN(r, CR3) && !(r->vmcb.save.cr3 & c->cr3_rsvd));
+}
+
+static inline bool cs_l_and_d(const struct vmcb *v)
+{
+	const uint16_t ld = SVM_SELECTOR_L_MASK | SVM_SELECTOR_DB_MASK;
+	return (v->save.cs.attrib & ld) == ld;
+}
+
+static bool f_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return long_mode(v) && (v->save.cr4 & CR4_PAE) && cs_l_and_d(v);
+}
+
+static bool g_lm_cs_ld(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	(void)c;
+	return lm_known_off(r) || (KNOWN(r, CR4) && !(r->vmcb.save.cr4 & CR4_PAE)) ||
+	       (KNOWN(r, CS) && !cs_l_and_d(&r->vmcb));
+}
+
+static bool f_cr4_rsvd(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return (v->save.cr4 & ~c->cr4_allowed) != 0;
+}
+
+static bool f_efer_rsvd(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return (v->save.efer & ~c->efer_allowed) != 0;
+}
+
+static bool f_np_gpat(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return np_on(c, v) && gpat_bad(v->save.g_pat);
+}
+
+static bool g_np_gpat(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	return np_known_off(c, r) || (KNOWN(r, G_PAT) && !gpat_bad(r->vmcb.save.g_pat));
+}
+
+static bool f_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return !(v->control.intercept_misc2 & INTERCEPT2_VMRUN);
+}
+
+static bool f_asid_zero(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return v->control.asid == 0;
+}
+
+static bool f_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return np_on(c, v) && (v->control.nested_cr3 & c->pa_rsvd);
+}
+
+static bool g_np_ncr3(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	return np_known_off(c, r) || (KNOWN(r, NESTED_CR3) && !(r->vmcb.control.nested_cr3 & c->pa_rsvd));
+}
+
+static bool f_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return range_bad(v->control.msrpm_base_pa, c->msrpm_last, c->pa_rsvd);
+}
+
+static bool f_iopm_range(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return range_bad(v->control.iopm_base_pa, c->iopm_last, c->pa_rsvd);
+}
+
+static bool f_vnmi(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return (v->control.int_ctl & V_NMI_ENABLE_MASK) && !(v->control.intercept_misc1 & INTERCEPT1_NMI);
+}
+
+static bool g_vnmi(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	(void)c;
+	return (KNOWN(r, INT_CTL) && !(r->vmcb.control.int_ctl & V_NMI_ENABLE_MASK)) ||
+	       (KNOWN(r, INTERCEPT_MISC1) && (r->vmcb.control.intercept_misc1 & INTERCEPT1_NMI));
+}
+
+static inline uint64_t sev_disallowed(const struct vmcb *v)
+{
+	return v->control.guest_sev_features & ~v->control.allowed_sev_features &
+	       ~VMCB_ALLOWED_SEV_FEATURES_VALID;
+}
+
+static bool f_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	(void)c;
+	return (v->control.nested_ctl & SVM_NESTED_CTL_SEV_ES_ENABLE) &&
+	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) && sev_disallowed(v);
+}
+
+static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	const struct vmcb *v = &r->vmcb;
+	(void)c;
+	return (KNOWN(r, NESTED_CTL) && !(v->control.nested_ctl & SVM_NESTED_CTL_SEV_ES_ENABLE)) ||
+	       (KNOWN(r, ALLOWED_SEV_FEATURES) &&
+		!(v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID)) ||
+	       (KNOWN(r, GUEST_SEV_FEATURES) &&
+		!(v->control.guest_sev_features & ~VMCB_ALLOWED_SEV_FEATURES_VALID));
+}
+
+static bool f_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	uint32_t e = v->control.event_inj;
+	return (e & SVM_EVTINJ_VALID) && !svmc_type_valid(c, SVM_EVTINJ_TYPE(e));
+}
+
+static bool f_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	uint32_t e = v->control.event_inj;
+	return (e & SVM_EVTINJ_VALID) && SVM_EVTINJ_TYPE(e) == SVM_EVTINJ_TYPE_EXEPT &&
+	       !svmc_vector_valid(c, SVM_EVTINJ_VECTOR(e));
+}
+
+static bool f_late_cr3(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return !long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
+}
+
+static bool g_late_cr3(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	const struct vmcb *v = &r->vmcb;
+	return (KNOWN(r, CR3) && !(v->save.cr3 & c->cr3_rsvd)) ||
+	       (KNOWN(r, EFER) && KNOWN(r, CR0) && long_mode(v));
+}
+
+/* ---- messages ------------------------------------------------------------- */
+
+/* snprintf that returns a length >= 0 and tolerates n == 0. */
+static int put(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int put(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(n ? buf : NULL, n, fmt, ap);
+	va_end(ap);
+	return k < 0 ? 0 : k;
+}
+
+/* Append to buf at *len (which may exceed n: snprintf semantics). */
+struct sb {
+	char *buf;
+	size_t n, len;
+};
+
+static void sb_add(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(struct sb *s, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+	char *p = s->len < s->n ? s->buf + s->len : NULL;
+	size_t room = s->len < s->n ? s->n - s->len : 0;
+
+	va_start(ap, fmt);
+	k = vsnprintf(p, room, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		s->len += (size_t)k;
+}
+
+#define HX "0x%016llx"
+#define U(x) ((unsigned long long)(x))
+
+static int m_efer_svme(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n, "EFER is " HX ": EFER.SVME (bit 12) is clear, but a guest must be run with SVM enabled",
+		   U(v->save.efer));
+}
+
+static int m_cr0_cd_nw(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "CR0 is " HX ": NW (not write-through, bit 29) is set while CD (cache disable, bit 30) is clear, "
+		   "an illegal combination",
+		   U(v->save.cr0));
+}
+
+static int m_high(const char *reg, uint64_t val, char *b, size_t n)
+{
+	return put(b, n, "%s is " HX ": bits 63:32 must be zero but 0x%08llx is set there", reg, U(val),
+		   U(val >> 32));
+}
+
+static int m_cr0_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return m_high("CR0", v->save.cr0, b, n);
+}
+
+static int m_dr6_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return m_high("DR6", v->save.dr6, b, n);
+}
+
+static int m_dr7_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return m_high("DR7", v->save.dr7, b, n);
+}
+
+static int m_lm_pae(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "EFER.LME and CR0.PG are set (long mode), but CR4 (" HX ") has PAE (bit 5) clear; long mode "
+		   "needs PAE paging",
+		   U(v->save.cr4));
+}
+
+static int m_lm_pe(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "EFER.LME and CR0.PG are set (long mode), but CR0 (" HX ") has PE (bit 0) clear; long mode "
+		   "needs protected mode",
+		   U(v->save.cr0));
+}
+
+static int m_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	return put(b, n,
+		   "in long mode CR3 " HX " must be a legal physical address, but it sets bits " HX
+		   " at or above MAXPHYADDR %u",
+		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
+}
+
+static int m_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "in long mode with PAE, CS (attrib 0x%04x) has both L (64-bit, attrib bit 9) and D "
+		   "(32-bit default size, attrib bit 10) set, which is reserved",
+		   v->save.cs.attrib);
+}
+
+/* List the set bits of val outside allowed, with their gates. */
+static void list_bits(struct sb *s, const struct svmc_compiled *c, uint64_t bad, const struct svmc_gate *gates,
+		      const char *(*bitname)(unsigned))
+{
+	char why[160];
+	bool firstbit = true;
+
+	for (unsigned bit = 0; bit < 64; bit++) {
+		if (!((bad >> bit) & 1))
+			continue;
+		const char *name = bitname(bit);
+		const struct svmc_gate *g = &gates[bit];
+		sb_add(s, "%s", firstbit ? "" : ", ");
+		firstbit = false;
+		if (name)
+			sb_add(s, "%s (bit %u", name, bit);
+		else
+			sb_add(s, "bit %u (", bit);
+		if (g->kind == SVMC_GATE_RESERVED)
+			sb_add(s, "%sreserved under %s)", name ? ", " : "", c->model->name);
+		else
+			sb_add(s, "%s%s, absent on this CPU)", name ? ", " : "",
+			       svmc_gate_describe(g, why, sizeof(why)));
+	}
+}
+
+static int m_cr4_rsvd(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	struct sb s = { b, n, 0 };
+	sb_add(&s, "CR4 is " HX " and sets reserved bits: ", U(v->save.cr4));
+	list_bits(&s, c, v->save.cr4 & ~c->cr4_allowed, c->cr4_gate, svmc_cr4_bit_name);
+	if (n)
+		b[s.len < n ? s.len : n - 1] = '\0';
+	return (int)s.len;
+}
+
+static int m_efer_rsvd(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	struct sb s = { b, n, 0 };
+	sb_add(&s, "EFER is " HX " and sets reserved bits: ", U(v->save.efer));
+	list_bits(&s, c, v->save.efer & ~c->efer_allowed, c->efer_gate, svmc_efer_bit_name);
+	if (n)
+		b[s.len < n ? s.len : n - 1] = '\0';
+	return (int)s.len;
+}
+
+static int m_np_gpat(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	unsigned i;
+	uint8_t e = 0;
+	(void)c;
+	for (i = 0; i < 8; i++) {
+		e = (uint8_t)(v->save.g_pat >> (8 * i));
+		if ((e & 0xf8) || (e & 7) == 2 || (e & 7) == 3)
+			break;
+	}
+	return put(b, n,
+		   "nested paging is on and G_PAT " HX " has entry PA%u = 0x%02x, %s", U(v->save.g_pat),
+		   i, e, (e & 0xf8) ? "which sets reserved bits 7:3" : "a reserved memory type (2 and 3 are reserved)");
+}
+
+static int m_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "intercept_misc2 is 0x%08x: the VMRUN intercept (bit 0) is clear, but a guest must intercept VMRUN",
+		   v->control.intercept_misc2);
+}
+
+static int m_asid_zero(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	(void)v;
+	return put(b, n, "the guest ASID is 0, which belongs to the host");
+}
+
+static int m_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	return put(b, n,
+		   "nested paging is on and nCR3 " HX " is not a legal physical address: bits " HX
+		   " are at or above MAXPHYADDR %u",
+		   U(v->control.nested_cr3), U(v->control.nested_cr3 & c->pa_rsvd), c->maxphyaddr);
+}
+
+static int m_range(const struct svmc_compiled *c, const char *what, uint64_t base, uint64_t last, char *b,
+		   size_t n)
+{
+	uint64_t pb = base & ~UINT64_C(0xfff);
+	if (c->maxphyaddr >= 64)
+		return put(b, n, "the %s at " HX " (%llu KiB) wraps past the end of the address space", what,
+			   U(pb), U((last + 1) / 1024));
+	return put(b, n,
+		   "the %s at " HX " (%llu KiB, last byte " HX ") reaches beyond MAXPHYADDR %u (physical addresses "
+		   "end at " HX ")",
+		   what, U(pb), U((last + 1) / 1024), U(pb + last), c->maxphyaddr,
+		   U((UINT64_C(1) << c->maxphyaddr) - 1));
+}
+
+static int m_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	return m_range(c, "MSR permission map", v->control.msrpm_base_pa, c->msrpm_last, b, n);
+}
+
+static int m_iopm_range(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	return m_range(c, "I/O permission map", v->control.iopm_base_pa, c->iopm_last, b, n);
+}
+
+static int m_vnmi(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "int_ctl is 0x%08x: virtual NMI is enabled (V_NMI_ENABLE, bit 26), but intercept_misc1 (0x%08x) "
+		   "does not intercept NMIs (bit 1)",
+		   v->control.int_ctl, v->control.intercept_misc1);
+}
+
+static int m_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "SEV-ES is on and allowed_sev_features " HX " is valid (bit 63), but guest_sev_features " HX
+		   " uses features it does not allow (" HX ")",
+		   U(v->control.allowed_sev_features), U(v->control.guest_sev_features), U(sev_disallowed(v)));
+}
+
+static int m_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n, "EVENTINJ is 0x%08x: it injects an event of TYPE %u, a reserved type (only 0, 2, 3, 4 exist)",
+		   v->control.event_inj, SVM_EVTINJ_TYPE(v->control.event_inj));
+}
+
+static int m_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	unsigned vec = SVM_EVTINJ_VECTOR(v->control.event_inj);
+	const struct svmc_vector_name *vn = svmc_vector_name(vec);
+	char label[48], cpuid[48];
+
+	if (vec >= 32)
+		snprintf(label, sizeof(label), "vector %u", vec);
+	else if (!vn->mnemonic[0])
+		snprintf(label, sizeof(label), "vector %u (reserved)", vec);
+	else
+		snprintf(label, sizeof(label), "vector %u (%s%s)", vec, vec == 2 ? "" : "#", vn->mnemonic);
+
+	switch ((enum svmc_vreason)c->vec_reason[vec]) {
+	case SVMC_VR_SHSTK:
+		return put(b, n, "EVENTINJ injects %s as an exception, but this CPU has no shadow stacks (%s)", label,
+			   svmc_feature_cpuid(SVMC_FEAT_SHSTK, cpuid, sizeof(cpuid)));
+	case SVMC_VR_SEV_ES:
+		return put(b, n, "EVENTINJ injects %s as an exception, but this CPU has no SEV-ES (%s)", label,
+			   svmc_feature_cpuid(SVMC_FEAT_SEV_ES, cpuid, sizeof(cpuid)));
+	case SVMC_VR_SEV_SNP:
+		return put(b, n, "EVENTINJ injects %s as an exception, but this CPU has no SEV-SNP (%s)", label,
+			   svmc_feature_cpuid(SVMC_FEAT_SEV_SNP, cpuid, sizeof(cpuid)));
+	case SVMC_VR_NOT_EXCEPTION:
+		if (vec == 2)
+			return put(b, n,
+				   "EVENTINJ injects %s as an exception, but NMI is an interrupt, not an exception "
+				   "(inject it with TYPE 2)",
+				   label);
+		return put(b, n,
+			   "EVENTINJ injects %s as an exception, but vectors 32-255 are interrupts, not exceptions",
+			   label);
+	case SVMC_VR_NEVER:
+		return put(b, n, "EVENTINJ injects %s as an exception, but #VE exists only on Intel CPUs", label);
+	case SVMC_VR_KVM_V1_MASK:
+		return put(b, n,
+			   "EVENTINJ injects %s as an exception, which the first posted KVM patch rejects: its mask "
+			   "ORs in NMI_VECTOR, the number 2, which sets bit 1 (#DB) instead of bit 2 (NMI)",
+			   label);
+	case SVMC_VR_RESERVED:
+	default:
+		return put(b, n, "EVENTINJ injects %s as an exception, but vector %u is a reserved exception vector",
+			   label, vec);
+	}
+}
+
+static int m_late_cr3(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+{
+	return put(b, n,
+		   "CR3 " HX " is not a legal physical address: bits " HX " are at or above MAXPHYADDR %u (KVM loads "
+		   "CR3 after the consistency checks, in any paging mode)",
+		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
+	[SVMC_CHECK_SAVE_EFER_SVME] = { NEED1(EFER), f_efer_svme, NULL, m_efer_svme },
+	[SVMC_CHECK_SAVE_CR0_CD_NW] = { NEED1(CR0), f_cr0_cd_nw, NULL, m_cr0_cd_nw },
+	[SVMC_CHECK_SAVE_CR0_HIGH] = { NEED1(CR0), f_cr0_high, NULL, m_cr0_high },
+	[SVMC_CHECK_SAVE_DR6_HIGH] = { NEED1(DR6), f_dr6_high, NULL, m_dr6_high },
+	[SVMC_CHECK_SAVE_DR7_HIGH] = { NEED1(DR7), f_dr7_high, NULL, m_dr7_high },
+	[SVMC_CHECK_SAVE_LM_PAE] = { NEED3(EFER, CR0, CR4), f_lm_pae, g_lm_pae, m_lm_pae },
+	[SVMC_CHECK_SAVE_LM_PE] = { NEED2(EFER, CR0), f_lm_pe, g_lm_pe, m_lm_pe },
+	[SVMC_CHECK_SAVE_CR3_MBZ] = { NEED3(EFER, CR0, CR3), f_cr3_mbz, g_cr3_mbz, m_cr3_mbz },
+	[SVMC_CHECK_SAVE_LM_CS_LD] = { NEED4(EFER, CR0, CR4, CS), f_lm_cs_ld, g_lm_cs_ld, m_lm_cs_ld },
+	[SVMC_CHECK_SAVE_CR4_RSVD] = { NEED1(CR4), f_cr4_rsvd, NULL, m_cr4_rsvd },
+	[SVMC_CHECK_SAVE_EFER_RSVD] = { NEED1(EFER), f_efer_rsvd, NULL, m_efer_rsvd },
+	[SVMC_CHECK_CTRL_NP_GPAT] = { NEED2(NESTED_CTL, G_PAT), f_np_gpat, g_np_gpat, m_np_gpat },
+	[SVMC_CHECK_CTRL_INTERCEPT_VMRUN] = { NEED1(INTERCEPT_MISC2), f_intercept_vmrun, NULL, m_intercept_vmrun },
+	[SVMC_CHECK_CTRL_ASID_ZERO] = { NEED1(ASID), f_asid_zero, NULL, m_asid_zero },
+	[SVMC_CHECK_CTRL_NP_NCR3] = { NEED2(NESTED_CTL, NESTED_CR3), f_np_ncr3, g_np_ncr3, m_np_ncr3 },
+	[SVMC_CHECK_CTRL_MSRPM_RANGE] = { NEED1(MSRPM_BASE_PA), f_msrpm_range, NULL, m_msrpm_range },
+	[SVMC_CHECK_CTRL_IOPM_RANGE] = { NEED1(IOPM_BASE_PA), f_iopm_range, NULL, m_iopm_range },
+	[SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT] = { NEED2(INT_CTL, INTERCEPT_MISC1), f_vnmi, g_vnmi, m_vnmi },
+	[SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES] = { NEED3(NESTED_CTL, ALLOWED_SEV_FEATURES, GUEST_SEV_FEATURES),
+						   f_sev_allowed, g_sev_allowed, m_sev_allowed },
+	[SVMC_CHECK_CTRL_EVENTINJ_TYPE] = { NEED1(EVENT_INJ), f_evtinj_type, NULL, m_evtinj_type },
+	[SVMC_CHECK_CTRL_EVENTINJ_VECTOR] = { NEED1(EVENT_INJ), f_evtinj_vector, NULL, m_evtinj_vector },
+	[SVMC_CHECK_KVM_LATE_CR3] = { NEED3(EFER, CR0, CR3), f_late_cr3, g_late_cr3, m_late_cr3 },
+};
+
+/*
+ * The public half: ID, APM section and rule from SVMC_CHECKS (check.h), the
+ * fields read and the reported field from the INFO_* rows here.
+ */
+#define F(x) SVMC_F_##x
+#define INFO_SAVE_EFER_SVME 1, { F(EFER) }, "save.efer", 16
+#define INFO_SAVE_CR0_CD_NW 1, { F(CR0) }, "save.cr0", 16
+#define INFO_SAVE_CR0_HIGH 1, { F(CR0) }, "save.cr0", 16
+#define INFO_SAVE_DR6_HIGH 1, { F(DR6) }, "save.dr6", 16
+#define INFO_SAVE_DR7_HIGH 1, { F(DR7) }, "save.dr7", 16
+#define INFO_SAVE_LM_PAE 3, { F(EFER), F(CR0), F(CR4) }, "save.cr4", 16
+#define INFO_SAVE_LM_PE 2, { F(EFER), F(CR0) }, "save.cr0", 16
+#define INFO_SAVE_CR3_MBZ 3, { F(EFER), F(CR0), F(CR3) }, "save.cr3", 16
+#define INFO_SAVE_LM_CS_LD 4, { F(EFER), F(CR0), F(CR4), F(CS) }, "save.cs.attrib", 4
+#define INFO_SAVE_CR4_RSVD 1, { F(CR4) }, "save.cr4", 16
+#define INFO_SAVE_EFER_RSVD 1, { F(EFER) }, "save.efer", 16
+#define INFO_CTRL_NP_GPAT 2, { F(NESTED_CTL), F(G_PAT) }, "save.g_pat", 16
+#define INFO_CTRL_INTERCEPT_VMRUN 1, { F(INTERCEPT_MISC2) }, "control.intercept_misc2", 8
+#define INFO_CTRL_ASID_ZERO 1, { F(ASID) }, "control.asid", 8
+#define INFO_CTRL_NP_NCR3 2, { F(NESTED_CTL), F(NESTED_CR3) }, "control.nested_cr3", 16
+#define INFO_CTRL_MSRPM_RANGE 1, { F(MSRPM_BASE_PA) }, "control.msrpm_base_pa", 16
+#define INFO_CTRL_IOPM_RANGE 1, { F(IOPM_BASE_PA) }, "control.iopm_base_pa", 16
+#define INFO_CTRL_VNMI_NMI_INTERCEPT 2, { F(INT_CTL), F(INTERCEPT_MISC1) }, "control.int_ctl", 8
+#define INFO_CTRL_SEV_ALLOWED_FEATURES \
+	3, { F(NESTED_CTL), F(ALLOWED_SEV_FEATURES), F(GUEST_SEV_FEATURES) }, "control.guest_sev_features", 16
+#define INFO_CTRL_EVENTINJ_TYPE 1, { F(EVENT_INJ) }, "control.event_inj", 8
+#define INFO_CTRL_EVENTINJ_VECTOR 1, { F(EVENT_INJ) }, "control.event_inj", 8
+#define INFO_KVM_LATE_CR3 3, { F(EFER), F(CR0), F(CR3) }, "save.cr3", 16
+
+static const struct svmc_check_info info[SVMC_CHECK_COUNT] = {
+#define X_INFO(e, id_, apm_, rule_) [SVMC_CHECK_##e] = { SVMC_CHECK_##e, id_, apm_, rule_, INFO_##e },
+	SVMC_CHECKS(X_INFO)
+#undef X_INFO
+};
+
+const struct svmc_check_info *svmc_check_info(enum svmc_check_id id)
+{
+	return &info[(unsigned)id < SVMC_CHECK_COUNT ? id : 0];
+}
+
+int svmc_check_lookup(const char *name, enum svmc_check_id *out)
+{
+	for (unsigned i = 0; i < SVMC_CHECK_COUNT; i++) {
+		if (strcmp(name, info[i].name) == 0) {
+			*out = (enum svmc_check_id)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+uint64_t svmc_check_value(const struct vmcb *v, enum svmc_check_id id)
+{
+	switch (id) {
+	case SVMC_CHECK_SAVE_EFER_SVME:
+	case SVMC_CHECK_SAVE_EFER_RSVD:
+		return v->save.efer;
+	case SVMC_CHECK_SAVE_CR0_CD_NW:
+	case SVMC_CHECK_SAVE_CR0_HIGH:
+	case SVMC_CHECK_SAVE_LM_PE:
+		return v->save.cr0;
+	case SVMC_CHECK_SAVE_DR6_HIGH:
+		return v->save.dr6;
+	case SVMC_CHECK_SAVE_DR7_HIGH:
+		return v->save.dr7;
+	case SVMC_CHECK_SAVE_LM_PAE:
+	case SVMC_CHECK_SAVE_CR4_RSVD:
+		return v->save.cr4;
+	case SVMC_CHECK_SAVE_CR3_MBZ:
+	case SVMC_CHECK_KVM_LATE_CR3:
+		return v->save.cr3;
+	case SVMC_CHECK_SAVE_LM_CS_LD:
+		return v->save.cs.attrib;
+	case SVMC_CHECK_CTRL_NP_GPAT:
+		return v->save.g_pat;
+	case SVMC_CHECK_CTRL_INTERCEPT_VMRUN:
+		return v->control.intercept_misc2;
+	case SVMC_CHECK_CTRL_ASID_ZERO:
+		return v->control.asid;
+	case SVMC_CHECK_CTRL_NP_NCR3:
+		return v->control.nested_cr3;
+	case SVMC_CHECK_CTRL_MSRPM_RANGE:
+		return v->control.msrpm_base_pa;
+	case SVMC_CHECK_CTRL_IOPM_RANGE:
+		return v->control.iopm_base_pa;
+	case SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT:
+		return v->control.int_ctl;
+	case SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES:
+		return v->control.guest_sev_features;
+	case SVMC_CHECK_CTRL_EVENTINJ_TYPE:
+	case SVMC_CHECK_CTRL_EVENTINJ_VECTOR:
+		return v->control.event_inj;
+	case SVMC_CHECK_COUNT:
+		break;
+	}
+	return 0;
+}
+
+size_t svmc_check_message(const struct svmc_compiled *c, const struct vmcb *v, enum svmc_check_id id, char *buf,
+			  size_t n)
+{
+	struct sb s = { buf, n, 0 };
+	int k;
+
+	if ((unsigned)id >= SVMC_CHECK_COUNT) {
+		if (n)
+			buf[0] = '\0';
+		return 0;
+	}
+	k = svmc_check_rows[id].msg(c, v, buf, n);
+	s.len = k > 0 ? (size_t)k : 0;
+	if (id == SVMC_CHECK_KVM_LATE_CR3)
+		sb_add(&s, "; %s fails the nested VMRUN with VMEXIT_INVALID", c->model->actor);
+	else
+		sb_add(&s, "; %s fails VMRUN with VMEXIT_INVALID", c->model->actor);
+	return s.len;
+}
