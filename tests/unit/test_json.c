@@ -430,7 +430,7 @@ static void test_roundtrip_binary(void)
 	for (int k = 0; k < N; k++)
 		random_page(pages + (size_t)k * VMCB_PAGE_SIZE, k);
 	write_file(path_in("rt.bin"), pages, (size_t)N * VMCB_PAGE_SIZE);
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' > '%s'", SVMCHECK_BINARY, path_in("rt.bin"),
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' -o '%s'", SVMCHECK_BINARY, path_in("rt.bin"),
 		 path_in("rt.ndjson"));
 	rc = system(cmd);
 	CHECK(rc == 0);
