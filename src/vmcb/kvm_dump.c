@@ -1,16 +1,1095 @@
 /*
- * kvm_dump.c - STUB: to be written (see reader.h for the contract).
+ * kvm_dump.c - reader for the text that KVM's dump_vmcb() leaves in kernel
+ * logs, in every era from 2.6 to 2026 (vmcb-formats.md section 2).
+ *
+ * The dump is one pr_err() per line, so every line carries whatever prefix
+ * the log tool added (dmesg timestamps, <3>, dmesg -x, /dev/kmsg, journalctl,
+ * syslog, "kvm_amd: ", "SVM: ", nothing).  Lines are read one at a time with
+ * src_getline(); only the record being built lives in memory.
+ *
+ * How a line is read:
+ *  1. Quoted-printable mail copies: once a line shows "=20", "=3D" or "=09",
+ *     =XX escapes are decoded; a line ending in '=' (a soft break) is joined
+ *     with the next one (also before QP is seen, if the line is a dump line).
+ *  2. The prefix is stripped generically: the body starts after the last
+ *     "kvm_amd: ", "SVM: " or "kernel: " token on the line, then leading
+ *     layers are peeled ("<N>", "[...]", "a,b,c,-;", "kern  :err   : ",
+ *     mail quotes "> ") until none is left.
+ *  3. The body is a header ("KVM: FAILED VMRUN WITH VMCB:", "[TYPE vCPUn ]
+ *     VMCB <ptr>, last attempted VMRUN on CPU n", "VMCB Control Area:",
+ *     "VMCB State Save Area:") or a sequence of "label: value" items whose
+ *     labels are lower-case dump labels (labels[] below; field names come
+ *     from svmc_field_lookup()).  Anything else is an unrelated line.
+ *     A line that ends after a label but before its value (mail wrapping)
+ *     is joined with the next line when that line is the bare value.
+ *
+ * Where a record starts and ends.  Every label has an ordinal: its position
+ * in the dump, the same in every era.  A dump line belongs to the record
+ * being built unless its ordinal does not come after the last one seen and
+ * (it is a header, or it is "cr_read:", the first line of every era's dump,
+ * or unrelated lines came between it and the record's last dump line): then
+ * the record ends and the line starts the next one.  So unrelated lines
+ * interleaved anywhere are skipped, several dumps follow each other with or
+ * without headers, and a dump cut after its control area ends at the next
+ * dump.  Without unrelated lines between them, a repeated label with a
+ * different value is a contradiction and an error for that record.
+ *
+ * The GPR tail (rax/rbx ... r15, sev_features, xcr0/xss, pl*_ssp, u_cet) is
+ * read and checked but not stored: it comes from KVM's register cache or the
+ * VMSA, not from the VMCB, so its rax/rsp never contradict the save area's.
+ *
+ * Errors (a value that is not a number, too wide for its field, cut short, a
+ * contradiction, a line over 64 KiB inside a dump) are returned at once with
+ * the line and the record index; the index is used up, the rest of that dump
+ * is skipped, and the next call goes on with the next dump.
  */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "vmcb/reader.h"
 
-static enum svmc_err stub_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
+/* Longest logical line built by joining (QP soft breaks, wrapped values). */
+#define JOIN_MAX 8192u
+#define MAX_ITEMS 4
+
+enum dk {
+	DK_HDR,  /* a header line (ordinal only, never a label) */
+	DK_HEX,  /* hex value into the field */
+	DK_DEC,  /* decimal value into the field */
+	DK_HALF, /* cr_read & co: one 16-bit half of intercept_cr / intercept_dr */
+	DK_ICPT, /* intercepts: one 64-bit word or two 32-bit words (3 then 4) */
+	DK_SEG,  /* es: s: SEL a: ATTR l: LIMIT b: BASE */
+	DK_TAIL, /* GPR/VMSA tail: checked, not stored */
+};
+
+struct dlabel {
+	const char *name;
+	uint8_t kind;
+	uint8_t ord;      /* position in the dump */
+	uint8_t width;    /* hex digits the kernel prints; fewer means a cut line */
+	uint8_t negbits;  /* DEC: printed by %d (32) or %lld (64) of a field that wide, else 0 */
+	uint8_t tail_ord; /* rax, rsp: ordinal when the line belongs to the GPR tail */
+	uint8_t hi;       /* DK_HALF: the high (write) half */
+	const char *field; /* svmc_field_lookup() name when it differs from name */
+};
+
+#define ORD_FAILED 0
+#define ORD_VMCBHDR 1
+#define ORD_CTRL 2
+#define ORD_CR_READ 3
+#define ORD_SAVE 39
+#define ORD_RAX 62
+
+static const struct dlabel labels[] = {
+	{ "cr_read", DK_HALF, 3, 4, 0, 0, 0, "intercept_cr" },
+	{ "cr_write", DK_HALF, 4, 4, 0, 0, 1, "intercept_cr" },
+	{ "dr_read", DK_HALF, 5, 4, 0, 0, 0, "intercept_dr" },
+	{ "dr_write", DK_HALF, 6, 4, 0, 0, 1, "intercept_dr" },
+	{ "exceptions", DK_HEX, 7, 8, 0, 0, 0, NULL },
+	{ "intercepts", DK_ICPT, 8, 8, 0, 0, 0, NULL },
+	/* %d of a u16: never negative */
+	{ "pause filter count", DK_DEC, 9, 0, 0, 0, 0, NULL },
+	{ "pause filter threshold", DK_DEC, 10, 0, 0, 0, 0, NULL },
+	{ "iopm_base_pa", DK_HEX, 11, 16, 0, 0, 0, NULL },
+	{ "msrpm_base_pa", DK_HEX, 12, 16, 0, 0, 0, NULL },
+	{ "tsc_offset", DK_HEX, 13, 16, 0, 0, 0, NULL },
+	{ "asid", DK_DEC, 14, 0, 32, 0, 0, NULL }, /* %d of a u32 */
+	{ "tlb_ctl", DK_DEC, 15, 0, 0, 0, 0, NULL },
+	{ "erap_ctl", DK_DEC, 16, 0, 0, 0, 0, NULL },
+	{ "int_ctl", DK_HEX, 17, 8, 0, 0, 0, NULL },
+	{ "int_vector", DK_HEX, 18, 8, 0, 0, 0, NULL },
+	{ "int_state", DK_HEX, 19, 8, 0, 0, 0, NULL },
+	{ "exit_code", DK_HEX, 20, 8, 0, 0, 0, NULL }, /* 8 (old) or 16 (2026) digits */
+	{ "exit_info1", DK_HEX, 21, 16, 0, 0, 0, NULL },
+	{ "exit_info2", DK_HEX, 22, 16, 0, 0, 0, NULL },
+	{ "exit_int_info", DK_HEX, 23, 8, 0, 0, 0, NULL },
+	{ "exit_int_info_err", DK_HEX, 24, 8, 0, 0, 0, NULL },
+	{ "nested_ctl", DK_DEC, 25, 0, 64, 0, 0, NULL }, /* %lld */
+	{ "misc_ctl", DK_DEC, 25, 0, 64, 0, 0, NULL },
+	{ "nested_cr3", DK_HEX, 26, 16, 0, 0, 0, NULL },
+	{ "avic_vapic_bar", DK_HEX, 27, 16, 0, 0, 0, NULL },
+	{ "ghcb", DK_HEX, 28, 16, 0, 0, 0, NULL },
+	{ "event_inj", DK_HEX, 29, 8, 0, 0, 0, NULL },
+	{ "event_inj_err", DK_HEX, 30, 8, 0, 0, 0, NULL },
+	{ "virt_ext", DK_DEC, 31, 0, 64, 0, 0, NULL }, /* %lld */
+	{ "misc_ctl2", DK_DEC, 31, 0, 64, 0, 0, NULL },
+	{ "lbr_ctl", DK_DEC, 31, 0, 64, 0, 0, NULL },
+	{ "next_rip", DK_HEX, 32, 16, 0, 0, 0, NULL },
+	{ "avic_backing_page", DK_HEX, 33, 16, 0, 0, 0, NULL },
+	{ "avic_logical_id", DK_HEX, 34, 16, 0, 0, 0, NULL },
+	{ "avic_physical_id", DK_HEX, 35, 16, 0, 0, 0, NULL },
+	{ "vmsa_pa", DK_HEX, 36, 16, 0, 0, 0, NULL },
+	{ "allowed_sev_features", DK_HEX, 37, 16, 0, 0, 0, NULL },
+	{ "guest_sev_features", DK_HEX, 38, 16, 0, 0, 0, NULL },
+	/* ORD_SAVE 39: "VMCB State Save Area:" */
+	{ "es", DK_SEG, 40, 0, 0, 0, 0, NULL },
+	{ "cs", DK_SEG, 41, 0, 0, 0, 0, NULL },
+	{ "ss", DK_SEG, 42, 0, 0, 0, 0, NULL },
+	{ "ds", DK_SEG, 43, 0, 0, 0, 0, NULL },
+	{ "fs", DK_SEG, 44, 0, 0, 0, 0, NULL },
+	{ "gs", DK_SEG, 45, 0, 0, 0, 0, NULL },
+	{ "gdtr", DK_SEG, 46, 0, 0, 0, 0, NULL },
+	{ "ldtr", DK_SEG, 47, 0, 0, 0, 0, NULL },
+	{ "idtr", DK_SEG, 48, 0, 0, 0, 0, NULL },
+	{ "tr", DK_SEG, 49, 0, 0, 0, 0, NULL },
+	{ "vmpl", DK_DEC, 50, 0, 0, 0, 0, NULL }, /* %d of a u8 */
+	{ "cpl", DK_DEC, 51, 0, 0, 0, 0, NULL },
+	{ "efer", DK_HEX, 52, 16, 0, 0, 0, NULL },
+	{ "cr0", DK_HEX, 53, 16, 0, 0, 0, NULL },
+	{ "cr2", DK_HEX, 54, 16, 0, 0, 0, NULL },
+	{ "cr3", DK_HEX, 55, 16, 0, 0, 0, NULL },
+	{ "cr4", DK_HEX, 56, 16, 0, 0, 0, NULL },
+	{ "dr6", DK_HEX, 57, 16, 0, 0, 0, NULL },
+	{ "dr7", DK_HEX, 58, 16, 0, 0, 0, NULL },
+	{ "rip", DK_HEX, 59, 16, 0, 0, 0, NULL },
+	{ "rflags", DK_HEX, 60, 16, 0, 0, 0, NULL },
+	{ "rsp", DK_HEX, 61, 16, 0, 93, 0, NULL },
+	{ "rax", DK_HEX, ORD_RAX, 16, 0, 86, 0, NULL },
+	{ "s_cet", DK_HEX, 63, 16, 0, 0, 0, NULL },
+	{ "ssp", DK_HEX, 64, 16, 0, 0, 0, NULL },
+	{ "isst_addr", DK_HEX, 65, 16, 0, 0, 0, NULL },
+	{ "star", DK_HEX, 66, 16, 0, 0, 0, NULL },
+	{ "lstar", DK_HEX, 67, 16, 0, 0, 0, NULL },
+	{ "cstar", DK_HEX, 68, 16, 0, 0, 0, NULL },
+	{ "sfmask", DK_HEX, 69, 16, 0, 0, 0, NULL },
+	{ "kernel_gs_base", DK_HEX, 70, 16, 0, 0, 0, NULL },
+	{ "sysenter_cs", DK_HEX, 71, 16, 0, 0, 0, NULL },
+	{ "sysenter_esp", DK_HEX, 72, 16, 0, 0, 0, NULL },
+	{ "sysenter_eip", DK_HEX, 73, 16, 0, 0, 0, NULL },
+	{ "gpat", DK_HEX, 74, 16, 0, 0, 0, NULL },
+	{ "dbgctl", DK_HEX, 75, 16, 0, 0, 0, NULL },
+	{ "br_from", DK_HEX, 76, 16, 0, 0, 0, NULL },
+	{ "br_to", DK_HEX, 77, 16, 0, 0, 0, NULL },
+	{ "excp_from", DK_HEX, 78, 16, 0, 0, 0, NULL },
+	{ "excp_to", DK_HEX, 79, 16, 0, 0, 0, NULL },
+	/* the tail (rax 86 and rsp 93 are the rows above) */
+	{ "sev_features", DK_TAIL, 80, 16, 0, 0, 0, NULL },
+	{ "pl0_ssp", DK_TAIL, 81, 16, 0, 0, 0, NULL },
+	{ "pl1_ssp", DK_TAIL, 82, 16, 0, 0, 0, NULL },
+	{ "pl2_ssp", DK_TAIL, 83, 16, 0, 0, 0, NULL },
+	{ "pl3_ssp", DK_TAIL, 84, 16, 0, 0, 0, NULL },
+	{ "u_cet", DK_TAIL, 85, 16, 0, 0, 0, NULL },
+	{ "rbx", DK_TAIL, 87, 16, 0, 0, 0, NULL },
+	{ "rcx", DK_TAIL, 88, 16, 0, 0, 0, NULL },
+	{ "rdx", DK_TAIL, 89, 16, 0, 0, 0, NULL },
+	{ "rsi", DK_TAIL, 90, 16, 0, 0, 0, NULL },
+	{ "rdi", DK_TAIL, 91, 16, 0, 0, 0, NULL },
+	{ "rbp", DK_TAIL, 92, 16, 0, 0, 0, NULL },
+	{ "r8", DK_TAIL, 94, 16, 0, 0, 0, NULL },
+	{ "r9", DK_TAIL, 95, 16, 0, 0, 0, NULL },
+	{ "r10", DK_TAIL, 96, 16, 0, 0, 0, NULL },
+	{ "r11", DK_TAIL, 97, 16, 0, 0, 0, NULL },
+	{ "r12", DK_TAIL, 98, 16, 0, 0, 0, NULL },
+	{ "r13", DK_TAIL, 99, 16, 0, 0, 0, NULL },
+	{ "r14", DK_TAIL, 100, 16, 0, 0, 0, NULL },
+	{ "r15", DK_TAIL, 101, 16, 0, 0, 0, NULL },
+	{ "xcr0", DK_TAIL, 102, 16, 0, 0, 0, NULL },
+	{ "xss", DK_TAIL, 103, 16, 0, 0, 0, NULL },
+};
+
+#define NLABELS (sizeof(labels) / sizeof(labels[0]))
+
+struct kd_state {
+	int16_t fid[NLABELS]; /* field id per label (-1: special) */
+	bool qp;              /* quoted-printable escapes seen: decode them */
+	bool skipping;        /* after an error: dropping the rest of that dump */
+	int last_ord;         /* highest ordinal of the current dump */
+	unsigned gap;         /* unrelated lines since the current dump's last line */
+	bool has_pend;        /* pbuf holds a line to read again first */
+	bool pend_too_long;
+	size_t pend_len;
+	uint64_t pend_lineno;
+	char pbuf[SRC_LINE_MAX];
+	char jbuf[JOIN_MAX];  /* QP-decoded / soft-break-joined line */
+	char cbuf[JOIN_MAX];  /* body joined with a wrapped value */
+};
+
+/* One logical line. */
+struct kline {
+	const char *p;
+	size_t len;
+	uint64_t lineno;
+	bool too_long;
+};
+
+struct item {
+	int lab;      /* index into labels[] */
+	int ord;      /* effective ordinal (tail rax/rsp differ) */
+	bool tail;    /* not a VMCB field */
+	unsigned nv;
+	const char *v[4];
+	size_t vl[4];
+};
+
+enum pstat { P_OK, P_NOISE, P_BAD, P_MORE };
+
+struct parsed {
+	enum pstat st;
+	int hdr;          /* header ordinal, or -1 */
+	unsigned n;       /* items (the first one is valid unless P_NOISE) */
+	struct item it[MAX_ITEMS];
+	const char *why;  /* P_BAD: what is wrong */
+	bool line_tail;
+};
+
+/* Per-record scratch while a record is built (within one next() call). */
+struct build {
+	bool active;      /* a record is being built */
+	bool content;     /* at least one item applied */
+	uint64_t start;   /* line of its first line */
+	uint16_t half[4]; /* cr_read, cr_write, dr_read, dr_write */
+	uint8_t half_seen;
+};
+
+/* ---- small text helpers ------------------------------------------------- */
+
+static bool is_hexc(unsigned c)
 {
-	r->failed = true;
-	(void)rec;
-	return svmc_diag_set(d, SVMC_ERR_USAGE, "the kvm_dump reader is not written yet");
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static unsigned hexv(unsigned c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+static bool starts(const char *p, const char *e, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(e - p) >= n && memcmp(p, s, n) == 0;
+}
+
+static const char *find(const char *p, const char *e, const char *s)
+{
+	return memmem(p, (size_t)(e - p), s, strlen(s));
+}
+
+/* Printable excerpt of a value for messages: at most 24 bytes, '?' for non-text. */
+static const char *excerpt(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t i, m = n < 24 ? n : 24;
+
+	if (m > cap - 4)
+		m = cap - 4;
+	for (i = 0; i < m; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	if (n > m) {
+		buf[i++] = '.';
+		buf[i++] = '.';
+		buf[i++] = '.';
+	}
+	buf[i] = 0;
+	return buf;
+}
+
+/* ---- prefix stripping ---------------------------------------------------- */
+
+static const char *const facilities[] = { "kern", "user", "mail", "daemon", "auth", "syslog",
+					  "lpr", "news", NULL };
+static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice",
+				      "info", "debug", NULL };
+
+/* "WORD<spaces>:" where WORD is in list; returns the end or NULL. */
+static const char *word_colon(const char *p, const char *e, const char *const *list)
+{
+	for (unsigned i = 0; list[i]; i++) {
+		if (!starts(p, e, list[i]))
+			continue;
+		const char *q = p + strlen(list[i]);
+		while (q < e && *q == ' ')
+			q++;
+		if (q < e && *q == ':')
+			return q + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Peel one leading layer of log decoration off [p, e): blanks and mail
+ * quotes, "<N>", "[...]", "/dev/kmsg" "a,b,c,flags;", dmesg -x
+ * "fac  :level : ".  Returns the new start (p if nothing matched).
+ */
+static const char *peel(const char *p, const char *e)
+{
+	const char *q;
+
+	if (p < e && (*p == ' ' || *p == '\t' || *p == '>')) {
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
+			p++;
+		return p;
+	}
+	if (p < e && *p == '<') {
+		for (q = p + 1; q < e && *q >= '0' && *q <= '9'; q++)
+			;
+		if (q > p + 1 && q < e && *q == '>')
+			return q + 1;
+		return p;
+	}
+	if (p < e && *p == '[') {
+		q = memchr(p, ']', (size_t)(e - p) < 64 ? (size_t)(e - p) : 64);
+		return q ? q + 1 : p;
+	}
+	if (p < e && *p >= '0' && *p <= '9') {
+		/* /dev/kmsg: level,seq,usec,flags; */
+		unsigned commas = 0;
+		for (q = p; q < e && q < p + 64; q++) {
+			if (*q == ',')
+				commas++;
+			else if (*q == ';')
+				return commas >= 3 ? q + 1 : p;
+			else if (commas < 3 && !(*q >= '0' && *q <= '9'))
+				return p;
+		}
+		return p;
+	}
+	q = word_colon(p, e, facilities);
+	if (q) {
+		while (q < e && *q == ' ')
+			q++;
+		q = word_colon(q, e, levels);
+		if (q)
+			return q;
+	}
+	return p;
+}
+
+/* Body of a log line: after the last prefix token, decorations peeled. */
+static void strip_prefix(const char *line, size_t len, const char **bp, size_t *bl)
+{
+	static const char *const tokens[] = { "kvm_amd: ", "SVM: ", "kernel: " };
+	const char *p = line, *e = line + len, *best = line;
+
+	for (unsigned t = 0; t < 3; t++) {
+		size_t tl = strlen(tokens[t]);
+		const char *q = line;
+		while ((q = memmem(q, (size_t)(e - q), tokens[t], tl)) != NULL) {
+			q += tl;
+			if (q > best)
+				best = q;
+		}
+	}
+	p = best;
+	for (;;) {
+		const char *n = peel(p, e);
+		if (n == p)
+			break;
+		p = n;
+	}
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*bp = p;
+	*bl = (size_t)(e - p);
+}
+
+/* ---- parsing a body ------------------------------------------------------ */
+
+static int header_ord(const char *p, size_t n)
+{
+	const char *e = p + n;
+
+	if (find(p, e, "FAILED VMRUN WITH VMCB"))
+		return ORD_FAILED;
+	if (n == 18 && memcmp(p, "VMCB Control Area:", 18) == 0)
+		return ORD_CTRL;
+	if (n == 21 && memcmp(p, "VMCB State Save Area:", 21) == 0)
+		return ORD_SAVE;
+	if (find(p, e, "last attempted VMRUN on CPU")) {
+		if (starts(p, e, "VMCB "))
+			return ORD_VMCBHDR;
+		static const char *const types[] = { "SVM vCPU", "SEV vCPU", "SEV-ES vCPU",
+						     "SEV-SNP vCPU", NULL };
+		for (unsigned i = 0; types[i]; i++)
+			if (starts(p, e, types[i]) && find(p, e, " VMCB "))
+				return ORD_VMCBHDR;
+	}
+	return -1;
+}
+
+static int label_index(const char *p, size_t n)
+{
+	for (unsigned i = 0; i < NLABELS; i++)
+		if (strlen(labels[i].name) == n && memcmp(labels[i].name, p, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool label_char(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ' ';
+}
+
+static const char *skip_blank(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static const char *token_end(const char *p, const char *e)
+{
+	while (p < e && *p != ' ' && *p != '\t')
+		p++;
+	return p;
+}
+
+/*
+ * Split a body into items.  P_NOISE: not a dump line (its first label is not
+ * a dump label); P_MORE: the line ends before an item's value (wrapped);
+ * P_BAD: a dump line with stray text.  last_ord decides whether rax/rsp are
+ * the save area's or the GPR tail's.
+ */
+static void parse_body(const char *b, size_t n, int last_ord, struct parsed *ps)
+{
+	const char *p = b, *e = b + n;
+	static const char *const segtags[4] = { "s:", "a:", "l:", "b:" };
+
+	ps->st = P_OK;
+	ps->n = 0;
+	ps->why = NULL;
+	ps->line_tail = false;
+	ps->hdr = header_ord(b, n);
+	if (ps->hdr >= 0)
+		return;
+	for (;;) {
+		const char *q, *le;
+		int li;
+
+		p = skip_blank(p, e);
+		if (p == e)
+			break;
+		if (ps->n == 0 && starts(p, e, "sev_features") &&
+		    (p + 12 == e || p[12] == ' ' || p[12] == ':')) {
+			/* printed without a colon (vmcb-formats.md section 7 item 9) */
+			li = label_index("sev_features", 12);
+			q = p + 12;
+			le = q;
+			if (q < e && *q == ':')
+				q++;
+		} else {
+			for (q = p; q < e && *q != ':' && label_char((unsigned char)*q); q++)
+				;
+			if (q == e || *q != ':') {
+				if (ps->n == 0) {
+					ps->st = P_NOISE;
+				} else {
+					ps->st = P_BAD;
+					ps->why = "stray text after a value";
+				}
+				return;
+			}
+			le = q;
+			while (le > p && le[-1] == ' ')
+				le--;
+			li = label_index(p, (size_t)(le - p));
+			q++;
+		}
+		if (li < 0) {
+			if (ps->n == 0) {
+				ps->st = P_NOISE;
+			} else {
+				ps->st = P_BAD;
+				ps->why = "an unknown label after a value";
+			}
+			return;
+		}
+		if (ps->n == MAX_ITEMS) {
+			ps->st = P_BAD;
+			ps->why = "more fields on one line than any dump prints";
+			return;
+		}
+		struct item *it = &ps->it[ps->n++];
+		it->lab = li;
+		it->nv = 0;
+		it->tail = labels[li].kind == DK_TAIL;
+		if (it->tail)
+			ps->line_tail = true;
+		p = q;
+		if (labels[li].kind == DK_SEG) {
+			for (unsigned k = 0; k < 4; k++) {
+				p = skip_blank(p, e);
+				if (p == e) {
+					ps->st = P_MORE;
+					goto ords;
+				}
+				if (!starts(p, e, segtags[k])) {
+					ps->st = P_BAD;
+					ps->why = "a segment line not in the form s: a: l: b:";
+					goto ords;
+				}
+				p = skip_blank(p + 2, e);
+				if (p == e) {
+					ps->st = P_MORE;
+					goto ords;
+				}
+				it->v[k] = p;
+				p = token_end(p, e);
+				it->vl[k] = (size_t)(p - it->v[k]);
+				it->nv++;
+			}
+			continue;
+		}
+		p = skip_blank(p, e);
+		if (p == e) {
+			ps->st = P_MORE;
+			goto ords;
+		}
+		it->v[0] = p;
+		p = token_end(p, e);
+		it->vl[0] = (size_t)(p - it->v[0]);
+		it->nv = 1;
+		if (labels[li].kind == DK_ICPT && it->vl[0] == 8) {
+			/* two 32-bit words: word 3, then word 4 */
+			p = skip_blank(p, e);
+			if (p == e) {
+				ps->st = P_MORE;
+				goto ords;
+			}
+			it->v[1] = p;
+			p = token_end(p, e);
+			it->vl[1] = (size_t)(p - it->v[1]);
+			it->nv = 2;
+		}
+	}
+ords:
+	for (unsigned i = 0; i < ps->n; i++) {
+		struct item *it = &ps->it[i];
+		const struct dlabel *l = &labels[it->lab];
+		it->ord = l->ord;
+		if (l->tail_ord && (ps->line_tail || last_ord > ORD_RAX)) {
+			it->ord = l->tail_ord;
+			it->tail = true;
+		}
+	}
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+/*
+ * Hex value of a token: 0 ok, 1 not hex, 2 more than 16 digits.
+ * *digits is the number of digits as printed.
+ */
+static int hex_tok(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (n == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (!is_hexc((unsigned char)s[i]))
+			return 1;
+	if (n > 16)
+		return 2;
+	for (size_t i = 0; i < n; i++)
+		x = (x << 4) | hexv((unsigned char)s[i]);
+	*v = x;
+	return 0;
+}
+
+/*
+ * Decimal value of a token for a field `bits` wide: 0 ok, 1 not decimal,
+ * 2 out of range.  A '-' is accepted only when negbits says the kernel
+ * prints this field with a signed conversion (%d of a u32, %lld of a u64);
+ * the value is then stored as its two's complement, after checking it lies
+ * in the signed range of that width.
+ */
+static int dec_tok(const char *s, size_t n, unsigned bits, unsigned negbits, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = 0;
+	bool neg = false;
+
+	if (n && s[0] == '-') {
+		neg = true;
+		i = 1;
+	}
+	if (i == n)
+		return 1;
+	for (size_t k = i; k < n; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return 1;
+	for (; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return 2;
+		x = x * 10 + d;
+	}
+	if (neg) {
+		if (!negbits)
+			return 2;
+		if (x > (UINT64_C(1) << (negbits - 1)))
+			return 2;
+		x = (uint64_t)0 - x;
+		if (negbits < 64)
+			x &= (UINT64_C(1) << negbits) - 1;
+	} else if (bits < 64 && (x >> bits)) {
+		return 2;
+	}
+	*v = x;
+	return 0;
+}
+
+/* Hex token for a label: parse, check digits and width; error with d filled. */
+static enum svmc_err hex_for(const char *lab, const char *s, size_t n, unsigned min_digits,
+			     unsigned bits, uint64_t *v, struct svmc_diag *d)
+{
+	char ex[40];
+	int rc = hex_tok(s, n, v);
+
+	if (rc == 1)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: '%s' is not a hexadecimal value", lab,
+				     excerpt(s, n, ex, sizeof(ex)));
+	if (rc == 2 || (bits < 64 && (*v >> bits)))
+		return svmc_diag_set(d, SVMC_ERR_RANGE,
+				     "%s: value '%s' (%zu hex digits) is too wide for its %u-bit field",
+				     lab, excerpt(s, n, ex, sizeof(ex)), n, bits);
+	if (n < min_digits)
+		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
+				     "%s: value '%s' has %zu hex digits where the kernel prints %u: "
+				     "the line looks cut", lab, excerpt(s, n, ex, sizeof(ex)), n,
+				     min_digits);
+	return SVMC_OK;
+}
+
+/* ---- applying items to a record ----------------------------------------- */
+
+static enum svmc_err conflict(struct svmc_diag *d, const char *lab, uint64_t old, uint64_t now)
+{
+	return svmc_diag_set(d, SVMC_ERR_CONFLICT,
+			     "%s given twice in one dump with different values (0x%" PRIx64
+			     " and 0x%" PRIx64 ")", lab, old, now);
+}
+
+static enum svmc_err set_field(struct svmc_record *rec, enum svmc_field_id f, uint64_t v,
+			       const char *lab, struct svmc_diag *d)
+{
+	if (svmc_known(rec, f)) {
+		uint64_t old = svmc_field_get(rec, f);
+		return old == v ? SVMC_OK : conflict(d, lab, old, v);
+	}
+	if (svmc_field_set(rec, f, v) != SVMC_OK)
+		return svmc_diag_set(d, SVMC_ERR_RANGE, "%s: value 0x%" PRIx64 " is too wide for "
+				     "its field", lab, v);
+	return SVMC_OK;
+}
+
+static enum svmc_err apply_item(const struct kd_state *st, const struct item *it,
+				struct svmc_record *rec, struct build *b, struct svmc_diag *d)
+{
+	const struct dlabel *l = &labels[it->lab];
+	int16_t fid = st->fid[it->lab];
+	unsigned bits = fid >= 0 ? svmc_fields[fid].size * 8u : 64u;
+	uint64_t v, w;
+	enum svmc_err e;
+	char ex[40];
+
+	if (it->tail) {
+		/* Not a VMCB field (register cache / VMSA): checked, not stored. */
+		return hex_for(l->name, it->v[0], it->vl[0], l->width, 64, &v, d);
+	}
+	switch (l->kind) {
+	case DK_HEX:
+		/*
+		 * exit_code: kernels before 2026 print %08x of the low 32 bits
+		 * (exit_code_hi was never printed); 8 digits are stored as that
+		 * 32-bit value zero-extended, so "ffffffff" reads 0x00000000ffffffff.
+		 */
+		e = hex_for(l->name, it->v[0], it->vl[0], l->width, bits, &v, d);
+		return e ? e : set_field(rec, (enum svmc_field_id)fid, v, l->name, d);
+	case DK_DEC: {
+		int rc = dec_tok(it->v[0], it->vl[0], bits, l->negbits, &v);
+		if (rc == 1)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: '%s' is not a decimal value",
+					     l->name, excerpt(it->v[0], it->vl[0], ex, sizeof(ex)));
+		if (rc == 2)
+			return svmc_diag_set(d, SVMC_ERR_RANGE,
+					     "%s: value '%s' does not fit its %u-bit field%s", l->name,
+					     excerpt(it->v[0], it->vl[0], ex, sizeof(ex)), bits,
+					     it->v[0][0] == '-' && !l->negbits ?
+						     " (the kernel prints it unsigned)" : "");
+		return set_field(rec, (enum svmc_field_id)fid, v, l->name, d);
+	}
+	case DK_HALF: {
+		unsigned k = (fid == SVMC_F_INTERCEPT_DR ? 2u : 0u) + l->hi;
+		e = hex_for(l->name, it->v[0], it->vl[0], l->width, 16, &v, d);
+		if (e)
+			return e;
+		if (b->half_seen & (1u << k)) {
+			if (b->half[k] != v)
+				return conflict(d, l->name, b->half[k], v);
+			return SVMC_OK;
+		}
+		b->half[k] = (uint16_t)v;
+		b->half_seen |= (uint8_t)(1u << k);
+		return SVMC_OK;
+	}
+	case DK_ICPT:
+		if (it->nv == 1) {
+			/* one %016llx: word 3 in the low half, word 4 in the high half */
+			e = hex_for(l->name, it->v[0], it->vl[0], 16, 64, &v, d);
+			if (e)
+				return e;
+			w = v >> 32;
+			v &= 0xffffffffu;
+		} else {
+			e = hex_for(l->name, it->v[0], it->vl[0], 8, 32, &v, d);
+			if (!e)
+				e = hex_for(l->name, it->v[1], it->vl[1], 8, 32, &w, d);
+			if (e)
+				return e;
+		}
+		e = set_field(rec, SVMC_F_INTERCEPT_MISC1, v, "intercepts (word 3)", d);
+		return e ? e : set_field(rec, SVMC_F_INTERCEPT_MISC2, w, "intercepts (word 4)", d);
+	case DK_SEG: {
+		struct vmcb_seg s;
+		uint64_t sel, attr, lim, base;
+		if ((e = hex_for(l->name, it->v[0], it->vl[0], 4, 16, &sel, d)) ||
+		    (e = hex_for(l->name, it->v[1], it->vl[1], 4, 16, &attr, d)) ||
+		    (e = hex_for(l->name, it->v[2], it->vl[2], 8, 32, &lim, d)) ||
+		    (e = hex_for(l->name, it->v[3], it->vl[3], 16, 64, &base, d)))
+			return e;
+		s.selector = (uint16_t)sel;
+		s.attrib = (uint16_t)attr;
+		s.limit = (uint32_t)lim;
+		s.base = base;
+		struct vmcb_seg *dst = svmc_field_seg(rec, (enum svmc_field_id)fid);
+		if (svmc_known(rec, (enum svmc_field_id)fid)) {
+			if (dst->selector != s.selector || dst->attrib != s.attrib ||
+			    dst->limit != s.limit || dst->base != s.base)
+				return svmc_diag_set(d, SVMC_ERR_CONFLICT,
+						     "%s given twice in one dump with different values",
+						     l->name);
+			return SVMC_OK;
+		}
+		memcpy(dst, &s, sizeof(s));
+		svmc_mark_known(rec, (enum svmc_field_id)fid);
+		return SVMC_OK;
+	}
+	default:
+		return SVMC_OK;
+	}
+}
+
+/* ---- lines --------------------------------------------------------------- */
+
+static bool has_qp_escape(const char *p, size_t n)
+{
+	const char *e = p + n;
+	return find(p, e, "=20") || find(p, e, "=3D") || find(p, e, "=09");
+}
+
+/* Append [p, p+n) to buf at *len, decoding =XX when qp; false if it does not fit. */
+static bool qp_append(char *buf, size_t *len, const char *p, size_t n, bool qp)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (qp && c == '=' && i + 2 < n && is_hexc((unsigned char)p[i + 1]) &&
+		    is_hexc((unsigned char)p[i + 2])) {
+			c = (char)(hexv((unsigned char)p[i + 1]) << 4 | hexv((unsigned char)p[i + 2]));
+			i += 2;
+		}
+		if (*len >= JOIN_MAX)
+			return false;
+		buf[(*len)++] = c;
+	}
+	return true;
+}
+
+/* Is this (undecoded) line, once stripped, a dump line or header? */
+static bool looks_dump(const char *p, size_t n)
+{
+	const char *b;
+	size_t bl;
+	struct parsed ps;
+
+	strip_prefix(p, n, &b, &bl);
+	parse_body(b, bl, -1, &ps);
+	return ps.hdr >= 0 || ps.st != P_NOISE;
+}
+
+/*
+ * Next logical line: the pending line if any, else one physical line, QP
+ * decoded and joined across soft breaks.  False at end of input.
+ */
+static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *ln)
+{
+	const char *p;
+	size_t n;
+	uint64_t off;
+	bool tl;
+
+	if (st->has_pend) {
+		st->has_pend = false;
+		ln->p = st->pbuf;
+		ln->len = st->pend_len;
+		ln->lineno = st->pend_lineno;
+		ln->too_long = st->pend_too_long;
+		return true;
+	}
+	if (!src_getline(&r->src, &p, &n, &ln->lineno, &off, &tl))
+		return false;
+	ln->p = p;
+	ln->len = n;
+	ln->too_long = tl;
+	if (tl || !memchr(p, '=', n))
+		return true;
+	if (!st->qp && has_qp_escape(p, n))
+		st->qp = true;
+	bool soft = p[n - 1] == '=' && (st->qp || looks_dump(p, n - 1));
+	if (!st->qp && !soft)
+		return true;
+	size_t jl = 0;
+	if (!qp_append(st->jbuf, &jl, p, soft ? n - 1 : n, st->qp)) {
+		ln->too_long = true;
+		return true;
+	}
+	while (soft) {
+		uint64_t lno;
+		if (!src_getline(&r->src, &p, &n, &lno, &off, &tl))
+			break;
+		if (tl) {
+			ln->too_long = true;
+			return true;
+		}
+		if (!st->qp && has_qp_escape(p, n))
+			st->qp = true;
+		soft = n && p[n - 1] == '=';
+		if (!qp_append(st->jbuf, &jl, p, soft ? n - 1 : n, st->qp)) {
+			ln->too_long = true;
+			return true;
+		}
+	}
+	ln->p = st->jbuf;
+	ln->len = jl;
+	return true;
+}
+
+static void push_back(struct kd_state *st, const struct kline *ln)
+{
+	size_t n = ln->len < sizeof(st->pbuf) ? ln->len : sizeof(st->pbuf);
+
+	memmove(st->pbuf, ln->p, n);
+	st->pend_len = n;
+	st->pend_lineno = ln->lineno;
+	st->pend_too_long = ln->too_long;
+	st->has_pend = true;
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+/* An error for the current dump: position, index used up, rest skipped. */
+static enum svmc_err fail_record(struct svmc_reader *r, struct kd_state *st, struct build *b,
+				 uint64_t line, enum svmc_err e, struct svmc_diag *d)
+{
+	d->line = line;
+	d->index = r->index++;
+	st->skipping = true;
+	b->active = false;
+	return e;
+}
+
+/* The current dump is complete: combine the halves and hand it out. */
+static enum svmc_err finish(struct svmc_reader *r, struct kd_state *st, struct build *b,
+			    struct svmc_record *rec, struct svmc_diag *d)
+{
+	b->active = false;
+	if (!b->content) {
+		d->line = b->start;
+		d->index = r->index++;
+		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
+				     "a dump_vmcb header with no VMCB field after it");
+	}
+	/* A 32-bit intercept word is known only when both of its halves were. */
+	if ((b->half_seen & 3) == 3)
+		svmc_field_set(rec, SVMC_F_INTERCEPT_CR, (uint32_t)b->half[0] | (uint32_t)b->half[1] << 16);
+	if ((b->half_seen & 12) == 12)
+		svmc_field_set(rec, SVMC_F_INTERCEPT_DR, (uint32_t)b->half[2] | (uint32_t)b->half[3] << 16);
+	rec->line = b->start;
+	(void)st;
+	return SVMC_OK;
+}
+
+static int line_max_ord(const struct parsed *ps)
+{
+	int m = ps->hdr;
+	for (unsigned i = 0; i < ps->n; i++)
+		if (ps->it[i].ord > m)
+			m = ps->it[i].ord;
+	return m;
+}
+
+/*
+ * A line ended before a value: join it with the next line if that is the
+ * bare value.  Returns true with *ps re-parsed from st->cbuf on success;
+ * false when the next line is something else (it is pushed back) or the
+ * input ends.
+ */
+static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char *body, size_t bl,
+			 int last_ord, struct parsed *ps)
+{
+	struct kline nx;
+	size_t cl;
+
+	if (bl + 1 >= JOIN_MAX)
+		return false;
+	memmove(st->cbuf, body, bl);
+	cl = bl;
+	if (!next_line(r, st, &nx))
+		return false;
+	const char *p = nx.p, *e = nx.p + nx.len;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (nx.too_long || p == e || cl + 1 + (size_t)(e - p) > JOIN_MAX) {
+		push_back(st, &nx);
+		return false;
+	}
+	st->cbuf[cl++] = ' ';
+	memcpy(st->cbuf + cl, p, (size_t)(e - p));
+	cl += (size_t)(e - p);
+	struct parsed j;
+	parse_body(st->cbuf, cl, last_ord, &j);
+	if (j.st != P_OK || j.n <= ps->n - 1) {
+		push_back(st, &nx);
+		return false;
+	}
+	*ps = j;
+	return true;
+}
+
+static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
+{
+	struct kd_state *st = r->state;
+	struct build b = { 0 };
+	struct kline ln;
+	struct parsed ps;
+
+	for (;;) {
+		if (!next_line(r, st, &ln)) {
+			st->skipping = false;
+			if (b.active)
+				return finish(r, st, &b, rec, d);
+			return SVMC_ERR_EMPTY;
+		}
+		bool inside = b.active || st->skipping;
+		if (ln.too_long) {
+			if (b.active && st->gap == 0) {
+				svmc_diag_set(d, SVMC_ERR_LIMIT,
+					      "a line longer than %u bytes inside a dump",
+					      SRC_LINE_MAX);
+				return fail_record(r, st, &b, ln.lineno, SVMC_ERR_LIMIT, d);
+			}
+			st->gap++;
+			continue;
+		}
+		const char *body;
+		size_t bl;
+		strip_prefix(ln.p, ln.len, &body, &bl);
+		if (bl == 0)
+			continue;
+		parse_body(body, bl, inside ? st->last_ord : -1, &ps);
+		if (ps.hdr < 0 && ps.st == P_NOISE) {
+			st->gap++;
+			continue;
+		}
+		int o = ps.hdr >= 0 ? ps.hdr : ps.it[0].ord;
+		bool starts_rec;
+		if (!inside) {
+			/* Outside a dump only a clean dump line opens one. */
+			if (ps.hdr < 0 && (ps.st == P_BAD || ps.line_tail))
+				continue;
+			starts_rec = true;
+		} else {
+			starts_rec = o <= st->last_ord &&
+				     (ps.hdr >= 0 || o == ORD_CR_READ || st->gap > 0);
+		}
+		if (starts_rec) {
+			if (b.active) {
+				push_back(st, &ln);
+				return finish(r, st, &b, rec, d);
+			}
+			st->skipping = false;
+			memset(&b, 0, sizeof(b));
+			b.active = true;
+			b.start = ln.lineno;
+			st->last_ord = -1;
+			st->gap = 0;
+			if (ps.hdr < 0)
+				parse_body(body, bl, -1, &ps);
+		}
+		if (st->skipping) {
+			int m = line_max_ord(&ps);
+			if (m > st->last_ord)
+				st->last_ord = m;
+			st->gap = 0;
+			continue;
+		}
+		if (ps.st == P_MORE) {
+			/* body may live in the window or jbuf: join_wrapped copies it first */
+			const char *lname = labels[ps.it[ps.n - 1].lab].name;
+			if (!join_wrapped(r, st, body, bl, st->last_ord, &ps)) {
+				if (!inside) {
+					/* it opened nothing yet: an unrelated line after all */
+					b.active = false;
+					st->gap++;
+					continue;
+				}
+				svmc_diag_set(d, SVMC_ERR_TRUNCATED,
+					      "the line ends after '%s' before its value is complete "
+					      "(a cut line?)", lname);
+				return fail_record(r, st, &b, ln.lineno, SVMC_ERR_TRUNCATED, d);
+			}
+		}
+		if (ps.st == P_BAD) {
+			svmc_diag_set(d, SVMC_ERR_FORMAT, "dump line with %s", ps.why);
+			return fail_record(r, st, &b, ln.lineno, SVMC_ERR_FORMAT, d);
+		}
+		for (unsigned i = 0; i < ps.n; i++) {
+			enum svmc_err e = apply_item(st, &ps.it[i], rec, &b, d);
+			if (e) {
+				int m = line_max_ord(&ps);
+				if (m > st->last_ord)
+					st->last_ord = m;
+				return fail_record(r, st, &b, ln.lineno, e, d);
+			}
+			b.content = true;
+		}
+		int m = line_max_ord(&ps);
+		if (m > st->last_ord)
+			st->last_ord = m;
+		st->gap = 0;
+	}
+}
+
+static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
+{
+	struct kd_state *st = r->state;
+
+	for (unsigned i = 0; i < NLABELS; i++) {
+		const struct dlabel *l = &labels[i];
+		const char *name = l->field ? l->field : l->name;
+		const struct svmc_field *f;
+
+		st->fid[i] = -1;
+		if (l->kind != DK_HEX && l->kind != DK_DEC && l->kind != DK_HALF && l->kind != DK_SEG)
+			continue;
+		f = svmc_field_lookup(name, strlen(name), SVMC_AREA_PAGE);
+		if (!f)
+			return svmc_diag_set(d, SVMC_ERR_USAGE,
+					     "internal: the field table has no name for dump label '%s'",
+					     l->name);
+		st->fid[i] = (int16_t)f->id;
+	}
+	st->last_ord = -1;
+	return SVMC_OK;
 }
 
 const struct svmc_format_ops svmc_kvm_dump_ops = {
 	.format = SVMC_FMT_KVM_DUMP,
-	.next = stub_next,
+	.state_size = sizeof(struct kd_state),
+	.init = kd_init,
+	.next = kd_next,
 };
