@@ -170,6 +170,10 @@ bool svmc_gate_allows(const struct svmc_gate *g, const struct svmc_featset *fs);
  */
 const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n);
 
+/* Where CPUID holds feature f (enum svmc_feature): "CPUID 7.0:ECX[7]",
+ * "CPUID 0x8000001F:EAX[3]", into buf; returns buf. */
+const char *svmc_feature_cpuid(unsigned f, char *buf, size_t n);
+
 /* Names of CR4 / EFER bits ("LA57", "LMSLE"); NULL for unnamed bits. */
 const char *svmc_cr4_bit_name(unsigned bit);
 const char *svmc_efer_bit_name(unsigned bit);

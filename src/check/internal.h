@@ -30,7 +30,4 @@ struct svmc_check_row {
 
 extern const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT];
 
-/* "CPUID 7.0:ECX[7]" for feature f into buf; returns buf. */
-const char *svmc_feature_cpuid(unsigned f, char *buf, size_t n);
-
 #endif
