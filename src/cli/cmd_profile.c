@@ -329,7 +329,7 @@ static int do_list(struct out *o)
 			rc = EXIT_TROUBLE;
 			continue;
 		}
-		out_printf(o, "%-22s %-6s %3u  %s\n", lc.names[i], c->has_leaves ? "cpu" : "guest",
+		out_printf(o, "%-26s %-5s %3u  %s\n", lc.names[i], c->has_leaves ? "cpu" : "guest",
 			   c->maxphyaddr, c->description);
 		out_obj_begin(o, NULL);
 		out_str(o, "name", lc.names[i]);
