@@ -102,7 +102,7 @@ enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 		if (hex_line(p, len))
 			return SVMC_FMT_HEX;
 		if (has(b, n, "kernel:") || has(b, n, "kvm_amd") || has(b, n, "kvm:") ||
-		    (p[0] == '[' && len > 2) || (p[0] == '<' && len > 3))
+		    (len > 2 && p[0] == '[') || (len > 3 && p[0] == '<'))
 			return SVMC_FMT_KVM_DUMP;
 	}
 	return SVMC_FMT_AUTO;

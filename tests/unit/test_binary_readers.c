@@ -176,6 +176,8 @@ int main(void)
 	CHECK(svmc_detect_format((const unsigned char *)"(XEN) cr_intercepts = 0x0\n", 26) == SVMC_FMT_XEN_DUMP);
 	CHECK(svmc_detect_format((const unsigned char *)"00000000: 1300 1100 0000 0000\n", 30) == SVMC_FMT_HEX);
 	CHECK(svmc_detect_format((const unsigned char *)"hello world\n", 12) == SVMC_FMT_AUTO);
+	/* fuzz regression: blank-only text must not read past the end */
+	CHECK(svmc_detect_format((const unsigned char *)" \n\n", 3) == SVMC_FMT_AUTO);
 
 	/* hex and decimal parsing helpers */
 	uint64_t v;
