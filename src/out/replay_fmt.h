@@ -1,0 +1,93 @@
+/*
+ * replay_fmt.h - the record writer of `svmcheck replay`: one verdict per
+ * record as a text line (plus detail lines) or as one NDJSON object (spec
+ * section 6), error objects, and the summary.
+ *
+ * It formats into a plain growable byte buffer (struct rbuf) rather than
+ * straight into a FILE, so that `replay -t N` workers can each format a
+ * batch of records into their own buffer and the main thread can write the
+ * batches in input order.  The buffer grows to the largest batch seen and
+ * is then reused: nothing is allocated per record.  Everything that is the
+ * same for every record (model, CPU, the escaped input name, the format
+ * name) is formatted once and copied.
+ */
+#ifndef SVMCHECK_OUT_REPLAY_FMT_H
+#define SVMCHECK_OUT_REPLAY_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svmcheck/check.h"
+#include "svmcheck/error.h"
+#include "svmcheck/record.h"
+
+/* A growable output buffer.  oom is set (and output dropped) if it cannot grow. */
+struct rbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+/* Release b's memory (b may be reused afterwards, empty). */
+void rbuf_free(struct rbuf *b);
+
+enum replay_style { REPLAY_TEXT, REPLAY_JSON };
+
+/* Verdict counts; summed per batch and per run. */
+struct replay_counts {
+	uint64_t records, vmrun, vmexit_invalid, incomplete, errors;
+};
+
+/*
+ * Formatter state.  One per thread (the input-name cache is mutable); the
+ * compiled model it points to is shared and read-only.
+ */
+struct replay_fmt {
+	const struct svmc_compiled *c;
+	enum replay_style style;
+	const char *col_pass, *col_fail, *col_warn, *col_reset; /* "" without colour */
+	char tail[320];        /* JSON: ,"model":..,"cpu":..[,"guest":..],"verdict":" */
+	size_t tail_len;
+	const char *cpu, *guest; /* for the summary (guest may be NULL) */
+	/* cache: the last input name, JSON-escaped into a record prefix */
+	const char *last_input;
+	struct rbuf prefix;    /* {"type":"vmcb","input":"...","index": */
+	enum svmc_format last_format;
+	char fmt_part[48];     /* ,"format":"raw" */
+	size_t fmt_part_len;
+};
+
+/*
+ * Set up f for compiled model c (borrowed for f's lifetime).  cpu is the
+ * CPU's display name and guest the --guest model's name or NULL (both
+ * copied into f->tail as needed; borrowed for the summary).  Colour strings
+ * may be NULL (no colour).  Returns 0, or -1 if a name is too long to fit.
+ */
+int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum replay_style style,
+		    const char *cpu, const char *guest, const char *col_pass, const char *col_fail,
+		    const char *col_warn, const char *col_reset);
+void replay_fmt_fini(struct replay_fmt *f);
+
+/*
+ * Append record r with its result res to b: a text line (and detail lines
+ * for failures and unevaluated checks) or one NDJSON line.  Counts it in k.
+ */
+void replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+		       const struct svmc_result *res, struct replay_counts *k);
+
+/*
+ * Append error d to b: in JSON the same object cli_report() writes
+ * ({"type":"error","input","index"?,"line"?|"offset"?,"code","message"});
+ * in text nothing (errors go to stderr).  Counts it in k.
+ */
+void replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,
+		      struct replay_counts *k);
+
+/* Append the summary line for k. */
+void replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k);
+
+/* Append s to b as a JSON string (quoted, escaped; bytes >= 0x80 are passed through). */
+void rbuf_json_str(struct rbuf *b, const char *s);
+
+#endif /* SVMCHECK_OUT_REPLAY_FMT_H */
