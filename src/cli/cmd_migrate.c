@@ -1,14 +1,677 @@
 /*
- * cmd_migrate.c - STUB: `svmcheck migrate` is not written yet.
+ * cmd_migrate.c - `svmcheck migrate`: what changes VMRUN validity when a
+ * nested guest moves from one CPU (and model) to another.
+ *
+ * The answer is a diff of the two compiled models (src/migrate/diff.c), not
+ * of sample VMCBs; given INPUT records, each is also replayed under both
+ * sides and the ones whose verdict changes are listed with the failures of
+ * the side that rejects them.  Text is for a person in ten seconds: the
+ * result first, one line per difference with its reason, then what to do.
+ * -j is one JSON document (spec section 6): result, vectors, state,
+ * records, summary.  Exit status (spec 7): 0 identical or superset (only
+ * identical with --strict), 1 subset or incompatible, 2 trouble.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "svmcheck/check.h"
+#include "svmcheck/cpu.h"
+#include "svmcheck/migrate.h"
+#include "svmcheck/record.h"
+#include "svmcheck/vectors.h"
+
+enum {
+	OPT_FROM = 0x100,
+	OPT_TO,
+	OPT_FROM_GUEST,
+	OPT_TO_GUEST,
+	OPT_FROM_MODEL,
+	OPT_TO_MODEL,
+	OPT_STRICT,
+};
+
+struct migrate_args {
+	const char *from, *to, *from_guest, *to_guest;
+	const char *model, *from_model, *to_model;
+	bool strict;
+	enum svmc_format format;
+	char **inputs;
+	int ninputs;
+};
+
+static const struct argp_option migrate_options[] = {
+	{ "from", OPT_FROM, "CPU", 0,
+	  "The source CPU: a profile file, a bundled name (epyc-milan, ...) or host, with optional "
+	  ",+FEATURE ,-FEATURE ,maxphyaddr=N", 0 },
+	{ "to", OPT_TO, "CPU", 0, "The destination CPU, in the same forms", 0 },
+	{ "from-guest", OPT_FROM_GUEST, "CPU", 0,
+	  "Intersect the source with a guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU there", 0 },
+	{ "to-guest", OPT_TO_GUEST, "CPU", 0, "Intersect the destination with a guest CPU model", 0 },
+	{ "model", 'm', "MODEL", 0, "Model on both sides: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
+	{ "from-model", OPT_FROM_MODEL, "MODEL", 0,
+	  "Model on the source (a kernel upgrade: --from-model kvm-legacy --to-model kvm)", 0 },
+	{ "to-model", OPT_TO_MODEL, "MODEL", 0, "Model on the destination", 0 },
+	{ "strict", OPT_STRICT, NULL, 0,
+	  "Exit 0 only for identical: a newly valid state is a guest-visible change too", 0 },
+	{ "format", 'f', "FMT", 0,
+	  "Format of the INPUT records: auto (default), raw, nested-state, kvm-dump, xen-dump, json, hex",
+	  0 },
+	{ 0 }
+};
+
+static error_t migrate_parse(int key, char *arg, struct argp_state *state)
+{
+	struct migrate_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = NULL;
+		return 0;
+	case OPT_FROM:
+		a->from = arg;
+		return 0;
+	case OPT_TO:
+		a->to = arg;
+		return 0;
+	case OPT_FROM_GUEST:
+		a->from_guest = arg;
+		return 0;
+	case OPT_TO_GUEST:
+		a->to_guest = arg;
+		return 0;
+	case 'm':
+		a->model = arg;
+		return 0;
+	case OPT_FROM_MODEL:
+		a->from_model = arg;
+		return 0;
+	case OPT_TO_MODEL:
+		a->to_model = arg;
+		return 0;
+	case OPT_STRICT:
+		a->strict = true;
+		return 0;
+	case 'f':
+		if (svmc_format_parse(arg, &a->format) != 0)
+			argp_error(state,
+				   "unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, hex)",
+				   arg);
+		return 0;
+	case ARGP_KEY_ARGS:
+		a->inputs = state->argv + state->next;
+		a->ninputs = state->argc - state->next;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->from || !a->to)
+			argp_error(state, "--from CPU and --to CPU are both needed");
+		if (a->model && a->from_model && a->to_model)
+			argp_error(state, "-m names the model of both sides; with --from-model and --to-model "
+					  "it has no side left");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child migrate_children[] = {
+	{ &cli_output_argp, 0, "Output options:", 0 },
+	{ 0 }
+};
+
+static const struct argp migrate_argp = {
+	migrate_options, migrate_parse, "--from CPU --to CPU [INPUT...]",
+	"What changes VMRUN validity when a nested guest migrates from one CPU to another: the "
+	"EVENTINJ vectors and TYPEs, CR4 and EFER bits, address limits (MAXPHYADDR), NP_ENABLE "
+	"handling and checks whose verdict differs, each with its direction and reason; with INPUT "
+	"records, the records whose verdict changes.\v"
+	"Result: identical; superset (the destination accepts everything the source accepts, and "
+	"more); subset (the destination rejects something the source accepts: a nested guest can "
+	"break); incompatible (both).  Exit status: 0 identical or superset (with --strict: "
+	"identical only), 1 subset or incompatible, 2 trouble.  See svmcheck-migrate(1).",
+	migrate_children, NULL, NULL
+};
+
+/* One side: its CPU (large, heap) and compiled model. */
+struct side {
+	const char *arg, *guest, *label;
+	const struct svmc_model *model;
+	struct svmc_cpu *cpu;
+	struct svmc_compiled comp;
+};
+
+static int setup_side(struct out *o, struct side *s)
+{
+	struct svmc_diag d;
+	struct svmc_cpu *g;
+	enum svmc_err e;
+
+	s->cpu = malloc(sizeof(*s->cpu));
+	if (!s->cpu) {
+		cli_errorf(o, "out of memory");
+		return -1;
+	}
+	svmc_diag_init(&d, NULL);
+	if (svmc_cpu_resolve(s->arg, s->cpu, &d) != SVMC_OK) {
+		cli_errorf(o, "--%s %s: %s", s->label, s->arg, d.msg);
+		return -1;
+	}
+	if (s->guest) {
+		g = malloc(sizeof(*g));
+		if (!g) {
+			cli_errorf(o, "out of memory");
+			return -1;
+		}
+		svmc_diag_init(&d, NULL);
+		if (svmc_cpu_resolve(s->guest, g, &d) != SVMC_OK) {
+			cli_errorf(o, "--%s-guest %s: %s", s->label, s->guest, d.msg);
+			free(g);
+			return -1;
+		}
+		svmc_cpu_compose(s->cpu, g);
+		free(g);
+	}
+	svmc_diag_init(&d, NULL);
+	e = svmc_compile(&s->comp, s->model, s->cpu, &d);
+	if (e == SVMC_ERR_NOSVM) {
+		cli_errorf(o, "--%s %s: %s; a nested guest needs SVM on both sides", s->label, s->arg, d.msg);
+		return -1;
+	}
+	if (e != SVMC_OK) {
+		cli_errorf(o, "--%s %s: %s", s->label, s->arg, d.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- differences ---------------------------------------------------------- */
+
+static const char *kind_name(enum svmc_delta_kind k)
+{
+	switch (k) {
+	case SVMC_D_CR4:
+		return "cr4";
+	case SVMC_D_EFER:
+		return "efer";
+	case SVMC_D_TYPE:
+		return "type";
+	case SVMC_D_ADDR:
+		return "address";
+	default:
+		return "check";
+	}
+}
+
+static void mnemonic(unsigned v, char *buf, size_t n)
+{
+	const struct svmc_vector_name *vn = svmc_vector_name(v);
+
+	if (!vn->mnemonic[0])
+		snprintf(buf, n, "%s", v >= 32 ? "interrupt" : "reserved");
+	else
+		snprintf(buf, n, "%s%s", v == 2 ? "" : "#", vn->mnemonic);
+}
+
+static const char *dir_word(bool from, bool to)
+{
+	return from && !to ? "breaks" : "widens";
+}
+
+static void text_vectors(struct out *o, const struct svmc_diff *df)
+{
+	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS), *rst = out_color(o, OUT_C_RESET);
+
+	for (unsigned i = 0; i < df->nvec;) {
+		const struct svmc_vec_delta *d = &df->vec[i];
+		unsigned j = i + 1;
+		char mn[16];
+
+		/* one line for a run of vectors that differ the same way */
+		while (j < df->nvec && df->vec[j].vector == df->vec[j - 1].vector + 1 && df->vec[j].from == d->from &&
+		       df->vec[j].to == d->to && strcmp(df->vec[j].because, d->because) == 0)
+			j++;
+		if (j - i == 1) {
+			mnemonic(d->vector, mn, sizeof(mn));
+			out_printf(o, "  %s%-7s%s EVENTINJ exception vector %u (%s): %s -> %s; %s\n",
+				   d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector, mn,
+				   d->from ? "valid" : "invalid", d->to ? "valid" : "invalid", d->because);
+		} else {
+			out_printf(o, "  %s%-7s%s EVENTINJ exception vectors %u-%u: %s -> %s; %s\n", d->from ? red : grn,
+				   dir_word(d->from, d->to), rst, d->vector, df->vec[j - 1].vector,
+				   d->from ? "valid" : "invalid", d->to ? "valid" : "invalid", d->because);
+		}
+		i = j;
+	}
+}
+
+static void text_state(struct out *o, const struct svmc_diff *df)
+{
+	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS), *rst = out_color(o, OUT_C_RESET);
+
+	for (unsigned i = 0; i < df->nstate; i++) {
+		const struct svmc_state_delta *s = &df->state[i];
+		const char *acc, *rej;
+
+		switch (s->kind) {
+		case SVMC_D_CR4:
+		case SVMC_D_EFER:
+			acc = "allowed";
+			rej = "reserved";
+			break;
+		case SVMC_D_TYPE:
+			acc = "valid";
+			rej = "invalid";
+			break;
+		default:
+			acc = "accepted";
+			rej = "rejected";
+			break;
+		}
+		out_printf(o, "  %s%-7s%s %s: %s -> %s [%s]; %s\n", s->from ? red : grn, dir_word(s->from, s->to), rst,
+			   s->what, s->from ? acc : rej, s->to ? acc : rej, svmc_check_info(s->check)->name, s->because);
+	}
+}
+
+static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, const char *sep, const char *prefix)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned f = 0; f < SVMC_FEAT_COUNT && len < n; f++)
+		if (svmc_featset_has(fs, (enum svmc_feature)f))
+			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? sep : "", prefix,
+						svmc_feature_table[f].name);
+}
+
+static void text_advice(struct out *o, const struct svmc_diff *df, const struct side *from, const struct side *to,
+			bool strict)
+{
+	char names[256], mods[256];
+
+	if (df->result == SVMC_MIG_IDENTICAL) {
+		out_printf(o, "what to do: nothing; every VMCB gets the same verdict on both sides\n");
+		return;
+	}
+	if (df->result == SVMC_MIG_SUPERSET) {
+		out_printf(o, "what to do: nothing for safety: every VMCB valid on the source stays valid%s\n",
+			   strict ? "; --strict counts the newly valid states as a guest-visible change"
+				  : " (--strict treats newly valid states as a change)");
+		return;
+	}
+	if (df->narrow_features.w[0] || df->narrow_features.w[1]) {
+		feature_list(&df->narrow_features, names, sizeof(names), ", ", "");
+		feature_list(&df->narrow_features, mods, sizeof(mods), ",", "-");
+		out_printf(o,
+			   "what to do: give the L1 guest a CPU model without %s, or pin %s off on the source "
+			   "(check: svmcheck migrate --from %s,%s --to %s)\n",
+			   names, strchr(names, ',') ? "them" : "it", from->arg, mods, to->arg);
+	}
+	if (df->narrow_maxphyaddr)
+		out_printf(o,
+			   "what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
+			   "phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
+			   to->comp.maxphyaddr, to->comp.maxphyaddr, from->arg, to->comp.maxphyaddr, to->arg);
+	if (df->narrow_host)
+		out_printf(o,
+			   "what to do: the destination host reports EferLmsleUnsupported, so EFER.LMSLE becomes "
+			   "reserved; no guest CPU model changes that: keep nested guests that set EFER.LMSLE off "
+			   "this destination\n");
+	if (df->narrow_model)
+		out_printf(o,
+			   "what to do: the destination's rules (model %s) reject states the source's (model %s) "
+			   "accept; replay the nested guests' captured VMCBs: svmcheck migrate ... INPUT...\n",
+			   to->model->name, from->model->name);
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+#define MAX_KEPT_ERRORS 64
+
+struct rec_state {
+	uint64_t compared, changed, errors;
+	unsigned nkept;
+	struct svmc_diag kept[MAX_KEPT_ERRORS];
+};
+
+static void json_failures(struct out *o, const struct svmc_compiled *c, const struct svmc_record *r,
+			  const struct svmc_result *res)
+{
+	char msg[512];
+
+	out_arr_begin(o, "failures");
+	for (unsigned i = 0; i < c->model->norder; i++) {
+		enum svmc_check_id id = (enum svmc_check_id)c->model->order[i];
+		const struct svmc_check_info *info;
+
+		if (!svmc_result_failed(res, id))
+			continue;
+		info = svmc_check_info(id);
+		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
+		out_obj_begin(o, NULL);
+		out_str(o, "check", info->name);
+		out_str(o, "apm", info->apm);
+		out_str(o, "field", info->field_path);
+		out_hex(o, "value", svmc_check_value(&r->vmcb, id), info->field_digits);
+		out_str(o, "message", msg);
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+}
+
+static void emit_record(struct out *o, const struct side *from, const struct side *to, const struct svmc_record *r,
+			const struct svmc_result *rf, const struct svmc_result *rt)
+{
+	/* the side that rejects it (or, between VMRUN and INCOMPLETE, the incomplete one) */
+	bool to_side = rt->verdict == SVMC_VMEXIT_INVALID ||
+		       (rf->verdict != SVMC_VMEXIT_INVALID && rt->verdict == SVMC_INCOMPLETE);
+	const struct svmc_compiled *c = to_side ? &to->comp : &from->comp;
+	const struct svmc_result *res = to_side ? rt : rf;
+	char msg[512];
+
+	if (out_json(o)) {
+		out_obj_begin(o, NULL);
+		out_str(o, "input", r->input);
+		out_u64(o, "index", r->index);
+		if (r->line)
+			out_u64(o, "line", r->line);
+		else if (r->offset != SVMC_NO_OFFSET)
+			out_u64(o, "offset", r->offset);
+		out_str(o, "from", svmc_verdict_name(rf->verdict));
+		out_str(o, "to", svmc_verdict_name(rt->verdict));
+		out_str(o, "side", to_side ? "to" : "from");
+		json_failures(o, c, r, res);
+		if (res->first >= 0)
+			out_str(o, "first", svmc_check_info((enum svmc_check_id)res->first)->name);
+		if (res->verdict == SVMC_INCOMPLETE) {
+			out_arr_begin(o, "unevaluated");
+			for (unsigned i = 0; i < SVMC_CHECK_COUNT; i++)
+				if ((res->unevaluated >> i) & 1)
+					out_str(o, NULL, svmc_check_info((enum svmc_check_id)i)->name);
+			out_arr_end(o);
+		}
+		out_obj_end(o);
+		return;
+	}
+	out_printf(o, "  %s #%" PRIu64 ": %s -> %s", r->input, r->index, svmc_verdict_name(rf->verdict),
+		   svmc_verdict_name(rt->verdict));
+	if (res->first >= 0) {
+		enum svmc_check_id id = (enum svmc_check_id)res->first;
+		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
+		out_printf(o, " on the %s: %s: %s", to_side ? "destination" : "source", svmc_check_info(id)->name, msg);
+		if (res->failed & ~SVMC_CHECK_BIT(id))
+			out_printf(o, " (and %d more)", __builtin_popcountll(res->failed) - 1);
+	} else {
+		out_printf(o, " on the %s: unevaluated checks need fields the record lacks",
+			   to_side ? "destination" : "source");
+	}
+	out_printf(o, "\n");
+}
+
+static void keep_error(struct rec_state *st, struct out *o, const struct svmc_diag *d)
+{
+	char buf[512];
+
+	st->errors++;
+	svmc_diag_format(d, buf, sizeof(buf));
+	fprintf(stderr, "svmcheck: %s\n", buf);
+	(void)o;
+	if (st->nkept < MAX_KEPT_ERRORS)
+		st->kept[st->nkept++] = *d;
+}
+
+static void replay_inputs(struct out *o, const struct migrate_args *a, const struct side *from,
+			  const struct side *to, struct svmc_record *rec, struct rec_state *st)
+{
+	for (int i = 0; i < a->ninputs; i++) {
+		const char *in = a->inputs[i];
+		struct svmc_reader *rd;
+		struct svmc_diag d;
+		uint64_t got = 0, bad = 0;
+		enum svmc_err e;
+
+		svmc_diag_init(&d, in);
+		e = svmc_reader_open(&rd, in, a->format, &d);
+		if (e) {
+			keep_error(st, o, &d);
+			continue;
+		}
+		for (;;) {
+			struct svmc_result rf, rt;
+
+			svmc_diag_init(&d, in);
+			e = svmc_reader_next(rd, rec, &d);
+			if (e == SVMC_ERR_EMPTY)
+				break;
+			if (e) {
+				keep_error(st, o, &d);
+				bad++;
+				if (svmc_reader_failed(rd))
+					break;
+				continue;
+			}
+			got++;
+			st->compared++;
+			svmc_evaluate(&from->comp, rec, &rf);
+			svmc_evaluate(&to->comp, rec, &rt);
+			if (rf.verdict == rt.verdict)
+				continue;
+			if (!st->changed && o->mode == OUT_TEXT)
+				out_printf(o, "\nrecords whose verdict changes:\n");
+			st->changed++;
+			emit_record(o, from, to, rec, &rf, &rt);
+		}
+		svmc_reader_close(rd);
+		if (!got && !bad) {
+			svmc_diag_init(&d, in);
+			svmc_diag_set(&d, SVMC_ERR_EMPTY, "no VMCB record");
+			keep_error(st, o, &d);
+		}
+	}
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static const char *result_words(enum svmc_mresult r)
+{
+	switch (r) {
+	case SVMC_MIG_IDENTICAL:
+		return "no VMCB state changes verdict";
+	case SVMC_MIG_SUPERSET:
+		return "the destination accepts everything the source accepts, and more";
+	case SVMC_MIG_SUBSET:
+		return "the destination rejects VMCB state the source accepts: a nested guest can break";
+	default:
+		return "the destination rejects some VMCB state the source accepts and accepts other state it "
+		       "rejects: a nested guest can break";
+	}
+}
+
+static void json_side(struct out *o, const char *key, const struct side *s)
+{
+	out_obj_begin(o, key);
+	out_str(o, "cpu", s->arg);
+	out_str(o, "model", s->model->name);
+	if (s->guest)
+		out_str(o, "guest", s->guest);
+	else
+		out_null(o, "guest");
+	out_u64(o, "maxphyaddr", s->comp.maxphyaddr);
+	out_obj_end(o);
+}
+
+static void json_head(struct out *o, const struct svmc_diff *df, const struct side *from, const struct side *to,
+		      bool strict)
+{
+	char mn[16];
+
+	out_obj_begin(o, NULL);
+	out_str(o, "schema", "svmcheck/migrate");
+	out_u64(o, "schema_version", 1);
+	json_side(o, "from", from);
+	json_side(o, "to", to);
+	out_str(o, "result", svmc_mresult_name(df->result));
+	out_bool(o, "strict", strict);
+	out_arr_begin(o, "vectors");
+	for (unsigned i = 0; i < df->nvec; i++) {
+		const struct svmc_vec_delta *d = &df->vec[i];
+		const struct svmc_vector_name *vn = svmc_vector_name(d->vector);
+
+		(void)mn;
+		out_obj_begin(o, NULL);
+		out_u64(o, "type", 3);
+		out_u64(o, "vector", d->vector);
+		out_str(o, "mnemonic", vn->mnemonic);
+		out_bool(o, "from", d->from);
+		out_bool(o, "to", d->to);
+		out_str(o, "because", d->because);
+		out_str(o, "from_rule", svmc_vreason_name((enum svmc_vreason)d->from_reason));
+		out_str(o, "to_rule", svmc_vreason_name((enum svmc_vreason)d->to_reason));
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+	out_arr_begin(o, "state");
+	for (unsigned i = 0; i < df->nstate; i++) {
+		const struct svmc_state_delta *s = &df->state[i];
+
+		out_obj_begin(o, NULL);
+		out_str(o, "check", svmc_check_info(s->check)->name);
+		out_str(o, "what", s->what);
+		out_bool(o, "from", s->from);
+		out_bool(o, "to", s->to);
+		out_str(o, "because", s->because);
+		out_str(o, "kind", kind_name(s->kind));
+		if (s->kind == SVMC_D_CR4 || s->kind == SVMC_D_EFER || s->kind == SVMC_D_TYPE)
+			out_u64(o, "bit", s->bit);
+		if (s->kind == SVMC_D_ADDR) {
+			out_hex(o, "first", s->first, 16);
+			out_u64(o, "from_maxphyaddr", s->from_maxphyaddr);
+			out_u64(o, "to_maxphyaddr", s->to_maxphyaddr);
+		}
+		if (s->feature >= 0)
+			out_str(o, "feature", svmc_feature_table[s->feature].name);
+		else
+			out_null(o, "feature");
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+}
+
+static void text_head(struct out *o, const struct svmc_diff *df, const struct side *from, const struct side *to,
+		      bool strict)
+{
+	int rc = svmc_mresult_status(df->result, strict);
+	const char *col = out_color(o, rc ? OUT_C_FAIL : OUT_C_PASS), *rst = out_color(o, OUT_C_RESET);
+	const struct side *sides[2] = { from, to };
+
+	out_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result), rst, result_words(df->result), rc);
+	for (int i = 0; i < 2; i++) {
+		const struct side *s = sides[i];
+		out_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from", s->arg,
+			   s->guest ? " as guest " : "", s->guest ? s->guest : "", s->model->name, s->comp.maxphyaddr);
+	}
+	if (df->nvec || df->nstate) {
+		out_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n", df->narrowing + df->widening,
+			   df->narrowing + df->widening == 1 ? "" : "s", df->narrowing, df->widening);
+		text_vectors(o, df);
+		text_state(o, df);
+	}
+	out_printf(o, "\n");
+	text_advice(o, df, from, to, strict);
+}
 
 int cmd_migrate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "svmcheck: 'migrate' is not implemented yet\n");
-	return EXIT_TROUBLE;
+	struct migrate_args a = { .format = SVMC_FMT_AUTO };
+	static struct svmc_diff df; /* about 100 KiB */
+	struct side from = { 0 }, to = { 0 };
+	struct svmc_record *rec = NULL;
+	struct rec_state *st = NULL;
+	char names[128];
+	struct out o;
+	int rc;
+
+	if (argp_parse(&migrate_argp, argc, argv, 0, NULL, &a) != 0)
+		return EXIT_TROUBLE;
+	cli_out_open(&o);
+	from.arg = a.from;
+	from.guest = a.from_guest;
+	from.label = "from";
+	to.arg = a.to;
+	to.guest = a.to_guest;
+	to.label = "to";
+	from.model = svmc_model_lookup(a.from_model ? a.from_model : a.model ? a.model : "kvm");
+	to.model = svmc_model_lookup(a.to_model ? a.to_model : a.model ? a.model : "kvm");
+	if (!from.model || !to.model) {
+		const char *bad = !from.model ? (a.from_model ? a.from_model : a.model)
+					      : (a.to_model ? a.to_model : a.model);
+		cli_errorf(&o, "unknown model '%s' (models: %s)", bad, svmc_model_names(names, sizeof(names)));
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	if (setup_side(&o, &from) != 0 || setup_side(&o, &to) != 0) {
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	rec = malloc(sizeof(*rec));
+	st = calloc(1, sizeof(*st));
+	if (!rec || !st) {
+		cli_errorf(&o, "out of memory");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+
+	svmc_migrate_diff(&from.comp, &to.comp, &df);
+	rc = svmc_mresult_status(df.result, a.strict);
+
+	if (out_json(&o)) {
+		json_head(&o, &df, &from, &to, a.strict);
+		out_arr_begin(&o, "records");
+		replay_inputs(&o, &a, &from, &to, rec, st);
+		out_arr_end(&o);
+		out_arr_begin(&o, "errors");
+		for (unsigned i = 0; i < st->nkept; i++) {
+			const struct svmc_diag *d = &st->kept[i];
+			out_obj_begin(&o, NULL);
+			out_str(&o, "input", d->input ? d->input : "-");
+			if (d->index != SVMC_NO_INDEX)
+				out_u64(&o, "index", d->index);
+			if (d->line != SVMC_NO_LINE)
+				out_u64(&o, "line", d->line);
+			else if (d->offset != SVMC_NO_OFFSET)
+				out_u64(&o, "offset", d->offset);
+			out_str(&o, "message", d->msg);
+			out_obj_end(&o);
+		}
+		out_arr_end(&o);
+		out_obj_begin(&o, "summary");
+		out_u64(&o, "vectors", df.nvec);
+		out_u64(&o, "state", df.nstate);
+		out_u64(&o, "narrowing", df.narrowing);
+		out_u64(&o, "widening", df.widening);
+		out_u64(&o, "records", st->compared);
+		out_u64(&o, "records_changed", st->changed);
+		out_u64(&o, "errors", st->errors);
+		out_obj_end(&o);
+		out_obj_end(&o);
+	} else {
+		if (o.mode == OUT_TEXT)
+			text_head(&o, &df, &from, &to, a.strict);
+		replay_inputs(&o, &a, &from, &to, rec, st);
+		if (a.ninputs)
+			out_printf(&o, "\n%" PRIu64 " record%s compared, %" PRIu64 " change%s verdict%s\n", st->compared,
+				   st->compared == 1 ? "" : "s", st->changed, st->changed == 1 ? "s" : "",
+				   st->errors ? ", some inputs had errors (see above)" : "");
+	}
+	if (st->errors)
+		rc = EXIT_TROUBLE;
+done:
+	if (out_fini(&o) != 0 && rc != EXIT_TROUBLE)
+		rc = EXIT_TROUBLE;
+	free(rec);
+	free(st);
+	free(from.cpu);
+	free(to.cpu);
+	return rc;
 }

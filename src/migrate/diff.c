@@ -1,0 +1,619 @@
+/*
+ * diff.c - migration as a diff of two compiled models (design.md): XOR of
+ * the TYPE-3 vector bitmaps and the TYPE table, XOR of the CR4 and EFER
+ * allowed masks (each side's gate says why), the address limits of CR3,
+ * nCR3, MSRPM and IOPM, NP_ENABLE honoured or ignored (nCR3 and G_PAT
+ * checked or not), and the checks one model applies and the other does not.
+ *
+ * Each side is first reduced to what it *rejects*: a check the model does
+ * not apply rejects nothing, so a bit or vector is "accepted" there.  Then a
+ * state accepted on the source and rejected on the destination narrows
+ * (subset), the reverse widens (superset).  The result depends only on the
+ * class key fields (svmc_class_key), so classes of a fleet compare exactly
+ * as their members would.
+ *
+ * The same walk serves svmc_migrate_diff (every difference in words) and
+ * svmc_migrate_result (only the direction, no text formatted), so that the
+ * matrix can never disagree with migrate.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "svmcheck/migrate.h"
+#include "svmcheck/vectors.h"
+
+const char *svmc_mresult_name(enum svmc_mresult r)
+{
+	switch (r) {
+	case SVMC_MIG_IDENTICAL:
+		return "identical";
+	case SVMC_MIG_SUPERSET:
+		return "superset";
+	case SVMC_MIG_SUBSET:
+		return "subset";
+	case SVMC_MIG_INCOMPATIBLE:
+		return "incompatible";
+	}
+	return "?";
+}
+
+/* The walk's state: out is NULL when only the direction is wanted. */
+struct walk {
+	const struct svmc_compiled *f, *t;
+	struct svmc_diff *out;
+	unsigned narrowing, widening;
+};
+
+static bool applies(const struct svmc_compiled *c, enum svmc_check_id id)
+{
+	return (c->checks >> id) & 1;
+}
+
+static void count(struct walk *w, bool from, bool to)
+{
+	if (from && !to)
+		w->narrowing++;
+	else if (!from && to)
+		w->widening++;
+}
+
+/* "CPUID 7.0:ECX[7]" for feature f. */
+static const char *cpuid_loc(unsigned f, char *buf, size_t n)
+{
+	static const char regs[4][4] = { "EAX", "EBX", "ECX", "EDX" };
+	const struct svmc_feature_info *fi = &svmc_feature_table[f];
+
+	if (fi->leaf >= 0x80000000u)
+		snprintf(buf, n, "CPUID 0x%08X:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
+	else if (fi->leaf == 7)
+		snprintf(buf, n, "CPUID 7.%u:%s[%u]", fi->subleaf, regs[fi->reg & 3], fi->bit);
+	else
+		snprintf(buf, n, "CPUID 0x%X:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
+	return buf;
+}
+
+static bool has(const struct svmc_compiled *c, unsigned f)
+{
+	return svmc_featset_has(&c->features, (enum svmc_feature)f);
+}
+
+/*
+ * "shstk: CPUID 7.0:ECX[7] present on the source, absent on the destination"
+ * for a feature that differs; "" otherwise.
+ */
+static int feature_words(const struct svmc_compiled *f, const struct svmc_compiled *t, unsigned feat,
+			 char *buf, size_t n)
+{
+	char loc[48];
+	bool a = has(f, feat), b = has(t, feat);
+
+	if (a == b)
+		return snprintf(buf, n, "%s: %s %s on both", svmc_feature_table[feat].name,
+				cpuid_loc(feat, loc, sizeof(loc)), a ? "present" : "absent");
+	return snprintf(buf, n, "%s: %s present on the %s, absent on the %s", svmc_feature_table[feat].name,
+			cpuid_loc(feat, loc, sizeof(loc)), a ? "source" : "destination",
+			a ? "destination" : "source");
+}
+
+/* Mark the features behind a narrowing difference (present on f, absent on t). */
+static void narrow_feature(struct walk *w, unsigned feat)
+{
+	if (w->out && has(w->f, feat) && !has(w->t, feat))
+		svmc_featset_set(&w->out->narrow_features, (enum svmc_feature)feat, true);
+}
+
+/* ---- EVENTINJ ------------------------------------------------------------ */
+
+static const char *vreason_words(enum svmc_vreason r)
+{
+	switch (r) {
+	case SVMC_VR_ALWAYS:
+		return "always valid";
+	case SVMC_VR_NEVER:
+		return "never valid on AMD";
+	case SVMC_VR_SHSTK:
+		return "valid iff shstk";
+	case SVMC_VR_SEV_ES:
+		return "valid iff sev_es";
+	case SVMC_VR_SEV_SNP:
+		return "valid iff sev_snp";
+	case SVMC_VR_RESERVED:
+		return "reserved";
+	case SVMC_VR_NOT_EXCEPTION:
+		return "not an exception";
+	case SVMC_VR_KVM_V1_MASK:
+		return "decided by the kvm-v1 mask as written";
+	case SVMC_VR_UNCHECKED:
+		return "EVENTINJ not checked";
+	default:
+		return "?";
+	}
+}
+
+static int vreason_feature(enum svmc_vreason r)
+{
+	switch (r) {
+	case SVMC_VR_SHSTK:
+		return SVMC_FEAT_SHSTK;
+	case SVMC_VR_SEV_ES:
+		return SVMC_FEAT_SEV_ES;
+	case SVMC_VR_SEV_SNP:
+		return SVMC_FEAT_SEV_SNP;
+	default:
+		return -1;
+	}
+}
+
+/* The reason on a side, counting a model that does not apply the check. */
+static enum svmc_vreason side_reason(const struct svmc_compiled *c, enum svmc_check_id id, uint8_t r)
+{
+	return applies(c, id) ? (enum svmc_vreason)r : SVMC_VR_UNCHECKED;
+}
+
+/* because for a vector or TYPE; returns the feature responsible or -1. */
+static int reason_because(struct walk *w, enum svmc_vreason rf, enum svmc_vreason rt, char *buf, size_t n)
+{
+	int feat = vreason_feature(rf);
+
+	if (rf == rt && feat >= 0) {
+		if (buf)
+			feature_words(w->f, w->t, (unsigned)feat, buf, n);
+		return feat;
+	}
+	if (buf)
+		snprintf(buf, n, "model %s on the source: %s; model %s on the destination: %s", w->f->model->name,
+			 vreason_words(rf), w->t->model->name, vreason_words(rt));
+	return -1;
+}
+
+static bool vec_ok(const struct svmc_compiled *c, unsigned v)
+{
+	return !applies(c, SVMC_CHECK_CTRL_EVENTINJ_VECTOR) || svmc_vector_valid(c, v);
+}
+
+static bool type_ok(const struct svmc_compiled *c, unsigned t)
+{
+	return !applies(c, SVMC_CHECK_CTRL_EVENTINJ_TYPE) || svmc_type_valid(c, t);
+}
+
+static void note_model_or_feature(struct walk *w, bool from, bool to, int feat)
+{
+	if (!w->out || !(from && !to))
+		return;
+	if (feat >= 0)
+		narrow_feature(w, (unsigned)feat);
+	else
+		w->out->narrow_model = true;
+}
+
+static void walk_vectors(struct walk *w)
+{
+	for (unsigned v = 0; v < 256; v++) {
+		bool a = vec_ok(w->f, v), b = vec_ok(w->t, v);
+		struct svmc_vec_delta *d;
+		enum svmc_vreason rf, rt;
+		int feat;
+
+		if (a == b)
+			continue;
+		count(w, a, b);
+		if (!w->out)
+			continue;
+		rf = side_reason(w->f, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, w->f->vec_reason[v]);
+		rt = side_reason(w->t, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, w->t->vec_reason[v]);
+		d = &w->out->vec[w->out->nvec++];
+		d->vector = (uint8_t)v;
+		d->from = a;
+		d->to = b;
+		d->from_reason = (uint8_t)rf;
+		d->to_reason = (uint8_t)rt;
+		feat = reason_because(w, rf, rt, d->because, sizeof(d->because));
+		note_model_or_feature(w, a, b, feat);
+	}
+}
+
+static struct svmc_state_delta *new_state(struct walk *w, enum svmc_delta_kind kind, enum svmc_check_id id,
+					  bool from, bool to)
+{
+	struct svmc_state_delta *s;
+
+	count(w, from, to);
+	if (!w->out || w->out->nstate >= SVMC_DIFF_MAX_STATE)
+		return NULL;
+	s = &w->out->state[w->out->nstate++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->check = id;
+	s->from = from;
+	s->to = to;
+	s->feature = -1;
+	s->from_maxphyaddr = w->f->maxphyaddr;
+	s->to_maxphyaddr = w->t->maxphyaddr;
+	return s;
+}
+
+static void walk_types(struct walk *w)
+{
+	for (unsigned t = 0; t < 8; t++) {
+		bool a = type_ok(w->f, t), b = type_ok(w->t, t);
+		struct svmc_state_delta *s;
+
+		if (a == b)
+			continue;
+		s = new_state(w, SVMC_D_TYPE, SVMC_CHECK_CTRL_EVENTINJ_TYPE, a, b);
+		if (!s)
+			continue;
+		s->bit = t;
+		snprintf(s->what, sizeof(s->what), "EVENTINJ TYPE %u (%s)", t, svmc_evtinj_type_name(t));
+		s->feature = reason_because(w, side_reason(w->f, SVMC_CHECK_CTRL_EVENTINJ_TYPE, w->f->type_reason[t]),
+					    side_reason(w->t, SVMC_CHECK_CTRL_EVENTINJ_TYPE, w->t->type_reason[t]),
+					    s->because, sizeof(s->because));
+		note_model_or_feature(w, a, b, s->feature);
+	}
+}
+
+/* ---- CR4 and EFER -------------------------------------------------------- */
+
+/* "needs la57, CPUID 7.0:ECX[16] (present)" for one side of a model difference. */
+static void gate_side(const struct svmc_compiled *c, const struct svmc_gate *g, char *buf, size_t n)
+{
+	char d[160];
+
+	svmc_gate_describe(g, d, sizeof(d));
+	if (g->kind == SVMC_GATE_ALWAYS || g->kind == SVMC_GATE_RESERVED)
+		snprintf(buf, n, "%s", d);
+	else
+		snprintf(buf, n, "%s (%s)", d, svmc_gate_allows(g, &c->features) ? "met" : "not met");
+}
+
+static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
+{
+	bool cr4 = kind == SVMC_D_CR4;
+	enum svmc_check_id id = cr4 ? SVMC_CHECK_SAVE_CR4_RSVD : SVMC_CHECK_SAVE_EFER_RSVD;
+	bool fa = applies(w->f, id), ta = applies(w->t, id);
+	uint64_t af = fa ? (cr4 ? w->f->cr4_allowed : w->f->efer_allowed) : ~UINT64_C(0);
+	uint64_t at = ta ? (cr4 ? w->t->cr4_allowed : w->t->efer_allowed) : ~UINT64_C(0);
+	uint64_t x = af ^ at;
+
+	for (unsigned bit = 0; bit < 64; bit++) {
+		const struct svmc_gate *gf = cr4 ? &w->f->cr4_gate[bit] : &w->f->efer_gate[bit];
+		const struct svmc_gate *gt = cr4 ? &w->t->cr4_gate[bit] : &w->t->efer_gate[bit];
+		bool a = (af >> bit) & 1, b = (at >> bit) & 1;
+		struct svmc_state_delta *s;
+		const char *name;
+
+		if (!((x >> bit) & 1))
+			continue;
+		s = new_state(w, kind, id, a, b);
+		if (!s)
+			continue;
+		s->bit = bit;
+		name = cr4 ? svmc_cr4_bit_name(bit) : svmc_efer_bit_name(bit);
+		if (name)
+			snprintf(s->what, sizeof(s->what), "%s.%s (bit %u)", cr4 ? "CR4" : "EFER", name, bit);
+		else
+			snprintf(s->what, sizeof(s->what), "%s bit %u", cr4 ? "CR4" : "EFER", bit);
+
+		if (fa && ta && memcmp(gf, gt, sizeof(*gf)) == 0 &&
+		    (gf->kind == SVMC_GATE_FEATURE || gf->kind == SVMC_GATE_EITHER)) {
+			/* same rule, different CPU: the feature(s) that differ */
+			unsigned f1 = gf->feat, f2 = gf->feat2;
+			bool d1 = has(w->f, f1) != has(w->t, f1);
+			bool d2 = gf->kind == SVMC_GATE_EITHER && has(w->f, f2) != has(w->t, f2);
+			char one[128], two[128];
+
+			if (d1 && d2) {
+				feature_words(w->f, w->t, f1, one, sizeof(one));
+				feature_words(w->f, w->t, f2, two, sizeof(two));
+				snprintf(s->because, sizeof(s->because), "%s; %s", one, two);
+			} else {
+				feature_words(w->f, w->t, d1 ? f1 : f2, s->because, sizeof(s->because));
+			}
+			s->feature = (int)(d1 ? f1 : f2);
+			if (a && !b) {
+				if (d1)
+					narrow_feature(w, f1);
+				if (d2)
+					narrow_feature(w, f2);
+			}
+		} else if (fa && ta && memcmp(gf, gt, sizeof(*gf)) == 0 && gf->kind == SVMC_GATE_AND_NOT) {
+			unsigned f1 = gf->feat, f2 = gf->feat2;
+			bool d1 = has(w->f, f1) != has(w->t, f1);
+
+			feature_words(w->f, w->t, d1 ? f1 : f2, s->because, sizeof(s->because));
+			s->feature = (int)(d1 ? f1 : f2);
+			if (a && !b && d1)
+				narrow_feature(w, f1);
+			else if (a && !b)
+				w->out->narrow_host = true;
+		} else if (!fa || !ta) {
+			snprintf(s->because, sizeof(s->because), "model %s does not check %s",
+				 (!fa ? w->f : w->t)->model->name, svmc_check_info(id)->name);
+			if (a && !b)
+				w->out->narrow_model = true;
+		} else {
+			char l[128], r[128];
+
+			gate_side(w->f, gf, l, sizeof(l));
+			gate_side(w->t, gt, r, sizeof(r));
+			snprintf(s->because, sizeof(s->because), "model %s on the source: %s; model %s on the destination: %s",
+				 w->f->model->name, l, w->t->model->name, r);
+			if (a && !b)
+				w->out->narrow_model = true;
+		}
+	}
+}
+
+/* ---- addresses ----------------------------------------------------------- */
+
+static unsigned lowbit(uint64_t x)
+{
+	return (unsigned)__builtin_ctzll(x);
+}
+
+static unsigned highbit(uint64_t x)
+{
+	return 63u - (unsigned)__builtin_clzll(x);
+}
+
+/* "bits 51:48" or "a bit of 0x6000000000000000". */
+static void bits_words(uint64_t bits, char *buf, size_t n)
+{
+	unsigned lo = lowbit(bits), hi = highbit(bits);
+	uint64_t span = (hi == 63 ? ~UINT64_C(0) : ((UINT64_C(1) << (hi + 1)) - 1)) & ~((UINT64_C(1) << lo) - 1);
+
+	if (span == bits && hi == lo)
+		snprintf(buf, n, "bit %u", lo);
+	else if (span == bits)
+		snprintf(buf, n, "a bit of %u:%u", hi, lo);
+	else
+		snprintf(buf, n, "a bit of 0x%016llx", (unsigned long long)bits);
+}
+
+/* Why an address limit moved, in words. */
+static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta, bool fnp, bool tnp, char *buf,
+			 size_t n)
+{
+	const struct svmc_compiled *f = w->f, *t = w->t;
+	size_t len = 0;
+
+#define ADD(...)                                                                        \
+	do {                                                                            \
+		if (len < n)                                                            \
+			len += (size_t)snprintf(buf + len, n - len, __VA_ARGS__);       \
+	} while (0)
+	buf[0] = '\0';
+	if (fa != ta) {
+		ADD("model %s checks %s, model %s does not", (fa ? f : t)->model->name, svmc_check_info(id)->name,
+		    (fa ? t : f)->model->name);
+		return;
+	}
+	if (fnp != tnp) {
+		ADD("NP_ENABLE honoured on the %s (npt present), ignored on the %s (npt absent)",
+		    fnp ? "source" : "destination", fnp ? "destination" : "source");
+		return;
+	}
+	if (f->maxphyaddr != t->maxphyaddr)
+		ADD("MAXPHYADDR (CPUID 0x80000008:EAX[7:0]) %u on the source, %u on the destination", f->maxphyaddr,
+		    t->maxphyaddr);
+	if ((id == SVMC_CHECK_SAVE_CR3_MBZ || id == SVMC_CHECK_KVM_LATE_CR3) &&
+	    ((f->cr3_rsvd ^ f->pa_rsvd) != (t->cr3_rsvd ^ t->pa_rsvd))) {
+		char fw[128];
+		feature_words(f, t, SVMC_FEAT_LAM, fw, sizeof(fw));
+		ADD("%sCR3 bits 62:61 exempt with %s", len ? "; " : "", fw);
+	}
+	if (!len && f->model != t->model)
+		ADD("model %s on the source, model %s on the destination", f->model->name, t->model->name);
+#undef ADD
+}
+
+/* A reserved-bit address check (CR3, nCR3): rf / rt are the rejecting masks. */
+static void walk_mask(struct walk *w, enum svmc_check_id id, const char *what, uint64_t rf, uint64_t rt, bool fa,
+		      bool ta, bool fnp, bool tnp)
+{
+	uint64_t sets[2] = { rt & ~rf, rf & ~rt }; /* narrowing, widening */
+
+	for (int i = 0; i < 2; i++) {
+		struct svmc_state_delta *s;
+		char bw[48];
+
+		if (!sets[i])
+			continue;
+		s = new_state(w, SVMC_D_ADDR, id, i == 0, i != 0);
+		if (!s)
+			continue;
+		s->bits = sets[i];
+		s->first = UINT64_C(1) << lowbit(sets[i]);
+		bits_words(sets[i], bw, sizeof(bw));
+		snprintf(s->what, sizeof(s->what), "%s with %s set", what, bw);
+		addr_because(w, id, fa, ta, fnp, tnp, s->because, sizeof(s->because));
+		if (i == 0 && fa == ta && fnp == tnp && w->f->maxphyaddr > w->t->maxphyaddr)
+			w->out->narrow_maxphyaddr = true;
+		else if (i == 0)
+			w->out->narrow_model = true;
+	}
+}
+
+/*
+ * The first 4 KiB-aligned base whose map of last+1 bytes fails the range
+ * check (spec: base & ~0xfff and base + size - 1 both legal, no wrap):
+ * 2^MAXPHYADDR - (size - 4 KiB), computed modulo 2^64 so that MAXPHYADDR 64
+ * gives 2^64 - (size - 4 KiB).
+ */
+static uint64_t first_bad_base(const struct svmc_compiled *c, uint64_t last)
+{
+	uint64_t limit = c->pa_rsvd ? UINT64_C(1) << lowbit(c->pa_rsvd) : 0; /* 0 stands for 2^64 */
+	return limit - ((last + 1) & ~UINT64_C(0xfff)) + 0x1000;
+}
+
+static void walk_range(struct walk *w, enum svmc_check_id id, const char *what, uint64_t lf, uint64_t lt)
+{
+	bool fa = applies(w->f, id), ta = applies(w->t, id);
+	/* "no limit" as the base one past the last page: nothing rejected */
+	uint64_t bf = fa ? first_bad_base(w->f, lf) : ~UINT64_C(0);
+	uint64_t bt = ta ? first_bad_base(w->t, lt) : ~UINT64_C(0);
+	struct svmc_state_delta *s;
+	bool narrows = bt < bf;
+
+	if (bf == bt)
+		return;
+	s = new_state(w, SVMC_D_ADDR, id, narrows, !narrows);
+	if (!s)
+		return;
+	s->first = narrows ? bt : bf;
+	snprintf(s->what, sizeof(s->what), "%s base at or above 0x%016llx", what, (unsigned long long)s->first);
+	addr_because(w, id, fa, ta, true, true, s->because, sizeof(s->because));
+	if (narrows && fa == ta && w->f->maxphyaddr > w->t->maxphyaddr)
+		w->out->narrow_maxphyaddr = true;
+	else if (narrows)
+		w->out->narrow_model = true;
+}
+
+static void walk_addresses(struct walk *w)
+{
+	const struct svmc_compiled *f = w->f, *t = w->t;
+	bool fnp = f->np_mask != 0, tnp = t->np_mask != 0;
+	bool fa, ta;
+
+	fa = applies(f, SVMC_CHECK_SAVE_CR3_MBZ);
+	ta = applies(t, SVMC_CHECK_SAVE_CR3_MBZ);
+	walk_mask(w, SVMC_CHECK_SAVE_CR3_MBZ, "long-mode CR3", fa ? f->cr3_rsvd : 0, ta ? t->cr3_rsvd : 0, fa, ta,
+		  true, true);
+
+	fa = applies(f, SVMC_CHECK_KVM_LATE_CR3);
+	ta = applies(t, SVMC_CHECK_KVM_LATE_CR3);
+	walk_mask(w, SVMC_CHECK_KVM_LATE_CR3, "CR3 outside long mode", fa ? f->cr3_rsvd : 0, ta ? t->cr3_rsvd : 0,
+		  fa, ta, true, true);
+
+	fa = applies(f, SVMC_CHECK_CTRL_NP_NCR3);
+	ta = applies(t, SVMC_CHECK_CTRL_NP_NCR3);
+	walk_mask(w, SVMC_CHECK_CTRL_NP_NCR3, "NP_ENABLE and an nCR3", fa && fnp ? f->pa_rsvd : 0,
+		  ta && tnp ? t->pa_rsvd : 0, fa, ta, fnp, tnp);
+
+	walk_range(w, SVMC_CHECK_CTRL_MSRPM_RANGE, "MSR permission map (8 KiB)", f->msrpm_last, t->msrpm_last);
+	walk_range(w, SVMC_CHECK_CTRL_IOPM_RANGE, "I/O permission map (12 KiB)", f->iopm_last, t->iopm_last);
+
+	/* G_PAT: checked when the model applies it and NP_ENABLE is honoured */
+	fa = applies(f, SVMC_CHECK_CTRL_NP_GPAT) && fnp;
+	ta = applies(t, SVMC_CHECK_CTRL_NP_GPAT) && tnp;
+	if (fa != ta) {
+		struct svmc_state_delta *s = new_state(w, SVMC_D_CHECK, SVMC_CHECK_CTRL_NP_GPAT, !fa, !ta);
+		if (s) {
+			bool mf = applies(f, SVMC_CHECK_CTRL_NP_GPAT), mt = applies(t, SVMC_CHECK_CTRL_NP_GPAT);
+			snprintf(s->what, sizeof(s->what), "NP_ENABLE and a G_PAT with a reserved encoding");
+			addr_because(w, SVMC_CHECK_CTRL_NP_GPAT, mf, mt, fnp, tnp, s->because, sizeof(s->because));
+			if (fa == false && ta)
+				w->out->narrow_model = true;
+		}
+	}
+}
+
+/* ---- checks one model applies and the other does not --------------------- */
+
+static const svmc_checkset covered =
+	SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR4_RSVD) | SVMC_CHECK_BIT(SVMC_CHECK_SAVE_EFER_RSVD) |
+	SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR3_MBZ) | SVMC_CHECK_BIT(SVMC_CHECK_KVM_LATE_CR3) |
+	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT) |
+	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_MSRPM_RANGE) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_IOPM_RANGE) |
+	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_TYPE) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
+
+static void walk_checks(struct walk *w)
+{
+	svmc_checkset x = (w->f->checks ^ w->t->checks) & ~covered;
+
+	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+		const struct svmc_check_info *info;
+		struct svmc_state_delta *s;
+		bool fa, ta;
+
+		if (!((x >> id) & 1))
+			continue;
+		fa = applies(w->f, (enum svmc_check_id)id);
+		ta = applies(w->t, (enum svmc_check_id)id);
+		s = new_state(w, SVMC_D_CHECK, (enum svmc_check_id)id, !fa, !ta);
+		if (!s)
+			continue;
+		info = svmc_check_info((enum svmc_check_id)id);
+		snprintf(s->what, sizeof(s->what), "%s", info->rule);
+		snprintf(s->because, sizeof(s->because), "model %s checks %s (APM %s), model %s does not",
+			 (fa ? w->f : w->t)->model->name, info->name, info->apm, (fa ? w->t : w->f)->model->name);
+		if (ta)
+			w->out->narrow_model = true;
+	}
+}
+
+static enum svmc_mresult walk(struct walk *w)
+{
+	walk_vectors(w);
+	walk_types(w);
+	walk_bits(w, SVMC_D_CR4);
+	walk_bits(w, SVMC_D_EFER);
+	walk_addresses(w);
+	walk_checks(w);
+	if (w->narrowing && w->widening)
+		return SVMC_MIG_INCOMPATIBLE;
+	if (w->narrowing)
+		return SVMC_MIG_SUBSET;
+	if (w->widening)
+		return SVMC_MIG_SUPERSET;
+	return SVMC_MIG_IDENTICAL;
+}
+
+enum svmc_mresult svmc_migrate_diff(const struct svmc_compiled *from, const struct svmc_compiled *to,
+				    struct svmc_diff *out)
+{
+	struct walk w = { from, to, out, 0, 0 };
+
+	out->from = from;
+	out->to = to;
+	out->nvec = 0;
+	out->nstate = 0;
+	memset(&out->narrow_features, 0, sizeof(out->narrow_features));
+	out->narrow_maxphyaddr = false;
+	out->narrow_model = false;
+	out->narrow_host = false;
+	out->result = walk(&w);
+	out->narrowing = w.narrowing;
+	out->widening = w.widening;
+	return out->result;
+}
+
+enum svmc_mresult svmc_migrate_result(const struct svmc_compiled *from, const struct svmc_compiled *to)
+{
+	struct walk w = { from, to, NULL, 0, 0 };
+	return walk(&w);
+}
+
+/* ---- classes -------------------------------------------------------------- */
+
+void svmc_class_key(const struct svmc_compiled *c, struct svmc_class_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->checks = c->checks;
+	k->cr4_allowed = c->cr4_allowed;
+	k->efer_allowed = c->efer_allowed;
+	k->pa_rsvd = c->pa_rsvd;
+	k->cr3_rsvd = c->cr3_rsvd;
+	k->msrpm_last = c->msrpm_last;
+	k->iopm_last = c->iopm_last;
+	k->np_mask = c->np_mask;
+	memcpy(k->vec_valid, c->vec_valid, sizeof(k->vec_valid));
+	k->type_valid = c->type_valid;
+}
+
+uint64_t svmc_class_hash(const struct svmc_class_key *k)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (size_t i = 0; i < sizeof(*k); i++) {
+		h ^= p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+bool svmc_class_equal(const struct svmc_class_key *a, const struct svmc_class_key *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
