@@ -18,7 +18,8 @@
  * no type is a record.  After an error in a record's content the next
  * record is read; after a syntax error the reader resynchronises at the next
  * line that starts with '{' or '[' (NDJSON), or stops when it was inside an
- * array, whose framing is then lost.
+ * array, whose framing is then lost.  A key given twice in one object is an
+ * error (json-c alone would keep the last one silently).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -31,7 +32,31 @@
 #define JSON_DEPTH_MAX 16
 #define JSON_INT_MAX (UINT64_C(1) << 53)
 
+/*
+ * json-c keeps the last of two equal keys without a word (ecosystem.md
+ * 3.4), so the bytes handed to the tokener are also scanned here for keys
+ * that repeat within one object: a depth stack of objects, each with the
+ * hashes of the keys seen so far (objects with more than DUP_KEYS keys are
+ * only checked for their first DUP_KEYS).
+ */
+#define DUP_KEYS 64
+
+struct dup_scan {
+	int depth;                              /* open containers */
+	bool in_str, esc, is_key;
+	bool is_obj[JSON_DEPTH_MAX + 2];
+	bool want_key[JSON_DEPTH_MAX + 2];
+	uint16_t nkeys[JSON_DEPTH_MAX + 2];
+	uint64_t keys[JSON_DEPTH_MAX + 2][DUP_KEYS];
+	uint64_t h;                             /* hash of the key being read */
+	char key[48];                           /* its first bytes, for the message */
+	size_t klen;
+	bool dup;
+	char dup_key[48];
+};
+
 struct json_state {
+	struct dup_scan dup;
 	struct json_tokener *tok;
 	uint64_t line;      /* 1-based line of the byte at the source position */
 	uint64_t position;  /* records and bad records seen: the next index */
@@ -114,6 +139,85 @@ static void skip_line(struct svmc_reader *r)
 	}
 }
 
+static void dup_reset(struct dup_scan *ds)
+{
+	ds->depth = 0;
+	ds->in_str = ds->esc = ds->is_key = ds->dup = false;
+}
+
+static void dup_key_end(struct dup_scan *ds)
+{
+	int d = ds->depth;
+
+	for (unsigned i = 0; i < ds->nkeys[d]; i++) {
+		if (ds->keys[d][i] == ds->h && !ds->dup) {
+			ds->dup = true;
+			memcpy(ds->dup_key, ds->key, ds->klen);
+			ds->dup_key[ds->klen] = '\0';
+			return;
+		}
+	}
+	if (ds->nkeys[d] < DUP_KEYS)
+		ds->keys[d][ds->nkeys[d]++] = ds->h;
+}
+
+/* Scan bytes that the tokener accepted as part of the current value. */
+static void dup_scan(struct dup_scan *ds, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (ds->in_str) {
+			if (ds->esc) {
+				ds->esc = false;
+			} else if (c == '\\') {
+				ds->esc = true;
+			} else if (c == '"') {
+				ds->in_str = false;
+				if (ds->is_key)
+					dup_key_end(ds);
+				continue;
+			}
+			if (ds->is_key) {
+				ds->h = (ds->h ^ c) * UINT64_C(0x100000001b3);
+				if (ds->klen < sizeof(ds->key) - 1)
+					ds->key[ds->klen++] = (char)c;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"':
+			ds->in_str = true;
+			ds->is_key = ds->depth > 0 && ds->is_obj[ds->depth] && ds->want_key[ds->depth];
+			ds->h = UINT64_C(0xcbf29ce484222325);
+			ds->klen = 0;
+			break;
+		case '{':
+		case '[':
+			if (ds->depth < JSON_DEPTH_MAX + 1) {
+				ds->depth++;
+				ds->is_obj[ds->depth] = c == '{';
+				ds->want_key[ds->depth] = c == '{';
+				ds->nkeys[ds->depth] = 0;
+			}
+			break;
+		case '}':
+		case ']':
+			if (ds->depth > 0)
+				ds->depth--;
+			break;
+		case ':':
+			ds->want_key[ds->depth] = false;
+			break;
+		case ',':
+			ds->want_key[ds->depth] = ds->is_obj[ds->depth];
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /*
  * Parse one JSON value at the source position.  Returns it (owned by the
  * caller) or NULL with d set: a syntax error, a value longer than
@@ -125,6 +229,7 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 	size_t fed = 0;
 
 	json_tokener_reset(st->tok);
+	dup_reset(&st->dup);
 	for (;;) {
 		size_t n = src_avail(&r->src);
 		struct json_object *obj;
@@ -156,10 +261,12 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 		obj = json_tokener_parse_ex(st->tok, (const char *)src_ptr(&r->src), (int)n);
 		err = json_tokener_get_error(st->tok);
 		if (obj) {
+			dup_scan(&st->dup, src_ptr(&r->src), json_tokener_get_parse_end(st->tok));
 			adv(r, json_tokener_get_parse_end(st->tok));
 			return obj;
 		}
 		if (err == json_tokener_continue) {
+			dup_scan(&st->dup, src_ptr(&r->src), n);
 			adv(r, n);
 			fed += n;
 			continue;
@@ -627,6 +734,12 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 			}
 		}
 		st->position++;
+		if (st->dup.dup) {
+			e = svmc_diag_set(d, SVMC_ERR_CONFLICT,
+					  "key \"%s\" appears twice in one object", st->dup.dup_key);
+			json_object_put(obj);
+			return e;
+		}
 		e = convert(obj, rec, d);
 		json_object_put(obj);
 		if (e)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "out/out.h"
@@ -321,6 +322,18 @@ static void test_malformed(void)
 	CHECK(one_error("{\"control\":{\"insn_bytes\":\"0f01\"}}", SVMC_ERR_FORMAT, 1, "30 hex digits"));
 	CHECK(one_error("{\"control\":{\"insn_bytes\":\"0f01d9zz0000000000000000000000\"}}",
 			SVMC_ERR_FORMAT, 1, "not hex"));
+	/* the same key twice (json-c alone keeps the last), at every level */
+	CHECK(one_error("{\"control\":{\"asid\":\"0x1\",\"asid\":\"0x2\"}}", SVMC_ERR_CONFLICT, 1,
+			"\"asid\" appears twice"));
+	CHECK(one_error("{\"save\":{},\"save\":{}}", SVMC_ERR_CONFLICT, 1, "\"save\" appears twice"));
+	CHECK(one_error("{\"save\":{\"cs\":{\"base\":\"0x0\",\"base\":\"0x1\"}}}", SVMC_ERR_CONFLICT, 1,
+			"\"base\""));
+	/* equal names in different objects, and a key-like string value, are fine */
+	CHECK(one_error("{\"control\":{\"asid\":\"0x1\"},\"save\":{\"cs\":{\"selector\":\"0x0\","
+			"\"attrib\":\"0x0\",\"limit\":\"0x0\",\"base\":\"0x0\"},\"ds\":{\"selector\":\"0x0\","
+			"\"attrib\":\"0x0\",\"limit\":\"0x0\",\"base\":\"0x0\"}},\"input\":\"input\"}",
+			SVMC_OK, 1, ""));
+	CHECK(one_error("{\"input\":\"a\\\"b\",\"format\":\"x\"}", SVMC_OK, 1, ""));
 	/* the same field under two names */
 	CHECK(one_error("{\"control\":{\"nested_ctl\":\"0x1\",\"misc_ctl\":\"0x1\"}}", SVMC_ERR_CONFLICT,
 			1, "nested_ctl"));
@@ -460,6 +473,57 @@ static void test_roundtrip_binary(void)
 	free(back);
 }
 
+/*
+ * A partial JSON record to raw: the stated fields land at their offsets
+ * (vmcb-formats.md 1.1, 1.10), everything else is zero, and stderr warns
+ * that a record had unknown fields.
+ */
+static void test_partial_to_raw(void)
+{
+	static const char json[] =
+		"{\"control\":{\"asid\":\"0x00000009\",\"tlb_ctl\":\"0x03\","
+		"\"exit_code\":\"0x00000000ffffffff\",\"event_inj\":\"0x80000b0e\","
+		"\"event_inj_err\":\"0x00000002\"},\"save\":{\"cs\":{\"selector\":\"0x0008\","
+		"\"attrib\":\"0x0a9b\",\"limit\":\"0xffffffff\",\"base\":\"0x0000000000000000\"},"
+		"\"efer\":\"0x0000000000000500\"}}\n";
+	unsigned char want[VMCB_PAGE_SIZE] = { 0 }, got[VMCB_PAGE_SIZE + 1];
+	char cmd[1024], err[512] = "";
+	FILE *f;
+	size_t n;
+
+	want[0x058] = 0x09;                                  /* asid */
+	want[0x05c] = 0x03;                                  /* tlb_ctl */
+	memset(want + 0x070, 0xff, 4);                       /* exit_code low half */
+	memcpy(want + 0x0a8, "\x0e\x0b\x00\x80", 4);         /* event_inj */
+	want[0x0ac] = 0x02;                                  /* event_inj_err */
+	memcpy(want + 0x410, "\x08\x00\x9b\x0a\xff\xff\xff\xff", 8); /* cs */
+	want[0x4d1] = 0x05;                                  /* efer 0x500 */
+	write_file(path_in("partial.json"), json, strlen(json));
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' --to raw -o '%s' 2> '%s' > /dev/null",
+		 SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"), path_in("err.txt"));
+	CHECK(system(cmd) == 0);
+	f = fopen(path_in("partial.bin"), "rb");
+	n = f ? fread(got, 1, sizeof(got), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == VMCB_PAGE_SIZE && memcmp(got, want, VMCB_PAGE_SIZE) == 0);
+	f = fopen(path_in("err.txt"), "r");
+	n = f ? fread(err, 1, sizeof(err) - 1, f) : 0;
+	err[n] = '\0';
+	if (f)
+		fclose(f);
+	CHECK(strstr(err, "1 record had unknown fields, written as zero") != NULL);
+	/* -o naming the input is refused and leaves it untouched */
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' -o '%s' 2> /dev/null", SVMCHECK_BINARY,
+		 path_in("partial.json"), path_in("partial.json"));
+	CHECK(WEXITSTATUS(system(cmd)) == 2);
+	f = fopen(path_in("partial.json"), "rb");
+	n = f ? fread(got, 1, sizeof(got), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == strlen(json) && memcmp(got, json, n) == 0);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/svmc_test_json_XXXXXX");
@@ -472,6 +536,7 @@ int main(void)
 	test_malformed();
 	test_roundtrip_inprocess();
 	test_roundtrip_binary();
+	test_partial_to_raw();
 	{
 		char cmd[128];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
