@@ -8,6 +8,7 @@
  * value below was read off the fixture text (which follows the spec), never
  * off the program's output.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -229,6 +230,9 @@ static void check_v514(const struct svmc_record *r)
 	EQ(r, CPL, 0);
 	EQ(r, EFER, 0x1000);
 	EQ(r, CR0, 0x11);
+	EQ(r, CR2, 0);
+	EQ(r, CR3, 0);
+	EQ(r, CR4, 0);
 	EQ(r, RIP, 0xfc95a);
 	EQ(r, RSP, 0x6f28);
 	UNKNOWN(r, S_CET);
@@ -310,9 +314,268 @@ static void test_eras(void)
 	seg_eq(r, SVMC_F_CS, 0x0010, 0x029b, 0xffffffff, 0);
 }
 
+
+/* A temporary file holding n bytes of text; returns its path (static buffer). */
+static const char *tmpfile_with(const char *text, size_t n)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/test_kvm_dump.XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	if (n && write(fd, text, n) != (ssize_t)n)
+		fprintf(stderr, "short write\n");
+	close(fd);
+	return path;
+}
+
+static void expect_err(int i, enum svmc_err code, uint64_t line, uint64_t index)
+{
+	CHECK(res[i].e == code);
+	CHECK_EQ_U64(res[i].d.line, line);
+	CHECK_EQ_U64(res[i].d.index, index);
+	CHECK(res[i].d.msg[0] != 0);
+}
+
+static void expect_rec(int i, uint64_t line, uint64_t index)
+{
+	CHECK(res[i].e == SVMC_OK);
+	CHECK_EQ_U64(res[i].rec.line, line);
+	CHECK_EQ_U64(res[i].rec.index, index);
+}
+
+static void test_layout(void)
+{
+	const struct svmc_record *r0 = &res[0].rec, *r1 = &res[1].rec;
+	int n;
+
+	fprintf(stderr, "- noise\n");
+	expect_one(FIX "noise.log", 9);
+	EQ(r0, INTERCEPT_CR, 0x01100010);
+	EQ(r0, INTERCEPT_MISC1, 0xbc4c8027);
+	EQ(r0, INTERCEPT_MISC2, 0x0000624f);
+	EQ(r0, ASID, 1);
+	EQ(r0, EXIT_CODE, 0xffffffff);
+	UNKNOWN(r0, ERAP_CTL);
+	UNKNOWN(r0, ALLOWED_SEV_FEATURES);
+	seg_eq(r0, SVMC_F_SS, 0x0018, 0x0c93, 0xffffffff, 0);
+	seg_eq(r0, SVMC_F_DS, 0, 0, 0, 0);
+	EQ(r0, CR2, 0);                    /* not the oops line's CR2 */
+	EQ(r0, CR3, 0x0000000102a0a000);
+	EQ(r0, CR4, 0x00000000003506f0);
+	EQ(r0, RSP, 0xffffffff82803e78);
+	EQ(r0, RAX, 0);
+	UNKNOWN(r0, S_CET);
+	EQ(r0, LAST_EXCP_TO, 0);
+
+	fprintf(stderr, "- unrelated lines only\n");
+	CHECK(read_all(FIX "noise_only.log") == 0);
+
+	fprintf(stderr, "- two dumps\n");
+	n = read_all(FIX "two_dumps.log");
+	CHECK(n == 2);
+	expect_rec(0, 1, 0);
+	expect_rec(1, 60, 1);
+	EQ(r0, ASID, 5);
+	EQ(r0, EXIT_CODE, 0xffffffff);
+	UNKNOWN(r0, ERAP_CTL);
+	UNKNOWN(r0, S_CET);
+	EQ(r0, CR0, 0xa0000011);
+	EQ(r1, ASID, 2);
+	EQ(r1, ERAP_CTL, 0);
+	EQ(r1, EXIT_CODE, 0xffffffffffffffff);
+	EQ(r1, CR0, 0x80050033);
+	/* the GPR tail's rsp (ffffffff82803f00) is not the VMCB's */
+	EQ(r1, RSP, 0xffffffff82803e78);
+
+	fprintf(stderr, "- cut after the control area\n");
+	n = read_all(FIX "cut_control.log");
+	CHECK(n == 2);
+	expect_rec(0, 2, 0);
+	expect_rec(1, 42, 1);
+	EQ(r0, ASID, 7);
+	EQ(r0, NESTED_CTL, 5);
+	EQ(r0, VMSA_PA, 0x00000001d2c3b000);
+	EQ(r0, ALLOWED_SEV_FEATURES, 0x8000000000000004);
+	EQ(r0, GUEST_SEV_FEATURES, 4);
+	EQ(r0, INTERCEPT_DR, 0x00ff00ff);
+	UNKNOWN(r0, ES);
+	UNKNOWN(r0, CS);
+	UNKNOWN(r0, TR);
+	UNKNOWN(r0, VMPL);
+	UNKNOWN(r0, CPL);
+	UNKNOWN(r0, EFER);
+	UNKNOWN(r0, CR0);
+	UNKNOWN(r0, RIP);
+	UNKNOWN(r0, RAX);
+	UNKNOWN(r0, G_PAT);
+	UNKNOWN(r0, LAST_EXCP_TO);
+	if (n == 2)
+		check_sample(r1);
+
+	fprintf(stderr, "- dumps without headers\n");
+	n = read_all(FIX "headerless.log");
+	CHECK(n == 2);
+	expect_rec(0, 2, 0);
+	expect_rec(1, 39, 1);
+	EQ(r0, ASID, 1);
+	EQ(r0, GUEST_SEV_FEATURES, 0);
+	UNKNOWN(r0, EFER);
+	EQ(r1, ASID, 9);
+	EQ(r1, CR0, 0xa0000011);
+	EQ(r1, EFER, 0x1d01);
+
+	fprintf(stderr, "- mail copy: quoted-printable and wrapped values\n");
+	expect_one(FIX "mail_qp.txt", 11);
+	check_v514(r0);
+}
+
+static void test_malformed(void)
+{
+	const struct svmc_record *r;
+	const char *p;
+	int n;
+
+	fprintf(stderr, "- contradictory duplicate label\n");
+	n = read_all(FIX "bad_conflict.log");
+	CHECK(n == 2);
+	expect_err(0, SVMC_ERR_CONFLICT, 15, 0);
+	expect_rec(1, 61, 1);             /* an identical duplicate is fine */
+	EQ(&res[1].rec, INT_CTL, 0x07000200);
+	EQ(&res[1].rec, GUEST_SEV_FEATURES, 0x81);
+
+	fprintf(stderr, "- values too wide\n");
+	n = read_all(FIX "bad_wide.log");
+	CHECK(n == 3);
+	expect_err(0, SVMC_ERR_RANGE, 14, 0);  /* asid: 99999999999 */
+	expect_err(1, SVMC_ERR_RANGE, 98, 1);  /* 17 hex digits */
+	expect_rec(2, 145, 2);
+	EQ(&res[2].rec, ASID, 4);
+	EQ(&res[2].rec, NESTED_CR3, 0x0000004184ca8000);
+
+	fprintf(stderr, "- cut lines\n");
+	n = read_all(FIX "bad_cut.log");
+	CHECK(n == 3);
+	expect_rec(0, 1, 0);
+	expect_err(1, SVMC_ERR_TRUNCATED, 77, 1);  /* 8 of 16 digits */
+	expect_err(2, SVMC_ERR_TRUNCATED, 135, 2); /* input ends after "exit_code:" */
+
+	fprintf(stderr, "- garbage bytes\n");
+	n = read_all(FIX "bad_garbage.log");
+	CHECK(n == 2);
+	expect_err(0, SVMC_ERR_FORMAT, 19, 0);
+	expect_rec(1, 76, 1);
+	if (n == 2)
+		check_sample(&res[1].rec);
+
+	fprintf(stderr, "- empty file\n");
+	p = tmpfile_with("", 0);
+	CHECK(p != NULL);
+	if (p) {
+		struct svmc_reader *rd;
+		struct svmc_diag d;
+		svmc_diag_init(&d, p);
+		CHECK(svmc_reader_open(&rd, p, SVMC_FMT_KVM_DUMP, &d) == SVMC_OK);
+		CHECK(svmc_reader_next(rd, &res[0].rec, &d) == SVMC_ERR_EMPTY);
+		CHECK_EQ_U64(d.line, SVMC_NO_LINE);
+		CHECK(svmc_reader_next(rd, &res[0].rec, &d) == SVMC_ERR_EMPTY);
+		svmc_reader_close(rd);
+		unlink(p);
+	}
+
+	fprintf(stderr, "- decimal fields: signed where %%d/%%lld prints them, ranges\n");
+	static const char dec[] =
+		"kvm_amd: VMCB Control Area:\n"                                   /* 1 */
+		"kvm_amd: pause filter threshold:65535\n"
+		"kvm_amd: asid:               -1\n"
+		"kvm_amd: erap_ctl:           255\n"
+		"kvm_amd: nested_ctl:         -1\n"
+		"kvm_amd: virt_ext:           -9223372036854775808\n"
+		"kvm_amd: VMCB Control Area:\n"                                   /* 7 */
+		"kvm_amd: pause filter count: -1\n"
+		"kvm_amd: VMCB Control Area:\n"                                   /* 9 */
+		"kvm_amd: asid:               -2147483649\n"
+		"kvm_amd: VMCB Control Area:\n"                                   /* 11 */
+		"kvm_amd: asid:               -2147483648\n"
+		"kvm_amd: VMCB Control Area:\n"                                   /* 13 */
+		"kvm_amd: tlb_ctl:            256\n"
+		"kvm_amd: VMCB Control Area:\n"                                   /* 15 */
+		"kvm_amd: pause filter threshold:65536\n"
+		"kvm_amd: VMCB Control Area:\n"                                   /* 17 */
+		"kvm_amd: asid:               1x\n";
+	p = tmpfile_with(dec, sizeof(dec) - 1);
+	n = p ? read_all(p) : -1;
+	CHECK(n == 7);
+	r = &res[0].rec;
+	expect_rec(0, 1, 0);
+	EQ(r, PAUSE_FILTER_THRESH, 65535);
+	EQ(r, ASID, 0xffffffff);
+	EQ(r, ERAP_CTL, 255);
+	EQ(r, NESTED_CTL, 0xffffffffffffffff);
+	EQ(r, VIRT_EXT, 0x8000000000000000);
+	UNKNOWN(r, TLB_CTL);
+	expect_err(1, SVMC_ERR_RANGE, 8, 1);
+	expect_err(2, SVMC_ERR_RANGE, 10, 2);
+	expect_rec(3, 11, 3);
+	EQ(&res[3].rec, ASID, 0x80000000);
+	expect_err(4, SVMC_ERR_RANGE, 14, 4);
+	expect_err(5, SVMC_ERR_RANGE, 16, 5);
+	expect_err(6, SVMC_ERR_FORMAT, 18, 6);
+	if (p)
+		unlink(p);
+
+	fprintf(stderr, "- a 16 MiB line inside a dump, and one outside\n");
+	{
+		FILE *in = fopen(FIX "sample_dmesg.log", "r");
+		size_t big = 16u << 20, cap = 2 * big + 65536, len = 0;
+		char *buf = malloc(cap), line[256];
+		int ln = 0;
+		CHECK(in && buf);
+		if (in && buf) {
+			/* a huge unrelated line before any dump: ignored */
+			memset(buf, 'y', big);
+			len = big;
+			buf[len++] = '\n';
+			while (fgets(line, sizeof(line), in)) {
+				size_t l = strlen(line);
+				memcpy(buf + len, line, l);
+				len += l;
+				if (++ln == 14) { /* after "asid:" */
+					memset(buf + len, 'x', big);
+					len += big;
+					buf[len++] = '\n';
+				}
+			}
+			rewind(in);
+			while (fgets(line, sizeof(line), in)) {
+				size_t l = strlen(line);
+				memcpy(buf + len, line, l);
+				len += l;
+			}
+			p = tmpfile_with(buf, len);
+			n = p ? read_all(p) : -1;
+			/* line 1 huge, 2..15 sample 1..14, 16 huge, 17..74 sample 15..72, 75 header */
+			CHECK(n == 2);
+			expect_err(0, SVMC_ERR_LIMIT, 16, 0);
+			expect_rec(1, 75, 1);
+			if (n == 2)
+				check_sample(&res[1].rec);
+			if (p)
+				unlink(p);
+		}
+		if (in)
+			fclose(in);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	test_sample();
 	test_eras();
+	test_layout();
+	test_malformed();
 	return tcheck_done("test_kvm_dump");
 }
