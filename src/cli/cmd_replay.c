@@ -19,7 +19,9 @@
  * reader has every line it asked for).  SIGINT stops reading; the records
  * already judged are written as complete lines, no summary follows, -o
  * leaves its target untouched, and the exit status is 130 (128 + SIGINT,
- * the shell's convention).  A second SIGINT ends the process at once.
+ * the shell's convention).  A second SIGINT ends the process at once (the
+ * readers retry reads cut by a signal, so a read blocked on a quiet pipe
+ * sees the first one only when data or the end arrives).
  */
 #include <errno.h>
 #include <fcntl.h>
