@@ -131,4 +131,34 @@ uint64_t svmc_class_hash(const struct svmc_class_key *k);
 /* True if a and b are the same key (exact comparison, after a hash match). */
 bool svmc_class_equal(const struct svmc_class_key *a, const struct svmc_class_key *b);
 
+
+/*
+ * A growing set of classes of one model: each class is one compiled model
+ * (the first CPU met in it) and its key; a hash index finds a key's class in
+ * constant time, so a fleet costs its distinct classes, not its hosts.
+ */
+struct svmc_class {
+	struct svmc_class_key key;
+	uint64_t hash;
+	struct svmc_compiled comp; /* the first member's */
+	size_t members;            /* CPUs added to it */
+};
+
+struct svmc_classes {
+	struct svmc_class *v;
+	size_t n, cap;
+	size_t *index;             /* open addressing: class index + 1, 0 = empty */
+	size_t index_cap;          /* a power of two, > 2 n */
+};
+
+/* An empty set (nothing allocated until the first add). */
+void svmc_classes_init(struct svmc_classes *t);
+void svmc_classes_free(struct svmc_classes *t);
+/*
+ * Put compiled model c into its class (a new one if no class has its key);
+ * *idx receives the class index (0-based, in order of first appearance).
+ * Returns SVMC_OK or SVMC_ERR_NOMEM.
+ */
+enum svmc_err svmc_classes_add(struct svmc_classes *t, const struct svmc_compiled *c, size_t *idx);
+
 #endif /* SVMCHECK_MIGRATE_H */

@@ -1,14 +1,553 @@
 /*
- * cmd_matrix.c - STUB: `svmcheck matrix` is not written yet.
+ * cmd_matrix.c - `svmcheck matrix`: migrate results across a fleet.
+ *
+ * CPU arguments come from the command line and from --from-file (one per
+ * line), so an orchestration tool can pass thousands of hosts.  Each
+ * distinct argument string is resolved and compiled once (a string cache);
+ * the compiled models are grouped into classes whose verdicts are identical
+ * (src/migrate/classes.c); then every ordered pair of distinct classes is
+ * compared with the same walk as `migrate` (svmc_migrate_result).  The cost
+ * grows with the number of distinct arguments and classes, not of hosts.
+ *
+ * Text: the classes, then a grid of results.  -j: one document with
+ * "classes", "pairs" (class ids) and "cpus" (each argument's class).  Exit
+ * status: 0 when every ordered pair is identical or superset (one class, in
+ * practice: if A to B is a superset, B to A is a subset), 1 otherwise, 2 for
+ * trouble (a CPU argument that cannot be read, has no SVM, an unreadable
+ * --from-file).
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "svmcheck/check.h"
+#include "svmcheck/cpu.h"
+#include "svmcheck/migrate.h"
+
+enum { OPT_GUEST = 0x100, OPT_FROM_FILE };
+
+#define MAX_FILES 16
+#define MAX_LINE 4096
+
+struct matrix_args {
+	const char *model, *guest;
+	const char *files[MAX_FILES];
+	int nfiles;
+	char **cpus;
+	int ncpus;
+};
+
+static const struct argp_option matrix_options[] = {
+	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
+	{ "guest", OPT_GUEST, "CPU", 0,
+	  "Intersect every CPU with this guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU on each host",
+	  0 },
+	{ "from-file", OPT_FROM_FILE, "FILE", 0,
+	  "Read CPU arguments from FILE, one per line (- for standard input; empty lines and lines "
+	  "starting with # are skipped); may be repeated", 0 },
+	{ 0 }
+};
+
+static error_t matrix_parse(int key, char *arg, struct argp_state *state)
+{
+	struct matrix_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = NULL;
+		return 0;
+	case 'm':
+		a->model = arg;
+		return 0;
+	case OPT_GUEST:
+		a->guest = arg;
+		return 0;
+	case OPT_FROM_FILE:
+		if (a->nfiles == MAX_FILES)
+			argp_error(state, "at most %d --from-file options", MAX_FILES);
+		a->files[a->nfiles++] = arg;
+		return 0;
+	case ARGP_KEY_ARGS:
+		a->cpus = state->argv + state->next;
+		a->ncpus = state->argc - state->next;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->ncpus && !a->nfiles)
+			argp_error(state, "no CPU given (arguments or --from-file FILE)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child matrix_children[] = {
+	{ &cli_output_argp, 0, "Output options:", 0 },
+	{ 0 }
+};
+
+static const struct argp matrix_argp = {
+	matrix_options, matrix_parse, "CPU...",
+	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
+	"are identical are grouped into classes first, then classes are compared, so a fleet of "
+	"thousands of hosts costs what its distinct classes cost.\v"
+	"Results as in migrate: identical, superset (safe), subset, incompatible.  Exit status: 0 "
+	"every ordered pair identical or superset, 1 some pair subset or incompatible, 2 trouble.  "
+	"See svmcheck-matrix(1).",
+	matrix_children, NULL, NULL
+};
+
+/* ---- the fleet ------------------------------------------------------------ */
+
+/* A distinct CPU argument string and its class (-1 when it failed). */
+struct distinct {
+	const char *arg;
+	uint64_t hash;
+	long cls;
+	size_t hosts;
+};
+
+struct fleet {
+	char **cpu;          /* every CPU argument, in order (borrowed or owned) */
+	size_t ncpu, capcpu;
+	char **owned;        /* strings read from files */
+	size_t nowned, capowned;
+	size_t *which;       /* per CPU: its distinct index */
+	struct distinct *d;
+	size_t nd, capd;
+	size_t *ix;          /* open addressing over d: index + 1 */
+	size_t capix;
+	struct svmc_classes classes;
+	/* per class: its distinct arguments, in order */
+	size_t **cls_args;
+	size_t *cls_nargs, *cls_hosts;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	void *np;
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	np = realloc(*p, nc * size);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static int add_cpu(struct fleet *f, char *arg)
+{
+	if (grow((void **)&f->cpu, &f->capcpu, f->ncpu + 1, sizeof(*f->cpu)) != 0)
+		return -1;
+	f->cpu[f->ncpu++] = arg;
+	return 0;
+}
+
+/* Read FILE's lines as CPU arguments.  0, or -1 after reporting. */
+static int read_file(struct out *o, struct fleet *f, const char *path)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char line[MAX_LINE + 2];
+	uint64_t lineno = 0;
+	int rc = 0;
+
+	if (!fp) {
+		cli_errorf(o, "--from-file %s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		size_t len = strlen(line);
+		char *s = line, *copy;
+
+		lineno++;
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			cli_errorf(o, "--from-file %s:%" PRIu64 ": line longer than %d bytes", path, lineno, MAX_LINE);
+			rc = -1;
+			break;
+		}
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+			       line[len - 1] == '\t'))
+			line[--len] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		copy = strdup(s);
+		if (!copy || grow((void **)&f->owned, &f->capowned, f->nowned + 1, sizeof(*f->owned)) != 0 ||
+		    add_cpu(f, copy) != 0) {
+			free(copy);
+			cli_errorf(o, "out of memory");
+			rc = -1;
+			break;
+		}
+		f->owned[f->nowned++] = copy;
+	}
+	if (rc == 0 && ferror(fp)) {
+		cli_errorf(o, "--from-file %s: read error", path);
+		rc = -1;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+/* Index of arg among the distinct arguments, adding it.  (size_t)-1 on no memory. */
+static size_t distinct_of(struct fleet *f, const char *arg)
+{
+	uint64_t h = str_hash(arg);
+	size_t slot;
+
+	if (f->capix) {
+		for (slot = (size_t)h & (f->capix - 1); f->ix[slot]; slot = (slot + 1) & (f->capix - 1)) {
+			struct distinct *d = &f->d[f->ix[slot] - 1];
+			if (d->hash == h && strcmp(d->arg, arg) == 0)
+				return f->ix[slot] - 1;
+		}
+	}
+	if (grow((void **)&f->d, &f->capd, f->nd + 1, sizeof(*f->d)) != 0)
+		return (size_t)-1;
+	f->d[f->nd] = (struct distinct){ arg, h, -1, 0 };
+	f->nd++;
+	if (2 * f->nd >= f->capix) {
+		size_t cap = f->capix ? 2 * f->capix : 256;
+		size_t *ix = calloc(cap, sizeof(*ix));
+		if (!ix)
+			return (size_t)-1;
+		for (size_t i = 0; i < f->nd; i++) {
+			slot = (size_t)f->d[i].hash & (cap - 1);
+			while (ix[slot])
+				slot = (slot + 1) & (cap - 1);
+			ix[slot] = i + 1;
+		}
+		free(f->ix);
+		f->ix = ix;
+		f->capix = cap;
+	} else {
+		for (slot = (size_t)h & (f->capix - 1); f->ix[slot]; slot = (slot + 1) & (f->capix - 1))
+			;
+		f->ix[slot] = f->nd;
+	}
+	return f->nd - 1;
+}
+
+/* Resolve, compose and compile one distinct argument into its class.  0, or -1 after reporting. */
+static int classify(struct out *o, struct fleet *f, struct distinct *d, const struct svmc_model *m,
+		    const struct svmc_cpu *guest, struct svmc_cpu *cpu, struct svmc_compiled *comp)
+{
+	struct svmc_diag dg;
+	enum svmc_err e;
+	size_t cls;
+
+	svmc_diag_init(&dg, NULL);
+	if (svmc_cpu_resolve(d->arg, cpu, &dg) != SVMC_OK) {
+		cli_errorf(o, "CPU %s: %s", d->arg, dg.msg);
+		return -1;
+	}
+	if (guest)
+		svmc_cpu_compose(cpu, guest);
+	svmc_diag_init(&dg, NULL);
+	e = svmc_compile(comp, m, cpu, &dg);
+	if (e == SVMC_ERR_NOSVM) {
+		cli_errorf(o, "CPU %s: %s; a host for nested guests needs SVM", d->arg, dg.msg);
+		return -1;
+	}
+	if (e != SVMC_OK) {
+		cli_errorf(o, "CPU %s: %s", d->arg, dg.msg);
+		return -1;
+	}
+	if (svmc_classes_add(&f->classes, comp, &cls) != SVMC_OK) {
+		cli_errorf(o, "out of memory");
+		return -1;
+	}
+	d->cls = (long)cls;
+	return 0;
+}
+
+static void fleet_free(struct fleet *f)
+{
+	for (size_t i = 0; i < f->nowned; i++)
+		free(f->owned[i]);
+	free(f->owned);
+	free(f->cpu);
+	free(f->which);
+	free(f->d);
+	free(f->ix);
+	if (f->cls_args)
+		for (size_t i = 0; i < f->classes.n; i++)
+			free(f->cls_args[i]);
+	free(f->cls_args);
+	free(f->cls_nargs);
+	free(f->cls_hosts);
+	svmc_classes_free(&f->classes);
+}
+
+/* Per class: its distinct arguments and host count.  0 or -1 (no memory). */
+static int class_members(struct fleet *f)
+{
+	size_t nc = f->classes.n;
+
+	f->cls_args = calloc(nc ? nc : 1, sizeof(*f->cls_args));
+	f->cls_nargs = calloc(nc ? nc : 1, sizeof(*f->cls_nargs));
+	f->cls_hosts = calloc(nc ? nc : 1, sizeof(*f->cls_hosts));
+	if (!f->cls_args || !f->cls_nargs || !f->cls_hosts)
+		return -1;
+	for (size_t i = 0; i < f->nd; i++) {
+		size_t c = (size_t)f->d[i].cls;
+		size_t *na = realloc(f->cls_args[c], (f->cls_nargs[c] + 1) * sizeof(*na));
+		if (!na)
+			return -1;
+		f->cls_args[c] = na;
+		na[f->cls_nargs[c]++] = i;
+		f->cls_hosts[c] += f->d[i].hosts;
+	}
+	return 0;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+static const char *cell(enum svmc_mresult r)
+{
+	switch (r) {
+	case SVMC_MIG_IDENTICAL:
+		return "=";
+	case SVMC_MIG_SUPERSET:
+		return "super";
+	case SVMC_MIG_SUBSET:
+		return "SUB";
+	default:
+		return "INCOMP";
+	}
+}
+
+#define TEXT_NAMES 6
+
+static void print_text(struct out *o, struct fleet *f, const struct svmc_model *m, const char *guest,
+		       const enum svmc_mresult *res)
+{
+	size_t nc = f->classes.n;
+
+	out_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc, nc == 1 ? "" : "es", f->ncpu,
+		   f->ncpu == 1 ? "" : "s", f->nd, m->name, guest ? ", guest " : "", guest ? guest : "");
+	for (size_t c = 0; c < nc; c++) {
+		size_t shown = f->cls_nargs[c] < TEXT_NAMES ? f->cls_nargs[c] : TEXT_NAMES;
+
+		out_printf(o, "  class %zu (%zu CPU%s, MAXPHYADDR %u):", c + 1, f->cls_hosts[c],
+			   f->cls_hosts[c] == 1 ? "" : "s", f->classes.v[c].comp.maxphyaddr);
+		for (size_t i = 0; i < shown; i++)
+			out_printf(o, "%s %s", i ? "," : "", f->d[f->cls_args[c][i]].arg);
+		if (f->cls_nargs[c] > shown)
+			out_printf(o, ", and %zu more", f->cls_nargs[c] - shown);
+		out_printf(o, "\n");
+	}
+	if (nc < 2) {
+		out_printf(o, "\nevery CPU is in one class: every migration is identical\n");
+		return;
+	}
+	out_printf(o, "\nrow = source, column = destination; = identical, super = superset (safe), SUB = subset, "
+		      "INCOMP = incompatible\n");
+	out_printf(o, "%8s", "from\\to");
+	for (size_t j = 0; j < nc; j++)
+		out_printf(o, " %7zu", j + 1);
+	out_printf(o, "\n");
+	for (size_t i = 0; i < nc; i++) {
+		out_printf(o, "%8zu", i + 1);
+		for (size_t j = 0; j < nc; j++) {
+			enum svmc_mresult r = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
+			const char *col = out_color(o, r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ? OUT_C_FAIL
+												   : OUT_C_RESET);
+			out_printf(o, " %s%7s%s", col, cell(r), out_color(o, OUT_C_RESET));
+		}
+		out_printf(o, "\n");
+	}
+	out_printf(o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n", m->name);
+}
+
+static void print_json(struct out *o, struct fleet *f, const struct svmc_model *m, const char *guest,
+		       const enum svmc_mresult *res)
+{
+	size_t nc = f->classes.n;
+	uint64_t counts[4] = { 0 };
+
+	out_obj_begin(o, NULL);
+	out_str(o, "schema", "svmcheck/matrix");
+	out_u64(o, "schema_version", 1);
+	out_str(o, "model", m->name);
+	if (guest)
+		out_str(o, "guest", guest);
+	else
+		out_null(o, "guest");
+	out_arr_begin(o, "classes");
+	for (size_t c = 0; c < nc; c++) {
+		out_obj_begin(o, NULL);
+		out_u64(o, "id", c + 1);
+		out_arr_begin(o, "cpus");
+		for (size_t i = 0; i < f->cls_nargs[c]; i++)
+			out_str(o, NULL, f->d[f->cls_args[c][i]].arg);
+		out_arr_end(o);
+		out_u64(o, "hosts", f->cls_hosts[c]);
+		out_u64(o, "maxphyaddr", f->classes.v[c].comp.maxphyaddr);
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+	out_arr_begin(o, "pairs");
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t j = 0; j < nc; j++) {
+			if (i == j)
+				continue;
+			counts[res[i * nc + j]]++;
+			out_obj_begin(o, NULL);
+			out_u64(o, "from", i + 1);
+			out_u64(o, "to", j + 1);
+			out_str(o, "result", svmc_mresult_name(res[i * nc + j]));
+			out_obj_end(o);
+		}
+	}
+	out_arr_end(o);
+	out_arr_begin(o, "cpus");
+	for (size_t i = 0; i < f->ncpu; i++) {
+		out_obj_begin(o, NULL);
+		out_str(o, "cpu", f->cpu[i]);
+		out_u64(o, "class", (uint64_t)f->d[f->which[i]].cls + 1);
+		out_obj_end(o);
+	}
+	out_arr_end(o);
+	out_obj_begin(o, "summary");
+	out_u64(o, "cpus", f->ncpu);
+	out_u64(o, "distinct", f->nd);
+	out_u64(o, "classes", nc);
+	out_u64(o, "pairs", nc * (nc - (nc ? 1 : 0)));
+	for (int r = 0; r < 4; r++)
+		out_u64(o, svmc_mresult_name((enum svmc_mresult)r), counts[r]);
+	out_obj_end(o);
+	out_obj_end(o);
+}
 
 int cmd_matrix(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "svmcheck: 'matrix' is not implemented yet\n");
-	return EXIT_TROUBLE;
+	struct matrix_args a = { 0 };
+	struct fleet f = { 0 };
+	struct svmc_cpu *cpu = NULL, *guest = NULL;
+	struct svmc_compiled *comp = NULL;
+	const struct svmc_model *m;
+	enum svmc_mresult *res = NULL;
+	char names[128];
+	struct out o;
+	int rc = EXIT_PASS;
+	bool bad = false;
+	size_t nc;
+
+	if (argp_parse(&matrix_argp, argc, argv, 0, NULL, &a) != 0)
+		return EXIT_TROUBLE;
+	cli_out_open(&o);
+	svmc_classes_init(&f.classes);
+	m = svmc_model_lookup(a.model ? a.model : "kvm");
+	if (!m) {
+		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model, svmc_model_names(names, sizeof(names)));
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	for (int i = 0; i < a.ncpus; i++)
+		if (add_cpu(&f, a.cpus[i]) != 0) {
+			cli_errorf(&o, "out of memory");
+			rc = EXIT_TROUBLE;
+			goto done;
+		}
+	for (int i = 0; i < a.nfiles; i++)
+		if (read_file(&o, &f, a.files[i]) != 0) {
+			rc = EXIT_TROUBLE;
+			goto done;
+		}
+	if (!f.ncpu) {
+		cli_errorf(&o, "no CPU given: the files hold no CPU argument");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	cpu = malloc(sizeof(*cpu));
+	comp = malloc(sizeof(*comp));
+	f.which = malloc(f.ncpu * sizeof(*f.which));
+	if (!cpu || !comp || !f.which) {
+		cli_errorf(&o, "out of memory");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	if (a.guest) {
+		struct svmc_diag dg;
+		guest = malloc(sizeof(*guest));
+		svmc_diag_init(&dg, NULL);
+		if (!guest || svmc_cpu_resolve(a.guest, guest, &dg) != SVMC_OK) {
+			cli_errorf(&o, "--guest %s: %s", a.guest, guest ? dg.msg : "out of memory");
+			rc = EXIT_TROUBLE;
+			goto done;
+		}
+	}
+
+	/* each distinct argument once, in order of first appearance */
+	for (size_t i = 0; i < f.ncpu; i++) {
+		size_t k = distinct_of(&f, f.cpu[i]);
+		if (k == (size_t)-1) {
+			cli_errorf(&o, "out of memory");
+			rc = EXIT_TROUBLE;
+			goto done;
+		}
+		f.which[i] = k;
+		if (f.d[k].hosts++ == 0 && classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0)
+			bad = true;
+	}
+	if (bad) {
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	if (class_members(&f) != 0) {
+		cli_errorf(&o, "out of memory");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+
+	nc = f.classes.n;
+	res = calloc(nc * nc, sizeof(*res));
+	if (!res) {
+		cli_errorf(&o, "out of memory");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < nc; j++) {
+			if (i == j)
+				continue;
+			res[i * nc + j] = svmc_migrate_result(&f.classes.v[i].comp, &f.classes.v[j].comp);
+			if (svmc_mresult_status(res[i * nc + j], false) != 0)
+				rc = EXIT_FAIL;
+		}
+	if (out_json(&o))
+		print_json(&o, &f, m, a.guest, res);
+	else if (o.mode == OUT_TEXT)
+		print_text(&o, &f, m, a.guest, res);
+done:
+	if (out_fini(&o) != 0)
+		rc = EXIT_TROUBLE;
+	free(res);
+	free(cpu);
+	free(guest);
+	free(comp);
+	fleet_free(&f);
+	return rc;
 }
