@@ -33,6 +33,12 @@
 #include "vmcb/reader.h"
 
 #define HEX_LINE_BYTES 256u /* xxd -c 256 is the widest line any of the tools prints */
+/*
+ * Longest run a '*' may stand for.  A real dump may skip long runs of zero
+ * pages, but an offset damaged after a '*' must not turn into 2^50 records;
+ * beyond this the offset is taken for damage.
+ */
+#define HEX_MAX_RUN (UINT64_C(1) << 30)
 
 enum hex_dialect { HD_NONE, HD_XXD, HD_HEXDUMP, HD_OD, HD_GDB };
 
@@ -65,6 +71,7 @@ struct hex_state {
 	/* the dump being read */
 	enum hex_dialect dia;  /* HD_NONE between dumps */
 	unsigned radix;        /* of its offsets: 16, or 8 for od without -Ax */
+	size_t offw;           /* digits of its first offset: later ones are as wide */
 	uint64_t base;         /* offset/address of its first byte */
 	uint64_t pos;          /* dump-relative offset of the next byte to place */
 	bool resync;           /* after an error: drop lines until a page boundary */
@@ -278,12 +285,21 @@ static void classify(struct hex_line *l, const char *p, size_t len, uint64_t lin
 	}
 }
 
-/* The offset of l in the current dump's radix; false if a digit does not fit it. */
+/*
+ * The offset of l in the current dump's radix; false if a digit does not fit
+ * it, or if the offset is not printed as wide as the dump's first one (the
+ * tools pad to a fixed width and only grow it when a value needs more digits,
+ * so "003a5e0000" in a 6-digit od dump is damage, not a far offset; refusing
+ * it keeps a corrupted offset after a '*' from repeating a line for gigabytes).
+ */
 static bool line_offset(const struct hex_state *st, const struct hex_line *l, uint64_t *off)
 {
 	uint64_t v = 0;
 	unsigned radix = l->dia == HD_OD || (l->kind == HL_END && st->dia == HD_OD) ? st->radix : 16;
 
+	if (st->dia != HD_GDB &&
+	    (l->offn < st->offw || (l->offn > st->offw && l->offs[0] == '0')))
+		return false;
 	for (size_t i = 0; i < l->offn; i++) {
 		unsigned dv = hexval(l->offs[i]);
 		if (dv >= radix)
@@ -313,6 +329,7 @@ static void start_dump(struct hex_state *st, const struct hex_line *l)
 	st->dia = l->dia;
 	/* od prints 7 octal digits by default and 6 hex digits with -Ax */
 	st->radix = (l->dia == HD_OD && l->offn != 6) ? 8 : 16;
+	st->offw = l->offn;
 	st->base = 0;
 	st->pos = 0;
 }
@@ -487,13 +504,15 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			}
 			rel = off - st->base;
 			if (st->star) {
-				if (rel < st->pos || (rel - st->pos) % st->prev_n) {
+				if (rel < st->pos || (rel - st->pos) % st->prev_n ||
+				    rel - st->pos > HEX_MAX_RUN) {
 					st->resync = true;
 					st->held = true;
 					st->star = false;
 					snprintf(msg, sizeof(msg),
 						 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines "
-						 "from offset 0x%" PRIx64 " to 0x%" PRIx64, st->star_line,
+						 "from offset 0x%" PRIx64 " to 0x%" PRIx64 " (at most 1 GiB)",
+						 st->star_line,
 						 st->prev_n, st->pos, rel);
 					return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 				}
@@ -537,10 +556,13 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			st->base = off;
 		}
 		if (!line_offset(st, l, &off)) {
-			if (!st->resync && (fill || st->pos % VMCB_PAGE_SIZE))
+			if (st->resync)
+				continue;
+			if (fill || st->pos % VMCB_PAGE_SIZE)
 				st->resync = true;
-			snprintf(msg, sizeof(msg), "offset '%.*s' is not %s", (int)l->offn, l->offs,
-				 st->radix == 8 ? "octal (od's default offsets)" : "hex");
+			snprintf(msg, sizeof(msg), "offset '%.*s' is not a %zu-digit %s offset like the "
+				 "dump's first", (int)l->offn, l->offs, st->offw,
+				 st->radix == 8 ? "octal (od's default)" : "hex");
 			return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 		}
 		rel = off - st->base;
@@ -557,12 +579,14 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				continue;
 			}
 		} else if (st->star) {
-			if (off < st->base || rel < st->pos || (rel - st->pos) % st->prev_n) {
+			if (off < st->base || rel < st->pos || (rel - st->pos) % st->prev_n ||
+			    rel - st->pos > HEX_MAX_RUN) {
 				st->resync = true;
 				st->star = false;
 				snprintf(msg, sizeof(msg),
 					 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines up to "
-					 "this line's offset", st->star_line, st->prev_n);
+					 "this line's offset (whole lines, at most 1 GiB)", st->star_line,
+					 st->prev_n);
 				st->held = true;
 				return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 			}

@@ -253,6 +253,22 @@ int main(void)
 		CHECK_EQ_U64(x->rec[0].line, 2);
 	}
 
+	/* an offset not as wide as the dump's first (6 digits in od -Ax) is damage */
+	x = readall("width.odx");
+	CHECK_EQ_U64(x->nrec, 0);
+	CHECK_EQ_U64(x->nerr, 1);
+	CHECK_EQ_U64(x->err[0].line, 5);
+	CHECK(has(x->err[0].msg, "not a 6-digit hex offset"));
+	CHECK(has(x->err[0].msg, "(48 of 4096")); /* lines 1-3; the * of line 4 is pending */
+
+	/* a '*' (line 45) that would repeat up to 0x40001000 (past 1 GiB) is refused */
+	x = readall("farstar.hexdump");
+	CHECK_EQ_U64(x->nrec, 0);
+	CHECK_EQ_U64(x->nerr, 1);
+	CHECK_EQ_U64(x->err[0].line, 46);
+	CHECK(has(x->err[0].msg, "at most 1 GiB"));
+	CHECK(has(x->err[0].msg, "(2064 of 4096"));
+
 	/* detection of every dialect (detect.c is not ours: this reviews it) */
 	detect("page.xxd");
 	detect("page.xxda");
