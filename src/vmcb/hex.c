@@ -123,7 +123,8 @@ static bool add_token(struct hex_line *l, const char *p, size_t w, bool word)
 		/* byte i of the token as printed, left to right */
 		unsigned char v = (unsigned char)(hexval(p[2 * i]) << 4 | hexval(p[2 * i + 1]));
 		if (word)
-			l->b[l->n + nb - 1 - i] = v; /* the last printed byte is the lowest address */
+			/* the last printed byte is the lowest address */
+			l->b[l->n + nb - 1 - i] = v;
 		else
 			l->b[l->n + i] = v;
 	}
@@ -272,8 +273,8 @@ static void classify(struct hex_line *l, const char *p, size_t len, uint64_t lin
 			if (q == end || *q == '>')
 				break;
 			w = hex_run(q, end);
-			if (!word_width(w) || (width && w != width) || (q + w < end && q[w] != ' ') ||
-			    !add_token(l, q, w, true))
+			if (!word_width(w) || (width && w != width) ||
+			    (q + w < end && q[w] != ' ') || !add_token(l, q, w, true))
 				return;
 			width = w;
 			q += w;
@@ -295,7 +296,8 @@ static void classify(struct hex_line *l, const char *p, size_t len, uint64_t lin
 static bool line_offset(const struct hex_state *st, const struct hex_line *l, uint64_t *off)
 {
 	uint64_t v = 0;
-	unsigned radix = l->dia == HD_OD || (l->kind == HL_END && st->dia == HD_OD) ? st->radix : 16;
+	bool od = l->dia == HD_OD || (l->kind == HL_END && st->dia == HD_OD);
+	unsigned radix = od ? st->radix : 16;
 
 	if (st->dia != HD_GDB &&
 	    (l->offn < st->offw || (l->offn > st->offw && l->offs[0] == '0')))
@@ -435,7 +437,8 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		if (st->held) {
 			st->held = false;
 		} else {
-			if (!src_getline(&r->src, &text, &len, &lineno, &(uint64_t){ 0 }, &too_long)) {
+			uint64_t at;
+			if (!src_getline(&r->src, &text, &len, &lineno, &at, &too_long)) {
 				if (st->dia == HD_NONE)
 					return SVMC_ERR_EMPTY;
 				e = end_dump(st, fill, page_line, lineno, dialect_name[st->dia], d);
@@ -464,9 +467,8 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			if (st->dia != HD_NONE && (fill || st->star || st->pos % VMCB_PAGE_SIZE))
 				st->resync = true;
 			st->star = false;
-			snprintf(msg, sizeof(msg), "not a line of an xxd, hexdump -C, od or gdb x/gx dump");
-			e = lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
-			return e;
+			return lost(d, SVMC_ERR_FORMAT, fill, page_line,
+				    "not a line of an xxd, hexdump -C, od or gdb x/gx dump");
 		case HL_STAR:
 			if (st->resync)
 				continue;
@@ -602,7 +604,8 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			if ((off == 0 && st->dia != HD_GDB) || (boundary && st->dia == HD_GDB)) {
 				/* a new dump (another file, another x command) */
 				st->held = true;
-				e = end_dump(st, fill, page_line, l->lineno, dialect_name[st->dia], d);
+				e = end_dump(st, fill, page_line, l->lineno,
+					     dialect_name[st->dia], d);
 				if (e)
 					return e;
 				continue;
