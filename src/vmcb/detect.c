@@ -92,17 +92,39 @@ enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 	    has(b, n, "FAILED VMRUN WITH VMCB") || has(b, n, "VMCB State Save Area"))
 		return SVMC_FMT_KVM_DUMP;
 
-	/* First non-blank line decides between a hex dump and a kernel log. */
+	/*
+	 * The first lines decide between a hex dump and a kernel log: skip
+	 * shell and gdb prompt lines ("$ xxd page.bin", "(gdb) x/512gx ..."),
+	 * then any of the first four remaining lines with a hex-dump shape
+	 * makes it a hex dump.
+	 */
 	{
 		const char *p = (const char *)b + i, *end = (const char *)b + n;
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len && p[len - 1] == '\r')
-			len--;
-		if (hex_line(p, len))
-			return SVMC_FMT_HEX;
+		const char *first = NULL;
+		size_t first_len = 0;
+		int seen = 0;
+		while (p < end && seen < 4) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			const char *next = nl ? nl + 1 : end;
+			if (len && p[len - 1] == '\r')
+				len--;
+			bool prompt = (len >= 5 && memcmp(p, "(gdb)", 5) == 0) ||
+				      (len >= 2 && (p[0] == '$' || p[0] == '#') && p[1] == ' ');
+			if (len && !prompt) {
+				if (!first) {
+					first = p;
+					first_len = len;
+				}
+				if (hex_line(p, len))
+					return SVMC_FMT_HEX;
+				seen++;
+			}
+			p = next;
+		}
 		if (has(b, n, "kernel:") || has(b, n, "kvm_amd") || has(b, n, "kvm:") ||
-		    (len > 2 && p[0] == '[') || (len > 3 && p[0] == '<'))
+		    (first && first_len > 2 && first[0] == '[') ||
+		    (first && first_len > 3 && first[0] == '<'))
 			return SVMC_FMT_KVM_DUMP;
 	}
 	return SVMC_FMT_AUTO;

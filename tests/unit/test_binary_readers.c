@@ -176,6 +176,13 @@ int main(void)
 	CHECK(svmc_detect_format((const unsigned char *)"(XEN) cr_intercepts = 0x0\n", 26) == SVMC_FMT_XEN_DUMP);
 	CHECK(svmc_detect_format((const unsigned char *)"00000000: 1300 1100 0000 0000\n", 30) == SVMC_FMT_HEX);
 	CHECK(svmc_detect_format((const unsigned char *)"hello world\n", 12) == SVMC_FMT_AUTO);
+	/* a shell or gdb prompt line above a hex dump */
+	{
+		const char *g = "(gdb) x/512gx 0xffff888100a00000\n0xffff888100a00000:\t0x0000000000110013\t0x00060082000000ff\n";
+		const char *x = "$ xxd page.bin\n00000000: 1300 1100 ff00 ff00 8200 0600 0700 0cbc  ................\n";
+		CHECK(svmc_detect_format((const unsigned char *)g, strlen(g)) == SVMC_FMT_HEX);
+		CHECK(svmc_detect_format((const unsigned char *)x, strlen(x)) == SVMC_FMT_HEX);
+	}
 	/* fuzz regression: blank-only text must not read past the end */
 	CHECK(svmc_detect_format((const unsigned char *)" \n\n", 3) == SVMC_FMT_AUTO);
 
