@@ -65,6 +65,7 @@ enum dk {
 
 struct dlabel {
 	const char *name;
+	uint8_t len;      /* strlen(name) */
 	uint8_t kind;
 	uint8_t ord;      /* position in the dump */
 	uint8_t width;    /* hex digits the kernel prints; fewer means a cut line */
@@ -74,6 +75,9 @@ struct dlabel {
 	const char *field; /* svmc_field_lookup() name when it differs from name */
 };
 
+/* A label and its length, for the table below. */
+#define NAME(s) s, sizeof(s) - 1
+
 #define ORD_FAILED 0
 #define ORD_VMCBHDR 1
 #define ORD_CTRL 2
@@ -82,116 +86,120 @@ struct dlabel {
 #define ORD_RAX 62
 
 static const struct dlabel labels[] = {
-	{ "cr_read", DK_HALF, 3, 4, 0, 0, 0, "intercept_cr" },
-	{ "cr_write", DK_HALF, 4, 4, 0, 0, 1, "intercept_cr" },
-	{ "dr_read", DK_HALF, 5, 4, 0, 0, 0, "intercept_dr" },
-	{ "dr_write", DK_HALF, 6, 4, 0, 0, 1, "intercept_dr" },
-	{ "exceptions", DK_HEX, 7, 8, 0, 0, 0, NULL },
-	{ "intercepts", DK_ICPT, 8, 8, 0, 0, 0, NULL },
+	{ NAME("cr_read"), DK_HALF, 3, 4, 0, 0, 0, "intercept_cr" },
+	{ NAME("cr_write"), DK_HALF, 4, 4, 0, 0, 1, "intercept_cr" },
+	{ NAME("dr_read"), DK_HALF, 5, 4, 0, 0, 0, "intercept_dr" },
+	{ NAME("dr_write"), DK_HALF, 6, 4, 0, 0, 1, "intercept_dr" },
+	{ NAME("exceptions"), DK_HEX, 7, 8, 0, 0, 0, NULL },
+	{ NAME("intercepts"), DK_ICPT, 8, 8, 0, 0, 0, NULL },
 	/* %d of a u16: never negative */
-	{ "pause filter count", DK_DEC, 9, 0, 0, 0, 0, NULL },
-	{ "pause filter threshold", DK_DEC, 10, 0, 0, 0, 0, NULL },
-	{ "iopm_base_pa", DK_HEX, 11, 16, 0, 0, 0, NULL },
-	{ "msrpm_base_pa", DK_HEX, 12, 16, 0, 0, 0, NULL },
-	{ "tsc_offset", DK_HEX, 13, 16, 0, 0, 0, NULL },
-	{ "asid", DK_DEC, 14, 0, 32, 0, 0, NULL }, /* %d of a u32 */
-	{ "tlb_ctl", DK_DEC, 15, 0, 0, 0, 0, NULL },
-	{ "erap_ctl", DK_DEC, 16, 0, 0, 0, 0, NULL },
-	{ "int_ctl", DK_HEX, 17, 8, 0, 0, 0, NULL },
-	{ "int_vector", DK_HEX, 18, 8, 0, 0, 0, NULL },
-	{ "int_state", DK_HEX, 19, 8, 0, 0, 0, NULL },
-	{ "exit_code", DK_HEX, 20, 8, 0, 0, 0, NULL }, /* 8 (old) or 16 (2026) digits */
-	{ "exit_info1", DK_HEX, 21, 16, 0, 0, 0, NULL },
-	{ "exit_info2", DK_HEX, 22, 16, 0, 0, 0, NULL },
-	{ "exit_int_info", DK_HEX, 23, 8, 0, 0, 0, NULL },
-	{ "exit_int_info_err", DK_HEX, 24, 8, 0, 0, 0, NULL },
-	{ "nested_ctl", DK_DEC, 25, 0, 64, 0, 0, NULL }, /* %lld */
-	{ "misc_ctl", DK_DEC, 25, 0, 64, 0, 0, NULL },
-	{ "nested_cr3", DK_HEX, 26, 16, 0, 0, 0, NULL },
-	{ "avic_vapic_bar", DK_HEX, 27, 16, 0, 0, 0, NULL },
-	{ "ghcb", DK_HEX, 28, 16, 0, 0, 0, NULL },
-	{ "event_inj", DK_HEX, 29, 8, 0, 0, 0, NULL },
-	{ "event_inj_err", DK_HEX, 30, 8, 0, 0, 0, NULL },
-	{ "virt_ext", DK_DEC, 31, 0, 64, 0, 0, NULL }, /* %lld */
-	{ "misc_ctl2", DK_DEC, 31, 0, 64, 0, 0, NULL },
-	{ "lbr_ctl", DK_DEC, 31, 0, 64, 0, 0, NULL },
-	{ "next_rip", DK_HEX, 32, 16, 0, 0, 0, NULL },
-	{ "avic_backing_page", DK_HEX, 33, 16, 0, 0, 0, NULL },
-	{ "avic_logical_id", DK_HEX, 34, 16, 0, 0, 0, NULL },
-	{ "avic_physical_id", DK_HEX, 35, 16, 0, 0, 0, NULL },
-	{ "vmsa_pa", DK_HEX, 36, 16, 0, 0, 0, NULL },
-	{ "allowed_sev_features", DK_HEX, 37, 16, 0, 0, 0, NULL },
-	{ "guest_sev_features", DK_HEX, 38, 16, 0, 0, 0, NULL },
+	{ NAME("pause filter count"), DK_DEC, 9, 0, 0, 0, 0, NULL },
+	{ NAME("pause filter threshold"), DK_DEC, 10, 0, 0, 0, 0, NULL },
+	{ NAME("iopm_base_pa"), DK_HEX, 11, 16, 0, 0, 0, NULL },
+	{ NAME("msrpm_base_pa"), DK_HEX, 12, 16, 0, 0, 0, NULL },
+	{ NAME("tsc_offset"), DK_HEX, 13, 16, 0, 0, 0, NULL },
+	{ NAME("asid"), DK_DEC, 14, 0, 32, 0, 0, NULL }, /* %d of a u32 */
+	{ NAME("tlb_ctl"), DK_DEC, 15, 0, 0, 0, 0, NULL },
+	{ NAME("erap_ctl"), DK_DEC, 16, 0, 0, 0, 0, NULL },
+	{ NAME("int_ctl"), DK_HEX, 17, 8, 0, 0, 0, NULL },
+	{ NAME("int_vector"), DK_HEX, 18, 8, 0, 0, 0, NULL },
+	{ NAME("int_state"), DK_HEX, 19, 8, 0, 0, 0, NULL },
+	{ NAME("exit_code"), DK_HEX, 20, 8, 0, 0, 0, NULL }, /* 8 (old) or 16 (2026) digits */
+	{ NAME("exit_info1"), DK_HEX, 21, 16, 0, 0, 0, NULL },
+	{ NAME("exit_info2"), DK_HEX, 22, 16, 0, 0, 0, NULL },
+	{ NAME("exit_int_info"), DK_HEX, 23, 8, 0, 0, 0, NULL },
+	{ NAME("exit_int_info_err"), DK_HEX, 24, 8, 0, 0, 0, NULL },
+	{ NAME("nested_ctl"), DK_DEC, 25, 0, 64, 0, 0, NULL }, /* %lld */
+	{ NAME("misc_ctl"), DK_DEC, 25, 0, 64, 0, 0, NULL },
+	{ NAME("nested_cr3"), DK_HEX, 26, 16, 0, 0, 0, NULL },
+	{ NAME("avic_vapic_bar"), DK_HEX, 27, 16, 0, 0, 0, NULL },
+	{ NAME("ghcb"), DK_HEX, 28, 16, 0, 0, 0, NULL },
+	{ NAME("event_inj"), DK_HEX, 29, 8, 0, 0, 0, NULL },
+	{ NAME("event_inj_err"), DK_HEX, 30, 8, 0, 0, 0, NULL },
+	{ NAME("virt_ext"), DK_DEC, 31, 0, 64, 0, 0, NULL }, /* %lld */
+	{ NAME("misc_ctl2"), DK_DEC, 31, 0, 64, 0, 0, NULL },
+	{ NAME("lbr_ctl"), DK_DEC, 31, 0, 64, 0, 0, NULL },
+	{ NAME("next_rip"), DK_HEX, 32, 16, 0, 0, 0, NULL },
+	{ NAME("avic_backing_page"), DK_HEX, 33, 16, 0, 0, 0, NULL },
+	{ NAME("avic_logical_id"), DK_HEX, 34, 16, 0, 0, 0, NULL },
+	{ NAME("avic_physical_id"), DK_HEX, 35, 16, 0, 0, 0, NULL },
+	{ NAME("vmsa_pa"), DK_HEX, 36, 16, 0, 0, 0, NULL },
+	{ NAME("allowed_sev_features"), DK_HEX, 37, 16, 0, 0, 0, NULL },
+	{ NAME("guest_sev_features"), DK_HEX, 38, 16, 0, 0, 0, NULL },
 	/* ORD_SAVE 39: "VMCB State Save Area:" */
-	{ "es", DK_SEG, 40, 0, 0, 0, 0, NULL },
-	{ "cs", DK_SEG, 41, 0, 0, 0, 0, NULL },
-	{ "ss", DK_SEG, 42, 0, 0, 0, 0, NULL },
-	{ "ds", DK_SEG, 43, 0, 0, 0, 0, NULL },
-	{ "fs", DK_SEG, 44, 0, 0, 0, 0, NULL },
-	{ "gs", DK_SEG, 45, 0, 0, 0, 0, NULL },
-	{ "gdtr", DK_SEG, 46, 0, 0, 0, 0, NULL },
-	{ "ldtr", DK_SEG, 47, 0, 0, 0, 0, NULL },
-	{ "idtr", DK_SEG, 48, 0, 0, 0, 0, NULL },
-	{ "tr", DK_SEG, 49, 0, 0, 0, 0, NULL },
-	{ "vmpl", DK_DEC, 50, 0, 0, 0, 0, NULL }, /* %d of a u8 */
-	{ "cpl", DK_DEC, 51, 0, 0, 0, 0, NULL },
-	{ "efer", DK_HEX, 52, 16, 0, 0, 0, NULL },
-	{ "cr0", DK_HEX, 53, 16, 0, 0, 0, NULL },
-	{ "cr2", DK_HEX, 54, 16, 0, 0, 0, NULL },
-	{ "cr3", DK_HEX, 55, 16, 0, 0, 0, NULL },
-	{ "cr4", DK_HEX, 56, 16, 0, 0, 0, NULL },
-	{ "dr6", DK_HEX, 57, 16, 0, 0, 0, NULL },
-	{ "dr7", DK_HEX, 58, 16, 0, 0, 0, NULL },
-	{ "rip", DK_HEX, 59, 16, 0, 0, 0, NULL },
-	{ "rflags", DK_HEX, 60, 16, 0, 0, 0, NULL },
-	{ "rsp", DK_HEX, 61, 16, 0, 93, 0, NULL },
-	{ "rax", DK_HEX, ORD_RAX, 16, 0, 86, 0, NULL },
-	{ "s_cet", DK_HEX, 63, 16, 0, 0, 0, NULL },
-	{ "ssp", DK_HEX, 64, 16, 0, 0, 0, NULL },
-	{ "isst_addr", DK_HEX, 65, 16, 0, 0, 0, NULL },
-	{ "star", DK_HEX, 66, 16, 0, 0, 0, NULL },
-	{ "lstar", DK_HEX, 67, 16, 0, 0, 0, NULL },
-	{ "cstar", DK_HEX, 68, 16, 0, 0, 0, NULL },
-	{ "sfmask", DK_HEX, 69, 16, 0, 0, 0, NULL },
-	{ "kernel_gs_base", DK_HEX, 70, 16, 0, 0, 0, NULL },
-	{ "sysenter_cs", DK_HEX, 71, 16, 0, 0, 0, NULL },
-	{ "sysenter_esp", DK_HEX, 72, 16, 0, 0, 0, NULL },
-	{ "sysenter_eip", DK_HEX, 73, 16, 0, 0, 0, NULL },
-	{ "gpat", DK_HEX, 74, 16, 0, 0, 0, NULL },
-	{ "dbgctl", DK_HEX, 75, 16, 0, 0, 0, NULL },
-	{ "br_from", DK_HEX, 76, 16, 0, 0, 0, NULL },
-	{ "br_to", DK_HEX, 77, 16, 0, 0, 0, NULL },
-	{ "excp_from", DK_HEX, 78, 16, 0, 0, 0, NULL },
-	{ "excp_to", DK_HEX, 79, 16, 0, 0, 0, NULL },
+	{ NAME("es"), DK_SEG, 40, 0, 0, 0, 0, NULL },
+	{ NAME("cs"), DK_SEG, 41, 0, 0, 0, 0, NULL },
+	{ NAME("ss"), DK_SEG, 42, 0, 0, 0, 0, NULL },
+	{ NAME("ds"), DK_SEG, 43, 0, 0, 0, 0, NULL },
+	{ NAME("fs"), DK_SEG, 44, 0, 0, 0, 0, NULL },
+	{ NAME("gs"), DK_SEG, 45, 0, 0, 0, 0, NULL },
+	{ NAME("gdtr"), DK_SEG, 46, 0, 0, 0, 0, NULL },
+	{ NAME("ldtr"), DK_SEG, 47, 0, 0, 0, 0, NULL },
+	{ NAME("idtr"), DK_SEG, 48, 0, 0, 0, 0, NULL },
+	{ NAME("tr"), DK_SEG, 49, 0, 0, 0, 0, NULL },
+	{ NAME("vmpl"), DK_DEC, 50, 0, 0, 0, 0, NULL }, /* %d of a u8 */
+	{ NAME("cpl"), DK_DEC, 51, 0, 0, 0, 0, NULL },
+	{ NAME("efer"), DK_HEX, 52, 16, 0, 0, 0, NULL },
+	{ NAME("cr0"), DK_HEX, 53, 16, 0, 0, 0, NULL },
+	{ NAME("cr2"), DK_HEX, 54, 16, 0, 0, 0, NULL },
+	{ NAME("cr3"), DK_HEX, 55, 16, 0, 0, 0, NULL },
+	{ NAME("cr4"), DK_HEX, 56, 16, 0, 0, 0, NULL },
+	{ NAME("dr6"), DK_HEX, 57, 16, 0, 0, 0, NULL },
+	{ NAME("dr7"), DK_HEX, 58, 16, 0, 0, 0, NULL },
+	{ NAME("rip"), DK_HEX, 59, 16, 0, 0, 0, NULL },
+	{ NAME("rflags"), DK_HEX, 60, 16, 0, 0, 0, NULL },
+	{ NAME("rsp"), DK_HEX, 61, 16, 0, 93, 0, NULL },
+	{ NAME("rax"), DK_HEX, ORD_RAX, 16, 0, 86, 0, NULL },
+	{ NAME("s_cet"), DK_HEX, 63, 16, 0, 0, 0, NULL },
+	{ NAME("ssp"), DK_HEX, 64, 16, 0, 0, 0, NULL },
+	{ NAME("isst_addr"), DK_HEX, 65, 16, 0, 0, 0, NULL },
+	{ NAME("star"), DK_HEX, 66, 16, 0, 0, 0, NULL },
+	{ NAME("lstar"), DK_HEX, 67, 16, 0, 0, 0, NULL },
+	{ NAME("cstar"), DK_HEX, 68, 16, 0, 0, 0, NULL },
+	{ NAME("sfmask"), DK_HEX, 69, 16, 0, 0, 0, NULL },
+	{ NAME("kernel_gs_base"), DK_HEX, 70, 16, 0, 0, 0, NULL },
+	{ NAME("sysenter_cs"), DK_HEX, 71, 16, 0, 0, 0, NULL },
+	{ NAME("sysenter_esp"), DK_HEX, 72, 16, 0, 0, 0, NULL },
+	{ NAME("sysenter_eip"), DK_HEX, 73, 16, 0, 0, 0, NULL },
+	{ NAME("gpat"), DK_HEX, 74, 16, 0, 0, 0, NULL },
+	{ NAME("dbgctl"), DK_HEX, 75, 16, 0, 0, 0, NULL },
+	{ NAME("br_from"), DK_HEX, 76, 16, 0, 0, 0, NULL },
+	{ NAME("br_to"), DK_HEX, 77, 16, 0, 0, 0, NULL },
+	{ NAME("excp_from"), DK_HEX, 78, 16, 0, 0, 0, NULL },
+	{ NAME("excp_to"), DK_HEX, 79, 16, 0, 0, 0, NULL },
 	/* the tail (rax 86 and rsp 93 are the rows above) */
-	{ "sev_features", DK_TAIL, 80, 16, 0, 0, 0, NULL },
-	{ "pl0_ssp", DK_TAIL, 81, 16, 0, 0, 0, NULL },
-	{ "pl1_ssp", DK_TAIL, 82, 16, 0, 0, 0, NULL },
-	{ "pl2_ssp", DK_TAIL, 83, 16, 0, 0, 0, NULL },
-	{ "pl3_ssp", DK_TAIL, 84, 16, 0, 0, 0, NULL },
-	{ "u_cet", DK_TAIL, 85, 16, 0, 0, 0, NULL },
-	{ "rbx", DK_TAIL, 87, 16, 0, 0, 0, NULL },
-	{ "rcx", DK_TAIL, 88, 16, 0, 0, 0, NULL },
-	{ "rdx", DK_TAIL, 89, 16, 0, 0, 0, NULL },
-	{ "rsi", DK_TAIL, 90, 16, 0, 0, 0, NULL },
-	{ "rdi", DK_TAIL, 91, 16, 0, 0, 0, NULL },
-	{ "rbp", DK_TAIL, 92, 16, 0, 0, 0, NULL },
-	{ "r8", DK_TAIL, 94, 16, 0, 0, 0, NULL },
-	{ "r9", DK_TAIL, 95, 16, 0, 0, 0, NULL },
-	{ "r10", DK_TAIL, 96, 16, 0, 0, 0, NULL },
-	{ "r11", DK_TAIL, 97, 16, 0, 0, 0, NULL },
-	{ "r12", DK_TAIL, 98, 16, 0, 0, 0, NULL },
-	{ "r13", DK_TAIL, 99, 16, 0, 0, 0, NULL },
-	{ "r14", DK_TAIL, 100, 16, 0, 0, 0, NULL },
-	{ "r15", DK_TAIL, 101, 16, 0, 0, 0, NULL },
-	{ "xcr0", DK_TAIL, 102, 16, 0, 0, 0, NULL },
-	{ "xss", DK_TAIL, 103, 16, 0, 0, 0, NULL },
+	{ NAME("sev_features"), DK_TAIL, 80, 16, 0, 0, 0, NULL },
+	{ NAME("pl0_ssp"), DK_TAIL, 81, 16, 0, 0, 0, NULL },
+	{ NAME("pl1_ssp"), DK_TAIL, 82, 16, 0, 0, 0, NULL },
+	{ NAME("pl2_ssp"), DK_TAIL, 83, 16, 0, 0, 0, NULL },
+	{ NAME("pl3_ssp"), DK_TAIL, 84, 16, 0, 0, 0, NULL },
+	{ NAME("u_cet"), DK_TAIL, 85, 16, 0, 0, 0, NULL },
+	{ NAME("rbx"), DK_TAIL, 87, 16, 0, 0, 0, NULL },
+	{ NAME("rcx"), DK_TAIL, 88, 16, 0, 0, 0, NULL },
+	{ NAME("rdx"), DK_TAIL, 89, 16, 0, 0, 0, NULL },
+	{ NAME("rsi"), DK_TAIL, 90, 16, 0, 0, 0, NULL },
+	{ NAME("rdi"), DK_TAIL, 91, 16, 0, 0, 0, NULL },
+	{ NAME("rbp"), DK_TAIL, 92, 16, 0, 0, 0, NULL },
+	{ NAME("r8"), DK_TAIL, 94, 16, 0, 0, 0, NULL },
+	{ NAME("r9"), DK_TAIL, 95, 16, 0, 0, 0, NULL },
+	{ NAME("r10"), DK_TAIL, 96, 16, 0, 0, 0, NULL },
+	{ NAME("r11"), DK_TAIL, 97, 16, 0, 0, 0, NULL },
+	{ NAME("r12"), DK_TAIL, 98, 16, 0, 0, 0, NULL },
+	{ NAME("r13"), DK_TAIL, 99, 16, 0, 0, 0, NULL },
+	{ NAME("r14"), DK_TAIL, 100, 16, 0, 0, 0, NULL },
+	{ NAME("r15"), DK_TAIL, 101, 16, 0, 0, 0, NULL },
+	{ NAME("xcr0"), DK_TAIL, 102, 16, 0, 0, 0, NULL },
+	{ NAME("xss"), DK_TAIL, 103, 16, 0, 0, 0, NULL },
 };
 
 #define NLABELS (sizeof(labels) / sizeof(labels[0]))
 
+#define HASH_SIZE 512u /* power of two, over 4x the labels: short probes */
+_Static_assert(NLABELS < 255 && NLABELS * 4 <= HASH_SIZE, "label hash too small");
+
 struct kd_state {
 	int16_t fid[NLABELS]; /* field id per label (-1: special) */
+	uint8_t hash[HASH_SIZE]; /* label index + 1 by label_hash(), 0 = empty */
 	bool qp;              /* quoted-printable escapes seen: decode them */
 	bool skipping;        /* after an error: dropping the rest of that dump */
 	int last_ord;         /* highest ordinal of the current dump */
@@ -345,6 +353,11 @@ static const char *peel(const char *p, const char *e)
 		}
 		return p;
 	}
+	/* dmesg -x "fac  :level : ": a short word, blanks, a colon */
+	for (q = p; q < e && q < p + 7 && *q >= 'a' && *q <= 'z'; q++)
+		;
+	if (q == p || q == e || (*q != ' ' && *q != ':'))
+		return p;
 	q = word_colon(p, e, facilities);
 	if (q) {
 		while (q < e && *q == ' ')
@@ -356,20 +369,22 @@ static const char *peel(const char *p, const char *e)
 	return p;
 }
 
-/* Body of a log line: after the last prefix token, decorations peeled. */
+/*
+ * Body of a log line: after the last prefix token ("kvm_amd: ", "SVM: ",
+ * "kernel: "), then decorations peeled.  One memchr pass over the colons.
+ */
 static void strip_prefix(const char *line, size_t len, const char **bp, size_t *bl)
 {
-	static const char *const tokens[] = { "kvm_amd: ", "SVM: ", "kernel: " };
-	const char *p = line, *e = line + len, *best = line;
+	const char *p = line, *e = line + len, *best = line, *c = line;
 
-	for (unsigned t = 0; t < 3; t++) {
-		size_t tl = strlen(tokens[t]);
-		const char *q = line;
-		while ((q = memmem(q, (size_t)(e - q), tokens[t], tl)) != NULL) {
-			q += tl;
-			if (q > best)
-				best = q;
-		}
+	while ((c = memchr(c, ':', (size_t)(e - c))) != NULL) {
+		size_t before = (size_t)(c - line);
+		if (c + 1 < e && c[1] == ' ' &&
+		    ((before >= 7 && memcmp(c - 7, "kvm_amd", 7) == 0) ||
+		     (before >= 6 && memcmp(c - 6, "kernel", 6) == 0) ||
+		     (before >= 3 && memcmp(c - 3, "SVM", 3) == 0)))
+			best = c + 2;
+		c++;
 	}
 	p = best;
 	for (;;) {
@@ -390,6 +405,8 @@ static int header_ord(const char *p, size_t n)
 {
 	const char *e = p + n;
 
+	if (n == 0 || (*p >= 'a' && *p <= 'z'))
+		return -1; /* every dump label is lower-case, every header is not */
 	if (find(p, e, "FAILED VMRUN WITH VMCB"))
 		return ORD_FAILED;
 	if (n == 18 && memcmp(p, "VMCB Control Area:", 18) == 0)
@@ -408,12 +425,26 @@ static int header_ord(const char *p, size_t n)
 	return -1;
 }
 
-static int label_index(const char *p, size_t n)
+static unsigned label_hash(const char *p, size_t n)
 {
-	for (unsigned i = 0; i < NLABELS; i++)
-		if (strlen(labels[i].name) == n && memcmp(labels[i].name, p, n) == 0)
+	unsigned h = (unsigned)n * 131u;
+
+	for (size_t i = 0; i < n; i++)
+		h = h * 31u + (unsigned char)p[i];
+	return h & (HASH_SIZE - 1);
+}
+
+/* Index of a dump label in labels[], or -1. */
+static int label_index(const struct kd_state *st, const char *p, size_t n)
+{
+	for (unsigned h = label_hash(p, n);; h = (h + 1) & (HASH_SIZE - 1)) {
+		unsigned i = st->hash[h];
+		if (i == 0)
+			return -1;
+		i--;
+		if (labels[i].len == n && memcmp(labels[i].name, p, n) == 0)
 			return (int)i;
-	return -1;
+	}
 }
 
 static bool label_char(unsigned c)
@@ -441,7 +472,8 @@ static const char *token_end(const char *p, const char *e)
  * P_BAD: a dump line with stray text.  last_ord decides whether rax/rsp are
  * the save area's or the GPR tail's.
  */
-static void parse_body(const char *b, size_t n, int last_ord, struct parsed *ps)
+static void parse_body(const struct kd_state *st, const char *b, size_t n, int last_ord,
+		       struct parsed *ps)
 {
 	const char *p = b, *e = b + n;
 	static const char *const segtags[4] = { "s:", "a:", "l:", "b:" };
@@ -463,7 +495,7 @@ static void parse_body(const char *b, size_t n, int last_ord, struct parsed *ps)
 		if (ps->n == 0 && starts(p, e, "sev_features") &&
 		    (p + 12 == e || p[12] == ' ' || p[12] == ':')) {
 			/* printed without a colon (vmcb-formats.md section 7 item 9) */
-			li = label_index("sev_features", 12);
+			li = label_index(st, "sev_features", 12);
 			q = p + 12;
 			le = q;
 			if (q < e && *q == ':')
@@ -483,7 +515,7 @@ static void parse_body(const char *b, size_t n, int last_ord, struct parsed *ps)
 			le = q;
 			while (le > p && le[-1] == ' ')
 				le--;
-			li = label_index(p, (size_t)(le - p));
+			li = label_index(st, p, (size_t)(le - p));
 			q++;
 		}
 		if (li < 0) {
@@ -798,14 +830,14 @@ static bool qp_append(char *buf, size_t *len, const char *p, size_t n, bool qp)
 }
 
 /* Is this (undecoded) line, once stripped, a dump line or header? */
-static bool looks_dump(const char *p, size_t n)
+static bool looks_dump(const struct kd_state *st, const char *p, size_t n)
 {
 	const char *b;
 	size_t bl;
 	struct parsed ps;
 
 	strip_prefix(p, n, &b, &bl);
-	parse_body(b, bl, -1, &ps);
+	parse_body(st, b, bl, -1, &ps);
 	return ps.hdr >= 0 || ps.st != P_NOISE;
 }
 
@@ -837,7 +869,7 @@ static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *
 		return true;
 	if (!st->qp && has_qp_escape(p, n))
 		st->qp = true;
-	bool soft = p[n - 1] == '=' && (st->qp || looks_dump(p, n - 1));
+	bool soft = p[n - 1] == '=' && (st->qp || looks_dump(st, p, n - 1));
 	if (!st->qp && !soft)
 		return true;
 	size_t jl = 0;
@@ -951,7 +983,7 @@ static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char 
 	memcpy(st->cbuf + cl, p, (size_t)(e - p));
 	cl += (size_t)(e - p);
 	struct parsed j;
-	parse_body(st->cbuf, cl, last_ord, &j);
+	parse_body(st, st->cbuf, cl, last_ord, &j);
 	if (j.st != P_OK || j.n <= ps->n - 1) {
 		push_back(st, &nx);
 		return false;
@@ -990,7 +1022,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 		strip_prefix(ln.p, ln.len, &body, &bl);
 		if (bl == 0)
 			continue;
-		parse_body(body, bl, inside ? st->last_ord : -1, &ps);
+		parse_body(st, body, bl, inside ? st->last_ord : -1, &ps);
 		if (ps.hdr < 0 && ps.st == P_NOISE) {
 			st->gap++;
 			continue;
@@ -1018,7 +1050,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 			st->last_ord = -1;
 			st->gap = 0;
 			if (ps.hdr < 0)
-				parse_body(body, bl, -1, &ps);
+				parse_body(st, body, bl, -1, &ps);
 		}
 		if (st->skipping) {
 			int m = line_max_ord(&ps);
@@ -1082,6 +1114,12 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 					     "internal: the field table has no name for dump label '%s'",
 					     l->name);
 		st->fid[i] = (int16_t)f->id;
+	}
+	for (unsigned i = 0; i < NLABELS; i++) {
+		unsigned h = label_hash(labels[i].name, labels[i].len);
+		while (st->hash[h])
+			h = (h + 1) & (HASH_SIZE - 1);
+		st->hash[h] = (uint8_t)(i + 1);
 	}
 	st->last_ord = -1;
 	return SVMC_OK;

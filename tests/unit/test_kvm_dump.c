@@ -312,6 +312,19 @@ static void test_eras(void)
 	EQ(r, EFER, 0xd01);
 	EQ(r, CR0, 0x80050033);
 	seg_eq(r, SVMC_F_CS, 0x0010, 0x029b, 0xffffffff, 0);
+
+	fprintf(stderr, "- 2026 SEV-SNP: renamed fields, erap_ctl, CET lines, pl*_ssp, u_cet\n");
+	expect_one(FIX "sev_snp_2026.log", 1);
+	EQ(r, ERAP_CTL, 1);
+	EQ(r, EXIT_CODE, 0xffffffffffffffff);
+	EQ(r, NESTED_CTL, 7);              /* misc_ctl */
+	EQ(r, VIRT_EXT, 3);                /* misc_ctl2 */
+	EQ(r, S_CET, 0x801);
+	EQ(r, SSP, 0x00007ffc2a6b8ff8);
+	EQ(r, ISST_ADDR, 0xfffffe0000004000);
+	EQ(r, STAR, 0);
+	EQ(r, RSP, 0);
+	EQ(r, G_PAT, 0x0007040600070406);
 }
 
 
@@ -523,6 +536,38 @@ static void test_malformed(void)
 	expect_err(4, SVMC_ERR_RANGE, 14, 4);
 	expect_err(5, SVMC_ERR_RANGE, 16, 5);
 	expect_err(6, SVMC_ERR_FORMAT, 18, 6);
+	if (p)
+		unlink(p);
+
+
+	fprintf(stderr, "- contradictions in the save area; tail lines; oops lines\n");
+	static const char save[] =
+		"<3>[  9.1] kvm_amd: VMCB State Save Area:\n"                              /* 1 */
+		"<3>[  9.1] kvm_amd: rsp:            0000000000001000 rax:          0000000000000002\n"
+		"<3>[  9.1] kvm_amd: rsp:            0000000000002000 rax:          0000000000000002\n"
+		"<3>[  9.2] kvm_amd: VMCB State Save Area:\n"                              /* 4 */
+		"<3>[  9.2] kvm_amd: es:   s: 0010 a: 0c93 l: ffffffff b: 0000000000000000\n"
+		"<3>[  9.2] kvm_amd: es:   s: 0018 a: 0c93 l: ffffffff b: 0000000000000000\n"
+		"<3>[  9.3] kvm_amd: r8:             0000000000000000 r9:           0000000000000000\n"
+		"<3>[  9.3] CR2: 0000000000000000 CR3: 0000000123456000 CR4: 0000000000350ef0\n"
+		"kern  :err   : [  9.4] VMCB State Save Area:\n"                          /* 9 */
+		"kern  :err   : [  9.4] cs:   s: 0010 a: 029b l: ffffffff b: 0000000000000000\n"
+		"kern  :err   : [  9.4] CR2: 0000000000000000 CR3: 0000000123456000 CR4: 0000000000350ef0\n"
+		"kern  :err   : [  9.4] rsp:            0000000000003000 rax:          0000000000000004\n"
+		"kern  :err   : [  9.4] rax:            0000000000000005 rbx:          0000000000000000\n"
+		"kern  :err   : [  9.4] rbp:            0000000000000000 rsp:          0000000000003008\n";
+	p = tmpfile_with(save, sizeof(save) - 1);
+	n = p ? read_all(p) : -1;
+	CHECK(n == 3);
+	expect_err(0, SVMC_ERR_CONFLICT, 3, 0);
+	expect_err(1, SVMC_ERR_CONFLICT, 6, 1);
+	/* line 7 (tail) is skipped with the bad dump, line 8 (oops) is unrelated */
+	expect_rec(2, 9, 2);
+	r = &res[2].rec;
+	seg_eq(r, SVMC_F_CS, 0x0010, 0x029b, 0xffffffff, 0);
+	EQ(r, RSP, 0x3000);
+	EQ(r, RAX, 4);
+	UNKNOWN(r, CR3);
 	if (p)
 		unlink(p);
 
