@@ -923,8 +923,8 @@ static enum svmc_err fail_record(struct svmc_reader *r, struct kd_state *st, str
 }
 
 /* The current dump is complete: combine the halves and hand it out. */
-static enum svmc_err finish(struct svmc_reader *r, struct kd_state *st, struct build *b,
-			    struct svmc_record *rec, struct svmc_diag *d)
+static enum svmc_err finish(struct svmc_reader *r, struct build *b, struct svmc_record *rec,
+			    struct svmc_diag *d)
 {
 	b->active = false;
 	if (!b->content) {
@@ -939,7 +939,6 @@ static enum svmc_err finish(struct svmc_reader *r, struct kd_state *st, struct b
 	if ((b->half_seen & 12) == 12)
 		svmc_field_set(rec, SVMC_F_INTERCEPT_DR, (uint32_t)b->half[2] | (uint32_t)b->half[3] << 16);
 	rec->line = b->start;
-	(void)st;
 	return SVMC_OK;
 }
 
@@ -1003,7 +1002,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 		if (!next_line(r, st, &ln)) {
 			st->skipping = false;
 			if (b.active)
-				return finish(r, st, &b, rec, d);
+				return finish(r, &b, rec, d);
 			return SVMC_ERR_EMPTY;
 		}
 		bool inside = b.active || st->skipping;
@@ -1041,7 +1040,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 		if (starts_rec) {
 			if (b.active) {
 				push_back(st, &ln);
-				return finish(r, st, &b, rec, d);
+				return finish(r, &b, rec, d);
 			}
 			st->skipping = false;
 			memset(&b, 0, sizeof(b));

@@ -571,6 +571,22 @@ static void test_malformed(void)
 	if (p)
 		unlink(p);
 
+	fprintf(stderr, "- an intercept word needs both halves\n");
+	static const char halves[] =
+		"SVM: VMCB Control Area:\n"
+		"SVM: cr_read:            0013\n"
+		"SVM: dr_read:            00ff\n"
+		"SVM: dr_write:           00f0\n";
+	p = tmpfile_with(halves, sizeof(halves) - 1);
+	n = p ? read_all(p) : -1;
+	CHECK(n == 1);
+	expect_rec(0, 1, 0);
+	UNKNOWN(&res[0].rec, INTERCEPT_CR);
+	EQ(&res[0].rec, INTERCEPT_DR, 0x00f000ff);
+	UNKNOWN(&res[0].rec, INTERCEPT_EXCEPTIONS);
+	if (p)
+		unlink(p);
+
 	fprintf(stderr, "- a 16 MiB line inside a dump, and one outside\n");
 	{
 		FILE *in = fopen(FIX "sample_dmesg.log", "r");
