@@ -257,7 +257,7 @@ static void walk_types(struct walk *w)
 /* "needs la57, CPUID 7.0:ECX[16] (present)" for one side of a model difference. */
 static void gate_side(const struct svmc_compiled *c, const struct svmc_gate *g, char *buf, size_t n)
 {
-	char d[160];
+	char d[120];
 
 	svmc_gate_describe(g, d, sizeof(d));
 	if (g->kind == SVMC_GATE_ALWAYS || g->kind == SVMC_GATE_RESERVED)
@@ -332,7 +332,7 @@ static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
 			if (a && !b)
 				w->out->narrow_model = true;
 		} else {
-			char l[128], r[128];
+			char l[136], r[136];
 
 			gate_side(w->f, gf, l, sizeof(l));
 			gate_side(w->t, gt, r, sizeof(r));
