@@ -319,6 +319,7 @@ static int do_list(struct out *o)
 	qsort_r(idx, lc.n, sizeof(idx[0]), cmp_idx, lc.names);
 	out_obj_begin(o, NULL);
 	out_str(o, "schema", "svmcheck/profile-list");
+	out_u64(o, "schema_version", 1);
 	out_arr_begin(o, "profiles");
 	for (unsigned k = 0; k < lc.n; k++) {
 		unsigned i = idx[k];

@@ -1,9 +1,14 @@
 /*
  * profile_path.c - where bundled profiles live and how a bundled name is
- * found: $SVMCHECK_PROFILE_PATH (colon-separated), then the source tree's
- * profiles/ (so a binary in a build tree finds them), then the installed
- * data directory SVMCHECK_DATADIR/profiles.  NAME means NAME.json there.
+ * found: $SVMCHECK_PROFILE_PATH (colon-separated), then the profiles
+ * directory of the installation the running program belongs to (found from
+ * /proc/self/exe and the bindir-to-datadir path CMake computed, so a copy
+ * installed with `cmake --install --prefix P` or into a DESTDIR staging tree
+ * finds its own profiles), then the source tree's profiles/ (so a binary in
+ * a build tree finds them), then the configured data directory
+ * SVMCHECK_DATADIR/profiles.  NAME means NAME.json there.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +23,40 @@ static bool is_dir(const char *p)
 	struct stat st;
 
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The installed profiles directory next to the running executable:
+ * dirname(/proc/self/exe) + "/" + SVMCHECK_REL_PROFILES into buf.  Returns
+ * false when the build did not define the relative path, /proc is missing,
+ * the directory does not exist or the result does not fit.
+ */
+static bool exe_relative_dir(char *buf, size_t n)
+{
+#ifdef SVMCHECK_REL_PROFILES
+	char exe[4096], rel[4096 + 64], resolved[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (len <= 0)
+		return false;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", exe, SVMCHECK_REL_PROFILES) >= sizeof(rel))
+		return false;
+	/* "/usr/bin/../share/..." -> "/usr/share/...": the paths users see */
+	if (!realpath(rel, resolved) || strlen(resolved) >= n)
+		return false;
+	memcpy(buf, resolved, strlen(resolved) + 1);
+	return true;
+#else
+	(void)buf;
+	(void)n;
+	return false;
+#endif
 }
 
 int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg)
@@ -42,6 +81,8 @@ int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg)
 			p = colon + 1;
 		}
 	}
+	if (exe_relative_dir(dir, sizeof(dir)) && is_dir(dir) && (rc = fn(dir, arg)) != 0)
+		return rc;
 	if (is_dir(SVMCHECK_SOURCE_DIR "/profiles") &&
 	    (rc = fn(SVMCHECK_SOURCE_DIR "/profiles", arg)) != 0)
 		return rc;

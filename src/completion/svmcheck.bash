@@ -1,0 +1,160 @@
+# svmcheck.bash - bash completion for svmcheck(1), installed as
+# $datadir/bash-completion/completions/svmcheck (bash-completion loads it on
+# first use of the command; or `source` it from ~/.bashrc).
+#
+# Completes the command words, each command's options (the same lists as its
+# --help), model names, input format names, --color values, profile
+# subcommands, bundled profile names (asked from `svmcheck profile list`, so
+# SVMCHECK_PROFILE_PATH and the installed data directory both count) plus
+# "host" and files wherever a CPU is taken, and files for inputs and -o.
+# It needs nothing from the bash-completion package: `--opt=value` is split
+# here, since bash's COMP_WORDBREAKS cuts words at '='.
+
+_svmcheck_profiles()
+{
+	local prog=$1 IFS=$' \t\n' name
+	# first column of the text listing; never coloured when piped
+	"$prog" --color=never profile list 2>/dev/null | while read -r name _; do
+		printf '%s\n' "$name"
+	done
+}
+
+_svmcheck_files()
+{
+	local IFS=$'\n'
+	compopt -o filenames 2>/dev/null
+	COMPREPLY+=($(compgen -f -- "$1"))
+}
+
+_svmcheck_cpus()
+{
+	local prog=$1 cur=$2 IFS=$'\n'
+	# a CPU followed by modifiers (epyc-genoa,-shstk) is left alone
+	[[ $cur == *,* ]] && return
+	COMPREPLY+=($(compgen -W "host$IFS$(_svmcheck_profiles "$prog")" -- "$cur"))
+	_svmcheck_files "$cur"
+}
+
+# _svmcheck_value PROG CMD OPTION CUR: complete the argument of OPTION.
+# Returns 1 when OPTION takes no argument.
+_svmcheck_value()
+{
+	local prog=$1 cmd=$2 opt=$3 cur=$4
+	case $opt in
+	-m | --model | --from-model | --to-model)
+		COMPREPLY=($(compgen -W "kvm kvm-legacy kvm-v1 apm" -- "$cur")) ;;
+	-f | --format)
+		COMPREPLY=($(compgen -W "auto raw nested-state kvm-dump xen-dump json hex" -- "$cur")) ;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
+	--to)
+		if [[ $cmd == inspect ]]; then
+			COMPREPLY=($(compgen -W "raw" -- "$cur"))
+		else
+			_svmcheck_cpus "$prog" "$cur"
+		fi ;;
+	-c | --cpu | --guest | --from | --from-guest | --to-guest)
+		_svmcheck_cpus "$prog" "$cur" ;;
+	-o | --output | --from-file)
+		_svmcheck_files "$cur" ;;
+	-t | --threads | --name | --description)
+		;; # free text: nothing to offer
+	*)
+		return 1 ;;
+	esac
+	return 0
+}
+
+_svmcheck()
+{
+	local prog=${COMP_WORDS[0]} i t cmd="" sub="" cur prev=""
+	local -a w=()
+	local joined=0
+	local global="-j --json -p --pretty -q --quiet --color= -? --help --usage -V --version"
+	local commands="inspect replay vectors checks migrate matrix profile"
+
+	COMPREPLY=()
+	# Rebuild the words up to the cursor, gluing "--opt" "=" "val" back together.
+	for ((i = 0; i <= COMP_CWORD; i++)); do
+		t=${COMP_WORDS[i]}
+		if ((${#w[@]})) && [[ $t == = && ${w[-1]} == -* && $joined == 0 ]]; then
+			w[-1]+="="
+			joined=1
+		elif ((${#w[@]})) && ((joined == 1)) && [[ ${w[-1]} == *= ]]; then
+			w[-1]+=$t
+			joined=2
+		else
+			w+=("$t")
+			joined=0
+		fi
+	done
+	cur=${w[-1]}
+	((${#w[@]} > 1)) && prev=${w[-2]}
+
+	# The command word and, for profile, its subcommand.
+	for ((i = 1; i < ${#w[@]} - 1; i++)); do
+		t=${w[i]}
+		if [[ -z $cmd ]]; then
+			case $t in
+			-*) ;;
+			*) cmd=$t ;;
+			esac
+		elif [[ $cmd == profile && -z $sub && $t != -* ]]; then
+			case ${w[i - 1]} in
+			-o | --output | --guest | --name | --description) ;;
+			*) sub=$t ;;
+			esac
+		fi
+	done
+
+	# --opt=value
+	if [[ $cur == --*=* ]]; then
+		_svmcheck_value "$prog" "$cmd" "${cur%%=*}" "${cur#*=}"
+		return 0
+	fi
+	# --opt value (prev is an option that takes an argument)
+	if [[ $prev == -* ]] && _svmcheck_value "$prog" "$cmd" "$prev" "$cur"; then
+		return 0
+	fi
+
+	local opts
+	case $cmd in
+	"")
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$global" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
+		return 0 ;;
+	inspect) opts="-f --format= -o --output= --to=" ;;
+	replay) opts="-c --cpu= -f --format= --guest= -m --model= --no-progress -o --output= --progress -t --threads=" ;;
+	vectors) opts="-c --cpu= -m --model=" ;;
+	checks) opts="-m --model=" ;;
+	migrate) opts="--from= --from-guest= --from-model= -f --format= -m --model= --strict --to= --to-guest= --to-model=" ;;
+	matrix) opts="--from-file= --guest= -m --model=" ;;
+	profile) opts="--description= --guest= --name= -o --output=" ;;
+	*) return 0 ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts $global" -- "$cur"))
+		[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
+		return 0
+	fi
+	case $cmd in
+	inspect | replay | migrate)
+		_svmcheck_files "$cur" ;;
+	matrix)
+		_svmcheck_cpus "$prog" "$cur" ;;
+	profile)
+		case $sub in
+		"") COMPREPLY=($(compgen -W "show capture import list" -- "$cur")) ;;
+		show) _svmcheck_cpus "$prog" "$cur" ;;
+		import) _svmcheck_files "$cur" ;;
+		esac ;;
+	esac
+	return 0
+}
+
+complete -F _svmcheck svmcheck

@@ -1,0 +1,79 @@
+#!/bin/bash --norc
+# completion_test.sh - drive src/completion/svmcheck.bash the way bash does
+# (COMP_WORDS, COMP_CWORD, then the function) in a clean `bash --norc`,
+# without the bash-completion package, and compare COMPREPLY with the
+# expected words worked out from the CLI (commands, models, formats, the
+# bundled profile names in profiles/).
+# Usage: completion_test.sh COMPLETION_FILE SVMCHECK_BINARY PROFILES_DIR
+set -u
+COMPLETION=$(realpath "$1") BIN=$(realpath "$2") PROFILES=$(realpath "$3")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/svmcheck-compl.XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT
+mkdir "$TMP/bin" "$TMP/work"
+ln -s "$BIN" "$TMP/bin/svmcheck"
+export PATH="$TMP/bin:$PATH" SVMCHECK_PROFILE_PATH=$PROFILES
+cd "$TMP/work" || exit 2
+: >foo.bin
+: >fleet.txt
+# shellcheck source=/dev/null
+. "$COMPLETION" || { echo "FAIL: cannot source $COMPLETION"; exit 1; }
+complete -p svmcheck >/dev/null || { echo "FAIL: no completion registered for svmcheck"; exit 1; }
+
+fails=0
+# expect "WANT (sorted, space-separated)" WORD... (the last word is the one completed)
+expect()
+{
+	local want=$1 got
+	shift
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_svmcheck 2>/dev/null
+	got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ')
+	got=${got% }
+	if [[ $got == "$want" ]]; then
+		echo "ok: [$*] -> [$got]"
+	else
+		echo "FAIL: [$*] -> [$got], want [$want]"
+		fails=$((fails + 1))
+	fi
+}
+
+expect "replay" svmcheck re
+expect "checks" svmcheck ch
+expect "checks inspect matrix migrate profile replay vectors" svmcheck ""
+expect "" svmcheck zz
+expect "apm kvm kvm-legacy kvm-v1" svmcheck replay -m ""
+expect "kvm-legacy kvm-v1" svmcheck replay --model = kvm-
+expect "kvm-legacy kvm-v1" svmcheck migrate --from-model kvm-
+expect "" svmcheck replay -m x
+expect "epyc-milan" svmcheck replay -c epyc-m
+expect "epyc-milan" svmcheck -j vectors --cpu = epyc-m
+expect "qemu-EPYC-Rome-v4 qemu-EPYC-Rome-v5" svmcheck profile show qemu-EPYC-R
+expect "host hygon-dhyana" svmcheck matrix h
+expect "fleet.txt foo.bin" svmcheck matrix f
+expect "" svmcheck replay -c epyc-genoa,-sh
+expect "kvm-dump" svmcheck inspect -f kv
+expect "hex" svmcheck replay --format = h
+expect "raw" svmcheck inspect --to = ""
+expect "epyc-rome" svmcheck migrate --from epyc-milan --to epyc-ro
+expect "always auto" svmcheck --color = a
+expect "never" svmcheck vectors --color = n
+expect "capture import list show" svmcheck profile ""
+expect "foo.bin" svmcheck profile import fo
+expect "foo.bin" svmcheck replay -c epyc-milan fo
+expect "fleet.txt foo.bin" svmcheck replay -o f
+expect "" svmcheck replay -t ""
+expect "--strict" svmcheck migrate --st
+expect "--progress" svmcheck replay --pro
+expect "--no-progress" svmcheck replay --no
+expect "--from-file=" svmcheck matrix --from
+expect "--from-file=" svmcheck matrix --from-f
+expect "--json" svmcheck --js
+expect "--json" svmcheck checks --js
+
+[[ $fails == 0 ]] && echo "all completion checks passed" && exit 0
+echo "$fails completion checks failed"
+exit 1
