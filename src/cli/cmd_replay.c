@@ -755,15 +755,20 @@ static bool auto_progress(const struct replay_args *a)
 	       (uint64_t)st.st_size >= LARGE_INPUT;
 }
 
-/* Resolve -c and --guest into cpu (caller-owned, large).  0 or -1 after reporting. */
+/*
+ * Resolve -c and --guest into cpu (caller-owned, large).  0 or -1 after
+ * reporting.  An error in a profile file keeps its position ("-c FILE:LINE: ...").
+ */
 static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 {
 	struct svmc_diag d;
 	struct svmc_cpu *guest;
+	char where[512];
 
-	svmc_diag_init(&d, NULL);
+	svmc_diag_init(&d, run->a->cpu);
 	if (svmc_cpu_resolve(run->a->cpu, cpu, &d) != SVMC_OK) {
-		cli_errorf(eo, "-c %s: %s", run->a->cpu, d.msg);
+		svmc_diag_format(&d, where, sizeof(where));
+		cli_errorf(eo, "-c %s", where);
 		return -1;
 	}
 	if (!run->a->guest)
@@ -773,9 +778,10 @@ static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 		cli_errorf(eo, "out of memory");
 		return -1;
 	}
-	svmc_diag_init(&d, NULL);
+	svmc_diag_init(&d, run->a->guest);
 	if (svmc_cpu_resolve(run->a->guest, guest, &d) != SVMC_OK) {
-		cli_errorf(eo, "--guest %s: %s", run->a->guest, d.msg);
+		svmc_diag_format(&d, where, sizeof(where));
+		cli_errorf(eo, "--guest %s", where);
 		free(guest);
 		return -1;
 	}

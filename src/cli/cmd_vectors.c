@@ -200,9 +200,12 @@ int cmd_vectors(int argc, char **argv)
 			cli_errorf(&o,
 				   "this host's CPU view has no SVM (CPUID 0x80000001:ECX[2]); name a CPU with -c "
 				   "(a profile file or a bundled name such as epyc-genoa)");
-		else
-			cli_errorf(&o, "CPU '%s' has no SVM (CPUID 0x80000001:ECX[2]); EVENTINJ validity needs an "
-				       "SVM CPU", a.cpu);
+		else {
+			/* A diag, so that the JSON error object names the CPU as its input. */
+			svmc_diag_set(&d, SVMC_ERR_NOSVM, "CPU '%s' has no SVM (CPUID 0x80000001:ECX[2]); "
+				      "EVENTINJ validity needs an SVM CPU", a.cpu);
+			cli_report(&o, &d);
+		}
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
