@@ -47,7 +47,7 @@
 	X(SAVE_DR7_HIGH, "SAVE.DR7.HIGH", "15.5.1", "a bit of DR7[63:32] is 1") \
 	X(SAVE_LM_PAE, "SAVE.LM.PAE", "15.5.1", "EFER.LME and CR0.PG are 1 and CR4.PAE is 0") \
 	X(SAVE_LM_PE, "SAVE.LM.PE", "15.5.1", "EFER.LME and CR0.PG are 1 and CR0.PE is 0") \
-	X(SAVE_CR3_MBZ, "SAVE.CR3.MBZ", "15.5.1", "long mode (EFER.LME and CR0.PG) and a CR3 bit at or above MAXPHYADDR is 1") \
+	X(SAVE_CR3_MBZ, "SAVE.CR3.MBZ", "15.5.1", "long mode (EFER.LME and CR0.PG) and a CR3 bit at or above MAXPHYADDR is 1 (kvm models: bits 62:61 exempt when the CPU has lam)") \
 	X(SAVE_LM_CS_LD, "SAVE.LM.CS_LD", "15.5.1", "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all 1") \
 	X(SAVE_CR4_RSVD, "SAVE.CR4.RSVD", "15.5.1", "a CR4 bit reserved for this model and CPU is 1 (bits 63:32 included)") \
 	X(SAVE_EFER_RSVD, "SAVE.EFER.RSVD", "15.5.1", "an EFER bit reserved for this model and CPU is 1 (MBZ, high and feature-gated bits)") \
@@ -57,7 +57,7 @@
 	X(CTRL_NP_NCR3, "CTRL.NP.NCR3", "15.25.4", "NP enabled and nCR3 is not a legal physical address") \
 	X(CTRL_MSRPM_RANGE, "CTRL.MSRPM.RANGE", "15.5.1", "the 8 KiB MSR permission map reaches past MAXPHYADDR") \
 	X(CTRL_IOPM_RANGE, "CTRL.IOPM.RANGE", "15.5.1", "the 12 KiB I/O permission map reaches past MAXPHYADDR") \
-	X(CTRL_VNMI_NMI_INTERCEPT, "CTRL.VNMI.NMI_INTERCEPT", "15.21", "V_NMI_ENABLE (int_ctl bit 26) is 1 and the NMI intercept is 0") \
+	X(CTRL_VNMI_NMI_INTERCEPT, "CTRL.VNMI.NMI_INTERCEPT", "15.21.10", "V_NMI_ENABLE (int_ctl bit 26) is 1 and the NMI intercept is 0 (APM wording unverified)") \
 	X(CTRL_SEV_ALLOWED_FEATURES, "CTRL.SEV.ALLOWED_FEATURES", "15.36.20", "SEV-ES on, allowed_sev_features valid, and a guest SEV feature is not allowed") \
 	X(CTRL_EVENTINJ_TYPE, "CTRL.EVENTINJ.TYPE", "15.20", "EVENTINJ valid with a reserved TYPE (1, 5, 6, 7)") \
 	X(CTRL_EVENTINJ_VECTOR, "CTRL.EVENTINJ.VECTOR", "15.20", "EVENTINJ valid, TYPE 3, and the vector is not an exception on this model and CPU") \
@@ -90,7 +90,12 @@ struct svmc_check_info {
 	unsigned field_digits;   /* hex digits of the value: 2 x its width in bytes */
 };
 
-/* Row of the check table; id must be < SVMC_CHECK_COUNT. */
+/*
+ * Row of the check table; never NULL.  id must be < SVMC_CHECK_COUNT: an
+ * out-of-range id is a caller bug, caught by assert() in debug builds; with
+ * NDEBUG it is clamped to the last row (KVM.LATE.CR3) so that a release
+ * build still returns valid static storage.
+ */
 const struct svmc_check_info *svmc_check_info(enum svmc_check_id id);
 
 /* Check by its public ID string (exact); returns 0 and sets *out, or -1. */
@@ -109,11 +114,15 @@ enum svmc_vector_rule {
 /* Which column of checks.md 6 (CR4) / 7 (EFER) gates the reserved bits. */
 enum svmc_gate_column { SVMC_COL_KVM, SVMC_COL_ARCH };
 
-/* Model flags (sanitizing and variants). */
+/*
+ * Model flags (sanitizing and variants); each one is read by svmc_compile().
+ * What needs no flag: EVENTINJ bits 30:12 are ignored by every model here
+ * because no check of theirs reads them (a model that fails on them adds
+ * the CTRL.EVENTINJ.RSVD row), and G_PAT is checked iff the model's check
+ * set holds CTRL.NP.GPAT.  Bits 1 and 3 were such flags; they stay unused.
+ */
 #define SVMC_MF_NP_NEEDS_NPT     (1u << 0) /* NP_ENABLE ignored unless the CPU has npt */
-#define SVMC_MF_EVTINJ_RSVD_IGN  (1u << 1) /* EVENTINJ bits 30:12 ignored (masked) */
 #define SVMC_MF_CR3_LAM_EXEMPT   (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
-#define SVMC_MF_GPAT_CHECKED     (1u << 3) /* G_PAT checked when NP is on (informational) */
 
 struct svmc_model {
 	const char *name;     /* "kvm" */
@@ -165,13 +174,14 @@ bool svmc_gate_allows(const struct svmc_gate *g, const struct svmc_featset *fs);
 /*
  * Describe g in words into buf: "always allowed", "always reserved",
  * "needs la57 (CPUID 7.0:ECX[16])", "needs shstk (CPUID 7.0:ECX[7]) or ibt
- * (CPUID 7.0:EDX[20])", "needs svm (...) and not efer_lmsle_unsupported (...)".
- * Returns buf.
+ * (CPUID 7.0:EDX[20])", "needs svm (CPUID 0x80000001:ECX[2]) and no
+ * efer_lmsle_unsupported (CPUID 0x80000008:EBX[20])".  Returns buf.
  */
 const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n);
 
-/* Where CPUID holds feature f (enum svmc_feature): "CPUID 7.0:ECX[7]",
- * "CPUID 0x8000001F:EAX[3]", into buf; returns buf. */
+/* Where CPUID holds feature f (enum svmc_feature): "CPUID 1:ECX[5]",
+ * "CPUID 7.0:ECX[7]", "CPUID 0x8000001F:EAX[3]" (a leaf with subleaves as
+ * leaf.subleaf), into buf; returns buf. */
 const char *svmc_feature_cpuid(unsigned f, char *buf, size_t n);
 
 /* Names of CR4 / EFER bits ("LA57", "LMSLE"); NULL for unnamed bits. */

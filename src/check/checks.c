@@ -9,6 +9,7 @@
  * whether NP is honoured) was computed by svmc_compile().  No predicate
  * knows which model it runs under.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -206,6 +207,13 @@ static bool f_iopm_range(const struct svmc_compiled *c, const struct vmcb *v)
 	return range_bad(v->control.iopm_base_pa, c->iopm_last, c->pa_rsvd);
 }
 
+/*
+ * APM section 15.21.10 (NMI Virtualization) is the one AMD's vNMI series
+ * cites (Santosh Shukla, KVM vNMI v4 cover letter, 2023; the same series
+ * states that VMRUN fails with V_NMI_ENABLE set and NMIs not intercepted);
+ * the APM's own wording was not located (checks.md 3.1), hence the rule's
+ * "unverified".
+ */
 static bool f_vnmi(const struct svmc_compiled *c, const struct vmcb *v)
 {
 	(void)c;
@@ -240,7 +248,10 @@ static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_recor
 	       (KNOWN(r, ALLOWED_SEV_FEATURES) &&
 		!(v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID)) ||
 	       (KNOWN(r, GUEST_SEV_FEATURES) &&
-		!(v->control.guest_sev_features & ~VMCB_ALLOWED_SEV_FEATURES_VALID));
+		!(v->control.guest_sev_features & ~VMCB_ALLOWED_SEV_FEATURES_VALID)) ||
+	       /* both feature words known and nothing disallowed: passes whatever
+		* nested_ctl says */
+	       (KNOWN(r, ALLOWED_SEV_FEATURES) && KNOWN(r, GUEST_SEV_FEATURES) && !sev_disallowed(v));
 }
 
 static bool f_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v)
@@ -382,7 +393,43 @@ static int m_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v, char 
 		   v->save.cs.attrib);
 }
 
-/* List the set bits of val outside allowed, with their gates. */
+/*
+ * Why gate g disallows its bit on c's CPU, naming the condition that is not
+ * met: "la57 is absent", "shstk and ibt are both absent", "svm is absent",
+ * "efer_lmsle_unsupported is present", or both halves of an AND_NOT.
+ */
+static void gate_cause(struct sb *s, const struct svmc_compiled *c, const struct svmc_gate *g)
+{
+	const char *f1 = svmc_feature_table[g->feat].name, *f2 = svmc_feature_table[g->feat2].name;
+	bool has1 = svmc_featset_has(&c->features, g->feat), has2 = svmc_featset_has(&c->features, g->feat2);
+
+	switch (g->kind) {
+	case SVMC_GATE_FEATURE:
+		sb_add(s, "%s is absent", f1);
+		break;
+	case SVMC_GATE_EITHER:
+		sb_add(s, "%s and %s are both absent", f1, f2);
+		break;
+	case SVMC_GATE_AND_NOT:
+		if (!has1 && has2)
+			sb_add(s, "%s is absent and %s is present", f1, f2);
+		else if (!has1)
+			sb_add(s, "%s is absent", f1);
+		else
+			sb_add(s, "%s is present", f2);
+		break;
+	default:
+		sb_add(s, "not allowed");
+		break;
+	}
+	sb_add(s, " on this CPU");
+}
+
+/*
+ * List the set bits of bad with their gates: "LA57 (bit 12, needs la57
+ * (CPUID 7.0:ECX[16]); la57 is absent on this CPU)", "PKS (bit 24, reserved
+ * under kvm)", "bit 40 (reserved under kvm)".
+ */
 static void list_bits(struct sb *s, const struct svmc_compiled *c, uint64_t bad, const struct svmc_gate *gates,
 		      const char *(*bitname)(unsigned))
 {
@@ -397,14 +444,16 @@ static void list_bits(struct sb *s, const struct svmc_compiled *c, uint64_t bad,
 		sb_add(s, "%s", firstbit ? "" : ", ");
 		firstbit = false;
 		if (name)
-			sb_add(s, "%s (bit %u", name, bit);
+			sb_add(s, "%s (bit %u, ", name, bit);
 		else
 			sb_add(s, "bit %u (", bit);
-		if (g->kind == SVMC_GATE_RESERVED)
-			sb_add(s, "%sreserved under %s)", name ? ", " : "", c->model->name);
-		else
-			sb_add(s, "%s%s, absent on this CPU)", name ? ", " : "",
-			       svmc_gate_describe(g, why, sizeof(why)));
+		if (g->kind == SVMC_GATE_RESERVED) {
+			sb_add(s, "reserved under %s)", c->model->name);
+		} else {
+			sb_add(s, "%s; ", svmc_gate_describe(g, why, sizeof(why)));
+			gate_cause(s, c, g);
+			sb_add(s, ")");
+		}
 	}
 }
 
@@ -466,18 +515,32 @@ static int m_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v, char *
 		   U(v->control.nested_cr3), U(v->control.nested_cr3 & c->pa_rsvd), c->maxphyaddr);
 }
 
+/*
+ * The map [b, b + last] with b = base & ~0xfff, as range_bad() judges it:
+ * a base that is itself not a legal address "starts beyond" the limit; a
+ * legal base whose map ends past it "reaches beyond" it; b + last past
+ * 2^64 wraps (never printed as a small "last byte").
+ */
 static int m_range(const struct svmc_compiled *c, const char *what, uint64_t base, uint64_t last, char *b,
 		   size_t n)
 {
 	uint64_t pb = base & ~UINT64_C(0xfff);
+	bool wraps = pb + last < pb;
+	unsigned long long kib = U((last + 1) / 1024);
+
 	if (c->maxphyaddr >= 64)
-		return put(b, n, "the %s at " HX " (%llu KiB) wraps past the end of the address space", what,
-			   U(pb), U((last + 1) / 1024));
+		return put(b, n, "the %s at " HX " (%llu KiB) wraps past the end of the 64-bit address space", what,
+			   U(pb), kib);
+	if (pb & c->pa_rsvd)
+		return put(b, n,
+			   "the %s at " HX " (%llu KiB) starts beyond MAXPHYADDR %u (physical addresses end at " HX
+			   ")%s",
+			   what, U(pb), kib, c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)),
+			   wraps ? " and wraps past the end of the 64-bit address space" : "");
 	return put(b, n,
 		   "the %s at " HX " (%llu KiB, last byte " HX ") reaches beyond MAXPHYADDR %u (physical addresses "
 		   "end at " HX ")",
-		   what, U(pb), U((last + 1) / 1024), U(pb + last), c->maxphyaddr,
-		   U((UINT64_C(1) << c->maxphyaddr) - 1));
+		   what, U(pb), kib, U(pb + last), c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)));
 }
 
 static int m_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
@@ -634,7 +697,9 @@ static const struct svmc_check_info info[SVMC_CHECK_COUNT] = {
 
 const struct svmc_check_info *svmc_check_info(enum svmc_check_id id)
 {
-	return &info[(unsigned)id < SVMC_CHECK_COUNT ? id : 0];
+	/* a caller bug: loud in debug builds, a valid row (the last) otherwise */
+	assert((unsigned)id < SVMC_CHECK_COUNT);
+	return &info[(unsigned)id < SVMC_CHECK_COUNT ? id : SVMC_CHECK_COUNT - 1];
 }
 
 int svmc_check_lookup(const char *name, enum svmc_check_id *out)

@@ -85,10 +85,14 @@ const char *svmc_feature_cpuid(unsigned f, char *buf, size_t n)
 		return buf;
 	}
 	fi = &svmc_feature_table[f];
+	/* extended leaves in full hex; basic leaves as a plain number, with
+	 * ".subleaf" for the leaves that have subleaves (7) */
 	if (fi->leaf >= 0x80000000u)
 		snprintf(buf, n, "CPUID 0x%08X:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
 	else if (fi->leaf == 7)
 		snprintf(buf, n, "CPUID 7.%u:%s[%u]", fi->subleaf, regs[fi->reg & 3], fi->bit);
+	else if (fi->leaf < 10)
+		snprintf(buf, n, "CPUID %u:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
 	else
 		snprintf(buf, n, "CPUID 0x%X:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
 	return buf;
@@ -103,7 +107,7 @@ const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n)
 		snprintf(buf, n, "always allowed");
 		break;
 	case SVMC_GATE_FEATURE:
-		snprintf(buf, n, "needs %s, %s", svmc_feature_table[g->feat].name,
+		snprintf(buf, n, "needs %s (%s)", svmc_feature_table[g->feat].name,
 			 svmc_feature_cpuid(g->feat, a, sizeof(a)));
 		break;
 	case SVMC_GATE_EITHER:

@@ -48,7 +48,12 @@ static const uint8_t apm_order[] = { APM_ROWS(ORD) };
 #define NORDER(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
 #define MSRPM_SIZE 0x2000u /* 8 KiB */
 #define IOPM_SIZE 0x3000u  /* 12 KiB */
-#define KVM_FLAGS (SVMC_MF_NP_NEEDS_NPT | SVMC_MF_EVTINJ_RSVD_IGN | SVMC_MF_CR3_LAM_EXEMPT)
+/*
+ * Flags are only what svmc_compile() reads.  KVM's masking of EVENTINJ bits
+ * 30:12 (spec 2) needs none: no check of these models reads those bits.
+ * G_PAT is checked by apm alone because only APM_ROWS holds CTRL.NP.GPAT.
+ */
+#define KVM_FLAGS (SVMC_MF_NP_NEEDS_NPT | SVMC_MF_CR3_LAM_EXEMPT)
 
 static const struct svmc_model models[] = {
 	{
@@ -103,7 +108,7 @@ static const struct svmc_model models[] = {
 		.vector_rule = SVMC_VRULE_APM,
 		.cr4_column = SVMC_COL_ARCH,
 		.efer_column = SVMC_COL_ARCH,
-		.flags = SVMC_MF_NP_NEEDS_NPT | SVMC_MF_GPAT_CHECKED,
+		.flags = SVMC_MF_NP_NEEDS_NPT,
 		.msrpm_size = MSRPM_SIZE,
 		.iopm_size = IOPM_SIZE,
 	},
