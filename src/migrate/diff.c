@@ -57,21 +57,6 @@ static void count(struct walk *w, bool from, bool to)
 		w->widening++;
 }
 
-/* "CPUID 7.0:ECX[7]" for feature f. */
-static const char *cpuid_loc(unsigned f, char *buf, size_t n)
-{
-	static const char regs[4][4] = { "EAX", "EBX", "ECX", "EDX" };
-	const struct svmc_feature_info *fi = &svmc_feature_table[f];
-
-	if (fi->leaf >= 0x80000000u)
-		snprintf(buf, n, "CPUID 0x%08X:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
-	else if (fi->leaf == 7)
-		snprintf(buf, n, "CPUID 7.%u:%s[%u]", fi->subleaf, regs[fi->reg & 3], fi->bit);
-	else
-		snprintf(buf, n, "CPUID 0x%X:%s[%u]", fi->leaf, regs[fi->reg & 3], fi->bit);
-	return buf;
-}
-
 static bool has(const struct svmc_compiled *c, unsigned f)
 {
 	return svmc_featset_has(&c->features, (enum svmc_feature)f);
@@ -89,9 +74,9 @@ static int feature_words(const struct svmc_compiled *f, const struct svmc_compil
 
 	if (a == b)
 		return snprintf(buf, n, "%s: %s %s on both", svmc_feature_table[feat].name,
-				cpuid_loc(feat, loc, sizeof(loc)), a ? "present" : "absent");
+				svmc_feature_cpuid(feat, loc, sizeof(loc)), a ? "present" : "absent");
 	return snprintf(buf, n, "%s: %s present on the %s, absent on the %s", svmc_feature_table[feat].name,
-			cpuid_loc(feat, loc, sizeof(loc)), a ? "source" : "destination",
+			svmc_feature_cpuid(feat, loc, sizeof(loc)), a ? "source" : "destination",
 			a ? "destination" : "source");
 }
 

@@ -221,7 +221,7 @@ static void test_because(void)
 	svmc_migrate_diff(&a, &b, &df);
 	CHECK_STREQ(df.vec[0].because, "shstk: CPUID 7.0:ECX[7] present on the source, absent on the destination");
 	CHECK_STREQ(df.state[0].what, "CR4.PCIDE (bit 17)");
-	CHECK_STREQ(df.state[0].because, "pcid: CPUID 0x1:ECX[17] present on the source, absent on the destination");
+	CHECK_STREQ(df.state[0].because, "pcid: CPUID 1:ECX[17] present on the source, absent on the destination");
 	CHECK_EQ_U64(df.state[0].check, SVMC_CHECK_SAVE_CR4_RSVD);
 	CHECK(svmc_featset_has(&df.narrow_features, SVMC_FEAT_SHSTK));
 	CHECK(svmc_featset_has(&df.narrow_features, SVMC_FEAT_PKU));
