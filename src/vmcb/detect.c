@@ -44,6 +44,42 @@ static bool hex_line(const char *p, size_t n)
 	return false;
 }
 
+/*
+ * After a leading '[': is this a JSON array ("[{", "[]", "[[", "[1, 2]",
+ * "[\"x\"", "[true") rather than a kernel log timestamp ("[  123.456789] ",
+ * "[Mon Jul 19 12:10:05 2021] ")?
+ */
+static bool json_array_start(const unsigned char *p, size_t n)
+{
+	size_t j = 0, d = 0;
+
+	while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r' || p[j] == '\n'))
+		j++;
+	if (j == n)
+		return true;
+	if (p[j] == '{' || p[j] == '[' || p[j] == ']' || p[j] == '"')
+		return true;
+	if (n - j >= 4 && (memcmp(p + j, "true", 4) == 0 || memcmp(p + j, "null", 4) == 0))
+		return true;
+	if (n - j >= 5 && memcmp(p + j, "false", 5) == 0)
+		return true;
+	if (p[j] == '-' || (p[j] >= '0' && p[j] <= '9')) {
+		/* a kernel timestamp is digits '.' six digits ']' */
+		size_t k = j + (p[j] == '-');
+		while (k < n && p[k] >= '0' && p[k] <= '9')
+			k++;
+		if (k < n && p[k] == '.') {
+			k++;
+			while (k < n && p[k] >= '0' && p[k] <= '9')
+				k++, d++;
+			if (d == 6 && k < n && p[k] == ']' && p[j] != '-')
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
 enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 {
 	size_t look = n < 4096 ? n : 4096, bad = 0, i;
@@ -76,14 +112,8 @@ enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 		i++;
 	if (i < n && b[i] == '{')
 		return SVMC_FMT_JSON;
-	if (i < n && b[i] == '[') {
-		/* "[{" or "[]" is a JSON array; "[  123.4]" is a kernel log line */
-		size_t j = i + 1;
-		while (j < n && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n'))
-			j++;
-		if (j == n || b[j] == '{' || b[j] == ']')
-			return SVMC_FMT_JSON;
-	}
+	if (i < n && b[i] == '[' && json_array_start(b + i + 1, n - i - 1))
+		return SVMC_FMT_JSON;
 	if (has(b, n, "(XEN)") &&
 	    (has(b, n, "cr_intercepts") || has(b, n, "Dumping guest's current state") ||
 	     has(b, n, "VMCB Areas") || has(b, n, "general1_intercepts")))

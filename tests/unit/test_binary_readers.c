@@ -183,6 +183,13 @@ int main(void)
 		CHECK(svmc_detect_format((const unsigned char *)g, strlen(g)) == SVMC_FMT_HEX);
 		CHECK(svmc_detect_format((const unsigned char *)x, strlen(x)) == SVMC_FMT_HEX);
 	}
+	/* JSON arrays of any content, kernel timestamps are not JSON */
+	CHECK(svmc_detect_format((const unsigned char *)"[1, 2]\n", 7) == SVMC_FMT_JSON);
+	CHECK(svmc_detect_format((const unsigned char *)"[[[[", 4) == SVMC_FMT_JSON);
+	CHECK(svmc_detect_format((const unsigned char *)"[ \"a\" ]", 7) == SVMC_FMT_JSON);
+	CHECK(svmc_detect_format((const unsigned char *)"[1.5]", 5) == SVMC_FMT_JSON);
+	CHECK(svmc_detect_format((const unsigned char *)"[    0.008931] kvm_amd: x\n", 26) == SVMC_FMT_KVM_DUMP);
+	CHECK(svmc_detect_format((const unsigned char *)"[Mon Jul 19 12:10:05 2021] x\n", 29) == SVMC_FMT_KVM_DUMP);
 	/* fuzz regression: blank-only text must not read past the end */
 	CHECK(svmc_detect_format((const unsigned char *)" \n\n", 3) == SVMC_FMT_AUTO);
 
