@@ -40,6 +40,17 @@ void cli_report(struct out *o, const struct svmc_diag *d);
 /* Report a plain message (no input position); printf-style. */
 void cli_errorf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct svmc_cpu;
+/*
+ * Resolve the CPU argument `arg` given with option `opt` ("-c", "--from"; NULL for an operand),
+ * then, if `guest` is not NULL, compose it with the guest CPU model `guest`
+ * given with `gopt`.  On failure report it through cli_report (input = the
+ * argument, with the profile file's line where there is one, the option
+ * named in the message) and return -1; 0 on success.  cpu is caller-owned.
+ */
+int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char *gopt,
+		    const char *guest, struct svmc_cpu *cpu);
+
 /* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */
 int cmd_inspect(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

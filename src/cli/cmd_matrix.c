@@ -257,11 +257,8 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 	enum svmc_err e;
 	size_t cls;
 
-	svmc_diag_init(&dg, NULL);
-	if (svmc_cpu_resolve(d->arg, cpu, &dg) != SVMC_OK) {
-		cli_errorf(o, "CPU %s: %s", d->arg, dg.msg);
+	if (cli_resolve_cpu(o, NULL, d->arg, NULL, NULL, cpu) != 0)
 		return -1;
-	}
 	if (guest)
 		svmc_cpu_compose(cpu, guest);
 	svmc_diag_init(&dg, NULL);
@@ -490,11 +487,10 @@ int cmd_matrix(int argc, char **argv)
 		goto done;
 	}
 	if (a.guest) {
-		struct svmc_diag dg;
 		guest = malloc(sizeof(*guest));
-		svmc_diag_init(&dg, NULL);
-		if (!guest || svmc_cpu_resolve(a.guest, guest, &dg) != SVMC_OK) {
-			cli_errorf(&o, "--guest %s: %s", a.guest, guest ? dg.msg : "out of memory");
+		if (!guest || cli_resolve_cpu(&o, "--guest", a.guest, NULL, NULL, guest) != 0) {
+			if (!guest)
+				cli_errorf(&o, "out of memory");
 			rc = EXIT_TROUBLE;
 			goto done;
 		}

@@ -145,7 +145,7 @@ struct side {
 static int setup_side(struct out *o, struct side *s)
 {
 	struct svmc_diag d;
-	struct svmc_cpu *g;
+	char opt[32], gopt[40];
 	enum svmc_err e;
 
 	s->cpu = malloc(sizeof(*s->cpu));
@@ -153,26 +153,10 @@ static int setup_side(struct out *o, struct side *s)
 		cli_errorf(o, "out of memory");
 		return -1;
 	}
-	svmc_diag_init(&d, NULL);
-	if (svmc_cpu_resolve(s->arg, s->cpu, &d) != SVMC_OK) {
-		cli_errorf(o, "--%s %s: %s", s->label, s->arg, d.msg);
+	snprintf(opt, sizeof(opt), "--%s", s->label);
+	snprintf(gopt, sizeof(gopt), "--%s-guest", s->label);
+	if (cli_resolve_cpu(o, opt, s->arg, gopt, s->guest, s->cpu) != 0)
 		return -1;
-	}
-	if (s->guest) {
-		g = malloc(sizeof(*g));
-		if (!g) {
-			cli_errorf(o, "out of memory");
-			return -1;
-		}
-		svmc_diag_init(&d, NULL);
-		if (svmc_cpu_resolve(s->guest, g, &d) != SVMC_OK) {
-			cli_errorf(o, "--%s-guest %s: %s", s->label, s->guest, d.msg);
-			free(g);
-			return -1;
-		}
-		svmc_cpu_compose(s->cpu, g);
-		free(g);
-	}
 	svmc_diag_init(&d, NULL);
 	e = svmc_compile(&s->comp, s->model, s->cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {

@@ -186,10 +186,7 @@ int cmd_vectors(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	svmc_diag_init(&d, a.cpu);
-	err = svmc_cpu_resolve(a.cpu, &cpu, &d);
-	if (err != SVMC_OK) {
-		cli_report(&o, &d);
+	if (cli_resolve_cpu(&o, "-c", a.cpu, NULL, NULL, &cpu) != 0) {
 		rc = EXIT_TROUBLE;
 		goto done;
 	}

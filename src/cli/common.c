@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "svmcheck/cpu.h"
 
 struct cli_global cli_g = { .color = OUT_COLOR_AUTO };
 
@@ -107,4 +108,43 @@ void cli_errorf(struct out *o, const char *fmt, ...)
 		out_str(o, "message", d.msg);
 		out_obj_end(o);
 	}
+}
+
+/* Resolve one argument; on failure report it with the option named. */
+static int resolve_one(struct out *o, const char *opt, const char *arg, struct svmc_cpu *cpu)
+{
+	struct svmc_diag d;
+	char msg[sizeof(d.msg)];
+
+	svmc_diag_init(&d, arg);
+	if (svmc_cpu_resolve(arg, cpu, &d) == SVMC_OK)
+		return 0;
+	if (opt) {
+		snprintf(msg, sizeof(msg), "%s", d.msg);
+		svmc_diag_set(&d, d.code, "%s: %s", opt, msg);
+	}
+	cli_report(o, &d);
+	return -1;
+}
+
+int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char *gopt,
+		    const char *guest, struct svmc_cpu *cpu)
+{
+	struct svmc_cpu *g;
+	int r;
+
+	if (resolve_one(o, opt, arg, cpu) != 0)
+		return -1;
+	if (!guest)
+		return 0;
+	g = malloc(sizeof(*g));
+	if (!g) {
+		cli_errorf(o, "out of memory");
+		return -1;
+	}
+	r = resolve_one(o, gopt, guest, g);
+	if (r == 0)
+		svmc_cpu_compose(cpu, g);
+	free(g);
+	return r;
 }
