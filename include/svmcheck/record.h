@@ -263,6 +263,56 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
  */
 enum svmc_err svmc_reader_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d);
 
+/*
+ * Up to n records into recs[0..n), in input order: what n calls of
+ * svmc_reader_next() would give, with fewer copies where the format allows
+ * (raw and nested-state pages are read straight into the records).
+ * *got is the number of records filled.  Returns:
+ *   SVMC_OK        *got records (1..n; fewer than n when a pipe had no more yet)
+ *   SVMC_ERR_EMPTY end of input, after *got records (maybe 0)
+ *   other          an error after *got records, exactly the one the next
+ *                  svmc_reader_next() would have returned, d filled; call
+ *                  again to go on unless svmc_reader_failed().
+ */
+enum svmc_err svmc_reader_next_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n,
+				     size_t *got, struct svmc_diag *d);
+
+/*
+ * Positional (parallel) reading.  For raw pages in a regular file, record j
+ * after the reader's position sits at a known byte offset, so several
+ * threads can read disjoint parts at once with pread(2).  A span is that
+ * run of whole pages; the reader itself moves past it and then yields what
+ * follows (the trailing partial page's error, or the end).
+ */
+#define SVMC_SPAN_MAX 256 /* records per svmc_span_read() call */
+struct svmc_span {
+	int fd;               /* borrowed from the reader: close the reader last */
+	uint64_t file_off;    /* file offset of record 0 of the span */
+	uint64_t pos;         /* its input offset (as in rec->offset) */
+	uint64_t index;       /* its record index */
+	uint64_t count;       /* whole records in the span */
+	const char *input;
+	enum svmc_format format;
+};
+
+/*
+ * Take the whole records from the reader's position to the end of the file
+ * as span sp and move the reader past them.  Returns false (reader
+ * unchanged) unless the input is a regular file in raw format with at least
+ * one whole page left.  The reader must outlive every svmc_span_read() on sp.
+ */
+bool svmc_reader_take_span(struct svmc_reader *r, struct svmc_span *sp);
+
+/*
+ * Records [first, first+n) of sp into recs[0..n) (n <= SVMC_SPAN_MAX, clamped
+ * to the span): all members set as svmc_reader_next() sets them.  Safe to
+ * call from several threads at once.  *got = records filled; returns SVMC_OK,
+ * or SVMC_ERR_IO / SVMC_ERR_TRUNCATED (the file failed or shrank) with d
+ * filled (input, index, offset) for the record that could not be read.
+ */
+enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct svmc_record *recs,
+			     size_t n, size_t *got, struct svmc_diag *d);
+
 /* The format in use (after auto-detection). */
 enum svmc_format svmc_reader_format(const struct svmc_reader *r);
 /* True once the reader cannot continue (I/O error, unrecoverable format). */

@@ -343,14 +343,19 @@ static void drain(struct run *run, struct rbuf *b)
 }
 
 /*
- * Call fn(item) for every record and error of every input, in order.  The
- * diag or record passed is only valid during the call.  Used by both the
- * inline and the threaded paths, so they read identically.
+ * Feed every record and error of every input, in order, to a sink.  The
+ * records are read in batches straight into the sink's memory (slots);
+ * errors are passed where they occur.  Used by both the inline and the
+ * threaded paths, so they read identically.
  */
 struct sink {
-	void (*record)(struct run *run, void *ctx, struct svmc_record *rec);
+	/* Room for the next records: a pointer and *n >= 1 of them, NULL to stop. */
+	struct svmc_record *(*slots)(struct run *run, void *ctx, size_t *n);
+	/* n records were read into the slots last handed out. */
+	void (*records)(struct run *run, void *ctx, struct svmc_record *recs, size_t n);
 	void (*error)(struct run *run, void *ctx, const struct svmc_diag *d);
-	struct svmc_record *(*slot)(struct run *run, void *ctx); /* where to read the next record */
+	/* Optional: judge span sp (read by positional reads); false = not taken. */
+	bool (*span)(struct run *run, void *ctx, const struct svmc_span *sp);
 	void (*input_done)(struct run *run, void *ctx);
 };
 
@@ -362,6 +367,7 @@ static void read_all(struct run *run, const struct sink *s, void *ctx)
 		const char *in = a->inputs[i];
 		struct svmc_reader *rd;
 		struct svmc_diag d;
+		struct svmc_span sp;
 		uint64_t got = 0, bad = 0, tick = 0;
 		enum svmc_err e;
 
@@ -373,66 +379,87 @@ static void read_all(struct run *run, const struct sink *s, void *ctx)
 			s->input_done(run, ctx);
 			continue;
 		}
+		if (s->span && svmc_reader_take_span(rd, &sp)) {
+			/* the span's own read errors come back through s->error */
+			if (s->span(run, ctx, &sp)) {
+				got += sp.count;
+				run->nread += sp.count;
+			}
+		}
 		for (;;) {
-			struct svmc_record *rec;
+			struct svmc_record *recs;
+			size_t room, k;
 
 			if (interrupted) {
 				run->stop = true;
 				break;
 			}
-			rec = s->slot(run, ctx);
-			if (!rec || run->stop)
+			recs = s->slots(run, ctx, &room);
+			if (!recs || run->stop)
 				break;
 			svmc_diag_init(&d, in);
-			e = svmc_reader_next(rd, rec, &d);
+			e = svmc_reader_next_batch(rd, recs, room, &k, &d);
+			if (k) {
+				got += k;
+				run->nread += k;
+				s->records(run, ctx, recs, k);
+				tick += k;
+				if (run->prog.on && tick >= 1024) {
+					tick = 0;
+					progress_show(&run->prog, run->nread,
+						      run->prog.bytes_done + svmc_reader_bytes(rd),
+						      false);
+				}
+			}
+			if (e == SVMC_OK)
+				continue;
 			if (e == SVMC_ERR_EMPTY)
 				break;
-			if (e) {
-				report_stderr(&d);
-				s->error(run, ctx, &d);
-				bad++;
-				if (svmc_reader_failed(rd))
-					break;
-				continue;
-			}
-			got++;
-			run->nread++;
-			s->record(run, ctx, rec);
-			if (run->prog.on && ++tick % 1024 == 0)
-				progress_show(&run->prog, run->nread,
-					      run->prog.bytes_done + svmc_reader_bytes(rd), false);
+			report_stderr(&d);
+			s->error(run, ctx, &d);
+			bad++;
+			if (svmc_reader_failed(rd))
+				break;
 		}
 		run->prog.bytes_done += svmc_reader_bytes(rd);
+		s->input_done(run, ctx); /* after this no span read uses rd's file */
 		svmc_reader_close(rd);
 		if (!got && !bad && !run->stop) {
 			svmc_diag_init(&d, in);
 			svmc_diag_set(&d, SVMC_ERR_EMPTY, "no VMCB record");
 			report_stderr(&d);
 			s->error(run, ctx, &d);
+			s->input_done(run, ctx);
 		}
-		s->input_done(run, ctx);
 	}
 }
 
 /* ---- -t 1: inline --------------------------------------------------------- */
 
+/*
+ * Records per read: 32 pages (128 KiB) stay in the cache between the read
+ * that writes them and the checks that read them.
+ */
+#define INLINE_BATCH 32
+
 struct inline_ctx {
-	struct svmc_record *rec;
+	struct svmc_record *recs;
 	struct rbuf b;
-	uint64_t seen; /* records, for progress in -q mode as well */
 };
 
-static void inline_record(struct run *run, void *vctx, struct svmc_record *rec)
+static void inline_records(struct run *run, void *vctx, struct svmc_record *recs, size_t n)
 {
 	struct inline_ctx *x = vctx;
 	struct svmc_result res;
 
-	svmc_evaluate(&run->comp, rec, &res);
-	if (run->quiet) {
-		count_only(&run->k, &res);
-		return;
+	for (size_t i = 0; i < n; i++) {
+		svmc_evaluate(&run->comp, &recs[i], &res);
+		if (run->quiet) {
+			count_only(&run->k, &res);
+			continue;
+		}
+		replay_fmt_record(&run->fmt, &x->b, &recs[i], &res, &run->k);
 	}
-	replay_fmt_record(&run->fmt, &x->b, rec, &res, &run->k);
 	if (x->b.len >= FLUSH_AT)
 		drain(run, &x->b);
 }
@@ -448,10 +475,11 @@ static void inline_error(struct run *run, void *vctx, const struct svmc_diag *d)
 	replay_fmt_error(&run->fmt, &x->b, d, &run->k);
 }
 
-static struct svmc_record *inline_slot(struct run *run, void *vctx)
+static struct svmc_record *inline_slots(struct run *run, void *vctx, size_t *n)
 {
 	(void)run;
-	return ((struct inline_ctx *)vctx)->rec;
+	*n = INLINE_BATCH;
+	return ((struct inline_ctx *)vctx)->recs;
 }
 
 static void inline_input_done(struct run *run, void *vctx)
@@ -465,15 +493,15 @@ static void inline_input_done(struct run *run, void *vctx)
 		run->stop = true;
 }
 
-static const struct sink inline_sink = { inline_record, inline_error, inline_slot,
+static const struct sink inline_sink = { inline_slots, inline_records, inline_error, NULL,
 					 inline_input_done };
 
 static void run_inline(struct run *run)
 {
 	struct inline_ctx x = { 0 };
 
-	x.rec = malloc(sizeof(*x.rec));
-	if (!x.rec) {
+	x.recs = malloc(INLINE_BATCH * sizeof(*x.recs));
+	if (!x.recs) {
 		fprintf(stderr, "svmcheck: out of memory\n");
 		run->stop = true;
 		run->o.error = true;
@@ -482,27 +510,32 @@ static void run_inline(struct run *run)
 	read_all(run, &inline_sink, &x);
 	drain(run, &x.b);
 	rbuf_free(&x.b);
-	free(x.rec);
+	free(x.recs);
 }
 
 /* ---- -t N: a ring of batches ---------------------------------------------- */
 
-enum { ITEM_RECORD, ITEM_ERROR };
-enum { B_FREE, B_FILLING, B_READY, B_WORKING, B_DONE };
+/*
+ * A batch is either filled by the main thread (records read in order, with
+ * the errors met on the way kept at their places) or names a part of a span
+ * that the worker reads itself with pread(2): then the reading runs on all
+ * workers at once and the main thread only hands out parts and writes.
+ */
+#define BATCH_ERRORS 16
 
-struct item {
-	int kind;
-	union {
-		struct svmc_record rec;
-		struct svmc_diag diag;
-	} u;
-};
+enum { B_FREE, B_FILLING, B_READY, B_WORKING, B_DONE };
 
 struct batch {
 	int state;
 	uint64_t seq;
-	unsigned n;
-	struct item *items;
+	unsigned n;                       /* records in recs */
+	struct svmc_record *recs;         /* BATCH_RECORDS */
+	unsigned nerr;
+	unsigned err_at[BATCH_ERRORS];    /* errs[i] comes before recs[err_at[i]] */
+	struct svmc_diag errs[BATCH_ERRORS];
+	const struct svmc_span *span;     /* non-NULL: read records span_first.. first */
+	uint64_t span_first;
+	unsigned span_n;
 	struct rbuf out;
 	struct replay_counts k;
 };
@@ -518,30 +551,51 @@ struct pool {
 	uint64_t claim_seq;    /* next READY batch a worker takes */
 	uint64_t write_seq;    /* next batch the main thread writes */
 	bool end;
+	bool spans;            /* span batches of the current input were handed out */
 	struct batch *cur;     /* the batch being filled */
 };
+
+static void batch_error(struct run *run, struct replay_fmt *fmt, struct batch *bt,
+			const struct svmc_diag *d)
+{
+	if (run->quiet)
+		bt->k.errors++;
+	else
+		replay_fmt_error(fmt, &bt->out, d, &bt->k);
+}
 
 static void process_batch(struct run *run, struct replay_fmt *fmt, struct batch *bt)
 {
 	struct svmc_result res;
+	unsigned e = 0;
 
 	bt->out.len = 0;
 	memset(&bt->k, 0, sizeof(bt->k));
-	for (unsigned i = 0; i < bt->n; i++) {
-		struct item *it = &bt->items[i];
+	if (bt->span) {
+		size_t got;
+		struct svmc_diag d;
 
-		if (it->kind == ITEM_ERROR) {
-			if (run->quiet)
-				bt->k.errors++;
-			else
-				replay_fmt_error(fmt, &bt->out, &it->u.diag, &bt->k);
-			continue;
+		svmc_diag_init(&d, bt->span->input);
+		bt->n = 0;
+		bt->nerr = 0;
+		if (svmc_span_read(bt->span, bt->span_first, bt->recs, bt->span_n, &got, &d)) {
+			report_stderr(&d); /* stderr is unbuffered: one line per call */
+			bt->err_at[0] = (unsigned)got;
+			bt->errs[0] = d;
+			bt->nerr = 1;
 		}
-		svmc_evaluate(&run->comp, &it->u.rec, &res);
+		bt->n = (unsigned)got;
+	}
+	for (unsigned i = 0; i <= bt->n; i++) {
+		for (; e < bt->nerr && bt->err_at[e] == i; e++)
+			batch_error(run, fmt, bt, &bt->errs[e]);
+		if (i == bt->n)
+			break;
+		svmc_evaluate(&run->comp, &bt->recs[i], &res);
 		if (run->quiet)
 			count_only(&bt->k, &res);
 		else
-			replay_fmt_record(fmt, &bt->out, &it->u.rec, &res, &bt->k);
+			replay_fmt_record(fmt, &bt->out, &bt->recs[i], &res, &bt->k);
 	}
 }
 
@@ -613,7 +667,7 @@ static void write_done(struct pool *p, bool wait)
 /* Hand the current batch to the workers. */
 static void submit(struct pool *p)
 {
-	if (!p->cur || !p->cur->n)
+	if (!p->cur || (!p->cur->n && !p->cur->nerr && !p->cur->span))
 		return;
 	pthread_mutex_lock(&p->mu);
 	p->cur->state = B_READY;
@@ -624,10 +678,10 @@ static void submit(struct pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* The item to fill next, taking a free batch (writing finished ones) as needed. */
-static struct item *next_item(struct pool *p)
+/* The batch to fill next, taking a free one (writing finished ones) as needed. */
+static struct batch *cur_batch(struct pool *p)
 {
-	if (p->cur && p->cur->n == BATCH_RECORDS)
+	if (p->cur && (p->cur->n == BATCH_RECORDS || p->cur->nerr == BATCH_ERRORS))
 		submit(p);
 	if (!p->cur) {
 		struct batch *bt = &p->ring[p->fill_seq % p->nring];
@@ -637,57 +691,91 @@ static struct item *next_item(struct pool *p)
 			write_done(p, true);
 		bt->state = B_FILLING;
 		bt->n = 0;
+		bt->nerr = 0;
+		bt->span = NULL;
 		bt->seq = p->fill_seq;
 		p->cur = bt;
 		pthread_mutex_unlock(&p->mu);
 	}
-	return &p->cur->items[p->cur->n];
+	return p->cur;
 }
 
-static struct svmc_record *pool_slot(struct run *run, void *ctx)
+static struct svmc_record *pool_slots(struct run *run, void *ctx, size_t *n)
 {
-	struct item *it = next_item(ctx);
+	struct batch *bt = cur_batch(ctx);
 
 	(void)run;
-	it->kind = ITEM_RECORD;
-	return &it->u.rec;
+	*n = BATCH_RECORDS - bt->n;
+	return &bt->recs[bt->n];
 }
 
-static void pool_record(struct run *run, void *ctx, struct svmc_record *rec)
+static void pool_records(struct run *run, void *ctx, struct svmc_record *recs, size_t n)
 {
 	struct pool *p = ctx;
 
 	(void)run;
-	(void)rec; /* already in place: pool_slot handed out the item */
-	p->cur->n++;
+	(void)recs; /* already in place: pool_slots handed out the room */
+	p->cur->n += (unsigned)n;
 }
 
 static void pool_error(struct run *run, void *ctx, const struct svmc_diag *d)
 {
-	struct item *it = next_item(ctx);
+	struct batch *bt = cur_batch(ctx);
 
 	(void)run;
-	it->kind = ITEM_ERROR;
-	it->u.diag = *d;
-	((struct pool *)ctx)->cur->n++;
+	bt->err_at[bt->nerr] = bt->n;
+	bt->errs[bt->nerr++] = *d;
+}
+
+/* Wait until every batch handed out is written. */
+static void pool_wait_all(struct pool *p)
+{
+	submit(p);
+	pthread_mutex_lock(&p->mu);
+	while (p->write_seq < p->fill_seq)
+		write_done(p, true);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static bool pool_span(struct run *run, void *ctx, const struct svmc_span *sp)
+{
+	struct pool *p = ctx;
+
+	submit(p); /* what came before the span goes first */
+	p->spans = true;
+	for (uint64_t first = 0; first < sp->count; first += BATCH_RECORDS) {
+		struct batch *bt;
+
+		if (interrupted || run->stop)
+			break;
+		bt = cur_batch(p);
+		bt->span = sp;
+		bt->span_first = first;
+		bt->span_n = sp->count - first < BATCH_RECORDS ? (unsigned)(sp->count - first)
+							       : BATCH_RECORDS;
+		submit(p);
+	}
+	return true;
 }
 
 static void pool_input_done(struct run *run, void *ctx)
 {
 	struct pool *p = ctx;
 
-	if (run->tty_out) {
-		submit(p);
-		pthread_mutex_lock(&p->mu);
-		while (p->write_seq < p->fill_seq)
-			write_done(p, true);
-		pthread_mutex_unlock(&p->mu);
-		if (out_flush(&run->o) != 0)
-			run->stop = true;
-	}
+	/*
+	 * Span batches read the input's file: they must be finished before the
+	 * reader closes it (and a terminal wants each input's lines now).
+	 */
+	if (!p->spans && !run->tty_out)
+		return;
+	pool_wait_all(p);
+	p->spans = false;
+	if (run->tty_out && out_flush(&run->o) != 0)
+		run->stop = true;
 }
 
-static const struct sink pool_sink = { pool_record, pool_error, pool_slot, pool_input_done };
+static const struct sink pool_sink = { pool_slots, pool_records, pool_error, pool_span,
+				       pool_input_done };
 
 static void run_pool(struct run *run)
 {
@@ -703,8 +791,8 @@ static void run_pool(struct run *run)
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.done, NULL);
 	for (unsigned i = 0; p.ring && i < p.nring; i++) {
-		p.ring[i].items = malloc(BATCH_RECORDS * sizeof(struct item));
-		if (!p.ring[i].items)
+		p.ring[i].recs = malloc(BATCH_RECORDS * sizeof(struct svmc_record));
+		if (!p.ring[i].recs)
 			ok = false;
 	}
 	if (!p.ring || !ok) {
@@ -732,7 +820,7 @@ static void run_pool(struct run *run)
 		pthread_join(tid[i], NULL);
 out:
 	for (unsigned i = 0; p.ring && i < p.nring; i++) {
-		free(p.ring[i].items);
+		free(p.ring[i].recs);
 		rbuf_free(&p.ring[i].out);
 	}
 	free(p.ring);

@@ -63,6 +63,15 @@ static void reserve(struct out *o, size_t n)
 
 void out_raw(struct out *o, const char *s, size_t n)
 {
+	if (n >= OUT_BUF) {
+		/* a whole block (replay's batches): write it from where it is */
+		if (o->len && !o->error && fwrite(o->buf, 1, o->len, o->f) != o->len)
+			o->error = true;
+		o->len = 0;
+		if (!o->error && fwrite(s, 1, n, o->f) != n)
+			o->error = true;
+		return;
+	}
 	reserve(o, n);
 	if (o->len + n > o->cap)
 		return;

@@ -63,22 +63,60 @@ static void rb_puts(struct rbuf *b, const char *s)
 	rb_put(b, s, strlen(s));
 }
 
+/* "00".."99": two decimal digits per step. */
+static const char dig2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* v in decimal at q; returns the end.  q needs room for 20 bytes. */
+static char *u64_to(char *q, uint64_t v)
+{
+	static const uint64_t pow10[] = {
+		UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000),
+		UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+		UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+		UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+		UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+		UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+		UINT64_C(10000000000000000000),
+	};
+	unsigned n = 1;
+	char *end;
+
+	while (n < 20 && v >= pow10[n - 1])
+		n++;
+	end = q + n;
+	q = end;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100);
+
+		v /= 100;
+		q -= 2;
+		memcpy(q, dig2 + 2 * d, 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, dig2 + 2 * v, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	return end;
+}
+
 static void rb_u64(struct rbuf *b, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof(tmp);
+	char *p = rb_room(b, 20);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	rb_put(b, tmp + i, sizeof(tmp) - i);
+	if (p)
+		b->len += (size_t)(u64_to(p, v) - p);
 }
 
 /* "0x" and exactly `digits` lower-case hex digits (1..16). */
 static void rb_hex(struct rbuf *b, uint64_t v, unsigned digits)
 {
 	char tmp[18];
+	unsigned i;
 
 	if (digits < 1)
 		digits = 1;
@@ -86,12 +124,57 @@ static void rb_hex(struct rbuf *b, uint64_t v, unsigned digits)
 		digits = 16;
 	tmp[0] = '0';
 	tmp[1] = 'x';
-	for (unsigned i = 0; i < digits; i++)
-		tmp[2 + i] = hexd[(v >> (4 * (digits - 1 - i))) & 15];
+	i = digits;
+	for (; i >= 2; i -= 2, v >>= 8) {
+		tmp[i] = hexd[(v >> 4) & 15];
+		tmp[i + 1] = hexd[v & 15];
+	}
+	if (i)
+		tmp[2] = hexd[v & 15];
 	rb_put(b, tmp, digits + 2);
 }
 
-/* Same escaping as out.c's JSON writer, so that both agree byte for byte. */
+/*
+ * Does a byte of x need escaping in a JSON string (a control byte, '"',
+ * backslash, DEL, or a byte >= 0x80 that must be checked as UTF-8)?  Each term
+ * is the classic exact "some byte is zero / less than n" test on 8 bytes.
+ */
+static inline bool json_word_needs(uint64_t x)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+		((del - ones) & ~del) | x) & high;
+}
+
+static inline bool json_byte_needs(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+}
+
+/* Length of the prefix of s[0..n) that goes into a JSON string as it is. */
+static size_t json_clean_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (json_word_needs(x))
+			break;
+	}
+	while (i < n && !json_byte_needs((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/*
+ * Same escaping as out.c's JSON writer, so that both agree byte for byte.
+ * Runs of bytes that need nothing (nearly every message) are found eight
+ * bytes at a time and copied whole.
+ */
 void rbuf_json_str(struct rbuf *b, const char *s)
 {
 	size_t n = strlen(s);
@@ -101,8 +184,15 @@ void rbuf_json_str(struct rbuf *b, const char *s)
 		return;
 	*p++ = '"';
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		size_t run = json_clean_prefix(s + i, n - i);
+		unsigned char c;
 
+		memcpy(p, s + i, run);
+		p += run;
+		i += run;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			*p++ = '\\';
 			*p++ = (char)c;
@@ -116,8 +206,8 @@ void rbuf_json_str(struct rbuf *b, const char *s)
 				*p++ = 'u'; *p++ = '0'; *p++ = '0';
 				*p++ = hexd[c >> 4]; *p++ = hexd[c & 15];
 			}
-		} else if (c >= 0x80) {
-			/* valid UTF-8 passes, anything else becomes U+FFFD */
+		} else {
+			/* c >= 0x80: valid UTF-8 passes, anything else becomes U+FFFD */
 			size_t need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 :
 				      c >= 0xc2 && c < 0xe0 ? 1 : 0;
 			bool ok = need && i + need < n;
@@ -132,8 +222,6 @@ void rbuf_json_str(struct rbuf *b, const char *s)
 				memcpy(p, "\\ufffd", 6);
 				p += 6;
 			}
-		} else {
-			*p++ = (char)c;
 		}
 	}
 	*p++ = '"';
@@ -174,6 +262,23 @@ int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum re
 	}
 	memcpy(f->tail, t.p, t.len);
 	f->tail_len = t.len;
+	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+		const struct svmc_check_info *ci = svmc_check_info((enum svmc_check_id)id);
+
+		t.len = 0;
+		RB_LIT(&t, "{\"check\":");
+		rbuf_json_str(&t, ci->name);
+		RB_LIT(&t, ",\"apm\":");
+		rbuf_json_str(&t, ci->apm);
+		RB_LIT(&t, ",\"field\":");
+		rbuf_json_str(&t, ci->field_path);
+		RB_LIT(&t, ",\"value\":\"");
+		f->frag_len[id] = 0; /* too long: written piece by piece */
+		if (!t.oom && t.len < sizeof(f->frag[id])) {
+			memcpy(f->frag[id], t.p, t.len);
+			f->frag_len[id] = (uint8_t)t.len;
+		}
+	}
 	rbuf_free(&t);
 	return 0;
 }
@@ -227,12 +332,45 @@ static void id_list(struct replay_fmt *f, struct rbuf *b, svmc_checkset set, boo
 	}
 }
 
-/* The engine's sentence for a failing check, into a bounded local buffer. */
-static void check_message(struct replay_fmt *f, const struct svmc_record *r, unsigned id,
-			  char *msg, size_t n)
+#define MSG_MAX 1024 /* a sentence is cut to MSG_MAX - 1 bytes */
+
+/*
+ * The engine's sentence for a failing check, written straight into b at
+ * b->len + skip (nothing is counted yet).  Returns its length, or SIZE_MAX
+ * if b cannot grow.
+ */
+static size_t check_message_at(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			       unsigned id, size_t skip)
 {
-	msg[0] = '\0';
-	svmc_check_message(f->c, &r->vmcb, (enum svmc_check_id)id, msg, n);
+	char *p = rb_room(b, skip + MSG_MAX + 1);
+	size_t n;
+
+	if (!p)
+		return SIZE_MAX;
+	p[skip] = '\0';
+	n = svmc_check_message(f->c, &r->vmcb, (enum svmc_check_id)id, p + skip, MSG_MAX);
+	return n < MSG_MAX ? n : MSG_MAX - 1;
+}
+
+/* The message of check id as a JSON string: in place when it needs no escape. */
+static void json_message(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			 unsigned id)
+{
+	size_t n = check_message_at(f, b, r, id, 1);
+	char *p, msg[MSG_MAX];
+
+	if (n == SIZE_MAX)
+		return;
+	p = b->p + b->len;
+	if (json_clean_prefix(p + 1, n) == n) {
+		p[0] = '"';
+		p[n + 1] = '"';
+		b->len += n + 2;
+		return;
+	}
+	memcpy(msg, p + 1, n);
+	msg[n] = '\0';
+	rbuf_json_str(b, msg);
 }
 
 static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
@@ -240,23 +378,31 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 {
 	const char *input = r->input ? r->input : "-";
 	const struct svmc_model *m = f->c->model;
-	char msg[1024];
+	char *p, *q;
 
 	if (input != f->last_input)
 		json_prefix(f, input);
 	if (r->format != f->last_format)
 		json_format(f, r->format);
-	rb_put(b, f->prefix.p, f->prefix.len);
-	rb_u64(b, r->index);
+	/* everything up to the verdict in one piece of room */
+	p = rb_room(b, f->prefix.len + f->fmt_part_len + f->tail_len + 64);
+	if (!p)
+		return;
+	q = p;
+	memcpy(q, f->prefix.p, f->prefix.len);
+	q = u64_to(q + f->prefix.len, r->index);
 	if (r->line != SVMC_NO_LINE) {
-		RB_LIT(b, ",\"line\":");
-		rb_u64(b, r->line);
+		memcpy(q, ",\"line\":", 8);
+		q = u64_to(q + 8, r->line);
 	} else if (r->offset != SVMC_NO_OFFSET) {
-		RB_LIT(b, ",\"offset\":");
-		rb_u64(b, r->offset);
+		memcpy(q, ",\"offset\":", 10);
+		q = u64_to(q + 10, r->offset);
 	}
-	rb_put(b, f->fmt_part, f->fmt_part_len);
-	rb_put(b, f->tail, f->tail_len);
+	memcpy(q, f->fmt_part, f->fmt_part_len);
+	q += f->fmt_part_len;
+	memcpy(q, f->tail, f->tail_len);
+	q += f->tail_len;
+	b->len += (size_t)(q - p);
 	switch (res->verdict) {
 	case SVMC_VMRUN:
 		RB_LIT(b, "VMRUN\",\"failures\":[]}\n");
@@ -279,17 +425,20 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		ci = svmc_check_info((enum svmc_check_id)id);
 		if (n++)
 			RB_LIT(b, ",");
-		RB_LIT(b, "{\"check\":\"");
-		rb_puts(b, ci->name);
-		RB_LIT(b, "\",\"apm\":\"");
-		rb_puts(b, ci->apm);
-		RB_LIT(b, "\",\"field\":\"");
-		rb_puts(b, ci->field_path);
-		RB_LIT(b, "\",\"value\":\"");
+		if (f->frag_len[id]) {
+			rb_put(b, f->frag[id], f->frag_len[id]);
+		} else {
+			RB_LIT(b, "{\"check\":");
+			rbuf_json_str(b, ci->name);
+			RB_LIT(b, ",\"apm\":");
+			rbuf_json_str(b, ci->apm);
+			RB_LIT(b, ",\"field\":");
+			rbuf_json_str(b, ci->field_path);
+			RB_LIT(b, ",\"value\":\"");
+		}
 		rb_hex(b, svmc_check_value(&r->vmcb, (enum svmc_check_id)id), ci->field_digits);
 		RB_LIT(b, "\",\"message\":");
-		check_message(f, r, id, msg, sizeof(msg));
-		rbuf_json_str(b, msg);
+		json_message(f, b, r, id);
 		RB_LIT(b, "}");
 	}
 	RB_LIT(b, "],\"first\":\"");
@@ -321,7 +470,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			const struct svmc_result *res)
 {
 	const struct svmc_model *m = f->c->model;
-	char msg[1024];
+	size_t n;
 
 	text_where(b, r->input ? r->input : "-", r->index, r->line, r->offset);
 	RB_LIT(b, "  ");
@@ -369,8 +518,9 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		RB_LIT(b, " = ");
 		rb_hex(b, svmc_check_value(&r->vmcb, (enum svmc_check_id)id), ci->field_digits);
 		RB_LIT(b, ": ");
-		check_message(f, r, id, msg, sizeof(msg));
-		rb_puts(b, msg);
+		n = check_message_at(f, b, r, id, 0);
+		if (n != SIZE_MAX)
+			b->len += n;
 		RB_LIT(b, "\n");
 	}
 	if (res->unevaluated) {

@@ -56,6 +56,9 @@ struct replay_fmt {
 	enum svmc_format last_format;
 	char fmt_part[48];     /* ,"format":"raw" */
 	size_t fmt_part_len;
+	/* per check: {"check":"..","apm":"..","field":"..","value":" (0: too long) */
+	char frag[SVMC_CHECK_COUNT][128];
+	uint8_t frag_len[SVMC_CHECK_COUNT];
 };
 
 /*

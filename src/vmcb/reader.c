@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "vmcb/reader.h"
@@ -34,8 +36,15 @@ enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d
 			src_close(s);
 			return svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a capture file");
 		}
-		if (S_ISREG(st.st_mode))
+		if (S_ISREG(st.st_mode)) {
+			off_t at = lseek(s->fd, 0, SEEK_CUR);
+
 			(void)posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			if (at >= 0) {
+				s->regular = true;
+				s->base = (uint64_t)at;
+			}
+		}
 	}
 	s->buf = malloc(SRC_BUF_SIZE);
 	if (!s->buf) {
@@ -79,6 +88,74 @@ size_t src_fill(struct svmc_src *s, size_t want)
 		s->end += (size_t)n;
 	}
 	return src_avail(s);
+}
+
+size_t src_top_up(struct svmc_src *s, size_t want)
+{
+	if (want > s->cap)
+		want = s->cap;
+	if (src_avail(s) >= want || s->eof || s->err)
+		return src_avail(s);
+	if (s->start > 0) {
+		memmove(s->buf, s->buf + s->start, s->end - s->start);
+		s->end -= s->start;
+		s->start = 0;
+	}
+	while (s->end < want && !s->eof) {
+		ssize_t n = read(s->fd, s->buf + s->end, want - s->end);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			s->err = errno;
+			break;
+		}
+		if (n == 0)
+			s->eof = true;
+		s->end += (size_t)n;
+	}
+	return src_avail(s);
+}
+
+size_t src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min)
+{
+	size_t total = 0;
+
+	while (cnt > 0 && !s->eof && !s->err) {
+		ssize_t n = readv(s->fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt);
+		size_t left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			s->err = errno;
+			break;
+		}
+		if (n == 0) {
+			s->eof = true;
+			break;
+		}
+		total += (size_t)n;
+		/* drop the buffers filled, shorten the one filled in part */
+		for (left = (size_t)n; cnt > 0 && left >= iov->iov_len; cnt--, iov++)
+			left -= iov->iov_len;
+		if (cnt > 0 && left) {
+			iov->iov_base = (char *)iov->iov_base + left;
+			iov->iov_len -= left;
+		}
+		if (total >= min && cnt > 0 && !s->regular)
+			break; /* a pipe: hand out what is there */
+	}
+	return total;
+}
+
+void src_unread(struct svmc_src *s, const void *p, size_t n)
+{
+	if (s->start == s->end)
+		s->start = s->end = 0;
+	if (n > s->cap - s->end)
+		n = s->cap - s->end; /* cannot happen: callers read at most one window */
+	memcpy(s->buf + s->end, p, n);
+	s->end += n;
 }
 
 bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *lineno,
@@ -254,6 +331,144 @@ enum svmc_err svmc_reader_next(struct svmc_reader *r, struct svmc_record *rec, s
 		return svmc_diag_set(d, SVMC_ERR_IO, "read error: %s", strerror(r->src.err));
 	}
 	return e;
+}
+
+/* The members of a record that the batch hook leaves to its caller. */
+static void fixed_finish(struct svmc_reader *r, struct svmc_record *rec)
+{
+	svmc_mark_all_known(rec);
+	rec->line = SVMC_NO_LINE;
+	rec->input = r->input;
+	rec->format = r->ops->format;
+	rec->index = r->index++;
+}
+
+enum svmc_err svmc_reader_next_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n,
+				     size_t *got, struct svmc_diag *d)
+{
+	struct svmc_src *s = &r->src;
+	enum svmc_err e;
+
+	*got = 0;
+	while (*got < n) {
+		if (r->ops->batch && !r->failed && !s->eof && !s->err) {
+			size_t avail = src_avail(s);
+
+			if (avail == 0) {
+				size_t want = n - *got;
+				size_t k = r->ops->batch(r, recs + *got, want);
+
+				for (size_t i = 0; i < k; i++)
+					fixed_finish(r, &recs[*got + i]);
+				*got += k;
+				if (k && k < want)
+					return SVMC_OK; /* short (a pipe, or the end): deliver now */
+				continue;
+			}
+			/* Let next() take the window's last record without refilling it. */
+			if (avail < r->ops->rec_size)
+				src_top_up(s, r->ops->rec_size);
+		}
+		e = svmc_reader_next(r, &recs[*got], d);
+		if (e)
+			return e;
+		(*got)++;
+	}
+	return SVMC_OK;
+}
+
+bool svmc_reader_take_span(struct svmc_reader *r, struct svmc_span *sp)
+{
+	struct svmc_src *s = &r->src;
+	struct stat st;
+	uint64_t count;
+
+	memset(sp, 0, sizeof(*sp));
+	if (r->ops->format != SVMC_FMT_RAW || !s->regular || r->failed || s->err)
+		return false;
+	if (fstat(s->fd, &st) != 0 || (uint64_t)st.st_size < s->base + s->pos)
+		return false;
+	count = ((uint64_t)st.st_size - s->base - s->pos) / VMCB_PAGE_SIZE;
+	if (count == 0)
+		return false;
+	if (lseek(s->fd, (off_t)(s->base + s->pos + count * VMCB_PAGE_SIZE), SEEK_SET) < 0)
+		return false;
+	sp->fd = s->fd;
+	sp->file_off = s->base + s->pos;
+	sp->pos = s->pos;
+	sp->index = r->index;
+	sp->count = count;
+	sp->input = r->input;
+	sp->format = r->ops->format;
+	s->start = s->end = 0;
+	s->eof = false;
+	s->pos += count * VMCB_PAGE_SIZE;
+	r->index += count;
+	return true;
+}
+
+static void span_finish(const struct svmc_span *sp, uint64_t j, struct svmc_record *rec)
+{
+	svmc_mark_all_known(rec);
+	rec->line = SVMC_NO_LINE;
+	rec->input = sp->input;
+	rec->format = sp->format;
+	rec->index = sp->index + j;
+	rec->offset = sp->pos + j * VMCB_PAGE_SIZE;
+}
+
+enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct svmc_record *recs,
+			     size_t n, size_t *got, struct svmc_diag *d)
+{
+	struct iovec iov[SVMC_SPAN_MAX];
+	uint64_t at = sp->file_off + first * VMCB_PAGE_SIZE;
+	size_t total = 0, whole;
+	int cnt;
+
+	*got = 0;
+	if (first > sp->count)
+		first = sp->count;
+	if (n > sp->count - first)
+		n = (size_t)(sp->count - first);
+	if (n > SVMC_SPAN_MAX)
+		n = SVMC_SPAN_MAX;
+	for (size_t i = 0; i < n; i++) {
+		iov[i].iov_base = &recs[i].vmcb;
+		iov[i].iov_len = VMCB_PAGE_SIZE;
+	}
+	cnt = (int)n;
+	while (total < n * VMCB_PAGE_SIZE) {
+		struct iovec *v = iov + (total / VMCB_PAGE_SIZE);
+		size_t part = total % VMCB_PAGE_SIZE;
+		ssize_t k;
+
+		v->iov_base = (char *)&recs[total / VMCB_PAGE_SIZE].vmcb + part;
+		v->iov_len = VMCB_PAGE_SIZE - part;
+		k = preadv(sp->fd, v, cnt - (int)(total / VMCB_PAGE_SIZE), (off_t)(at + total));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int err = k < 0 ? errno : 0;
+
+			whole = total / VMCB_PAGE_SIZE;
+			d->input = sp->input;
+			d->index = sp->index + first + whole;
+			d->offset = sp->pos + (first + whole) * VMCB_PAGE_SIZE;
+			for (size_t i = 0; i < whole; i++)
+				span_finish(sp, first + i, &recs[i]);
+			*got = whole;
+			if (err)
+				return svmc_diag_set(d, SVMC_ERR_IO, "read error: %s", strerror(err));
+			return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
+					     "the input shrank while being read: the page ends "
+					     "after %zu bytes", total % VMCB_PAGE_SIZE);
+		}
+		total += (size_t)k;
+	}
+	for (size_t i = 0; i < n; i++)
+		span_finish(sp, first + i, &recs[i]);
+	*got = n;
+	return SVMC_OK;
 }
 
 enum svmc_format svmc_reader_format(const struct svmc_reader *r)

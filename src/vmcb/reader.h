@@ -29,6 +29,8 @@ struct svmc_src {
 	bool eof;
 	int err;            /* errno of a failed read, 0 if none */
 	uint64_t lineno;    /* lines returned so far by src_getline */
+	bool regular;       /* a regular file: positional reads are possible */
+	uint64_t base;      /* file offset of input offset 0 (stdin need not start at 0) */
 };
 
 /* Open path ("-" = stdin); directories and unreadable files fail with d set. */
@@ -56,6 +58,33 @@ static inline void src_consume(struct svmc_src *s, size_t n)
 }
 
 /*
+ * Like src_fill(), but read no byte past `want`: the window ends exactly
+ * there unless the input ends first.  Used before the direct reads below so
+ * that the window drains to empty at a record boundary.
+ */
+size_t src_top_up(struct svmc_src *s, size_t want);
+
+struct iovec;
+
+/*
+ * Read straight into the caller's buffers, bypassing the window (which must
+ * be empty): readv(2) until at least `min` bytes arrived or every buffer is
+ * full, or the input ends (s->eof) or fails (s->err).  A pipe returns after
+ * the first read that brings `min` bytes, so records are not held back
+ * waiting for a whole batch.  iov is consumed (modified).  Returns the bytes
+ * read; s->pos is not moved (the caller accounts for what it keeps).
+ */
+size_t src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min);
+
+/*
+ * Give back n bytes that src_readv() read but the caller does not keep: they
+ * are appended to the window and will be read again by the src_* calls, at
+ * s->pos onwards.  The caller has moved s->pos to the first of them.  The
+ * window must have room (n <= SRC_BUF_SIZE in all).
+ */
+void src_unread(struct svmc_src *s, const void *p, size_t n);
+
+/*
  * Next line (without its "\n" or "\r\n").  Returns false at end of input.
  * *line points into the window and stays valid until the next src_* call.
  * A line longer than SRC_LINE_MAX is returned cut to SRC_LINE_MAX bytes with
@@ -75,6 +104,17 @@ struct svmc_format_ops {
 	enum svmc_err (*init)(struct svmc_reader *r, struct svmc_diag *d);
 	/* Same contract as svmc_reader_next(); rec is cleared by the caller. */
 	enum svmc_err (*next)(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d);
+	/*
+	 * Optional fast path for fixed-size binary records, called only when
+	 * the window is empty: read up to n whole, valid records straight into
+	 * recs[i].vmcb (one copy, src_readv), set their ->offset, move s->pos
+	 * past them and return how many.  Anything read beyond them (a partial
+	 * page, a header next() must judge) goes back with src_unread(), so
+	 * next() reports it exactly as without the fast path.  Every other
+	 * member of the records is set by the caller.
+	 */
+	size_t (*batch)(struct svmc_reader *r, struct svmc_record *recs, size_t n);
+	size_t rec_size;    /* with batch: the size of one whole record */
 	void (*fini)(struct svmc_reader *r);
 };
 
