@@ -209,6 +209,31 @@ const char *svmc_vreason_name(enum svmc_vreason r);
 
 /* ---- compiling a model for a CPU ----------------------------------------- */
 
+/*
+ * What the fast path of svmc_evaluate() (src/check/engine.c) reads: derived
+ * by svmc_compile() from the rest of struct svmc_compiled and the model's
+ * check set, never set by callers.  Each mask serves one check and is 0 when
+ * the model lacks that check, so one branch-free expression serves every
+ * model.  A "_one" mask names bits that must be 1, a "_bad" mask bits that
+ * must be 0, a mask without suffix is all ones (check applied) or 0.
+ */
+struct svmc_fused {
+	uint64_t need_known[SVMC_KNOWN_WORDS]; /* every field the model's checks read */
+	uint64_t efer_one, efer_bad;      /* SAVE.EFER.SVME; SAVE.EFER.RSVD */
+	uint64_t cr0_bad, cr0_nw;         /* SAVE.CR0.HIGH; SAVE.CR0.CD_NW (CR0_NW) */
+	uint64_t dr6_bad, dr7_bad;        /* SAVE.DR6.HIGH, SAVE.DR7.HIGH */
+	uint64_t cr4_bad;                 /* SAVE.CR4.RSVD */
+	uint64_t lm_cr4_one, lm_cr0_one;  /* in long mode: SAVE.LM.PAE, SAVE.LM.PE */
+	uint64_t lm_cr3_bad, lm_cs_ld;    /* in long mode: SAVE.CR3.MBZ, SAVE.LM.CS_LD */
+	uint64_t late_cr3_bad;            /* outside long mode: KVM.LATE.CR3 */
+	uint64_t np_ncr3_bad, np_gpat;    /* under NP: CTRL.NP.NCR3, CTRL.NP.GPAT */
+	uint64_t misc2_one, asid_zero;    /* CTRL.INTERCEPT.VMRUN, CTRL.ASID.ZERO */
+	uint64_t msrpm, iopm;             /* CTRL.MSRPM.RANGE, CTRL.IOPM.RANGE */
+	uint64_t vnmi, sev;               /* CTRL.VNMI.NMI_INTERCEPT, CTRL.SEV.ALLOWED_FEATURES */
+	/* CTRL.EVENTINJ.TYPE and .VECTOR: bit v%64 of [type][v/64] set = (type, v) fails */
+	uint64_t evtinj_bad[8][4];
+};
+
 struct svmc_compiled {
 	const struct svmc_model *model;
 	svmc_checkset checks;          /* model->checks */
@@ -233,6 +258,8 @@ struct svmc_compiled {
 	uint8_t type_reason[8];        /* enum svmc_vreason */
 	uint64_t vec_valid[4];         /* bit v%64 of word v/64 set = vector v valid */
 	uint8_t vec_reason[256];       /* enum svmc_vreason */
+
+	struct svmc_fused fused;       /* the fast path's masks (engine.c), from the above */
 };
 
 /*

@@ -33,10 +33,7 @@
 
 /* ---- shared predicates ---------------------------------------------------- */
 
-static inline bool long_mode(const struct vmcb *v)
-{
-	return (v->save.efer & EFER_LME) && (v->save.cr0 & CR0_PG);
-}
+/* long mode, CS.L/D, G_PAT, ranges, vNMI and SEV: see internal.h */
 
 /* Known not to be in long mode (LME or PG known clear). */
 static bool lm_known_off(const struct svmc_record *r)
@@ -53,21 +50,6 @@ static inline bool np_on(const struct svmc_compiled *c, const struct vmcb *v)
 static bool np_known_off(const struct svmc_compiled *c, const struct svmc_record *r)
 {
 	return c->np_mask == 0 || (KNOWN(r, NESTED_CTL) && !np_on(c, &r->vmcb));
-}
-
-/* A G_PAT entry (byte) is bad if bits 7:3 are set or its type is 2 or 3. */
-static inline bool gpat_bad(uint64_t pat)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101);
-	return (pat & (ones * 0xf8)) != 0 || (((pat >> 1) & ~(pat >> 2)) & ones) != 0;
-}
-
-static inline bool range_bad(uint64_t base, uint64_t last, uint64_t rsvd)
-{
-	uint64_t b = base & ~UINT64_C(0xfff);
-	uint64_t end = b + last;
-	/* wrapping past 2^64 is past any MAXPHYADDR too */
-	return ((b | end) & rsvd) != 0 || end < b;
 }
 
 /* ---- predicates ----------------------------------------------------------- */
@@ -105,7 +87,7 @@ static bool f_dr7_high(const struct svmc_compiled *c, const struct vmcb *v)
 static bool f_lm_pae(const struct svmc_compiled *c, const struct vmcb *v)
 {
 	(void)c;
-	return long_mode(v) && !(v->save.cr4 & CR4_PAE);
+	return svmc_long_mode(v) && !(v->save.cr4 & CR4_PAE);
 }
 
 static bool g_lm_pae(const struct svmc_compiled *c, const struct svmc_record *r)
@@ -117,7 +99,7 @@ static bool g_lm_pae(const struct svmc_compiled *c, const struct svmc_record *r)
 static bool f_lm_pe(const struct svmc_compiled *c, const struct vmcb *v)
 {
 	(void)c;
-	return long_mode(v) && !(v->save.cr0 & CR0_PE);
+	return svmc_long_mode(v) && !(v->save.cr0 & CR0_PE);
 }
 
 static bool g_lm_pe(const struct svmc_compiled *c, const struct svmc_record *r)
@@ -128,7 +110,7 @@ static bool g_lm_pe(const struct svmc_compiled *c, const struct svmc_record *r)
 
 static bool f_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v)
 {
-	return long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
+	return svmc_long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
 }
 
 static bool g_cr3_mbz(const struct svmc_compiled *c, const struct svmc_record *r)
@@ -136,23 +118,17 @@ static bool g_cr3_mbz(const struct svmc_compiled *c, const struct svmc_record *r
 	return lm_known_off(r) || (KNOWN(r, CR3) && !(r->vmcb.save.cr3 & c->cr3_rsvd));
 }
 
-static inline bool cs_l_and_d(const struct vmcb *v)
-{
-	const uint16_t ld = SVM_SELECTOR_L_MASK | SVM_SELECTOR_DB_MASK;
-	return (v->save.cs.attrib & ld) == ld;
-}
-
 static bool f_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v)
 {
 	(void)c;
-	return long_mode(v) && (v->save.cr4 & CR4_PAE) && cs_l_and_d(v);
+	return svmc_long_mode(v) && (v->save.cr4 & CR4_PAE) && svmc_cs_l_and_d(v);
 }
 
 static bool g_lm_cs_ld(const struct svmc_compiled *c, const struct svmc_record *r)
 {
 	(void)c;
 	return lm_known_off(r) || (KNOWN(r, CR4) && !(r->vmcb.save.cr4 & CR4_PAE)) ||
-	       (KNOWN(r, CS) && !cs_l_and_d(&r->vmcb));
+	       (KNOWN(r, CS) && !svmc_cs_l_and_d(&r->vmcb));
 }
 
 static bool f_cr4_rsvd(const struct svmc_compiled *c, const struct vmcb *v)
@@ -167,12 +143,12 @@ static bool f_efer_rsvd(const struct svmc_compiled *c, const struct vmcb *v)
 
 static bool f_np_gpat(const struct svmc_compiled *c, const struct vmcb *v)
 {
-	return np_on(c, v) && gpat_bad(v->save.g_pat);
+	return np_on(c, v) && svmc_gpat_bad(v->save.g_pat);
 }
 
 static bool g_np_gpat(const struct svmc_compiled *c, const struct svmc_record *r)
 {
-	return np_known_off(c, r) || (KNOWN(r, G_PAT) && !gpat_bad(r->vmcb.save.g_pat));
+	return np_known_off(c, r) || (KNOWN(r, G_PAT) && !svmc_gpat_bad(r->vmcb.save.g_pat));
 }
 
 static bool f_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v)
@@ -199,12 +175,12 @@ static bool g_np_ncr3(const struct svmc_compiled *c, const struct svmc_record *r
 
 static bool f_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v)
 {
-	return range_bad(v->control.msrpm_base_pa, c->msrpm_last, c->pa_rsvd);
+	return svmc_range_bad(v->control.msrpm_base_pa, c->msrpm_last, c->pa_rsvd);
 }
 
 static bool f_iopm_range(const struct svmc_compiled *c, const struct vmcb *v)
 {
-	return range_bad(v->control.iopm_base_pa, c->iopm_last, c->pa_rsvd);
+	return svmc_range_bad(v->control.iopm_base_pa, c->iopm_last, c->pa_rsvd);
 }
 
 /*
@@ -217,7 +193,7 @@ static bool f_iopm_range(const struct svmc_compiled *c, const struct vmcb *v)
 static bool f_vnmi(const struct svmc_compiled *c, const struct vmcb *v)
 {
 	(void)c;
-	return (v->control.int_ctl & V_NMI_ENABLE_MASK) && !(v->control.intercept_misc1 & INTERCEPT1_NMI);
+	return svmc_vnmi_bad(v);
 }
 
 static bool g_vnmi(const struct svmc_compiled *c, const struct svmc_record *r)
@@ -227,17 +203,10 @@ static bool g_vnmi(const struct svmc_compiled *c, const struct svmc_record *r)
 	       (KNOWN(r, INTERCEPT_MISC1) && (r->vmcb.control.intercept_misc1 & INTERCEPT1_NMI));
 }
 
-static inline uint64_t sev_disallowed(const struct vmcb *v)
-{
-	return v->control.guest_sev_features & ~v->control.allowed_sev_features &
-	       ~VMCB_ALLOWED_SEV_FEATURES_VALID;
-}
-
 static bool f_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v)
 {
 	(void)c;
-	return (v->control.nested_ctl & SVM_NESTED_CTL_SEV_ES_ENABLE) &&
-	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) && sev_disallowed(v);
+	return svmc_sev_bad(v);
 }
 
 static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_record *r)
@@ -251,7 +220,7 @@ static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_recor
 		!(v->control.guest_sev_features & ~VMCB_ALLOWED_SEV_FEATURES_VALID)) ||
 	       /* both feature words known and nothing disallowed: passes whatever
 		* nested_ctl says */
-	       (KNOWN(r, ALLOWED_SEV_FEATURES) && KNOWN(r, GUEST_SEV_FEATURES) && !sev_disallowed(v));
+	       (KNOWN(r, ALLOWED_SEV_FEATURES) && KNOWN(r, GUEST_SEV_FEATURES) && !svmc_sev_disallowed(v));
 }
 
 static bool f_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v)
@@ -269,14 +238,14 @@ static bool f_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v)
 
 static bool f_late_cr3(const struct svmc_compiled *c, const struct vmcb *v)
 {
-	return !long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
+	return !svmc_long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
 }
 
 static bool g_late_cr3(const struct svmc_compiled *c, const struct svmc_record *r)
 {
 	const struct vmcb *v = &r->vmcb;
 	return (KNOWN(r, CR3) && !(v->save.cr3 & c->cr3_rsvd)) ||
-	       (KNOWN(r, EFER) && KNOWN(r, CR0) && long_mode(v));
+	       (KNOWN(r, EFER) && KNOWN(r, CR0) && svmc_long_mode(v));
 }
 
 /* ---- messages ------------------------------------------------------------- */
@@ -516,7 +485,7 @@ static int m_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v, char *
 }
 
 /*
- * The map [b, b + last] with b = base & ~0xfff, as range_bad() judges it:
+ * The map [b, b + last] with b = base & ~0xfff, as svmc_range_bad() judges it:
  * a base that is itself not a legal address "starts beyond" the limit; a
  * legal base whose map ends past it "reaches beyond" it; b + last past
  * 2^64 wraps (never printed as a small "last byte").
@@ -568,7 +537,7 @@ static int m_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v, ch
 	return put(b, n,
 		   "SEV-ES is on and allowed_sev_features " HX " is valid (bit 63), but guest_sev_features " HX
 		   " uses features it does not allow (" HX ")",
-		   U(v->control.allowed_sev_features), U(v->control.guest_sev_features), U(sev_disallowed(v)));
+		   U(v->control.allowed_sev_features), U(v->control.guest_sev_features), U(svmc_sev_disallowed(v)));
 }
 
 static int m_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)

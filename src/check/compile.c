@@ -296,6 +296,7 @@ enum svmc_err svmc_compile(struct svmc_compiled *out, const struct svmc_model *m
 	}
 
 	compile_eventinj(out, m->vector_rule);
+	svmc_fused_compile(out); /* last: it reads everything above */
 
 	if (err == SVMC_OK && !svmc_featset_has(&cpu->features, SVMC_FEAT_SVM))
 		err = svmc_diag_set(d, SVMC_ERR_NOSVM, "CPU '%s' has no SVM (CPUID 0x80000001:ECX[2])", cpu->name);

@@ -2,12 +2,152 @@
  * engine.c - evaluate one record against a compiled model: every check of
  * the model in the model's order, so that the first failure met is the one
  * the implementation hits first.  The hot path of replay: no allocation, no
- * global state, per check one known-mask test, one indirect call and a few
- * loads and compares.
+ * global state.
+ *
+ * Two ways to the same result:
+ *
+ *   the reference path   per check of the model, in order: is every field it
+ *                        reads known?  Then its predicate, else its guard.
+ *                        One mask test and one indirect call per check.
+ *
+ *   the fast path        taken when every field any check of the model reads
+ *                        is known (binary formats: always), which one test of
+ *                        the record's known mask against c->fused.need_known
+ *                        decides.  Then no check can be unevaluated and no
+ *                        guard is ever called, so the per-check mask tests
+ *                        are dropped.  Further, the fused test
+ *                        svmc_fused_fails() computes "does any check fail"
+ *                        in one branch-free expression (a few loads, ANDs
+ *                        and ORs); when it is 0, the record passes every
+ *                        check and the result is known without calling a
+ *                        predicate.  Only when it is nonzero are the
+ *                        predicates run in model order, to build the failure
+ *                        set and `first` exactly as the reference path does.
+ *
+ * Why the fast path is equivalent: (1) with every needed field known, the
+ * reference path's mask test is false for every check, so it runs exactly
+ * the predicates in order, as the fast path's fallback does; (2) the fused
+ * test is the OR of one term per check, each term equal to that check's
+ * predicate (sharing its helpers from internal.h) ANDed with a mask that is
+ * 0 when the model lacks the check (svmc_fused_compile()); so it is 0 iff no
+ * check of the model fails.  tests/unit/test_engine_fast.c compares both
+ * paths, and the fused test with the predicates, on random records for every
+ * model and several CPUs.
  */
+#include <string.h>
+
 #include "check/internal.h"
 
-void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r, struct svmc_result *res)
+_Static_assert(CR0_CD == CR0_NW << 1, "the fused CD/NW test shifts CD onto NW");
+
+/* All ones if b, else 0: turns a condition into a mask without a branch. */
+static inline uint64_t mask_if(bool b)
+{
+	return (uint64_t)0 - (uint64_t)b;
+}
+
+/* All ones if model m applies check id, else 0. */
+static uint64_t on(const struct svmc_model *m, enum svmc_check_id id)
+{
+	return mask_if(svmc_model_applies(m, id));
+}
+
+void svmc_fused_compile(struct svmc_compiled *c)
+{
+	const struct svmc_model *m = c->model;
+	struct svmc_fused *f = &c->fused;
+	uint64_t type_on = on(m, SVMC_CHECK_CTRL_EVENTINJ_TYPE);
+	uint64_t vec_on = on(m, SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
+
+	memset(f, 0, sizeof(*f));
+	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+		if (!svmc_model_applies(m, (enum svmc_check_id)id))
+			continue;
+		for (unsigned w = 0; w < SVMC_KNOWN_WORDS; w++)
+			f->need_known[w] |= svmc_check_rows[id].need[w];
+	}
+
+	/* one line per check; each mirrors that check's predicate in checks.c */
+	f->efer_one = on(m, SVMC_CHECK_SAVE_EFER_SVME) & EFER_SVME;
+	f->cr0_nw = on(m, SVMC_CHECK_SAVE_CR0_CD_NW) & CR0_NW;
+	f->cr0_bad = on(m, SVMC_CHECK_SAVE_CR0_HIGH) & ~UINT64_C(0xffffffff);
+	f->dr6_bad = on(m, SVMC_CHECK_SAVE_DR6_HIGH) & ~UINT64_C(0xffffffff);
+	f->dr7_bad = on(m, SVMC_CHECK_SAVE_DR7_HIGH) & ~UINT64_C(0xffffffff);
+	f->lm_cr4_one = on(m, SVMC_CHECK_SAVE_LM_PAE) & CR4_PAE;
+	f->lm_cr0_one = on(m, SVMC_CHECK_SAVE_LM_PE) & CR0_PE;
+	f->lm_cr3_bad = on(m, SVMC_CHECK_SAVE_CR3_MBZ) & c->cr3_rsvd;
+	f->lm_cs_ld = on(m, SVMC_CHECK_SAVE_LM_CS_LD);
+	f->cr4_bad = on(m, SVMC_CHECK_SAVE_CR4_RSVD) & ~c->cr4_allowed;
+	f->efer_bad = on(m, SVMC_CHECK_SAVE_EFER_RSVD) & ~c->efer_allowed;
+	f->np_gpat = on(m, SVMC_CHECK_CTRL_NP_GPAT);
+	f->misc2_one = on(m, SVMC_CHECK_CTRL_INTERCEPT_VMRUN) & INTERCEPT2_VMRUN;
+	f->asid_zero = on(m, SVMC_CHECK_CTRL_ASID_ZERO);
+	f->np_ncr3_bad = on(m, SVMC_CHECK_CTRL_NP_NCR3) & c->pa_rsvd;
+	f->msrpm = on(m, SVMC_CHECK_CTRL_MSRPM_RANGE);
+	f->iopm = on(m, SVMC_CHECK_CTRL_IOPM_RANGE);
+	f->vnmi = on(m, SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT);
+	f->sev = on(m, SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES);
+	f->late_cr3_bad = on(m, SVMC_CHECK_KVM_LATE_CR3) & c->cr3_rsvd;
+
+	/* EVENTINJ with VALID set fails TYPE or VECTOR: a bit per (TYPE, vector) */
+	for (unsigned t = 0; t < 8; t++) {
+		for (unsigned v = 0; v < 256; v++) {
+			bool bad = (type_on && !svmc_type_valid(c, t)) ||
+				   (vec_on && t == SVM_EVTINJ_TYPE_EXEPT && !svmc_vector_valid(c, v));
+			if (bad)
+				f->evtinj_bad[t][v >> 6] |= UINT64_C(1) << (v & 63);
+		}
+	}
+}
+
+/* svmc_fused_fails(), inlined into svmc_evaluate(). */
+static inline uint64_t fused_fails(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	const struct svmc_fused *f = &c->fused;
+	const struct vmcb_save *s = &v->save;
+	const struct vmcb_control *k = &v->control;
+	uint64_t lm = mask_if(svmc_long_mode(v));
+	uint64_t np = mask_if((k->nested_ctl & c->np_mask) != 0);
+	uint32_t e = k->event_inj;
+	unsigned vec = SVM_EVTINJ_VECTOR(e);
+	uint64_t bad;
+
+	/* save area, in any mode: SVME must be 1; CR0.NW needs CR0.CD; reserved bits */
+	bad = (~s->efer & f->efer_one) | (s->cr0 & ~(s->cr0 >> 1) & f->cr0_nw) | (s->cr0 & f->cr0_bad) |
+	      (s->dr6 & f->dr6_bad) | (s->dr7 & f->dr7_bad) | (s->cr4 & f->cr4_bad) | (s->efer & f->efer_bad);
+	/* long mode: PAE and PE must be 1, CR3 a legal address, CS not both L and D */
+	bad |= lm & ((~s->cr4 & f->lm_cr4_one) | (~s->cr0 & f->lm_cr0_one) | (s->cr3 & f->lm_cr3_bad) |
+		     (mask_if((s->cr4 & CR4_PAE) && svmc_cs_l_and_d(v)) & f->lm_cs_ld));
+	/* outside long mode: KVM's late CR3 load */
+	bad |= ~lm & s->cr3 & f->late_cr3_bad;
+	/* nested paging on (and honoured): nCR3 a legal address, G_PAT entries valid */
+	bad |= np & ((k->nested_cr3 & f->np_ncr3_bad) | (mask_if(svmc_gpat_bad(s->g_pat)) & f->np_gpat));
+	/* control area */
+	bad |= (~(uint64_t)k->intercept_misc2 & f->misc2_one) | (mask_if(k->asid == 0) & f->asid_zero) |
+	       (mask_if(svmc_range_bad(k->msrpm_base_pa, c->msrpm_last, c->pa_rsvd)) & f->msrpm) |
+	       (mask_if(svmc_range_bad(k->iopm_base_pa, c->iopm_last, c->pa_rsvd)) & f->iopm) |
+	       (mask_if(svmc_vnmi_bad(v)) & f->vnmi) | (mask_if(svmc_sev_bad(v)) & f->sev);
+	/* EVENTINJ valid with a (TYPE, vector) pair the model rejects */
+	bad |= mask_if((e & SVM_EVTINJ_VALID) &&
+		       ((f->evtinj_bad[SVM_EVTINJ_TYPE(e)][vec >> 6] >> (vec & 63)) & 1));
+	return bad;
+}
+
+uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct vmcb *v)
+{
+	return fused_fails(c, v);
+}
+
+static void finish(struct svmc_result *res, svmc_checkset failed, svmc_checkset unevaluated, int first)
+{
+	res->failed = failed;
+	res->unevaluated = unevaluated;
+	res->first = first;
+	res->verdict = failed ? SVMC_VMEXIT_INVALID : unevaluated ? SVMC_INCOMPLETE : SVMC_VMRUN;
+}
+
+void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_record *r,
+			     struct svmc_result *res)
 {
 	const struct svmc_model *m = c->model;
 	svmc_checkset failed = 0, unevaluated = 0;
@@ -29,10 +169,39 @@ void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r, s
 				first = (int)id;
 		}
 	}
-	res->failed = failed;
-	res->unevaluated = unevaluated;
-	res->first = first;
-	res->verdict = failed ? SVMC_VMEXIT_INVALID : unevaluated ? SVMC_INCOMPLETE : SVMC_VMRUN;
+	finish(res, failed, unevaluated, first);
+}
+
+void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r, struct svmc_result *res)
+{
+	const uint64_t *need = c->fused.need_known;
+	const struct svmc_model *m;
+	svmc_checkset failed = 0;
+	int first = -1;
+
+	_Static_assert(SVMC_KNOWN_WORDS == 2, "the known test below reads two words");
+	if ((need[0] & ~r->known[0]) | (need[1] & ~r->known[1])) {
+		/* a text dump that lacks some field: guards decide, per check */
+		svmc_evaluate_reference(c, r, res);
+		return;
+	}
+	if (!fused_fails(c, &r->vmcb)) {
+		/* the common case: every check passes */
+		finish(res, 0, 0, -1);
+		return;
+	}
+	/* something fails: which, and which first, in the model's order */
+	m = c->model;
+	for (unsigned i = 0; i < m->norder; i++) {
+		unsigned id = m->order[i];
+
+		if (svmc_check_rows[id].fails(c, &r->vmcb)) {
+			failed |= SVMC_CHECK_BIT(id);
+			if (first < 0)
+				first = (int)id;
+		}
+	}
+	finish(res, failed, 0, first);
 }
 
 const char *svmc_verdict_name(enum svmc_verdict v)
