@@ -10,9 +10,9 @@
 #   3. tests/example/example.c builds against the installed copy with
 #      `cc example.c $(pkg-config --cflags --libs --static svmcheck)` and
 #      judges VMCBs through the public API.
-# Usage: install_test.sh CMAKE BUILD_DIR SOURCE_DIR CC
+# Usage: install_test.sh CMAKE BUILD_DIR SOURCE_DIR CC [EXTRA_CFLAGS]
 set -u
-CMAKE=$1 BUILD=$2 SRC=$3 CC=$4
+CMAKE=$1 BUILD=$2 SRC=$3 CC=$4 EXTRA_CFLAGS=${5:-}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/svmcheck-install.XXXXXX") || exit 2
 TMP=$(realpath "$TMP")
 trap 'rm -rf "$TMP"' EXIT INT TERM
@@ -75,7 +75,8 @@ libdir=$(pkg-config --variable=libdir svmcheck)
 [ "$(realpath "$libdir")" = "$(dirname "$LIBA")" ] && ok "libdir holds libsvmcheck.a" ||
 	fail "libdir $libdir does not hold $LIBA"
 # shellcheck disable=SC2086
-if "$CC" -std=c11 -Wall -Wextra -Werror -o "$TMP/example" "$SRC/tests/example/example.c" $flags \
+# shellcheck disable=SC2086
+if "$CC" -std=c11 -Wall -Wextra -Werror $EXTRA_CFLAGS -o "$TMP/example" "$SRC/tests/example/example.c" $flags \
 	>"$TMP/cc.log" 2>&1; then
 	ok "example.c builds with: $flags"
 	# Hand-worked: dump25.bin's CR0 is 0xa0000011, NW (bit 29) set with CD
