@@ -260,7 +260,8 @@ static void test_fast_equals_reference(void)
 						ref.first);
 				if (all_needed_known(c, &rec) &&
 				    (svmc_fused_fails(c, &rec.vmcb) != 0) != (ref.failed != 0) && fused_wrong++ < 5)
-					fprintf(stderr, "record %lu, %s on cpu %u: fused test %s, reference failed %#llx\n",
+					fprintf(stderr,
+						"record %lu, %s on cpu %u: fused test %s, reference failed %#llx\n",
 						n, model_names[i], j,
 						svmc_fused_fails(c, &rec.vmcb) ? "fails" : "passes",
 						(unsigned long long)ref.failed);
