@@ -331,7 +331,10 @@ static inline void count_only(struct replay_counts *k, const struct svmc_result 
 static void drain(struct run *run, struct rbuf *b)
 {
 	if (b->len) {
-		out_raw(&run->o, b->p, b->len);
+		if (run->o.mode == OUT_JSON_PRETTY)
+			out_pretty_raw(&run->o, b->p, b->len); /* -p: indent like every other command */
+		else
+			out_raw(&run->o, b->p, b->len);
 		b->len = 0;
 	}
 	if (b->oom) {

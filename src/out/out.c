@@ -336,3 +336,63 @@ void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t
 	}
 	o->buf[o->len++] = '"';
 }
+
+void out_pretty_raw(struct out *o, const char *s, size_t n)
+{
+	int depth = 0;
+	bool in_str = false, esc = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			out_raw(o, &c, 1);
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = true;
+			out_raw(o, &c, 1);
+			break;
+		case '{':
+		case '[':
+			if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+				out_raw(o, s + i, 2); /* empty container */
+				i++;
+				break;
+			}
+			out_raw(o, &c, 1);
+			depth++;
+			o->depth = depth;
+			newline_indent(o);
+			break;
+		case '}':
+		case ']':
+			depth = depth > 0 ? depth - 1 : 0;
+			o->depth = depth;
+			newline_indent(o);
+			out_raw(o, &c, 1);
+			break;
+		case ',':
+			out_raw(o, ",", 1);
+			o->depth = depth;
+			newline_indent(o);
+			break;
+		case ':':
+			out_raw(o, ": ", 2);
+			break;
+		case '\n':
+			depth = 0;
+			out_raw(o, "\n", 1);
+			break;
+		default:
+			out_raw(o, &c, 1);
+		}
+	}
+	o->depth = 0;
+}

@@ -73,6 +73,14 @@ void out_hex(struct out *o, const char *key, uint64_t v, unsigned digits);
 /* A JSON string of hex bytes "0011aa..." (insn_bytes, reserved ranges). */
 void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n);
 
+/*
+ * Compact JSON text (one or more values, each on its own line) re-indented
+ * the way OUT_JSON_PRETTY writes: two spaces, "key": value, empty
+ * containers as {} and [].  For writers that format compact JSON themselves
+ * (the replay record writer) when -p asks for pretty output.
+ */
+void out_pretty_raw(struct out *o, const char *s, size_t n);
+
 /* Raw bytes into the buffer (for callers that format themselves). */
 void out_raw(struct out *o, const char *s, size_t n);
 
