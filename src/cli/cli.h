@@ -51,6 +51,15 @@ struct svmc_cpu;
 int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char *gopt,
 		    const char *guest, struct svmc_cpu *cpu);
 
+struct atomic_file;
+/*
+ * Output files for -o: open the temporary file beside path / close it,
+ * renaming it into place only if ok.  Both report trouble on stderr and
+ * return 0 or -1.
+ */
+int cli_outfile_open(struct atomic_file *af, const char *path);
+int cli_outfile_close(struct atomic_file *af, bool ok);
+
 /* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */
 int cmd_inspect(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

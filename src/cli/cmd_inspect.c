@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "out/atomic.h"
 #include "out/decode.h"
 #include "out/vmcb_json.h"
 #include "svmcheck/record.h"
@@ -96,91 +97,6 @@ static const struct argp inspect_argp = {
 	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
 	inspect_children, NULL, NULL
 };
-
-/* ---- output files --------------------------------------------------------- */
-
-struct outfile {
-	const char *path;
-	char *tmp;
-	FILE *f;
-};
-
-static int outfile_open(struct outfile *of, const char *path)
-{
-	size_t n = strlen(path) + 16;
-	int fd;
-
-	of->path = path;
-	of->f = NULL;
-	of->tmp = malloc(n);
-	if (!of->tmp)
-		return -1;
-	snprintf(of->tmp, n, "%s.tmpXXXXXX", path);
-	fd = mkstemp(of->tmp);
-	if (fd < 0) {
-		fprintf(stderr, "svmcheck: %s: cannot create a temporary file: %s\n", path,
-			strerror(errno));
-		free(of->tmp);
-		of->tmp = NULL;
-		return -1;
-	}
-	of->f = fdopen(fd, "wb");
-	if (!of->f) {
-		close(fd);
-		unlink(of->tmp);
-		free(of->tmp);
-		of->tmp = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Close and rename into place if ok, else remove.  Returns 0 or -1. */
-static int outfile_close(struct outfile *of, bool ok)
-{
-	mode_t um;
-	int r = 0;
-
-	if (!of->f)
-		return -1;
-	um = umask(0);
-	umask(um);
-	if (ok && (fflush(of->f) != 0 || ferror(of->f) || fchmod(fileno(of->f), 0666 & ~um) != 0))
-		ok = false;
-	if (fclose(of->f) != 0)
-		ok = false;
-	of->f = NULL;
-	if (ok && rename(of->tmp, of->path) != 0) {
-		fprintf(stderr, "svmcheck: %s: cannot rename into place: %s\n", of->path,
-			strerror(errno));
-		ok = false;
-	}
-	if (!ok) {
-		unlink(of->tmp);
-		r = -1;
-	}
-	free(of->tmp);
-	of->tmp = NULL;
-	return r;
-}
-
-/* Does path name the same file as one of the inputs? */
-static bool names_an_input(const char *path, char **inputs, int n)
-{
-	struct stat so, si;
-	bool have = stat(path, &so) == 0;
-
-	for (int i = 0; i < n; i++) {
-		if (strcmp(inputs[i], "-") == 0)
-			continue;
-		if (strcmp(inputs[i], path) == 0)
-			return true;
-		if (have && stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
-		    si.st_ino == so.st_ino)
-			return true;
-	}
-	return false;
-}
 
 /* ---- text ----------------------------------------------------------------- */
 
@@ -272,7 +188,7 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_args a = { .format = SVMC_FMT_AUTO };
 	struct svmc_record *rec;
-	struct outfile of = { 0 };
+	struct atomic_file of = { 0 };
 	struct out o;
 	uint64_t records = 0, errors = 0, partial = 0;
 	bool to_file, write_failed = false;
@@ -280,12 +196,12 @@ int cmd_inspect(int argc, char **argv)
 
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
-	if (a.output && names_an_input(a.output, a.inputs, a.ninputs)) {
+	if (a.output && atomic_names_input(a.output, a.inputs, a.ninputs)) {
 		fprintf(stderr, "svmcheck: refusing to write %s: it is one of the inputs\n", a.output);
 		return EXIT_TROUBLE;
 	}
 	to_file = a.output && strcmp(a.output, "-") != 0;
-	if (to_file && outfile_open(&of, a.output) != 0)
+	if (to_file && cli_outfile_open(&of, a.output) != 0)
 		return EXIT_TROUBLE;
 	if (a.to_raw && !to_file && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "svmcheck: refusing to write raw pages to a terminal\n");
@@ -294,7 +210,7 @@ int cmd_inspect(int argc, char **argv)
 	if (to_file && !a.to_raw) {
 		enum out_mode m = cli_out_mode();
 		if (out_init(&o, of.f, m, false) != 0) {
-			outfile_close(&of, false);
+			cli_outfile_close(&of, false);
 			fprintf(stderr, "svmcheck: out of memory\n");
 			return EXIT_TROUBLE;
 		}
@@ -380,7 +296,7 @@ int cmd_inspect(int argc, char **argv)
 			partial, partial == 1 ? "" : "s");
 	if (out_fini(&o) != 0)
 		write_failed = true;
-	if (to_file && outfile_close(&of, !write_failed) != 0)
+	if (to_file && cli_outfile_close(&of, !write_failed) != 0)
 		write_failed = true;
 	if (!to_file && a.to_raw && fflush(stdout) != 0)
 		write_failed = true;

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "out/atomic.h"
 #include "out/replay_fmt.h"
 #include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
@@ -169,85 +170,6 @@ static void on_sigint(int sig)
 	signal(sig, SIG_DFL); /* a second ^C ends the process */
 }
 
-/* ---- output files (temporary file + rename) ------------------------------- */
-
-struct outfile {
-	const char *path;
-	char *tmp;
-	FILE *f;
-};
-
-static int outfile_open(struct outfile *of, const char *path)
-{
-	size_t n = strlen(path) + 16;
-	int fd;
-
-	of->path = path;
-	of->f = NULL;
-	of->tmp = malloc(n);
-	if (!of->tmp)
-		return -1;
-	snprintf(of->tmp, n, "%s.tmpXXXXXX", path);
-	fd = mkstemp(of->tmp);
-	if (fd < 0 || !(of->f = fdopen(fd, "wb"))) {
-		fprintf(stderr, "svmcheck: %s: cannot create a temporary file: %s\n", path,
-			strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(of->tmp);
-		}
-		free(of->tmp);
-		of->tmp = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Close; rename into place if ok, else remove the temporary file.  0 or -1. */
-static int outfile_close(struct outfile *of, bool ok)
-{
-	mode_t um = umask(0);
-	int r = 0;
-
-	umask(um);
-	if (!of->f)
-		return -1;
-	if (ok && (fflush(of->f) != 0 || ferror(of->f) || fchmod(fileno(of->f), 0666 & ~um) != 0))
-		ok = false;
-	if (fclose(of->f) != 0)
-		ok = false;
-	of->f = NULL;
-	if (ok && rename(of->tmp, of->path) != 0) {
-		fprintf(stderr, "svmcheck: %s: cannot rename into place: %s\n", of->path,
-			strerror(errno));
-		ok = false;
-	}
-	if (!ok) {
-		unlink(of->tmp);
-		r = -1;
-	}
-	free(of->tmp);
-	of->tmp = NULL;
-	return r;
-}
-
-/* Does path name one of the inputs (same name, or same file)? */
-static bool names_an_input(const char *path, char **inputs, int n)
-{
-	struct stat so, si;
-	bool have = stat(path, &so) == 0;
-
-	for (int i = 0; i < n; i++) {
-		if (strcmp(inputs[i], "-") == 0)
-			continue;
-		if (strcmp(inputs[i], path) == 0)
-			return true;
-		if (have && stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
-		    si.st_ino == so.st_ino)
-			return true;
-	}
-	return false;
-}
 
 /* ---- progress on stderr --------------------------------------------------- */
 
@@ -885,7 +807,7 @@ int cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { .format = SVMC_FMT_AUTO, .cpu = "host", .threads = 1,
 				 .progress = -1 };
-	struct outfile of = { 0 };
+	struct atomic_file of = { 0 };
 	struct run *run;
 	struct svmc_cpu *cpu;
 	struct svmc_diag d;
@@ -910,7 +832,7 @@ int cmd_replay(int argc, char **argv)
 
 	/* Errors before any record: stdout carries a JSON error object with -j. */
 	cli_out_open(&run->o);
-	if (to_file && names_an_input(a.output, a.inputs, a.ninputs)) {
+	if (to_file && atomic_names_input(a.output, a.inputs, a.ninputs)) {
 		cli_errorf(&run->o, "refusing to write %s: it is one of the inputs", a.output);
 		goto trouble;
 	}
@@ -929,10 +851,10 @@ int cmd_replay(int argc, char **argv)
 
 	if (to_file) {
 		out_fini(&run->o);
-		if (outfile_open(&of, a.output) != 0 ||
+		if (cli_outfile_open(&of, a.output) != 0 ||
 		    out_init(&run->o, of.f, cli_out_mode(), false) != 0) {
 			if (of.f)
-				outfile_close(&of, false);
+				cli_outfile_close(&of, false);
 			free(cpu);
 			free(run);
 			return EXIT_TROUBLE;
@@ -945,7 +867,7 @@ int cmd_replay(int argc, char **argv)
 			    out_color(&run->o, OUT_C_WARN), out_color(&run->o, OUT_C_RESET)) != 0) {
 		cli_errorf(&run->o, "CPU name too long");
 		if (to_file)
-			outfile_close(&of, false);
+			cli_outfile_close(&of, false);
 		goto trouble;
 	}
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
@@ -978,7 +900,7 @@ int cmd_replay(int argc, char **argv)
 	failed_write = run->o.error;
 	if (out_fini(&run->o) != 0)
 		failed_write = true;
-	if (to_file && outfile_close(&of, !failed_write && !interrupted) != 0 && !interrupted)
+	if (to_file && cli_outfile_close(&of, !failed_write && !interrupted) != 0 && !interrupted)
 		failed_write = true;
 	if (failed_write && errno != EPIPE)
 		fprintf(stderr, "svmcheck: cannot write %s: %s\n",

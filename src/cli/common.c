@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "out/atomic.h"
 #include "svmcheck/cpu.h"
 
 struct cli_global cli_g = { .color = OUT_COLOR_AUTO };
@@ -147,4 +148,29 @@ int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char 
 		svmc_cpu_compose(cpu, g);
 	free(g);
 	return r;
+}
+
+int cli_outfile_open(struct atomic_file *af, const char *path)
+{
+	struct svmc_diag d;
+
+	svmc_diag_init(&d, path);
+	if (atomic_open(af, path, &d) != SVMC_OK) {
+		fprintf(stderr, "svmcheck: %s: %s\n", path, d.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_outfile_close(struct atomic_file *af, bool ok)
+{
+	struct svmc_diag d;
+
+	svmc_diag_init(&d, af->path);
+	if (atomic_close(af, ok, &d) != SVMC_OK) {
+		if (ok)
+			fprintf(stderr, "svmcheck: %s: %s\n", af->path ? af->path : "-", d.msg);
+		return -1;
+	}
+	return 0;
 }
