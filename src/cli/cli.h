@@ -26,6 +26,8 @@ struct cli_global {
 extern struct cli_global cli_g;
 /* argp child with -j -p -q --color; include it in every command's argp. */
 extern const struct argp cli_output_argp;
+/* The children array that puts cli_output_argp under "Output options:". */
+extern const struct argp_child cli_output_children[];
 
 /* Output mode that cli_g asks for. */
 enum out_mode cli_out_mode(void);

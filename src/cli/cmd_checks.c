@@ -41,11 +41,6 @@ static error_t checks_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child checks_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp checks_argp = {
 	checks_options, checks_parse, "[-m MODEL]",
 	"Every VMRUN consistency check: its ID (stable, used in replay output), APM section, the "
@@ -53,7 +48,7 @@ static const struct argp checks_argp = {
 	"With -m, the model's checks in the order its implementation applies them (the order that "
 	"decides which failure replay names first).\n"
 	"Exit status: 0 success, 2 trouble (unknown model). See svmcheck-checks(1).",
-	checks_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 /* "a b c" of the models applying id into buf. */

@@ -83,11 +83,6 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child inspect_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp inspect_argp = {
 	inspect_options, inspect_parse, "INPUT...",
 	"Decode every VMCB record of the inputs: every field by name, with flags and encodings "
@@ -95,7 +90,7 @@ static const struct argp inspect_argp = {
 	"input).  With --to raw -o FILE, write the records as raw 4096-byte pages.\v"
 	"Exit status: 0 every input gave records and no error, 2 trouble (an unreadable input, a "
 	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
-	inspect_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 /* ---- text ----------------------------------------------------------------- */

@@ -83,11 +83,6 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child matrix_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp matrix_argp = {
 	matrix_options, matrix_parse, "CPU...",
 	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
@@ -96,7 +91,7 @@ static const struct argp matrix_argp = {
 	"Results as in migrate: identical, superset (safe), subset, incompatible.  Exit status: 0 "
 	"every ordered pair identical or superset, 1 some pair subset or incompatible, 2 trouble.  "
 	"See svmcheck-matrix(1).",
-	matrix_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 /* ---- the fleet ------------------------------------------------------------ */

@@ -116,11 +116,6 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child migrate_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp migrate_argp = {
 	migrate_options, migrate_parse, "--from CPU --to CPU [INPUT...]",
 	"What changes VMRUN validity when a nested guest migrates from one CPU to another: the "
@@ -131,7 +126,7 @@ static const struct argp migrate_argp = {
 	"more); subset (the destination rejects something the source accepts: a nested guest can "
 	"break); incompatible (both).  Exit status: 0 identical or superset (with --strict: "
 	"identical only), 1 subset or incompatible, 2 trouble.  See svmcheck-migrate(1).",
-	migrate_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 /* One side: its CPU (large, heap) and compiled model. */

@@ -101,11 +101,6 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child profile_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp profile_argp = {
 	profile_options, profile_parse,
 	"show CPU [--guest CPU]\ncapture [-o FILE]\nimport FILE [-o FILE] [--name NAME] "
@@ -117,7 +112,7 @@ static const struct argp profile_argp = {
 	"optional modifiers ,+FEATURE ,-FEATURE ,maxphyaddr=N (N in 32..64).\n"
 	"Exit status: 0 success, 2 trouble (unknown or unreadable CPU, malformed profile, usage). "
 	"See svmcheck-profile(1).",
-	profile_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };

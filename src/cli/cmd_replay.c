@@ -144,11 +144,6 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child replay_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp replay_argp = {
 	replay_options, replay_parse, "INPUT...",
 	"Run the VMRUN consistency checks of a model on every VMCB record of the inputs and print "
@@ -157,7 +152,7 @@ static const struct argp replay_argp = {
 	"Exit status: 0 every record VMRUN, 1 some record VMEXIT_INVALID or INCOMPLETE, 2 trouble "
 	"(a usage error, an unreadable or malformed input, a CPU without SVM), 130 interrupted.  "
 	"See svmcheck-replay(1).",
-	replay_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 /* ---- signals -------------------------------------------------------------- */

@@ -52,11 +52,6 @@ static error_t vectors_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child vectors_children[] = {
-	{ &cli_output_argp, 0, "Output options:", 0 },
-	{ 0 }
-};
-
 static const struct argp vectors_argp = {
 	vectors_options, vectors_parse, "[-c CPU] [-m MODEL]",
 	"The EVENTINJ validity table of a model on a CPU: TYPE 0-7, and for TYPE 3 (exception) "
@@ -66,7 +61,7 @@ static const struct argp vectors_argp = {
 	"by the first posted KVM patch's mask), unchecked (kvm-legacy checks no EVENTINJ).\n"
 	"Exit status: 0 success, 2 trouble (unknown model or CPU, a CPU without SVM). "
 	"See svmcheck-vectors(1).",
-	vectors_children, NULL, NULL
+	cli_output_children, NULL, NULL
 };
 
 /* Text for a reason: the name, and for a feature gate whether the CPU has it. */

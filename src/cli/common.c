@@ -53,6 +53,8 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp cli_output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
 
+const struct argp_child cli_output_children[] = { { &cli_output_argp, 0, "Output options:", 0 }, { 0 } };
+
 enum out_mode cli_out_mode(void)
 {
 	if (cli_g.quiet)

@@ -88,13 +88,11 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child top_children[] = { { &cli_output_argp, 0, "Output options:", 0 }, { 0 } };
-
 static const struct argp top_argp = {
 	NULL, top_parse, "COMMAND [ARG...]",
 	"svmcheck -- replay AMD SVM VMRUN consistency checks on captured VMCBs, and tell what "
 	"changes validity when a nested guest migrates between CPUs.\v",
-	top_children, help_filter, NULL
+	cli_output_children, help_filter, NULL
 };
 
 int main(int argc, char **argv)
