@@ -12,56 +12,11 @@
 #include "svmcheck/record.h"
 #include "vmcb/reader.h"
 #include "tcheck.h"
+#include "treader.h"
 
 #define FIX SVMCHECK_TEST_DIR "/fixtures/xen/"
-#define MAXREC 12
 
-struct result {
-	int nrec, nerr;
-	struct svmc_record rec[MAXREC];
-	struct svmc_diag err[MAXREC];
-};
-
-static struct result res;
-
-static const struct result *readall(const char *name)
-{
-	struct svmc_reader *r;
-	struct svmc_diag d;
-	struct svmc_record *rec = malloc(sizeof(*rec));
-	char path[512];
-	int guard = 0;
-
-	memset(&res, 0, sizeof(res));
-	snprintf(path, sizeof(path), FIX "%s", name);
-	svmc_diag_init(&d, path);
-	if (svmc_reader_open(&r, path, SVMC_FMT_XEN_DUMP, &d) != SVMC_OK) {
-		fprintf(stderr, "open %s: %s\n", path, d.msg);
-		CHECK(0);
-		free(rec);
-		return &res;
-	}
-	for (;;) {
-		enum svmc_err e = svmc_reader_next(r, rec, &d);
-		if (e == SVMC_ERR_EMPTY || ++guard > 100)
-			break;
-		if (e == SVMC_OK) {
-			if (res.nrec < MAXREC)
-				res.rec[res.nrec] = *rec;
-			res.nrec++;
-		} else {
-			if (res.nerr < MAXREC)
-				res.err[res.nerr] = d;
-			res.nerr++;
-			if (getenv("TEST_VERBOSE"))
-				fprintf(stderr, "%s:%llu: %s\n", name, (unsigned long long)d.line, d.msg);
-		}
-	}
-	CHECK(guard <= 100);
-	svmc_reader_close(r);
-	free(rec);
-	return &res;
-}
+#define readall(name) treader_readall(FIX, (name), SVMC_FMT_XEN_DUMP)
 
 static uint64_t get(const struct svmc_record *r, enum svmc_field_id f)
 {

@@ -1,0 +1,69 @@
+/*
+ * treader.h - read every record and error of one fixture file through the
+ * reader API, for the reader unit tests.  Header-only, like tcheck.h.
+ */
+#ifndef SVMCHECK_TREADER_H
+#define SVMCHECK_TREADER_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svmcheck/record.h"
+#include "tcheck.h"
+
+#define MAXREC 12
+
+struct result {
+	int nrec, nerr;
+	struct svmc_record rec[MAXREC];
+	struct svmc_diag err[MAXREC];
+};
+
+static struct result res;
+
+/*
+ * Read dir/name in format fmt (not detected) into the static `res`: the
+ * first MAXREC records and errors, and their counts.  At most 100 outcomes
+ * (a reader that loops fails the test).  TEST_VERBOSE=1 prints the errors.
+ */
+static const struct result *treader_readall(const char *dir, const char *name, enum svmc_format fmt)
+{
+	struct svmc_reader *r;
+	struct svmc_diag d;
+	struct svmc_record *rec = malloc(sizeof(*rec));
+	char path[512];
+	int guard = 0;
+
+	memset(&res, 0, sizeof(res));
+	snprintf(path, sizeof(path), "%s%s", dir, name);
+	svmc_diag_init(&d, path);
+	if (!rec || svmc_reader_open(&r, path, fmt, &d) != SVMC_OK) {
+		fprintf(stderr, "open %s: %s\n", path, d.msg);
+		CHECK(0);
+		free(rec);
+		return &res;
+	}
+	for (;;) {
+		enum svmc_err e = svmc_reader_next(r, rec, &d);
+		if (e == SVMC_ERR_EMPTY || ++guard > 100)
+			break;
+		if (e == SVMC_OK) {
+			if (res.nrec < MAXREC)
+				res.rec[res.nrec] = *rec;
+			res.nrec++;
+		} else {
+			if (res.nerr < MAXREC)
+				res.err[res.nerr] = d;
+			res.nerr++;
+			if (getenv("TEST_VERBOSE"))
+				fprintf(stderr, "%s:%llu: %s\n", name, (unsigned long long)d.line, d.msg);
+		}
+	}
+	CHECK(guard <= 100);
+	svmc_reader_close(r);
+	free(rec);
+	return &res;
+}
+
+#endif
