@@ -297,7 +297,9 @@ static const char *type_word(struct json_object *v)
 /* "control.asid" style path into buf for messages. */
 static const char *kpath(char *buf, size_t n, const char *a, const char *b, const char *c)
 {
-	snprintf(buf, n, "%s%s%s%s%s", a, b ? "." : "", b ? b : "", c ? "." : "", c ? c : "");
+	/* a path cut short in a message is harmless */
+	if (snprintf(buf, n, "%s%s%s%s%s", a, b ? "." : "", b ? b : "", c ? "." : "", c ? c : "") < 0)
+		buf[0] = '\0';
 	return buf;
 }
 

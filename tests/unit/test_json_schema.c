@@ -117,7 +117,8 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 		}
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			json_object *e = json_object_array_get_idx(v, i);
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			if (snprintf(sub, sizeof(sub), "%s[%zu]", path, i) >= (int)sizeof(sub))
+				bad(path, "path too long for the checker");
 			if (k->type == T_ARRS) {
 				if (json_object_get_type(e) != json_type_string)
 					bad(sub, "not a string");
