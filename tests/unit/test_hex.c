@@ -77,27 +77,7 @@ static void two_pages(const char *name, uint64_t line2)
 	}
 }
 
-static void detect(const char *name)
-{
-	char path[512];
-	unsigned char *buf = malloc(65536);
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), FIX "%s", name);
-	f = fopen(path, "rb");
-	CHECK(f != NULL);
-	if (!f) {
-		free(buf);
-		return;
-	}
-	n = fread(buf, 1, 65536, f);
-	fclose(f);
-	if (svmc_detect_format(buf, n) != SVMC_FMT_HEX)
-		fprintf(stderr, "detect: %s is not recognised as hex\n", name);
-	CHECK(svmc_detect_format(buf, n) == SVMC_FMT_HEX);
-	free(buf);
-}
+#define detect(name) treader_detect(FIX, (name), SVMC_FMT_HEX)
 
 int main(void)
 {

@@ -121,27 +121,7 @@ static bool has(const char *msg, const char *needle)
 	return strstr(msg, needle) != NULL;
 }
 
-static void detect(const char *name)
-{
-	char path[512];
-	unsigned char *buf = malloc(65536);
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), FIX "%s", name);
-	f = fopen(path, "rb");
-	CHECK(f != NULL);
-	if (!f) {
-		free(buf);
-		return;
-	}
-	n = fread(buf, 1, 65536, f);
-	fclose(f);
-	if (svmc_detect_format(buf, n) != SVMC_FMT_XEN_DUMP)
-		fprintf(stderr, "detect: %s is not recognised as xen-dump\n", name);
-	CHECK(svmc_detect_format(buf, n) == SVMC_FMT_XEN_DUMP);
-	free(buf);
-}
+#define detect(name) treader_detect(FIX, (name), SVMC_FMT_XEN_DUMP)
 
 int main(void)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "svmcheck/record.h"
+#include "vmcb/reader.h"
 #include "tcheck.h"
 
 #define MAXREC 12
@@ -64,6 +65,28 @@ static const struct result *treader_readall(const char *dir, const char *name, e
 	svmc_reader_close(r);
 	free(rec);
 	return &res;
+}
+
+/* Does svmc_detect_format() recognise dir/name (first 64 KiB) as fmt? */
+static void treader_detect(const char *dir, const char *name, enum svmc_format fmt)
+{
+	char path[512];
+	unsigned char *buf = malloc(65536);
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", dir, name);
+	f = fopen(path, "rb");
+	CHECK(f != NULL && buf != NULL);
+	if (f && buf) {
+		n = fread(buf, 1, 65536, f);
+		if (svmc_detect_format(buf, n) != fmt)
+			fprintf(stderr, "detect: %s is not recognised as %s\n", name, svmc_format_name(fmt));
+		CHECK(svmc_detect_format(buf, n) == fmt);
+	}
+	if (f)
+		fclose(f);
+	free(buf);
 }
 
 #endif
