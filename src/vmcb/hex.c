@@ -34,9 +34,11 @@
 
 #define HEX_LINE_BYTES 256u /* xxd -c 256 is the widest line any of the tools prints */
 /*
- * Longest run a '*' may stand for.  A real dump may skip long runs of zero
- * pages, but an offset damaged after a '*' must not turn into 2^50 records;
- * beyond this the offset is taken for damage.
+ * Longest run a '*' may stand for, and the most all the '*' runs of one input
+ * may stand for together.  A real dump may skip long runs of zero pages, but
+ * an offset damaged after a '*' must not turn into 2^50 records, nor may a
+ * small file of many '*' lines turn into billions of pages; beyond this the
+ * offset is taken for damage.
  */
 #define HEX_MAX_RUN (UINT64_C(1) << 30)
 
@@ -80,6 +82,7 @@ struct hex_state {
 	size_t prev_n;
 	bool star;
 	uint64_t star_line;
+	uint64_t run_total;    /* bytes the '*' runs of this input stood for so far */
 	/* bytes waiting to be placed: first a '*' run over [pos, rep_end), then cur */
 	bool rep;
 	uint64_t rep_start, rep_end, rep_line;
@@ -507,13 +510,14 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			rel = off - st->base;
 			if (st->star) {
 				if (rel < st->pos || (rel - st->pos) % st->prev_n ||
-				    rel - st->pos > HEX_MAX_RUN) {
+				    rel - st->pos > HEX_MAX_RUN - st->run_total) {
 					st->resync = true;
 					st->held = true;
 					st->star = false;
 					snprintf(msg, sizeof(msg),
 						 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines "
-						 "from offset 0x%" PRIx64 " to 0x%" PRIx64 " (at most 1 GiB)",
+						 "from offset 0x%" PRIx64 " to 0x%" PRIx64 " (at most 1 GiB, "
+						 "all runs together)",
 						 st->star_line,
 						 st->prev_n, st->pos, rel);
 					return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
@@ -523,6 +527,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				st->rep_start = st->pos;
 				st->rep_end = rel;
 				st->rep_line = st->star_line;
+				st->run_total += rel - st->pos;
 				memcpy(st->pat, st->prev, st->prev_n);
 				st->pat_n = st->prev_n;
 			} else if (rel != st->pos) {
@@ -582,12 +587,13 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			}
 		} else if (st->star) {
 			if (off < st->base || rel < st->pos || (rel - st->pos) % st->prev_n ||
-			    rel - st->pos > HEX_MAX_RUN) {
+			    rel - st->pos > HEX_MAX_RUN - st->run_total) {
 				st->resync = true;
 				st->star = false;
 				snprintf(msg, sizeof(msg),
 					 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines up to "
-					 "this line's offset (whole lines, at most 1 GiB)", st->star_line,
+					 "this line's offset (whole lines, at most 1 GiB, all runs together)",
+					 st->star_line,
 					 st->prev_n);
 				st->held = true;
 				return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
@@ -597,6 +603,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			st->rep_start = st->pos;
 			st->rep_end = rel;
 			st->rep_line = st->star_line;
+			st->run_total += rel - st->pos;
 			memcpy(st->pat, st->prev, st->prev_n);
 			st->pat_n = st->prev_n;
 		} else if (off < st->base || rel != st->pos) {

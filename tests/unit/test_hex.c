@@ -79,6 +79,45 @@ static void two_pages(const char *name, uint64_t line2)
 
 #define detect(name) treader_detect(FIX, (name), SVMC_FMT_HEX)
 
+/*
+ * Fuzz finding: '*' runs were capped one by one, so a 5-line file of two
+ * half-GiB runs gave 262,144 pages and a file of many stars billions.  All
+ * the runs of an input now stand for at most 1 GiB together: the first run
+ * (0x10..0x20000000) is placed, 131,072 whole pages; the second, alone no
+ * longer than the first, would bring the total to 0x40000010 bytes and is
+ * refused at line 5, dropping the page line 3 began (16 bytes).
+ */
+static void star_budget(void)
+{
+	static struct svmc_record rec;
+	const char *path = SVMCHECK_TEST_DIR
+		"/fuzz/regressions/fuzz_reader_hex/star-runs-past-1gib.hexdump";
+	struct svmc_reader *r;
+	struct svmc_diag d, first;
+	uint64_t nrec = 0, nerr = 0;
+	enum svmc_err e;
+
+	svmc_diag_init(&d, path);
+	if (svmc_reader_open(&r, path, SVMC_FMT_HEX, &d) != SVMC_OK) {
+		CHECK(0);
+		return;
+	}
+	while ((e = svmc_reader_next(r, &rec, &d)) != SVMC_ERR_EMPTY && nrec + nerr < 300000) {
+		if (e == SVMC_OK)
+			nrec++;
+		else if (nerr++ == 0)
+			first = d;
+	}
+	svmc_reader_close(r);
+	CHECK_EQ_U64(nrec, 131072);
+	CHECK_EQ_U64(nerr, 1);
+	if (nerr) {
+		CHECK_EQ_U64(first.line, 5);
+		CHECK(has(first.msg, "all runs together"));
+		CHECK(has(first.msg, "(16 of 4096"));
+	}
+}
+
 int main(void)
 {
 	const struct result *x;
@@ -202,6 +241,8 @@ int main(void)
 	CHECK_EQ_U64(x->err[0].line, 46);
 	CHECK(has(x->err[0].msg, "at most 1 GiB"));
 	CHECK(has(x->err[0].msg, "(2064 of 4096"));
+
+	star_budget();
 
 	/* detection of every dialect (detect.c is not ours: this reviews it) */
 	detect("page.xxd");
