@@ -29,7 +29,9 @@ enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 /*
  * A dump must hold leaf 0 and, below each range's maximum leaf, sub-leaf 0
  * of every leaf the feature table reads ("a missing line is not a zero
- * value": a dump without them is cut short).  SVMC_OK or an error in d.
+ * value": a dump without them is cut short), and whose leaf 0x80000008, if
+ * read, gives a MAXPHYADDR of 32..64 (or 0: not stated).  SVMC_OK or an
+ * error in d.
  */
 enum svmc_err svmc_cpu_check_complete(const struct svmc_cpu *c, struct svmc_diag *d);
 

@@ -187,5 +187,16 @@ enum svmc_err svmc_cpu_check_complete(const struct svmc_cpu *c, struct svmc_diag
 					     "0x%08x: a cut or incomplete dump",
 					     fi->leaf, top->reg[SVMC_EAX]);
 	}
+	/* MAXPHYADDR as svmc_cpu_decode() will read it: 0 means "not stated" (the default). */
+	{
+		const struct svmc_leaf *l = svmc_cpu_leaf(c, 0x80000008u, 0);
+		unsigned mpa = l ? l->reg[SVMC_EAX] & 0xff : 0;
+
+		if (mpa && (mpa < SVMC_MAXPHYADDR_MIN || mpa > SVMC_MAXPHYADDR_MAX))
+			return svmc_diag_set(d, SVMC_ERR_RANGE,
+					     "leaf 0x80000008 gives MAXPHYADDR %u (EAX[7:0]), outside "
+					     "%d..%d: not a real CPU",
+					     mpa, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
+	}
 	return SVMC_OK;
 }

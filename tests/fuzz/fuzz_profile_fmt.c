@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		abort();
 	}
-	if (e == SVMC_OK && cpu.maxphyaddr > 64)
+	if (e == SVMC_OK && (cpu.maxphyaddr < 32 || cpu.maxphyaddr > 64))
 		abort();
 	if (e != SVMC_OK && strlen(d.msg) >= sizeof(d.msg))
 		abort();

@@ -290,7 +290,12 @@ static void test_gating(void)
 		/* The same junk with the maximum raised to 0x8000000a is read (the gate is all). */
 		t[strstr(t, "ext_cpuid[0]=80000004") - t + 20] = 'a';
 		t[strstr(t, "ext_cpuid[0]=8000000a") - t + 19] = '0';
+		/* ...all of it: ext_cpuid[8] EAX[7:0] = 1 is no MAXPHYADDR (32..64)... */
+		CHECK(load_text("celeron2.test", t, &A, &d) == SVMC_ERR_RANGE);
+		/* ...so give that leaf a real one (48) to see the rest read. */
+		memcpy(strstr(t, "ext_cpuid[8]=665b5001") + 13, "00000030", 8);
 		CHECK(load_text("celeron2.test", t, &A, &d) == SVMC_OK);
+		CHECK_EQ_U64(A.maxphyaddr, 48);
 		CHECK(svmc_cpu_has(&A, SVMC_FEAT_AVIC));
 	}
 }
@@ -628,6 +633,43 @@ static void test_host(void)
 	CHECK(said);
 }
 
+/*
+ * Fuzz finding: a dump whose leaf 0x80000008 says EAX[7:0] = 255 (or 31) was
+ * accepted with that MAXPHYADDR, though it must be 32..64 (README section 8).
+ * 0 there means "not stated" (36), and the leaf counts only below the
+ * maximum extended leaf, as svmc_cpu_decode() reads it.
+ */
+static void test_maxphyaddr_leaf(void)
+{
+	static const struct {
+		unsigned maxe, eax; /* eax of leaf 0x80000008 */
+		enum svmc_err want;
+		unsigned mpa;
+	} t[] = {
+		{ 0x80000008u, 0x30ff, SVMC_ERR_RANGE, 0 }, { 0x80000008u, 0x301f, SVMC_ERR_RANGE, 0 },
+		{ 0x80000008u, 0x3041, SVMC_ERR_RANGE, 0 }, { 0x80000008u, 0x3020, SVMC_OK, 32 },
+		{ 0x80000008u, 0x3040, SVMC_OK, 64 },       { 0x80000008u, 0x3030, SVMC_OK, 48 },
+		{ 0x80000008u, 0x3000, SVMC_OK, 36 },       { 0x80000001u, 0x30ff, SVMC_OK, 36 },
+	};
+	char buf[4096], extra[128];
+	struct svmc_diag d;
+
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(extra, sizeof(extra),
+			 "   0x80000008 0x00: eax=0x%08x ebx=0x00000000 ecx=0x00000000 "
+			 "edx=0x00000000\n", t[i].eax);
+		mkdump(buf, sizeof(buf), 1, t[i].maxe, extra);
+		CHECK_EQ_U64(load_text("mpa.txt", buf, &A, &d), t[i].want);
+		if (t[i].want == SVMC_OK)
+			CHECK_EQ_U64(A.maxphyaddr, t[i].mpa);
+		else
+			CHECK(strstr(d.msg, "outside 32..64") != NULL);
+	}
+	CHECK_EQ_U64(svmc_cpu_load_file(SVMCHECK_TEST_DIR "/fuzz/regressions/fuzz_profile_cpuid_r/"
+					"maxphyaddr-255.cpuid-r.txt", &A, &d),
+		     SVMC_ERR_RANGE);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -636,6 +678,7 @@ int main(void)
 	}
 	test_real_dumps();
 	test_gating();
+	test_maxphyaddr_leaf();
 	test_malformed();
 	test_json();
 	test_modifiers();
