@@ -77,12 +77,15 @@ typedef uint64_t svmc_checkset;
 
 #define SVMC_CHECK_MAX_FIELDS 4
 
-/* What the check table says about one check (static storage; never NULL). */
+/*
+ * What the check table says about one check (static storage; never NULL).
+ * The pointers come first so that the 4-byte members pack without holes.
+ */
 struct svmc_check_info {
-	enum svmc_check_id id;
 	const char *name;   /* "CTRL.EVENTINJ.VECTOR" */
 	const char *apm;    /* "15.20"; "-" for implementation-only checks */
 	const char *rule;   /* one line */
+	enum svmc_check_id id;
 	unsigned nfields;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS]; /* every field it may read */
 	/* the field a failure is reported on (JSON "field"/"value") */

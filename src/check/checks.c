@@ -631,7 +631,9 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 
 /*
  * The public half: ID, APM section and rule from SVMC_CHECKS (check.h), the
- * fields read and the reported field from the INFO_* rows here.
+ * fields read and the reported field from the INFO_* rows here.  An INFO_*
+ * row initialises nfields, fields, field_path and field_digits, in that
+ * order (the members that follow .nfields in struct svmc_check_info).
  */
 #define F(x) SVMC_F_##x
 #define INFO_SAVE_EFER_SVME 1, { F(EFER) }, "save.efer", 16
@@ -659,7 +661,9 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 #define INFO_KVM_LATE_CR3 3, { F(EFER), F(CR0), F(CR3) }, "save.cr3", 16
 
 static const struct svmc_check_info info[SVMC_CHECK_COUNT] = {
-#define X_INFO(e, id_, apm_, rule_) [SVMC_CHECK_##e] = { SVMC_CHECK_##e, id_, apm_, rule_, INFO_##e },
+#define X_INFO(e, id_, apm_, rule_) \
+	[SVMC_CHECK_##e] = { .name = (id_), .apm = (apm_), .rule = (rule_), .id = SVMC_CHECK_##e, \
+			     .nfields = INFO_##e },
 	SVMC_CHECKS(X_INFO)
 #undef X_INFO
 };

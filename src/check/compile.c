@@ -233,11 +233,14 @@ static void compile_eventinj(struct svmc_compiled *c, enum svmc_vector_rule rule
 			break;
 		case SVMC_VRULE_KVM_V1:
 			valid = v < 32 && !((kvm_v1_invalid >> v) & 1);
-			/* where the mask as written departs from the merged rule */
-			if (v < 32 && valid != reason_valid(r, &c->features))
+			/*
+			 * The mask is the reason where, as written, it departs from
+			 * the merged rule, and for SHSTK and SEV-ES vectors, which v1
+			 * rejects unconditionally.
+			 */
+			if (v < 32 && (valid != reason_valid(r, &c->features) ||
+				       r == SVMC_VR_SHSTK || r == SVMC_VR_SEV_ES))
 				r = SVMC_VR_KVM_V1_MASK;
-			else if (v < 32 && (r == SVMC_VR_SHSTK || r == SVMC_VR_SEV_ES))
-				r = SVMC_VR_KVM_V1_MASK; /* unconditional under v1 */
 			break;
 		case SVMC_VRULE_APM:
 			if (v == 28)

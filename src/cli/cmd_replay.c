@@ -819,6 +819,8 @@ int cmd_replay(int argc, char **argv)
 	cpu = malloc(sizeof(*cpu));
 	if (!run || !cpu) {
 		fprintf(stderr, "svmcheck: out of memory\n");
+		free(run);
+		free(cpu);
 		return EXIT_TROUBLE;
 	}
 	run->a = &a;

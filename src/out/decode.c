@@ -76,7 +76,7 @@ static const char *bits(uint64_t v, const char *const *names, unsigned nnames, c
 	return buf;
 }
 
-#define NAMES(arr) arr, (unsigned)(sizeof(arr) / sizeof(arr[0]))
+#define NAMES(arr) arr, (unsigned)(sizeof(arr) / sizeof((arr)[0]))
 
 static const char *const efer_names[] = {
 	[0] = "SCE",     [8] = "LME",     [10] = "LMA",  [11] = "NXE",  [12] = "SVME",

@@ -15,7 +15,7 @@ int out_init(struct out *o, FILE *f, enum out_mode mode, bool color)
 	o->f = f;
 	o->mode = mode;
 	o->color = color && mode == OUT_TEXT;
-	o->cap = OUT_BUF * 2;
+	o->cap = (size_t)OUT_BUF * 2;
 	o->buf = malloc(o->cap);
 	o->first[0] = true;
 	return o->buf ? 0 : -1;
@@ -155,6 +155,16 @@ static void newline_indent(struct out *o)
 	}
 }
 
+/*
+ * n bytes of s at p; returns the end.  o->buf is counted, never a
+ * NUL-terminated string, so a literal goes in without its NUL.
+ */
+static inline char *put_bytes(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
 static void escape(struct out *o, const char *s, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
@@ -189,8 +199,7 @@ static void escape(struct out *o, const char *s, size_t n)
 				p += need + 1;
 				i += need;
 			} else {
-				memcpy(p, "\\ufffd", 6);
-				p += 6;
+				p = put_bytes(p, "\\ufffd", 6);
 			}
 		} else {
 			*p++ = (char)c;

@@ -46,6 +46,16 @@ static char *rb_room(struct rbuf *b, size_t n)
 	return b->p + b->len;
 }
 
+/*
+ * n bytes of s at q; returns the end.  The buffers here are counted, never
+ * NUL-terminated strings, so a literal goes in without its NUL.
+ */
+static inline char *put_bytes(char *q, const char *s, size_t n)
+{
+	memcpy(q, s, n);
+	return q + n;
+}
+
 static void rb_put(struct rbuf *b, const char *s, size_t n)
 {
 	char *p = rb_room(b, n);
@@ -89,7 +99,7 @@ static char *u64_to(char *q, uint64_t v)
 	end = q + n;
 	q = end;
 	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100);
+		size_t d = (size_t)(v % 100);
 
 		v /= 100;
 		q -= 2;
@@ -213,14 +223,13 @@ void rbuf_json_str(struct rbuf *b, const char *s)
 			bool ok = need && i + need < n;
 
 			for (size_t k = 1; ok && k <= need; k++)
-				ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
 			if (ok) {
 				memcpy(p, s + i, need + 1);
 				p += need + 1;
 				i += need;
 			} else {
-				memcpy(p, "\\ufffd", 6);
-				p += 6;
+				p = put_bytes(p, "\\ufffd", 6);
 			}
 		}
 	}
@@ -391,13 +400,10 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 	q = p;
 	memcpy(q, f->prefix.p, f->prefix.len);
 	q = u64_to(q + f->prefix.len, r->index);
-	if (r->line != SVMC_NO_LINE) {
-		memcpy(q, ",\"line\":", 8);
-		q = u64_to(q + 8, r->line);
-	} else if (r->offset != SVMC_NO_OFFSET) {
-		memcpy(q, ",\"offset\":", 10);
-		q = u64_to(q + 10, r->offset);
-	}
+	if (r->line != SVMC_NO_LINE)
+		q = u64_to(put_bytes(q, ",\"line\":", 8), r->line);
+	else if (r->offset != SVMC_NO_OFFSET)
+		q = u64_to(put_bytes(q, ",\"offset\":", 10), r->offset);
 	memcpy(q, f->fmt_part, f->fmt_part_len);
 	q += f->fmt_part_len;
 	memcpy(q, f->tail, f->tail_len);

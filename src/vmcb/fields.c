@@ -16,23 +16,23 @@ const struct svmc_field svmc_fields[SVMC_F_COUNT] = {
 #define SVMC_X_ROW(id_, member, json_, aliases_, kind_, meaning_)                                \
 	[SVMC_F_##id_] = { .id = SVMC_F_##id_,                                                  \
 			   .area = AREA_OF(offsetof(struct vmcb, member)),                       \
-			   .json = json_,                                                        \
-			   .aliases = aliases_,                                                  \
-			   .kind = kind_,                                                        \
+			   .json = (json_),                                                        \
+			   .aliases = (aliases_),                                                  \
+			   .kind = (kind_),                                                        \
 			   .offset = offsetof(struct vmcb, member),                              \
 			   .size = MEMBER_SIZE(member),                                          \
-			   .meaning = meaning_ },
+			   .meaning = (meaning_) },
 	SVMC_FIELDS(SVMC_X_ROW)
 #undef SVMC_X_ROW
 };
 
 /* Integer kinds must have the width their kind says. */
 #define SVMC_X_CHECK(id_, member, json_, aliases_, kind_, meaning_)                              \
-	_Static_assert(kind_ != SVMC_FK_U8 || MEMBER_SIZE(member) == 1, #id_ " is one byte");   \
-	_Static_assert(kind_ != SVMC_FK_U16 || MEMBER_SIZE(member) == 2, #id_ " is two bytes"); \
-	_Static_assert(kind_ != SVMC_FK_U32 || MEMBER_SIZE(member) == 4, #id_ " is 4 bytes");   \
-	_Static_assert(kind_ != SVMC_FK_U64 || MEMBER_SIZE(member) == 8, #id_ " is 8 bytes");   \
-	_Static_assert(kind_ != SVMC_FK_SEG || MEMBER_SIZE(member) == 16, #id_ " is a segment");
+	_Static_assert((kind_) != SVMC_FK_U8 || MEMBER_SIZE(member) == 1, #id_ " is one byte");   \
+	_Static_assert((kind_) != SVMC_FK_U16 || MEMBER_SIZE(member) == 2, #id_ " is two bytes"); \
+	_Static_assert((kind_) != SVMC_FK_U32 || MEMBER_SIZE(member) == 4, #id_ " is 4 bytes");   \
+	_Static_assert((kind_) != SVMC_FK_U64 || MEMBER_SIZE(member) == 8, #id_ " is 8 bytes");   \
+	_Static_assert((kind_) != SVMC_FK_SEG || MEMBER_SIZE(member) == 16, #id_ " is a segment");
 SVMC_FIELDS(SVMC_X_CHECK)
 #undef SVMC_X_CHECK
 

@@ -34,7 +34,9 @@ enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d
 	if (fstat(s->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			src_close(s);
-			return svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a capture file");
+			/* the code itself: callers (and the analyzer) see it fail */
+			svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a capture file");
+			return SVMC_ERR_IO;
 		}
 		if (S_ISREG(st.st_mode)) {
 			off_t at = lseek(s->fd, 0, SEEK_CUR);
@@ -49,7 +51,8 @@ enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d
 	s->buf = malloc(SRC_BUF_SIZE);
 	if (!s->buf) {
 		src_close(s);
-		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+		svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+		return SVMC_ERR_NOMEM;
 	}
 	s->cap = SRC_BUF_SIZE;
 	return SVMC_OK;

@@ -357,8 +357,13 @@ static char *run(const char *env, const char *args, int *rc)
 	if (!p || !buf)
 		abort();
 	for (;;) {
-		if (n + 4096 > cap && !(buf = realloc(buf, cap *= 2)))
-			abort();
+		if (n + 4096 > cap) {
+			char *nbuf = realloc(buf, cap *= 2);
+
+			if (!nbuf)
+				abort();
+			buf = nbuf;
+		}
 		size_t got = fread(buf + n, 1, 4096, p);
 		if (!got)
 			break;
