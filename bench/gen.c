@@ -179,8 +179,8 @@ static uint64_t tpage_in(uint64_t lo, uint64_t hi)
 	return (lo + tbelow(hi - lo)) & ~UINT64_C(0xfff);
 }
 
-static const uint64_t exit_codes[] = { 0x060, 0x061, 0x072, 0x07b, 0x07c, 0x078, 0x081,
-				       0x400, 0x402, 0x064, 0x041, 0x04e };
+static const uint64_t exit_codes[] = { 0x060, 0x061, 0x072, 0x07b, 0x07c, 0x078,
+				       0x081, 0x400, 0x402, 0x064, 0x041, 0x04e };
 
 /* A valid long-mode 64-bit kernel VMCB, with the unchecked fields varied. */
 static void baseline(struct vmcb *v)
@@ -189,7 +189,7 @@ static void baseline(struct vmcb *v)
 	struct vmcb_save *s = &v->save;
 
 	memset(v, 0, sizeof(*v));
-	c->intercept_cr = 0x01100010;   /* cr_read 0010, cr_write 0110 */
+	c->intercept_cr = 0x01100010; /* cr_read 0010, cr_write 0110 */
 	c->intercept_dr = 0x00ff00ff;
 	c->intercept_exceptions = 0x00060042;
 	c->intercept_misc1 = 0xbc4c8027; /* INTR, NMI, ... IOIO_PROT, MSR_PROT */
@@ -243,8 +243,21 @@ static void baseline(struct vmcb *v)
 }
 
 enum mutation {
-	M_EVENTINJ, M_CR0_CDNW, M_CR0_HIGH, M_CR3_HIGH, M_CR4_RSVD, M_EFER, M_DR6_HIGH,
-	M_DR7_HIGH, M_ASID0, M_NO_VMRUN, M_MSRPM_LIMIT, M_IOPM_LIMIT, M_NCR3, M_CS_LD, M_VNMI,
+	M_EVENTINJ,
+	M_CR0_CDNW,
+	M_CR0_HIGH,
+	M_CR3_HIGH,
+	M_CR4_RSVD,
+	M_EFER,
+	M_DR6_HIGH,
+	M_DR7_HIGH,
+	M_ASID0,
+	M_NO_VMRUN,
+	M_MSRPM_LIMIT,
+	M_IOPM_LIMIT,
+	M_NCR3,
+	M_CS_LD,
+	M_VNMI,
 	M_COUNT
 };
 
@@ -260,9 +273,9 @@ static void mutate(struct vmcb *v, enum mutation m)
 	switch (m) {
 	case M_EVENTINJ: {
 		static const uint32_t picks[][2] = {
-			{ 3, 2 }, { 3, 9 }, { 3, 15 }, { 3, 21 }, { 3, 29 }, { 3, 31 }, { 3, 40 },
-			{ 3, 13 }, { 1, 0x20 }, { 5, 0x30 }, { 6, 0x40 }, { 7, 1 }, { 0, 0x31 },
-			{ 2, 2 }, { 4, 3 }, { 3, 1 },
+			{ 3, 2 },    { 3, 9 },  { 3, 15 },   { 3, 21 },   { 3, 29 },   { 3, 31 },
+			{ 3, 40 },   { 3, 13 }, { 1, 0x20 }, { 5, 0x30 }, { 6, 0x40 }, { 7, 1 },
+			{ 0, 0x31 }, { 2, 2 },  { 4, 3 },    { 3, 1 },
 		};
 		unsigned i = (unsigned)below(sizeof(picks) / sizeof(picks[0]));
 		c->event_inj = SVM_EVTINJ_VALID | (picks[i][0] << 8) | picks[i][1];
@@ -280,14 +293,16 @@ static void mutate(struct vmcb *v, enum mutation m)
 		s->cr3 |= UINT64_C(1) << (maxphyaddr + below(64 - maxphyaddr));
 		break;
 	case M_CR4_RSVD:
-		s->cr4 |= UINT64_C(1) << cr4_bad_bits[below(sizeof(cr4_bad_bits) / sizeof(unsigned))];
+		s->cr4 |= UINT64_C(1)
+			  << cr4_bad_bits[below(sizeof(cr4_bad_bits) / sizeof(unsigned))];
 		break;
 	case M_EFER:
 		if (chance(30))
 			s->efer &= ~EFER_SVME;
 		else
-			s->efer |= UINT64_C(1) << efer_bad_bits[below(sizeof(efer_bad_bits) /
-								       sizeof(unsigned))];
+			s->efer |=
+				UINT64_C(1)
+				<< efer_bad_bits[below(sizeof(efer_bad_bits) / sizeof(unsigned))];
 		break;
 	case M_DR6_HIGH:
 		s->dr6 |= UINT64_C(1) << (32 + below(32));
@@ -304,13 +319,13 @@ static void mutate(struct vmcb *v, enum mutation m)
 	case M_MSRPM_LIMIT: /* 8 KiB map: the last two pages fit, one more does not */
 		c->msrpm_base_pa = lim - 0x1000 * (1 + below(4));
 		break;
-	case M_IOPM_LIMIT:  /* 12 KiB map */
+	case M_IOPM_LIMIT: /* 12 KiB map */
 		c->iopm_base_pa = lim - 0x1000 * (1 + below(5));
 		break;
 	case M_NCR3:
 		c->nested_ctl |= SVM_NESTED_CTL_NP_ENABLE;
-		c->nested_cr3 |= chance(50) ? BIT64(63) : UINT64_C(1) << (maxphyaddr + below(
-						64 - maxphyaddr));
+		c->nested_cr3 |= chance(50) ? BIT64(63) :
+					      UINT64_C(1) << (maxphyaddr + below(64 - maxphyaddr));
 		break;
 	case M_CS_LD:
 		s->cs.attrib |= SVM_SELECTOR_L_MASK | SVM_SELECTOR_DB_MASK;
@@ -381,8 +396,8 @@ static void jhex(const char *key, uint64_t v, unsigned digits, bool first)
 	owrite(tmp, digits + 6);
 }
 
-static void jfield(const struct vmcb *v, const char *json, enum svmc_field_kind kind,
-		   size_t off, size_t size, bool *first)
+static void jfield(const struct vmcb *v, const char *json, enum svmc_field_kind kind, size_t off,
+		   size_t size, bool *first)
 {
 	const unsigned char *p = (const unsigned char *)v + off;
 	uint64_t x = 0;
@@ -421,7 +436,8 @@ static void write_json(const struct vmcb *v, uint64_t index)
 	bool first = true;
 
 	oprintf("{\"type\":\"vmcb\",\"input\":\"gen\",\"index\":%" PRIu64 ",\"offset\":%" PRIu64
-		",\"format\":\"raw\",\"control\":{", index, index * VMCB_PAGE_SIZE);
+		",\"format\":\"raw\",\"control\":{",
+		index, index * VMCB_PAGE_SIZE);
 	SVMC_CONTROL_FIELDS(GEN_X)
 	ostr("},\"save\":{");
 	first = true;
@@ -435,8 +451,17 @@ enum era { ERA_NEWEST, ERA_615, ERA_514, ERA_4X, ERA_26, ERA_COUNT, ERA_MIXED = 
 static const char *const era_names[] = { "newest", "6.15", "5.14", "4.x", "2.6" };
 
 /* Log prefix styles (vmcb-formats.md 2.4). */
-enum pstyle { P_DMESG, P_DMESG_T, P_DMESG_R, P_DMESG_X, P_KMSG, P_JOURNAL, P_JOURNAL_ISO,
-	      P_KERNLOG, P_COUNT };
+enum pstyle {
+	P_DMESG,
+	P_DMESG_T,
+	P_DMESG_R,
+	P_DMESG_X,
+	P_KMSG,
+	P_JOURNAL,
+	P_JOURNAL_ISO,
+	P_KERNLOG,
+	P_COUNT
+};
 
 static struct {
 	enum era era;
@@ -500,7 +525,8 @@ static const char *prefix(int level)
 		break;
 	case P_KERNLOG:
 		snprintf(kd.pfx, sizeof(kd.pfx),
-			 "%s %2u %02u:%02u:%02u epyc-host01 kernel: [%5" PRIu64 ".%06" PRIu64 "] %s",
+			 "%s %2u %02u:%02u:%02u epyc-host01 kernel: [%5" PRIu64 ".%06" PRIu64
+			 "] %s",
 			 months[mon], day, hh, mm, ss, sec, us, kd.module);
 		break;
 	case P_COUNT:
@@ -510,7 +536,12 @@ static const char *prefix(int level)
 	return kd.pfx;
 }
 
-#define KL(...) do { ostr(prefix(3)); oprintf(__VA_ARGS__); owrite("\n", 1); } while (0)
+#define KL(...)                       \
+	do {                          \
+		ostr(prefix(3));      \
+		oprintf(__VA_ARGS__); \
+		owrite("\n", 1);      \
+	} while (0)
 
 /* Unrelated kernel lines that fill real logs between (and inside) dumps. */
 static void unrelated(void)
@@ -537,13 +568,13 @@ static void unrelated(void)
 	owrite("\n", 1);
 }
 
-#define PAIR(a, va, b, vb) KL("%-15s %016" PRIx64 " %-13s %016" PRIx64, a, (uint64_t)(va), b, \
-			      (uint64_t)(vb))
+#define PAIR(a, va, b, vb) \
+	KL("%-15s %016" PRIx64 " %-13s %016" PRIx64, a, (uint64_t)(va), b, (uint64_t)(vb))
 
 static void seg_line(const char *name, const struct vmcb_seg *sg)
 {
-	KL("%-5s s: %04x a: %04x l: %08x b: %016" PRIx64, name, sg->selector, sg->attrib,
-	   sg->limit, sg->base);
+	KL("%-5s s: %04x a: %04x l: %08x b: %016" PRIx64, name, sg->selector, sg->attrib, sg->limit,
+	   sg->base);
 }
 
 /* One dump_vmcb() in the current era and prefix style. */
@@ -608,7 +639,10 @@ static void write_kvm(const struct vmcb *v, uint64_t index)
 		unrelated();
 	KL("%-20s%08x", "event_inj:", c->event_inj);
 	KL("%-20s%08x", "event_inj_err:", c->event_inj_err);
-	KL("%-20s%lld", newest ? "misc_ctl2:" : e == ERA_26 ? "lbr_ctl:" : "virt_ext:",
+	KL("%-20s%lld",
+	   newest      ? "misc_ctl2:" :
+	   e == ERA_26 ? "lbr_ctl:" :
+			 "virt_ext:",
 	   (long long)c->virt_ext);
 	KL("%-20s%016" PRIx64, "next_rip:", c->next_rip);
 	if (e != ERA_26) {
@@ -756,8 +790,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(format, "raw") && strcmp(format, "nested-state") &&
-	    strcmp(format, "kvm-dump") && strcmp(format, "json")) {
+	if (strcmp(format, "raw") && strcmp(format, "nested-state") && strcmp(format, "kvm-dump") &&
+	    strcmp(format, "json")) {
 		fprintf(stderr, "gen: unknown format '%s'\n", format);
 		return 2;
 	}

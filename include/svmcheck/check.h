@@ -39,6 +39,8 @@
  * src/check/checks.c, indexed by the enum; a static assertion keeps them in
  * step.
  */
+/* the check table, one row a line */
+/* clang-format off */
 #define SVMC_CHECKS(X) \
 	X(SAVE_EFER_SVME, "SAVE.EFER.SVME", "15.5.1", "EFER.SVME (bit 12) is 0") \
 	X(SAVE_CR0_CD_NW, "SAVE.CR0.CD_NW", "15.5.1", "CR0.NW (bit 29) is 1 while CR0.CD (bit 30) is 0") \
@@ -62,13 +64,17 @@
 	X(CTRL_EVENTINJ_TYPE, "CTRL.EVENTINJ.TYPE", "15.20", "EVENTINJ valid with a reserved TYPE (1, 5, 6, 7)") \
 	X(CTRL_EVENTINJ_VECTOR, "CTRL.EVENTINJ.VECTOR", "15.20", "EVENTINJ valid, TYPE 3, and the vector is not an exception on this model and CPU") \
 	X(KVM_LATE_CR3, "KVM.LATE.CR3", "-", "outside long mode, CR3 is not a legal physical address (KVM loads it after the checks)")
+/* clang-format on */
 
+/* X-macro expansion: clang-format misreads it */
+/* clang-format off */
 enum svmc_check_id {
 #define SVMC_X_CHECK_ENUM(e, id, apm, rule) SVMC_CHECK_##e,
 	SVMC_CHECKS(SVMC_X_CHECK_ENUM)
 #undef SVMC_X_CHECK_ENUM
 	SVMC_CHECK_COUNT
 };
+/* clang-format on */
 _Static_assert(SVMC_CHECK_COUNT <= 64, "check sets are one 64-bit word");
 
 /* A set of checks: bit i = enum svmc_check_id i. */
@@ -82,15 +88,15 @@ typedef uint64_t svmc_checkset;
  * The pointers come first so that the 4-byte members pack without holes.
  */
 struct svmc_check_info {
-	const char *name;   /* "CTRL.EVENTINJ.VECTOR" */
-	const char *apm;    /* "15.20"; "-" for implementation-only checks */
-	const char *rule;   /* one line */
+	const char *name; /* "CTRL.EVENTINJ.VECTOR" */
+	const char *apm;  /* "15.20"; "-" for implementation-only checks */
+	const char *rule; /* one line */
 	enum svmc_check_id id;
 	unsigned nfields;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS]; /* every field it may read */
 	/* the field a failure is reported on (JSON "field"/"value") */
-	const char *field_path;  /* "control.event_inj", "save.cs.attrib" */
-	unsigned field_digits;   /* hex digits of the value: 2 x its width in bytes */
+	const char *field_path; /* "control.event_inj", "save.cs.attrib" */
+	unsigned field_digits;  /* hex digits of the value: 2 x its width in bytes */
 };
 
 /*
@@ -124,8 +130,8 @@ enum svmc_gate_column { SVMC_COL_KVM, SVMC_COL_ARCH };
  * the CTRL.EVENTINJ.RSVD row), and G_PAT is checked iff the model's check
  * set holds CTRL.NP.GPAT.  Bits 1 and 3 were such flags; they stay unused.
  */
-#define SVMC_MF_NP_NEEDS_NPT     (1u << 0) /* NP_ENABLE ignored unless the CPU has npt */
-#define SVMC_MF_CR3_LAM_EXEMPT   (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
+#define SVMC_MF_NP_NEEDS_NPT (1u << 0)   /* NP_ENABLE ignored unless the CPU has npt */
+#define SVMC_MF_CR3_LAM_EXEMPT (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
 
 struct svmc_model {
 	const char *name;     /* "kvm" */
@@ -136,7 +142,7 @@ struct svmc_model {
 	unsigned norder;      /* == popcount(checks) */
 	enum svmc_vector_rule vector_rule;
 	enum svmc_gate_column cr4_column, efer_column;
-	unsigned flags;       /* SVMC_MF_* */
+	unsigned flags;                 /* SVMC_MF_* */
 	uint64_t msrpm_size, iopm_size; /* bytes covered by the range checks */
 };
 
@@ -222,35 +228,35 @@ const char *svmc_vreason_name(enum svmc_vreason r);
  */
 struct svmc_fused {
 	uint64_t need_known[SVMC_KNOWN_WORDS]; /* every field the model's checks read */
-	uint64_t efer_one, efer_bad;      /* SAVE.EFER.SVME; SAVE.EFER.RSVD */
-	uint64_t cr0_bad, cr0_nw;         /* SAVE.CR0.HIGH; SAVE.CR0.CD_NW (CR0_NW) */
-	uint64_t dr6_bad, dr7_bad;        /* SAVE.DR6.HIGH, SAVE.DR7.HIGH */
-	uint64_t cr4_bad;                 /* SAVE.CR4.RSVD */
-	uint64_t lm_cr4_one, lm_cr0_one;  /* in long mode: SAVE.LM.PAE, SAVE.LM.PE */
-	uint64_t lm_cr3_bad, lm_cs_ld;    /* in long mode: SAVE.CR3.MBZ, SAVE.LM.CS_LD */
-	uint64_t late_cr3_bad;            /* outside long mode: KVM.LATE.CR3 */
-	uint64_t np_ncr3_bad, np_gpat;    /* under NP: CTRL.NP.NCR3, CTRL.NP.GPAT */
-	uint64_t misc2_one, asid_zero;    /* CTRL.INTERCEPT.VMRUN, CTRL.ASID.ZERO */
-	uint64_t msrpm, iopm;             /* CTRL.MSRPM.RANGE, CTRL.IOPM.RANGE */
-	uint64_t vnmi, sev;               /* CTRL.VNMI.NMI_INTERCEPT, CTRL.SEV.ALLOWED_FEATURES */
+	uint64_t efer_one, efer_bad;           /* SAVE.EFER.SVME; SAVE.EFER.RSVD */
+	uint64_t cr0_bad, cr0_nw;              /* SAVE.CR0.HIGH; SAVE.CR0.CD_NW (CR0_NW) */
+	uint64_t dr6_bad, dr7_bad;             /* SAVE.DR6.HIGH, SAVE.DR7.HIGH */
+	uint64_t cr4_bad;                      /* SAVE.CR4.RSVD */
+	uint64_t lm_cr4_one, lm_cr0_one;       /* in long mode: SAVE.LM.PAE, SAVE.LM.PE */
+	uint64_t lm_cr3_bad, lm_cs_ld;         /* in long mode: SAVE.CR3.MBZ, SAVE.LM.CS_LD */
+	uint64_t late_cr3_bad;                 /* outside long mode: KVM.LATE.CR3 */
+	uint64_t np_ncr3_bad, np_gpat;         /* under NP: CTRL.NP.NCR3, CTRL.NP.GPAT */
+	uint64_t misc2_one, asid_zero;         /* CTRL.INTERCEPT.VMRUN, CTRL.ASID.ZERO */
+	uint64_t msrpm, iopm;                  /* CTRL.MSRPM.RANGE, CTRL.IOPM.RANGE */
+	uint64_t vnmi, sev; /* CTRL.VNMI.NMI_INTERCEPT, CTRL.SEV.ALLOWED_FEATURES */
 	/* CTRL.EVENTINJ.TYPE and .VECTOR: bit v%64 of [type][v/64] set = (type, v) fails */
 	uint64_t evtinj_bad[8][4];
 };
 
 struct svmc_compiled {
 	const struct svmc_model *model;
-	svmc_checkset checks;          /* model->checks */
-	struct svmc_featset features;  /* the CPU's, copied */
-	unsigned maxphyaddr;           /* 32..64 */
-	char cpu_name[96];             /* the CPU's name, copied */
+	svmc_checkset checks;         /* model->checks */
+	struct svmc_featset features; /* the CPU's, copied */
+	unsigned maxphyaddr;          /* 32..64 */
+	char cpu_name[96];            /* the CPU's name, copied */
 
 	/* CR4 and EFER: a set bit outside the allowed mask fails *.RSVD */
 	uint64_t cr4_allowed, efer_allowed;
 	struct svmc_gate cr4_gate[64], efer_gate[64]; /* the rule behind each bit */
 
 	/* address limits: a physical address pa is legal iff (pa & pa_rsvd) == 0 */
-	uint64_t pa_rsvd;              /* bits [63:MAXPHYADDR]; 0 when MAXPHYADDR is 64 */
-	uint64_t cr3_rsvd;             /* pa_rsvd minus LAM bits 62:61 where exempt */
+	uint64_t pa_rsvd;               /* bits [63:MAXPHYADDR]; 0 when MAXPHYADDR is 64 */
+	uint64_t cr3_rsvd;              /* pa_rsvd minus LAM bits 62:61 where exempt */
 	uint64_t msrpm_last, iopm_last; /* size - 1 of each map */
 
 	/* NP_ENABLE after sanitizing: SVM_NESTED_CTL_NP_ENABLE or 0 (ignored) */
@@ -258,11 +264,11 @@ struct svmc_compiled {
 
 	/* EVENTINJ: TYPE bit t set = valid; TYPE-3 vector bitmap; reasons */
 	uint8_t type_valid;
-	uint8_t type_reason[8];        /* enum svmc_vreason */
-	uint64_t vec_valid[4];         /* bit v%64 of word v/64 set = vector v valid */
-	uint8_t vec_reason[256];       /* enum svmc_vreason */
+	uint8_t type_reason[8];  /* enum svmc_vreason */
+	uint64_t vec_valid[4];   /* bit v%64 of word v/64 set = vector v valid */
+	uint8_t vec_reason[256]; /* enum svmc_vreason */
 
-	struct svmc_fused fused;       /* the fast path's masks (engine.c), from the above */
+	struct svmc_fused fused; /* the fast path's masks (engine.c), from the above */
 };
 
 /*

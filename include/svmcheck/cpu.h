@@ -24,6 +24,8 @@ enum svmc_reg { SVMC_EAX, SVMC_EBX, SVMC_ECX, SVMC_EDX };
  * name is the lower-case Linux /proc/cpuinfo spelling where Linux has one;
  * qemu_alias is QEMU's spelling ("" when the same or none).
  */
+/* the feature table, one row a line */
+/* clang-format off */
 #define SVMC_FEATURES(X) \
 	/* leaf 1 EDX / ECX */ \
 	X(VME, "vme", "", 0x00000001, 0, SVMC_EDX, 1) \
@@ -93,19 +95,23 @@ enum svmc_reg { SVMC_EAX, SVMC_EBX, SVMC_ECX, SVMC_EDX };
 	/* 0x80000021 EAX */ \
 	X(UAIE, "uaie", "", 0x80000021, 0, SVMC_EAX, 7) \
 	X(AUTOIBRS, "autoibrs", "auto-ibrs", 0x80000021, 0, SVMC_EAX, 8)
+/* clang-format on */
 
+/* X-macro expansion: clang-format misreads it */
+/* clang-format off */
 enum svmc_feature {
 #define SVMC_X_FEAT_ENUM(id, name, qemu, leaf, sub, reg, bit) SVMC_FEAT_##id,
 	SVMC_FEATURES(SVMC_X_FEAT_ENUM)
 #undef SVMC_X_FEAT_ENUM
 	SVMC_FEAT_COUNT
 };
+/* clang-format on */
 _Static_assert(SVMC_FEAT_COUNT <= 128, "feature set is two 64-bit words");
 
 struct svmc_feature_info {
 	enum svmc_feature id;
 	const char *name;
-	const char *qemu;  /* alias, "" if none */
+	const char *qemu; /* alias, "" if none */
 	uint32_t leaf, subleaf;
 	enum svmc_reg reg;
 	unsigned bit;
@@ -141,18 +147,22 @@ struct svmc_leaf {
 #define SVMC_CPU_MAX_LEAVES 512
 
 enum svmc_cpu_source {
-	SVMC_SRC_JSON, SVMC_SRC_LIBCPUID, SVMC_SRC_CPUID_R, SVMC_SRC_HOST, SVMC_SRC_MODEL
+	SVMC_SRC_JSON,
+	SVMC_SRC_LIBCPUID,
+	SVMC_SRC_CPUID_R,
+	SVMC_SRC_HOST,
+	SVMC_SRC_MODEL
 };
 
 /* One CPU view.  Plain data: copy it with =. */
 struct svmc_cpu {
-	char name[96];          /* what the user called it (argument, bundled name) */
+	char name[96]; /* what the user called it (argument, bundled name) */
 	char description[160];
-	char vendor[16];        /* "AuthenticAMD" */
+	char vendor[16]; /* "AuthenticAMD" */
 	char brand[64];
 	unsigned family, model, stepping; /* display values */
 	enum svmc_cpu_source source;
-	bool has_leaves;        /* false for a feature-list guest model */
+	bool has_leaves; /* false for a feature-list guest model */
 	size_t nleaves;
 	struct svmc_leaf leaves[SVMC_CPU_MAX_LEAVES];
 	struct svmc_featset features; /* derived (plus modifiers) */

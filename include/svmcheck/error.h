@@ -22,10 +22,10 @@ enum svmc_err {
 	SVMC_ERR_CONFLICT,  /* contradictory duplicate labels */
 	SVMC_ERR_USAGE,     /* bad argument */
 	SVMC_ERR_NOMEM,
-	SVMC_ERR_NOTFOUND,  /* unknown name (profile, feature, model, field) */
-	SVMC_ERR_NOSVM,     /* a CPU profile without SVM where one is needed */
-	SVMC_ERR_EMPTY,     /* input holds no record at all */
-	SVMC_ERR_LIMIT,     /* a line, nesting depth or size limit was hit */
+	SVMC_ERR_NOTFOUND, /* unknown name (profile, feature, model, field) */
+	SVMC_ERR_NOSVM,    /* a CPU profile without SVM where one is needed */
+	SVMC_ERR_EMPTY,    /* input holds no record at all */
+	SVMC_ERR_LIMIT,    /* a line, nesting depth or size limit was hit */
 	SVMC_ERR_COUNT
 };
 

@@ -34,10 +34,10 @@ const char *svmc_mresult_name(enum svmc_mresult r);
 /* One TYPE-3 vector whose validity differs. */
 struct svmc_vec_delta {
 	uint8_t vector;
-	bool from, to;              /* valid on that side */
-	uint8_t from_reason;        /* enum svmc_vreason on the source */
-	uint8_t to_reason;          /* enum svmc_vreason on the destination */
-	char because[160];          /* "shstk: CPUID 7.0:ECX[7] present on the source, absent on ..." */
+	bool from, to;       /* valid on that side */
+	uint8_t from_reason; /* enum svmc_vreason on the source */
+	uint8_t to_reason;   /* enum svmc_vreason on the destination */
+	char because[160];   /* "shstk: CPUID 7.0:ECX[7] present on the source, absent on ..." */
 };
 
 enum svmc_delta_kind {
@@ -51,14 +51,14 @@ enum svmc_delta_kind {
 /* One other VMCB state whose validity differs. */
 struct svmc_state_delta {
 	enum svmc_delta_kind kind;
-	enum svmc_check_id check;   /* the check whose verdict moves */
-	unsigned bit;               /* CR4/EFER bit or EVENTINJ TYPE */
-	bool from, to;              /* the state is accepted on that side */
-	uint64_t first;             /* SVMC_D_ADDR: the lowest address whose verdict changes */
-	uint64_t bits;              /* SVMC_D_ADDR (CR3, nCR3): the address bits that changed */
+	enum svmc_check_id check; /* the check whose verdict moves */
+	unsigned bit;             /* CR4/EFER bit or EVENTINJ TYPE */
+	bool from, to;            /* the state is accepted on that side */
+	uint64_t first;           /* SVMC_D_ADDR: the lowest address whose verdict changes */
+	uint64_t bits;            /* SVMC_D_ADDR (CR3, nCR3): the address bits that changed */
 	unsigned from_maxphyaddr, to_maxphyaddr;
-	int feature;                /* enum svmc_feature behind it, -1 if a model rule or MAXPHYADDR */
-	char what[96];              /* "CR4.LA57 (bit 12)" */
+	int feature;   /* enum svmc_feature behind it, -1 if a model rule or MAXPHYADDR */
+	char what[96]; /* "CR4.LA57 (bit 12)" */
 	char because[384];
 };
 
@@ -67,7 +67,7 @@ struct svmc_state_delta {
 struct svmc_diff {
 	const struct svmc_compiled *from, *to;
 	enum svmc_mresult result;
-	unsigned narrowing, widening;   /* differences in each direction */
+	unsigned narrowing, widening; /* differences in each direction */
 	unsigned nvec;
 	struct svmc_vec_delta vec[256];
 	unsigned nstate;
@@ -75,9 +75,9 @@ struct svmc_diff {
 	/* features present on the source and absent on the destination behind a
 	 * narrowing difference (the "pin it off" advice) */
 	struct svmc_featset narrow_features;
-	bool narrow_maxphyaddr;         /* a smaller MAXPHYADDR narrows */
-	bool narrow_model;              /* a model rule narrows */
-	bool narrow_host;               /* a host property narrows (EFER.LMSLE and EferLmsleUnsupported) */
+	bool narrow_maxphyaddr; /* a smaller MAXPHYADDR narrows */
+	bool narrow_model;      /* a model rule narrows */
+	bool narrow_host;       /* a host property narrows (EFER.LMSLE and EferLmsleUnsupported) */
 };
 
 /*
@@ -85,15 +85,16 @@ struct svmc_diff {
  * off small stacks).  from and to are borrowed and must outlive *out.
  * Pure: no allocation, no global state.  Returns out->result.
  */
-enum svmc_mresult svmc_migrate_diff(const struct svmc_compiled *from, const struct svmc_compiled *to,
-				    struct svmc_diff *out);
+enum svmc_mresult svmc_migrate_diff(const struct svmc_compiled *from,
+				    const struct svmc_compiled *to, struct svmc_diff *out);
 
 /*
  * The result of svmc_migrate_diff(from, to) without the details (no text is
  * formatted): what the matrix computes per pair of classes.  Always equal to
  * svmc_migrate_diff()'s result for the same pair.
  */
-enum svmc_mresult svmc_migrate_result(const struct svmc_compiled *from, const struct svmc_compiled *to);
+enum svmc_mresult svmc_migrate_result(const struct svmc_compiled *from,
+				      const struct svmc_compiled *to);
 
 /*
  * Exit status for a result (spec section 7): 0 for identical or superset
@@ -131,7 +132,6 @@ uint64_t svmc_class_hash(const struct svmc_class_key *k);
 /* True if a and b are the same key (exact comparison, after a hash match). */
 bool svmc_class_equal(const struct svmc_class_key *a, const struct svmc_class_key *b);
 
-
 /*
  * A growing set of classes of one model: each class is one compiled model
  * (the first CPU met in it) and its key; a hash index finds a key's class in
@@ -147,8 +147,8 @@ struct svmc_class {
 struct svmc_classes {
 	struct svmc_class *v;
 	size_t n, cap;
-	size_t *index;             /* open addressing: class index + 1, 0 = empty */
-	size_t index_cap;          /* a power of two, > 2 n */
+	size_t *index;    /* open addressing: class index + 1, 0 = empty */
+	size_t index_cap; /* a power of two, > 2 n */
 };
 
 /* An empty set (nothing allocated until the first add). */

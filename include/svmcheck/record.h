@@ -40,6 +40,8 @@ enum svmc_field_kind {
  *   aliases "|"-separated names of other eras and tools ("" if none); the
  *           readers match labels against json and aliases, case-insensitively
  */
+/* the field table, one row a line */
+/* clang-format off */
 #define SVMC_CONTROL_FIELDS(X) \
 	X(INTERCEPT_CR, control.intercept_cr, "intercept_cr", "intercepts[0]|cr_intercepts", SVMC_FK_U32, "CR read [15:0] / write [31:16] intercepts") \
 	X(INTERCEPT_DR, control.intercept_dr, "intercept_dr", "intercepts[1]|dr_intercepts", SVMC_FK_U32, "DR read [15:0] / write [31:16] intercepts") \
@@ -143,13 +145,17 @@ enum svmc_field_kind {
 	X(RSVD_0x6E8, reserved_0x6e8, "reserved_0x6e8", "", SVMC_FK_RESERVED, "rest of the page")
 
 #define SVMC_FIELDS(X) SVMC_CONTROL_FIELDS(X) SVMC_SAVE_FIELDS(X)
+/* clang-format on */
 
+/* X-macro expansion: clang-format misreads it */
+/* clang-format off */
 enum svmc_field_id {
 #define SVMC_X_ENUM(id, member, json, aliases, kind, meaning) SVMC_F_##id,
 	SVMC_FIELDS(SVMC_X_ENUM)
 #undef SVMC_X_ENUM
 	SVMC_F_COUNT
 };
+/* clang-format on */
 
 #define SVMC_KNOWN_WORDS 2
 _Static_assert(SVMC_F_COUNT <= 64 * SVMC_KNOWN_WORDS, "known mask too small");
@@ -158,12 +164,12 @@ enum svmc_area { SVMC_AREA_CONTROL, SVMC_AREA_SAVE, SVMC_AREA_PAGE };
 
 struct svmc_field {
 	enum svmc_field_id id;
-	enum svmc_area area;     /* PAGE only for the tail after the save area */
-	const char *json;        /* e.g. "event_inj" */
-	const char *aliases;     /* "|"-separated */
+	enum svmc_area area; /* PAGE only for the tail after the save area */
+	const char *json;    /* e.g. "event_inj" */
+	const char *aliases; /* "|"-separated */
 	enum svmc_field_kind kind;
-	uint16_t offset;         /* byte offset in the page */
-	uint16_t size;           /* bytes */
+	uint16_t offset; /* byte offset in the page */
+	uint16_t size;   /* bytes */
 	const char *meaning;
 };
 
@@ -191,7 +197,7 @@ enum svmc_format {
 	SVMC_FMT_HEX,
 	SVMC_FMT_COUNT
 };
-const char *svmc_format_name(enum svmc_format f);          /* "kvm-dump" */
+const char *svmc_format_name(enum svmc_format f);               /* "kvm-dump" */
 int svmc_format_parse(const char *name, enum svmc_format *out); /* 0 or -1 */
 
 /* One VMCB read from an input. */
@@ -286,11 +292,11 @@ enum svmc_err svmc_reader_next_batch(struct svmc_reader *r, struct svmc_record *
  */
 #define SVMC_SPAN_MAX 256 /* records per svmc_span_read() call */
 struct svmc_span {
-	int fd;               /* borrowed from the reader: close the reader last */
-	uint64_t file_off;    /* file offset of record 0 of the span */
-	uint64_t pos;         /* its input offset (as in rec->offset) */
-	uint64_t index;       /* its record index */
-	uint64_t count;       /* whole records in the span */
+	int fd;            /* borrowed from the reader: close the reader last */
+	uint64_t file_off; /* file offset of record 0 of the span */
+	uint64_t pos;      /* its input offset (as in rec->offset) */
+	uint64_t index;    /* its record index */
+	uint64_t count;    /* whole records in the span */
 	const char *input;
 	enum svmc_format format;
 };

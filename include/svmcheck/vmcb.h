@@ -24,6 +24,8 @@
 #define VMCB_PAGE_SIZE 4096u
 #define VMCB_SAVE_OFFSET 0x400u
 
+/* the layout is the documentation: offsets, bit macros and asserts in columns */
+/* clang-format off */
 /* Control area, APM vol. 2 table B-1. */
 struct vmcb_control {
 	uint32_t intercept_cr;          /* 0x000 CR0-15 read [15:0], write [31:16] */
@@ -430,5 +432,6 @@ _Static_assert(sizeof(struct vmcb_vmsa) == 1648, "VMSA defines 1648 bytes");
 
 /* exit codes */
 #define SVM_EXIT_ERR UINT64_MAX
+/* clang-format on */
 
 #endif /* SVMCHECK_VMCB_H */

@@ -19,6 +19,8 @@
 
 /* ---- known-mask helpers -------------------------------------------------- */
 
+/* known-mask helpers, one a line */
+/* clang-format off */
 #define W0(f) ((unsigned)(f) < 64 ? UINT64_C(1) << ((unsigned)(f) & 63) : 0)
 #define W1(f) ((unsigned)(f) >= 64 ? UINT64_C(1) << ((unsigned)(f) & 63) : 0)
 #define NEED1(a) { W0(SVMC_F_##a), W1(SVMC_F_##a) }
@@ -28,6 +30,7 @@
 #define NEED4(a, b, c, d)                                                        \
 	{ W0(SVMC_F_##a) | W0(SVMC_F_##b) | W0(SVMC_F_##c) | W0(SVMC_F_##d), \
 	  W1(SVMC_F_##a) | W1(SVMC_F_##b) | W1(SVMC_F_##c) | W1(SVMC_F_##d) }
+/* clang-format on */
 
 #define KNOWN(r, f) svmc_known(r, SVMC_F_##f)
 
@@ -170,7 +173,8 @@ static bool f_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v)
 
 static bool g_np_ncr3(const struct svmc_compiled *c, const struct svmc_record *r)
 {
-	return np_known_off(c, r) || (KNOWN(r, NESTED_CR3) && !(r->vmcb.control.nested_cr3 & c->pa_rsvd));
+	return np_known_off(c, r) ||
+	       (KNOWN(r, NESTED_CR3) && !(r->vmcb.control.nested_cr3 & c->pa_rsvd));
 }
 
 static bool f_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v)
@@ -220,7 +224,8 @@ static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_recor
 		!(v->control.guest_sev_features & ~VMCB_ALLOWED_SEV_FEATURES_VALID)) ||
 	       /* both feature words known and nothing disallowed: passes whatever
 		* nested_ctl says */
-	       (KNOWN(r, ALLOWED_SEV_FEATURES) && KNOWN(r, GUEST_SEV_FEATURES) && !svmc_sev_disallowed(v));
+	       (KNOWN(r, ALLOWED_SEV_FEATURES) && KNOWN(r, GUEST_SEV_FEATURES) &&
+		!svmc_sev_disallowed(v));
 }
 
 static bool f_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v)
@@ -290,23 +295,27 @@ static void sb_add(struct sb *s, const char *fmt, ...)
 static int m_efer_svme(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
-	return put(b, n, "EFER is " HX ": EFER.SVME (bit 12) is clear, but a guest must be run with SVM enabled",
+	return put(b, n,
+		   "EFER is " HX
+		   ": EFER.SVME (bit 12) is clear, but a guest must be run with SVM enabled",
 		   U(v->save.efer));
 }
 
 static int m_cr0_cd_nw(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
-	return put(b, n,
-		   "CR0 is " HX ": NW (not write-through, bit 29) is set while CD (cache disable, bit 30) is clear, "
-		   "an illegal combination",
-		   U(v->save.cr0));
+	return put(
+		b, n,
+		"CR0 is " HX
+		": NW (not write-through, bit 29) is set while CD (cache disable, bit 30) is clear, "
+		"an illegal combination",
+		U(v->save.cr0));
 }
 
 static int m_high(const char *reg, uint64_t val, char *b, size_t n)
 {
-	return put(b, n, "%s is " HX ": bits 63:32 must be zero but 0x%08llx is set there", reg, U(val),
-		   U(val >> 32));
+	return put(b, n, "%s is " HX ": bits 63:32 must be zero but 0x%08llx is set there", reg,
+		   U(val), U(val >> 32));
 }
 
 static int m_cr0_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
@@ -331,7 +340,8 @@ static int m_lm_pae(const struct svmc_compiled *c, const struct vmcb *v, char *b
 {
 	(void)c;
 	return put(b, n,
-		   "EFER.LME and CR0.PG are set (long mode), but CR4 (" HX ") has PAE (bit 5) clear; long mode "
+		   "EFER.LME and CR0.PG are set (long mode), but CR4 (" HX
+		   ") has PAE (bit 5) clear; long mode "
 		   "needs PAE paging",
 		   U(v->save.cr4));
 }
@@ -340,7 +350,8 @@ static int m_lm_pe(const struct svmc_compiled *c, const struct vmcb *v, char *b,
 {
 	(void)c;
 	return put(b, n,
-		   "EFER.LME and CR0.PG are set (long mode), but CR0 (" HX ") has PE (bit 0) clear; long mode "
+		   "EFER.LME and CR0.PG are set (long mode), but CR0 (" HX
+		   ") has PE (bit 0) clear; long mode "
 		   "needs protected mode",
 		   U(v->save.cr0));
 }
@@ -356,10 +367,11 @@ static int m_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v, char *
 static int m_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
-	return put(b, n,
-		   "in long mode with PAE, CS (attrib 0x%04x) has both L (64-bit, attrib bit 9) and D "
-		   "(32-bit default size, attrib bit 10) set, which is reserved",
-		   v->save.cs.attrib);
+	return put(
+		b, n,
+		"in long mode with PAE, CS (attrib 0x%04x) has both L (64-bit, attrib bit 9) and D "
+		"(32-bit default size, attrib bit 10) set, which is reserved",
+		v->save.cs.attrib);
 }
 
 /*
@@ -370,7 +382,8 @@ static int m_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v, char 
 static void gate_cause(struct sb *s, const struct svmc_compiled *c, const struct svmc_gate *g)
 {
 	const char *f1 = svmc_feature_table[g->feat].name, *f2 = svmc_feature_table[g->feat2].name;
-	bool has1 = svmc_featset_has(&c->features, g->feat), has2 = svmc_featset_has(&c->features, g->feat2);
+	bool has1 = svmc_featset_has(&c->features, g->feat),
+	     has2 = svmc_featset_has(&c->features, g->feat2);
 
 	switch (g->kind) {
 	case SVMC_GATE_FEATURE:
@@ -399,8 +412,8 @@ static void gate_cause(struct sb *s, const struct svmc_compiled *c, const struct
  * (CPUID 7.0:ECX[16]); la57 is absent on this CPU)", "PKS (bit 24, reserved
  * under kvm)", "bit 40 (reserved under kvm)".
  */
-static void list_bits(struct sb *s, const struct svmc_compiled *c, uint64_t bad, const struct svmc_gate *gates,
-		      const char *(*bitname)(unsigned))
+static void list_bits(struct sb *s, const struct svmc_compiled *c, uint64_t bad,
+		      const struct svmc_gate *gates, const char *(*bitname)(unsigned))
 {
 	char why[160];
 	bool firstbit = true;
@@ -456,17 +469,19 @@ static int m_np_gpat(const struct svmc_compiled *c, const struct vmcb *v, char *
 		if ((e & 0xf8) || (e & 7) == 2 || (e & 7) == 3)
 			break;
 	}
-	return put(b, n,
-		   "nested paging is on and G_PAT " HX " has entry PA%u = 0x%02x, %s", U(v->save.g_pat),
-		   i, e, (e & 0xf8) ? "which sets reserved bits 7:3" : "a reserved memory type (2 and 3 are reserved)");
+	return put(b, n, "nested paging is on and G_PAT " HX " has entry PA%u = 0x%02x, %s",
+		   U(v->save.g_pat), i, e,
+		   (e & 0xf8) ? "which sets reserved bits 7:3" :
+				"a reserved memory type (2 and 3 are reserved)");
 }
 
 static int m_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
-	return put(b, n,
-		   "intercept_misc2 is 0x%08x: the VMRUN intercept (bit 0) is clear, but a guest must intercept VMRUN",
-		   v->control.intercept_misc2);
+	return put(
+		b, n,
+		"intercept_misc2 is 0x%08x: the VMRUN intercept (bit 0) is clear, but a guest must intercept VMRUN",
+		v->control.intercept_misc2);
 }
 
 static int m_asid_zero(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
@@ -490,24 +505,28 @@ static int m_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v, char *
  * legal base whose map ends past it "reaches beyond" it; b + last past
  * 2^64 wraps (never printed as a small "last byte").
  */
-static int m_range(const struct svmc_compiled *c, const char *what, uint64_t base, uint64_t last, char *b,
-		   size_t n)
+static int m_range(const struct svmc_compiled *c, const char *what, uint64_t base, uint64_t last,
+		   char *b, size_t n)
 {
 	uint64_t pb = base & ~UINT64_C(0xfff);
 	bool wraps = pb + last < pb;
 	unsigned long long kib = U((last + 1) / 1024);
 
 	if (c->maxphyaddr >= 64)
-		return put(b, n, "the %s at " HX " (%llu KiB) wraps past the end of the 64-bit address space", what,
-			   U(pb), kib);
+		return put(b, n,
+			   "the %s at " HX
+			   " (%llu KiB) wraps past the end of the 64-bit address space",
+			   what, U(pb), kib);
 	if (pb & c->pa_rsvd)
 		return put(b, n,
-			   "the %s at " HX " (%llu KiB) starts beyond MAXPHYADDR %u (physical addresses end at " HX
+			   "the %s at " HX
+			   " (%llu KiB) starts beyond MAXPHYADDR %u (physical addresses end at " HX
 			   ")%s",
 			   what, U(pb), kib, c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)),
 			   wraps ? " and wraps past the end of the 64-bit address space" : "");
 	return put(b, n,
-		   "the %s at " HX " (%llu KiB, last byte " HX ") reaches beyond MAXPHYADDR %u (physical addresses "
+		   "the %s at " HX " (%llu KiB, last byte " HX
+		   ") reaches beyond MAXPHYADDR %u (physical addresses "
 		   "end at " HX ")",
 		   what, U(pb), kib, U(pb + last), c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)));
 }
@@ -525,26 +544,31 @@ static int m_iopm_range(const struct svmc_compiled *c, const struct vmcb *v, cha
 static int m_vnmi(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
-	return put(b, n,
-		   "int_ctl is 0x%08x: virtual NMI is enabled (V_NMI_ENABLE, bit 26), but intercept_misc1 (0x%08x) "
-		   "does not intercept NMIs (bit 1)",
-		   v->control.int_ctl, v->control.intercept_misc1);
+	return put(
+		b, n,
+		"int_ctl is 0x%08x: virtual NMI is enabled (V_NMI_ENABLE, bit 26), but intercept_misc1 (0x%08x) "
+		"does not intercept NMIs (bit 1)",
+		v->control.int_ctl, v->control.intercept_misc1);
 }
 
 static int m_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(b, n,
-		   "SEV-ES is on and allowed_sev_features " HX " is valid (bit 63), but guest_sev_features " HX
+		   "SEV-ES is on and allowed_sev_features " HX
+		   " is valid (bit 63), but guest_sev_features " HX
 		   " uses features it does not allow (" HX ")",
-		   U(v->control.allowed_sev_features), U(v->control.guest_sev_features), U(svmc_sev_disallowed(v)));
+		   U(v->control.allowed_sev_features), U(v->control.guest_sev_features),
+		   U(svmc_sev_disallowed(v)));
 }
 
 static int m_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	(void)c;
-	return put(b, n, "EVENTINJ is 0x%08x: it injects an event of TYPE %u, a reserved type (only 0, 2, 3, 4 exist)",
-		   v->control.event_inj, SVM_EVTINJ_TYPE(v->control.event_inj));
+	return put(
+		b, n,
+		"EVENTINJ is 0x%08x: it injects an event of TYPE %u, a reserved type (only 0, 2, 3, 4 exist)",
+		v->control.event_inj, SVM_EVTINJ_TYPE(v->control.event_inj));
 }
 
 static int m_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
@@ -558,51 +582,66 @@ static int m_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v, 
 	else if (!vn->mnemonic[0])
 		snprintf(label, sizeof(label), "vector %u (reserved)", vec);
 	else
-		snprintf(label, sizeof(label), "vector %u (%s%s)", vec, vec == 2 ? "" : "#", vn->mnemonic);
+		snprintf(label, sizeof(label), "vector %u (%s%s)", vec, vec == 2 ? "" : "#",
+			 vn->mnemonic);
 
 	switch ((enum svmc_vreason)c->vec_reason[vec]) {
 	case SVMC_VR_SHSTK:
-		return put(b, n, "EVENTINJ injects %s as an exception, but this CPU has no shadow stacks (%s)", label,
-			   svmc_feature_cpuid(SVMC_FEAT_SHSTK, cpuid, sizeof(cpuid)));
+		return put(
+			b, n,
+			"EVENTINJ injects %s as an exception, but this CPU has no shadow stacks (%s)",
+			label, svmc_feature_cpuid(SVMC_FEAT_SHSTK, cpuid, sizeof(cpuid)));
 	case SVMC_VR_SEV_ES:
-		return put(b, n, "EVENTINJ injects %s as an exception, but this CPU has no SEV-ES (%s)", label,
-			   svmc_feature_cpuid(SVMC_FEAT_SEV_ES, cpuid, sizeof(cpuid)));
+		return put(b, n,
+			   "EVENTINJ injects %s as an exception, but this CPU has no SEV-ES (%s)",
+			   label, svmc_feature_cpuid(SVMC_FEAT_SEV_ES, cpuid, sizeof(cpuid)));
 	case SVMC_VR_SEV_SNP:
-		return put(b, n, "EVENTINJ injects %s as an exception, but this CPU has no SEV-SNP (%s)", label,
-			   svmc_feature_cpuid(SVMC_FEAT_SEV_SNP, cpuid, sizeof(cpuid)));
+		return put(b, n,
+			   "EVENTINJ injects %s as an exception, but this CPU has no SEV-SNP (%s)",
+			   label, svmc_feature_cpuid(SVMC_FEAT_SEV_SNP, cpuid, sizeof(cpuid)));
 	case SVMC_VR_NOT_EXCEPTION:
 		if (vec == 2)
-			return put(b, n,
-				   "EVENTINJ injects %s as an exception, but NMI is an interrupt, not an exception "
-				   "(inject it with TYPE 2)",
-				   label);
-		return put(b, n,
-			   "EVENTINJ injects %s as an exception, but vectors 32-255 are interrupts, not exceptions",
-			   label);
+			return put(
+				b, n,
+				"EVENTINJ injects %s as an exception, but NMI is an interrupt, not an exception "
+				"(inject it with TYPE 2)",
+				label);
+		return put(
+			b, n,
+			"EVENTINJ injects %s as an exception, but vectors 32-255 are interrupts, not exceptions",
+			label);
 	case SVMC_VR_NEVER:
-		return put(b, n, "EVENTINJ injects %s as an exception, but #VE exists only on Intel CPUs", label);
-	case SVMC_VR_KVM_V1_MASK:
 		return put(b, n,
-			   "EVENTINJ injects %s as an exception, which the first posted KVM patch rejects: its mask "
-			   "ORs in NMI_VECTOR, the number 2, which sets bit 1 (#DB) instead of bit 2 (NMI)",
+			   "EVENTINJ injects %s as an exception, but #VE exists only on Intel CPUs",
 			   label);
+	case SVMC_VR_KVM_V1_MASK:
+		return put(
+			b, n,
+			"EVENTINJ injects %s as an exception, which the first posted KVM patch rejects: its mask "
+			"ORs in NMI_VECTOR, the number 2, which sets bit 1 (#DB) instead of bit 2 (NMI)",
+			label);
 	case SVMC_VR_RESERVED:
 	default:
-		return put(b, n, "EVENTINJ injects %s as an exception, but vector %u is a reserved exception vector",
-			   label, vec);
+		return put(
+			b, n,
+			"EVENTINJ injects %s as an exception, but vector %u is a reserved exception vector",
+			label, vec);
 	}
 }
 
 static int m_late_cr3(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
 {
 	return put(b, n,
-		   "CR3 " HX " is not a legal physical address: bits " HX " are at or above MAXPHYADDR %u (KVM loads "
+		   "CR3 " HX " is not a legal physical address: bits " HX
+		   " are at or above MAXPHYADDR %u (KVM loads "
 		   "CR3 after the consistency checks, in any paging mode)",
 		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
 }
 
 /* ---- the table ----------------------------------------------------------- */
 
+/* the check table, one row a line */
+/* clang-format off */
 const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 	[SVMC_CHECK_SAVE_EFER_SVME] = { NEED1(EFER), f_efer_svme, NULL, m_efer_svme },
 	[SVMC_CHECK_SAVE_CR0_CD_NW] = { NEED1(CR0), f_cr0_cd_nw, NULL, m_cr0_cd_nw },
@@ -628,6 +667,7 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 	[SVMC_CHECK_CTRL_EVENTINJ_VECTOR] = { NEED1(EVENT_INJ), f_evtinj_vector, NULL, m_evtinj_vector },
 	[SVMC_CHECK_KVM_LATE_CR3] = { NEED3(EFER, CR0, CR3), f_late_cr3, g_late_cr3, m_late_cr3 },
 };
+/* clang-format on */
 
 /*
  * The public half: ID, APM section and rule from SVMC_CHECKS (check.h), the
@@ -635,6 +675,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
  * row initialises nfields, fields, field_path and field_digits, in that
  * order (the members that follow .nfields in struct svmc_check_info).
  */
+/* the INFO rows, one a line */
+/* clang-format off */
 #define F(x) SVMC_F_##x
 #define INFO_SAVE_EFER_SVME 1, { F(EFER) }, "save.efer", 16
 #define INFO_SAVE_CR0_CD_NW 1, { F(CR0) }, "save.cr0", 16
@@ -667,6 +709,7 @@ static const struct svmc_check_info info[SVMC_CHECK_COUNT] = {
 	SVMC_CHECKS(X_INFO)
 #undef X_INFO
 };
+/* clang-format on */
 
 const struct svmc_check_info *svmc_check_info(enum svmc_check_id id)
 {
@@ -733,8 +776,8 @@ uint64_t svmc_check_value(const struct vmcb *v, enum svmc_check_id id)
 	return 0;
 }
 
-size_t svmc_check_message(const struct svmc_compiled *c, const struct vmcb *v, enum svmc_check_id id, char *buf,
-			  size_t n)
+size_t svmc_check_message(const struct svmc_compiled *c, const struct vmcb *v,
+			  enum svmc_check_id id, char *buf, size_t n)
 {
 	struct sb s = { buf, n, 0 };
 	int k;

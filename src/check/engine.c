@@ -92,8 +92,9 @@ void svmc_fused_compile(struct svmc_compiled *c)
 	/* EVENTINJ with VALID set fails TYPE or VECTOR: a bit per (TYPE, vector) */
 	for (unsigned t = 0; t < 8; t++) {
 		for (unsigned v = 0; v < 256; v++) {
-			bool bad = (type_on && !svmc_type_valid(c, t)) ||
-				   (vec_on && t == SVM_EVTINJ_TYPE_EXEPT && !svmc_vector_valid(c, v));
+			bool bad =
+				(type_on && !svmc_type_valid(c, t)) ||
+				(vec_on && t == SVM_EVTINJ_TYPE_EXEPT && !svmc_vector_valid(c, v));
 			if (bad)
 				f->evtinj_bad[t][v >> 6] |= UINT64_C(1) << (v & 63);
 		}
@@ -113,17 +114,21 @@ static inline uint64_t fused_fails(const struct svmc_compiled *c, const struct v
 	uint64_t bad;
 
 	/* save area, in any mode: SVME must be 1; CR0.NW needs CR0.CD; reserved bits */
-	bad = (~s->efer & f->efer_one) | (s->cr0 & ~(s->cr0 >> 1) & f->cr0_nw) | (s->cr0 & f->cr0_bad) |
-	      (s->dr6 & f->dr6_bad) | (s->dr7 & f->dr7_bad) | (s->cr4 & f->cr4_bad) | (s->efer & f->efer_bad);
+	bad = (~s->efer & f->efer_one) | (s->cr0 & ~(s->cr0 >> 1) & f->cr0_nw) |
+	      (s->cr0 & f->cr0_bad) | (s->dr6 & f->dr6_bad) | (s->dr7 & f->dr7_bad) |
+	      (s->cr4 & f->cr4_bad) | (s->efer & f->efer_bad);
 	/* long mode: PAE and PE must be 1, CR3 a legal address, CS not both L and D */
-	bad |= lm & ((~s->cr4 & f->lm_cr4_one) | (~s->cr0 & f->lm_cr0_one) | (s->cr3 & f->lm_cr3_bad) |
-		     (mask_if((s->cr4 & CR4_PAE) && svmc_cs_l_and_d(v)) & f->lm_cs_ld));
+	bad |= lm &
+	       ((~s->cr4 & f->lm_cr4_one) | (~s->cr0 & f->lm_cr0_one) | (s->cr3 & f->lm_cr3_bad) |
+		(mask_if((s->cr4 & CR4_PAE) && svmc_cs_l_and_d(v)) & f->lm_cs_ld));
 	/* outside long mode: KVM's late CR3 load */
 	bad |= ~lm & s->cr3 & f->late_cr3_bad;
 	/* nested paging on (and honoured): nCR3 a legal address, G_PAT entries valid */
-	bad |= np & ((k->nested_cr3 & f->np_ncr3_bad) | (mask_if(svmc_gpat_bad(s->g_pat)) & f->np_gpat));
+	bad |= np &
+	       ((k->nested_cr3 & f->np_ncr3_bad) | (mask_if(svmc_gpat_bad(s->g_pat)) & f->np_gpat));
 	/* control area */
-	bad |= (~(uint64_t)k->intercept_misc2 & f->misc2_one) | (mask_if(k->asid == 0) & f->asid_zero) |
+	bad |= (~(uint64_t)k->intercept_misc2 & f->misc2_one) |
+	       (mask_if(k->asid == 0) & f->asid_zero) |
 	       (mask_if(svmc_range_bad(k->msrpm_base_pa, c->msrpm_last, c->pa_rsvd)) & f->msrpm) |
 	       (mask_if(svmc_range_bad(k->iopm_base_pa, c->iopm_last, c->pa_rsvd)) & f->iopm) |
 	       (mask_if(svmc_vnmi_bad(v)) & f->vnmi) | (mask_if(svmc_sev_bad(v)) & f->sev);
@@ -138,7 +143,8 @@ uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct vmcb *v)
 	return fused_fails(c, v);
 }
 
-static void finish(struct svmc_result *res, svmc_checkset failed, svmc_checkset unevaluated, int first)
+static void finish(struct svmc_result *res, svmc_checkset failed, svmc_checkset unevaluated,
+		   int first)
 {
 	res->failed = failed;
 	res->unevaluated = unevaluated;
@@ -172,7 +178,8 @@ void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_re
 	finish(res, failed, unevaluated, first);
 }
 
-void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r, struct svmc_result *res)
+void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
+		   struct svmc_result *res)
 {
 	const uint64_t *need = c->fused.need_known;
 	const struct svmc_model *m;

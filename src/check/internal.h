@@ -67,7 +67,8 @@ static inline bool svmc_range_bad(uint64_t base, uint64_t last, uint64_t rsvd)
 /* V_NMI_ENABLE set and NMIs not intercepted. */
 static inline bool svmc_vnmi_bad(const struct vmcb *v)
 {
-	return (v->control.int_ctl & V_NMI_ENABLE_MASK) && !(v->control.intercept_misc1 & INTERCEPT1_NMI);
+	return (v->control.int_ctl & V_NMI_ENABLE_MASK) &&
+	       !(v->control.intercept_misc1 & INTERCEPT1_NMI);
 }
 
 /* Guest SEV features that allowed_sev_features does not allow (bit 63 aside). */
@@ -81,7 +82,8 @@ static inline uint64_t svmc_sev_disallowed(const struct vmcb *v)
 static inline bool svmc_sev_bad(const struct vmcb *v)
 {
 	return (v->control.nested_ctl & SVM_NESTED_CTL_SEV_ES_ENABLE) &&
-	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) && svmc_sev_disallowed(v);
+	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) &&
+	       svmc_sev_disallowed(v);
 }
 
 /* ---- the engine (engine.c) ------------------------------------------------ */

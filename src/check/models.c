@@ -18,6 +18,8 @@
  * is off by default), control checks (VMRUN intercept, ASID, nCR3, MSRPM,
  * IOPM, vNMI, EVENTINJ TYPE then VECTOR), then the late CR3 load.
  */
+/* model row sets in columns */
+/* clang-format off */
 #define KVM_ROWS(X)                                                                                      \
 	X(SAVE_EFER_SVME) X(SAVE_CR0_CD_NW) X(SAVE_CR0_HIGH) X(SAVE_DR6_HIGH) X(SAVE_DR7_HIGH)              \
 	X(SAVE_LM_PAE) X(SAVE_LM_PE) X(SAVE_CR3_MBZ) X(SAVE_LM_CS_LD) X(SAVE_CR4_RSVD) X(SAVE_EFER_RSVD)   \
@@ -40,6 +42,7 @@
 	X(SAVE_LM_PAE) X(SAVE_LM_PE) X(SAVE_CR3_MBZ) X(SAVE_LM_CS_LD) X(SAVE_CR4_RSVD) X(SAVE_EFER_RSVD)   \
 	X(CTRL_INTERCEPT_VMRUN) X(CTRL_ASID_ZERO) X(CTRL_NP_NCR3) X(CTRL_NP_GPAT) X(CTRL_MSRPM_RANGE)     \
 	X(CTRL_IOPM_RANGE) X(CTRL_SEV_ALLOWED_FEATURES) X(CTRL_EVENTINJ_TYPE) X(CTRL_EVENTINJ_VECTOR)
+/* clang-format on */
 
 static const uint8_t kvm_order[] = { KVM_ROWS(ORD) };
 static const uint8_t kvm_legacy_order[] = { KVM_LEGACY_ROWS(ORD) };
@@ -86,7 +89,8 @@ static const struct svmc_model models[] = {
 	},
 	{
 		.name = "kvm-v1",
-		.summary = "kvm with the first posted EVENTINJ patch as written (rejects #DB, accepts NMI)",
+		.summary =
+			"kvm with the first posted EVENTINJ patch as written (rejects #DB, accepts NMI)",
 		.actor = "KVM",
 		.checks = 0 KVM_ROWS(BIT),
 		.order = kvm_order,

@@ -48,7 +48,8 @@ const struct svmc_vector_name *svmc_vector_name(unsigned vector)
 const char *svmc_evtinj_type_name(unsigned type)
 {
 	static const char *const names[8] = {
-		"INTR", "reserved(1)", "NMI", "EXCEPTION", "SOFT_INT", "reserved(5)", "reserved(6)", "reserved(7)",
+		"INTR",     "reserved(1)", "NMI",         "EXCEPTION",
+		"SOFT_INT", "reserved(5)", "reserved(6)", "reserved(7)",
 	};
 	return names[type & 7];
 }

@@ -42,13 +42,17 @@ static error_t checks_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp checks_argp = {
-	checks_options, checks_parse, "[-m MODEL]",
+	checks_options,
+	checks_parse,
+	"[-m MODEL]",
 	"Every VMRUN consistency check: its ID (stable, used in replay output), APM section, the "
 	"VMCB fields it reads, its rule in one line, and the models that apply it.\v"
 	"With -m, the model's checks in the order its implementation applies them (the order that "
 	"decides which failure replay names first).\n"
 	"Exit status: 0 success, 2 trouble (unknown model). See svmcheck-checks(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 /* "a b c" of the models applying id into buf. */
@@ -87,8 +91,9 @@ static void one_text(struct out *o, const struct svmc_check_info *ci)
 {
 	char models[96], fields[160];
 
-	out_printf(o, "%s%-26s%s %-9s %-27s %s\n", out_color(o, OUT_C_BOLD), ci->name, out_color(o, OUT_C_RESET),
-		   ci->apm, models_of(ci->id, models, sizeof(models)), fields_of(ci, fields, sizeof(fields)));
+	out_printf(o, "%s%-26s%s %-9s %-27s %s\n", out_color(o, OUT_C_BOLD), ci->name,
+		   out_color(o, OUT_C_RESET), ci->apm, models_of(ci->id, models, sizeof(models)),
+		   fields_of(ci, fields, sizeof(fields)));
 	out_printf(o, "    %s\n", ci->rule);
 }
 
@@ -142,15 +147,16 @@ int cmd_checks(int argc, char **argv)
 		out_arr_begin(&o, "checks");
 	} else {
 		if (m)
-			out_printf(&o, "model %s: %u checks, in the order %s applies them\n\n", m->name, n,
-				   m->actor);
+			out_printf(&o, "model %s: %u checks, in the order %s applies them\n\n",
+				   m->name, n, m->actor);
 		else
-			out_printf(&o, "%u checks; models: %s\n\n", n, svmc_model_names(names, sizeof(names)));
+			out_printf(&o, "%u checks; models: %s\n\n", n,
+				   svmc_model_names(names, sizeof(names)));
 		out_printf(&o, "%-26s %-9s %-27s %s\n", "CHECK", "APM", "MODELS", "FIELDS");
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct svmc_check_info *ci = svmc_check_info(m ? (enum svmc_check_id)m->order[i]
-								      : (enum svmc_check_id)i);
+		const struct svmc_check_info *ci = svmc_check_info(
+			m ? (enum svmc_check_id)m->order[i] : (enum svmc_check_id)i);
 		if (out_json(&o))
 			one_json(&o, ci);
 		else

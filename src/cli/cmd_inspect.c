@@ -29,7 +29,7 @@ enum { OPT_TO = 0x200 };
 
 struct inspect_args {
 	enum svmc_format format;
-	const char *output;   /* -o FILE or NULL */
+	const char *output; /* -o FILE or NULL */
 	bool to_raw;
 	char **inputs;
 	int ninputs;
@@ -38,7 +38,8 @@ struct inspect_args {
 static const struct argp_option inspect_options[] = {
 	{ "format", 'f', "FMT", 0,
 	  "Input format: auto (default, per input from its content), raw, nested-state, kvm-dump, "
-	  "xen-dump, json, hex", 0 },
+	  "xen-dump, json, hex",
+	  0 },
 	{ "to", OPT_TO, "raw", 0, "Convert the records to 4096-byte raw pages (needs -o FILE)", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
@@ -55,9 +56,11 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(state,
-				   "unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
-				   "json, hex)", arg);
+			argp_error(
+				state,
+				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
+				"json, hex)",
+				arg);
 		return 0;
 	case OPT_TO:
 		if (strcmp(arg, "raw") != 0)
@@ -84,13 +87,17 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp inspect_argp = {
-	inspect_options, inspect_parse, "INPUT...",
+	inspect_options,
+	inspect_parse,
+	"INPUT...",
 	"Decode every VMCB record of the inputs: every field by name, with flags and encodings "
 	"spelled out.  With -j, one JSON object per record and a summary line (valid -f json "
 	"input).  With --to raw -o FILE, write the records as raw 4096-byte pages.\v"
 	"Exit status: 0 every input gave records and no error, 2 trouble (an unreadable input, a "
 	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 /* ---- text ----------------------------------------------------------------- */
@@ -108,9 +115,11 @@ static void text_field(struct out *o, const struct svmc_record *r, const struct 
 	}
 	if (f->kind == SVMC_FK_SEG) {
 		const struct vmcb_seg *s = svmc_field_seg_const(r, f->id);
-		out_printf(o, "  %-*s selector 0x%04x attrib 0x%04x limit 0x%08" PRIx32
-			   " base 0x%016" PRIx64 "  %s\n", NAME_W, f->json, s->selector, s->attrib,
-			   s->limit, s->base, svmc_decode_field(r, f->id, dec, sizeof(dec)));
+		out_printf(o,
+			   "  %-*s selector 0x%04x attrib 0x%04x limit 0x%08" PRIx32
+			   " base 0x%016" PRIx64 "  %s\n",
+			   NAME_W, f->json, s->selector, s->attrib, s->limit, s->base,
+			   svmc_decode_field(r, f->id, dec, sizeof(dec)));
 		return;
 	}
 	if (f->kind == SVMC_FK_BYTES) {
@@ -165,8 +174,8 @@ static void text_record(struct out *o, const struct svmc_record *r, bool first)
 		if (!note)
 			out_puts(o, "Notes\n");
 		note = true;
-		out_printf(o, "  reserved bytes 0x%03x-0x%03x (%s, %u bytes) are not zero\n", f->offset,
-			   f->offset + f->size - 1u, f->json, f->size);
+		out_printf(o, "  reserved bytes 0x%03x-0x%03x (%s, %u bytes) are not zero\n",
+			   f->offset, f->offset + f->size - 1u, f->json, f->size);
 	}
 }
 
@@ -174,7 +183,8 @@ static void text_record(struct out *o, const struct svmc_record *r, bool first)
 static bool has_unknown(const struct svmc_record *r)
 {
 	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
-		if (svmc_fields[i].kind != SVMC_FK_RESERVED && !svmc_known(r, (enum svmc_field_id)i))
+		if (svmc_fields[i].kind != SVMC_FK_RESERVED &&
+		    !svmc_known(r, (enum svmc_field_id)i))
 			return true;
 	return false;
 }
@@ -192,7 +202,8 @@ int cmd_inspect(int argc, char **argv)
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	if (a.output && atomic_names_input(a.output, a.inputs, a.ninputs)) {
-		fprintf(stderr, "svmcheck: refusing to write %s: it is one of the inputs\n", a.output);
+		fprintf(stderr, "svmcheck: refusing to write %s: it is one of the inputs\n",
+			a.output);
 		return EXIT_TROUBLE;
 	}
 	to_file = a.output && strcmp(a.output, "-") != 0;
@@ -287,7 +298,8 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (partial)
 		fprintf(stderr,
-			"svmcheck: warning: %" PRIu64 " record%s had unknown fields, written as zero\n",
+			"svmcheck: warning: %" PRIu64
+			" record%s had unknown fields, written as zero\n",
 			partial, partial == 1 ? "" : "s");
 	if (out_fini(&o) != 0)
 		write_failed = true;
@@ -296,8 +308,8 @@ int cmd_inspect(int argc, char **argv)
 	if (!to_file && a.to_raw && fflush(stdout) != 0)
 		write_failed = true;
 	if (write_failed)
-		fprintf(stderr, "svmcheck: cannot write %s: %s\n", a.output ? a.output : "standard output",
-			strerror(errno));
+		fprintf(stderr, "svmcheck: cannot write %s: %s\n",
+			a.output ? a.output : "standard output", strerror(errno));
 	status = errors || write_failed ? EXIT_TROUBLE : EXIT_PASS;
 	return status;
 }

@@ -41,13 +41,15 @@ struct matrix_args {
 };
 
 static const struct argp_option matrix_options[] = {
-	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
+	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm",
+	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect every CPU with this guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU on each host",
 	  0 },
 	{ "from-file", OPT_FROM_FILE, "FILE", 0,
 	  "Read CPU arguments from FILE, one per line (- for standard input; empty lines and lines "
-	  "starting with # are skipped); may be repeated", 0 },
+	  "starting with # are skipped); may be repeated",
+	  0 },
 	{ 0 }
 };
 
@@ -84,14 +86,18 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp matrix_argp = {
-	matrix_options, matrix_parse, "CPU...",
+	matrix_options,
+	matrix_parse,
+	"CPU...",
 	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
 	"are identical are grouped into classes first, then classes are compared, so a fleet of "
 	"thousands of hosts costs what its distinct classes cost.\v"
 	"Results as in migrate: identical, superset (safe), subset, incompatible.  Exit status: 0 "
 	"every ordered pair identical or superset, 1 some pair subset or incompatible, 2 trouble.  "
 	"See svmcheck-matrix(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 /* ---- the fleet ------------------------------------------------------------ */
@@ -105,14 +111,14 @@ struct distinct {
 };
 
 struct fleet {
-	char **cpu;          /* every CPU argument, in order (borrowed or owned) */
+	char **cpu; /* every CPU argument, in order (borrowed or owned) */
 	size_t ncpu, capcpu;
-	char **owned;        /* strings read from files */
+	char **owned; /* strings read from files */
 	size_t nowned, capowned;
-	size_t *which;       /* per CPU: its distinct index */
+	size_t *which; /* per CPU: its distinct index */
 	struct distinct *d;
 	size_t nd, capd;
-	size_t *ix;          /* open addressing over d: index + 1 */
+	size_t *ix; /* open addressing over d: index + 1 */
 	size_t capix;
 	struct svmc_classes classes;
 	/* per class: its distinct arguments, in order */
@@ -175,19 +181,21 @@ static int read_file(struct out *o, struct fleet *f, const char *path)
 
 		lineno++;
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			cli_errorf(o, "--from-file %s:%" PRIu64 ": line longer than %d bytes", path, lineno, MAX_LINE);
+			cli_errorf(o, "--from-file %s:%" PRIu64 ": line longer than %d bytes", path,
+				   lineno, MAX_LINE);
 			rc = -1;
 			break;
 		}
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
-			       line[len - 1] == '\t'))
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+			       line[len - 1] == ' ' || line[len - 1] == '\t'))
 			line[--len] = '\0';
 		while (*s == ' ' || *s == '\t')
 			s++;
 		if (!*s || *s == '#')
 			continue;
 		copy = strdup(s);
-		if (!copy || grow((void **)&f->owned, &f->capowned, f->nowned + 1, sizeof(*f->owned)) != 0 ||
+		if (!copy ||
+		    grow((void **)&f->owned, &f->capowned, f->nowned + 1, sizeof(*f->owned)) != 0 ||
 		    add_cpu(f, copy) != 0) {
 			free(copy);
 			cli_errorf(o, "out of memory");
@@ -212,7 +220,8 @@ static size_t distinct_of(struct fleet *f, const char *arg)
 	size_t slot;
 
 	if (f->capix) {
-		for (slot = (size_t)h & (f->capix - 1); f->ix[slot]; slot = (slot + 1) & (f->capix - 1)) {
+		for (slot = (size_t)h & (f->capix - 1); f->ix[slot];
+		     slot = (slot + 1) & (f->capix - 1)) {
 			struct distinct *d = &f->d[f->ix[slot] - 1];
 			if (d->hash == h && strcmp(d->arg, arg) == 0)
 				return f->ix[slot] - 1;
@@ -237,7 +246,8 @@ static size_t distinct_of(struct fleet *f, const char *arg)
 		f->ix = ix;
 		f->capix = cap;
 	} else {
-		for (slot = (size_t)h & (f->capix - 1); f->ix[slot]; slot = (slot + 1) & (f->capix - 1))
+		for (slot = (size_t)h & (f->capix - 1); f->ix[slot];
+		     slot = (slot + 1) & (f->capix - 1))
 			;
 		f->ix[slot] = f->nd;
 	}
@@ -332,13 +342,14 @@ static const char *cell(enum svmc_mresult r)
 
 #define TEXT_NAMES 6
 
-static void print_text(struct out *o, struct fleet *f, const struct svmc_model *m, const char *guest,
-		       const enum svmc_mresult *res)
+static void print_text(struct out *o, struct fleet *f, const struct svmc_model *m,
+		       const char *guest, const enum svmc_mresult *res)
 {
 	size_t nc = f->classes.n;
 
-	out_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc, nc == 1 ? "" : "es", f->ncpu,
-		   f->ncpu == 1 ? "" : "s", f->nd, m->name, guest ? ", guest " : "", guest ? guest : "");
+	out_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc,
+		   nc == 1 ? "" : "es", f->ncpu, f->ncpu == 1 ? "" : "s", f->nd, m->name,
+		   guest ? ", guest " : "", guest ? guest : "");
 	for (size_t c = 0; c < nc; c++) {
 		size_t shown = f->cls_nargs[c] < TEXT_NAMES ? f->cls_nargs[c] : TEXT_NAMES;
 
@@ -354,8 +365,10 @@ static void print_text(struct out *o, struct fleet *f, const struct svmc_model *
 		out_printf(o, "\nevery CPU is in one class: every migration is identical\n");
 		return;
 	}
-	out_printf(o, "\nrow = source, column = destination; = identical, super = superset (safe), SUB = subset, "
-		      "INCOMP = incompatible\n");
+	out_printf(
+		o,
+		"\nrow = source, column = destination; = identical, super = superset (safe), SUB = subset, "
+		"INCOMP = incompatible\n");
 	out_printf(o, "%8s", "from\\to");
 	for (size_t j = 0; j < nc; j++)
 		out_printf(o, " %7zu", j + 1);
@@ -364,8 +377,10 @@ static void print_text(struct out *o, struct fleet *f, const struct svmc_model *
 		out_printf(o, "%8zu", i + 1);
 		for (size_t j = 0; j < nc; j++) {
 			enum svmc_mresult r = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
-			const char *col = out_color(o, r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ? OUT_C_FAIL
-												   : OUT_C_RESET);
+			const char *col =
+				out_color(o, r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ?
+						     OUT_C_FAIL :
+						     OUT_C_RESET);
 			out_printf(o, " %s%7s%s", col, cell(r), out_color(o, OUT_C_RESET));
 		}
 		out_printf(o, "\n");
@@ -373,8 +388,8 @@ static void print_text(struct out *o, struct fleet *f, const struct svmc_model *
 	out_printf(o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n", m->name);
 }
 
-static void print_json(struct out *o, struct fleet *f, const struct svmc_model *m, const char *guest,
-		       const enum svmc_mresult *res)
+static void print_json(struct out *o, struct fleet *f, const struct svmc_model *m,
+		       const char *guest, const enum svmc_mresult *res)
 {
 	size_t nc = f->classes.n;
 	uint64_t counts[4] = { 0 };
@@ -453,7 +468,8 @@ int cmd_matrix(int argc, char **argv)
 	svmc_classes_init(&f.classes);
 	m = svmc_model_lookup(a.model ? a.model : "kvm");
 	if (!m) {
-		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model, svmc_model_names(names, sizeof(names)));
+		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model,
+			   svmc_model_names(names, sizeof(names)));
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -524,7 +540,8 @@ int cmd_matrix(int argc, char **argv)
 		for (size_t j = 0; j < nc; j++) {
 			if (i == j)
 				continue;
-			res[i * nc + j] = svmc_migrate_result(&f.classes.v[i].comp, &f.classes.v[j].comp);
+			res[i * nc + j] =
+				svmc_migrate_result(&f.classes.v[i].comp, &f.classes.v[j].comp);
 			if (svmc_mresult_status(res[i * nc + j], false) != 0)
 				rc = EXIT_FAIL;
 		}

@@ -45,12 +45,16 @@ struct migrate_args {
 static const struct argp_option migrate_options[] = {
 	{ "from", OPT_FROM, "CPU", 0,
 	  "The source CPU: a profile file, a bundled name (epyc-milan, ...) or host, with optional "
-	  ",+FEATURE ,-FEATURE ,maxphyaddr=N", 0 },
+	  ",+FEATURE ,-FEATURE ,maxphyaddr=N",
+	  0 },
 	{ "to", OPT_TO, "CPU", 0, "The destination CPU, in the same forms", 0 },
 	{ "from-guest", OPT_FROM_GUEST, "CPU", 0,
-	  "Intersect the source with a guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU there", 0 },
-	{ "to-guest", OPT_TO_GUEST, "CPU", 0, "Intersect the destination with a guest CPU model", 0 },
-	{ "model", 'm', "MODEL", 0, "Model on both sides: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
+	  "Intersect the source with a guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU there",
+	  0 },
+	{ "to-guest", OPT_TO_GUEST, "CPU", 0, "Intersect the destination with a guest CPU model",
+	  0 },
+	{ "model", 'm', "MODEL", 0, "Model on both sides: kvm (default), kvm-legacy, kvm-v1, apm",
+	  0 },
 	{ "from-model", OPT_FROM_MODEL, "MODEL", 0,
 	  "Model on the source (a kernel upgrade: --from-model kvm-legacy --to-model kvm)", 0 },
 	{ "to-model", OPT_TO_MODEL, "MODEL", 0, "Model on the destination", 0 },
@@ -96,9 +100,10 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(state,
-				   "unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, hex)",
-				   arg);
+			argp_error(
+				state,
+				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, hex)",
+				arg);
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
@@ -108,8 +113,10 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		if (!a->from || !a->to)
 			argp_error(state, "--from CPU and --to CPU are both needed");
 		if (a->model && a->from_model && a->to_model)
-			argp_error(state, "-m names the model of both sides; with --from-model and --to-model "
-					  "it has no side left");
+			argp_error(
+				state,
+				"-m names the model of both sides; with --from-model and --to-model "
+				"it has no side left");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -117,7 +124,9 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp migrate_argp = {
-	migrate_options, migrate_parse, "--from CPU --to CPU [INPUT...]",
+	migrate_options,
+	migrate_parse,
+	"--from CPU --to CPU [INPUT...]",
 	"What changes VMRUN validity when a nested guest migrates from one CPU to another: the "
 	"EVENTINJ vectors and TYPEs, CR4 and EFER bits, address limits (MAXPHYADDR), NP_ENABLE "
 	"handling and checks whose verdict differs, each with its direction and reason; with INPUT "
@@ -126,7 +135,9 @@ static const struct argp migrate_argp = {
 	"more); subset (the destination rejects something the source accepts: a nested guest can "
 	"break); incompatible (both).  Exit status: 0 identical or superset (with --strict: "
 	"identical only), 1 subset or incompatible, 2 trouble.  See svmcheck-migrate(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 /* One side: its CPU (large, heap) and compiled model. */
@@ -155,7 +166,8 @@ static int setup_side(struct out *o, struct side *s)
 	svmc_diag_init(&d, NULL);
 	e = svmc_compile(&s->comp, s->model, s->cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(o, "--%s %s: %s; a nested guest needs SVM on both sides", s->label, s->arg, d.msg);
+		cli_errorf(o, "--%s %s: %s; a nested guest needs SVM on both sides", s->label,
+			   s->arg, d.msg);
 		return -1;
 	}
 	if (e != SVMC_OK) {
@@ -200,7 +212,8 @@ static const char *dir_word(bool from, bool to)
 
 static void text_vectors(struct out *o, const struct svmc_diff *df)
 {
-	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS), *rst = out_color(o, OUT_C_RESET);
+	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS),
+		   *rst = out_color(o, OUT_C_RESET);
 
 	for (unsigned i = 0; i < df->nvec;) {
 		const struct svmc_vec_delta *d = &df->vec[i];
@@ -208,18 +221,22 @@ static void text_vectors(struct out *o, const struct svmc_diff *df)
 		char mn[16];
 
 		/* one line for a run of vectors that differ the same way */
-		while (j < df->nvec && df->vec[j].vector == df->vec[j - 1].vector + 1 && df->vec[j].from == d->from &&
-		       df->vec[j].to == d->to && strcmp(df->vec[j].because, d->because) == 0)
+		while (j < df->nvec && df->vec[j].vector == df->vec[j - 1].vector + 1 &&
+		       df->vec[j].from == d->from && df->vec[j].to == d->to &&
+		       strcmp(df->vec[j].because, d->because) == 0)
 			j++;
 		if (j - i == 1) {
 			mnemonic(d->vector, mn, sizeof(mn));
-			out_printf(o, "  %s%-7s%s EVENTINJ exception vector %u (%s): %s -> %s; %s\n",
-				   d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector, mn,
-				   d->from ? "valid" : "invalid", d->to ? "valid" : "invalid", d->because);
+			out_printf(o,
+				   "  %s%-7s%s EVENTINJ exception vector %u (%s): %s -> %s; %s\n",
+				   d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector,
+				   mn, d->from ? "valid" : "invalid", d->to ? "valid" : "invalid",
+				   d->because);
 		} else {
-			out_printf(o, "  %s%-7s%s EVENTINJ exception vectors %u-%u: %s -> %s; %s\n", d->from ? red : grn,
-				   dir_word(d->from, d->to), rst, d->vector, df->vec[j - 1].vector,
-				   d->from ? "valid" : "invalid", d->to ? "valid" : "invalid", d->because);
+			out_printf(o, "  %s%-7s%s EVENTINJ exception vectors %u-%u: %s -> %s; %s\n",
+				   d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector,
+				   df->vec[j - 1].vector, d->from ? "valid" : "invalid",
+				   d->to ? "valid" : "invalid", d->because);
 		}
 		i = j;
 	}
@@ -227,7 +244,8 @@ static void text_vectors(struct out *o, const struct svmc_diff *df)
 
 static void text_state(struct out *o, const struct svmc_diff *df)
 {
-	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS), *rst = out_color(o, OUT_C_RESET);
+	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS),
+		   *rst = out_color(o, OUT_C_RESET);
 
 	for (unsigned i = 0; i < df->nstate; i++) {
 		const struct svmc_state_delta *s = &df->state[i];
@@ -248,60 +266,71 @@ static void text_state(struct out *o, const struct svmc_diff *df)
 			rej = "rejected";
 			break;
 		}
-		out_printf(o, "  %s%-7s%s %s: %s -> %s [%s]; %s\n", s->from ? red : grn, dir_word(s->from, s->to), rst,
-			   s->what, s->from ? acc : rej, s->to ? acc : rej, svmc_check_info(s->check)->name, s->because);
+		out_printf(o, "  %s%-7s%s %s: %s -> %s [%s]; %s\n", s->from ? red : grn,
+			   dir_word(s->from, s->to), rst, s->what, s->from ? acc : rej,
+			   s->to ? acc : rej, svmc_check_info(s->check)->name, s->because);
 	}
 }
 
-static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, const char *sep, const char *prefix)
+static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, const char *sep,
+			 const char *prefix)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
 	for (unsigned f = 0; f < SVMC_FEAT_COUNT && len < n; f++)
 		if (svmc_featset_has(fs, (enum svmc_feature)f))
-			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? sep : "", prefix,
-						svmc_feature_table[f].name);
+			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? sep : "",
+						prefix, svmc_feature_table[f].name);
 }
 
-static void text_advice(struct out *o, const struct svmc_diff *df, const struct side *from, const struct side *to,
-			bool strict)
+static void text_advice(struct out *o, const struct svmc_diff *df, const struct side *from,
+			const struct side *to, bool strict)
 {
 	char names[256], mods[256];
 
 	if (df->result == SVMC_MIG_IDENTICAL) {
-		out_printf(o, "what to do: nothing; every VMCB gets the same verdict on both sides\n");
+		out_printf(o,
+			   "what to do: nothing; every VMCB gets the same verdict on both sides\n");
 		return;
 	}
 	if (df->result == SVMC_MIG_SUPERSET) {
-		out_printf(o, "what to do: nothing for safety: every VMCB valid on the source stays valid%s\n",
-			   strict ? "; --strict counts the newly valid states as a guest-visible change"
-				  : " (--strict treats newly valid states as a change)");
+		out_printf(
+			o,
+			"what to do: nothing for safety: every VMCB valid on the source stays valid%s\n",
+			strict ?
+				"; --strict counts the newly valid states as a guest-visible change" :
+				" (--strict treats newly valid states as a change)");
 		return;
 	}
 	if (df->narrow_features.w[0] || df->narrow_features.w[1]) {
 		feature_list(&df->narrow_features, names, sizeof(names), ", ", "");
 		feature_list(&df->narrow_features, mods, sizeof(mods), ",", "-");
-		out_printf(o,
-			   "what to do: give the L1 guest a CPU model without %s, or pin %s off on the source "
-			   "(check: svmcheck migrate --from %s,%s --to %s)\n",
-			   names, strchr(names, ',') ? "them" : "it", from->arg, mods, to->arg);
+		out_printf(
+			o,
+			"what to do: give the L1 guest a CPU model without %s, or pin %s off on the source "
+			"(check: svmcheck migrate --from %s,%s --to %s)\n",
+			names, strchr(names, ',') ? "them" : "it", from->arg, mods, to->arg);
 	}
 	if (df->narrow_maxphyaddr)
-		out_printf(o,
-			   "what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
-			   "phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
-			   to->comp.maxphyaddr, to->comp.maxphyaddr, from->arg, to->comp.maxphyaddr, to->arg);
+		out_printf(
+			o,
+			"what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
+			"phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
+			to->comp.maxphyaddr, to->comp.maxphyaddr, from->arg, to->comp.maxphyaddr,
+			to->arg);
 	if (df->narrow_host)
-		out_printf(o,
-			   "what to do: the destination host reports EferLmsleUnsupported, so EFER.LMSLE becomes "
-			   "reserved; no guest CPU model changes that: keep nested guests that set EFER.LMSLE off "
-			   "this destination\n");
+		out_printf(
+			o,
+			"what to do: the destination host reports EferLmsleUnsupported, so EFER.LMSLE becomes "
+			"reserved; no guest CPU model changes that: keep nested guests that set EFER.LMSLE off "
+			"this destination\n");
 	if (df->narrow_model)
-		out_printf(o,
-			   "what to do: the destination's rules (model %s) reject states the source's (model %s) "
-			   "accept; replay the nested guests' captured VMCBs: svmcheck migrate ... INPUT...\n",
-			   to->model->name, from->model->name);
+		out_printf(
+			o,
+			"what to do: the destination's rules (model %s) reject states the source's (model %s) "
+			"accept; replay the nested guests' captured VMCBs: svmcheck migrate ... INPUT...\n",
+			to->model->name, from->model->name);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -339,8 +368,9 @@ static void json_failures(struct out *o, const struct svmc_compiled *c, const st
 	out_arr_end(o);
 }
 
-static void emit_record(struct out *o, const struct side *from, const struct side *to, const struct svmc_record *r,
-			const struct svmc_result *rf, const struct svmc_result *rt)
+static void emit_record(struct out *o, const struct side *from, const struct side *to,
+			const struct svmc_record *r, const struct svmc_result *rf,
+			const struct svmc_result *rt)
 {
 	/* the side that rejects it (or, between VMRUN and INCOMPLETE, the incomplete one) */
 	bool to_side = rt->verdict == SVMC_VMEXIT_INVALID ||
@@ -367,18 +397,20 @@ static void emit_record(struct out *o, const struct side *from, const struct sid
 			out_arr_begin(o, "unevaluated");
 			for (unsigned i = 0; i < SVMC_CHECK_COUNT; i++)
 				if ((res->unevaluated >> i) & 1)
-					out_str(o, NULL, svmc_check_info((enum svmc_check_id)i)->name);
+					out_str(o, NULL,
+						svmc_check_info((enum svmc_check_id)i)->name);
 			out_arr_end(o);
 		}
 		out_obj_end(o);
 		return;
 	}
-	out_printf(o, "  %s #%" PRIu64 ": %s -> %s", r->input, r->index, svmc_verdict_name(rf->verdict),
-		   svmc_verdict_name(rt->verdict));
+	out_printf(o, "  %s #%" PRIu64 ": %s -> %s", r->input, r->index,
+		   svmc_verdict_name(rf->verdict), svmc_verdict_name(rt->verdict));
 	if (res->first >= 0) {
 		enum svmc_check_id id = (enum svmc_check_id)res->first;
 		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
-		out_printf(o, " on the %s: %s: %s", to_side ? "destination" : "source", svmc_check_info(id)->name, msg);
+		out_printf(o, " on the %s: %s: %s", to_side ? "destination" : "source",
+			   svmc_check_info(id)->name, msg);
 		if (res->failed & ~SVMC_CHECK_BIT(id))
 			out_printf(o, " (and %d more)", __builtin_popcountll(res->failed) - 1);
 	} else {
@@ -480,8 +512,8 @@ static void json_side(struct out *o, const char *key, const struct side *s)
 	out_obj_end(o);
 }
 
-static void json_head(struct out *o, const struct svmc_diff *df, const struct side *from, const struct side *to,
-		      bool strict)
+static void json_head(struct out *o, const struct svmc_diff *df, const struct side *from,
+		      const struct side *to, bool strict)
 {
 	char mn[16];
 
@@ -537,22 +569,27 @@ static void json_head(struct out *o, const struct svmc_diff *df, const struct si
 	out_arr_end(o);
 }
 
-static void text_head(struct out *o, const struct svmc_diff *df, const struct side *from, const struct side *to,
-		      bool strict)
+static void text_head(struct out *o, const struct svmc_diff *df, const struct side *from,
+		      const struct side *to, bool strict)
 {
 	int rc = svmc_mresult_status(df->result, strict);
-	const char *col = out_color(o, rc ? OUT_C_FAIL : OUT_C_PASS), *rst = out_color(o, OUT_C_RESET);
+	const char *col = out_color(o, rc ? OUT_C_FAIL : OUT_C_PASS),
+		   *rst = out_color(o, OUT_C_RESET);
 	const struct side *sides[2] = { from, to };
 
-	out_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result), rst, result_words(df->result), rc);
+	out_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result), rst,
+		   result_words(df->result), rc);
 	for (int i = 0; i < 2; i++) {
 		const struct side *s = sides[i];
-		out_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from", s->arg,
-			   s->guest ? " as guest " : "", s->guest ? s->guest : "", s->model->name, s->comp.maxphyaddr);
+		out_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from",
+			   s->arg, s->guest ? " as guest " : "", s->guest ? s->guest : "",
+			   s->model->name, s->comp.maxphyaddr);
 	}
 	if (df->nvec || df->nstate) {
-		out_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n", df->narrowing + df->widening,
-			   df->narrowing + df->widening == 1 ? "" : "s", df->narrowing, df->widening);
+		out_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n",
+			   df->narrowing + df->widening,
+			   df->narrowing + df->widening == 1 ? "" : "s", df->narrowing,
+			   df->widening);
 		text_vectors(o, df);
 		text_state(o, df);
 	}
@@ -583,9 +620,10 @@ int cmd_migrate(int argc, char **argv)
 	from.model = svmc_model_lookup(a.from_model ? a.from_model : a.model ? a.model : "kvm");
 	to.model = svmc_model_lookup(a.to_model ? a.to_model : a.model ? a.model : "kvm");
 	if (!from.model || !to.model) {
-		const char *bad = !from.model ? (a.from_model ? a.from_model : a.model)
-					      : (a.to_model ? a.to_model : a.model);
-		cli_errorf(&o, "unknown model '%s' (models: %s)", bad, svmc_model_names(names, sizeof(names)));
+		const char *bad = !from.model ? (a.from_model ? a.from_model : a.model) :
+						(a.to_model ? a.to_model : a.model);
+		cli_errorf(&o, "unknown model '%s' (models: %s)", bad,
+			   svmc_model_names(names, sizeof(names)));
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -639,8 +677,11 @@ int cmd_migrate(int argc, char **argv)
 			text_head(&o, &df, &from, &to, a.strict);
 		replay_inputs(&o, &a, &from, &to, rec, st);
 		if (a.ninputs)
-			out_printf(&o, "\n%" PRIu64 " record%s compared, %" PRIu64 " change%s verdict%s\n", st->compared,
-				   st->compared == 1 ? "" : "s", st->changed, st->changed == 1 ? "s" : "",
+			out_printf(&o,
+				   "\n%" PRIu64 " record%s compared, %" PRIu64
+				   " change%s verdict%s\n",
+				   st->compared, st->compared == 1 ? "" : "s", st->changed,
+				   st->changed == 1 ? "s" : "",
 				   st->errors ? ", some inputs had errors (see above)" : "");
 	}
 	if (st->errors)

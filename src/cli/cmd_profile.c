@@ -22,17 +22,18 @@ enum { OPT_GUEST = 0x300, OPT_NAME, OPT_DESC };
 
 struct profile_args {
 	enum verb verb;
-	const char *cpu;      /* show CPU / import FILE */
-	const char *guest;    /* --guest CPU */
-	const char *output;   /* -o FILE */
-	const char *name;     /* --name */
-	const char *desc;     /* --description */
+	const char *cpu;    /* show CPU / import FILE */
+	const char *guest;  /* --guest CPU */
+	const char *output; /* -o FILE */
+	const char *name;   /* --name */
+	const char *desc;   /* --description */
 };
 
 static const struct argp_option profile_options[] = {
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "show: intersect with a guest CPU model (e.g. qemu-EPYC-Rome-v4): the view an L1 "
-	  "guest has", 0 },
+	  "guest has",
+	  0 },
 	{ "output", 'o', "FILE", 0,
 	  "capture, import: write the JSON profile to FILE (atomically) instead of stdout", 0 },
 	{ "name", OPT_NAME, "NAME", 0, "capture, import: the profile's name", 0 },
@@ -71,9 +72,10 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 			else if (strcmp(arg, "list") == 0)
 				a->verb = V_LIST;
 			else
-				argp_error(state,
-					   "unknown profile command '%s' (show, capture, import, list)",
-					   arg);
+				argp_error(
+					state,
+					"unknown profile command '%s' (show, capture, import, list)",
+					arg);
 			return 0;
 		}
 		if ((a->verb == V_SHOW || a->verb == V_IMPORT) && !a->cpu) {
@@ -86,7 +88,8 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 		if (a->verb == V_NONE)
 			argp_error(state, "no profile command given (show, capture, import, list)");
 		if (a->verb == V_SHOW && !a->cpu)
-			argp_error(state, "show needs a CPU: a profile file, a bundled name or host");
+			argp_error(state,
+				   "show needs a CPU: a profile file, a bundled name or host");
 		if (a->verb == V_IMPORT && !a->cpu)
 			argp_error(state, "import needs a FILE");
 		if (a->guest && a->verb != V_SHOW && a->verb != V_IMPORT)
@@ -102,7 +105,8 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp profile_argp = {
-	profile_options, profile_parse,
+	profile_options,
+	profile_parse,
 	"show CPU [--guest CPU]\ncapture [-o FILE]\nimport FILE [-o FILE] [--name NAME] "
 	"[--description TEXT]\nlist",
 	"CPU profiles: show one (identity, MAXPHYADDR, every feature and where CPUID holds it), "
@@ -112,7 +116,9 @@ static const struct argp profile_argp = {
 	"optional modifiers ,+FEATURE ,-FEATURE ,maxphyaddr=N (N in 32..64).\n"
 	"Exit status: 0 success, 2 trouble (unknown or unreadable CPU, malformed profile, usage). "
 	"See svmcheck-profile(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
@@ -163,10 +169,10 @@ static void show_text(struct out *o, const struct svmc_cpu *c)
 	} else {
 		out_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
 			   out_color(o, OUT_C_FAIL), out_color(o, OUT_C_RESET),
-			   svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR)
-				   ? " (a virtual CPU: the hypervisor hides SVM); replay and "
-				     "vectors need a profile with SVM (-c)"
-				   : "; replay and vectors need a profile with SVM (-c)");
+			   svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
+				   " (a virtual CPU: the hypervisor hides SVM); replay and "
+				   "vectors need a profile with SVM (-c)" :
+				   "; replay and vectors need a profile with SVM (-c)");
 	}
 	out_printf(o, "\n  %-24s %-7s %-12s %-9s %s\n", "feature", "present", "leaf.sub",
 		   "reg[bit]", "meaning");

@@ -65,20 +65,24 @@ struct replay_args {
 static const struct argp_option replay_options[] = {
 	{ "cpu", 'c', "CPU", 0,
 	  "The CPU that executes VMRUN: a profile file, a bundled name (epyc-milan, ...) or host "
-	  "(default), with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N", 0 },
+	  "(default), with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
+	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect the CPU with a guest CPU model (e.g. qemu-EPYC-v4): the L1 vCPU's view", 0 },
-	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
+	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm",
+	  0 },
 	{ "format", 'f', "FMT", 0,
 	  "Input format: auto (default, per input from its content), raw, nested-state, kvm-dump, "
-	  "xen-dump, json, hex", 0 },
+	  "xen-dump, json, hex",
+	  0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
-	{ "threads", 't', "N", 0, "Judge records on N threads (1-256, default 1); output order unchanged",
-	  0 },
+	{ "threads", 't', "N", 0,
+	  "Judge records on N threads (1-256, default 1); output order unchanged", 0 },
 	{ "progress", OPT_PROGRESS, NULL, 0,
 	  "Show records/s and bytes on stderr (default: on when stderr is a terminal and there is "
-	  "more than one input or a large one, unless -q)", 0 },
+	  "more than one input or a large one, unless -q)",
+	  0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "Never show progress", 0 },
 	{ 0 }
 };
@@ -107,9 +111,11 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(state,
-				   "unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
-				   "json, hex)", arg);
+			argp_error(
+				state,
+				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
+				"json, hex)",
+				arg);
 		return 0;
 	case 'o':
 		a->output = arg;
@@ -145,14 +151,18 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp replay_argp = {
-	replay_options, replay_parse, "INPUT...",
+	replay_options,
+	replay_parse,
+	"INPUT...",
 	"Run the VMRUN consistency checks of a model on every VMCB record of the inputs and print "
 	"one verdict per record (VMRUN, VMEXIT_INVALID with every failing check, or INCOMPLETE) "
 	"and a summary.  With -j, one JSON object per record and a summary object (NDJSON).\v"
 	"Exit status: 0 every record VMRUN, 1 some record VMEXIT_INVALID or INCOMPLETE, 2 trouble "
 	"(a usage error, an unreadable or malformed input, a CPU without SVM), 130 interrupted.  "
 	"See svmcheck-replay(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 /* ---- signals -------------------------------------------------------------- */
@@ -164,7 +174,6 @@ static void on_sigint(int sig)
 	interrupted = 1;
 	signal(sig, SIG_DFL); /* a second ^C ends the process */
 }
-
 
 /* ---- progress on stderr --------------------------------------------------- */
 
@@ -220,12 +229,12 @@ struct run {
 	struct svmc_compiled comp;
 	bool quiet;
 	struct out o;
-	bool tty_out;       /* stdout is a terminal: write per input, promptly */
+	bool tty_out;          /* stdout is a terminal: write per input, promptly */
 	struct replay_fmt fmt; /* the main thread's */
 	struct replay_counts k;
 	struct progress prog;
-	uint64_t nread;     /* records read so far (for progress) */
-	bool stop;          /* interrupted or the output failed */
+	uint64_t nread; /* records read so far (for progress) */
+	bool stop;      /* interrupted or the output failed */
 };
 
 static void report_stderr(const struct svmc_diag *d)
@@ -249,7 +258,8 @@ static void drain(struct run *run, struct rbuf *b)
 {
 	if (b->len) {
 		if (run->o.mode == OUT_JSON_PRETTY)
-			out_pretty_raw(&run->o, b->p, b->len); /* -p: indent like every other command */
+			out_pretty_raw(&run->o, b->p,
+				       b->len); /* -p: indent like every other command */
 		else
 			out_raw(&run->o, b->p, b->len);
 		b->len = 0;
@@ -448,12 +458,12 @@ enum { B_FREE, B_FILLING, B_READY, B_WORKING, B_DONE };
 struct batch {
 	int state;
 	uint64_t seq;
-	unsigned n;                       /* records in recs */
-	struct svmc_record *recs;         /* BATCH_RECORDS */
+	unsigned n;               /* records in recs */
+	struct svmc_record *recs; /* BATCH_RECORDS */
 	unsigned nerr;
-	unsigned err_at[BATCH_ERRORS];    /* errs[i] comes before recs[err_at[i]] */
+	unsigned err_at[BATCH_ERRORS]; /* errs[i] comes before recs[err_at[i]] */
 	struct svmc_diag errs[BATCH_ERRORS];
-	const struct svmc_span *span;     /* non-NULL: read records span_first.. first */
+	const struct svmc_span *span; /* non-NULL: read records span_first.. first */
 	uint64_t span_first;
 	unsigned span_n;
 	struct rbuf out;
@@ -463,16 +473,16 @@ struct batch {
 struct pool {
 	struct run *run;
 	pthread_mutex_t mu;
-	pthread_cond_t work;   /* a batch became READY, or the end */
-	pthread_cond_t done;   /* a batch became DONE */
+	pthread_cond_t work; /* a batch became READY, or the end */
+	pthread_cond_t done; /* a batch became DONE */
 	struct batch *ring;
 	unsigned nring;
-	uint64_t fill_seq;     /* next batch the reader fills */
-	uint64_t claim_seq;    /* next READY batch a worker takes */
-	uint64_t write_seq;    /* next batch the main thread writes */
+	uint64_t fill_seq;  /* next batch the reader fills */
+	uint64_t claim_seq; /* next READY batch a worker takes */
+	uint64_t write_seq; /* next batch the main thread writes */
 	bool end;
-	bool spans;            /* span batches of the current input were handed out */
-	struct batch *cur;     /* the batch being filled */
+	bool spans;        /* span batches of the current input were handed out */
+	struct batch *cur; /* the batch being filled */
 };
 
 static void batch_error(struct run *run, struct replay_fmt *fmt, struct batch *bt,
@@ -671,8 +681,8 @@ static bool pool_span(struct run *run, void *ctx, const struct svmc_span *sp)
 		bt = cur_batch(p);
 		bt->span = sp;
 		bt->span_first = first;
-		bt->span_n = sp->count - first < BATCH_RECORDS ? (unsigned)(sp->count - first)
-							       : BATCH_RECORDS;
+		bt->span_n = sp->count - first < BATCH_RECORDS ? (unsigned)(sp->count - first) :
+								 BATCH_RECORDS;
 		submit(p);
 	}
 	return true;
@@ -800,8 +810,9 @@ static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 
 int cmd_replay(int argc, char **argv)
 {
-	struct replay_args a = { .format = SVMC_FMT_AUTO, .cpu = "host", .threads = 1,
-				 .progress = -1 };
+	struct replay_args a = {
+		.format = SVMC_FMT_AUTO, .cpu = "host", .threads = 1, .progress = -1
+	};
 	struct atomic_file of = { 0 };
 	struct run *run;
 	struct svmc_cpu *cpu;

@@ -25,7 +25,8 @@ struct vectors_args {
 static const struct argp_option vectors_options[] = {
 	{ "cpu", 'c', "CPU", 0,
 	  "The CPU whose table to print: a profile file, a bundled name or host (the default), "
-	  "with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N", 0 },
+	  "with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
+	  0 },
 	{ "model", 'm', "MODEL", 0, "The model: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
 	{ 0 }
 };
@@ -53,7 +54,9 @@ static error_t vectors_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp vectors_argp = {
-	vectors_options, vectors_parse, "[-c CPU] [-m MODEL]",
+	vectors_options,
+	vectors_parse,
+	"[-c CPU] [-m MODEL]",
 	"The EVENTINJ validity table of a model on a CPU: TYPE 0-7, and for TYPE 3 (exception) "
 	"every vector 0-255 with its mnemonic, name, whether VMRUN accepts it and why.\v"
 	"Reasons: always, never (Intel-only #VE), shstk / sev_es / sev_snp (valid iff the CPU "
@@ -61,21 +64,27 @@ static const struct argp vectors_argp = {
 	"by the first posted KVM patch's mask), unchecked (kvm-legacy checks no EVENTINJ).\n"
 	"Exit status: 0 success, 2 trouble (unknown model or CPU, a CPU without SVM). "
 	"See svmcheck-vectors(1).",
-	cli_output_children, NULL, NULL
+	cli_output_children,
+	NULL,
+	NULL
 };
 
 /* Text for a reason: the name, and for a feature gate whether the CPU has it. */
-static const char *because_text(const struct svmc_compiled *c, enum svmc_vreason r, char *buf, size_t n)
+static const char *because_text(const struct svmc_compiled *c, enum svmc_vreason r, char *buf,
+				size_t n)
 {
-	int f = r == SVMC_VR_SHSTK ? SVMC_FEAT_SHSTK : r == SVMC_VR_SEV_ES ? SVMC_FEAT_SEV_ES
-					: r == SVMC_VR_SEV_SNP ? SVMC_FEAT_SEV_SNP : -1;
+	int f = r == SVMC_VR_SHSTK   ? SVMC_FEAT_SHSTK :
+		r == SVMC_VR_SEV_ES  ? SVMC_FEAT_SEV_ES :
+		r == SVMC_VR_SEV_SNP ? SVMC_FEAT_SEV_SNP :
+				       -1;
 	char loc[48];
 
 	if (f < 0) {
 		snprintf(buf, n, "%s", svmc_vreason_name(r));
 		return buf;
 	}
-	snprintf(buf, n, "%s (%s: %s)", svmc_vreason_name(r), svmc_feature_cpuid((unsigned)f, loc, sizeof(loc)),
+	snprintf(buf, n, "%s (%s: %s)", svmc_vreason_name(r),
+		 svmc_feature_cpuid((unsigned)f, loc, sizeof(loc)),
 		 svmc_featset_has(&c->features, (enum svmc_feature)f) ? "present" : "absent");
 	return buf;
 }
@@ -92,15 +101,19 @@ static void mnemonic(unsigned v, char *buf, size_t n)
 static void print_text(struct out *o, const struct svmc_compiled *c)
 {
 	char why[96], mn[8];
-	const char *yes = out_color(o, OUT_C_PASS), *no = out_color(o, OUT_C_FAIL), *rst = out_color(o, OUT_C_RESET);
+	const char *yes = out_color(o, OUT_C_PASS), *no = out_color(o, OUT_C_FAIL),
+		   *rst = out_color(o, OUT_C_RESET);
 
 	out_printf(o, "EVENTINJ validity: model %s, CPU %s\n\n", c->model->name, c->cpu_name);
 	out_printf(o, "TYPE  %-12s %-6s %s\n", "name", "valid", "because");
 	for (unsigned t = 0; t < 8; t++) {
 		bool ok = svmc_type_valid(c, t);
-		const char *note = t == 3 ? "vector rule below" : (ok && t != 2) ? "any vector" : "";
-		out_printf(o, "%-5u %-12s %s%-6s%s %s%s%s\n", t, svmc_evtinj_type_name(t), ok ? yes : no,
-			   ok ? "yes" : "NO", rst, svmc_vreason_name((enum svmc_vreason)c->type_reason[t]),
+		const char *note = t == 3         ? "vector rule below" :
+				   (ok && t != 2) ? "any vector" :
+						    "";
+		out_printf(o, "%-5u %-12s %s%-6s%s %s%s%s\n", t, svmc_evtinj_type_name(t),
+			   ok ? yes : no, ok ? "yes" : "NO", rst,
+			   svmc_vreason_name((enum svmc_vreason)c->type_reason[t]),
 			   note[0] ? "; " : "", note);
 	}
 
@@ -114,15 +127,17 @@ static void print_text(struct out *o, const struct svmc_compiled *c)
 
 		/* vectors 32-255 fold into runs of the same verdict and reason */
 		if (v >= 32)
-			while (end + 1 < 256 && svmc_vector_valid(c, end + 1) == ok && c->vec_reason[end + 1] == r)
+			while (end + 1 < 256 && svmc_vector_valid(c, end + 1) == ok &&
+			       c->vec_reason[end + 1] == r)
 				end++;
 		if (end > v)
 			snprintf(label, sizeof(label), "%u-%u", v, end);
 		else
 			snprintf(label, sizeof(label), "%u", v);
 		mnemonic(v, mn, sizeof(mn));
-		out_printf(o, "%-7s %-5s %-40s %s%-6s%s %s\n", label, mn, svmc_vector_name(v)->name, ok ? yes : no,
-			   ok ? "yes" : "NO", rst, because_text(c, r, why, sizeof(why)));
+		out_printf(o, "%-7s %-5s %-40s %s%-6s%s %s\n", label, mn, svmc_vector_name(v)->name,
+			   ok ? yes : no, ok ? "yes" : "NO", rst,
+			   because_text(c, r, why, sizeof(why)));
 		v = end + 1;
 	}
 }
@@ -177,7 +192,8 @@ int cmd_vectors(int argc, char **argv)
 
 	m = svmc_model_lookup(a.model);
 	if (!m) {
-		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model, svmc_model_names(names, sizeof(names)));
+		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model,
+			   svmc_model_names(names, sizeof(names)));
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -189,13 +205,16 @@ int cmd_vectors(int argc, char **argv)
 	err = svmc_compile(&c, m, &cpu, &d);
 	if (err == SVMC_ERR_NOSVM) {
 		if (strcmp(a.cpu, "host") == 0)
-			cli_errorf(&o,
-				   "this host's CPU view has no SVM (CPUID 0x80000001:ECX[2]); name a CPU with -c "
-				   "(a profile file or a bundled name such as epyc-genoa)");
+			cli_errorf(
+				&o,
+				"this host's CPU view has no SVM (CPUID 0x80000001:ECX[2]); name a CPU with -c "
+				"(a profile file or a bundled name such as epyc-genoa)");
 		else {
 			/* A diag, so that the JSON error object names the CPU as its input. */
-			svmc_diag_set(&d, SVMC_ERR_NOSVM, "CPU '%s' has no SVM (CPUID 0x80000001:ECX[2]); "
-				      "EVENTINJ validity needs an SVM CPU", a.cpu);
+			svmc_diag_set(&d, SVMC_ERR_NOSVM,
+				      "CPU '%s' has no SVM (CPUID 0x80000001:ECX[2]); "
+				      "EVENTINJ validity needs an SVM CPU",
+				      a.cpu);
 			cli_report(&o, &d);
 		}
 		rc = EXIT_TROUBLE;

@@ -20,7 +20,8 @@ static const struct argp_option output_options[] = {
 	{ "pretty", 'p', NULL, 0, "Pretty-printed JSON (implies --json)", -1 },
 	{ "quiet", 'q', NULL, 0, "Print nothing on stdout; the exit status tells", -1 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
-	  "Colour text output: auto (default: on a terminal, unless NO_COLOR or TERM=dumb), always, never", -1 },
+	  "Colour text output: auto (default: on a terminal, unless NO_COLOR or TERM=dumb), always, never",
+	  -1 },
 	{ 0 }
 };
 
@@ -53,7 +54,8 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp cli_output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
 
-const struct argp_child cli_output_children[] = { { &cli_output_argp, 0, "Output options:", 0 }, { 0 } };
+const struct argp_child cli_output_children[] = { { &cli_output_argp, 0, "Output options:", 0 },
+						  { 0 } };
 
 enum out_mode cli_out_mode(void)
 {
@@ -67,7 +69,8 @@ enum out_mode cli_out_mode(void)
 void cli_out_open(struct out *o)
 {
 	enum out_mode m = cli_out_mode();
-	if (out_init(o, stdout, m, m == OUT_TEXT && out_want_color(cli_g.color, STDOUT_FILENO)) != 0) {
+	if (out_init(o, stdout, m, m == OUT_TEXT && out_want_color(cli_g.color, STDOUT_FILENO)) !=
+	    0) {
 		fprintf(stderr, "svmcheck: out of memory\n");
 		exit(EXIT_TROUBLE);
 	}

@@ -44,13 +44,14 @@ static char *help_filter(int key, const char *text, void *input)
 			return (char *)text;
 		used += (size_t)snprintf(s + used, n - used, "Commands:\n");
 		for (size_t i = 0; i < NCOMMANDS; i++)
-			used += (size_t)snprintf(s + used, n - used, "  %-10s %s\n", commands[i].name,
-						 commands[i].summary);
-		snprintf(s + used, n - used,
-			 "\nRun 'svmcheck COMMAND --help' for a command's options.\n"
-			 "Exit status: 0 all records VMRUN / migration safe, 1 some record fails or "
-			 "migration may break a nested guest, 2 trouble (usage, unreadable input).\n"
-			 "See svmcheck(1).");
+			used += (size_t)snprintf(s + used, n - used, "  %-10s %s\n",
+						 commands[i].name, commands[i].summary);
+		snprintf(
+			s + used, n - used,
+			"\nRun 'svmcheck COMMAND --help' for a command's options.\n"
+			"Exit status: 0 all records VMRUN / migration safe, 1 some record fails or "
+			"migration may break a nested guest, 2 trouble (usage, unreadable input).\n"
+			"See svmcheck(1).");
 		return s;
 	}
 	return (char *)text;
@@ -89,10 +90,14 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp top_argp = {
-	NULL, top_parse, "COMMAND [ARG...]",
+	NULL,
+	top_parse,
+	"COMMAND [ARG...]",
 	"svmcheck -- replay AMD SVM VMRUN consistency checks on captured VMCBs, and tell what "
 	"changes validity when a nested guest migrates between CPUs.\v",
-	cli_output_children, help_filter, NULL
+	cli_output_children,
+	help_filter,
+	NULL
 };
 
 int main(int argc, char **argv)

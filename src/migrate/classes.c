@@ -50,7 +50,8 @@ enum svmc_err svmc_classes_add(struct svmc_classes *t, const struct svmc_compile
 	svmc_class_key(c, &k);
 	h = svmc_class_hash(&k);
 	if (t->index_cap) {
-		for (slot = (size_t)h & (t->index_cap - 1); t->index[slot]; slot = (slot + 1) & (t->index_cap - 1)) {
+		for (slot = (size_t)h & (t->index_cap - 1); t->index[slot];
+		     slot = (slot + 1) & (t->index_cap - 1)) {
 			struct svmc_class *cl = &t->v[t->index[slot] - 1];
 			if (cl->hash == h && svmc_class_equal(&cl->key, &k)) {
 				cl->members++;
@@ -78,7 +79,8 @@ enum svmc_err svmc_classes_add(struct svmc_classes *t, const struct svmc_compile
 			return SVMC_ERR_NOMEM;
 		}
 	} else {
-		for (slot = (size_t)h & (t->index_cap - 1); t->index[slot]; slot = (slot + 1) & (t->index_cap - 1))
+		for (slot = (size_t)h & (t->index_cap - 1); t->index[slot];
+		     slot = (slot + 1) & (t->index_cap - 1))
 			;
 		t->index[slot] = t->n;
 	}

@@ -66,18 +66,19 @@ static bool has(const struct svmc_compiled *c, unsigned f)
  * "shstk: CPUID 7.0:ECX[7] present on the source, absent on the destination"
  * for a feature that differs; "" otherwise.
  */
-static int feature_words(const struct svmc_compiled *f, const struct svmc_compiled *t, unsigned feat,
-			 char *buf, size_t n)
+static int feature_words(const struct svmc_compiled *f, const struct svmc_compiled *t,
+			 unsigned feat, char *buf, size_t n)
 {
 	char loc[48];
 	bool a = has(f, feat), b = has(t, feat);
 
 	if (a == b)
 		return snprintf(buf, n, "%s: %s %s on both", svmc_feature_table[feat].name,
-				svmc_feature_cpuid(feat, loc, sizeof(loc)), a ? "present" : "absent");
-	return snprintf(buf, n, "%s: %s present on the %s, absent on the %s", svmc_feature_table[feat].name,
-			svmc_feature_cpuid(feat, loc, sizeof(loc)), a ? "source" : "destination",
-			a ? "destination" : "source");
+				svmc_feature_cpuid(feat, loc, sizeof(loc)),
+				a ? "present" : "absent");
+	return snprintf(buf, n, "%s: %s present on the %s, absent on the %s",
+			svmc_feature_table[feat].name, svmc_feature_cpuid(feat, loc, sizeof(loc)),
+			a ? "source" : "destination", a ? "destination" : "source");
 }
 
 /* Mark the features behind a narrowing difference (present on f, absent on t). */
@@ -130,13 +131,15 @@ static int vreason_feature(enum svmc_vreason r)
 }
 
 /* The reason on a side, counting a model that does not apply the check. */
-static enum svmc_vreason side_reason(const struct svmc_compiled *c, enum svmc_check_id id, uint8_t r)
+static enum svmc_vreason side_reason(const struct svmc_compiled *c, enum svmc_check_id id,
+				     uint8_t r)
 {
 	return applies(c, id) ? (enum svmc_vreason)r : SVMC_VR_UNCHECKED;
 }
 
 /* because for a vector or TYPE; returns the feature responsible or -1. */
-static int reason_because(struct walk *w, enum svmc_vreason rf, enum svmc_vreason rt, char *buf, size_t n)
+static int reason_because(struct walk *w, enum svmc_vreason rf, enum svmc_vreason rt, char *buf,
+			  size_t n)
 {
 	int feat = vreason_feature(rf);
 
@@ -146,8 +149,9 @@ static int reason_because(struct walk *w, enum svmc_vreason rf, enum svmc_vreaso
 		return feat;
 	}
 	if (buf)
-		snprintf(buf, n, "model %s on the source: %s; model %s on the destination: %s", w->f->model->name,
-			 vreason_words(rf), w->t->model->name, vreason_words(rt));
+		snprintf(buf, n, "model %s on the source: %s; model %s on the destination: %s",
+			 w->f->model->name, vreason_words(rf), w->t->model->name,
+			 vreason_words(rt));
 	return -1;
 }
 
@@ -197,8 +201,8 @@ static void walk_vectors(struct walk *w)
 	}
 }
 
-static struct svmc_state_delta *new_state(struct walk *w, enum svmc_delta_kind kind, enum svmc_check_id id,
-					  bool from, bool to)
+static struct svmc_state_delta *new_state(struct walk *w, enum svmc_delta_kind kind,
+					  enum svmc_check_id id, bool from, bool to)
 {
 	struct svmc_state_delta *s;
 
@@ -229,10 +233,12 @@ static void walk_types(struct walk *w)
 		if (!s)
 			continue;
 		s->bit = t;
-		snprintf(s->what, sizeof(s->what), "EVENTINJ TYPE %u (%s)", t, svmc_evtinj_type_name(t));
-		s->feature = reason_because(w, side_reason(w->f, SVMC_CHECK_CTRL_EVENTINJ_TYPE, w->f->type_reason[t]),
-					    side_reason(w->t, SVMC_CHECK_CTRL_EVENTINJ_TYPE, w->t->type_reason[t]),
-					    s->because, sizeof(s->because));
+		snprintf(s->what, sizeof(s->what), "EVENTINJ TYPE %u (%s)", t,
+			 svmc_evtinj_type_name(t));
+		s->feature = reason_because(
+			w, side_reason(w->f, SVMC_CHECK_CTRL_EVENTINJ_TYPE, w->f->type_reason[t]),
+			side_reason(w->t, SVMC_CHECK_CTRL_EVENTINJ_TYPE, w->t->type_reason[t]),
+			s->because, sizeof(s->because));
 		note_model_or_feature(w, a, b, s->feature);
 	}
 }
@@ -248,7 +254,8 @@ static void gate_side(const struct svmc_compiled *c, const struct svmc_gate *g, 
 	if (g->kind == SVMC_GATE_ALWAYS || g->kind == SVMC_GATE_RESERVED)
 		snprintf(buf, n, "%s", d);
 	else
-		snprintf(buf, n, "%s (%s)", d, svmc_gate_allows(g, &c->features) ? "met" : "not met");
+		snprintf(buf, n, "%s (%s)", d,
+			 svmc_gate_allows(g, &c->features) ? "met" : "not met");
 }
 
 static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
@@ -275,7 +282,8 @@ static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
 		s->bit = bit;
 		name = cr4 ? svmc_cr4_bit_name(bit) : svmc_efer_bit_name(bit);
 		if (name)
-			snprintf(s->what, sizeof(s->what), "%s.%s (bit %u)", cr4 ? "CR4" : "EFER", name, bit);
+			snprintf(s->what, sizeof(s->what), "%s.%s (bit %u)", cr4 ? "CR4" : "EFER",
+				 name, bit);
 		else
 			snprintf(s->what, sizeof(s->what), "%s bit %u", cr4 ? "CR4" : "EFER", bit);
 
@@ -292,7 +300,8 @@ static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
 				feature_words(w->f, w->t, f2, two, sizeof(two));
 				snprintf(s->because, sizeof(s->because), "%s; %s", one, two);
 			} else {
-				feature_words(w->f, w->t, d1 ? f1 : f2, s->because, sizeof(s->because));
+				feature_words(w->f, w->t, d1 ? f1 : f2, s->because,
+					      sizeof(s->because));
 			}
 			s->feature = (int)(d1 ? f1 : f2);
 			if (a && !b) {
@@ -301,7 +310,8 @@ static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
 				if (d2)
 					narrow_feature(w, f2);
 			}
-		} else if (fa && ta && memcmp(gf, gt, sizeof(*gf)) == 0 && gf->kind == SVMC_GATE_AND_NOT) {
+		} else if (fa && ta && memcmp(gf, gt, sizeof(*gf)) == 0 &&
+			   gf->kind == SVMC_GATE_AND_NOT) {
 			unsigned f1 = gf->feat, f2 = gf->feat2;
 			bool d1 = has(w->f, f1) != has(w->t, f1);
 
@@ -321,7 +331,8 @@ static void walk_bits(struct walk *w, enum svmc_delta_kind kind)
 
 			gate_side(w->f, gf, l, sizeof(l));
 			gate_side(w->t, gt, r, sizeof(r));
-			snprintf(s->because, sizeof(s->because), "model %s on the source: %s; model %s on the destination: %s",
+			snprintf(s->because, sizeof(s->because),
+				 "model %s on the source: %s; model %s on the destination: %s",
 				 w->f->model->name, l, w->t->model->name, r);
 			if (a && !b)
 				w->out->narrow_model = true;
@@ -345,7 +356,8 @@ static unsigned highbit(uint64_t x)
 static void bits_words(uint64_t bits, char *buf, size_t n)
 {
 	unsigned lo = lowbit(bits), hi = highbit(bits);
-	uint64_t span = (hi == 63 ? ~UINT64_C(0) : ((UINT64_C(1) << (hi + 1)) - 1)) & ~((UINT64_C(1) << lo) - 1);
+	uint64_t span = (hi == 63 ? ~UINT64_C(0) : ((UINT64_C(1) << (hi + 1)) - 1)) &
+			~((UINT64_C(1) << lo) - 1);
 
 	if (span == bits && hi == lo)
 		snprintf(buf, n, "bit %u", lo);
@@ -356,21 +368,21 @@ static void bits_words(uint64_t bits, char *buf, size_t n)
 }
 
 /* Why an address limit moved, in words. */
-static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta, bool fnp, bool tnp, char *buf,
-			 size_t n)
+static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta, bool fnp,
+			 bool tnp, char *buf, size_t n)
 {
 	const struct svmc_compiled *f = w->f, *t = w->t;
 	size_t len = 0;
 
-#define ADD(...)                                                                        \
-	do {                                                                            \
-		if (len < n)                                                            \
-			len += (size_t)snprintf(buf + len, n - len, __VA_ARGS__);       \
+#define ADD(...)                                                                  \
+	do {                                                                      \
+		if (len < n)                                                      \
+			len += (size_t)snprintf(buf + len, n - len, __VA_ARGS__); \
 	} while (0)
 	buf[0] = '\0';
 	if (fa != ta) {
-		ADD("model %s checks %s, model %s does not", (fa ? f : t)->model->name, svmc_check_info(id)->name,
-		    (fa ? t : f)->model->name);
+		ADD("model %s checks %s, model %s does not", (fa ? f : t)->model->name,
+		    svmc_check_info(id)->name, (fa ? t : f)->model->name);
 		return;
 	}
 	if (fnp != tnp) {
@@ -379,8 +391,8 @@ static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta
 		return;
 	}
 	if (f->maxphyaddr != t->maxphyaddr)
-		ADD("MAXPHYADDR (CPUID 0x80000008:EAX[7:0]) %u on the source, %u on the destination", f->maxphyaddr,
-		    t->maxphyaddr);
+		ADD("MAXPHYADDR (CPUID 0x80000008:EAX[7:0]) %u on the source, %u on the destination",
+		    f->maxphyaddr, t->maxphyaddr);
 	if ((id == SVMC_CHECK_SAVE_CR3_MBZ || id == SVMC_CHECK_KVM_LATE_CR3) &&
 	    ((f->cr3_rsvd ^ f->pa_rsvd) != (t->cr3_rsvd ^ t->pa_rsvd))) {
 		char fw[128];
@@ -388,13 +400,14 @@ static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta
 		ADD("%sCR3 bits 62:61 exempt with %s", len ? "; " : "", fw);
 	}
 	if (!len && f->model != t->model)
-		ADD("model %s on the source, model %s on the destination", f->model->name, t->model->name);
+		ADD("model %s on the source, model %s on the destination", f->model->name,
+		    t->model->name);
 #undef ADD
 }
 
 /* A reserved-bit address check (CR3, nCR3): rf / rt are the rejecting masks. */
-static void walk_mask(struct walk *w, enum svmc_check_id id, const char *what, uint64_t rf, uint64_t rt, bool fa,
-		      bool ta, bool fnp, bool tnp)
+static void walk_mask(struct walk *w, enum svmc_check_id id, const char *what, uint64_t rf,
+		      uint64_t rt, bool fa, bool ta, bool fnp, bool tnp)
 {
 	uint64_t sets[2] = { rt & ~rf, rf & ~rt }; /* narrowing, widening */
 
@@ -431,7 +444,8 @@ static uint64_t first_bad_base(const struct svmc_compiled *c, uint64_t last)
 	return limit - ((last + 1) & ~UINT64_C(0xfff)) + 0x1000;
 }
 
-static void walk_range(struct walk *w, enum svmc_check_id id, const char *what, uint64_t lf, uint64_t lt)
+static void walk_range(struct walk *w, enum svmc_check_id id, const char *what, uint64_t lf,
+		       uint64_t lt)
 {
 	bool fa = applies(w->f, id), ta = applies(w->t, id);
 	/* "no limit" as the base one past the last page: nothing rejected */
@@ -446,7 +460,8 @@ static void walk_range(struct walk *w, enum svmc_check_id id, const char *what, 
 	if (!s)
 		return;
 	s->first = narrows ? bt : bf;
-	snprintf(s->what, sizeof(s->what), "%s base at or above 0x%016llx", what, (unsigned long long)s->first);
+	snprintf(s->what, sizeof(s->what), "%s base at or above 0x%016llx", what,
+		 (unsigned long long)s->first);
 	addr_because(w, id, fa, ta, true, true, s->because, sizeof(s->because));
 	if (narrows && fa == ta && w->f->maxphyaddr > w->t->maxphyaddr)
 		w->out->narrow_maxphyaddr = true;
@@ -462,31 +477,37 @@ static void walk_addresses(struct walk *w)
 
 	fa = applies(f, SVMC_CHECK_SAVE_CR3_MBZ);
 	ta = applies(t, SVMC_CHECK_SAVE_CR3_MBZ);
-	walk_mask(w, SVMC_CHECK_SAVE_CR3_MBZ, "long-mode CR3", fa ? f->cr3_rsvd : 0, ta ? t->cr3_rsvd : 0, fa, ta,
-		  true, true);
+	walk_mask(w, SVMC_CHECK_SAVE_CR3_MBZ, "long-mode CR3", fa ? f->cr3_rsvd : 0,
+		  ta ? t->cr3_rsvd : 0, fa, ta, true, true);
 
 	fa = applies(f, SVMC_CHECK_KVM_LATE_CR3);
 	ta = applies(t, SVMC_CHECK_KVM_LATE_CR3);
-	walk_mask(w, SVMC_CHECK_KVM_LATE_CR3, "CR3 outside long mode", fa ? f->cr3_rsvd : 0, ta ? t->cr3_rsvd : 0,
-		  fa, ta, true, true);
+	walk_mask(w, SVMC_CHECK_KVM_LATE_CR3, "CR3 outside long mode", fa ? f->cr3_rsvd : 0,
+		  ta ? t->cr3_rsvd : 0, fa, ta, true, true);
 
 	fa = applies(f, SVMC_CHECK_CTRL_NP_NCR3);
 	ta = applies(t, SVMC_CHECK_CTRL_NP_NCR3);
 	walk_mask(w, SVMC_CHECK_CTRL_NP_NCR3, "NP_ENABLE and an nCR3", fa && fnp ? f->pa_rsvd : 0,
 		  ta && tnp ? t->pa_rsvd : 0, fa, ta, fnp, tnp);
 
-	walk_range(w, SVMC_CHECK_CTRL_MSRPM_RANGE, "MSR permission map (8 KiB)", f->msrpm_last, t->msrpm_last);
-	walk_range(w, SVMC_CHECK_CTRL_IOPM_RANGE, "I/O permission map (12 KiB)", f->iopm_last, t->iopm_last);
+	walk_range(w, SVMC_CHECK_CTRL_MSRPM_RANGE, "MSR permission map (8 KiB)", f->msrpm_last,
+		   t->msrpm_last);
+	walk_range(w, SVMC_CHECK_CTRL_IOPM_RANGE, "I/O permission map (12 KiB)", f->iopm_last,
+		   t->iopm_last);
 
 	/* G_PAT: checked when the model applies it and NP_ENABLE is honoured */
 	fa = applies(f, SVMC_CHECK_CTRL_NP_GPAT) && fnp;
 	ta = applies(t, SVMC_CHECK_CTRL_NP_GPAT) && tnp;
 	if (fa != ta) {
-		struct svmc_state_delta *s = new_state(w, SVMC_D_CHECK, SVMC_CHECK_CTRL_NP_GPAT, !fa, !ta);
+		struct svmc_state_delta *s =
+			new_state(w, SVMC_D_CHECK, SVMC_CHECK_CTRL_NP_GPAT, !fa, !ta);
 		if (s) {
-			bool mf = applies(f, SVMC_CHECK_CTRL_NP_GPAT), mt = applies(t, SVMC_CHECK_CTRL_NP_GPAT);
-			snprintf(s->what, sizeof(s->what), "NP_ENABLE and a G_PAT with a reserved encoding");
-			addr_because(w, SVMC_CHECK_CTRL_NP_GPAT, mf, mt, fnp, tnp, s->because, sizeof(s->because));
+			bool mf = applies(f, SVMC_CHECK_CTRL_NP_GPAT),
+			     mt = applies(t, SVMC_CHECK_CTRL_NP_GPAT);
+			snprintf(s->what, sizeof(s->what),
+				 "NP_ENABLE and a G_PAT with a reserved encoding");
+			addr_because(w, SVMC_CHECK_CTRL_NP_GPAT, mf, mt, fnp, tnp, s->because,
+				     sizeof(s->because));
 			if (fa == false && ta)
 				w->out->narrow_model = true;
 		}
@@ -500,7 +521,8 @@ static const svmc_checkset covered =
 	SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR3_MBZ) | SVMC_CHECK_BIT(SVMC_CHECK_KVM_LATE_CR3) |
 	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT) |
 	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_MSRPM_RANGE) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_IOPM_RANGE) |
-	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_TYPE) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
+	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_TYPE) |
+	SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
 
 static void walk_checks(struct walk *w)
 {
@@ -520,8 +542,10 @@ static void walk_checks(struct walk *w)
 			continue;
 		info = svmc_check_info((enum svmc_check_id)id);
 		snprintf(s->what, sizeof(s->what), "%s", info->rule);
-		snprintf(s->because, sizeof(s->because), "model %s checks %s (APM %s), model %s does not",
-			 (fa ? w->f : w->t)->model->name, info->name, info->apm, (fa ? w->t : w->f)->model->name);
+		snprintf(s->because, sizeof(s->because),
+			 "model %s checks %s (APM %s), model %s does not",
+			 (fa ? w->f : w->t)->model->name, info->name, info->apm,
+			 (fa ? w->t : w->f)->model->name);
 		if (ta)
 			w->out->narrow_model = true;
 	}
@@ -544,8 +568,8 @@ static enum svmc_mresult walk(struct walk *w)
 	return SVMC_MIG_IDENTICAL;
 }
 
-enum svmc_mresult svmc_migrate_diff(const struct svmc_compiled *from, const struct svmc_compiled *to,
-				    struct svmc_diff *out)
+enum svmc_mresult svmc_migrate_diff(const struct svmc_compiled *from,
+				    const struct svmc_compiled *to, struct svmc_diff *out)
 {
 	struct walk w = { from, to, out, 0, 0 };
 
@@ -563,7 +587,8 @@ enum svmc_mresult svmc_migrate_diff(const struct svmc_compiled *from, const stru
 	return out->result;
 }
 
-enum svmc_mresult svmc_migrate_result(const struct svmc_compiled *from, const struct svmc_compiled *to)
+enum svmc_mresult svmc_migrate_result(const struct svmc_compiled *from,
+				      const struct svmc_compiled *to)
 {
 	struct walk w = { from, to, NULL, 0, 0 };
 	return walk(&w);

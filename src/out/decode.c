@@ -78,17 +78,20 @@ static const char *bits(uint64_t v, const char *const *names, unsigned nnames, c
 
 #define NAMES(arr) arr, (unsigned)(sizeof(arr) / sizeof((arr)[0]))
 
+/* clang-format off */
 static const char *const efer_names[] = {
 	[0] = "SCE",     [8] = "LME",     [10] = "LMA",  [11] = "NXE",  [12] = "SVME",
 	[13] = "LMSLE",  [14] = "FFXSR",  [15] = "TCE",  [17] = "MCOMMIT",
 	[18] = "INTWB",  [20] = "UAIE",   [21] = "AUTOIBRS",
 };
+/* clang-format on */
 
 static const char *const cr0_names[] = {
 	[0] = "PE",  [1] = "MP",  [2] = "EM",  [3] = "TS",  [4] = "ET",  [5] = "NE",
 	[16] = "WP", [18] = "AM", [29] = "NW", [30] = "CD", [31] = "PG",
 };
 
+/* clang-format off */
 static const char *const cr4_names[] = {
 	[0] = "VME",      [1] = "PVI",     [2] = "TSD",      [3] = "DE",      [4] = "PSE",
 	[5] = "PAE",      [6] = "MCE",     [7] = "PGE",      [8] = "PCE",     [9] = "OSFXSR",
@@ -97,12 +100,15 @@ static const char *const cr4_names[] = {
 	[21] = "SMAP",    [22] = "PKE",    [23] = "CET",     [24] = "PKS",    [25] = "UINTR",
 	[27] = "LASS",    [28] = "LAM_SUP", [32] = "FRED",
 };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const rflags_names[] = {
 	[0] = "CF",  [1] = "",    [2] = "PF",  [4] = "AF",  [6] = "ZF",  [7] = "SF",
 	[8] = "TF",  [9] = "IF",  [10] = "DF", [11] = "OF", [14] = "NT", [16] = "RF",
 	[17] = "VM", [18] = "AC", [19] = "VIF", [20] = "VIP", [21] = "ID",
 };
+/* clang-format on */
 
 const char *svmc_decode_efer(uint64_t v, char *buf, size_t n)
 {
@@ -135,19 +141,23 @@ const char *svmc_decode_rflags(uint64_t v, char *buf, size_t n)
 
 /* ---- intercepts (1.2) ---------------------------------------------------- */
 
+/* clang-format off */
 static const char *const misc1_names[32] = {
 	"INTR", "NMI", "SMI", "INIT", "VINTR", "SELECTIVE_CR0", "STORE_IDTR", "STORE_GDTR",
 	"STORE_LDTR", "STORE_TR", "LOAD_IDTR", "LOAD_GDTR", "LOAD_LDTR", "LOAD_TR", "RDTSC",
 	"RDPMC", "PUSHF", "POPF", "CPUID", "RSM", "IRET", "INTn", "INVD", "PAUSE", "HLT",
 	"INVLPG", "INVLPGA", "IOIO_PROT", "MSR_PROT", "TASK_SWITCH", "FERR_FREEZE", "SHUTDOWN",
 };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const misc2_names[32] = {
 	"VMRUN", "VMMCALL", "VMLOAD", "VMSAVE", "STGI", "CLGI", "SKINIT", "RDTSCP", "ICEBP",
 	"WBINVD", "MONITOR", "MWAIT", "MWAIT_COND", "XSETBV", "RDPRU", "TRAP_EFER_WRITE",
 	"TRAP_CR0_WRITE", "TRAP_CR1_WRITE", "TRAP_CR2_WRITE", "TRAP_CR3_WRITE", "TRAP_CR4_WRITE",
 	"TRAP_CR5_WRITE", "TRAP_CR6_WRITE", "TRAP_CR7_WRITE", "TRAP_CR8_WRITE",
 };
+/* clang-format on */
 
 static const char *const misc3_names[] = {
 	"INVLPGB", "INVLPGB_ILLEGAL", "INVPCID", "MCOMMIT", "TLBSYNC", "BUSLOCK", "IDLE_HLT",
@@ -240,6 +250,7 @@ const char *svmc_decode_eventinj(uint32_t v, uint32_t err, char *buf, size_t n)
 	return buf;
 }
 
+/* clang-format off */
 static const char *const exit_names_0x60[] = {
 	"INTR", "NMI", "SMI", "INIT", "VINTR", "CR0_SEL_WRITE", "IDTR_READ", "GDTR_READ",
 	"LDTR_READ", "TR_READ", "IDTR_WRITE", "GDTR_WRITE", "LDTR_WRITE", "TR_WRITE", "RDTSC",
@@ -248,15 +259,19 @@ static const char *const exit_names_0x60[] = {
 	"VMMCALL", "VMLOAD", "VMSAVE", "STGI", "CLGI", "SKINIT", "RDTSCP", "ICEBP", "WBINVD",
 	"MONITOR", "MWAIT", "MWAIT_COND", "XSETBV", "RDPRU", "EFER_WRITE_TRAP",
 };
+/* clang-format on */
 
 static const char *const exit_names_0xa0[] = {
 	"INVLPGB", "INVLPGB_ILLEGAL", "INVPCID", "MCOMMIT", "TLBSYNC", "BUS_LOCK", "IDLE_HLT",
 };
 
+/* clang-format off */
 static const char *const exit_names_0x400[] = {
 	"NPF", "AVIC_INCOMPLETE_IPI", "AVIC_UNACCELERATED_ACCESS", "VMGEXIT",
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
 	uint32_t code;
 	const char *name;
@@ -269,6 +284,7 @@ static const struct {
 	{ 0x8000001A, "SAVIC" },          { 0x8000FFFD, "HV_FEATURES" },
 	{ 0x8000FFFE, "TERM_REQUEST" },   { 0x8000FFFF, "UNSUPPORTED_EVENT" },
 };
+/* clang-format on */
 
 const char *svmc_decode_exit_code(uint64_t c, char *buf, size_t n)
 {
@@ -314,9 +330,9 @@ const char *svmc_decode_exit_code(uint64_t c, char *buf, size_t n)
 const char *svmc_decode_seg_attrib(uint16_t at, char *buf, size_t n)
 {
 	static const char *const sys[16] = {
-		[1] = "TSS16-avail", [2] = "LDT",      [3] = "TSS16-busy", [4] = "call16",
-		[5] = "task-gate",   [6] = "int16",    [7] = "trap16",     [9] = "TSS-avail",
-		[11] = "TSS-busy",   [12] = "call",    [14] = "int",       [15] = "trap",
+		[1] = "TSS16-avail", [2] = "LDT",   [3] = "TSS16-busy", [4] = "call16",
+		[5] = "task-gate",   [6] = "int16", [7] = "trap16",     [9] = "TSS-avail",
+		[11] = "TSS-busy",   [12] = "call", [14] = "int",       [15] = "trap",
 	};
 	unsigned type = at & SVM_SELECTOR_TYPE_MASK;
 	struct app a;
@@ -355,11 +371,21 @@ const char *svmc_decode_seg_attrib(uint16_t at, char *buf, size_t n)
 const char *svmc_decode_tlb_ctl(uint8_t v, char *buf, size_t n)
 {
 	switch (v) {
-	case TLB_CONTROL_DO_NOTHING: snprintf(buf, n, "DO_NOTHING"); break;
-	case TLB_CONTROL_FLUSH_ALL_ASID: snprintf(buf, n, "FLUSH_ALL_ASID"); break;
-	case TLB_CONTROL_FLUSH_ASID: snprintf(buf, n, "FLUSH_ASID"); break;
-	case TLB_CONTROL_FLUSH_ASID_LOCAL: snprintf(buf, n, "FLUSH_ASID_LOCAL"); break;
-	default: snprintf(buf, n, "reserved (%u)", v); break;
+	case TLB_CONTROL_DO_NOTHING:
+		snprintf(buf, n, "DO_NOTHING");
+		break;
+	case TLB_CONTROL_FLUSH_ALL_ASID:
+		snprintf(buf, n, "FLUSH_ALL_ASID");
+		break;
+	case TLB_CONTROL_FLUSH_ASID:
+		snprintf(buf, n, "FLUSH_ASID");
+		break;
+	case TLB_CONTROL_FLUSH_ASID_LOCAL:
+		snprintf(buf, n, "FLUSH_ASID_LOCAL");
+		break;
+	default:
+		snprintf(buf, n, "reserved (%u)", v);
+		break;
 	}
 	return buf;
 }
@@ -367,8 +393,8 @@ const char *svmc_decode_tlb_ctl(uint8_t v, char *buf, size_t n)
 const char *svmc_decode_int_ctl(uint32_t v, char *buf, size_t n)
 {
 	static const char *const names[32] = {
-		[8] = "V_IRQ",           [9] = "V_GIF",        [11] = "V_NMI_PENDING",
-		[12] = "V_NMI_BLOCKING", [20] = "V_IGN_TPR",   [24] = "V_INTR_MASKING",
+		[8] = "V_IRQ",           [9] = "V_GIF",         [11] = "V_NMI_PENDING",
+		[12] = "V_NMI_BLOCKING", [20] = "V_IGN_TPR",    [24] = "V_INTR_MASKING",
 		[25] = "V_GIF_ENABLE",   [26] = "V_NMI_ENABLE", [30] = "X2APIC_MODE",
 		[31] = "AVIC_ENABLE",
 	};
@@ -390,8 +416,8 @@ const char *svmc_decode_int_ctl(uint32_t v, char *buf, size_t n)
 
 const char *svmc_decode_nested_ctl(uint64_t v, char *buf, size_t n)
 {
-	static const char *const names[] = { "NP_ENABLE", "SEV_ENABLE", "SEV_ES_ENABLE", "GMET",
-					     "NP_SSS", "VTE" };
+	static const char *const names[] = { "NP_ENABLE", "SEV_ENABLE", "SEV_ES_ENABLE",
+					     "GMET",      "NP_SSS",     "VTE" };
 	return bits(v, NAMES(names), buf, n);
 }
 
@@ -404,8 +430,8 @@ const char *svmc_decode_virt_ext(uint64_t v, char *buf, size_t n)
 const char *svmc_decode_clean(uint32_t v, char *buf, size_t n)
 {
 	static const char *const names[32] = {
-		"INTERCEPTS", "PERM_MAP", "ASID", "INTR", "NPT", "CR", "DR", "DT", "SEG", "CR2",
-		"LBR", "AVIC", "CET", [31] = "SW",
+		"INTERCEPTS", "PERM_MAP", "ASID", "INTR", "NPT",  "CR",  "DR",
+		"DT",         "SEG",      "CR2",  "LBR",  "AVIC", "CET", [31] = "SW",
 	};
 	return bits(v, names, 32, buf, n);
 }
@@ -424,7 +450,9 @@ const char *svmc_decode_erap_ctl(uint8_t v, char *buf, size_t n)
 
 const char *svmc_decode_pat(uint64_t v, char *buf, size_t n)
 {
-	static const char *const types[8] = { "UC", "WC", "rsvd2", "rsvd3", "WT", "WP", "WB", "UC-" };
+	static const char *const types[8] = {
+		"UC", "WC", "rsvd2", "rsvd3", "WT", "WP", "WB", "UC-"
+	};
 	struct app a;
 
 	app_init(&a, buf, n);
@@ -451,38 +479,59 @@ const char *svmc_decode_field(const struct svmc_record *r, enum svmc_field_id f,
 	if (fd->kind == SVMC_FK_SEG)
 		return svmc_decode_seg_attrib(svmc_field_seg_const(r, f)->attrib, buf, n);
 	switch (f) {
-	case SVMC_F_INTERCEPT_CR: return svmc_decode_intercept(0, (uint32_t)v, buf, n);
-	case SVMC_F_INTERCEPT_DR: return svmc_decode_intercept(1, (uint32_t)v, buf, n);
-	case SVMC_F_INTERCEPT_EXCEPTIONS: return svmc_decode_intercept(2, (uint32_t)v, buf, n);
-	case SVMC_F_INTERCEPT_MISC1: return svmc_decode_intercept(3, (uint32_t)v, buf, n);
-	case SVMC_F_INTERCEPT_MISC2: return svmc_decode_intercept(4, (uint32_t)v, buf, n);
-	case SVMC_F_INTERCEPT_MISC3: return svmc_decode_intercept(5, (uint32_t)v, buf, n);
-	case SVMC_F_TLB_CTL: return svmc_decode_tlb_ctl((uint8_t)v, buf, n);
-	case SVMC_F_ERAP_CTL: return svmc_decode_erap_ctl((uint8_t)v, buf, n);
-	case SVMC_F_INT_CTL: return svmc_decode_int_ctl((uint32_t)v, buf, n);
+	case SVMC_F_INTERCEPT_CR:
+		return svmc_decode_intercept(0, (uint32_t)v, buf, n);
+	case SVMC_F_INTERCEPT_DR:
+		return svmc_decode_intercept(1, (uint32_t)v, buf, n);
+	case SVMC_F_INTERCEPT_EXCEPTIONS:
+		return svmc_decode_intercept(2, (uint32_t)v, buf, n);
+	case SVMC_F_INTERCEPT_MISC1:
+		return svmc_decode_intercept(3, (uint32_t)v, buf, n);
+	case SVMC_F_INTERCEPT_MISC2:
+		return svmc_decode_intercept(4, (uint32_t)v, buf, n);
+	case SVMC_F_INTERCEPT_MISC3:
+		return svmc_decode_intercept(5, (uint32_t)v, buf, n);
+	case SVMC_F_TLB_CTL:
+		return svmc_decode_tlb_ctl((uint8_t)v, buf, n);
+	case SVMC_F_ERAP_CTL:
+		return svmc_decode_erap_ctl((uint8_t)v, buf, n);
+	case SVMC_F_INT_CTL:
+		return svmc_decode_int_ctl((uint32_t)v, buf, n);
 	case SVMC_F_INT_VECTOR:
-		snprintf(buf, n, "vector %u%s", (unsigned)(v & 0xff), v >> 8 ? ", bits 31:8 set" : "");
+		snprintf(buf, n, "vector %u%s", (unsigned)(v & 0xff),
+			 v >> 8 ? ", bits 31:8 set" : "");
 		return buf;
-	case SVMC_F_INT_STATE: return svmc_decode_int_state((uint32_t)v, buf, n);
-	case SVMC_F_EXIT_CODE: return svmc_decode_exit_code(v, buf, n);
+	case SVMC_F_INT_STATE:
+		return svmc_decode_int_state((uint32_t)v, buf, n);
+	case SVMC_F_EXIT_CODE:
+		return svmc_decode_exit_code(v, buf, n);
 	case SVMC_F_EXIT_INT_INFO:
-		return svmc_decode_eventinj((uint32_t)v,
-					    (uint32_t)svmc_field_get(r, SVMC_F_EXIT_INT_INFO_ERR), buf, n);
+		return svmc_decode_eventinj(
+			(uint32_t)v, (uint32_t)svmc_field_get(r, SVMC_F_EXIT_INT_INFO_ERR), buf, n);
 	case SVMC_F_EVENT_INJ:
-		return svmc_decode_eventinj((uint32_t)v, (uint32_t)svmc_field_get(r, SVMC_F_EVENT_INJ_ERR),
-					    buf, n);
-	case SVMC_F_NESTED_CTL: return svmc_decode_nested_ctl(v, buf, n);
-	case SVMC_F_VIRT_EXT: return svmc_decode_virt_ext(v, buf, n);
-	case SVMC_F_CLEAN: return svmc_decode_clean((uint32_t)v, buf, n);
+		return svmc_decode_eventinj(
+			(uint32_t)v, (uint32_t)svmc_field_get(r, SVMC_F_EVENT_INJ_ERR), buf, n);
+	case SVMC_F_NESTED_CTL:
+		return svmc_decode_nested_ctl(v, buf, n);
+	case SVMC_F_VIRT_EXT:
+		return svmc_decode_virt_ext(v, buf, n);
+	case SVMC_F_CLEAN:
+		return svmc_decode_clean((uint32_t)v, buf, n);
 	case SVMC_F_ALLOWED_SEV_FEATURES:
 		if (v & VMCB_ALLOWED_SEV_FEATURES_VALID)
 			snprintf(buf, n, "VALID");
 		return buf;
-	case SVMC_F_EFER: return svmc_decode_efer(v, buf, n);
-	case SVMC_F_CR0: return svmc_decode_cr0(v, buf, n);
-	case SVMC_F_CR4: return svmc_decode_cr4(v, buf, n);
-	case SVMC_F_RFLAGS: return svmc_decode_rflags(v, buf, n);
-	case SVMC_F_G_PAT: return svmc_decode_pat(v, buf, n);
-	default: return buf;
+	case SVMC_F_EFER:
+		return svmc_decode_efer(v, buf, n);
+	case SVMC_F_CR0:
+		return svmc_decode_cr0(v, buf, n);
+	case SVMC_F_CR4:
+		return svmc_decode_cr4(v, buf, n);
+	case SVMC_F_RFLAGS:
+		return svmc_decode_rflags(v, buf, n);
+	case SVMC_F_G_PAT:
+		return svmc_decode_pat(v, buf, n);
+	default:
+		return buf;
 	}
 }

@@ -123,7 +123,7 @@ const char *out_color(const struct out *o, enum out_color c)
 {
 	static const char *const seq[] = {
 		[OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m", [OUT_C_FAIL] = "\033[1;31m",
-		[OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",   [OUT_C_DIM] = "\033[2m",
+		[OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",  [OUT_C_DIM] = "\033[2m",
 	};
 	return o->color ? seq[c] : "";
 }
@@ -181,16 +181,32 @@ static void escape(struct out *o, const char *s, size_t n)
 			*p++ = (char)c;
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
-			case '\n': *p++ = '\\'; *p++ = 'n'; break;
-			case '\t': *p++ = '\\'; *p++ = 't'; break;
-			case '\r': *p++ = '\\'; *p++ = 'r'; break;
+			case '\n':
+				*p++ = '\\';
+				*p++ = 'n';
+				break;
+			case '\t':
+				*p++ = '\\';
+				*p++ = 't';
+				break;
+			case '\r':
+				*p++ = '\\';
+				*p++ = 'r';
+				break;
 			default:
-				*p++ = '\\'; *p++ = 'u'; *p++ = '0'; *p++ = '0';
-				*p++ = hexd[c >> 4]; *p++ = hexd[c & 15];
+				*p++ = '\\';
+				*p++ = 'u';
+				*p++ = '0';
+				*p++ = '0';
+				*p++ = hexd[c >> 4];
+				*p++ = hexd[c & 15];
 			}
 		} else if (c >= 0x80) {
 			/* Pass valid UTF-8 through; replace anything else with U+FFFD. */
-			size_t need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
+			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
+				      c >= 0xe0             ? 2 :
+				      c >= 0xc2 && c < 0xe0 ? 1 :
+							      0;
 			bool ok = need && i + need < n;
 			for (size_t k = 1; ok && k <= need; k++)
 				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
@@ -219,7 +235,8 @@ static void pre(struct out *o, const char *key)
 		newline_indent(o);
 	if (key && o->depth > 0 && !o->is_arr[o->depth]) {
 		escape(o, key, strlen(key));
-		out_raw(o, o->mode == OUT_JSON_PRETTY ? ": " : ":", o->mode == OUT_JSON_PRETTY ? 2 : 1);
+		out_raw(o, o->mode == OUT_JSON_PRETTY ? ": " : ":",
+			o->mode == OUT_JSON_PRETTY ? 2 : 1);
 	}
 }
 
@@ -251,10 +268,22 @@ static void end(struct out *o, char c)
 		out_raw(o, "\n", 1);
 }
 
-void out_obj_begin(struct out *o, const char *key) { begin(o, key, '{', false); }
-void out_obj_end(struct out *o) { end(o, '}'); }
-void out_arr_begin(struct out *o, const char *key) { begin(o, key, '[', true); }
-void out_arr_end(struct out *o) { end(o, ']'); }
+void out_obj_begin(struct out *o, const char *key)
+{
+	begin(o, key, '{', false);
+}
+void out_obj_end(struct out *o)
+{
+	end(o, '}');
+}
+void out_arr_begin(struct out *o, const char *key)
+{
+	begin(o, key, '[', true);
+}
+void out_arr_end(struct out *o)
+{
+	end(o, ']');
+}
 
 void out_strn(struct out *o, const char *key, const char *s, size_t n)
 {

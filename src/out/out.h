@@ -30,9 +30,9 @@ struct out {
 	char *buf;
 	size_t len, cap;
 	int depth;
-	bool first[OUT_MAX_DEPTH];  /* no element written yet at this depth */
+	bool first[OUT_MAX_DEPTH]; /* no element written yet at this depth */
 	bool is_arr[OUT_MAX_DEPTH];
-	bool error;                 /* a write failed (EPIPE, ENOSPC) */
+	bool error; /* a write failed (EPIPE, ENOSPC) */
 };
 
 /* Set up o over f (not owned).  Returns 0 or -1 (no memory). */

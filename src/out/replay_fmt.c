@@ -83,12 +83,24 @@ static const char dig2[201] =
 static char *u64_to(char *q, uint64_t v)
 {
 	static const uint64_t pow10[] = {
-		UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000),
-		UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
-		UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
-		UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
-		UINT64_C(1000000000000000), UINT64_C(10000000000000000),
-		UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+		UINT64_C(10),
+		UINT64_C(100),
+		UINT64_C(1000),
+		UINT64_C(10000),
+		UINT64_C(100000),
+		UINT64_C(1000000),
+		UINT64_C(10000000),
+		UINT64_C(100000000),
+		UINT64_C(1000000000),
+		UINT64_C(10000000000),
+		UINT64_C(100000000000),
+		UINT64_C(1000000000000),
+		UINT64_C(10000000000000),
+		UINT64_C(100000000000000),
+		UINT64_C(1000000000000000),
+		UINT64_C(10000000000000000),
+		UINT64_C(100000000000000000),
+		UINT64_C(1000000000000000000),
 		UINT64_C(10000000000000000000),
 	};
 	unsigned n = 1;
@@ -155,7 +167,8 @@ static inline bool json_word_needs(uint64_t x)
 	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
 
 	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
-		((del - ones) & ~del) | x) & high;
+		((del - ones) & ~del) | x) &
+	       high;
 }
 
 static inline bool json_byte_needs(unsigned char c)
@@ -209,17 +222,28 @@ void rbuf_json_str(struct rbuf *b, const char *s)
 		} else if (c < 0x20 || c == 0x7f) {
 			*p++ = '\\';
 			switch (c) {
-			case '\n': *p++ = 'n'; break;
-			case '\t': *p++ = 't'; break;
-			case '\r': *p++ = 'r'; break;
+			case '\n':
+				*p++ = 'n';
+				break;
+			case '\t':
+				*p++ = 't';
+				break;
+			case '\r':
+				*p++ = 'r';
+				break;
 			default:
-				*p++ = 'u'; *p++ = '0'; *p++ = '0';
-				*p++ = hexd[c >> 4]; *p++ = hexd[c & 15];
+				*p++ = 'u';
+				*p++ = '0';
+				*p++ = '0';
+				*p++ = hexd[c >> 4];
+				*p++ = hexd[c & 15];
 			}
 		} else {
 			/* c >= 0x80: valid UTF-8 passes, anything else becomes U+FFFD */
-			size_t need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 :
-				      c >= 0xc2 && c < 0xe0 ? 1 : 0;
+			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
+				      c >= 0xe0             ? 2 :
+				      c >= 0xc2 && c < 0xe0 ? 1 :
+							      0;
 			bool ok = need && i + need < n;
 
 			for (size_t k = 1; ok && k <= need; k++)

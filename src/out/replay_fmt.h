@@ -47,14 +47,14 @@ struct replay_fmt {
 	const struct svmc_compiled *c;
 	enum replay_style style;
 	const char *col_pass, *col_fail, *col_warn, *col_reset; /* "" without colour */
-	char tail[320];        /* JSON: ,"model":..,"cpu":..[,"guest":..],"verdict":" */
+	char tail[320]; /* JSON: ,"model":..,"cpu":..[,"guest":..],"verdict":" */
 	size_t tail_len;
 	const char *cpu, *guest; /* for the summary (guest may be NULL) */
 	/* cache: the last input name, JSON-escaped into a record prefix */
 	const char *last_input;
-	struct rbuf prefix;    /* {"type":"vmcb","input":"...","index": */
+	struct rbuf prefix; /* {"type":"vmcb","input":"...","index": */
 	enum svmc_format last_format;
-	char fmt_part[48];     /* ,"format":"raw" */
+	char fmt_part[48]; /* ,"format":"raw" */
 	size_t fmt_part_len;
 	/* per check: {"check":"..","apm":"..","field":"..","value":" (0: too long) */
 	char frag[SVMC_CHECK_COUNT][128];

@@ -35,7 +35,7 @@ static bool hex_line(const char *p, size_t n)
 		i++;
 	if (i < 6 || i > 16 || i == n)
 		return false;
-	if (p[i] == ':' || p[i] == ' ') {   /* xxd "00000000: ", hexdump/od "0000000 " */
+	if (p[i] == ':' || p[i] == ' ') { /* xxd "00000000: ", hexdump/od "0000000 " */
 		size_t j = i + 1;
 		while (j < n && p[j] == ' ')
 			j++;

@@ -10,24 +10,27 @@
 #include "svmcheck/record.h"
 
 #define MEMBER_SIZE(m) sizeof(((struct vmcb *)0)->m)
-#define AREA_OF(off) ((off) < VMCB_SAVE_OFFSET ? SVMC_AREA_CONTROL : (off) < 0x6e8 ? SVMC_AREA_SAVE : SVMC_AREA_PAGE)
+#define AREA_OF(off)                                    \
+	((off) < VMCB_SAVE_OFFSET ? SVMC_AREA_CONTROL : \
+	 (off) < 0x6e8            ? SVMC_AREA_SAVE :    \
+				    SVMC_AREA_PAGE)
 
 const struct svmc_field svmc_fields[SVMC_F_COUNT] = {
-#define SVMC_X_ROW(id_, member, json_, aliases_, kind_, meaning_)                                \
-	[SVMC_F_##id_] = { .id = SVMC_F_##id_,                                                  \
-			   .area = AREA_OF(offsetof(struct vmcb, member)),                       \
-			   .json = (json_),                                                        \
-			   .aliases = (aliases_),                                                  \
-			   .kind = (kind_),                                                        \
-			   .offset = offsetof(struct vmcb, member),                              \
-			   .size = MEMBER_SIZE(member),                                          \
+#define SVMC_X_ROW(id_, member, json_, aliases_, kind_, meaning_)          \
+	[SVMC_F_##id_] = { .id = SVMC_F_##id_,                             \
+			   .area = AREA_OF(offsetof(struct vmcb, member)), \
+			   .json = (json_),                                \
+			   .aliases = (aliases_),                          \
+			   .kind = (kind_),                                \
+			   .offset = offsetof(struct vmcb, member),        \
+			   .size = MEMBER_SIZE(member),                    \
 			   .meaning = (meaning_) },
 	SVMC_FIELDS(SVMC_X_ROW)
 #undef SVMC_X_ROW
 };
 
 /* Integer kinds must have the width their kind says. */
-#define SVMC_X_CHECK(id_, member, json_, aliases_, kind_, meaning_)                              \
+#define SVMC_X_CHECK(id_, member, json_, aliases_, kind_, meaning_)                               \
 	_Static_assert((kind_) != SVMC_FK_U8 || MEMBER_SIZE(member) == 1, #id_ " is one byte");   \
 	_Static_assert((kind_) != SVMC_FK_U16 || MEMBER_SIZE(member) == 2, #id_ " is two bytes"); \
 	_Static_assert((kind_) != SVMC_FK_U32 || MEMBER_SIZE(member) == 4, #id_ " is 4 bytes");   \
@@ -84,7 +87,9 @@ const struct svmc_field *svmc_field_lookup(const char *name, size_t len, enum sv
 const char *svmc_field_path(enum svmc_field_id id, char *buf, size_t n)
 {
 	const struct svmc_field *f = &svmc_fields[id];
-	const char *area = f->area == SVMC_AREA_CONTROL ? "control" : f->area == SVMC_AREA_SAVE ? "save" : "page";
+	const char *area = f->area == SVMC_AREA_CONTROL ? "control" :
+			   f->area == SVMC_AREA_SAVE    ? "save" :
+							  "page";
 	snprintf(buf, n, "%s.%s", area, f->json);
 	return buf;
 }
@@ -114,11 +119,20 @@ uint64_t svmc_field_get(const struct svmc_record *r, enum svmc_field_id id)
 	uint64_t v64;
 
 	switch (f->kind) {
-	case SVMC_FK_U8: memcpy(&v8, p, 1); return v8;
-	case SVMC_FK_U16: memcpy(&v16, p, 2); return v16;
-	case SVMC_FK_U32: memcpy(&v32, p, 4); return v32;
-	case SVMC_FK_U64: memcpy(&v64, p, 8); return v64;
-	default: return 0;
+	case SVMC_FK_U8:
+		memcpy(&v8, p, 1);
+		return v8;
+	case SVMC_FK_U16:
+		memcpy(&v16, p, 2);
+		return v16;
+	case SVMC_FK_U32:
+		memcpy(&v32, p, 4);
+		return v32;
+	case SVMC_FK_U64:
+		memcpy(&v64, p, 8);
+		return v64;
+	default:
+		return 0;
 	}
 }
 
@@ -153,6 +167,7 @@ const struct vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, enum sv
 	return (const struct vmcb_seg *)((const unsigned char *)&r->vmcb + svmc_fields[id].offset);
 }
 
+/* clang-format off */
 static const char *const format_names[SVMC_FMT_COUNT] = {
 	[SVMC_FMT_AUTO] = "auto",         [SVMC_FMT_RAW] = "raw",
 	[SVMC_FMT_NESTED_STATE] = "nested-state", [SVMC_FMT_KVM_DUMP] = "kvm-dump",

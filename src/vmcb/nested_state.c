@@ -37,8 +37,9 @@ static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, str
 	d->index = r->index;
 	if (n < NS_HDR) {
 		src_consume(s, n);
-		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-				     "%zu trailing bytes are shorter than a 128-byte nested-state header", n);
+		return svmc_diag_set(
+			d, SVMC_ERR_TRUNCATED,
+			"%zu trailing bytes are shorter than a 128-byte nested-state header", n);
 	}
 	memcpy(&flags, src_ptr(s), 2);
 	memcpy(&format, src_ptr(s) + 2, 2);
@@ -53,14 +54,18 @@ static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, str
 	if (size != NS_HDR && size != NS_FULL) {
 		r->failed = true;
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
-				     "nested-state size %" PRIu32 " is neither 128 (no vmcb12) nor 4224 "
-				     "(header and vmcb12)", size);
+				     "nested-state size %" PRIu32
+				     " is neither 128 (no vmcb12) nor 4224 "
+				     "(header and vmcb12)",
+				     size);
 	}
 	if (size == NS_HDR) {
 		src_consume(s, NS_HDR);
-		return svmc_diag_set(d, SVMC_ERR_NOTFOUND,
-				     "nested state (flags 0x%x) carries no vmcb12: the vCPU was not "
-				     "in guest mode", flags);
+		return svmc_diag_set(
+			d, SVMC_ERR_NOTFOUND,
+			"nested state (flags 0x%x) carries no vmcb12: the vCPU was not "
+			"in guest mode",
+			flags);
 	}
 	if (n < NS_FULL) {
 		src_consume(s, n);

@@ -26,7 +26,8 @@ static enum svmc_err raw_next(struct svmc_reader *r, struct svmc_record *rec, st
 		d->index = r->index;
 		src_consume(s, n);
 		if (s->err)
-			return svmc_diag_set(d, SVMC_ERR_IO, "read error after %zu bytes of a page", n);
+			return svmc_diag_set(d, SVMC_ERR_IO, "read error after %zu bytes of a page",
+					     n);
 		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 				     "trailing %zu bytes are not a whole 4096-byte VMCB page", n);
 	}

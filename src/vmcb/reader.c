@@ -231,13 +231,20 @@ bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *l
 static const struct svmc_format_ops *format_ops(enum svmc_format f)
 {
 	switch (f) {
-	case SVMC_FMT_RAW: return &svmc_raw_ops;
-	case SVMC_FMT_NESTED_STATE: return &svmc_nested_state_ops;
-	case SVMC_FMT_KVM_DUMP: return &svmc_kvm_dump_ops;
-	case SVMC_FMT_XEN_DUMP: return &svmc_xen_dump_ops;
-	case SVMC_FMT_JSON: return &svmc_json_ops;
-	case SVMC_FMT_HEX: return &svmc_hex_ops;
-	default: return NULL;
+	case SVMC_FMT_RAW:
+		return &svmc_raw_ops;
+	case SVMC_FMT_NESTED_STATE:
+		return &svmc_nested_state_ops;
+	case SVMC_FMT_KVM_DUMP:
+		return &svmc_kvm_dump_ops;
+	case SVMC_FMT_XEN_DUMP:
+		return &svmc_xen_dump_ops;
+	case SVMC_FMT_JSON:
+		return &svmc_json_ops;
+	case SVMC_FMT_HEX:
+		return &svmc_hex_ops;
+	default:
+		return NULL;
 	}
 }
 
@@ -269,9 +276,10 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
 		}
 		fmt = svmc_detect_format(src_ptr(&r->src), n);
 		if (fmt == SVMC_FMT_AUTO) {
-			e = svmc_diag_set(d, SVMC_ERR_FORMAT,
-					  "cannot tell the format from the content; give one with -f "
-					  "(raw, nested-state, kvm-dump, xen-dump, json, hex)");
+			e = svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"cannot tell the format from the content; give one with -f "
+				"(raw, nested-state, kvm-dump, xen-dump, json, hex)");
 			goto fail;
 		}
 	}
@@ -461,10 +469,12 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 				span_finish(sp, first + i, &recs[i]);
 			*got = whole;
 			if (err)
-				return svmc_diag_set(d, SVMC_ERR_IO, "read error: %s", strerror(err));
+				return svmc_diag_set(d, SVMC_ERR_IO, "read error: %s",
+						     strerror(err));
 			return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 					     "the input shrank while being read: the page ends "
-					     "after %zu bytes", total % VMCB_PAGE_SIZE);
+					     "after %zu bytes",
+					     total % VMCB_PAGE_SIZE);
 		}
 		total += (size_t)k;
 	}

@@ -16,21 +16,21 @@
 
 #include "svmcheck/record.h"
 
-#define SRC_BUF_SIZE (1u << 20)   /* read window */
-#define SRC_LINE_MAX (64u << 10)  /* longest line a text reader sees whole */
+#define SRC_BUF_SIZE (1u << 20)  /* read window */
+#define SRC_LINE_MAX (64u << 10) /* longest line a text reader sees whole */
 
 struct svmc_src {
 	int fd;
 	bool own_fd;
 	unsigned char *buf;
 	size_t cap;
-	size_t start, end;  /* valid bytes are buf[start, end) */
-	uint64_t pos;       /* input offset of buf[start] */
+	size_t start, end; /* valid bytes are buf[start, end) */
+	uint64_t pos;      /* input offset of buf[start] */
 	bool eof;
-	int err;            /* errno of a failed read, 0 if none */
-	uint64_t lineno;    /* lines returned so far by src_getline */
-	bool regular;       /* a regular file: positional reads are possible */
-	uint64_t base;      /* file offset of input offset 0 (stdin need not start at 0) */
+	int err;         /* errno of a failed read, 0 if none */
+	uint64_t lineno; /* lines returned so far by src_getline */
+	bool regular;    /* a regular file: positional reads are possible */
+	uint64_t base;   /* file offset of input offset 0 (stdin need not start at 0) */
 };
 
 /* Open path ("-" = stdin); directories and unreadable files fail with d set. */
@@ -98,8 +98,8 @@ struct svmc_reader;
 
 struct svmc_format_ops {
 	enum svmc_format format;
-	size_t state_size;  /* zeroed bytes allocated for ->state */
-	bool fills_page;    /* next() overwrites all 4096 bytes: skip clearing them */
+	size_t state_size; /* zeroed bytes allocated for ->state */
+	bool fills_page;   /* next() overwrites all 4096 bytes: skip clearing them */
 	/* Called once after open; may read from the source. */
 	enum svmc_err (*init)(struct svmc_reader *r, struct svmc_diag *d);
 	/* Same contract as svmc_reader_next(); rec is cleared by the caller. */
@@ -114,7 +114,7 @@ struct svmc_format_ops {
 	 * member of the records is set by the caller.
 	 */
 	size_t (*batch)(struct svmc_reader *r, struct svmc_record *recs, size_t n);
-	size_t rec_size;    /* with batch: the size of one whole record */
+	size_t rec_size; /* with batch: the size of one whole record */
 	void (*fini)(struct svmc_reader *r);
 };
 
@@ -123,8 +123,8 @@ struct svmc_reader {
 	const struct svmc_format_ops *ops;
 	void *state;
 	const char *input;
-	uint64_t index;   /* index the next record gets */
-	bool failed;      /* cannot continue */
+	uint64_t index; /* index the next record gets */
+	bool failed;    /* cannot continue */
 };
 
 extern const struct svmc_format_ops svmc_raw_ops;

@@ -119,8 +119,8 @@ static int cmd_lines(int argc, char **argv)
 		o = json_tokener_parse_ex(tok, line, (int)len);
 		if (!o || json_tokener_get_parse_end(tok) != (size_t)len ||
 		    !json_object_is_type(o, json_type_object)) {
-			fprintf(stderr, "jsoncheck: line %lu is not one JSON object: %.200s\n", lineno,
-				line);
+			fprintf(stderr, "jsoncheck: line %lu is not one JSON object: %.200s\n",
+				lineno, line);
 			fail = 1;
 			json_object_put(o);
 			json_tokener_free(tok);
@@ -139,7 +139,8 @@ static int cmd_lines(int argc, char **argv)
 			const char *in = str_of(o, "input");
 
 			if (!str_of(o, "message")) {
-				fprintf(stderr, "jsoncheck: line %lu: error object without a message\n",
+				fprintf(stderr,
+					"jsoncheck: line %lu: error object without a message\n",
 					lineno);
 				fail = 1;
 			}
@@ -236,6 +237,7 @@ int main(int argc, char **argv)
 		return cmd_lines(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
-	fprintf(stderr, "usage: jsoncheck lines [...] < NDJSON | jsoncheck run SECONDS RSSFILE -- CMD...\n");
+	fprintf(stderr,
+		"usage: jsoncheck lines [...] < NDJSON | jsoncheck run SECONDS RSSFILE -- CMD...\n");
 	return 2;
 }

@@ -73,8 +73,8 @@ static int judge_file(const struct svmc_compiled *c, const char *path)
 			continue;
 		}
 		svmc_evaluate(c, &rec, &res);
-		printf("%llu %s %s\n", (unsigned long long)rec.index, svmc_verdict_name(res.verdict),
-		       first_name(&res));
+		printf("%llu %s %s\n", (unsigned long long)rec.index,
+		       svmc_verdict_name(res.verdict), first_name(&res));
 	}
 	svmc_reader_close(rd);
 	return bad;

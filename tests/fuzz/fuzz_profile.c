@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		return 0;
 	svmc_diag_init(&d, path);
-	if (svmc_cpu_load_file(path, &cpu, &d) == SVMC_OK && (cpu.maxphyaddr < 32 || cpu.maxphyaddr > 64))
+	if (svmc_cpu_load_file(path, &cpu, &d) == SVMC_OK &&
+	    (cpu.maxphyaddr < 32 || cpu.maxphyaddr > 64))
 		abort();
 	close(fd);
 	return 0;

@@ -12,37 +12,36 @@
 
 static int tcheck_run, tcheck_failed;
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		tcheck_run++;                                                            \
-		if (!(cond)) {                                                           \
-			tcheck_failed++;                                                 \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-				#cond);                                                  \
-		}                                                                        \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		tcheck_run++;                                                                    \
+		if (!(cond)) {                                                                   \
+			tcheck_failed++;                                                         \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+		}                                                                                \
 	} while (0)
 
-#define CHECK_EQ_U64(a, b)                                                                    \
-	do {                                                                                  \
-		uint64_t ta_ = (uint64_t)(a), tb_ = (uint64_t)(b);                            \
-		tcheck_run++;                                                                 \
-		if (ta_ != tb_) {                                                             \
-			tcheck_failed++;                                                      \
-			fprintf(stderr, "%s:%d: %s == %s failed: 0x%" PRIx64 " != 0x%" PRIx64 \
-					"\n",                                                 \
-				__FILE__, __LINE__, #a, #b, ta_, tb_);                        \
-		}                                                                             \
-	} while (0)
-
-#define CHECK_STREQ(a, b)                                                                   \
+#define CHECK_EQ_U64(a, b)                                                                  \
 	do {                                                                                \
-		const char *ta_ = (a), *tb_ = (b);                                          \
+		uint64_t ta_ = (uint64_t)(a), tb_ = (uint64_t)(b);                          \
 		tcheck_run++;                                                               \
-		if (!ta_ || !tb_ || strcmp(ta_, tb_) != 0) {                                \
+		if (ta_ != tb_) {                                                           \
 			tcheck_failed++;                                                    \
+			fprintf(stderr,                                                     \
+				"%s:%d: %s == %s failed: 0x%" PRIx64 " != 0x%" PRIx64 "\n", \
+				__FILE__, __LINE__, #a, #b, ta_, tb_);                      \
+		}                                                                           \
+	} while (0)
+
+#define CHECK_STREQ(a, b)                                                                       \
+	do {                                                                                    \
+		const char *ta_ = (a), *tb_ = (b);                                              \
+		tcheck_run++;                                                                   \
+		if (!ta_ || !tb_ || strcmp(ta_, tb_) != 0) {                                    \
+			tcheck_failed++;                                                        \
 			fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, \
 				__LINE__, #a, #b, ta_ ? ta_ : "(null)", tb_ ? tb_ : "(null)");  \
-		}                                                                           \
+		}                                                                               \
 	} while (0)
 
 static inline int tcheck_done(const char *name)

@@ -41,7 +41,8 @@ struct outcome {
 	struct svmc_record last;
 };
 
-static enum svmc_err read_all(const char *path, enum svmc_format fmt, struct outcome *o, unsigned char *pages)
+static enum svmc_err read_all(const char *path, enum svmc_format fmt, struct outcome *o,
+			      unsigned char *pages)
 {
 	struct svmc_reader *r;
 	struct svmc_diag d;
@@ -57,7 +58,8 @@ static enum svmc_err read_all(const char *path, enum svmc_format fmt, struct out
 		if (e == SVMC_OK) {
 			o->last = rec;
 			if (pages)
-				memcpy(pages + (size_t)o->records * VMCB_PAGE_SIZE, &o->last.vmcb, VMCB_PAGE_SIZE);
+				memcpy(pages + (size_t)o->records * VMCB_PAGE_SIZE, &o->last.vmcb,
+				       VMCB_PAGE_SIZE);
 			CHECK_EQ_U64(o->last.index, (uint64_t)o->records);
 			o->records++;
 		} else {
@@ -107,8 +109,8 @@ int main(void)
 
 	/* nested state with its vmcb12, twice, then one without */
 	memset(blob, 0, sizeof(blob));
-	blob[0] = 0x03;                                  /* GUEST_MODE | RUN_PENDING */
-	blob[2] = 1;                                     /* format SVM */
+	blob[0] = 0x03; /* GUEST_MODE | RUN_PENDING */
+	blob[2] = 1;    /* format SVM */
 	uint32_t size = 128 + VMCB_PAGE_SIZE;
 	memcpy(blob + 4, &size, 4);
 	memcpy(blob + 128, pages, VMCB_PAGE_SIZE);
@@ -171,15 +173,22 @@ int main(void)
 	}
 
 	/* detection of text forms */
-	CHECK(svmc_detect_format((const unsigned char *)"  {\"type\":\"vmcb\"}", 17) == SVMC_FMT_JSON);
-	CHECK(svmc_detect_format((const unsigned char *)"[88213.402125] kvm_amd: VMCB Control Area:\n", 43) == SVMC_FMT_KVM_DUMP);
-	CHECK(svmc_detect_format((const unsigned char *)"(XEN) cr_intercepts = 0x0\n", 26) == SVMC_FMT_XEN_DUMP);
-	CHECK(svmc_detect_format((const unsigned char *)"00000000: 1300 1100 0000 0000\n", 30) == SVMC_FMT_HEX);
+	CHECK(svmc_detect_format((const unsigned char *)"  {\"type\":\"vmcb\"}", 17) ==
+	      SVMC_FMT_JSON);
+	CHECK(svmc_detect_format(
+		      (const unsigned char *)"[88213.402125] kvm_amd: VMCB Control Area:\n", 43) ==
+	      SVMC_FMT_KVM_DUMP);
+	CHECK(svmc_detect_format((const unsigned char *)"(XEN) cr_intercepts = 0x0\n", 26) ==
+	      SVMC_FMT_XEN_DUMP);
+	CHECK(svmc_detect_format((const unsigned char *)"00000000: 1300 1100 0000 0000\n", 30) ==
+	      SVMC_FMT_HEX);
 	CHECK(svmc_detect_format((const unsigned char *)"hello world\n", 12) == SVMC_FMT_AUTO);
 	/* a shell or gdb prompt line above a hex dump */
 	{
-		const char *g = "(gdb) x/512gx 0xffff888100a00000\n0xffff888100a00000:\t0x0000000000110013\t0x00060082000000ff\n";
-		const char *x = "$ xxd page.bin\n00000000: 1300 1100 ff00 ff00 8200 0600 0700 0cbc  ................\n";
+		const char *g =
+			"(gdb) x/512gx 0xffff888100a00000\n0xffff888100a00000:\t0x0000000000110013\t0x00060082000000ff\n";
+		const char *x =
+			"$ xxd page.bin\n00000000: 1300 1100 ff00 ff00 8200 0600 0700 0cbc  ................\n";
 		CHECK(svmc_detect_format((const unsigned char *)g, strlen(g)) == SVMC_FMT_HEX);
 		CHECK(svmc_detect_format((const unsigned char *)x, strlen(x)) == SVMC_FMT_HEX);
 	}
@@ -188,8 +197,10 @@ int main(void)
 	CHECK(svmc_detect_format((const unsigned char *)"[[[[", 4) == SVMC_FMT_JSON);
 	CHECK(svmc_detect_format((const unsigned char *)"[ \"a\" ]", 7) == SVMC_FMT_JSON);
 	CHECK(svmc_detect_format((const unsigned char *)"[1.5]", 5) == SVMC_FMT_JSON);
-	CHECK(svmc_detect_format((const unsigned char *)"[    0.008931] kvm_amd: x\n", 26) == SVMC_FMT_KVM_DUMP);
-	CHECK(svmc_detect_format((const unsigned char *)"[Mon Jul 19 12:10:05 2021] x\n", 29) == SVMC_FMT_KVM_DUMP);
+	CHECK(svmc_detect_format((const unsigned char *)"[    0.008931] kvm_amd: x\n", 26) ==
+	      SVMC_FMT_KVM_DUMP);
+	CHECK(svmc_detect_format((const unsigned char *)"[Mon Jul 19 12:10:05 2021] x\n", 29) ==
+	      SVMC_FMT_KVM_DUMP);
 	/* fuzz regression: blank-only text must not read past the end */
 	CHECK(svmc_detect_format((const unsigned char *)" \n\n", 3) == SVMC_FMT_AUTO);
 

@@ -141,7 +141,7 @@ static struct probe read_in_child(const char *path, enum svmc_format fmt)
 struct reader_case {
 	const char *name;
 	enum svmc_format fmt;
-	const char *fixture; /* under tests/fixtures */
+	const char *fixture;    /* under tests/fixtures */
 	unsigned long per_copy; /* records one copy yields */
 };
 
@@ -161,8 +161,8 @@ static void bounded_reader(const struct reader_case *c)
 	p10 = read_in_child(big, c->fmt);
 	printf("%-13s 1x: %5.1f MiB input, %7lu records, peak RSS %6ld KiB; "
 	       "10x: %6.1f MiB, %8lu records, peak RSS %6ld KiB\n",
-	       c->name, (double)b1 / MiB, p1.records, p1.maxrss_kib, (double)b10 / MiB,
-	       p10.records, p10.maxrss_kib);
+	       c->name, (double)b1 / MiB, p1.records, p1.maxrss_kib, (double)b10 / MiB, p10.records,
+	       p10.maxrss_kib);
 	CHECK(p1.status == 0);
 	CHECK(p10.status == 0);
 	CHECK_EQ_U64(p1.records, (uint64_t)copies * c->per_copy);
@@ -185,7 +185,10 @@ static void fill_file(const char *path, int b, long bytes, const char *head, con
 	memset(buf, b, sizeof(buf));
 	fputs(head, f);
 	for (long done = 0; done < bytes; done += (long)sizeof(buf))
-		fwrite(buf, 1, (size_t)(bytes - done < (long)sizeof(buf) ? bytes - done : (long)sizeof(buf)), f);
+		fwrite(buf, 1,
+		       (size_t)(bytes - done < (long)sizeof(buf) ? bytes - done :
+								   (long)sizeof(buf)),
+		       f);
 	fputs(tail, f);
 	if (fclose(f) != 0)
 		exit(2);
@@ -215,8 +218,8 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/line16", tmpdir);
 	fill_file(path, 'a', 16 * MiB, "", "\n");
 	p = read_in_child(path, SVMC_FMT_KVM_DUMP);
-	printf("16 MiB line   peak RSS %ld KiB, %lu records, %lu errors\n", p.maxrss_kib,
-	       p.records, p.errors);
+	printf("16 MiB line   peak RSS %ld KiB, %lu records, %lu errors\n", p.maxrss_kib, p.records,
+	       p.errors);
 	CHECK(p.status == 0);
 	CHECK(p.maxrss_kib < 16 * 1024);
 	unlink(path);
@@ -225,8 +228,8 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/zeros", tmpdir);
 	fill_file(path, 0, 32 * MiB, "", "");
 	p = read_in_child(path, SVMC_FMT_KVM_DUMP);
-	printf("32 MiB zeros  peak RSS %ld KiB, %lu records, %lu errors\n", p.maxrss_kib,
-	       p.records, p.errors);
+	printf("32 MiB zeros  peak RSS %ld KiB, %lu records, %lu errors\n", p.maxrss_kib, p.records,
+	       p.errors);
 	CHECK(p.status == 0);
 	CHECK_EQ_U64(p.records, 0);
 	CHECK(p.maxrss_kib < 16 * 1024);
@@ -247,8 +250,8 @@ int main(void)
 		fclose(f);
 	}
 	p = read_in_child(path, SVMC_FMT_JSON);
-	printf("deep JSON     peak RSS %ld KiB, %lu records, %lu errors\n", p.maxrss_kib,
-	       p.records, p.errors);
+	printf("deep JSON     peak RSS %ld KiB, %lu records, %lu errors\n", p.maxrss_kib, p.records,
+	       p.errors);
 	CHECK(p.status == 0);
 	CHECK_EQ_U64(p.records, 0);
 	CHECK(p.maxrss_kib < 16 * 1024);

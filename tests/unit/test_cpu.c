@@ -29,6 +29,7 @@ struct manifest_row {
 	int autoibrs, uaie, mcommit, lmsle_unsup, fred, lam, lass;
 };
 
+/* clang-format off */
 static const struct manifest_row rows[] = {
 	{ "naples-epyc-7551p", "epyc-naples", 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0 },
 	{ "naples-epyc-7401p-hyperv-guest", "epyc-naples-hyperv-guest", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -49,8 +50,10 @@ static const struct manifest_row rows[] = {
 	{ "oxide-turin-like-vm-guest", "oxide-turin-like-vm-guest", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	  48, 0, 0, 0, 0, 0, 0, 0 },
 };
+/* clang-format on */
 
-static void check_first_table(const struct svmc_cpu *c, const struct manifest_row *r, const char *what)
+static void check_first_table(const struct svmc_cpu *c, const struct manifest_row *r,
+			      const char *what)
 {
 	int before = tcheck_failed;
 
@@ -70,7 +73,8 @@ static void check_first_table(const struct svmc_cpu *c, const struct manifest_ro
 		fprintf(stderr, "  ... in %s (%s)\n", r->stem, what);
 }
 
-static void check_second_table(const struct svmc_cpu *c, const struct manifest_row *r, const char *what)
+static void check_second_table(const struct svmc_cpu *c, const struct manifest_row *r,
+			       const char *what)
 {
 	int before = tcheck_failed;
 
@@ -220,9 +224,10 @@ static void test_gating(void)
 	/* Same leaf inside the range: read.  0x00012001 = bits 0, 13, 16. */
 	{
 		char extra[512];
-		snprintf(extra, sizeof(extra), "%s%s",
-			 "   0x80000008 0x00: eax=0x00003030 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n",
-			 svm_a);
+		snprintf(
+			extra, sizeof(extra), "%s%s",
+			"   0x80000008 0x00: eax=0x00003030 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n",
+			svm_a);
 		mkdump(buf, sizeof(buf), 1, 0x8000000au, extra);
 	}
 	CHECK(load_text("gate2.txt", buf, &A, &d) == SVMC_OK);
@@ -245,7 +250,8 @@ static void test_gating(void)
 		char extra[512];
 		snprintf(extra, sizeof(extra),
 			 "   0x00000007 0x00: eax=0x%08x ebx=0 ecx=0 edx=0\n"
-			 "   0x00000007 0x01: eax=0x00000040 ebx=0 ecx=0 edx=0\n", 0u);
+			 "   0x00000007 0x01: eax=0x00000040 ebx=0 ecx=0 edx=0\n",
+			 0u);
 		/* the short form 0 is not hex with 0x: must be rejected */
 		mkdump(buf, sizeof(buf), 7, 0x80000001u, extra);
 		CHECK(load_text("gate5.txt", buf, &A, &d) == SVMC_ERR_FORMAT);
@@ -268,18 +274,20 @@ static void test_gating(void)
 	{
 		char t[8192];
 		size_t n = 0;
-		n += (size_t)snprintf(t + n, sizeof(t) - n,
-				      "version=0.6.2\nbasic_cpuid[0]=00000002 756e6547 6c65746e 49656e69\n"
-				      "basic_cpuid[1]=00000f27 00000000 00000000 00000000\n");
+		n += (size_t)snprintf(
+			t + n, sizeof(t) - n,
+			"version=0.6.2\nbasic_cpuid[0]=00000002 756e6547 6c65746e 49656e69\n"
+			"basic_cpuid[1]=00000f27 00000000 00000000 00000000\n");
 		for (int i = 2; i < 32; i++)
-			n += (size_t)snprintf(t + n, sizeof(t) - n,
-					      "basic_cpuid[%d]=665b5001 00000000 00000000 00397040\n",
-					      i);
+			n += (size_t)snprintf(
+				t + n, sizeof(t) - n,
+				"basic_cpuid[%d]=665b5001 00000000 00000000 00397040\n", i);
 		n += (size_t)snprintf(t + n, sizeof(t) - n,
 				      "ext_cpuid[0]=80000004 00000000 00000000 00000000\n");
 		for (int i = 1; i < 32; i++)
 			n += (size_t)snprintf(t + n, sizeof(t) - n,
-					      "ext_cpuid[%d]=665b5001 00000000 00000000 00397040\n", i);
+					      "ext_cpuid[%d]=665b5001 00000000 00000000 00397040\n",
+					      i);
 		CHECK(load_text("celeron.test", t, &A, &d) == SVMC_OK);
 		CHECK(!svmc_cpu_has(&A, SVMC_FEAT_AVIC));
 		CHECK(!svmc_cpu_has(&A, SVMC_FEAT_VGIF));
@@ -327,7 +335,8 @@ static void test_malformed(void)
 	/* Complete: passes. */
 	CHECK(load_text("whole.txt", genoa, &A, &d) == SVMC_OK);
 	/* Contradictory duplicate. */
-	snprintf(buf, sizeof(buf), "%s   0x80000001 0x00: eax=0x0 ebx=0x0 ecx=0x0 edx=0x0\n", genoa);
+	snprintf(buf, sizeof(buf), "%s   0x80000001 0x00: eax=0x0 ebx=0x0 ecx=0x0 edx=0x0\n",
+		 genoa);
 	CHECK(load_text("dup.txt", buf, &A, &d) == SVMC_ERR_CONFLICT);
 	/* Comments and CRLF are fine; a second CPU is ignored. */
 	snprintf(buf, sizeof(buf), "# saved by hand\r\n%s\r\nCPU 1:\n   garbage\n", genoa);
@@ -336,7 +345,8 @@ static void test_malformed(void)
 	free(genoa);
 
 	CHECK(load_text("empty.txt", "", &A, &d) == SVMC_ERR_EMPTY);
-	CHECK(load_text("garbage.txt", "hello world\nthis is not cpuid\n", &A, &d) == SVMC_ERR_FORMAT);
+	CHECK(load_text("garbage.txt", "hello world\nthis is not cpuid\n", &A, &d) ==
+	      SVMC_ERR_FORMAT);
 	CHECK(load_text("bin.txt", "CPU 0:\n\x01\x02", &A, &d) == SVMC_ERR_FORMAT);
 	{
 		static const char nul[] = "0x0\0\0\0";
@@ -347,8 +357,9 @@ static void test_malformed(void)
 		}
 		CHECK(svmc_cpu_load_file(write_tmp("nul2.txt", ""), &A, &d) == SVMC_ERR_EMPTY);
 	}
-	CHECK(load_text("value.txt", "CPU 0:\n   0x0 0x0: eax=0x123456789 ebx=0x0 ecx=0x0 edx=0x0\n",
-			&A, &d) == SVMC_ERR_FORMAT);
+	CHECK(load_text("value.txt",
+			"CPU 0:\n   0x0 0x0: eax=0x123456789 ebx=0x0 ecx=0x0 edx=0x0\n", &A,
+			&d) == SVMC_ERR_FORMAT);
 	/* libcpuid garbage: 0.6.2 returns 0 and only warns; we refuse. */
 	CHECK(load_text("bad.test", "version=0.6.2\nnonsense line\n", &A, &d) == SVMC_ERR_FORMAT);
 	CHECK(load_text("zero.test", "version=0.6.2\n", &A, &d) == SVMC_ERR_EMPTY);
@@ -357,13 +368,13 @@ static void test_malformed(void)
 }
 
 #define HDR "{\"schema\":\"svmcheck/profile\",\"schema_version\":1,"
-#define LEAVES_OK                                                                                  \
-	"\"leaves\":[{\"leaf\":\"0x0\",\"subleaf\":\"0x0\",\"eax\":\"0x1\",\"ebx\":\"0x68747541\","  \
-	"\"ecx\":\"0x444d4163\",\"edx\":\"0x69746e65\"},"                                           \
+#define LEAVES_OK                                                                                       \
+	"\"leaves\":[{\"leaf\":\"0x0\",\"subleaf\":\"0x0\",\"eax\":\"0x1\",\"ebx\":\"0x68747541\","     \
+	"\"ecx\":\"0x444d4163\",\"edx\":\"0x69746e65\"},"                                               \
 	"{\"leaf\":\"0x1\",\"subleaf\":\"0x0\",\"eax\":\"0x00a00f11\",\"ebx\":\"0x0\",\"ecx\":\"0x0\"," \
-	"\"edx\":\"0x0\"},"                                                                           \
-	"{\"leaf\":\"0x80000000\",\"subleaf\":\"0x0\",\"eax\":\"0x80000001\",\"ebx\":\"0x0\","         \
-	"\"ecx\":\"0x0\",\"edx\":\"0x0\"},"                                                           \
+	"\"edx\":\"0x0\"},"                                                                             \
+	"{\"leaf\":\"0x80000000\",\"subleaf\":\"0x0\",\"eax\":\"0x80000001\",\"ebx\":\"0x0\","          \
+	"\"ecx\":\"0x0\",\"edx\":\"0x0\"},"                                                             \
 	"{\"leaf\":\"0x80000001\",\"subleaf\":\"0x0\",\"eax\":\"0x0\",\"ebx\":\"0x0\",\"ecx\":\"0x4\"," \
 	"\"edx\":\"0x0\"}]"
 
@@ -377,25 +388,30 @@ static void test_json(void)
 	CHECK_STREQ(A.vendor, "AuthenticAMD");
 	CHECK(load_text("v.json", HDR "\"vendor\":\"GenuineIntel\"," LEAVES_OK "}", &A, &d) ==
 	      SVMC_ERR_CONFLICT);
-	CHECK(load_text("v2.json", HDR "\"vendor\":\"AuthenticAMD\",\"family\":25," LEAVES_OK "}", &A,
-			&d) == SVMC_OK);
-	CHECK(load_text("f.json", HDR "\"family\":\"25\"," LEAVES_OK "}", &A, &d) == SVMC_ERR_FORMAT);
-	CHECK(load_text("f2.json", HDR "\"family\":23," LEAVES_OK "}", &A, &d) == SVMC_ERR_CONFLICT);
+	CHECK(load_text("v2.json", HDR "\"vendor\":\"AuthenticAMD\",\"family\":25," LEAVES_OK "}",
+			&A, &d) == SVMC_OK);
+	CHECK(load_text("f.json", HDR "\"family\":\"25\"," LEAVES_OK "}", &A, &d) ==
+	      SVMC_ERR_FORMAT);
+	CHECK(load_text("f2.json", HDR "\"family\":23," LEAVES_OK "}", &A, &d) ==
+	      SVMC_ERR_CONFLICT);
 	CHECK(load_text("noschema.json", "{\"schema_version\":1," LEAVES_OK "}", &A, &d) ==
 	      SVMC_ERR_FORMAT);
-	CHECK(load_text("ver.json", "{\"schema\":\"svmcheck/profile\",\"schema_version\":2,"
-				    LEAVES_OK "}", &A, &d) == SVMC_ERR_RANGE);
+	CHECK(load_text("ver.json",
+			"{\"schema\":\"svmcheck/profile\",\"schema_version\":2," LEAVES_OK "}", &A,
+			&d) == SVMC_ERR_RANGE);
 	CHECK(load_text("num.json",
 			HDR "\"leaves\":[{\"leaf\":0,\"subleaf\":\"0x0\",\"eax\":\"0x1\",\"ebx\":"
 			    "\"0x0\",\"ecx\":\"0x0\",\"edx\":\"0x0\"}]}",
 			&A, &d) == SVMC_ERR_FORMAT);
 	CHECK(strstr(d.msg, "leaves[0].leaf") != NULL);
 	CHECK(load_text("noedx.json",
-			HDR "\"leaves\":[{\"leaf\":\"0x0\",\"subleaf\":\"0x0\",\"eax\":\"0x1\",\"ebx\":"
-			    "\"0x0\",\"ecx\":\"0x0\"}]}",
+			HDR
+			"\"leaves\":[{\"leaf\":\"0x0\",\"subleaf\":\"0x0\",\"eax\":\"0x1\",\"ebx\":"
+			"\"0x0\",\"ecx\":\"0x0\"}]}",
 			&A, &d) == SVMC_ERR_FORMAT);
 	CHECK(strstr(d.msg, "edx") != NULL);
-	CHECK(load_text("trunc.json", HDR "\"leaves\":[{\"leaf\":\"0x0\"", &A, &d) == SVMC_ERR_FORMAT);
+	CHECK(load_text("trunc.json", HDR "\"leaves\":[{\"leaf\":\"0x0\"", &A, &d) ==
+	      SVMC_ERR_FORMAT);
 	CHECK(load_text("arr.json", "[1,2]", &A, &d) == SVMC_ERR_FORMAT);
 	CHECK(load_text("trail.json", HDR LEAVES_OK "} x", &A, &d) == SVMC_ERR_FORMAT);
 	CHECK(load_text("nothing.json", HDR "\"name\":\"x\"}", &A, &d) == SVMC_ERR_FORMAT);
@@ -420,8 +436,10 @@ static void test_json(void)
 	      SVMC_ERR_FORMAT);
 	CHECK(load_text("m7.json", HDR "\"features\":[7],\"maxphyaddr\":40}", &A, &d) ==
 	      SVMC_ERR_FORMAT);
-	CHECK(load_text("m8.json", HDR "\"features\":[{\"name\":\"svm\",\"present\":1}],"
-				       "\"maxphyaddr\":40}", &A, &d) == SVMC_ERR_FORMAT);
+	CHECK(load_text("m8.json",
+			HDR "\"features\":[{\"name\":\"svm\",\"present\":1}],"
+			    "\"maxphyaddr\":40}",
+			&A, &d) == SVMC_ERR_FORMAT);
 
 	/* Round trip: import (save) -> load gives the same leaves and features. */
 	CHECK(svmc_cpu_resolve("epyc-genoa,-shstk,maxphyaddr=48", &A, &d) == SVMC_OK);
@@ -627,7 +645,8 @@ static void test_host(void)
 		return;
 	while (fgets(line, sizeof(line), p))
 		if (!said && strncmp(line, "  svm  ", 7) == 0)
-			said = strstr(line, svmc_cpu_has(&A, SVMC_FEAT_SVM) ? "present" : "ABSENT") != NULL;
+			said = strstr(line, svmc_cpu_has(&A, SVMC_FEAT_SVM) ? "present" :
+									      "ABSENT") != NULL;
 	rc = pclose(p);
 	CHECK(rc == 0);
 	CHECK(said);
@@ -646,10 +665,14 @@ static void test_maxphyaddr_leaf(void)
 		enum svmc_err want;
 		unsigned mpa;
 	} t[] = {
-		{ 0x80000008u, 0x30ff, SVMC_ERR_RANGE, 0 }, { 0x80000008u, 0x301f, SVMC_ERR_RANGE, 0 },
-		{ 0x80000008u, 0x3041, SVMC_ERR_RANGE, 0 }, { 0x80000008u, 0x3020, SVMC_OK, 32 },
-		{ 0x80000008u, 0x3040, SVMC_OK, 64 },       { 0x80000008u, 0x3030, SVMC_OK, 48 },
-		{ 0x80000008u, 0x3000, SVMC_OK, 36 },       { 0x80000001u, 0x30ff, SVMC_OK, 36 },
+		{ 0x80000008u, 0x30ff, SVMC_ERR_RANGE, 0 },
+		{ 0x80000008u, 0x301f, SVMC_ERR_RANGE, 0 },
+		{ 0x80000008u, 0x3041, SVMC_ERR_RANGE, 0 },
+		{ 0x80000008u, 0x3020, SVMC_OK, 32 },
+		{ 0x80000008u, 0x3040, SVMC_OK, 64 },
+		{ 0x80000008u, 0x3030, SVMC_OK, 48 },
+		{ 0x80000008u, 0x3000, SVMC_OK, 36 },
+		{ 0x80000001u, 0x30ff, SVMC_OK, 36 },
 	};
 	char buf[4096], extra[128];
 	struct svmc_diag d;
@@ -657,7 +680,8 @@ static void test_maxphyaddr_leaf(void)
 	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		snprintf(extra, sizeof(extra),
 			 "   0x80000008 0x00: eax=0x%08x ebx=0x00000000 ecx=0x00000000 "
-			 "edx=0x00000000\n", t[i].eax);
+			 "edx=0x00000000\n",
+			 t[i].eax);
 		mkdump(buf, sizeof(buf), 1, t[i].maxe, extra);
 		CHECK_EQ_U64(load_text("mpa.txt", buf, &A, &d), t[i].want);
 		if (t[i].want == SVMC_OK)
@@ -666,7 +690,8 @@ static void test_maxphyaddr_leaf(void)
 			CHECK(strstr(d.msg, "outside 32..64") != NULL);
 	}
 	CHECK_EQ_U64(svmc_cpu_load_file(SVMCHECK_TEST_DIR "/fuzz/regressions/fuzz_profile_cpuid_r/"
-					"maxphyaddr-255.cpuid-r.txt", &A, &d),
+							  "maxphyaddr-255.cpuid-r.txt",
+					&A, &d),
 		     SVMC_ERR_RANGE);
 }
 

@@ -62,7 +62,8 @@ int main(void)
 	CHECK_STREQ(svmc_decode_eventinj(0x80000b0d, 0, b, sizeof(b)),
 		    "valid EXCEPTION #GP(13) error code 0x0");
 	CHECK_STREQ(svmc_decode_eventinj(0x80000306, 0, b, sizeof(b)), "valid EXCEPTION #UD(6)");
-	CHECK_STREQ(svmc_decode_eventinj(0x80000020, 0, b, sizeof(b)), "valid INTR vector 32 (0x20)");
+	CHECK_STREQ(svmc_decode_eventinj(0x80000020, 0, b, sizeof(b)),
+		    "valid INTR vector 32 (0x20)");
 	CHECK_STREQ(svmc_decode_eventinj(0x80000202, 0, b, sizeof(b)), "valid NMI vector 2 (0x2)");
 	CHECK_STREQ(svmc_decode_eventinj(0x80000480, 0, b, sizeof(b)),
 		    "valid SOFT_INT vector 128 (0x80)");
@@ -144,7 +145,8 @@ int main(void)
 		    "INTERCEPTS PERM_MAP ASID INTR NPT CR DR DT SEG CR2 LBR AVIC CET SW");
 	CHECK_STREQ(svmc_decode_clean(0x2000, b, sizeof(b)), "bit13");
 
-	CHECK_STREQ(svmc_decode_int_state(3, b, sizeof(b)), "INTERRUPT_SHADOW GUEST_INTERRUPT_MASK");
+	CHECK_STREQ(svmc_decode_int_state(3, b, sizeof(b)),
+		    "INTERRUPT_SHADOW GUEST_INTERRUPT_MASK");
 	CHECK_STREQ(svmc_decode_erap_ctl(2, b, sizeof(b)), "CLEAR_RAP");
 
 	/* G_PAT reset value, 1.10: PA0 = 06 WB, PA1 = 04 WT, PA2 = 07 UC-, PA3 = 00 UC */
@@ -175,7 +177,8 @@ int main(void)
 		CHECK_STREQ(svmc_decode_field(r, SVMC_F_EXIT_INT_INFO, b, sizeof(b)),
 			    "valid EXCEPTION #GP(13) error code 0x0");
 		svmc_field_set(r, SVMC_F_ALLOWED_SEV_FEATURES, UINT64_C(1) << 63);
-		CHECK_STREQ(svmc_decode_field(r, SVMC_F_ALLOWED_SEV_FEATURES, b, sizeof(b)), "VALID");
+		CHECK_STREQ(svmc_decode_field(r, SVMC_F_ALLOWED_SEV_FEATURES, b, sizeof(b)),
+			    "VALID");
 		svmc_mark_known(r, SVMC_F_CS);
 		r->vmcb.save.cs.attrib = 0x029b;
 		CHECK_STREQ(svmc_decode_field(r, SVMC_F_CS, b, sizeof(b)),

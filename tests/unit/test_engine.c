@@ -29,9 +29,9 @@ static struct svmc_cpu cpu_buf;
 static struct svmc_cpu *base_cpu(void)
 {
 	static const enum svmc_feature f[] = {
-		SVMC_FEAT_VME, SVMC_FEAT_DE, SVMC_FEAT_PSE, SVMC_FEAT_TSC, SVMC_FEAT_PAE, SVMC_FEAT_MCE,
-		SVMC_FEAT_PGE, SVMC_FEAT_MCA, SVMC_FEAT_FXSR, SVMC_FEAT_SSE, SVMC_FEAT_SYSCALL, SVMC_FEAT_NX,
-		SVMC_FEAT_LM, SVMC_FEAT_SVM, SVMC_FEAT_NPT,
+		SVMC_FEAT_VME,     SVMC_FEAT_DE,  SVMC_FEAT_PSE, SVMC_FEAT_TSC,  SVMC_FEAT_PAE,
+		SVMC_FEAT_MCE,     SVMC_FEAT_PGE, SVMC_FEAT_MCA, SVMC_FEAT_FXSR, SVMC_FEAT_SSE,
+		SVMC_FEAT_SYSCALL, SVMC_FEAT_NX,  SVMC_FEAT_LM,  SVMC_FEAT_SVM,  SVMC_FEAT_NPT,
 	};
 	memset(&cpu_buf, 0, sizeof(cpu_buf));
 	snprintf(cpu_buf.name, sizeof(cpu_buf.name), "test");
@@ -81,7 +81,8 @@ static void legacy_pae(struct svmc_record *r)
 	r->vmcb.save.cs.attrib = 0x0c9b;
 }
 
-static struct svmc_result run(const char *model, const struct svmc_cpu *cpu, const struct svmc_record *r)
+static struct svmc_result run(const char *model, const struct svmc_cpu *cpu,
+			      const struct svmc_record *r)
 {
 	struct svmc_compiled c;
 	struct svmc_result res;
@@ -302,20 +303,23 @@ static void test_every_check(void)
 			res = run(model, base_cpu(), &r);
 			if (want) {
 				if (res.failed != SVMC_CHECK_BIT(cases[i].id))
-					fprintf(stderr, "%s under %s: failed=0x%llx\n", idname, model,
-						(unsigned long long)res.failed);
+					fprintf(stderr, "%s under %s: failed=0x%llx\n", idname,
+						model, (unsigned long long)res.failed);
 				CHECK_EQ_U64(res.failed, SVMC_CHECK_BIT(cases[i].id));
 				CHECK(res.first == (int)cases[i].id);
 				CHECK(res.verdict == SVMC_VMEXIT_INVALID);
 				struct svmc_compiled c;
 				compile(&c, model, base_cpu());
-				size_t len = svmc_check_message(&c, &r.vmcb, cases[i].id, msg, sizeof(msg));
+				size_t len = svmc_check_message(&c, &r.vmcb, cases[i].id, msg,
+								sizeof(msg));
 				CHECK(len > 40 && len < sizeof(msg));
-				CHECK(strstr(msg, "fails") != NULL && strstr(msg, "(null)") == NULL);
+				CHECK(strstr(msg, "fails") != NULL &&
+				      strstr(msg, "(null)") == NULL);
 			} else {
 				if (res.failed)
-					fprintf(stderr, "%s under %s (not applied): failed=0x%llx\n", idname, model,
-						(unsigned long long)res.failed);
+					fprintf(stderr,
+						"%s under %s (not applied): failed=0x%llx\n",
+						idname, model, (unsigned long long)res.failed);
 				CHECK_EQ_U64(res.failed, 0);
 				CHECK(res.verdict == SVMC_VMRUN);
 			}
@@ -325,8 +329,8 @@ static void test_every_check(void)
 			cases[i].mu(&r, base_cpu(), false);
 			res = run(model, base_cpu(), &r);
 			if (res.failed)
-				fprintf(stderr, "%s pass case under %s: failed=0x%llx\n", idname, model,
-					(unsigned long long)res.failed);
+				fprintf(stderr, "%s pass case under %s: failed=0x%llx\n", idname,
+					model, (unsigned long long)res.failed);
 			CHECK_EQ_U64(res.failed, 0);
 			CHECK(res.verdict == SVMC_VMRUN);
 			CHECK(res.first == -1);
@@ -390,7 +394,8 @@ static void test_address_limits(void)
 			r.vmcb.save.cr3 = B(w - 1);
 			CHECK_EQ_U64(run(m, cpu, &r).failed, 0);
 			r.vmcb.save.cr3 = B(w);
-			CHECK_EQ_U64(run(m, cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR3_MBZ));
+			CHECK_EQ_U64(run(m, cpu, &r).failed,
+				     SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR3_MBZ));
 
 			/* nCR3 with NP on */
 			baseline(&r);
@@ -399,7 +404,9 @@ static void test_address_limits(void)
 			CHECK_EQ_U64(run(m, cpu, &r).failed, 0);
 			r.vmcb.control.nested_cr3 = B(w);
 			CHECK_EQ_U64(run(m, cpu, &r).failed,
-				     applies(m, SVMC_CHECK_CTRL_NP_NCR3) ? SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) : 0);
+				     applies(m, SVMC_CHECK_CTRL_NP_NCR3) ?
+					     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) :
+					     0);
 		}
 	}
 }
@@ -465,7 +472,8 @@ static void test_cs_ld_needs_pae(void)
 	r.vmcb.save.cr4 &= ~CR4_PAE;
 	r.vmcb.save.cs.attrib |= SVM_SELECTOR_L_MASK | SVM_SELECTOR_DB_MASK;
 	for (unsigned mi = 0; mi < NMODELS; mi++)
-		CHECK_EQ_U64(run(model_names[mi], base_cpu(), &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_LM_PAE));
+		CHECK_EQ_U64(run(model_names[mi], base_cpu(), &r).failed,
+			     SVMC_CHECK_BIT(SVMC_CHECK_SAVE_LM_PAE));
 	r.vmcb.save.cr4 |= CR4_PAE;
 	CHECK_EQ_U64(run("kvm", base_cpu(), &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_LM_CS_LD));
 	CHECK_EQ_U64(run("kvm-legacy", base_cpu(), &r).failed, 0);
@@ -483,8 +491,8 @@ static void test_np_rules(void)
 	r.vmcb.control.nested_cr3 = B(50);
 	r.vmcb.save.g_pat = UINT64_C(0x0000000000000003); /* PA0 type 3: reserved */
 	CHECK_EQ_U64(run("kvm", cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3));
-	CHECK_EQ_U64(run("apm", cpu, &r).failed,
-		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT));
+	CHECK_EQ_U64(run("apm", cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) |
+							 SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT));
 	CHECK(run("apm", cpu, &r).first == SVMC_CHECK_CTRL_NP_NCR3);
 	CHECK_EQ_U64(run("kvm-legacy", cpu, &r).failed, 0);
 
@@ -520,7 +528,8 @@ static void test_sev_rule(void)
 	r.vmcb.control.nested_ctl = SVM_NESTED_CTL_SEV_ES_ENABLE;
 	CHECK_EQ_U64(run("apm", cpu, &r).failed, 0);
 	r.vmcb.control.allowed_sev_features |= VMCB_ALLOWED_SEV_FEATURES_VALID;
-	CHECK_EQ_U64(run("apm", cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
+	CHECK_EQ_U64(run("apm", cpu, &r).failed,
+		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
 	CHECK_EQ_U64(run("kvm", cpu, &r).failed, 0);
 	r.vmcb.control.nested_ctl = SVM_NESTED_CTL_SEV_ENABLE; /* SEV without ES: off */
 	CHECK_EQ_U64(run("apm", cpu, &r).failed, 0);
@@ -533,12 +542,14 @@ static void test_sev_rule(void)
 		r.vmcb.control.guest_sev_features = B(b) | B(63);
 		CHECK_EQ_U64(run("apm", cpu, &r).failed, 0);
 		r.vmcb.control.guest_sev_features = B((b + 1) % 3) | B(b);
-		CHECK_EQ_U64(run("apm", cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
+		CHECK_EQ_U64(run("apm", cpu, &r).failed,
+			     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
 	}
 	/* bit 0 disallowed, bits 1 and 2 allowed */
 	r.vmcb.control.allowed_sev_features = B(63) | 0x6;
 	r.vmcb.control.guest_sev_features = 0x1;
-	CHECK_EQ_U64(run("apm", cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
+	CHECK_EQ_U64(run("apm", cpu, &r).failed,
+		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
 }
 
 /* ---- CR4 and EFER bits, each with and without its feature -------------------- */
@@ -548,7 +559,7 @@ static void test_sev_rule(void)
 #define F_RSVD (-2)
 struct bitrule {
 	unsigned bit;
-	int kvm, kvm2;   /* kvm2: a second feature that also allows it (CET) */
+	int kvm, kvm2; /* kvm2: a second feature that also allows it (CET) */
 	int arch, arch2;
 };
 
@@ -611,7 +622,8 @@ static const struct bitrule *find_rule(const struct bitrule *t, size_t n, unsign
  * that has (with=true) or lacks the gating feature(s); expect the RSVD
  * check iff the bit is not allowed.
  */
-static void one_bit(bool is_cr4, const char *model, bool arch, unsigned bit, const struct bitrule *rule)
+static void one_bit(bool is_cr4, const char *model, bool arch, unsigned bit,
+		    const struct bitrule *rule)
 {
 	enum svmc_check_id id = is_cr4 ? SVMC_CHECK_SAVE_CR4_RSVD : SVMC_CHECK_SAVE_EFER_RSVD;
 	int f1 = !rule ? F_RSVD : arch ? rule->arch : rule->kvm;
@@ -625,9 +637,11 @@ static void one_bit(bool is_cr4, const char *model, bool arch, unsigned bit, con
 			/* 0: neither; 1: f1; 2: f2 only (if any); 3: both */
 			if (variant == 2 && !f2)
 				continue;
-			svmc_featset_set(&cpu->features, (enum svmc_feature)f1, variant == 1 || variant == 3);
+			svmc_featset_set(&cpu->features, (enum svmc_feature)f1,
+					 variant == 1 || variant == 3);
 			if (f2)
-				svmc_featset_set(&cpu->features, (enum svmc_feature)f2, variant >= 2);
+				svmc_featset_set(&cpu->features, (enum svmc_feature)f2,
+						 variant >= 2);
 			allowed = variant != 0;
 		} else {
 			if (variant)
@@ -642,13 +656,14 @@ static void one_bit(bool is_cr4, const char *model, bool arch, unsigned bit, con
 		struct svmc_result res = run(model, cpu, &r);
 		bool failed = svmc_result_failed(&res, id);
 		/* baseline bits whose feature we removed fail too: that is the rule */
-		uint64_t base_bits = is_cr4 ? (CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT)
-					    : (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME);
+		uint64_t base_bits =
+			is_cr4 ? (CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT) :
+				 (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME);
 		if (!allowed || !(base_bits & B(bit)))
 			CHECK(failed == !allowed);
 		if (failed != !allowed)
-			fprintf(stderr, "%s bit %u under %s, variant %d: failed=%d\n", is_cr4 ? "CR4" : "EFER", bit,
-				model, variant, failed);
+			fprintf(stderr, "%s bit %u under %s, variant %d: failed=%d\n",
+				is_cr4 ? "CR4" : "EFER", bit, model, variant, failed);
 		/* nothing else fails, and setting the bit fails nothing else */
 		CHECK_EQ_U64(res.failed & ~SVMC_CHECK_BIT(id), 0);
 	}
@@ -660,10 +675,13 @@ static void test_cr4_efer_bits(void)
 		const char *m = model_names[mi];
 		bool arch = strcmp(m, "apm") == 0;
 		for (unsigned bit = 0; bit < 64; bit++) {
-			one_bit(true, m, arch, bit, find_rule(cr4_rules, sizeof(cr4_rules) / sizeof(cr4_rules[0]), bit));
+			one_bit(true, m, arch, bit,
+				find_rule(cr4_rules, sizeof(cr4_rules) / sizeof(cr4_rules[0]),
+					  bit));
 			if (bit != 13)
 				one_bit(false, m, arch, bit,
-					find_rule(efer_rules, sizeof(efer_rules) / sizeof(efer_rules[0]), bit));
+					find_rule(efer_rules,
+						  sizeof(efer_rules) / sizeof(efer_rules[0]), bit));
 		}
 	}
 }
@@ -677,27 +695,32 @@ static void test_efer_lmsle(void)
 		r.vmcb.save.efer |= EFER_LMSLE;
 		CHECK_EQ_U64(run(model_names[mi], cpu, &r).failed, 0);
 		svmc_featset_set(&cpu->features, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, true);
-		CHECK_EQ_U64(run(model_names[mi], cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_EFER_RSVD));
+		CHECK_EQ_U64(run(model_names[mi], cpu, &r).failed,
+			     SVMC_CHECK_BIT(SVMC_CHECK_SAVE_EFER_RSVD));
 	}
 	/* the gate table names the feature for migrate */
 	struct svmc_compiled c;
 	char buf[160];
 	compile(&c, "kvm", base_cpu());
-	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[12], buf, sizeof(buf)), "needs la57 (CPUID 7.0:ECX[16])");
+	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[12], buf, sizeof(buf)),
+		    "needs la57 (CPUID 7.0:ECX[16])");
 	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[23], buf, sizeof(buf)),
 		    "needs shstk (CPUID 7.0:ECX[7]) or ibt (CPUID 7.0:EDX[20])");
 	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[0], buf, sizeof(buf)), "always allowed");
 	/* leaf-1 bits under apm: "CPUID 1:", like "CPUID 7.0:" */
 	compile(&c, "apm", base_cpu());
-	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[17], buf, sizeof(buf)), "needs pcid (CPUID 1:ECX[17])");
+	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[17], buf, sizeof(buf)),
+		    "needs pcid (CPUID 1:ECX[17])");
 	CHECK_STREQ(svmc_feature_cpuid(SVMC_FEAT_VMX, buf, sizeof(buf)), "CPUID 1:ECX[5]");
 	CHECK_STREQ(svmc_feature_cpuid(SVMC_FEAT_SVM, buf, sizeof(buf)), "CPUID 0x80000001:ECX[2]");
 	CHECK_STREQ(svmc_feature_cpuid(SVMC_FEAT_LAM, buf, sizeof(buf)), "CPUID 7.1:EAX[26]");
 	compile(&c, "kvm", base_cpu());
 	CHECK_STREQ(svmc_gate_describe(&c.cr4_gate[24], buf, sizeof(buf)), "always reserved");
-	CHECK_STREQ(svmc_gate_describe(&c.efer_gate[13], buf, sizeof(buf)),
-		    "needs svm (CPUID 0x80000001:ECX[2]) and no efer_lmsle_unsupported (CPUID 0x80000008:EBX[20])");
-	CHECK_EQ_U64(c.efer_allowed, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | EFER_LMSLE);
+	CHECK_STREQ(
+		svmc_gate_describe(&c.efer_gate[13], buf, sizeof(buf)),
+		"needs svm (CPUID 0x80000001:ECX[2]) and no efer_lmsle_unsupported (CPUID 0x80000008:EBX[20])");
+	CHECK_EQ_U64(c.efer_allowed,
+		     EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | EFER_LMSLE);
 }
 
 /* ---- unknown fields ------------------------------------------------------------ */
@@ -728,8 +751,8 @@ static void test_unknown(void)
 	baseline(&r);
 	unknown(&r, SVMC_F_EVENT_INJ);
 	res = run("kvm", cpu, &r);
-	CHECK_EQ_U64(res.unevaluated,
-		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_TYPE) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_VECTOR));
+	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_TYPE) |
+					      SVMC_CHECK_BIT(SVMC_CHECK_CTRL_EVENTINJ_VECTOR));
 	CHECK(res.verdict == SVMC_INCOMPLETE);
 	CHECK(run("kvm-legacy", cpu, &r).verdict == SVMC_VMRUN);
 
@@ -746,7 +769,8 @@ static void test_unknown(void)
 	CHECK(run("apm", cpu, &r).verdict == SVMC_VMRUN);
 	r.vmcb.control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	res = run("apm", cpu, &r);
-	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT));
+	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) |
+					      SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT));
 	/* NP on but the CPU lacks npt: kvm ignores NP, so nCR3 is decided */
 	svmc_featset_set(&cpu->features, SVMC_FEAT_NPT, false);
 	CHECK(run("kvm", cpu, &r).verdict == SVMC_VMRUN);
@@ -758,7 +782,8 @@ static void test_unknown(void)
 	unknown(&r, SVMC_F_GUEST_SEV_FEATURES);
 	CHECK(run("apm", cpu, &r).verdict == SVMC_VMRUN);
 	r.vmcb.control.nested_ctl = SVM_NESTED_CTL_SEV_ES_ENABLE;
-	CHECK_EQ_U64(run("apm", cpu, &r).unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
+	CHECK_EQ_U64(run("apm", cpu, &r).unevaluated,
+		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
 
 	/* EFER known without LME, CR4/CR3/CS unknown: the long-mode checks pass,
 	 * KVM's late CR3 check (any paging mode) and CR4.RSVD do not */
@@ -767,7 +792,8 @@ static void test_unknown(void)
 	unknown(&r, SVMC_F_CR3);
 	unknown(&r, SVMC_F_CS);
 	res = run("kvm", cpu, &r);
-	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR4_RSVD) | SVMC_CHECK_BIT(SVMC_CHECK_KVM_LATE_CR3));
+	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR4_RSVD) |
+					      SVMC_CHECK_BIT(SVMC_CHECK_KVM_LATE_CR3));
 	res = run("apm", cpu, &r);
 	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_SAVE_CR4_RSVD));
 
@@ -796,8 +822,8 @@ static void test_unknown(void)
 	CHECK(res.verdict == SVMC_INCOMPLETE);
 	r.vmcb.save.g_pat = 2; /* PA0 type 2 */
 	res = run("apm", cpu, &r);
-	CHECK_EQ_U64(res.unevaluated,
-		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) | SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT));
+	CHECK_EQ_U64(res.unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_NCR3) |
+					      SVMC_CHECK_BIT(SVMC_CHECK_CTRL_NP_GPAT));
 	CHECK_EQ_U64(res.failed, 0);
 
 	/* SEV rule (review finding): nested_ctl unknown, but allowed = valid|bit0
@@ -817,7 +843,8 @@ static void test_unknown(void)
 	/* guest unknown: allowed alone (valid, bit 0) cannot decide it */
 	r.vmcb.control.guest_sev_features = 1;
 	unknown(&r, SVMC_F_GUEST_SEV_FEATURES);
-	CHECK_EQ_U64(run("apm", cpu, &r).unevaluated, SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
+	CHECK_EQ_U64(run("apm", cpu, &r).unevaluated,
+		     SVMC_CHECK_BIT(SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES));
 }
 
 /*
@@ -849,7 +876,8 @@ static const struct {
 	{ SVMC_CHECK_CTRL_IOPM_RANGE, { SVMC_F_IOPM_BASE_PA }, 1 },
 	{ SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT, { SVMC_F_INT_CTL, SVMC_F_INTERCEPT_MISC1 }, 2 },
 	{ SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES,
-	  { SVMC_F_NESTED_CTL, SVMC_F_ALLOWED_SEV_FEATURES, SVMC_F_GUEST_SEV_FEATURES }, 3 },
+	  { SVMC_F_NESTED_CTL, SVMC_F_ALLOWED_SEV_FEATURES, SVMC_F_GUEST_SEV_FEATURES },
+	  3 },
 	{ SVMC_CHECK_CTRL_EVENTINJ_TYPE, { SVMC_F_EVENT_INJ }, 1 },
 	{ SVMC_CHECK_CTRL_EVENTINJ_VECTOR, { SVMC_F_EVENT_INJ }, 1 },
 	{ SVMC_CHECK_KVM_LATE_CR3, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR3 }, 3 },
@@ -870,26 +898,65 @@ static void zero_field(struct svmc_record *r, unsigned f)
 	struct vmcb *v = &r->vmcb;
 
 	switch (f) {
-	case SVMC_F_EFER: v->save.efer = 0; break;
-	case SVMC_F_CR0: v->save.cr0 = 0; break;
-	case SVMC_F_CR3: v->save.cr3 = 0; break;
-	case SVMC_F_CR4: v->save.cr4 = 0; break;
-	case SVMC_F_DR6: v->save.dr6 = 0; break;
-	case SVMC_F_DR7: v->save.dr7 = 0; break;
-	case SVMC_F_CS: memset(&v->save.cs, 0, sizeof(v->save.cs)); break;
-	case SVMC_F_G_PAT: v->save.g_pat = 0; break;
-	case SVMC_F_NESTED_CTL: v->control.nested_ctl = 0; break;
-	case SVMC_F_NESTED_CR3: v->control.nested_cr3 = 0; break;
-	case SVMC_F_INTERCEPT_MISC1: v->control.intercept_misc1 = 0; break;
-	case SVMC_F_INTERCEPT_MISC2: v->control.intercept_misc2 = 0; break;
-	case SVMC_F_ASID: v->control.asid = 0; break;
-	case SVMC_F_MSRPM_BASE_PA: v->control.msrpm_base_pa = 0; break;
-	case SVMC_F_IOPM_BASE_PA: v->control.iopm_base_pa = 0; break;
-	case SVMC_F_INT_CTL: v->control.int_ctl = 0; break;
-	case SVMC_F_ALLOWED_SEV_FEATURES: v->control.allowed_sev_features = 0; break;
-	case SVMC_F_GUEST_SEV_FEATURES: v->control.guest_sev_features = 0; break;
-	case SVMC_F_EVENT_INJ: v->control.event_inj = 0; break;
-	default: break; /* no check reads it: its value is irrelevant */
+	case SVMC_F_EFER:
+		v->save.efer = 0;
+		break;
+	case SVMC_F_CR0:
+		v->save.cr0 = 0;
+		break;
+	case SVMC_F_CR3:
+		v->save.cr3 = 0;
+		break;
+	case SVMC_F_CR4:
+		v->save.cr4 = 0;
+		break;
+	case SVMC_F_DR6:
+		v->save.dr6 = 0;
+		break;
+	case SVMC_F_DR7:
+		v->save.dr7 = 0;
+		break;
+	case SVMC_F_CS:
+		memset(&v->save.cs, 0, sizeof(v->save.cs));
+		break;
+	case SVMC_F_G_PAT:
+		v->save.g_pat = 0;
+		break;
+	case SVMC_F_NESTED_CTL:
+		v->control.nested_ctl = 0;
+		break;
+	case SVMC_F_NESTED_CR3:
+		v->control.nested_cr3 = 0;
+		break;
+	case SVMC_F_INTERCEPT_MISC1:
+		v->control.intercept_misc1 = 0;
+		break;
+	case SVMC_F_INTERCEPT_MISC2:
+		v->control.intercept_misc2 = 0;
+		break;
+	case SVMC_F_ASID:
+		v->control.asid = 0;
+		break;
+	case SVMC_F_MSRPM_BASE_PA:
+		v->control.msrpm_base_pa = 0;
+		break;
+	case SVMC_F_IOPM_BASE_PA:
+		v->control.iopm_base_pa = 0;
+		break;
+	case SVMC_F_INT_CTL:
+		v->control.int_ctl = 0;
+		break;
+	case SVMC_F_ALLOWED_SEV_FEATURES:
+		v->control.allowed_sev_features = 0;
+		break;
+	case SVMC_F_GUEST_SEV_FEATURES:
+		v->control.guest_sev_features = 0;
+		break;
+	case SVMC_F_EVENT_INJ:
+		v->control.event_inj = 0;
+		break;
+	default:
+		break; /* no check reads it: its value is irrelevant */
 	}
 }
 
@@ -946,12 +1013,16 @@ static void test_unknown_each_field(void)
 						zero_field(&r, f);
 					res = run(m, base_cpu(), &r);
 					if (rd)
-						bad = (res.failed & bit) || !(res.unevaluated & bit);
+						bad = (res.failed & bit) ||
+						      !(res.unevaluated & bit);
 					else
-						bad = !(res.failed & bit) || (res.unevaluated & bit);
+						bad = !(res.failed & bit) ||
+						      (res.unevaluated & bit);
 					if (bad)
-						fprintf(stderr, "%s under %s, field %u unknown%s: failed=%d unevaluated=%d\n",
-							ci->name, m, f, zero ? " and zero" : "", !!(res.failed & bit),
+						fprintf(stderr,
+							"%s under %s, field %u unknown%s: failed=%d unevaluated=%d\n",
+							ci->name, m, f, zero ? " and zero" : "",
+							!!(res.failed & bit),
 							!!(res.unevaluated & bit));
 					CHECK(!bad);
 				}
@@ -976,26 +1047,65 @@ static void set_field(struct svmc_record *r, unsigned f, uint64_t x)
 	struct vmcb *v = &r->vmcb;
 
 	switch (f) {
-	case SVMC_F_EFER: v->save.efer = x; break;
-	case SVMC_F_CR0: v->save.cr0 = x; break;
-	case SVMC_F_CR3: v->save.cr3 = x; break;
-	case SVMC_F_CR4: v->save.cr4 = x; break;
-	case SVMC_F_DR6: v->save.dr6 = x; break;
-	case SVMC_F_DR7: v->save.dr7 = x; break;
-	case SVMC_F_CS: v->save.cs.attrib = (uint16_t)x; break;
-	case SVMC_F_G_PAT: v->save.g_pat = x; break;
-	case SVMC_F_NESTED_CTL: v->control.nested_ctl = x; break;
-	case SVMC_F_NESTED_CR3: v->control.nested_cr3 = x; break;
-	case SVMC_F_INTERCEPT_MISC1: v->control.intercept_misc1 = (uint32_t)x; break;
-	case SVMC_F_INTERCEPT_MISC2: v->control.intercept_misc2 = (uint32_t)x; break;
-	case SVMC_F_ASID: v->control.asid = (uint32_t)x; break;
-	case SVMC_F_MSRPM_BASE_PA: v->control.msrpm_base_pa = x; break;
-	case SVMC_F_IOPM_BASE_PA: v->control.iopm_base_pa = x; break;
-	case SVMC_F_INT_CTL: v->control.int_ctl = (uint32_t)x; break;
-	case SVMC_F_ALLOWED_SEV_FEATURES: v->control.allowed_sev_features = x; break;
-	case SVMC_F_GUEST_SEV_FEATURES: v->control.guest_sev_features = x; break;
-	case SVMC_F_EVENT_INJ: v->control.event_inj = (uint32_t)x; break;
-	default: break;
+	case SVMC_F_EFER:
+		v->save.efer = x;
+		break;
+	case SVMC_F_CR0:
+		v->save.cr0 = x;
+		break;
+	case SVMC_F_CR3:
+		v->save.cr3 = x;
+		break;
+	case SVMC_F_CR4:
+		v->save.cr4 = x;
+		break;
+	case SVMC_F_DR6:
+		v->save.dr6 = x;
+		break;
+	case SVMC_F_DR7:
+		v->save.dr7 = x;
+		break;
+	case SVMC_F_CS:
+		v->save.cs.attrib = (uint16_t)x;
+		break;
+	case SVMC_F_G_PAT:
+		v->save.g_pat = x;
+		break;
+	case SVMC_F_NESTED_CTL:
+		v->control.nested_ctl = x;
+		break;
+	case SVMC_F_NESTED_CR3:
+		v->control.nested_cr3 = x;
+		break;
+	case SVMC_F_INTERCEPT_MISC1:
+		v->control.intercept_misc1 = (uint32_t)x;
+		break;
+	case SVMC_F_INTERCEPT_MISC2:
+		v->control.intercept_misc2 = (uint32_t)x;
+		break;
+	case SVMC_F_ASID:
+		v->control.asid = (uint32_t)x;
+		break;
+	case SVMC_F_MSRPM_BASE_PA:
+		v->control.msrpm_base_pa = x;
+		break;
+	case SVMC_F_IOPM_BASE_PA:
+		v->control.iopm_base_pa = x;
+		break;
+	case SVMC_F_INT_CTL:
+		v->control.int_ctl = (uint32_t)x;
+		break;
+	case SVMC_F_ALLOWED_SEV_FEATURES:
+		v->control.allowed_sev_features = x;
+		break;
+	case SVMC_F_GUEST_SEV_FEATURES:
+		v->control.guest_sev_features = x;
+		break;
+	case SVMC_F_EVENT_INJ:
+		v->control.event_inj = (uint32_t)x;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -1004,26 +1114,46 @@ static uint64_t get_field(const struct svmc_record *r, unsigned f)
 	const struct vmcb *v = &r->vmcb;
 
 	switch (f) {
-	case SVMC_F_EFER: return v->save.efer;
-	case SVMC_F_CR0: return v->save.cr0;
-	case SVMC_F_CR3: return v->save.cr3;
-	case SVMC_F_CR4: return v->save.cr4;
-	case SVMC_F_DR6: return v->save.dr6;
-	case SVMC_F_DR7: return v->save.dr7;
-	case SVMC_F_CS: return v->save.cs.attrib;
-	case SVMC_F_G_PAT: return v->save.g_pat;
-	case SVMC_F_NESTED_CTL: return v->control.nested_ctl;
-	case SVMC_F_NESTED_CR3: return v->control.nested_cr3;
-	case SVMC_F_INTERCEPT_MISC1: return v->control.intercept_misc1;
-	case SVMC_F_INTERCEPT_MISC2: return v->control.intercept_misc2;
-	case SVMC_F_ASID: return v->control.asid;
-	case SVMC_F_MSRPM_BASE_PA: return v->control.msrpm_base_pa;
-	case SVMC_F_IOPM_BASE_PA: return v->control.iopm_base_pa;
-	case SVMC_F_INT_CTL: return v->control.int_ctl;
-	case SVMC_F_ALLOWED_SEV_FEATURES: return v->control.allowed_sev_features;
-	case SVMC_F_GUEST_SEV_FEATURES: return v->control.guest_sev_features;
-	case SVMC_F_EVENT_INJ: return v->control.event_inj;
-	default: return 0;
+	case SVMC_F_EFER:
+		return v->save.efer;
+	case SVMC_F_CR0:
+		return v->save.cr0;
+	case SVMC_F_CR3:
+		return v->save.cr3;
+	case SVMC_F_CR4:
+		return v->save.cr4;
+	case SVMC_F_DR6:
+		return v->save.dr6;
+	case SVMC_F_DR7:
+		return v->save.dr7;
+	case SVMC_F_CS:
+		return v->save.cs.attrib;
+	case SVMC_F_G_PAT:
+		return v->save.g_pat;
+	case SVMC_F_NESTED_CTL:
+		return v->control.nested_ctl;
+	case SVMC_F_NESTED_CR3:
+		return v->control.nested_cr3;
+	case SVMC_F_INTERCEPT_MISC1:
+		return v->control.intercept_misc1;
+	case SVMC_F_INTERCEPT_MISC2:
+		return v->control.intercept_misc2;
+	case SVMC_F_ASID:
+		return v->control.asid;
+	case SVMC_F_MSRPM_BASE_PA:
+		return v->control.msrpm_base_pa;
+	case SVMC_F_IOPM_BASE_PA:
+		return v->control.iopm_base_pa;
+	case SVMC_F_INT_CTL:
+		return v->control.int_ctl;
+	case SVMC_F_ALLOWED_SEV_FEATURES:
+		return v->control.allowed_sev_features;
+	case SVMC_F_GUEST_SEV_FEATURES:
+		return v->control.guest_sev_features;
+	case SVMC_F_EVENT_INJ:
+		return v->control.event_inj;
+	default:
+		return 0;
 	}
 }
 
@@ -1068,14 +1198,18 @@ static void test_guard_sound(void)
 					passed_by_guard++;
 					uint64_t own = get_field(&rec, f);
 					for (unsigned t = 0; t < 66; t++) {
-						uint64_t x = t == 64 ? 0 : t == 65 ? ~UINT64_C(0) : own ^ B(t);
+						uint64_t x = t == 64 ? 0 :
+							     t == 65 ? ~UINT64_C(0) :
+								       own ^ B(t);
 						r = rec;
 						set_field(&r, f, x);
 						svmc_evaluate(&c, &r, &res);
 						if (res.failed & bit)
-							fprintf(stderr, "%s under %s: passed with field %u unknown, fails "
-									"with it = 0x%llx\n",
-								svmc_check_info(reads[i].id)->name, model_names[mi], f,
+							fprintf(stderr,
+								"%s under %s: passed with field %u unknown, fails "
+								"with it = 0x%llx\n",
+								svmc_check_info(reads[i].id)->name,
+								model_names[mi], f,
 								(unsigned long long)x);
 						CHECK(!(res.failed & bit));
 					}
@@ -1094,25 +1228,46 @@ static void test_guard_sound(void)
  */
 #define C(x) SVMC_CHECK_##x
 static const enum svmc_check_id order_kvm[] = {
-	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), C(SAVE_LM_CS_LD), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD),
-	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_NP_NCR3), C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE),
-	C(CTRL_VNMI_NMI_INTERCEPT), C(CTRL_EVENTINJ_TYPE), C(CTRL_EVENTINJ_VECTOR), C(KVM_LATE_CR3),
+	C(SAVE_EFER_SVME),
+	C(SAVE_CR0_CD_NW),
+	C(SAVE_CR0_HIGH),
+	C(SAVE_DR6_HIGH),
+	C(SAVE_DR7_HIGH),
+	C(SAVE_LM_PAE),
+	C(SAVE_LM_PE),
+	C(SAVE_CR3_MBZ),
+	C(SAVE_LM_CS_LD),
+	C(SAVE_CR4_RSVD),
+	C(SAVE_EFER_RSVD),
+	C(CTRL_INTERCEPT_VMRUN),
+	C(CTRL_ASID_ZERO),
+	C(CTRL_NP_NCR3),
+	C(CTRL_MSRPM_RANGE),
+	C(CTRL_IOPM_RANGE),
+	C(CTRL_VNMI_NMI_INTERCEPT),
+	C(CTRL_EVENTINJ_TYPE),
+	C(CTRL_EVENTINJ_VECTOR),
+	C(KVM_LATE_CR3),
 };
 /* kvm without the 2026 additions (CS.L/D, nCR3, EVENTINJ) */
 static const enum svmc_check_id order_kvm_legacy[] = {
-	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD),
-	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE),
-	C(CTRL_VNMI_NMI_INTERCEPT), C(KVM_LATE_CR3),
+	C(SAVE_EFER_SVME),   C(SAVE_CR0_CD_NW),       C(SAVE_CR0_HIGH),
+	C(SAVE_DR6_HIGH),    C(SAVE_DR7_HIGH),        C(SAVE_LM_PAE),
+	C(SAVE_LM_PE),       C(SAVE_CR3_MBZ),         C(SAVE_CR4_RSVD),
+	C(SAVE_EFER_RSVD),   C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO),
+	C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE),      C(CTRL_VNMI_NMI_INTERCEPT),
+	C(KVM_LATE_CR3),
 };
 /* save area as kvm, then VMRUN intercept, ASID, nCR3, G_PAT, MSRPM, IOPM,
  * SEV features, EVENTINJ */
 static const enum svmc_check_id order_apm[] = {
-	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), C(SAVE_LM_CS_LD), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD),
-	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_NP_NCR3), C(CTRL_NP_GPAT), C(CTRL_MSRPM_RANGE),
-	C(CTRL_IOPM_RANGE), C(CTRL_SEV_ALLOWED_FEATURES), C(CTRL_EVENTINJ_TYPE), C(CTRL_EVENTINJ_VECTOR),
+	C(SAVE_EFER_SVME),     C(SAVE_CR0_CD_NW),       C(SAVE_CR0_HIGH),
+	C(SAVE_DR6_HIGH),      C(SAVE_DR7_HIGH),        C(SAVE_LM_PAE),
+	C(SAVE_LM_PE),         C(SAVE_CR3_MBZ),         C(SAVE_LM_CS_LD),
+	C(SAVE_CR4_RSVD),      C(SAVE_EFER_RSVD),       C(CTRL_INTERCEPT_VMRUN),
+	C(CTRL_ASID_ZERO),     C(CTRL_NP_NCR3),         C(CTRL_NP_GPAT),
+	C(CTRL_MSRPM_RANGE),   C(CTRL_IOPM_RANGE),      C(CTRL_SEV_ALLOWED_FEATURES),
+	C(CTRL_EVENTINJ_TYPE), C(CTRL_EVENTINJ_VECTOR),
 };
 
 /* Make r fail check id (brk) or undo exactly that, from baseline() or
@@ -1148,8 +1303,8 @@ static void order_break(struct svmc_record *r, enum svmc_check_id id, bool brk)
 		v->save.cr3 = brk ? v->save.cr3 | B(50) : v->save.cr3 & ~B(50);
 		break;
 	case C(SAVE_LM_CS_LD):
-		v->save.cs.attrib = brk ? v->save.cs.attrib | SVM_SELECTOR_DB_MASK
-					: v->save.cs.attrib & ~SVM_SELECTOR_DB_MASK;
+		v->save.cs.attrib = brk ? v->save.cs.attrib | SVM_SELECTOR_DB_MASK :
+					  v->save.cs.attrib & ~SVM_SELECTOR_DB_MASK;
 		break;
 	case C(SAVE_CR4_RSVD):
 		v->save.cr4 = brk ? v->save.cr4 | B(15) : v->save.cr4 & ~B(15);
@@ -1205,20 +1360,23 @@ static void order_break(struct svmc_record *r, enum svmc_check_id id, bool brk)
  * order fails together in at least one record, except EVENTINJ TYPE and
  * VECTOR, which never can.
  */
-#define SAVE_COMMON C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), C(SAVE_DR7_HIGH)
-#define CTRL_COMMON                                                                                         \
-	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_NP_NCR3), C(CTRL_NP_GPAT), C(CTRL_MSRPM_RANGE), \
-		C(CTRL_IOPM_RANGE), C(CTRL_VNMI_NMI_INTERCEPT), C(CTRL_SEV_ALLOWED_FEATURES)
+#define SAVE_COMMON \
+	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), C(SAVE_DR7_HIGH)
+#define CTRL_COMMON                                                                   \
+	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_NP_NCR3), C(CTRL_NP_GPAT), \
+		C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE), C(CTRL_VNMI_NMI_INTERCEPT),  \
+		C(CTRL_SEV_ALLOWED_FEATURES)
 static const enum svmc_check_id rec_lm_nopae[] = {
-	SAVE_COMMON, C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD),
-	CTRL_COMMON, C(CTRL_EVENTINJ_TYPE),
+	SAVE_COMMON,      C(SAVE_LM_PAE),    C(SAVE_LM_PE), C(SAVE_CR3_MBZ),
+	C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD), CTRL_COMMON,   C(CTRL_EVENTINJ_TYPE),
 };
 static const enum svmc_check_id rec_lm_pae[] = {
-	SAVE_COMMON, C(SAVE_LM_PE), C(SAVE_CR3_MBZ), C(SAVE_LM_CS_LD), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD),
-	CTRL_COMMON, C(CTRL_EVENTINJ_VECTOR),
+	SAVE_COMMON,      C(SAVE_LM_PE),     C(SAVE_CR3_MBZ), C(SAVE_LM_CS_LD),
+	C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD), CTRL_COMMON,     C(CTRL_EVENTINJ_VECTOR),
 };
 static const enum svmc_check_id rec_legacy[] = {
-	SAVE_COMMON, C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD), CTRL_COMMON, C(CTRL_EVENTINJ_VECTOR), C(KVM_LATE_CR3),
+	SAVE_COMMON, C(SAVE_CR4_RSVD),        C(SAVE_EFER_RSVD),
+	CTRL_COMMON, C(CTRL_EVENTINJ_VECTOR), C(KVM_LATE_CR3),
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1236,8 +1394,8 @@ static bool in_ids(const enum svmc_check_id *ids, size_t n, enum svmc_check_id i
  * fix that one and evaluate again, until nothing fails.  Adds every check
  * seen first to *seen.
  */
-static void peel(const char *model, const enum svmc_check_id *want, size_t nwant, const enum svmc_check_id *rec,
-		 size_t nrec, bool legacy, svmc_checkset *seen)
+static void peel(const char *model, const enum svmc_check_id *want, size_t nwant,
+		 const enum svmc_check_id *rec, size_t nrec, bool legacy, svmc_checkset *seen)
 {
 	struct svmc_record r;
 	svmc_checkset left = 0;
@@ -1259,8 +1417,10 @@ static void peel(const char *model, const enum svmc_check_id *want, size_t nwant
 			if ((left >> want[i]) & 1)
 				next = (int)want[i];
 		if (res.failed != left || res.first != next)
-			fprintf(stderr, "order under %s: failed=0x%llx want 0x%llx, first=%d want %d\n", model,
-				(unsigned long long)res.failed, (unsigned long long)left, res.first, next);
+			fprintf(stderr,
+				"order under %s: failed=0x%llx want 0x%llx, first=%d want %d\n",
+				model, (unsigned long long)res.failed, (unsigned long long)left,
+				res.first, next);
 		CHECK_EQ_U64(res.failed, left);
 		CHECK(res.first == next);
 		if (next < 0)
@@ -1299,9 +1459,12 @@ static void test_order(void)
 			CHECK(m->order[i] == orders[o].want[i]);
 
 		/* and the engine reports `first` in that order */
-		peel(orders[o].model, orders[o].want, orders[o].n, rec_lm_nopae, NELEM(rec_lm_nopae), false, &seen);
-		peel(orders[o].model, orders[o].want, orders[o].n, rec_lm_pae, NELEM(rec_lm_pae), false, &seen);
-		peel(orders[o].model, orders[o].want, orders[o].n, rec_legacy, NELEM(rec_legacy), true, &seen);
+		peel(orders[o].model, orders[o].want, orders[o].n, rec_lm_nopae,
+		     NELEM(rec_lm_nopae), false, &seen);
+		peel(orders[o].model, orders[o].want, orders[o].n, rec_lm_pae, NELEM(rec_lm_pae),
+		     false, &seen);
+		peel(orders[o].model, orders[o].want, orders[o].n, rec_legacy, NELEM(rec_legacy),
+		     true, &seen);
 		/* every check of the model was first at some point */
 		CHECK_EQ_U64(seen, m->checks);
 	}
@@ -1342,12 +1505,14 @@ static void test_models(void)
 	CHECK_STREQ(svmc_model_names(buf, sizeof(buf)), "kvm, kvm-legacy, kvm-v1, apm");
 
 	enum svmc_check_id id;
-	CHECK(svmc_check_lookup("CTRL.EVENTINJ.VECTOR", &id) == 0 && id == SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
+	CHECK(svmc_check_lookup("CTRL.EVENTINJ.VECTOR", &id) == 0 &&
+	      id == SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
 	CHECK(svmc_check_lookup("KVM.LATE.CR3", &id) == 0 && id == SVMC_CHECK_KVM_LATE_CR3);
 	CHECK(svmc_check_lookup("ctrl.eventinj.vector", &id) == -1);
 	CHECK_STREQ(svmc_check_info(SVMC_CHECK_SAVE_EFER_SVME)->name, "SAVE.EFER.SVME");
 	CHECK_STREQ(svmc_check_info(SVMC_CHECK_CTRL_EVENTINJ_TYPE)->apm, "15.20");
-	CHECK_STREQ(svmc_check_info(SVMC_CHECK_CTRL_EVENTINJ_TYPE)->field_path, "control.event_inj");
+	CHECK_STREQ(svmc_check_info(SVMC_CHECK_CTRL_EVENTINJ_TYPE)->field_path,
+		    "control.event_inj");
 	CHECK_STREQ(svmc_verdict_name(SVMC_VMRUN), "VMRUN");
 	CHECK_STREQ(svmc_verdict_name(SVMC_VMEXIT_INVALID), "VMEXIT_INVALID");
 	CHECK_STREQ(svmc_verdict_name(SVMC_INCOMPLETE), "INCOMPLETE");
@@ -1380,20 +1545,24 @@ static void test_messages(void)
 	r.vmcb.control.event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_VALID_ERR | (3u << 8) | 21;
 	compile(&c, "kvm", base_cpu());
 	len = svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, msg, sizeof(msg));
-	CHECK_STREQ(msg, "EVENTINJ injects vector 21 (#CP) as an exception, but this CPU has no shadow stacks "
-			 "(CPUID 7.0:ECX[7]); KVM fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"EVENTINJ injects vector 21 (#CP) as an exception, but this CPU has no shadow stacks "
+		"(CPUID 7.0:ECX[7]); KVM fails VMRUN with VMEXIT_INVALID");
 	CHECK(len == strlen(msg));
 	/* truncation: snprintf semantics */
 	char small[10];
-	CHECK(svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, small, sizeof(small)) == len);
+	CHECK(svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, small,
+				 sizeof(small)) == len);
 	CHECK(strlen(small) == 9);
 	CHECK(svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, NULL, 0) == len);
 	CHECK_EQ_U64(svmc_check_value(&r.vmcb, SVMC_CHECK_CTRL_EVENTINJ_VECTOR), 0x80000b15);
 
 	r.vmcb.control.event_inj = SVM_EVTINJ_VALID | (3u << 8) | 29;
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_EVENTINJ_VECTOR, msg, sizeof(msg));
-	CHECK_STREQ(msg, "EVENTINJ injects vector 29 (#VC) as an exception, but this CPU has no SEV-ES "
-			 "(CPUID 0x8000001F:EAX[3]); KVM fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(msg,
+		    "EVENTINJ injects vector 29 (#VC) as an exception, but this CPU has no SEV-ES "
+		    "(CPUID 0x8000001F:EAX[3]); KVM fails VMRUN with VMEXIT_INVALID");
 
 	compile(&c, "kvm-v1", base_cpu());
 	r.vmcb.control.event_inj = SVM_EVTINJ_VALID | (3u << 8) | 1;
@@ -1404,17 +1573,21 @@ static void test_messages(void)
 	baseline(&r);
 	r.vmcb.save.cr4 |= CR4_LA57 | CR4_PKS;
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_SAVE_CR4_RSVD, msg, sizeof(msg));
-	CHECK_STREQ(msg, "CR4 is 0x00000000010016a0 and sets reserved bits: LA57 (bit 12, needs la57 (CPUID "
-			 "7.0:ECX[16]); la57 is absent on this CPU), PKS (bit 24, reserved under kvm); KVM fails "
-			 "VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"CR4 is 0x00000000010016a0 and sets reserved bits: LA57 (bit 12, needs la57 (CPUID "
+		"7.0:ECX[16]); la57 is absent on this CPU), PKS (bit 24, reserved under kvm); KVM fails "
+		"VMRUN with VMEXIT_INVALID");
 
 	/* an EITHER gate: CET without shstk and ibt; an unnamed bit */
 	baseline(&r);
 	r.vmcb.save.cr4 |= CR4_CET | B(40);
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_SAVE_CR4_RSVD, msg, sizeof(msg));
-	CHECK_STREQ(msg, "CR4 is 0x00000100008006a0 and sets reserved bits: CET (bit 23, needs shstk (CPUID "
-			 "7.0:ECX[7]) or ibt (CPUID 7.0:EDX[20]); shstk and ibt are both absent on this CPU), "
-			 "bit 40 (reserved under kvm); KVM fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"CR4 is 0x00000100008006a0 and sets reserved bits: CET (bit 23, needs shstk (CPUID "
+		"7.0:ECX[7]) or ibt (CPUID 7.0:EDX[20]); shstk and ibt are both absent on this CPU), "
+		"bit 40 (reserved under kvm); KVM fails VMRUN with VMEXIT_INVALID");
 
 	/*
 	 * AND_NOT (EFER.LMSLE): the cause is the condition that fails.  With
@@ -1427,23 +1600,28 @@ static void test_messages(void)
 	baseline(&r);
 	r.vmcb.save.efer |= EFER_LMSLE;
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_SAVE_EFER_RSVD, msg, sizeof(msg));
-	CHECK_STREQ(msg, "EFER is 0x0000000000003d01 and sets reserved bits: LMSLE (bit 13, needs svm (CPUID "
-			 "0x80000001:ECX[2]) and no efer_lmsle_unsupported (CPUID 0x80000008:EBX[20]); "
-			 "efer_lmsle_unsupported is present on this CPU); KVM fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"EFER is 0x0000000000003d01 and sets reserved bits: LMSLE (bit 13, needs svm (CPUID "
+		"0x80000001:ECX[2]) and no efer_lmsle_unsupported (CPUID 0x80000008:EBX[20]); "
+		"efer_lmsle_unsupported is present on this CPU); KVM fails VMRUN with VMEXIT_INVALID");
 	/* without svm: both SVME and LMSLE, each with its own cause */
 	svmc_featset_set(&cpu->features, SVMC_FEAT_SVM, false);
 	compile(&c, "kvm", cpu);
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_SAVE_EFER_RSVD, msg, sizeof(msg));
-	CHECK_STREQ(msg, "EFER is 0x0000000000003d01 and sets reserved bits: SVME (bit 12, needs svm (CPUID "
-			 "0x80000001:ECX[2]); svm is absent on this CPU), LMSLE (bit 13, needs svm (CPUID "
-			 "0x80000001:ECX[2]) and no efer_lmsle_unsupported (CPUID 0x80000008:EBX[20]); svm is "
-			 "absent and efer_lmsle_unsupported is present on this CPU); KVM fails VMRUN with "
-			 "VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"EFER is 0x0000000000003d01 and sets reserved bits: SVME (bit 12, needs svm (CPUID "
+		"0x80000001:ECX[2]); svm is absent on this CPU), LMSLE (bit 13, needs svm (CPUID "
+		"0x80000001:ECX[2]) and no efer_lmsle_unsupported (CPUID 0x80000008:EBX[20]); svm is "
+		"absent and efer_lmsle_unsupported is present on this CPU); KVM fails VMRUN with "
+		"VMEXIT_INVALID");
 	svmc_featset_set(&cpu->features, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, false);
 	compile(&c, "kvm", cpu);
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_SAVE_EFER_RSVD, msg, sizeof(msg));
-	CHECK(strstr(msg, "LMSLE (bit 13, needs svm (CPUID 0x80000001:ECX[2]) and no efer_lmsle_unsupported "
-			  "(CPUID 0x80000008:EBX[20]); svm is absent on this CPU)") != NULL);
+	CHECK(strstr(msg,
+		     "LMSLE (bit 13, needs svm (CPUID 0x80000001:ECX[2]) and no efer_lmsle_unsupported "
+		     "(CPUID 0x80000008:EBX[20]); svm is absent on this CPU)") != NULL);
 
 	/*
 	 * MSRPM/IOPM ranges at MAXPHYADDR 52 (physical addresses end at
@@ -1458,19 +1636,25 @@ static void test_messages(void)
 	r.vmcb.control.msrpm_base_pa = B(52) - 0x1000;
 	CHECK(run("kvm", cpu, &r).failed == SVMC_CHECK_BIT(SVMC_CHECK_CTRL_MSRPM_RANGE));
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_MSRPM_RANGE, msg, sizeof(msg));
-	CHECK_STREQ(msg, "the MSR permission map at 0x000ffffffffff000 (8 KiB, last byte 0x0010000000000fff) "
-			 "reaches beyond MAXPHYADDR 52 (physical addresses end at 0x000fffffffffffff); KVM fails "
-			 "VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"the MSR permission map at 0x000ffffffffff000 (8 KiB, last byte 0x0010000000000fff) "
+		"reaches beyond MAXPHYADDR 52 (physical addresses end at 0x000fffffffffffff); KVM fails "
+		"VMRUN with VMEXIT_INVALID");
 	r.vmcb.control.msrpm_base_pa = B(52) | 0xabc; /* bits 11:0 ignored */
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_MSRPM_RANGE, msg, sizeof(msg));
-	CHECK_STREQ(msg, "the MSR permission map at 0x0010000000000000 (8 KiB) starts beyond MAXPHYADDR 52 "
-			 "(physical addresses end at 0x000fffffffffffff); KVM fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"the MSR permission map at 0x0010000000000000 (8 KiB) starts beyond MAXPHYADDR 52 "
+		"(physical addresses end at 0x000fffffffffffff); KVM fails VMRUN with VMEXIT_INVALID");
 	r.vmcb.control.msrpm_base_pa = UINT64_C(0xfffffffffffff000);
 	CHECK(run("kvm", cpu, &r).failed == SVMC_CHECK_BIT(SVMC_CHECK_CTRL_MSRPM_RANGE));
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_MSRPM_RANGE, msg, sizeof(msg));
-	CHECK_STREQ(msg, "the MSR permission map at 0xfffffffffffff000 (8 KiB) starts beyond MAXPHYADDR 52 "
-			 "(physical addresses end at 0x000fffffffffffff) and wraps past the end of the 64-bit "
-			 "address space; KVM fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"the MSR permission map at 0xfffffffffffff000 (8 KiB) starts beyond MAXPHYADDR 52 "
+		"(physical addresses end at 0x000fffffffffffff) and wraps past the end of the 64-bit "
+		"address space; KVM fails VMRUN with VMEXIT_INVALID");
 	/* at MAXPHYADDR 64 only the wrap can fail: 0xffffffffffffe000 + 12 KiB */
 	cpu->maxphyaddr = 64;
 	compile(&c, "apm", cpu);
@@ -1478,8 +1662,10 @@ static void test_messages(void)
 	r.vmcb.control.iopm_base_pa = UINT64_C(0xffffffffffffe000);
 	CHECK(run("apm", cpu, &r).failed == SVMC_CHECK_BIT(SVMC_CHECK_CTRL_IOPM_RANGE));
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_IOPM_RANGE, msg, sizeof(msg));
-	CHECK_STREQ(msg, "the I/O permission map at 0xffffffffffffe000 (12 KiB) wraps past the end of the 64-bit "
-			 "address space; the CPU fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"the I/O permission map at 0xffffffffffffe000 (12 KiB) wraps past the end of the 64-bit "
+		"address space; the CPU fails VMRUN with VMEXIT_INVALID");
 
 	/* SEV: bit 0 disallowed */
 	compile(&c, "apm", base_cpu());
@@ -1488,15 +1674,19 @@ static void test_messages(void)
 	r.vmcb.control.allowed_sev_features = B(63) | 0x6;
 	r.vmcb.control.guest_sev_features = 0x7;
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES, msg, sizeof(msg));
-	CHECK_STREQ(msg, "SEV-ES is on and allowed_sev_features 0x8000000000000006 is valid (bit 63), but "
-			 "guest_sev_features 0x0000000000000007 uses features it does not allow (0x0000000000000001); "
-			 "the CPU fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"SEV-ES is on and allowed_sev_features 0x8000000000000006 is valid (bit 63), but "
+		"guest_sev_features 0x0000000000000007 uses features it does not allow (0x0000000000000001); "
+		"the CPU fails VMRUN with VMEXIT_INVALID");
 
 	compile(&c, "apm", base_cpu());
 	baseline(&r);
 	r.vmcb.control.asid = 0;
 	svmc_check_message(&c, &r.vmcb, SVMC_CHECK_CTRL_ASID_ZERO, msg, sizeof(msg));
-	CHECK_STREQ(msg, "the guest ASID is 0, which belongs to the host; the CPU fails VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(
+		msg,
+		"the guest ASID is 0, which belongs to the host; the CPU fails VMRUN with VMEXIT_INVALID");
 }
 
 int main(void)

@@ -45,9 +45,9 @@ static unsigned rnd_below(unsigned n)
 /* ---- CPUs ------------------------------------------------------------------ */
 
 static const enum svmc_feature base_features[] = {
-	SVMC_FEAT_VME, SVMC_FEAT_DE, SVMC_FEAT_PSE, SVMC_FEAT_TSC, SVMC_FEAT_PAE, SVMC_FEAT_MCE,
-	SVMC_FEAT_PGE, SVMC_FEAT_MCA, SVMC_FEAT_FXSR, SVMC_FEAT_SSE, SVMC_FEAT_SYSCALL, SVMC_FEAT_NX,
-	SVMC_FEAT_LM, SVMC_FEAT_SVM, SVMC_FEAT_NPT,
+	SVMC_FEAT_VME,     SVMC_FEAT_DE,  SVMC_FEAT_PSE, SVMC_FEAT_TSC,  SVMC_FEAT_PAE,
+	SVMC_FEAT_MCE,     SVMC_FEAT_PGE, SVMC_FEAT_MCA, SVMC_FEAT_FXSR, SVMC_FEAT_SSE,
+	SVMC_FEAT_SYSCALL, SVMC_FEAT_NX,  SVMC_FEAT_LM,  SVMC_FEAT_SVM,  SVMC_FEAT_NPT,
 };
 
 static void make_cpu(struct svmc_cpu *cpu, unsigned i)
@@ -84,10 +84,25 @@ static void make_cpu(struct svmc_cpu *cpu, unsigned i)
 
 /* Every field a check reads (check.h, struct svmc_check_info.fields). */
 static const enum svmc_field_id read_fields[] = {
-	SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR4, SVMC_F_CR3, SVMC_F_DR6, SVMC_F_DR7, SVMC_F_CS,
-	SVMC_F_G_PAT, SVMC_F_NESTED_CTL, SVMC_F_NESTED_CR3, SVMC_F_INTERCEPT_MISC1,
-	SVMC_F_INTERCEPT_MISC2, SVMC_F_ASID, SVMC_F_MSRPM_BASE_PA, SVMC_F_IOPM_BASE_PA, SVMC_F_INT_CTL,
-	SVMC_F_ALLOWED_SEV_FEATURES, SVMC_F_GUEST_SEV_FEATURES, SVMC_F_EVENT_INJ,
+	SVMC_F_EFER,
+	SVMC_F_CR0,
+	SVMC_F_CR4,
+	SVMC_F_CR3,
+	SVMC_F_DR6,
+	SVMC_F_DR7,
+	SVMC_F_CS,
+	SVMC_F_G_PAT,
+	SVMC_F_NESTED_CTL,
+	SVMC_F_NESTED_CR3,
+	SVMC_F_INTERCEPT_MISC1,
+	SVMC_F_INTERCEPT_MISC2,
+	SVMC_F_ASID,
+	SVMC_F_MSRPM_BASE_PA,
+	SVMC_F_IOPM_BASE_PA,
+	SVMC_F_INT_CTL,
+	SVMC_F_ALLOWED_SEV_FEATURES,
+	SVMC_F_GUEST_SEV_FEATURES,
+	SVMC_F_EVENT_INJ,
 };
 #define NREAD (sizeof(read_fields) / sizeof(read_fields[0]))
 
@@ -201,7 +216,8 @@ static void random_record(struct svmc_record *r)
 	if (rnd_below(3) == 0) {
 		for (size_t i = 0; i < NREAD; i++) {
 			if ((rnd() & 3) == 0)
-				r->known[read_fields[i] >> 6] &= ~(UINT64_C(1) << (read_fields[i] & 63));
+				r->known[read_fields[i] >> 6] &=
+					~(UINT64_C(1) << (read_fields[i] & 63));
 		}
 	}
 }
@@ -254,12 +270,14 @@ static void test_fast_equals_reference(void)
 					fprintf(stderr,
 						"record %lu, %s on cpu %u: fast failed %#llx uneval %#llx first %d, "
 						"reference failed %#llx uneval %#llx first %d\n",
-						n, model_names[i], j, (unsigned long long)fast.failed,
+						n, model_names[i], j,
+						(unsigned long long)fast.failed,
 						(unsigned long long)fast.unevaluated, fast.first,
-						(unsigned long long)ref.failed, (unsigned long long)ref.unevaluated,
-						ref.first);
+						(unsigned long long)ref.failed,
+						(unsigned long long)ref.unevaluated, ref.first);
 				if (all_needed_known(c, &rec) &&
-				    (svmc_fused_fails(c, &rec.vmcb) != 0) != (ref.failed != 0) && fused_wrong++ < 5)
+				    (svmc_fused_fails(c, &rec.vmcb) != 0) != (ref.failed != 0) &&
+				    fused_wrong++ < 5)
 					fprintf(stderr,
 						"record %lu, %s on cpu %u: fused test %s, reference failed %#llx\n",
 						n, model_names[i], j,
@@ -317,7 +335,8 @@ static void test_need_known(void)
 		struct svmc_cpu cpu;
 		make_cpu(&cpu, 0);
 		CHECK(svmc_compile(&c, svmc_model_lookup("kvm-legacy"), &cpu, NULL) == SVMC_OK);
-		CHECK(!((c.fused.need_known[SVMC_F_EVENT_INJ >> 6] >> (SVMC_F_EVENT_INJ & 63)) & 1));
+		CHECK(!((c.fused.need_known[SVMC_F_EVENT_INJ >> 6] >> (SVMC_F_EVENT_INJ & 63)) &
+			1));
 		CHECK(!((c.fused.need_known[SVMC_F_G_PAT >> 6] >> (SVMC_F_G_PAT & 63)) & 1));
 		CHECK(svmc_compile(&c, svmc_model_lookup("apm"), &cpu, NULL) == SVMC_OK);
 		CHECK((c.fused.need_known[SVMC_F_G_PAT >> 6] >> (SVMC_F_G_PAT & 63)) & 1);

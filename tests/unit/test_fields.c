@@ -9,20 +9,61 @@
 #include "tcheck.h"
 
 static const char *const spec_control[] = {
-	"intercept_cr", "intercept_dr", "intercept_exceptions", "intercept_misc1", "intercept_misc2",
-	"intercept_misc3", "pause_filter_thresh", "pause_filter_count", "iopm_base_pa",
-	"msrpm_base_pa", "tsc_offset", "asid", "tlb_ctl", "erap_ctl", "int_ctl", "int_vector",
-	"int_state", "exit_code", "exit_info_1", "exit_info_2", "exit_int_info", "exit_int_info_err",
-	"nested_ctl", "avic_vapic_bar", "ghcb_gpa", "event_inj", "event_inj_err", "nested_cr3",
-	"virt_ext", "clean", "next_rip", "insn_len", "insn_bytes", "avic_backing_page",
-	"avic_logical_id", "avic_physical_id", "vmsa_pa", "bus_lock_counter", "allowed_sev_features",
+	"intercept_cr",
+	"intercept_dr",
+	"intercept_exceptions",
+	"intercept_misc1",
+	"intercept_misc2",
+	"intercept_misc3",
+	"pause_filter_thresh",
+	"pause_filter_count",
+	"iopm_base_pa",
+	"msrpm_base_pa",
+	"tsc_offset",
+	"asid",
+	"tlb_ctl",
+	"erap_ctl",
+	"int_ctl",
+	"int_vector",
+	"int_state",
+	"exit_code",
+	"exit_info_1",
+	"exit_info_2",
+	"exit_int_info",
+	"exit_int_info_err",
+	"nested_ctl",
+	"avic_vapic_bar",
+	"ghcb_gpa",
+	"event_inj",
+	"event_inj_err",
+	"nested_cr3",
+	"virt_ext",
+	"clean",
+	"next_rip",
+	"insn_len",
+	"insn_bytes",
+	"avic_backing_page",
+	"avic_logical_id",
+	"avic_physical_id",
+	"vmsa_pa",
+	"bus_lock_counter",
+	"allowed_sev_features",
 	"guest_sev_features",
 };
 static const char *const spec_save[] = {
-	"es", "cs", "ss", "ds", "fs", "gs", "gdtr", "ldtr", "idtr", "tr", "vmpl", "cpl", "efer",
-	"cr4", "cr3", "cr0", "dr7", "dr6", "rflags", "rip", "rsp", "s_cet", "ssp", "isst_addr", "rax",
-	"star", "lstar", "cstar", "sfmask", "kernel_gs_base", "sysenter_cs", "sysenter_esp",
-	"sysenter_eip", "cr2", "g_pat", "dbgctl", "br_from", "br_to", "last_excp_from",
+	"es",           "cs",           "ss",
+	"ds",           "fs",           "gs",
+	"gdtr",         "ldtr",         "idtr",
+	"tr",           "vmpl",         "cpl",
+	"efer",         "cr4",          "cr3",
+	"cr0",          "dr7",          "dr6",
+	"rflags",       "rip",          "rsp",
+	"s_cet",        "ssp",          "isst_addr",
+	"rax",          "star",         "lstar",
+	"cstar",        "sfmask",       "kernel_gs_base",
+	"sysenter_cs",  "sysenter_esp", "sysenter_eip",
+	"cr2",          "g_pat",        "dbgctl",
+	"br_from",      "br_to",        "last_excp_from",
 	"last_excp_to", "spec_ctrl",
 };
 
@@ -55,13 +96,15 @@ int main(void)
 
 	/* every spec name, in its area */
 	for (size_t i = 0; i < sizeof(spec_control) / sizeof(*spec_control); i++) {
-		const struct svmc_field *f = svmc_field_lookup(spec_control[i], strlen(spec_control[i]), SVMC_AREA_CONTROL);
+		const struct svmc_field *f = svmc_field_lookup(
+			spec_control[i], strlen(spec_control[i]), SVMC_AREA_CONTROL);
 		CHECK(f != NULL);
 		if (f)
 			CHECK_STREQ(f->json, spec_control[i]);
 	}
 	for (size_t i = 0; i < sizeof(spec_save) / sizeof(*spec_save); i++) {
-		const struct svmc_field *f = svmc_field_lookup(spec_save[i], strlen(spec_save[i]), SVMC_AREA_SAVE);
+		const struct svmc_field *f =
+			svmc_field_lookup(spec_save[i], strlen(spec_save[i]), SVMC_AREA_SAVE);
 		CHECK(f != NULL);
 		if (f)
 			CHECK_STREQ(f->json, spec_save[i]);
@@ -74,7 +117,8 @@ int main(void)
 	CHECK(svmc_field_lookup("ghcb", 4, SVMC_AREA_PAGE)->id == SVMC_F_GHCB_GPA);
 	CHECK(svmc_field_lookup("excp_from", 9, SVMC_AREA_PAGE)->id == SVMC_F_LAST_EXCP_FROM);
 	CHECK(svmc_field_lookup("gpat", 4, SVMC_AREA_PAGE)->id == SVMC_F_G_PAT);
-	CHECK(svmc_field_lookup("pause filter count", 18, SVMC_AREA_PAGE)->id == SVMC_F_PAUSE_FILTER_COUNT);
+	CHECK(svmc_field_lookup("pause filter count", 18, SVMC_AREA_PAGE)->id ==
+	      SVMC_F_PAUSE_FILTER_COUNT);
 	CHECK(svmc_field_lookup("EVENT_INJ", 9, SVMC_AREA_PAGE)->id == SVMC_F_EVENT_INJ);
 	CHECK(svmc_field_lookup("no_such_field", 13, SVMC_AREA_PAGE) == NULL);
 	/* a save name is not found in the control area */

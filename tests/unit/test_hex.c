@@ -129,11 +129,11 @@ int main(void)
 
 	/* every dialect, one page */
 	one_page("page.xxd", 1);
-	one_page("page.xxda", 1);      /* xxd -a: '*' for runs of zero lines */
-	one_page("page.hexdump", 1);   /* '*' lines and the final 00001000 */
-	one_page("page.od", 1);        /* octal offsets, little-endian words */
-	one_page("page.odx", 1);       /* od -Ax */
-	one_page("page.gdb", 1);       /* 0x405000 <vmcb_page+16>: words */
+	one_page("page.xxda", 1);    /* xxd -a: '*' for runs of zero lines */
+	one_page("page.hexdump", 1); /* '*' lines and the final 00001000 */
+	one_page("page.od", 1);      /* octal offsets, little-endian words */
+	one_page("page.odx", 1);     /* od -Ax */
+	one_page("page.gdb", 1);     /* 0x405000 <vmcb_page+16>: words */
 	one_page("page-kernel.gdb", 1);
 
 	/* two pages; in hexdump and od a '*' run (line 45) crosses into page 2 */

@@ -96,7 +96,8 @@ static int one_error(const char *text, enum svmc_err e, uint64_t line, const cha
 	ok = o.n == 1 && o.e[0] == e && o.line[0] == line && strstr(o.msg[0], needle) != NULL;
 	if (!ok)
 		fprintf(stderr, "  input %.80s: n=%d e=%d line=%" PRIu64 " msg=%s\n", text, o.n,
-			o.n > 0 ? (int)o.e[0] : -1, o.n > 0 ? o.line[0] : 0, o.n > 0 ? o.msg[0] : "");
+			o.n > 0 ? (int)o.e[0] : -1, o.n > 0 ? o.line[0] : 0,
+			o.n > 0 ? o.msg[0] : "");
 	return ok;
 }
 
@@ -170,32 +171,42 @@ static void test_writer(void)
 	CHECK(j != NULL && json_object_is_type(j, json_type_object));
 	if (!j)
 		return;
-	CHECK(json_object_object_get_ex(j, "type", &v) && strcmp(json_object_get_string(v), "vmcb") == 0);
-	CHECK(json_object_object_get_ex(j, "input", &v) && strcmp(json_object_get_string(v), "x.bin") == 0);
+	CHECK(json_object_object_get_ex(j, "type", &v) &&
+	      strcmp(json_object_get_string(v), "vmcb") == 0);
+	CHECK(json_object_object_get_ex(j, "input", &v) &&
+	      strcmp(json_object_get_string(v), "x.bin") == 0);
 	CHECK(json_object_object_get_ex(j, "index", &v) && json_object_get_int64(v) == 3);
 	CHECK(json_object_object_get_ex(j, "offset", &v) && json_object_get_int64(v) == 4096);
 	CHECK(!json_object_object_get_ex(j, "line", &v));
-	CHECK(json_object_object_get_ex(j, "format", &v) && strcmp(json_object_get_string(v), "raw") == 0);
+	CHECK(json_object_object_get_ex(j, "format", &v) &&
+	      strcmp(json_object_get_string(v), "raw") == 0);
 	CHECK(!json_object_object_get_ex(j, "reserved", &v));
 	CHECK(json_object_object_get_ex(j, "control", &c));
 	CHECK(json_object_object_get_ex(j, "save", &s));
-	CHECK(json_object_object_get_ex(c, "asid", &v) && strcmp(json_object_get_string(v), "0x00000001") == 0);
-	CHECK(json_object_object_get_ex(c, "tlb_ctl", &v) && strcmp(json_object_get_string(v), "0x07") == 0);
+	CHECK(json_object_object_get_ex(c, "asid", &v) &&
+	      strcmp(json_object_get_string(v), "0x00000001") == 0);
+	CHECK(json_object_object_get_ex(c, "tlb_ctl", &v) &&
+	      strcmp(json_object_get_string(v), "0x07") == 0);
 	CHECK(json_object_object_get_ex(c, "pause_filter_count", &v) &&
 	      strcmp(json_object_get_string(v), "0x0010") == 0);
 	CHECK(json_object_object_get_ex(c, "insn_bytes", &v) &&
 	      strcmp(json_object_get_string(v), "0f0000000000000000000000000000ab") != 0 &&
 	      strcmp(json_object_get_string(v), "0f00000000000000000000000000ab") == 0);
-	CHECK(json_object_object_get_ex(c, "event_inj", &v) && json_object_is_type(v, json_type_null));
+	CHECK(json_object_object_get_ex(c, "event_inj", &v) &&
+	      json_object_is_type(v, json_type_null));
 	CHECK(!json_object_object_get_ex(c, "reserved_sw", &v));
 	CHECK(json_object_object_length(c) == 40); /* the 40 control names of spec section 6 */
 	CHECK(json_object_object_length(s) == 41);
 	CHECK(json_object_object_get_ex(s, "efer", &v) &&
 	      strcmp(json_object_get_string(v), "0x0000000000001d01") == 0);
-	CHECK(json_object_object_get_ex(s, "cs", &seg) && json_object_is_type(seg, json_type_object));
-	CHECK(json_object_object_get_ex(seg, "selector", &v) && strcmp(json_object_get_string(v), "0x0010") == 0);
-	CHECK(json_object_object_get_ex(seg, "attrib", &v) && strcmp(json_object_get_string(v), "0x029b") == 0);
-	CHECK(json_object_object_get_ex(seg, "limit", &v) && strcmp(json_object_get_string(v), "0xffffffff") == 0);
+	CHECK(json_object_object_get_ex(s, "cs", &seg) &&
+	      json_object_is_type(seg, json_type_object));
+	CHECK(json_object_object_get_ex(seg, "selector", &v) &&
+	      strcmp(json_object_get_string(v), "0x0010") == 0);
+	CHECK(json_object_object_get_ex(seg, "attrib", &v) &&
+	      strcmp(json_object_get_string(v), "0x029b") == 0);
+	CHECK(json_object_object_get_ex(seg, "limit", &v) &&
+	      strcmp(json_object_get_string(v), "0xffffffff") == 0);
 	CHECK(json_object_object_get_ex(seg, "base", &v) &&
 	      strcmp(json_object_get_string(v), "0x0000000000000000") == 0);
 	CHECK(json_object_object_get_ex(s, "ds", &v) && json_object_is_type(v, json_type_null));
@@ -211,7 +222,8 @@ static void test_writer(void)
 		CHECK(json_object_object_length(res) == 2);
 		CHECK(json_object_object_get_ex(res, "reserved_sw", &v) &&
 		      strcmp(json_object_get_string(v),
-			     "000000000000000000000000000000000000000000000000000000000000005a") == 0);
+			     "000000000000000000000000000000000000000000000000000000000000005a") ==
+			      0);
 		CHECK(json_object_object_get_ex(res, "reserved_0x0e8", &v) &&
 		      json_object_is_type(v, json_type_null));
 		CHECK(!json_object_object_get_ex(res, "reserved_0x018", &v));
@@ -228,7 +240,8 @@ static void test_framings(void)
 	/* one pretty-printed object */
 	read_all("\n{\n  \"type\": \"vmcb\",\n  \"control\": {\n    \"asid\": \"0x00000007\",\n"
 		 "    \"misc_ctl\": \"0x1\"\n  },\n  \"save\": {\"cs\": {\"selector\": \"0x8\", "
-		 "\"attrib\": \"0x29b\", \"limit\": \"0xffffffff\", \"base\": \"0x0\"}}\n}\n", &o);
+		 "\"attrib\": \"0x29b\", \"limit\": \"0xffffffff\", \"base\": \"0x0\"}}\n}\n",
+		 &o);
 	CHECK(o.n == 1 && o.e[0] == SVMC_OK && o.line[0] == 2 && o.index[0] == 0);
 	if (o.nrec == 1) {
 		const struct svmc_record *r = &o.rec[0];
@@ -253,12 +266,14 @@ static void test_framings(void)
 	read_all("{\"type\":\"error\",\"input\":\"a\",\"message\":\"x\"}\n"
 		 "{\"type\":\"vmcb\",\"input\":\"a\",\"index\":0,\"offset\":0,\"format\":\"raw\","
 		 "\"control\":{\"asid\":\"0x00000002\"},\"save\":{}}\n"
-		 "{\"type\":\"summary\",\"records\":1,\"errors\":1,\"inputs\":1}\n", &o);
+		 "{\"type\":\"summary\",\"records\":1,\"errors\":1,\"inputs\":1}\n",
+		 &o);
 	CHECK(o.n == 1 && o.e[0] == 0 && o.line[0] == 2 && o.index[0] == 0);
 
 	/* reserved: present means known, absent ranges zero, null unknown */
 	read_all("{\"reserved\":{\"reserved_sw\":\"ff000000000000000000000000000000000000000000000"
-		 "00000000000000001\",\"reserved_0x0c4\":null}}", &o);
+		 "00000000000000001\",\"reserved_0x0c4\":null}}",
+		 &o);
 	CHECK(o.n == 1 && o.e[0] == 0);
 	if (o.nrec == 1) {
 		CHECK(svmc_known(&o.rec[0], SVMC_F_RESERVED_SW));
@@ -288,7 +303,8 @@ static void test_malformed(void)
 	CHECK(one_error("{\"control\":{\"asid\":1.5}}", SVMC_ERR_FORMAT, 1, "non-integer"));
 	CHECK(one_error("{\"control\":{\"asid\":NaN}}", SVMC_ERR_FORMAT, 1, "control.asid"));
 	CHECK(one_error("{\"control\":{\"asid\":-1}}", SVMC_ERR_RANGE, 1, "control.asid"));
-	CHECK(one_error("{\"control\":{\"exit_code\":9007199254740993}}", SVMC_ERR_RANGE, 1, "2^53"));
+	CHECK(one_error("{\"control\":{\"exit_code\":9007199254740993}}", SVMC_ERR_RANGE, 1,
+			"2^53"));
 	CHECK(one_error("{\"control\":{\"exit_code\":9007199254740992}}", SVMC_OK, 1, ""));
 	CHECK(one_error("{\"control\":{\"asid\":\"12\"}}", SVMC_ERR_FORMAT, 1, "not a hex string"));
 	CHECK(one_error("{\"control\":{\"asid\":\"0x\"}}", SVMC_ERR_FORMAT, 1, "not a hex string"));
@@ -312,37 +328,47 @@ static void test_malformed(void)
 	CHECK(one_error("{\"type\":\"replay\"}", SVMC_ERR_FORMAT, 1, "replay"));
 	CHECK(one_error("{\"control\":[]}", SVMC_ERR_FORMAT, 1, "\"control\""));
 	/* segments and byte strings */
-	CHECK(one_error("{\"save\":{\"cs\":{\"selector\":\"0x8\",\"attrib\":\"0x0\",\"limit\":\"0x0\"}}}",
-			SVMC_ERR_FORMAT, 1, "\"base\" is missing"));
-	CHECK(one_error("{\"save\":{\"cs\":{\"selector\":\"0x8\",\"attrib\":\"0x0\",\"limit\":\"0x0\","
-			"\"base\":\"0x0\",\"dpl\":\"0x0\"}}}", SVMC_ERR_FORMAT, 1, "\"dpl\""));
-	CHECK(one_error("{\"save\":{\"cs\":{\"selector\":\"0x10000\",\"attrib\":\"0x0\",\"limit\":\"0x0\","
-			"\"base\":\"0x0\"}}}", SVMC_ERR_RANGE, 1, "save.cs.selector"));
+	CHECK(one_error(
+		"{\"save\":{\"cs\":{\"selector\":\"0x8\",\"attrib\":\"0x0\",\"limit\":\"0x0\"}}}",
+		SVMC_ERR_FORMAT, 1, "\"base\" is missing"));
+	CHECK(one_error(
+		"{\"save\":{\"cs\":{\"selector\":\"0x8\",\"attrib\":\"0x0\",\"limit\":\"0x0\","
+		"\"base\":\"0x0\",\"dpl\":\"0x0\"}}}",
+		SVMC_ERR_FORMAT, 1, "\"dpl\""));
+	CHECK(one_error(
+		"{\"save\":{\"cs\":{\"selector\":\"0x10000\",\"attrib\":\"0x0\",\"limit\":\"0x0\","
+		"\"base\":\"0x0\"}}}",
+		SVMC_ERR_RANGE, 1, "save.cs.selector"));
 	CHECK(one_error("{\"save\":{\"cs\":\"0x10\"}}", SVMC_ERR_FORMAT, 1, "save.cs"));
-	CHECK(one_error("{\"control\":{\"insn_bytes\":\"0f01\"}}", SVMC_ERR_FORMAT, 1, "30 hex digits"));
+	CHECK(one_error("{\"control\":{\"insn_bytes\":\"0f01\"}}", SVMC_ERR_FORMAT, 1,
+			"30 hex digits"));
 	CHECK(one_error("{\"control\":{\"insn_bytes\":\"0f01d9zz0000000000000000000000\"}}",
 			SVMC_ERR_FORMAT, 1, "not hex"));
 	/* the same key twice (json-c alone keeps the last), at every level */
 	CHECK(one_error("{\"control\":{\"asid\":\"0x1\",\"asid\":\"0x2\"}}", SVMC_ERR_CONFLICT, 1,
 			"\"asid\" appears twice"));
-	CHECK(one_error("{\"save\":{},\"save\":{}}", SVMC_ERR_CONFLICT, 1, "\"save\" appears twice"));
-	CHECK(one_error("{\"save\":{\"cs\":{\"base\":\"0x0\",\"base\":\"0x1\"}}}", SVMC_ERR_CONFLICT, 1,
-			"\"base\""));
+	CHECK(one_error("{\"save\":{},\"save\":{}}", SVMC_ERR_CONFLICT, 1,
+			"\"save\" appears twice"));
+	CHECK(one_error("{\"save\":{\"cs\":{\"base\":\"0x0\",\"base\":\"0x1\"}}}",
+			SVMC_ERR_CONFLICT, 1, "\"base\""));
 	/* equal names in different objects, and a key-like string value, are fine */
-	CHECK(one_error("{\"control\":{\"asid\":\"0x1\"},\"save\":{\"cs\":{\"selector\":\"0x0\","
-			"\"attrib\":\"0x0\",\"limit\":\"0x0\",\"base\":\"0x0\"},\"ds\":{\"selector\":\"0x0\","
-			"\"attrib\":\"0x0\",\"limit\":\"0x0\",\"base\":\"0x0\"}},\"input\":\"input\"}",
-			SVMC_OK, 1, ""));
+	CHECK(one_error(
+		"{\"control\":{\"asid\":\"0x1\"},\"save\":{\"cs\":{\"selector\":\"0x0\","
+		"\"attrib\":\"0x0\",\"limit\":\"0x0\",\"base\":\"0x0\"},\"ds\":{\"selector\":\"0x0\","
+		"\"attrib\":\"0x0\",\"limit\":\"0x0\",\"base\":\"0x0\"}},\"input\":\"input\"}",
+		SVMC_OK, 1, ""));
 	CHECK(one_error("{\"input\":\"a\\\"b\",\"format\":\"x\"}", SVMC_OK, 1, ""));
 	/* the same field under two names */
-	CHECK(one_error("{\"control\":{\"nested_ctl\":\"0x1\",\"misc_ctl\":\"0x1\"}}", SVMC_ERR_CONFLICT,
-			1, "nested_ctl"));
+	CHECK(one_error("{\"control\":{\"nested_ctl\":\"0x1\",\"misc_ctl\":\"0x1\"}}",
+			SVMC_ERR_CONFLICT, 1, "nested_ctl"));
 
 	/* syntax: truncated, garbage, depth, non-objects; errors carry the line */
 	CHECK(one_error("{\"control\":\n{\"asid\":", SVMC_ERR_TRUNCATED, 2, "input ends"));
 	read_all("xyz\n{\"control\":{\"asid\":\"0x3\"}}\n", &o);
-	CHECK(o.n == 2 && o.e[0] == SVMC_ERR_FORMAT && o.line[0] == 1 && strstr(o.msg[0], "invalid JSON"));
-	CHECK(o.e[1] == SVMC_OK && o.line[1] == 2 && o.nrec == 1 && o.rec[0].vmcb.control.asid == 3);
+	CHECK(o.n == 2 && o.e[0] == SVMC_ERR_FORMAT && o.line[0] == 1 &&
+	      strstr(o.msg[0], "invalid JSON"));
+	CHECK(o.e[1] == SVMC_OK && o.line[1] == 2 && o.nrec == 1 &&
+	      o.rec[0].vmcb.control.asid == 3);
 	read_all("{\"a\":1,}\n\n{\"control\":{}}\n", &o);
 	CHECK(o.n == 2 && o.e[0] == SVMC_ERR_FORMAT && o.line[0] == 1 && o.e[1] == SVMC_OK &&
 	      o.line[1] == 3);
@@ -443,8 +469,8 @@ static void test_roundtrip_binary(void)
 	for (int k = 0; k < N; k++)
 		random_page(pages + (size_t)k * VMCB_PAGE_SIZE, k);
 	write_file(path_in("rt.bin"), pages, (size_t)N * VMCB_PAGE_SIZE);
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' -o '%s'", SVMCHECK_BINARY, path_in("rt.bin"),
-		 path_in("rt.ndjson"));
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' -o '%s'", SVMCHECK_BINARY,
+		 path_in("rt.bin"), path_in("rt.ndjson"));
 	rc = system(cmd);
 	CHECK(rc == 0);
 	snprintf(cmd, sizeof(cmd), "'%s' inspect -q -f json '%s' --to raw -o '%s'", SVMCHECK_BINARY,
@@ -460,7 +486,8 @@ static void test_roundtrip_binary(void)
 	CHECK(got == (size_t)N * VMCB_PAGE_SIZE);
 	CHECK(got == (size_t)N * VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
 	/* the pretty form reads back too */
-	snprintf(cmd, sizeof(cmd), "'%s' -p inspect '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' -p inspect '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
 		 SVMCHECK_BINARY, path_in("rt.bin"), SVMCHECK_BINARY, path_in("back2.bin"));
 	rc = system(cmd);
 	CHECK(rc == 0);
@@ -491,16 +518,17 @@ static void test_partial_to_raw(void)
 	FILE *f;
 	size_t n;
 
-	want[0x058] = 0x09;                                  /* asid */
-	want[0x05c] = 0x03;                                  /* tlb_ctl */
-	memset(want + 0x070, 0xff, 4);                       /* exit_code low half */
-	memcpy(want + 0x0a8, "\x0e\x0b\x00\x80", 4);         /* event_inj */
-	want[0x0ac] = 0x02;                                  /* event_inj_err */
+	want[0x058] = 0x09;                                          /* asid */
+	want[0x05c] = 0x03;                                          /* tlb_ctl */
+	memset(want + 0x070, 0xff, 4);                               /* exit_code low half */
+	memcpy(want + 0x0a8, "\x0e\x0b\x00\x80", 4);                 /* event_inj */
+	want[0x0ac] = 0x02;                                          /* event_inj_err */
 	memcpy(want + 0x410, "\x08\x00\x9b\x0a\xff\xff\xff\xff", 8); /* cs */
-	want[0x4d1] = 0x05;                                  /* efer 0x500 */
+	want[0x4d1] = 0x05;                                          /* efer 0x500 */
 	write_file(path_in("partial.json"), json, strlen(json));
 	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' --to raw -o '%s' 2> '%s' > /dev/null",
-		 SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"), path_in("err.txt"));
+		 SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"),
+		 path_in("err.txt"));
 	CHECK(system(cmd) == 0);
 	f = fopen(path_in("partial.bin"), "rb");
 	n = f ? fread(got, 1, sizeof(got), f) : 0;
@@ -514,8 +542,8 @@ static void test_partial_to_raw(void)
 		fclose(f);
 	CHECK(strstr(err, "1 record had unknown fields, written as zero") != NULL);
 	/* -o naming the input is refused and leaves it untouched */
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' -o '%s' 2> /dev/null", SVMCHECK_BINARY,
-		 path_in("partial.json"), path_in("partial.json"));
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' -o '%s' 2> /dev/null",
+		 SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.json"));
 	CHECK(WEXITSTATUS(system(cmd)) == 2);
 	f = fopen(path_in("partial.json"), "rb");
 	n = f ? fread(got, 1, sizeof(got), f) : 0;

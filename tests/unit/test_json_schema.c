@@ -26,17 +26,17 @@
 /* ---- a tiny schema language --------------------------------------------- */
 
 enum kt {
-	T_STR,    /* string */
-	T_STRN,   /* string or null */
-	T_NUM,    /* integer */
+	T_STR,  /* string */
+	T_STRN, /* string or null */
+	T_NUM,  /* integer */
 	T_BOOL,
-	T_HEX,    /* "0x..." */
-	T_HEXN,   /* "0x..." or null (unknown field) */
-	T_OBJ,    /* object with sub-schema */
-	T_OBJN,   /* object with sub-schema, or null */
-	T_ARR,    /* array of objects with sub-schema */
-	T_ARRS,   /* array of strings */
-	T_ANY,    /* object whose keys are free (inspect "reserved") */
+	T_HEX,  /* "0x..." */
+	T_HEXN, /* "0x..." or null (unknown field) */
+	T_OBJ,  /* object with sub-schema */
+	T_OBJN, /* object with sub-schema, or null */
+	T_ARR,  /* array of objects with sub-schema */
+	T_ARRS, /* array of strings */
+	T_ANY,  /* object whose keys are free (inspect "reserved") */
 };
 
 struct key {
@@ -83,8 +83,8 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 	case T_NUM:
 		if (t != json_type_int)
 			bad(path, "not an integer");
-		else if (json_object_get_int64(v) < 0 ||
-			 json_object_get_int64(v) >= (int64_t)1 << 53)
+		else if (json_object_get_int64(v) < 0 || json_object_get_int64(v) >= (int64_t)1
+											     << 53)
 			bad(path, "integer outside 0..2^53: must be a hex string");
 		return;
 	case T_BOOL:
@@ -140,7 +140,8 @@ static void check_obj(json_object *o, const struct key *keys, const char *path)
 {
 	char sub[256];
 
-	json_object_object_foreach(o, name, v) {
+	json_object_object_foreach(o, name, v)
+	{
 		const struct key *k = keys;
 		while (k->name && strcmp(k->name, name) != 0)
 			k++;
@@ -159,188 +160,283 @@ static void check_obj(json_object *o, const struct key *keys, const char *path)
 
 /* ---- the documented key lists (svmcheck-json(5)) ------------------------ */
 
-#define END { NULL, 0, 0, NULL }
+#define END                      \
+	{                        \
+		NULL, 0, 0, NULL \
+	}
 
 static const struct key failure_keys[] = {
-	{ "check", T_STR, 0, NULL }, { "apm", T_STR, 0, NULL }, { "field", T_STR, 0, NULL },
+	{ "check", T_STR, 0, NULL }, { "apm", T_STR, 0, NULL },     { "field", T_STR, 0, NULL },
 	{ "value", T_HEX, 0, NULL }, { "message", T_STR, 0, NULL }, END
 };
 
+/* clang-format off */
 static const struct key seg_keys[] = {
 	{ "selector", T_HEXN, 0, NULL }, { "attrib", T_HEXN, 0, NULL },
 	{ "limit", T_HEXN, 0, NULL },    { "base", T_HEXN, 0, NULL }, END
 };
+/* clang-format on */
 
-#define H(n) { n, T_HEXN, 0, NULL }
-#define SEG(n) { n, T_OBJN, 0, seg_keys }
-static const struct key control_keys[] = {
-	H("intercept_cr"), H("intercept_dr"), H("intercept_exceptions"), H("intercept_misc1"),
-	H("intercept_misc2"), H("intercept_misc3"), H("pause_filter_thresh"),
-	H("pause_filter_count"), H("iopm_base_pa"), H("msrpm_base_pa"), H("tsc_offset"),
-	H("asid"), H("tlb_ctl"), H("erap_ctl"), H("int_ctl"), H("int_vector"), H("int_state"),
-	H("exit_code"), H("exit_info_1"), H("exit_info_2"), H("exit_int_info"),
-	H("exit_int_info_err"), H("nested_ctl"), H("avic_vapic_bar"), H("ghcb_gpa"),
-	H("event_inj"), H("event_inj_err"), H("nested_cr3"), H("virt_ext"), H("clean"),
-	H("next_rip"), H("insn_len"), { "insn_bytes", T_STRN, 0, NULL }, H("avic_backing_page"),
-	H("avic_logical_id"), H("avic_physical_id"), H("vmsa_pa"), H("bus_lock_counter"),
-	H("allowed_sev_features"), H("guest_sev_features"), END
-};
-static const struct key save_keys[] = {
-	SEG("es"), SEG("cs"), SEG("ss"), SEG("ds"), SEG("fs"), SEG("gs"), SEG("gdtr"),
-	SEG("ldtr"), SEG("idtr"), SEG("tr"), H("vmpl"), H("cpl"), H("efer"), H("cr4"),
-	H("cr3"), H("cr0"), H("dr7"), H("dr6"), H("rflags"), H("rip"), H("rsp"), H("s_cet"),
-	H("ssp"), H("isst_addr"), H("rax"), H("star"), H("lstar"), H("cstar"), H("sfmask"),
-	H("kernel_gs_base"), H("sysenter_cs"), H("sysenter_esp"), H("sysenter_eip"),
-	H("cr2"), H("g_pat"), H("dbgctl"), H("br_from"), H("br_to"), H("last_excp_from"),
-	H("last_excp_to"), H("spec_ctrl"), END
-};
+#define H(n)                       \
+	{                          \
+		n, T_HEXN, 0, NULL \
+	}
+#define SEG(n)                         \
+	{                              \
+		n, T_OBJN, 0, seg_keys \
+	}
+static const struct key control_keys[] = { H("intercept_cr"),
+					   H("intercept_dr"),
+					   H("intercept_exceptions"),
+					   H("intercept_misc1"),
+					   H("intercept_misc2"),
+					   H("intercept_misc3"),
+					   H("pause_filter_thresh"),
+					   H("pause_filter_count"),
+					   H("iopm_base_pa"),
+					   H("msrpm_base_pa"),
+					   H("tsc_offset"),
+					   H("asid"),
+					   H("tlb_ctl"),
+					   H("erap_ctl"),
+					   H("int_ctl"),
+					   H("int_vector"),
+					   H("int_state"),
+					   H("exit_code"),
+					   H("exit_info_1"),
+					   H("exit_info_2"),
+					   H("exit_int_info"),
+					   H("exit_int_info_err"),
+					   H("nested_ctl"),
+					   H("avic_vapic_bar"),
+					   H("ghcb_gpa"),
+					   H("event_inj"),
+					   H("event_inj_err"),
+					   H("nested_cr3"),
+					   H("virt_ext"),
+					   H("clean"),
+					   H("next_rip"),
+					   H("insn_len"),
+					   { "insn_bytes", T_STRN, 0, NULL },
+					   H("avic_backing_page"),
+					   H("avic_logical_id"),
+					   H("avic_physical_id"),
+					   H("vmsa_pa"),
+					   H("bus_lock_counter"),
+					   H("allowed_sev_features"),
+					   H("guest_sev_features"),
+					   END };
+static const struct key save_keys[] = { SEG("es"),         SEG("cs"),         SEG("ss"),
+					SEG("ds"),         SEG("fs"),         SEG("gs"),
+					SEG("gdtr"),       SEG("ldtr"),       SEG("idtr"),
+					SEG("tr"),         H("vmpl"),         H("cpl"),
+					H("efer"),         H("cr4"),          H("cr3"),
+					H("cr0"),          H("dr7"),          H("dr6"),
+					H("rflags"),       H("rip"),          H("rsp"),
+					H("s_cet"),        H("ssp"),          H("isst_addr"),
+					H("rax"),          H("star"),         H("lstar"),
+					H("cstar"),        H("sfmask"),       H("kernel_gs_base"),
+					H("sysenter_cs"),  H("sysenter_esp"), H("sysenter_eip"),
+					H("cr2"),          H("g_pat"),        H("dbgctl"),
+					H("br_from"),      H("br_to"),        H("last_excp_from"),
+					H("last_excp_to"), H("spec_ctrl"),    END };
 
-#define RECORD_HEAD \
+#define RECORD_HEAD                                                                           \
 	{ "type", T_STR, 0, NULL }, { "input", T_STR, 0, NULL }, { "index", T_NUM, 0, NULL }, \
-	{ "line", T_NUM, 1, NULL }, { "offset", T_NUM, 1, NULL }, { "format", T_STR, 0, NULL }
+		{ "line", T_NUM, 1, NULL }, { "offset", T_NUM, 1, NULL },                     \
+	{                                                                                     \
+		"format", T_STR, 0, NULL                                                      \
+	}
 
-static const struct key inspect_rec[] = {
-	RECORD_HEAD,
-	{ "control", T_OBJ, 0, control_keys },
-	{ "save", T_OBJ, 0, save_keys },
-	{ "reserved", T_ANY, 1, NULL },
-	END
-};
-static const struct key replay_rec[] = {
-	RECORD_HEAD,
-	{ "model", T_STR, 0, NULL },   { "cpu", T_STR, 0, NULL },
-	{ "verdict", T_STR, 0, NULL }, { "failures", T_ARR, 0, failure_keys },
-	{ "first", T_STR, 1, NULL },   { "unevaluated", T_ARRS, 1, NULL },
-	END
-};
-static const struct key error_rec[] = {
-	{ "type", T_STR, 0, NULL },  { "input", T_STR, 1, NULL }, { "index", T_NUM, 1, NULL },
-	{ "line", T_NUM, 1, NULL },  { "offset", T_NUM, 1, NULL }, { "code", T_STR, 1, NULL },
-	{ "message", T_STR, 0, NULL }, END
-};
-static const struct key inspect_sum[] = {
-	{ "type", T_STR, 0, NULL }, { "records", T_NUM, 0, NULL }, { "errors", T_NUM, 0, NULL },
-	{ "inputs", T_NUM, 0, NULL }, END
-};
-static const struct key replay_sum[] = {
-	{ "type", T_STR, 0, NULL },     { "records", T_NUM, 0, NULL },
-	{ "vmrun", T_NUM, 0, NULL },    { "vmexit_invalid", T_NUM, 0, NULL },
-	{ "incomplete", T_NUM, 0, NULL }, { "errors", T_NUM, 0, NULL }, END
-};
+static const struct key inspect_rec[] = { RECORD_HEAD,
+					  { "control", T_OBJ, 0, control_keys },
+					  { "save", T_OBJ, 0, save_keys },
+					  { "reserved", T_ANY, 1, NULL },
+					  END };
+static const struct key replay_rec[] = { RECORD_HEAD,
+					 { "model", T_STR, 0, NULL },
+					 { "cpu", T_STR, 0, NULL },
+					 { "verdict", T_STR, 0, NULL },
+					 { "failures", T_ARR, 0, failure_keys },
+					 { "first", T_STR, 1, NULL },
+					 { "unevaluated", T_ARRS, 1, NULL },
+					 END };
+static const struct key error_rec[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
+					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
+					{ "offset", T_NUM, 1, NULL },  { "code", T_STR, 1, NULL },
+					{ "message", T_STR, 0, NULL }, END };
+static const struct key inspect_sum[] = { { "type", T_STR, 0, NULL },
+					  { "records", T_NUM, 0, NULL },
+					  { "errors", T_NUM, 0, NULL },
+					  { "inputs", T_NUM, 0, NULL },
+					  END };
+static const struct key replay_sum[] = { { "type", T_STR, 0, NULL },
+					 { "records", T_NUM, 0, NULL },
+					 { "vmrun", T_NUM, 0, NULL },
+					 { "vmexit_invalid", T_NUM, 0, NULL },
+					 { "incomplete", T_NUM, 0, NULL },
+					 { "errors", T_NUM, 0, NULL },
+					 END };
 
+/* clang-format off */
 #define SCHEMA_HEAD { "schema", T_STR, 0, NULL }, { "schema_version", T_NUM, 0, NULL }
 
 static const struct key vtype_keys[] = {
 	{ "type", T_NUM, 0, NULL }, { "name", T_STR, 0, NULL }, { "valid", T_BOOL, 0, NULL },
 	{ "because", T_STR, 0, NULL }, END
 };
+/* clang-format on */
 static const struct key vexc_keys[] = {
 	{ "vector", T_NUM, 0, NULL }, { "mnemonic", T_STR, 0, NULL }, { "name", T_STR, 0, NULL },
-	{ "valid", T_BOOL, 0, NULL }, { "because", T_STR, 0, NULL }, END
+	{ "valid", T_BOOL, 0, NULL }, { "because", T_STR, 0, NULL },  END
 };
-static const struct key vectors_doc[] = {
-	SCHEMA_HEAD, { "cpu", T_STR, 0, NULL }, { "model", T_STR, 0, NULL },
-	{ "maxphyaddr", T_NUM, 0, NULL }, { "types", T_ARR, 0, vtype_keys },
-	{ "exceptions", T_ARR, 0, vexc_keys }, END
-};
+static const struct key vectors_doc[] = { SCHEMA_HEAD,
+					  { "cpu", T_STR, 0, NULL },
+					  { "model", T_STR, 0, NULL },
+					  { "maxphyaddr", T_NUM, 0, NULL },
+					  { "types", T_ARR, 0, vtype_keys },
+					  { "exceptions", T_ARR, 0, vexc_keys },
+					  END };
 
-static const struct key check_keys[] = {
-	{ "id", T_STR, 0, NULL }, { "apm", T_STR, 0, NULL }, { "fields", T_ARRS, 0, NULL },
-	{ "rule", T_STR, 0, NULL }, { "models", T_ARRS, 0, NULL }, END
-};
-static const struct key checks_doc[] = {
-	SCHEMA_HEAD, { "model", T_STR, 1, NULL }, { "checks", T_ARR, 0, check_keys }, END
-};
+static const struct key check_keys[] = { { "id", T_STR, 0, NULL },      { "apm", T_STR, 0, NULL },
+					 { "fields", T_ARRS, 0, NULL }, { "rule", T_STR, 0, NULL },
+					 { "models", T_ARRS, 0, NULL }, END };
+static const struct key checks_doc[] = { SCHEMA_HEAD,
+					 { "model", T_STR, 1, NULL },
+					 { "checks", T_ARR, 0, check_keys },
+					 END };
 
-static const struct key side_keys[] = {
-	{ "cpu", T_STR, 0, NULL }, { "model", T_STR, 0, NULL }, { "guest", T_STRN, 0, NULL },
-	{ "maxphyaddr", T_NUM, 0, NULL }, END
-};
-static const struct key mvec_keys[] = {
-	{ "type", T_NUM, 0, NULL },     { "vector", T_NUM, 0, NULL },
-	{ "mnemonic", T_STR, 0, NULL }, { "from", T_BOOL, 0, NULL },
-	{ "to", T_BOOL, 0, NULL },      { "because", T_STR, 0, NULL },
-	{ "from_rule", T_STR, 0, NULL }, { "to_rule", T_STR, 0, NULL }, END
-};
+static const struct key side_keys[] = { { "cpu", T_STR, 0, NULL },
+					{ "model", T_STR, 0, NULL },
+					{ "guest", T_STRN, 0, NULL },
+					{ "maxphyaddr", T_NUM, 0, NULL },
+					END };
+static const struct key mvec_keys[] = { { "type", T_NUM, 0, NULL },
+					{ "vector", T_NUM, 0, NULL },
+					{ "mnemonic", T_STR, 0, NULL },
+					{ "from", T_BOOL, 0, NULL },
+					{ "to", T_BOOL, 0, NULL },
+					{ "because", T_STR, 0, NULL },
+					{ "from_rule", T_STR, 0, NULL },
+					{ "to_rule", T_STR, 0, NULL },
+					END };
 static const struct key mstate_keys[] = {
-	{ "check", T_STR, 0, NULL }, { "what", T_STR, 0, NULL },  { "from", T_BOOL, 0, NULL },
-	{ "to", T_BOOL, 0, NULL },   { "because", T_STR, 0, NULL }, { "kind", T_STR, 0, NULL },
-	{ "bit", T_NUM, 1, NULL },   { "feature", T_STRN, 1, NULL }, { "first", T_HEX, 1, NULL },
-	{ "from_maxphyaddr", T_NUM, 1, NULL }, { "to_maxphyaddr", T_NUM, 1, NULL }, END
+	{ "check", T_STR, 0, NULL },         { "what", T_STR, 0, NULL },
+	{ "from", T_BOOL, 0, NULL },         { "to", T_BOOL, 0, NULL },
+	{ "because", T_STR, 0, NULL },       { "kind", T_STR, 0, NULL },
+	{ "bit", T_NUM, 1, NULL },           { "feature", T_STRN, 1, NULL },
+	{ "first", T_HEX, 1, NULL },         { "from_maxphyaddr", T_NUM, 1, NULL },
+	{ "to_maxphyaddr", T_NUM, 1, NULL }, END
 };
 static const struct key mrec_keys[] = {
-	{ "input", T_STR, 0, NULL }, { "index", T_NUM, 0, NULL },  { "line", T_NUM, 1, NULL },
-	{ "offset", T_NUM, 1, NULL }, { "from", T_STR, 0, NULL },  { "to", T_STR, 0, NULL },
+	{ "input", T_STR, 0, NULL }, { "index", T_NUM, 0, NULL },
+	{ "line", T_NUM, 1, NULL },  { "offset", T_NUM, 1, NULL },
+	{ "from", T_STR, 0, NULL },  { "to", T_STR, 0, NULL },
 	{ "side", T_STR, 0, NULL },  { "failures", T_ARR, 0, failure_keys },
 	{ "first", T_STR, 1, NULL }, END
 };
-static const struct key merr_keys[] = {
-	{ "input", T_STR, 0, NULL }, { "index", T_NUM, 1, NULL }, { "line", T_NUM, 1, NULL },
-	{ "offset", T_NUM, 1, NULL }, { "message", T_STR, 0, NULL }, END
-};
+static const struct key merr_keys[] = { { "input", T_STR, 0, NULL },   { "index", T_NUM, 1, NULL },
+					{ "line", T_NUM, 1, NULL },    { "offset", T_NUM, 1, NULL },
+					{ "message", T_STR, 0, NULL }, END };
+/* clang-format off */
 static const struct key msum_keys[] = {
 	{ "vectors", T_NUM, 0, NULL }, { "state", T_NUM, 0, NULL },
 	{ "narrowing", T_NUM, 0, NULL }, { "widening", T_NUM, 0, NULL },
 	{ "records", T_NUM, 0, NULL }, { "records_changed", T_NUM, 0, NULL },
 	{ "errors", T_NUM, 0, NULL }, END
 };
-static const struct key migrate_doc[] = {
-	SCHEMA_HEAD, { "from", T_OBJ, 0, side_keys }, { "to", T_OBJ, 0, side_keys },
-	{ "result", T_STR, 0, NULL }, { "strict", T_BOOL, 0, NULL },
-	{ "vectors", T_ARR, 0, mvec_keys }, { "state", T_ARR, 0, mstate_keys },
-	{ "records", T_ARR, 0, mrec_keys }, { "errors", T_ARR, 0, merr_keys },
-	{ "summary", T_OBJ, 0, msum_keys }, END
-};
+/* clang-format on */
+static const struct key migrate_doc[] = { SCHEMA_HEAD,
+					  { "from", T_OBJ, 0, side_keys },
+					  { "to", T_OBJ, 0, side_keys },
+					  { "result", T_STR, 0, NULL },
+					  { "strict", T_BOOL, 0, NULL },
+					  { "vectors", T_ARR, 0, mvec_keys },
+					  { "state", T_ARR, 0, mstate_keys },
+					  { "records", T_ARR, 0, mrec_keys },
+					  { "errors", T_ARR, 0, merr_keys },
+					  { "summary", T_OBJ, 0, msum_keys },
+					  END };
 
-static const struct key class_keys[] = {
-	{ "id", T_NUM, 0, NULL }, { "cpus", T_ARRS, 0, NULL }, { "hosts", T_NUM, 0, NULL },
-	{ "maxphyaddr", T_NUM, 0, NULL }, END
-};
-static const struct key pair_keys[] = {
-	{ "from", T_NUM, 0, NULL }, { "to", T_NUM, 0, NULL }, { "result", T_STR, 0, NULL }, END
-};
-static const struct key mcpu_keys[] = { { "cpu", T_STR, 0, NULL }, { "class", T_NUM, 0, NULL }, END };
-static const struct key xsum_keys[] = {
-	{ "cpus", T_NUM, 0, NULL },      { "distinct", T_NUM, 0, NULL },
-	{ "classes", T_NUM, 0, NULL },   { "pairs", T_NUM, 0, NULL },
-	{ "identical", T_NUM, 0, NULL }, { "superset", T_NUM, 0, NULL },
-	{ "subset", T_NUM, 0, NULL },    { "incompatible", T_NUM, 0, NULL }, END
-};
-static const struct key matrix_doc[] = {
-	SCHEMA_HEAD, { "model", T_STR, 0, NULL }, { "guest", T_STRN, 0, NULL },
-	{ "classes", T_ARR, 0, class_keys }, { "pairs", T_ARR, 0, pair_keys },
-	{ "cpus", T_ARR, 0, mcpu_keys }, { "summary", T_OBJ, 0, xsum_keys }, END
-};
+static const struct key class_keys[] = { { "id", T_NUM, 0, NULL },
+					 { "cpus", T_ARRS, 0, NULL },
+					 { "hosts", T_NUM, 0, NULL },
+					 { "maxphyaddr", T_NUM, 0, NULL },
+					 END };
+static const struct key pair_keys[] = { { "from", T_NUM, 0, NULL },
+					{ "to", T_NUM, 0, NULL },
+					{ "result", T_STR, 0, NULL },
+					END };
+static const struct key mcpu_keys[] = { { "cpu", T_STR, 0, NULL },
+					{ "class", T_NUM, 0, NULL },
+					END };
+static const struct key xsum_keys[] = { { "cpus", T_NUM, 0, NULL },
+					{ "distinct", T_NUM, 0, NULL },
+					{ "classes", T_NUM, 0, NULL },
+					{ "pairs", T_NUM, 0, NULL },
+					{ "identical", T_NUM, 0, NULL },
+					{ "superset", T_NUM, 0, NULL },
+					{ "subset", T_NUM, 0, NULL },
+					{ "incompatible", T_NUM, 0, NULL },
+					END };
+static const struct key matrix_doc[] = { SCHEMA_HEAD,
+					 { "model", T_STR, 0, NULL },
+					 { "guest", T_STRN, 0, NULL },
+					 { "classes", T_ARR, 0, class_keys },
+					 { "pairs", T_ARR, 0, pair_keys },
+					 { "cpus", T_ARR, 0, mcpu_keys },
+					 { "summary", T_OBJ, 0, xsum_keys },
+					 END };
 
-static const struct key feat_keys[] = {
-	{ "name", T_STR, 0, NULL }, { "present", T_BOOL, 0, NULL }, { "leaf", T_HEX, 0, NULL },
-	{ "subleaf", T_HEX, 0, NULL }, { "register", T_STR, 0, NULL }, { "bit", T_NUM, 0, NULL },
-	END
-};
-static const struct key leaf_keys[] = {
-	{ "leaf", T_HEX, 0, NULL }, { "subleaf", T_HEX, 0, NULL }, { "eax", T_HEX, 0, NULL },
-	{ "ebx", T_HEX, 0, NULL },  { "ecx", T_HEX, 0, NULL },     { "edx", T_HEX, 0, NULL }, END
-};
-static const struct key show_doc[] = {
-	SCHEMA_HEAD, { "name", T_STR, 0, NULL }, { "description", T_STR, 0, NULL },
-	{ "source", T_STR, 0, NULL }, { "view", T_STR, 0, NULL }, { "vendor", T_STR, 0, NULL },
-	{ "brand", T_STR, 1, NULL }, { "family", T_NUM, 0, NULL }, { "model", T_NUM, 0, NULL },
-	{ "stepping", T_NUM, 0, NULL }, { "maxphyaddr", T_NUM, 0, NULL },
-	{ "features", T_ARR, 0, feat_keys }, { "leaves", T_ARR, 1, leaf_keys }, END
-};
-static const struct key plist_keys[] = {
-	{ "name", T_STR, 0, NULL }, { "kind", T_STR, 0, NULL }, { "svm", T_BOOL, 0, NULL },
-	{ "maxphyaddr", T_NUM, 0, NULL }, { "description", T_STR, 0, NULL },
-	{ "path", T_STR, 0, NULL }, END
-};
+static const struct key feat_keys[] = { { "name", T_STR, 0, NULL },
+					{ "present", T_BOOL, 0, NULL },
+					{ "leaf", T_HEX, 0, NULL },
+					{ "subleaf", T_HEX, 0, NULL },
+					{ "register", T_STR, 0, NULL },
+					{ "bit", T_NUM, 0, NULL },
+					END };
+static const struct key leaf_keys[] = { { "leaf", T_HEX, 0, NULL },
+					{ "subleaf", T_HEX, 0, NULL },
+					{ "eax", T_HEX, 0, NULL },
+					{ "ebx", T_HEX, 0, NULL },
+					{ "ecx", T_HEX, 0, NULL },
+					{ "edx", T_HEX, 0, NULL },
+					END };
+static const struct key show_doc[] = { SCHEMA_HEAD,
+				       { "name", T_STR, 0, NULL },
+				       { "description", T_STR, 0, NULL },
+				       { "source", T_STR, 0, NULL },
+				       { "view", T_STR, 0, NULL },
+				       { "vendor", T_STR, 0, NULL },
+				       { "brand", T_STR, 1, NULL },
+				       { "family", T_NUM, 0, NULL },
+				       { "model", T_NUM, 0, NULL },
+				       { "stepping", T_NUM, 0, NULL },
+				       { "maxphyaddr", T_NUM, 0, NULL },
+				       { "features", T_ARR, 0, feat_keys },
+				       { "leaves", T_ARR, 1, leaf_keys },
+				       END };
+static const struct key plist_keys[] = { { "name", T_STR, 0, NULL },
+					 { "kind", T_STR, 0, NULL },
+					 { "svm", T_BOOL, 0, NULL },
+					 { "maxphyaddr", T_NUM, 0, NULL },
+					 { "description", T_STR, 0, NULL },
+					 { "path", T_STR, 0, NULL },
+					 END };
 static const struct key list_doc[] = { SCHEMA_HEAD, { "profiles", T_ARR, 0, plist_keys }, END };
 
-static const struct key pfile_doc[] = {
-	SCHEMA_HEAD, { "name", T_STR, 0, NULL }, { "description", T_STR, 0, NULL },
-	{ "source", T_STR, 0, NULL }, { "view", T_STR, 1, NULL }, { "vendor", T_STR, 0, NULL },
-	{ "brand", T_STR, 1, NULL }, { "family", T_NUM, 0, NULL }, { "model", T_NUM, 0, NULL },
-	{ "stepping", T_NUM, 0, NULL }, { "leaves", T_ARR, 0, leaf_keys }, END
-};
+static const struct key pfile_doc[] = { SCHEMA_HEAD,
+					{ "name", T_STR, 0, NULL },
+					{ "description", T_STR, 0, NULL },
+					{ "source", T_STR, 0, NULL },
+					{ "view", T_STR, 1, NULL },
+					{ "vendor", T_STR, 0, NULL },
+					{ "brand", T_STR, 1, NULL },
+					{ "family", T_NUM, 0, NULL },
+					{ "model", T_NUM, 0, NULL },
+					{ "stepping", T_NUM, 0, NULL },
+					{ "leaves", T_ARR, 0, leaf_keys },
+					END };
 
 /* ---- running the binary -------------------------------------------------- */
 
@@ -417,8 +513,8 @@ static int doc_errors(const char *text, const char *schema, const struct key *ke
  * inspect -p indents each object, so the stream is read with json-c's
  * tokener as concatenated values.
  */
-static int ndjson_errors(char *text, const struct key *rec, const struct key *sum,
-			 int *nrec, int *nerr, int framed)
+static int ndjson_errors(char *text, const struct key *rec, const struct key *sum, int *nrec,
+			 int *nerr, int framed)
 {
 	int before = schema_errors, values = 0;
 	const char *last_type = "";
@@ -569,7 +665,8 @@ static void self_test(void)
 	CHECK(doc_errors("{\"schema\":\"svmcheck/checks\",\"checks\":[]}", "svmcheck/checks",
 			 checks_doc) > 0);
 	CHECK(doc_errors("{\"schema\":\"svmcheck/checks\",\"schema_version\":1,\"checks\":[],"
-			 "\"extra\":1}", "svmcheck/checks", checks_doc) > 0);
+			 "\"extra\":1}",
+			 "svmcheck/checks", checks_doc) > 0);
 	CHECK(doc_errors("{\"schema\":\"svmcheck/checks\",\"schema_version\":1,\"checks\":"
 			 "[{\"id\":\"X\",\"apm\":\"1\",\"fields\":[],\"rule\":\"r\",\"models\":7}]}",
 			 "svmcheck/checks", checks_doc) > 0);

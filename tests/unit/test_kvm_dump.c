@@ -60,9 +60,9 @@ static uint64_t F(const struct svmc_record *r, enum svmc_field_id f)
 
 #define KNOWN(r, f) CHECK(svmc_known((r), SVMC_F_##f))
 #define UNKNOWN(r, f) CHECK(!svmc_known((r), SVMC_F_##f))
-#define EQ(r, f, v)                                   \
-	do {                                          \
-		KNOWN(r, f);                          \
+#define EQ(r, f, v)                                    \
+	do {                                           \
+		KNOWN(r, f);                           \
 		CHECK_EQ_U64(F((r), SVMC_F_##f), (v)); \
 	} while (0)
 
@@ -80,12 +80,12 @@ static void seg_eq(const struct svmc_record *r, enum svmc_field_id f, unsigned s
 /* Every field of the section 2.5 sample, read off its text. */
 static void check_sample(const struct svmc_record *r)
 {
-	EQ(r, INTERCEPT_CR, 0x01100010);  /* cr_read 0010, cr_write 0110 */
+	EQ(r, INTERCEPT_CR, 0x01100010); /* cr_read 0010, cr_write 0110 */
 	EQ(r, INTERCEPT_DR, 0x00ff00ff);
 	EQ(r, INTERCEPT_EXCEPTIONS, 0x00060042);
 	EQ(r, INTERCEPT_MISC1, 0xbc4c8027);
 	EQ(r, INTERCEPT_MISC2, 0x0000624f);
-	UNKNOWN(r, INTERCEPT_MISC3);      /* word 5 is never printed */
+	UNKNOWN(r, INTERCEPT_MISC3); /* word 5 is never printed */
 	EQ(r, PAUSE_FILTER_COUNT, 3000);
 	EQ(r, PAUSE_FILTER_THRESH, 128);
 	EQ(r, IOPM_BASE_PA, 0x0000000194674000);
@@ -102,13 +102,13 @@ static void check_sample(const struct svmc_record *r)
 	EQ(r, EXIT_INFO_2, 0);
 	EQ(r, EXIT_INT_INFO, 0);
 	EQ(r, EXIT_INT_INFO_ERR, 0);
-	EQ(r, NESTED_CTL, 1);              /* misc_ctl: 1 */
+	EQ(r, NESTED_CTL, 1); /* misc_ctl: 1 */
 	EQ(r, NESTED_CR3, 0x0000004184ca8000);
 	EQ(r, AVIC_VAPIC_BAR, 0);
 	EQ(r, GHCB_GPA, 0);
 	EQ(r, EVENT_INJ, 0);
 	EQ(r, EVENT_INJ_ERR, 0);
-	EQ(r, VIRT_EXT, 2);                /* misc_ctl2: 2 */
+	EQ(r, VIRT_EXT, 2); /* misc_ctl2: 2 */
 	EQ(r, NEXT_RIP, 0);
 	EQ(r, AVIC_BACKING_PAGE, 0);
 	EQ(r, AVIC_LOGICAL_ID, 0);
@@ -212,7 +212,7 @@ static void check_v514(const struct svmc_record *r)
 	EQ(r, PAUSE_FILTER_THRESH, 0);
 	EQ(r, IOPM_BASE_PA, 0x0000000186a6c000);
 	EQ(r, TSC_OFFSET, 0xfffff1b2f3f0d2e6);
-	EQ(r, EXIT_CODE, 0x400);           /* NPF, 8 digits */
+	EQ(r, EXIT_CODE, 0x400); /* NPF, 8 digits */
 	EQ(r, EXIT_INFO_1, 0x0000000100000014);
 	EQ(r, EXIT_INFO_2, 0x00000000000fc000);
 	EQ(r, NESTED_CTL, 1);
@@ -226,7 +226,7 @@ static void check_v514(const struct svmc_record *r)
 	seg_eq(r, SVMC_F_ES, 0x0010, 0x0c93, 0xffffffff, 0);
 	seg_eq(r, SVMC_F_CS, 0x0008, 0x0c9b, 0xffffffff, 0);
 	seg_eq(r, SVMC_F_GDTR, 0, 0, 0x27, 0xf6180);
-	UNKNOWN(r, VMPL);                  /* old "cpl:" line, no vmpl */
+	UNKNOWN(r, VMPL); /* old "cpl:" line, no vmpl */
 	EQ(r, CPL, 0);
 	EQ(r, EFER, 0x1000);
 	EQ(r, CR0, 0x11);
@@ -291,7 +291,7 @@ static void test_eras(void)
 	EQ(r, ASID, 3);
 	EQ(r, EXIT_CODE, 0xffffffff);
 	EQ(r, NESTED_CTL, 1);
-	EQ(r, VIRT_EXT, 0);                /* lbr_ctl: 0 */
+	EQ(r, VIRT_EXT, 0); /* lbr_ctl: 0 */
 	EQ(r, NEXT_RIP, 0);
 	EQ(r, EFER, 0);
 	EQ(r, CR0, 0x60000010);
@@ -317,8 +317,8 @@ static void test_eras(void)
 	expect_one(FIX "sev_snp_2026.log", 1);
 	EQ(r, ERAP_CTL, 1);
 	EQ(r, EXIT_CODE, 0xffffffffffffffff);
-	EQ(r, NESTED_CTL, 7);              /* misc_ctl */
-	EQ(r, VIRT_EXT, 3);                /* misc_ctl2 */
+	EQ(r, NESTED_CTL, 7); /* misc_ctl */
+	EQ(r, VIRT_EXT, 3);   /* misc_ctl2 */
 	EQ(r, S_CET, 0x801);
 	EQ(r, SSP, 0x00007ffc2a6b8ff8);
 	EQ(r, ISST_ADDR, 0xfffffe0000004000);
@@ -326,7 +326,6 @@ static void test_eras(void)
 	EQ(r, RSP, 0);
 	EQ(r, G_PAT, 0x0007040600070406);
 }
-
 
 /* A temporary file holding n bytes of text; returns its path (static buffer). */
 static const char *tmpfile_with(const char *text, size_t n)
@@ -375,7 +374,7 @@ static void test_layout(void)
 	UNKNOWN(r0, ALLOWED_SEV_FEATURES);
 	seg_eq(r0, SVMC_F_SS, 0x0018, 0x0c93, 0xffffffff, 0);
 	seg_eq(r0, SVMC_F_DS, 0, 0, 0, 0);
-	EQ(r0, CR2, 0);                    /* not the oops line's CR2 */
+	EQ(r0, CR2, 0); /* not the oops line's CR2 */
 	EQ(r0, CR3, 0x0000000102a0a000);
 	EQ(r0, CR4, 0x00000000003506f0);
 	EQ(r0, RSP, 0xffffffff82803e78);
@@ -455,15 +454,15 @@ static void test_malformed(void)
 	n = read_all(FIX "bad_conflict.log");
 	CHECK(n == 2);
 	expect_err(0, SVMC_ERR_CONFLICT, 15, 0);
-	expect_rec(1, 61, 1);             /* an identical duplicate is fine */
+	expect_rec(1, 61, 1); /* an identical duplicate is fine */
 	EQ(&res[1].rec, INT_CTL, 0x07000200);
 	EQ(&res[1].rec, GUEST_SEV_FEATURES, 0x81);
 
 	fprintf(stderr, "- values too wide\n");
 	n = read_all(FIX "bad_wide.log");
 	CHECK(n == 3);
-	expect_err(0, SVMC_ERR_RANGE, 14, 0);  /* asid: 99999999999 */
-	expect_err(1, SVMC_ERR_RANGE, 98, 1);  /* 17 hex digits */
+	expect_err(0, SVMC_ERR_RANGE, 14, 0); /* asid: 99999999999 */
+	expect_err(1, SVMC_ERR_RANGE, 98, 1); /* 17 hex digits */
 	expect_rec(2, 145, 2);
 	EQ(&res[2].rec, ASID, 4);
 	EQ(&res[2].rec, NESTED_CR3, 0x0000004184ca8000);
@@ -499,25 +498,24 @@ static void test_malformed(void)
 	}
 
 	fprintf(stderr, "- decimal fields: signed where %%d/%%lld prints them, ranges\n");
-	static const char dec[] =
-		"kvm_amd: VMCB Control Area:\n"                                   /* 1 */
-		"kvm_amd: pause filter threshold:65535\n"
-		"kvm_amd: asid:               -1\n"
-		"kvm_amd: erap_ctl:           255\n"
-		"kvm_amd: nested_ctl:         -1\n"
-		"kvm_amd: virt_ext:           -9223372036854775808\n"
-		"kvm_amd: VMCB Control Area:\n"                                   /* 7 */
-		"kvm_amd: pause filter count: -1\n"
-		"kvm_amd: VMCB Control Area:\n"                                   /* 9 */
-		"kvm_amd: asid:               -2147483649\n"
-		"kvm_amd: VMCB Control Area:\n"                                   /* 11 */
-		"kvm_amd: asid:               -2147483648\n"
-		"kvm_amd: VMCB Control Area:\n"                                   /* 13 */
-		"kvm_amd: tlb_ctl:            256\n"
-		"kvm_amd: VMCB Control Area:\n"                                   /* 15 */
-		"kvm_amd: pause filter threshold:65536\n"
-		"kvm_amd: VMCB Control Area:\n"                                   /* 17 */
-		"kvm_amd: asid:               1x\n";
+	static const char dec[] = "kvm_amd: VMCB Control Area:\n" /* 1 */
+				  "kvm_amd: pause filter threshold:65535\n"
+				  "kvm_amd: asid:               -1\n"
+				  "kvm_amd: erap_ctl:           255\n"
+				  "kvm_amd: nested_ctl:         -1\n"
+				  "kvm_amd: virt_ext:           -9223372036854775808\n"
+				  "kvm_amd: VMCB Control Area:\n" /* 7 */
+				  "kvm_amd: pause filter count: -1\n"
+				  "kvm_amd: VMCB Control Area:\n" /* 9 */
+				  "kvm_amd: asid:               -2147483649\n"
+				  "kvm_amd: VMCB Control Area:\n" /* 11 */
+				  "kvm_amd: asid:               -2147483648\n"
+				  "kvm_amd: VMCB Control Area:\n" /* 13 */
+				  "kvm_amd: tlb_ctl:            256\n"
+				  "kvm_amd: VMCB Control Area:\n" /* 15 */
+				  "kvm_amd: pause filter threshold:65536\n"
+				  "kvm_amd: VMCB Control Area:\n" /* 17 */
+				  "kvm_amd: asid:               1x\n";
 	p = tmpfile_with(dec, sizeof(dec) - 1);
 	n = p ? read_all(p) : -1;
 	CHECK(n == 7);
@@ -539,18 +537,17 @@ static void test_malformed(void)
 	if (p)
 		unlink(p);
 
-
 	fprintf(stderr, "- contradictions in the save area; tail lines; oops lines\n");
 	static const char save[] =
-		"<3>[  9.1] kvm_amd: VMCB State Save Area:\n"                              /* 1 */
+		"<3>[  9.1] kvm_amd: VMCB State Save Area:\n" /* 1 */
 		"<3>[  9.1] kvm_amd: rsp:            0000000000001000 rax:          0000000000000002\n"
 		"<3>[  9.1] kvm_amd: rsp:            0000000000002000 rax:          0000000000000002\n"
-		"<3>[  9.2] kvm_amd: VMCB State Save Area:\n"                              /* 4 */
+		"<3>[  9.2] kvm_amd: VMCB State Save Area:\n" /* 4 */
 		"<3>[  9.2] kvm_amd: es:   s: 0010 a: 0c93 l: ffffffff b: 0000000000000000\n"
 		"<3>[  9.2] kvm_amd: es:   s: 0018 a: 0c93 l: ffffffff b: 0000000000000000\n"
 		"<3>[  9.3] kvm_amd: r8:             0000000000000000 r9:           0000000000000000\n"
 		"<3>[  9.3] CR2: 0000000000000000 CR3: 0000000123456000 CR4: 0000000000350ef0\n"
-		"kern  :err   : [  9.4] VMCB State Save Area:\n"                          /* 9 */
+		"kern  :err   : [  9.4] VMCB State Save Area:\n" /* 9 */
 		"kern  :err   : [  9.4] cs:   s: 0010 a: 029b l: ffffffff b: 0000000000000000\n"
 		"kern  :err   : [  9.4] CR2: 0000000000000000 CR3: 0000000123456000 CR4: 0000000000350ef0\n"
 		"kern  :err   : [  9.4] rsp:            0000000000003000 rax:          0000000000000004\n"
@@ -572,11 +569,10 @@ static void test_malformed(void)
 		unlink(p);
 
 	fprintf(stderr, "- an intercept word needs both halves\n");
-	static const char halves[] =
-		"SVM: VMCB Control Area:\n"
-		"SVM: cr_read:            0013\n"
-		"SVM: dr_read:            00ff\n"
-		"SVM: dr_write:           00f0\n";
+	static const char halves[] = "SVM: VMCB Control Area:\n"
+				     "SVM: cr_read:            0013\n"
+				     "SVM: dr_read:            00ff\n"
+				     "SVM: dr_write:           00f0\n";
 	p = tmpfile_with(halves, sizeof(halves) - 1);
 	n = p ? read_all(p) : -1;
 	CHECK(n == 1);

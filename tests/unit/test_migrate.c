@@ -64,8 +64,8 @@ static const char *vec_list(const struct svmc_diff *x)
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < x->nvec; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u%c", i ? " " : "", x->vec[i].vector,
-					x->vec[i].to ? '+' : '-');
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u%c", i ? " " : "",
+					x->vec[i].vector, x->vec[i].to ? '+' : '-');
 	return buf;
 }
 
@@ -83,17 +83,21 @@ static const char *state_list(const struct svmc_diff *x)
 
 		switch (s->kind) {
 		case SVMC_D_CR4:
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%scr4:%u%c", sep, s->bit, sign);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%scr4:%u%c", sep,
+						s->bit, sign);
 			break;
 		case SVMC_D_EFER:
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%sefer:%u%c", sep, s->bit, sign);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%sefer:%u%c", sep,
+						s->bit, sign);
 			break;
 		case SVMC_D_TYPE:
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%stype:%u%c", sep, s->bit, sign);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%stype:%u%c", sep,
+						s->bit, sign);
 			break;
 		case SVMC_D_ADDR:
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s@0x%016llx%c", sep,
-						svmc_check_info(s->check)->name, (unsigned long long)s->first, sign);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s@0x%016llx%c",
+						sep, svmc_check_info(s->check)->name,
+						(unsigned long long)s->first, sign);
 			break;
 		default:
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s%c", sep,
@@ -126,38 +130,50 @@ static const struct pair_case pairs[] = {
 	{ "kvm-v1", "kvm-v1", "epyc-milan", "epyc-rome", NULL, SVMC_MIG_INCOMPATIBLE, "",
 	  "cr4:17- cr4:22- cr4:23- efer:13+", 1, 1 },
 	/* Genoa 9124 <-> 9654 (SNP off): kvm always allows #HV; apm needs SNP for 28 */
-	{ "kvm", "kvm", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
-	{ "kvm", "kvm", "epyc-genoa-snp-off", "epyc-genoa", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
-	{ "kvm-legacy", "kvm-legacy", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
-	{ "kvm-v1", "kvm-v1", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
-	{ "apm", "apm", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_SUBSET, "28-", "", 1, 1 },
-	{ "apm", "apm", "epyc-genoa-snp-off", "epyc-genoa", NULL, SVMC_MIG_SUPERSET, "28+", "", 0, 1 },
+	{ "kvm", "kvm", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_IDENTICAL, "", "", 0,
+	  0 },
+	{ "kvm", "kvm", "epyc-genoa-snp-off", "epyc-genoa", NULL, SVMC_MIG_IDENTICAL, "", "", 0,
+	  0 },
+	{ "kvm-legacy", "kvm-legacy", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_IDENTICAL,
+	  "", "", 0, 0 },
+	{ "kvm-v1", "kvm-v1", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_IDENTICAL, "", "",
+	  0, 0 },
+	{ "apm", "apm", "epyc-genoa", "epyc-genoa-snp-off", NULL, SVMC_MIG_SUBSET, "28-", "", 1,
+	  1 },
+	{ "apm", "apm", "epyc-genoa-snp-off", "epyc-genoa", NULL, SVMC_MIG_SUPERSET, "28+", "", 0,
+	  1 },
 	/* Naples <-> Hygon: #VC with and without SEV-ES */
 	{ "kvm", "kvm", "epyc-naples", "hygon-dhyana", NULL, SVMC_MIG_SUBSET, "29-", "", 1, 1 },
 	{ "kvm", "kvm", "hygon-dhyana", "epyc-naples", NULL, SVMC_MIG_SUPERSET, "29+", "", 0, 1 },
 	{ "apm", "apm", "epyc-naples", "hygon-dhyana", NULL, SVMC_MIG_SUBSET, "29-", "", 1, 1 },
-	{ "kvm-legacy", "kvm-legacy", "epyc-naples", "hygon-dhyana", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
-	{ "kvm-v1", "kvm-v1", "epyc-naples", "hygon-dhyana", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
+	{ "kvm-legacy", "kvm-legacy", "epyc-naples", "hygon-dhyana", NULL, SVMC_MIG_IDENTICAL, "",
+	  "", 0, 0 },
+	{ "kvm-v1", "kvm-v1", "epyc-naples", "hygon-dhyana", NULL, SVMC_MIG_IDENTICAL, "", "", 0,
+	  0 },
 	/* Milan -> Turin: LA57, AutoIBRS, MAXPHYADDR 48 -> 52 (first changed addresses:
 	 * CR3/nCR3 2^48; MSRPM 2^48 - 4 KiB; IOPM 2^48 - 8 KiB) */
 	{ "kvm", "kvm", "epyc-milan", "epyc-turin", NULL, SVMC_MIG_SUPERSET, "",
 	  "cr4:12+ efer:21+ SAVE.CR3.MBZ@0x0001000000000000+ KVM.LATE.CR3@0x0001000000000000+ "
 	  "CTRL.NP.NCR3@0x0001000000000000+ CTRL.MSRPM.RANGE@0x0000fffffffff000+ "
-	  "CTRL.IOPM.RANGE@0x0000ffffffffe000+", 0, 1 },
+	  "CTRL.IOPM.RANGE@0x0000ffffffffe000+",
+	  0, 1 },
 	/* apm: Turin lacks MCOMMIT (0x80000008 EBX[8]) that Milan has; adds UAIE; no late CR3 */
 	{ "apm", "apm", "epyc-milan", "epyc-turin", NULL, SVMC_MIG_INCOMPATIBLE, "",
 	  "cr4:12+ efer:17- efer:20+ efer:21+ SAVE.CR3.MBZ@0x0001000000000000+ "
 	  "CTRL.NP.NCR3@0x0001000000000000+ CTRL.MSRPM.RANGE@0x0000fffffffff000+ "
-	  "CTRL.IOPM.RANGE@0x0000ffffffffe000+", 1, 1 },
+	  "CTRL.IOPM.RANGE@0x0000ffffffffe000+",
+	  1, 1 },
 	/* a CPU against itself */
 	{ "kvm", "kvm", "epyc-milan", "epyc-milan", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
 	{ "apm", "apm", "epyc-turin", "epyc-turin", NULL, SVMC_MIG_IDENTICAL, "", "", 0, 0 },
 	/* a host against a QEMU guest model on it (EPYC-Milan-v2: no shstk, sev_es, la57,
 	 * autoibrs; phys-bits 40): everything narrows */
-	{ "kvm", "kvm", "epyc-genoa", "epyc-genoa", "qemu-EPYC-Milan-v2", SVMC_MIG_SUBSET, "21- 29-",
+	{ "kvm", "kvm", "epyc-genoa", "epyc-genoa", "qemu-EPYC-Milan-v2", SVMC_MIG_SUBSET,
+	  "21- 29-",
 	  "cr4:12- cr4:23- efer:21- SAVE.CR3.MBZ@0x0000010000000000- KVM.LATE.CR3@0x0000010000000000- "
 	  "CTRL.NP.NCR3@0x0000010000000000- CTRL.MSRPM.RANGE@0x000000fffffff000- "
-	  "CTRL.IOPM.RANGE@0x000000ffffffe000-", 1, 1 },
+	  "CTRL.IOPM.RANGE@0x000000ffffffe000-",
+	  1, 1 },
 	/* the kernel upgrade question: kvm-legacy -> kvm on one CPU: EVENTINJ (vectors
 	 * 2 9 15 20 22-27 31 32-255 and TYPEs 1 5 6 7), nCR3 and CS.L/D start failing */
 	{ "kvm-legacy", "kvm", "epyc-milan", "epyc-milan", NULL, SVMC_MIG_SUBSET, NULL,
@@ -200,9 +216,11 @@ static void test_legacy_vectors(void)
 	svmc_migrate_diff(&a, &b, &df);
 	for (unsigned v = 0; v < 256; v++) {
 		/* Milan has shstk and sev_es: kvm rejects 2 9 15 20 22-27 31 and >= 32 */
-		bool bad = v == 2 || v == 9 || v == 15 || v == 20 || (v >= 22 && v <= 27) || v == 31 || v >= 32;
+		bool bad = v == 2 || v == 9 || v == 15 || v == 20 || (v >= 22 && v <= 27) ||
+			   v == 31 || v >= 32;
 		if (bad)
-			len += (size_t)snprintf(want + len, sizeof(want) - len, "%s%u-", len ? " " : "", v);
+			len += (size_t)snprintf(want + len, sizeof(want) - len, "%s%u-",
+						len ? " " : "", v);
 	}
 	CHECK_STREQ(vec_list(&df), want);
 	CHECK_EQ_U64(df.nvec, 11 + 224);
@@ -219,9 +237,11 @@ static void test_because(void)
 	compile(&a, "kvm", "epyc-milan", NULL);
 	compile(&b, "kvm", "epyc-rome", NULL);
 	svmc_migrate_diff(&a, &b, &df);
-	CHECK_STREQ(df.vec[0].because, "shstk: CPUID 7.0:ECX[7] present on the source, absent on the destination");
+	CHECK_STREQ(df.vec[0].because,
+		    "shstk: CPUID 7.0:ECX[7] present on the source, absent on the destination");
 	CHECK_STREQ(df.state[0].what, "CR4.PCIDE (bit 17)");
-	CHECK_STREQ(df.state[0].because, "pcid: CPUID 1:ECX[17] present on the source, absent on the destination");
+	CHECK_STREQ(df.state[0].because,
+		    "pcid: CPUID 1:ECX[17] present on the source, absent on the destination");
 	CHECK_EQ_U64(df.state[0].check, SVMC_CHECK_SAVE_CR4_RSVD);
 	CHECK(svmc_featset_has(&df.narrow_features, SVMC_FEAT_SHSTK));
 	CHECK(svmc_featset_has(&df.narrow_features, SVMC_FEAT_PKU));
@@ -245,8 +265,9 @@ static void test_because(void)
 	compile(&b, "kvm", "epyc-genoa,-npt", NULL);
 	CHECK_EQ_U64(svmc_migrate_diff(&a, &b, &df), SVMC_MIG_SUPERSET);
 	CHECK_STREQ(state_list(&df), "CTRL.NP.NCR3@0x0010000000000000+");
-	CHECK_STREQ(df.state[0].because,
-		    "NP_ENABLE honoured on the source (npt present), ignored on the destination (npt absent)");
+	CHECK_STREQ(
+		df.state[0].because,
+		"NP_ENABLE honoured on the source (npt present), ignored on the destination (npt absent)");
 	/* apm: G_PAT too */
 	compile(&a, "apm", "epyc-genoa", NULL);
 	compile(&b, "apm", "epyc-genoa,-npt", NULL);
@@ -284,7 +305,7 @@ static void test_classes(void)
 	size_t i1, i2, i3, i4, i5;
 
 	compile(&a, "kvm", "epyc-genoa", NULL);
-	compile(&b, "kvm", "epyc-bergamo", NULL);    /* same leaves as Genoa 9124 for the rules */
+	compile(&b, "kvm", "epyc-bergamo", NULL); /* same leaves as Genoa 9124 for the rules */
 	compile(&c, "kvm", "epyc-genoa-snp-off", NULL); /* differs only in SNP: same under kvm */
 	compile(&d, "kvm", "epyc-milan", NULL);
 	svmc_classes_init(&t);
@@ -371,7 +392,8 @@ static json_object *get(json_object *o, const char *key)
 static const char *str(json_object *o, const char *key)
 {
 	json_object *v = get(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "(not a string)";
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) :
+							       "(not a string)";
 }
 
 static const char *migrate_result_cli(const char *model, const char *from, const char *to)
@@ -382,7 +404,8 @@ static const char *migrate_result_cli(const char *model, const char *from, const
 	char *out;
 	json_object *j;
 
-	snprintf(cmd, sizeof(cmd), "%s -j migrate -m %s --from '%s' --to '%s'", SVMCHECK_BINARY, model, from, to);
+	snprintf(cmd, sizeof(cmd), "%s -j migrate -m %s --from '%s' --to '%s'", SVMCHECK_BINARY,
+		 model, from, to);
 	out = run(cmd, &st);
 	j = json_tokener_parse(out);
 	snprintf(res, sizeof(res), "%s", str(j, "result"));
@@ -402,7 +425,8 @@ static void test_fleet(const char *model, unsigned want_classes)
 	const char *first_of[64] = { 0 };
 	size_t nc, np;
 
-	snprintf(cmd, sizeof(cmd), "%s -j matrix -m %s --from-file %s/fixtures/fleet/fleet-2000.txt", SVMCHECK_BINARY,
+	snprintf(cmd, sizeof(cmd),
+		 "%s -j matrix -m %s --from-file %s/fixtures/fleet/fleet-2000.txt", SVMCHECK_BINARY,
 		 model, SVMCHECK_TEST_DIR);
 	out = run(cmd, &st);
 	j = json_tokener_parse(out);
@@ -433,18 +457,22 @@ static void test_fleet(const char *model, unsigned want_classes)
 	}
 	/* 12 distinct arguments cycle: CPU i is names[i % 12]; equal arguments share a class */
 	for (size_t i = 12; i < 2000; i++) {
-		json_object *a = json_object_array_get_idx(cpus, i), *b = json_object_array_get_idx(cpus, i - 12);
+		json_object *a = json_object_array_get_idx(cpus, i),
+			    *b = json_object_array_get_idx(cpus, i - 12);
 		CHECK_STREQ(str(a, "cpu"), str(b, "cpu"));
-		CHECK_EQ_U64(json_object_get_int64(get(a, "class")), json_object_get_int64(get(b, "class")));
+		CHECK_EQ_U64(json_object_get_int64(get(a, "class")),
+			     json_object_get_int64(get(b, "class")));
 	}
 	/* every pair equals the corresponding migrate (class representatives) */
 	for (size_t k = 0; k < np; k++) {
 		json_object *p = json_object_array_get_idx(jpairs, k);
-		int64_t f = json_object_get_int64(get(p, "from")), t = json_object_get_int64(get(p, "to"));
+		int64_t f = json_object_get_int64(get(p, "from")),
+			t = json_object_get_int64(get(p, "to"));
 		CHECK(f >= 1 && t >= 1 && (size_t)f <= nc && (size_t)t <= nc && f != t);
 		if (f < 1 || t < 1 || (size_t)f > nc || (size_t)t > nc)
 			continue;
-		CHECK_STREQ(str(p, "result"), migrate_result_cli(model, first_of[f - 1], first_of[t - 1]));
+		CHECK_STREQ(str(p, "result"),
+			    migrate_result_cli(model, first_of[f - 1], first_of[t - 1]));
 	}
 	json_object_put(j);
 	free(out);

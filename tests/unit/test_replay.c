@@ -254,10 +254,11 @@ int main(void)
 	}
 	for (int i = 0; i < 4; i++) {
 		if (i == 0)
-			snprintf(path, sizeof(path), "%s/fixtures/raw/longmode.bin", SVMCHECK_TEST_DIR);
+			snprintf(path, sizeof(path), "%s/fixtures/raw/longmode.bin",
+				 SVMCHECK_TEST_DIR);
 		else
-			snprintf(path, sizeof(path), "%s/cases/replay/_data/%s.bin", SVMCHECK_TEST_DIR,
-				 names[i]);
+			snprintf(path, sizeof(path), "%s/cases/replay/_data/%s.bin",
+				 SVMCHECK_TEST_DIR, names[i]);
 		page[i] = slurp(path, &n);
 		CHECK(page[i] && n == 4096);
 		if (!page[i] || n != 4096)
@@ -301,8 +302,9 @@ int main(void)
 	{
 		size_t tn;
 		char *t = (char *)slurp(o1, &tn);
-		CHECK(t && strstr(t, "\n5003 records: 2502 VMRUN, 2501 VMEXIT_INVALID, 0 INCOMPLETE, "
-				     "1 error (model kvm, cpu epyc-rome)\n"));
+		CHECK(t &&
+		      strstr(t, "\n5003 records: 2502 VMRUN, 2501 VMEXIT_INVALID, 0 INCOMPLETE, "
+				"1 error (model kvm, cpu epyc-rome)\n"));
 		CHECK(t && strncmp(t, in1, strlen(in1)) == 0 &&
 		      strncmp(t + strlen(in1), "#0 (offset 0)  VMRUN\n", 21) == 0);
 		free(t);

@@ -187,8 +187,8 @@ static void test_sigint_stdout(void)
 	status = interrupted_run(out, NULL);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130);
 	CHECK(complete_lines(out, &lines, &summary));
-	CHECK(!summary);      /* no summary after an interrupt */
-	CHECK(lines >= 100);  /* the 100 pages judged before it are all there */
+	CHECK(!summary);     /* no summary after an interrupt */
+	CHECK(lines >= 100); /* the 100 pages judged before it are all there */
 	printf("SIGINT to stdout: %s %d, %ld complete lines\n",
 	       WIFSIGNALED(status) ? "signal" : "exit",
 	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), lines);

@@ -19,9 +19,9 @@
  *                          0         1         2         3
  *                          01234567890123456789012345678901            */
 static const char v1_written[] = "VXVVVVVVVXVVVVVXVVVVXVXXXXXXVVVX";
-static const char v2_plain[]   = "VVXVVVVVVXVVVVVXVVVVXXXXXXXXVXVX";
-static const char v2_shstk[]   = "VVXVVVVVVXVVVVVXVVVVXVXXXXXXVXVX";
-static const char v2_sev_es[]  = "VVXVVVVVVXVVVVVXVVVVXXXXXXXXVVVX";
+static const char v2_plain[] = "VVXVVVVVVXVVVVVXVVVVXXXXXXXXVXVX";
+static const char v2_shstk[] = "VVXVVVVVVXVVVVVXVVVVXVXXXXXXVXVX";
+static const char v2_sev_es[] = "VVXVVVVVVXVVVVVXVVVVXXXXXXXXVVVX";
 static const char apm_strict[] = "VVXVVVVVVXVVVVVXVVVVXcXXXXXXneVX";
 
 struct cpu_variant {
@@ -29,12 +29,9 @@ struct cpu_variant {
 	bool shstk, sev_es, sev_snp;
 };
 static const struct cpu_variant variants[] = {
-	{ "none", false, false, false },
-	{ "shstk", true, false, false },
-	{ "sev_es", false, true, false },
-	{ "sev_snp", false, false, true },
-	{ "shstk+sev_es", true, true, false },
-	{ "all", true, true, true },
+	{ "none", false, false, false },       { "shstk", true, false, false },
+	{ "sev_es", false, true, false },      { "sev_snp", false, false, true },
+	{ "shstk+sev_es", true, true, false }, { "all", true, true, true },
 };
 #define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
 
@@ -44,8 +41,9 @@ static const struct svmc_cpu *make_cpu(const struct cpu_variant *cv)
 {
 	memset(&cpu_buf, 0, sizeof(cpu_buf));
 	snprintf(cpu_buf.name, sizeof(cpu_buf.name), "%s", cv->name);
-	static const enum svmc_feature base[] = { SVMC_FEAT_PAE, SVMC_FEAT_PGE, SVMC_FEAT_FXSR, SVMC_FEAT_SSE,
-						  SVMC_FEAT_SYSCALL, SVMC_FEAT_NX, SVMC_FEAT_LM, SVMC_FEAT_SVM };
+	static const enum svmc_feature base[] = { SVMC_FEAT_PAE, SVMC_FEAT_PGE,     SVMC_FEAT_FXSR,
+						  SVMC_FEAT_SSE, SVMC_FEAT_SYSCALL, SVMC_FEAT_NX,
+						  SVMC_FEAT_LM,  SVMC_FEAT_SVM };
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		svmc_featset_set(&cpu_buf.features, base[i], true);
 	svmc_featset_set(&cpu_buf.features, SVMC_FEAT_SHSTK, cv->shstk);
@@ -120,7 +118,8 @@ static void test_table(void)
 		for (unsigned vi = 0; vi < NVARIANTS; vi++) {
 			struct svmc_compiled c;
 			const struct cpu_variant *cv = &variants[vi];
-			CHECK(svmc_compile(&c, svmc_model_lookup(models[mi]), make_cpu(cv), NULL) == SVMC_OK);
+			CHECK(svmc_compile(&c, svmc_model_lookup(models[mi]), make_cpu(cv), NULL) ==
+			      SVMC_OK);
 			for (unsigned t = 0; t < 8; t++) {
 				bool tv = expect_type(models[mi], t);
 				CHECK(svmc_type_valid(&c, t) == tv);
@@ -130,8 +129,10 @@ static void test_table(void)
 					struct svmc_result res = eval(&c, e);
 					svmc_checkset want = (tv ? 0 : tbit) | (vv ? 0 : vbit);
 					if (res.failed != want)
-						fprintf(stderr, "%s on %s: TYPE %u vector %u: failed 0x%llx, want 0x%llx\n",
-							models[mi], cv->name, t, v, (unsigned long long)res.failed,
+						fprintf(stderr,
+							"%s on %s: TYPE %u vector %u: failed 0x%llx, want 0x%llx\n",
+							models[mi], cv->name, t, v,
+							(unsigned long long)res.failed,
 							(unsigned long long)want);
 					CHECK_EQ_U64(res.failed, want);
 					if (t == 3)
@@ -249,7 +250,9 @@ static void test_review_reserved_bits_ignored(void)
 	struct svmc_compiled c;
 	for (unsigned mi = 0; mi < 4; mi++) {
 		svmc_compile(&c, svmc_model_lookup(models[mi]), make_cpu(&cv), NULL);
-		CHECK_EQ_U64(eval(&c, SVM_EVTINJ_VALID | SVM_EVTINJ_RESERVED_BITS | (3u << 8) | 13).failed, 0);
+		CHECK_EQ_U64(eval(&c, SVM_EVTINJ_VALID | SVM_EVTINJ_RESERVED_BITS | (3u << 8) | 13)
+				     .failed,
+			     0);
 	}
 }
 

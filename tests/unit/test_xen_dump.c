@@ -30,8 +30,8 @@ static uint64_t get(const struct svmc_record *r, enum svmc_field_id f)
 static void check_seg(const struct svmc_record *r, enum svmc_field_id f, uint16_t sel,
 		      uint16_t attr, uint32_t limit, uint64_t base)
 {
-	const struct vmcb_seg *s = (const struct vmcb_seg *)((const unsigned char *)&r->vmcb +
-							     svmc_fields[f].offset);
+	const struct vmcb_seg *s =
+		(const struct vmcb_seg *)((const unsigned char *)&r->vmcb + svmc_fields[f].offset);
 	CHECK(svmc_known(r, f));
 	CHECK_EQ_U64(s->selector, sel);
 	CHECK_EQ_U64(s->attrib, attr);
@@ -102,13 +102,31 @@ static void check_sample(const struct svmc_record *r, uint64_t line, uint64_t ef
 
 	/* fields this Xen does not print stay unknown */
 	static const enum svmc_field_id unknown[] = {
-		SVMC_F_INTERCEPT_MISC3, SVMC_F_PAUSE_FILTER_THRESH, SVMC_F_PAUSE_FILTER_COUNT,
-		SVMC_F_ERAP_CTL, SVMC_F_AVIC_VAPIC_BAR, SVMC_F_GHCB_GPA, SVMC_F_NEXT_RIP,
-		SVMC_F_INSN_LEN, SVMC_F_INSN_BYTES, SVMC_F_AVIC_BACKING_PAGE, SVMC_F_VMSA_PA,
-		SVMC_F_BUS_LOCK_COUNTER, SVMC_F_ALLOWED_SEV_FEATURES, SVMC_F_GUEST_SEV_FEATURES,
-		SVMC_F_VMPL, SVMC_F_S_CET, SVMC_F_SSP, SVMC_F_ISST_ADDR, SVMC_F_SYSENTER_CS,
-		SVMC_F_SYSENTER_ESP, SVMC_F_SYSENTER_EIP, SVMC_F_DBGCTL, SVMC_F_BR_FROM,
-		SVMC_F_LAST_EXCP_TO, SVMC_F_SPEC_CTRL,
+		SVMC_F_INTERCEPT_MISC3,
+		SVMC_F_PAUSE_FILTER_THRESH,
+		SVMC_F_PAUSE_FILTER_COUNT,
+		SVMC_F_ERAP_CTL,
+		SVMC_F_AVIC_VAPIC_BAR,
+		SVMC_F_GHCB_GPA,
+		SVMC_F_NEXT_RIP,
+		SVMC_F_INSN_LEN,
+		SVMC_F_INSN_BYTES,
+		SVMC_F_AVIC_BACKING_PAGE,
+		SVMC_F_VMSA_PA,
+		SVMC_F_BUS_LOCK_COUNTER,
+		SVMC_F_ALLOWED_SEV_FEATURES,
+		SVMC_F_GUEST_SEV_FEATURES,
+		SVMC_F_VMPL,
+		SVMC_F_S_CET,
+		SVMC_F_SSP,
+		SVMC_F_ISST_ADDR,
+		SVMC_F_SYSENTER_CS,
+		SVMC_F_SYSENTER_ESP,
+		SVMC_F_SYSENTER_EIP,
+		SVMC_F_DBGCTL,
+		SVMC_F_BR_FROM,
+		SVMC_F_LAST_EXCP_TO,
+		SVMC_F_SPEC_CTRL,
 	};
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(*unknown); i++)
 		CHECK(!svmc_known(r, unknown[i]));
@@ -273,9 +291,9 @@ int main(void)
 	if (x->nerr == 9) {
 		static const uint64_t line[] = { 2, 8, 11, 14, 17, 20, 23, 25, 31 };
 		static const enum svmc_err code[] = {
-			SVMC_ERR_RANGE, SVMC_ERR_CONFLICT, SVMC_ERR_FORMAT, SVMC_ERR_CONFLICT,
-			SVMC_ERR_RANGE, SVMC_ERR_CONFLICT, SVMC_ERR_RANGE, SVMC_ERR_TRUNCATED,
-			SVMC_ERR_FORMAT,
+			SVMC_ERR_RANGE,    SVMC_ERR_CONFLICT,  SVMC_ERR_FORMAT,
+			SVMC_ERR_CONFLICT, SVMC_ERR_RANGE,     SVMC_ERR_CONFLICT,
+			SVMC_ERR_RANGE,    SVMC_ERR_TRUNCATED, SVMC_ERR_FORMAT,
 		};
 		for (int i = 0; i < 9; i++) {
 			CHECK_EQ_U64(x->err[i].line, line[i]);

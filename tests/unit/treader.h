@@ -58,7 +58,8 @@ static const struct result *treader_readall(const char *dir, const char *name, e
 				res.err[res.nerr] = d;
 			res.nerr++;
 			if (getenv("TEST_VERBOSE"))
-				fprintf(stderr, "%s:%llu: %s\n", name, (unsigned long long)d.line, d.msg);
+				fprintf(stderr, "%s:%llu: %s\n", name, (unsigned long long)d.line,
+					d.msg);
 		}
 	}
 	CHECK(guard <= 100);
@@ -81,7 +82,8 @@ static void treader_detect(const char *dir, const char *name, enum svmc_format f
 	if (f && buf) {
 		n = fread(buf, 1, 65536, f);
 		if (svmc_detect_format(buf, n) != fmt)
-			fprintf(stderr, "detect: %s is not recognised as %s\n", name, svmc_format_name(fmt));
+			fprintf(stderr, "detect: %s is not recognised as %s\n", name,
+				svmc_format_name(fmt));
 		CHECK(svmc_detect_format(buf, n) == fmt);
 	}
 	if (f)
