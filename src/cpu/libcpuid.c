@@ -12,6 +12,7 @@
  * leaves from 0x80000020 up, the hypervisor range) with cpu_exec_cpuid_ext.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,6 +87,139 @@ static enum svmc_err from_raw(struct cpu_raw_data_t *raw, struct svmc_cpu *c, st
 	return e;
 }
 
+/*
+ * libcpuid 0.6.2 trusts its input (fuzzing found all of these): a data line
+ * before the line that gives it a CPU slot writes through a NULL pointer; a
+ * "Logical CPU #-1" header or an AIDA64 "[SL n]" sub-leaf outside its array
+ * writes out of bounds; "version=" fills an 8-byte buffer with %s; lines past
+ * its 100-byte buffer are cut in two.  So the file goes through the same line
+ * logic here first, and anything that would reach one of those is refused
+ * (line number and reason in *line and *why).  Returns true when safe.
+ */
+#define LC_LINE_MAX 98 /* what fgets(line, 100) returns whole, newline included */
+#define LC_CPUS_MAX 1024
+
+static bool lc_data_line(const char *line, int *idx)
+{
+	static const struct {
+		const char *fmt;
+		int n;
+	} rows[] = {
+		{ "basic_cpuid[%d]=%x %x %x %x", MAX_CPUID_LEVEL },
+		{ "ext_cpuid[%d]=%x %x %x %x", MAX_EXT_CPUID_LEVEL },
+		{ "intel_fn4[%d]=%x %x %x %x", MAX_INTELFN4_LEVEL },
+		{ "intel_fn11[%d]=%x %x %x %x", MAX_INTELFN11_LEVEL },
+		{ "intel_fn12h[%d]=%x %x %x %x", MAX_INTELFN12H_LEVEL },
+		{ "intel_fn14h[%d]=%x %x %x %x", MAX_INTELFN14H_LEVEL },
+		{ "amd_fn8000001dh[%d]=%x %x %x %x", MAX_AMDFN8000001DH_LEVEL },
+	};
+	unsigned a, b, c, e;
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
+		if (sscanf(line, rows[k].fmt, idx, &a, &b, &c, &e) >= 5)
+			return *idx >= 0 && *idx < rows[k].n;
+	return false;
+}
+
+static int lc_subleaf_max(unsigned addr)
+{
+	switch (addr) {
+	case 0x4:
+		return MAX_INTELFN4_LEVEL;
+	case 0xb:
+		return MAX_INTELFN11_LEVEL;
+	case 0x12:
+		return MAX_INTELFN12H_LEVEL;
+	case 0x14:
+		return MAX_INTELFN14H_LEVEL;
+	case 0x8000001du:
+		return MAX_AMDFN8000001DH_LEVEL;
+	default:
+		return -1; /* libcpuid ignores sub-leaves of other leaves */
+	}
+}
+
+static bool libcpuid_safe(FILE *f, uint64_t *lineno, const char **why)
+{
+	static const char dashes[] = "----------------------------------------"
+				     "----------------------------------------";
+	bool header = true, lib = true, aida = false, slot = false;
+	char line[LC_LINE_MAX + 32], word[32];
+	unsigned addr, a, b, c, e;
+	short cpu;
+	int idx, sub;
+
+	*lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+
+		++*lineno;
+		if (len > LC_LINE_MAX || (len == LC_LINE_MAX && line[len - 1] != '\n')) {
+			*why = "line longer than libcpuid reads whole (98 bytes)";
+			return false;
+		}
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		if (strcmp(line, dashes) == 0)
+			break;
+		if (header) {
+			if (strncmp(line, "version=", 8) == 0 && sscanf(line, "version=%31s", word) == 1) {
+				if (strlen(word) > 7) {
+					*why = "version= longer than 7 characters";
+					return false;
+				}
+				lib = true;
+				aida = false;
+				continue;
+			} else if (sscanf(line, "basic_cpuid[%d]=%x %x %x %x", &idx, &a, &b, &c, &e) >= 5) {
+				header = aida = false;
+				lib = slot = true;
+			} else if (!strcmp(line, "------[ Versions ]------") ||
+				   !strcmp(line, "------[ Logical CPU #0 ]------") ||
+				   !strcmp(line, "------[ CPUID Registers / Logical CPU #0 ]------")) {
+				header = lib = false;
+				aida = true;
+			}
+		}
+		if (lib) {
+			if (sscanf(line, "_________________ Logical CPU #%hi _________________", &cpu) >= 1) {
+				if (cpu < 0 || cpu >= LC_CPUS_MAX) {
+					*why = "logical CPU number out of range";
+					return false;
+				}
+				header = false;
+				slot = true;
+			} else if (lc_data_line(line, &idx) && !slot) {
+				*why = "CPUID values before basic_cpuid[] or a logical CPU header";
+				return false;
+			}
+		} else if (aida) {
+			if (sscanf(line, "------[ Logical CPU #%hi ]------", &cpu) >= 1 ||
+			    sscanf(line, "------[ CPUID Registers / Logical CPU #%hi ]------", &cpu) >= 1) {
+				if (cpu < 0 || cpu >= LC_CPUS_MAX) {
+					*why = "logical CPU number out of range";
+					return false;
+				}
+				slot = true;
+				continue;
+			}
+			sub = 0;
+			idx = sscanf(line, "CPUID %x: %x-%x-%x-%x [SL %02i]", &addr, &a, &b, &c, &e, &sub);
+			if (idx >= 5 && !slot) {
+				*why = "CPUID values before a logical CPU header";
+				return false;
+			}
+			if (idx >= 6 && lc_subleaf_max(addr) >= 0 &&
+			    (sub < 0 || sub >= lc_subleaf_max(addr))) {
+				*why = "sub-leaf out of the range libcpuid holds";
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
 enum svmc_err svmc_cpu_load_libcpuid(const char *path, struct svmc_cpu *out, struct svmc_diag *d)
 {
 	struct cpu_raw_data_array_t arr;
@@ -97,6 +231,22 @@ enum svmc_err svmc_cpu_load_libcpuid(const char *path, struct svmc_cpu *out, str
 	out->source = SVMC_SRC_LIBCPUID;
 	svmc_strlcpy(out->view, "cpuid-user", sizeof(out->view));
 	svmc_diag_init(d, path);
+	{
+		FILE *f = fopen(path, "r");
+		const char *why = NULL;
+		uint64_t line;
+		bool safe;
+
+		if (!f)
+			return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
+		safe = libcpuid_safe(f, &line, &why);
+		fclose(f);
+		if (!safe) {
+			d->line = line;
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "not a valid libcpuid raw dump: %s",
+					     why);
+		}
+	}
 	memset(&arr, 0, sizeof(arr));
 	warn_count = 0;
 	warn_first[0] = '\0';

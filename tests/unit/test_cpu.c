@@ -695,6 +695,45 @@ static void test_maxphyaddr_leaf(void)
 		     SVMC_ERR_RANGE);
 }
 
+/*
+ * Fuzz findings: libcpuid 0.6.2 crashed (NULL or out-of-bounds writes, a
+ * stack overflow) on these; svmcheck now refuses them before libcpuid reads
+ * them, naming the line.  Z is four zero registers.
+ */
+static void test_libcpuid_unsafe(void)
+{
+#define Z "00000000 00000000 00000000 00000000"
+#define ZA "00000000-00000000-00000000-00000000"
+	static const struct {
+		const char *text, *why;
+		uint64_t line;
+	} bad[] = {
+		{ "version=0.6.2\next_cpuid[5]=" Z "\n", "before basic_cpuid[]", 2 },
+		{ "------[ Logicel CPU #0 ]------\nintel_fn12h[3]=" Z "\n", "before basic_cpuid[]", 2 },
+		{ "------[ Versions ]------\nCPUID 00000000: " ZA "\n", "before a logical CPU", 2 },
+		{ "------[ Logical CPU #0 ]------\nCPUID 00000004: " ZA " [SL 99]\n", "sub-leaf", 2 },
+		{ "------[ Logical CPU #0 ]------\n------[ Logical CPU #-1 ]------\n", "out of range",
+		  2 },
+		{ "version=0.6.2-and-more\nbasic_cpuid[0]=" Z "\n", "longer than 7", 1 },
+	};
+	struct svmc_diag d;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ_U64(load_text("unsafe.test", bad[i].text, &A, &d), SVMC_ERR_FORMAT);
+		CHECK(strstr(d.msg, bad[i].why) != NULL);
+		CHECK_EQ_U64(d.line, bad[i].line);
+	}
+	/* The same lines after the CPU header pass this gate (and fail later: no vendor). */
+	CHECK(load_text("safe.test", "------[ Logical CPU #0 ]------\nCPUID 00000004: " ZA " [SL 07]\n",
+			&A, &d) != SVMC_OK);
+	CHECK(strstr(d.msg, "not a valid libcpuid raw dump:") == NULL);
+	CHECK(load_text("safe2.test", "version=0.6.2\nbasic_cpuid[0]=" Z "\next_cpuid[5]=" Z "\n",
+			&A, &d) != SVMC_OK);
+	CHECK(strstr(d.msg, "not a valid libcpuid raw dump:") == NULL);
+#undef Z
+#undef ZA
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -704,6 +743,7 @@ int main(void)
 	test_real_dumps();
 	test_gating();
 	test_maxphyaddr_leaf();
+	test_libcpuid_unsafe();
 	test_malformed();
 	test_json();
 	test_modifiers();
