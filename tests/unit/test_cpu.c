@@ -709,11 +709,13 @@ static void test_libcpuid_unsafe(void)
 		uint64_t line;
 	} bad[] = {
 		{ "version=0.6.2\next_cpuid[5]=" Z "\n", "before basic_cpuid[]", 2 },
-		{ "------[ Logicel CPU #0 ]------\nintel_fn12h[3]=" Z "\n", "before basic_cpuid[]", 2 },
-		{ "------[ Versions ]------\nCPUID 00000000: " ZA "\n", "before a logical CPU", 2 },
-		{ "------[ Logical CPU #0 ]------\nCPUID 00000004: " ZA " [SL 99]\n", "sub-leaf", 2 },
-		{ "------[ Logical CPU #0 ]------\n------[ Logical CPU #-1 ]------\n", "out of range",
+		{ "------[ Logicel CPU #0 ]------\nintel_fn12h[3]=" Z "\n", "before basic_cpuid[]",
 		  2 },
+		{ "------[ Versions ]------\nCPUID 00000000: " ZA "\n", "before a logical CPU", 2 },
+		{ "------[ Logical CPU #0 ]------\nCPUID 00000004: " ZA " [SL 99]\n", "sub-leaf",
+		  2 },
+		{ "------[ Logical CPU #0 ]------\n------[ Logical CPU #-1 ]------\n",
+		  "out of range", 2 },
 		{ "version=0.6.2-and-more\nbasic_cpuid[0]=" Z "\n", "longer than 7", 1 },
 	};
 	struct svmc_diag d;
@@ -724,8 +726,9 @@ static void test_libcpuid_unsafe(void)
 		CHECK_EQ_U64(d.line, bad[i].line);
 	}
 	/* The same lines after the CPU header pass this gate (and fail later: no vendor). */
-	CHECK(load_text("safe.test", "------[ Logical CPU #0 ]------\nCPUID 00000004: " ZA " [SL 07]\n",
-			&A, &d) != SVMC_OK);
+	CHECK(load_text("safe.test",
+			"------[ Logical CPU #0 ]------\nCPUID 00000004: " ZA " [SL 07]\n", &A,
+			&d) != SVMC_OK);
 	CHECK(strstr(d.msg, "not a valid libcpuid raw dump:") == NULL);
 	CHECK(load_text("safe2.test", "version=0.6.2\nbasic_cpuid[0]=" Z "\next_cpuid[5]=" Z "\n",
 			&A, &d) != SVMC_OK);
