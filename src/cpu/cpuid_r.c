@@ -30,8 +30,9 @@ static bool parse_hex32(const char **p, uint32_t *v)
 	while (isxdigit((unsigned char)*s)) {
 		if (++n > 8)
 			return false;
-		x = x * 16 + (uint64_t)(isdigit((unsigned char)*s) ? *s - '0'
-								: tolower((unsigned char)*s) - 'a' + 10);
+		x = x * 16 + (uint64_t)(isdigit((unsigned char)*s) ?
+						*s - '0' :
+						tolower((unsigned char)*s) - 'a' + 10);
 		s++;
 	}
 	if (!n)
@@ -88,8 +89,10 @@ static bool parse_leaf_line(const char *s, uint32_t *leaf, uint32_t *sub, uint32
 	for (int i = 0; i < 4; i++) {
 		s = skip_ws(s);
 		if (strncmp(s, names[i], 4) != 0) {
-			*why = i == 0 ? "expected eax=0x..." : i == 1 ? "expected ebx=0x..."
-					: i == 2 ? "expected ecx=0x..." : "expected edx=0x...";
+			*why = i == 0 ? "expected eax=0x..." :
+			       i == 1 ? "expected ebx=0x..." :
+			       i == 2 ? "expected ecx=0x..." :
+					"expected edx=0x...";
 			return false;
 		}
 		s += 4;
@@ -140,10 +143,11 @@ enum svmc_err svmc_cpu_load_cpuid_r(FILE *f, const char *path, struct svmc_cpu *
 		}
 		if (!parse_leaf_line(s, &leaf, &sub, reg, &why)) {
 			d->line = lineno;
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "not a cpuid -r line (%s): expected 'CPU N:' or "
-					     "'0xLEAF 0xSUB: eax=0x... ebx=0x... ecx=0x... edx=0x...'",
-					     why);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"not a cpuid -r line (%s): expected 'CPU N:' or "
+				"'0xLEAF 0xSUB: eax=0x... ebx=0x... ecx=0x... edx=0x...'",
+				why);
 		}
 		e = svmc_cpu_add_leaf(out, leaf, sub, reg, d);
 		if (e) {

@@ -111,7 +111,8 @@ static void decode_identity(struct svmc_cpu *c)
 		memcpy(c->vendor + 8, &l0->reg[SVMC_ECX], 4);
 		c->vendor[12] = '\0';
 		for (int i = 0; i < 12; i++)
-			if ((unsigned char)c->vendor[i] < 0x20 || (unsigned char)c->vendor[i] > 0x7e)
+			if ((unsigned char)c->vendor[i] < 0x20 ||
+			    (unsigned char)c->vendor[i] > 0x7e)
 				c->vendor[i] = '?';
 	}
 	if (l1) {
@@ -127,7 +128,7 @@ static void decode_identity(struct svmc_cpu *c)
 		const struct svmc_leaf *l = svmc_cpu_leaf(c, 0x80000002u + i, 0);
 		if (!l)
 			return;
-		memcpy(brand + 16 * i, l->reg, 16);
+		memcpy(brand + 16 * (size_t)i, l->reg, 16);
 	}
 	brand[48] = '\0';
 	{
@@ -158,20 +159,22 @@ void svmc_cpu_decode(struct svmc_cpu *c)
 			svmc_featset_set(&c->features, fi->id, true);
 	}
 	l = svmc_cpu_leaf(c, 0x80000008u, 0);
-	c->maxphyaddr = (l && (l->reg[SVMC_EAX] & 0xff)) ? (l->reg[SVMC_EAX] & 0xff)
-							  : SVMC_MAXPHYADDR_DEFAULT;
+	c->maxphyaddr = (l && (l->reg[SVMC_EAX] & 0xff)) ? (l->reg[SVMC_EAX] & 0xff) :
+							   SVMC_MAXPHYADDR_DEFAULT;
 	decode_identity(c);
 }
 
 enum svmc_err svmc_cpu_check_complete(const struct svmc_cpu *c, struct svmc_diag *d)
 {
 	if (!raw_leaf(c, 0, 0))
-		return svmc_diag_set(d, SVMC_ERR_FORMAT,
-				     "no leaf 0x00000000: the vendor and the maximum leaf are unknown");
+		return svmc_diag_set(
+			d, SVMC_ERR_FORMAT,
+			"no leaf 0x00000000: the vendor and the maximum leaf are unknown");
 	if (!raw_leaf(c, 0x80000000u, 0))
-		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-				     "no leaf 0x80000000: the extended leaves (SVM, MAXPHYADDR) are "
-				     "missing, a cut or incomplete dump");
+		return svmc_diag_set(
+			d, SVMC_ERR_TRUNCATED,
+			"no leaf 0x80000000: the extended leaves (SVM, MAXPHYADDR) are "
+			"missing, a cut or incomplete dump");
 	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
 		const struct svmc_feature_info *fi = &svmc_feature_table[i];
 		const struct svmc_leaf *top = raw_leaf(c, fi->leaf & 0xffff0000u, 0);
@@ -193,10 +196,11 @@ enum svmc_err svmc_cpu_check_complete(const struct svmc_cpu *c, struct svmc_diag
 		unsigned mpa = l ? l->reg[SVMC_EAX] & 0xff : 0;
 
 		if (mpa && (mpa < SVMC_MAXPHYADDR_MIN || mpa > SVMC_MAXPHYADDR_MAX))
-			return svmc_diag_set(d, SVMC_ERR_RANGE,
-					     "leaf 0x80000008 gives MAXPHYADDR %u (EAX[7:0]), outside "
-					     "%d..%d: not a real CPU",
-					     mpa, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
+			return svmc_diag_set(
+				d, SVMC_ERR_RANGE,
+				"leaf 0x80000008 gives MAXPHYADDR %u (EAX[7:0]), outside "
+				"%d..%d: not a real CPU",
+				mpa, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
 	}
 	return SVMC_OK;
 }

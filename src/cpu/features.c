@@ -130,9 +130,10 @@ static unsigned edit_distance(const char *a, const char *b)
 	for (size_t i = 1; i <= la; i++) {
 		cur[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
-			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			int ca = tolower((unsigned char)a[i - 1]),
+			    cb = tolower((unsigned char)b[j - 1]);
 			unsigned sub = prev[j - 1] + (ca != cb && !((ca == '-' || ca == '_') &&
-								       (cb == '-' || cb == '_')));
+								    (cb == '-' || cb == '_')));
 			unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
 			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
 		}
@@ -218,5 +219,6 @@ void svmc_close_matches(const char *word, bool profiles, char *buf, size_t n, un
 		add_match(&cx, svmc_feature_table[i].name, strlen(svmc_feature_table[i].name));
 	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++)
 		if (svmc_feature_table[i].qemu[0])
-			add_match(&cx, svmc_feature_table[i].qemu, strlen(svmc_feature_table[i].qemu));
+			add_match(&cx, svmc_feature_table[i].qemu,
+				  strlen(svmc_feature_table[i].qemu));
 }

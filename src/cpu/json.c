@@ -81,8 +81,8 @@ static bool get_int(json_object *o, const char *key, int64_t lo, int64_t hi, int
 	errno = 0;
 	x = json_object_get_int64(v);
 	if (errno || x < lo || x > hi) {
-		svmc_diag_set(d, SVMC_ERR_RANGE, "\"%s\" is %s, outside %" PRId64 "..%" PRId64,
-			      key, json_object_get_string(v), lo, hi);
+		svmc_diag_set(d, SVMC_ERR_RANGE, "\"%s\" is %s, outside %" PRId64 "..%" PRId64, key,
+			      json_object_get_string(v), lo, hi);
 		return false;
 	}
 	*out = x;
@@ -130,7 +130,8 @@ static enum svmc_err read_leaves(json_object *arr, struct svmc_cpu *c, struct sv
 
 		if (!json_object_is_type(o, json_type_object))
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "leaves[%zu] must be an object, not %s", i, type_word(o));
+					     "leaves[%zu] must be an object, not %s", i,
+					     type_word(o));
 		for (int k = 0; k < 6; k++) {
 			if (!json_object_object_get_ex(o, keys[k], &v))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
@@ -176,7 +177,8 @@ static enum svmc_err read_features(json_object *arr, struct svmc_cpu *c, struct 
 			if (!json_object_object_get_ex(o, "present", &v) ||
 			    !json_object_is_type(v, json_type_boolean))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
-						     "features[%zu] needs a boolean \"present\"", i);
+						     "features[%zu] needs a boolean \"present\"",
+						     i);
 			present = json_object_get_boolean(v);
 		} else {
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
@@ -277,8 +279,8 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 		if ((fam_set && fam != c->family) || (mod_set && mod != c->model) ||
 		    (step_set && step != c->stepping))
 			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
-					     "family/model/stepping %" PRId64 "/%" PRId64 "/%" PRId64
-					     " contradict leaf 1 (%u/%u/%u)",
+					     "family/model/stepping %" PRId64 "/%" PRId64
+					     "/%" PRId64 " contradict leaf 1 (%u/%u/%u)",
 					     fam, mod, step, c->family, c->model, c->stepping);
 		if (brand[0] && !c->brand[0])
 			memcpy(c->brand, brand, sizeof(brand));
@@ -327,8 +329,8 @@ enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 		size_t off = json_tokener_get_parse_end(tok);
 		d->offset = off;
 		e = svmc_diag_set(d, SVMC_ERR_FORMAT, "invalid JSON: %s",
-				  jerr == json_tokener_continue ? "the document ends too early"
-								: json_tokener_error_desc(jerr));
+				  jerr == json_tokener_continue ? "the document ends too early" :
+								  json_tokener_error_desc(jerr));
 		json_object_put(root);
 		json_tokener_free(tok);
 		return e;
@@ -489,7 +491,8 @@ enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, str
 	if (rename(tmp, path) != 0) {
 		int err = errno;
 		unlink(tmp);
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot rename the temporary file into place: %s",
+		return svmc_diag_set(d, SVMC_ERR_IO,
+				     "cannot rename the temporary file into place: %s",
 				     strerror(err));
 	}
 	return SVMC_OK;

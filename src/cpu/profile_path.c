@@ -86,7 +86,8 @@ int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg)
 	if (is_dir(SVMCHECK_SOURCE_DIR "/profiles") &&
 	    (rc = fn(SVMCHECK_SOURCE_DIR "/profiles", arg)) != 0)
 		return rc;
-	if (is_dir(SVMCHECK_DATADIR "/profiles") && (rc = fn(SVMCHECK_DATADIR "/profiles", arg)) != 0)
+	if (is_dir(SVMCHECK_DATADIR "/profiles") &&
+	    (rc = fn(SVMCHECK_DATADIR "/profiles", arg)) != 0)
 		return rc;
 	return 0;
 }

@@ -103,7 +103,8 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 	nul = memchr(buf, '\0', len);
 	if (nul) {
 		d->offset = (uint64_t)(nul - buf);
-		e = svmc_diag_set(d, SVMC_ERR_FORMAT, "binary data (a NUL byte): not a CPU profile");
+		e = svmc_diag_set(d, SVMC_ERR_FORMAT,
+				  "binary data (a NUL byte): not a CPU profile");
 		goto out;
 	}
 	switch (detect(buf, len)) {
@@ -125,9 +126,10 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 	}
 	default:
 		d->line = 1;
-		e = svmc_diag_set(d, SVMC_ERR_FORMAT,
-				  "not a CPU profile: expected an svmcheck JSON profile, a libcpuid "
-				  "raw dump (version=0.6.2) or cpuid -r output");
+		e = svmc_diag_set(
+			d, SVMC_ERR_FORMAT,
+			"not a CPU profile: expected an svmcheck JSON profile, a libcpuid "
+			"raw dump (version=0.6.2) or cpuid -r output");
 		break;
 	}
 	if (!e && !out->name[0])
@@ -172,7 +174,8 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 	}
 	if (word[0] != '+' && word[0] != '-')
 		return svmc_diag_set(d, SVMC_ERR_USAGE,
-				     "modifier '%s' is not +FEATURE, -FEATURE or maxphyaddr=N", word);
+				     "modifier '%s' is not +FEATURE, -FEATURE or maxphyaddr=N",
+				     word);
 	fi = svmc_feature_lookup(word + 1);
 	if (!fi) {
 		svmc_close_matches(word + 1, false, close, sizeof(close), 6);
@@ -229,10 +232,10 @@ enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svm
 			svmc_strlcpy(out->name, base, sizeof(out->name));
 	} else {
 		svmc_close_matches(base, true, close, sizeof(close), 6);
-		e = svmc_diag_set(d, SVMC_ERR_NOTFOUND,
-				  "unknown CPU '%s': not a file, not a bundled profile, not host; %s%s",
-				  base, close[0] ? "close: " : "run 'svmcheck profile list' for the names",
-				  close);
+		e = svmc_diag_set(
+			d, SVMC_ERR_NOTFOUND,
+			"unknown CPU '%s': not a file, not a bundled profile, not host; %s%s", base,
+			close[0] ? "close: " : "run 'svmcheck profile list' for the names", close);
 	}
 	/* Keep the argument as the input name, whatever the loader put there. */
 	d->input = arg;

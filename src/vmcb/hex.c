@@ -44,10 +44,16 @@
 
 enum hex_dialect { HD_NONE, HD_XXD, HD_HEXDUMP, HD_OD, HD_GDB };
 
+/* dialect names for messages, one a line */
+/* clang-format off */
 static const char *const dialect_name[] = {
-	[HD_NONE] = "unknown", [HD_XXD] = "xxd", [HD_HEXDUMP] = "hexdump -C",
-	[HD_OD] = "od", [HD_GDB] = "gdb x/gx",
+	[HD_NONE] = "unknown",
+	[HD_XXD] = "xxd",
+	[HD_HEXDUMP] = "hexdump -C",
+	[HD_OD] = "od",
+	[HD_GDB] = "gdb x/gx",
 };
+/* clang-format on */
 
 enum hex_kind {
 	HL_BLANK,  /* empty line: ignored */
@@ -62,7 +68,7 @@ enum hex_kind {
 struct hex_line {
 	enum hex_kind kind;
 	enum hex_dialect dia;
-	char offs[24];   /* the offset digits as printed (radix decided per dump for od) */
+	char offs[24]; /* the offset digits as printed (radix decided per dump for od) */
 	size_t offn;
 	unsigned char b[HEX_LINE_BYTES];
 	size_t n;
@@ -71,18 +77,18 @@ struct hex_line {
 
 struct hex_state {
 	/* the dump being read */
-	enum hex_dialect dia;  /* HD_NONE between dumps */
-	unsigned radix;        /* of its offsets: 16, or 8 for od without -Ax */
-	size_t offw;           /* digits of its first offset: later ones are as wide */
-	uint64_t base;         /* offset/address of its first byte */
-	uint64_t pos;          /* dump-relative offset of the next byte to place */
-	bool resync;           /* after an error: drop lines until a page boundary */
+	enum hex_dialect dia; /* HD_NONE between dumps */
+	unsigned radix;       /* of its offsets: 16, or 8 for od without -Ax */
+	size_t offw;          /* digits of its first offset: later ones are as wide */
+	uint64_t base;        /* offset/address of its first byte */
+	uint64_t pos;         /* dump-relative offset of the next byte to place */
+	bool resync;          /* after an error: drop lines until a page boundary */
 	/* the last data line, which a '*' repeats */
 	unsigned char prev[HEX_LINE_BYTES];
 	size_t prev_n;
 	bool star;
 	uint64_t star_line;
-	uint64_t run_total;    /* bytes the '*' runs of this input stood for so far */
+	uint64_t run_total; /* bytes the '*' runs of this input stood for so far */
 	/* bytes waiting to be placed: first a '*' run over [pos, rep_end), then cur */
 	bool rep;
 	uint64_t rep_start, rep_end, rep_line;
@@ -91,7 +97,7 @@ struct hex_state {
 	unsigned char cur[HEX_LINE_BYTES];
 	size_t cur_n, cur_i;
 	uint64_t cur_line;
-	bool end_after;        /* the dump ends once the pending bytes are placed */
+	bool end_after; /* the dump ends once the pending bytes are placed */
 	/* a line to process again on the next call */
 	bool held;
 	struct hex_line hl;
@@ -302,8 +308,7 @@ static bool line_offset(const struct hex_state *st, const struct hex_line *l, ui
 	bool od = l->dia == HD_OD || (l->kind == HL_END && st->dia == HD_OD);
 	unsigned radix = od ? st->radix : 16;
 
-	if (st->dia != HD_GDB &&
-	    (l->offn < st->offw || (l->offn > st->offw && l->offs[0] == '0')))
+	if (st->dia != HD_GDB && (l->offn < st->offw || (l->offn > st->offw && l->offs[0] == '0')))
 		return false;
 	for (size_t i = 0; i < l->offn; i++) {
 		unsigned dv = hexval(l->offs[i]);
@@ -380,8 +385,10 @@ static enum svmc_err lost(struct svmc_diag *d, enum svmc_err code, size_t fill, 
 			  const char *what)
 {
 	if (fill)
-		return svmc_diag_set(d, code, "%s; the VMCB page begun at line %" PRIu64
-				     " (%zu of 4096 bytes read) is dropped", what, page_line, fill);
+		return svmc_diag_set(d, code,
+				     "%s; the VMCB page begun at line %" PRIu64
+				     " (%zu of 4096 bytes read) is dropped",
+				     what, page_line, fill);
 	return svmc_diag_set(d, code, "%s", what);
 }
 
@@ -394,16 +401,17 @@ static enum svmc_err end_dump(struct hex_state *st, size_t fill, uint64_t page_l
 	reset_dump(st);
 	if (star) {
 		d->line = at_line;
-		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-				     "the %s dump ends after a '*' line without the offset it repeats to",
-				     why);
+		return svmc_diag_set(
+			d, SVMC_ERR_TRUNCATED,
+			"the %s dump ends after a '*' line without the offset it repeats to", why);
 	}
 	if (fill == 0)
 		return SVMC_OK;
 	d->line = page_line;
 	return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 			     "the %s dump ends after %zu of the 4096 bytes of the VMCB page that "
-			     "starts here", why, fill);
+			     "starts here",
+			     why, fill);
 }
 
 static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
@@ -475,13 +483,14 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		case HL_STAR:
 			if (st->resync)
 				continue;
-			if (st->dia == HD_NONE || st->dia == HD_GDB ||
-			    st->prev_n == 0 || st->star) {
+			if (st->dia == HD_NONE || st->dia == HD_GDB || st->prev_n == 0 ||
+			    st->star) {
 				if (st->dia != HD_NONE)
 					st->resync = true;
-				return lost(d, SVMC_ERR_FORMAT, fill, page_line,
-					    "'*' (repeat the previous line) does not follow a data line "
-					    "of an xxd -a, hexdump -C or od dump");
+				return lost(
+					d, SVMC_ERR_FORMAT, fill, page_line,
+					"'*' (repeat the previous line) does not follow a data line "
+					"of an xxd -a, hexdump -C or od dump");
 			}
 			st->star = true;
 			st->star_line = l->lineno;
@@ -489,9 +498,10 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		case HL_END:
 			if (st->dia != HD_HEXDUMP && st->dia != HD_OD) {
 				if (st->dia == HD_NONE)
-					return svmc_diag_set(d, SVMC_ERR_FORMAT,
-							     "an offset alone, outside any hexdump -C or "
-							     "od dump");
+					return svmc_diag_set(
+						d, SVMC_ERR_FORMAT,
+						"an offset alone, outside any hexdump -C or "
+						"od dump");
 				st->resync = true;
 				return lost(d, SVMC_ERR_FORMAT, fill, page_line,
 					    "an offset alone inside an xxd or gdb dump");
@@ -515,11 +525,11 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 					st->held = true;
 					st->star = false;
 					snprintf(msg, sizeof(msg),
-						 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines "
-						 "from offset 0x%" PRIx64 " to 0x%" PRIx64 " (at most 1 GiB, "
-						 "all runs together)",
-						 st->star_line,
-						 st->prev_n, st->pos, rel);
+						 "the '*' at line %" PRIu64 " cannot repeat "
+						 "%zu-byte lines from offset 0x%" PRIx64
+						 " to 0x%" PRIx64
+						 " (at most 1 GiB, all runs together)",
+						 st->star_line, st->prev_n, st->pos, rel);
 					return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 				}
 				st->star = false;
@@ -534,8 +544,9 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				st->resync = true;
 				st->held = true;
 				snprintf(msg, sizeof(msg),
-					 "the dump says it ends at offset 0x%" PRIx64 " but its bytes "
-					 "end at 0x%" PRIx64, rel, st->pos);
+					 "the dump says it ends at offset 0x%" PRIx64
+					 " but its bytes end at 0x%" PRIx64,
+					 rel, st->pos);
 				return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 			}
 			st->end_after = true;
@@ -557,8 +568,9 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			start_dump(st, l);
 			if (!line_offset(st, l, &off)) {
 				reset_dump(st);
-				return svmc_diag_set(d, SVMC_ERR_FORMAT, "offset '%.*s' is not a number",
-						     (int)l->offn, l->offs);
+				return svmc_diag_set(d, SVMC_ERR_FORMAT,
+						     "offset '%.*s' is not a number", (int)l->offn,
+						     l->offs);
 			}
 			st->base = off;
 		}
@@ -567,8 +579,9 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				continue;
 			if (fill || st->pos % VMCB_PAGE_SIZE)
 				st->resync = true;
-			snprintf(msg, sizeof(msg), "offset '%.*s' is not a %zu-digit %s offset like the "
-				 "dump's first", (int)l->offn, l->offs, st->offw,
+			snprintf(msg, sizeof(msg),
+				 "offset '%.*s' is not a %zu-digit %s offset like the dump's first",
+				 (int)l->offn, l->offs, st->offw,
 				 st->radix == 8 ? "octal (od's default)" : "hex");
 			return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 		}
@@ -581,7 +594,6 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				st->star = false;
 			} else if (off == 0 && st->dia != HD_GDB) {
 				start_dump(st, l);
-				rel = 0;
 			} else {
 				continue;
 			}
@@ -591,10 +603,10 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				st->resync = true;
 				st->star = false;
 				snprintf(msg, sizeof(msg),
-					 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines up to "
-					 "this line's offset (whole lines, at most 1 GiB, all runs together)",
-					 st->star_line,
-					 st->prev_n);
+					 "the '*' at line %" PRIu64 " cannot repeat %zu-byte lines "
+					 "up to this line's offset (whole lines, at most 1 GiB, "
+					 "all runs together)",
+					 st->star_line, st->prev_n);
 				st->held = true;
 				return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 			}
@@ -611,8 +623,8 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			if ((off == 0 && st->dia != HD_GDB) || (boundary && st->dia == HD_GDB)) {
 				/* a new dump (another file, another x command) */
 				st->held = true;
-				e = end_dump(st, fill, page_line, l->lineno,
-					     dialect_name[st->dia], d);
+				e = end_dump(st, fill, page_line, l->lineno, dialect_name[st->dia],
+					     d);
 				if (e)
 					return e;
 				continue;
@@ -621,13 +633,15 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			st->held = true;
 			if (off >= st->base && rel > st->pos)
 				snprintf(msg, sizeof(msg),
-					 "gap: this line starts at offset 0x%" PRIx64 " but the dump "
-					 "so far ends at 0x%" PRIx64 " (%" PRIu64 " bytes missing)", rel,
-					 st->pos, rel - st->pos);
+					 "gap: this line starts at offset 0x%" PRIx64
+					 " but the dump so far ends at 0x%" PRIx64 " (%" PRIu64
+					 " bytes missing)",
+					 rel, st->pos, rel - st->pos);
 			else
 				snprintf(msg, sizeof(msg),
-					 "out of order: this line's offset is before the end of the "
-					 "dump so far (0x%" PRIx64 ")", st->pos);
+					 "out of order: this line's offset is before the end "
+					 "of the dump so far (0x%" PRIx64 ")",
+					 st->pos);
 			return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 		}
 		memcpy(st->cur, l->b, l->n);

@@ -42,14 +42,14 @@
 #define DUP_KEYS 64
 
 struct dup_scan {
-	int depth;                              /* open containers */
+	int depth; /* open containers */
 	bool in_str, esc, is_key;
 	bool is_obj[JSON_DEPTH_MAX + 2];
 	bool want_key[JSON_DEPTH_MAX + 2];
 	uint16_t nkeys[JSON_DEPTH_MAX + 2];
 	uint64_t keys[JSON_DEPTH_MAX + 2][DUP_KEYS];
-	uint64_t h;                             /* hash of the key being read */
-	char key[48];                           /* its first bytes, for the message */
+	uint64_t h;   /* hash of the key being read */
+	char key[48]; /* its first bytes, for the message */
 	size_t klen;
 	bool dup;
 	char dup_key[48];
@@ -58,13 +58,13 @@ struct dup_scan {
 struct json_state {
 	struct dup_scan dup;
 	struct json_tokener *tok;
-	uint64_t line;      /* 1-based line of the byte at the source position */
-	uint64_t position;  /* records and bad records seen: the next index */
+	uint64_t line;     /* 1-based line of the byte at the source position */
+	uint64_t position; /* records and bad records seen: the next index */
 	bool in_array;
-	bool expect_sep;    /* in an array, after an element: ',' or ']' */
-	bool after_comma;   /* in an array, after ',': a value must follow */
-	bool resync;        /* after a syntax error outside an array */
-	bool bol;           /* only whitespace since the last newline */
+	bool expect_sep;  /* in an array, after an element: ',' or ']' */
+	bool after_comma; /* in an array, after ',': a value must follow */
+	bool resync;      /* after a syntax error outside an array */
+	bool bol;         /* only whitespace since the last newline */
 };
 
 static struct json_state *st_of(struct svmc_reader *r)
@@ -188,7 +188,8 @@ static void dup_scan(struct dup_scan *ds, const unsigned char *p, size_t n)
 		switch (c) {
 		case '"':
 			ds->in_str = true;
-			ds->is_key = ds->depth > 0 && ds->is_obj[ds->depth] && ds->want_key[ds->depth];
+			ds->is_key = ds->depth > 0 && ds->is_obj[ds->depth] &&
+				     ds->want_key[ds->depth];
 			ds->h = UINT64_C(0xcbf29ce484222325);
 			ds->klen = 0;
 			break;
@@ -243,9 +244,11 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 			if (obj)
 				return obj;
 			d->line = st->line;
-			return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-					     "input ends inside a JSON value (unclosed object, array "
-					     "or string)"), NULL;
+			return svmc_diag_set(
+				       d, SVMC_ERR_TRUNCATED,
+				       "input ends inside a JSON value (unclosed object, array "
+				       "or string)"),
+			       NULL;
 		}
 		/* The window may hold many values: feed at most what is left
 		 * of this value's allowance; the tokener stops at its end. */
@@ -282,6 +285,8 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 
 static const char *type_word(struct json_object *v)
 {
+	/* one JSON type a line */
+	/* clang-format off */
 	switch (json_object_get_type(v)) {
 	case json_type_null: return "null";
 	case json_type_boolean: return "a boolean";
@@ -291,6 +296,7 @@ static const char *type_word(struct json_object *v)
 	case json_type_array: return "an array";
 	case json_type_string: return "a string";
 	}
+	/* clang-format on */
 	return "?";
 }
 
@@ -298,20 +304,24 @@ static const char *type_word(struct json_object *v)
 static const char *kpath(char *buf, size_t n, const char *a, const char *b, const char *c)
 {
 	/* a path cut short in a message is harmless */
-	if (snprintf(buf, n, "%s%s%s%s%s", a, b ? "." : "", b ? b : "", c ? "." : "", c ? c : "") < 0)
+	int rc = snprintf(buf, n, "%s%s%s%s%s", a, b ? "." : "", b ? b : "", c ? "." : "",
+			  c ? c : "");
+
+	if (rc < 0)
 		buf[0] = '\0';
 	return buf;
 }
 
 /*
  * A value of `bits` width from a hex string or a small integer.  Returns
- * SVMC_OK with *v set, or an error naming `path`.
+ * SVMC_OK with *v set, or an error naming `path` with *v set to 0.
  */
 static enum svmc_err get_uint(struct json_object *val, unsigned bits, const char *path, uint64_t *v,
 			      struct svmc_diag *d)
 {
 	uint64_t x;
 
+	*v = 0;
 	if (json_object_get_type(val) == json_type_string) {
 		const char *s = json_object_get_string(val);
 		size_t len = (size_t)json_object_get_string_len(val);
@@ -328,30 +338,32 @@ static enum svmc_err get_uint(struct json_object *val, unsigned bits, const char
 					allhex = (s[k] >= '0' && s[k] <= '9') ||
 						 ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'f');
 				if (allhex)
-					return svmc_diag_set(d, SVMC_ERR_RANGE,
-							     "%s: \"%.40s\" is wider than the field's "
-							     "%u bits", path, s, bits);
+					return svmc_diag_set(
+						d, SVMC_ERR_RANGE,
+						"%s: \"%.40s\" is wider than the field's %u bits",
+						path, s, bits);
 			}
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "%s: \"%.40s\" is not a hex string like \"0x1d01\"", path,
-					     s);
+					     "%s: \"%.40s\" is not a hex string like \"0x1d01\"",
+					     path, s);
 		}
 	} else if (json_object_get_type(val) == json_type_int) {
 		int64_t i = json_object_get_int64(val);
 		if (i < 0 || (uint64_t)i > JSON_INT_MAX)
 			return svmc_diag_set(d, SVMC_ERR_RANGE,
 					     "%s: integer %s is negative or above 2^53; give large "
-					     "values as hex strings \"0x…\"", path,
-					     json_object_to_json_string(val));
+					     "values as hex strings \"0x…\"",
+					     path, json_object_to_json_string(val));
 		x = (uint64_t)i;
 	} else {
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
-				     "%s: expected a hex string like \"0x1d01\" or null, got %s", path,
-				     type_word(val));
+				     "%s: expected a hex string like \"0x1d01\" or null, got %s",
+				     path, type_word(val));
 	}
 	if (bits < 64 && (x >> bits))
 		return svmc_diag_set(d, SVMC_ERR_RANGE,
-				     "%s: 0x%" PRIx64 " is wider than the field's %u bits", path, x, bits);
+				     "%s: 0x%" PRIx64 " is wider than the field's %u bits", path, x,
+				     bits);
 	*v = x;
 	return SVMC_OK;
 }
@@ -364,19 +376,22 @@ static enum svmc_err get_bytes(struct json_object *val, unsigned char *p, size_t
 	size_t len;
 
 	if (json_object_get_type(val) != json_type_string)
-		return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: expected a string of %zu hex digits, got %s",
-				     path, 2 * size, type_word(val));
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "%s: expected a string of %zu hex digits, got %s", path,
+				     2 * size, type_word(val));
 	s = json_object_get_string(val);
 	len = (size_t)json_object_get_string_len(val);
 	if (len != 2 * size)
-		return svmc_diag_set(d, len > 2 * size ? SVMC_ERR_RANGE : SVMC_ERR_FORMAT,
-				     "%s: %zu characters, expected exactly %zu hex digits (%zu bytes)",
-				     path, len, 2 * size, size);
+		return svmc_diag_set(
+			d, len > 2 * size ? SVMC_ERR_RANGE : SVMC_ERR_FORMAT,
+			"%s: %zu characters, expected exactly %zu hex digits (%zu bytes)", path,
+			len, 2 * size, size);
 	for (size_t i = 0; i < size; i++) {
 		uint64_t b;
 		if (!svmc_parse_hex(s + 2 * i, 2, &b) || s[2 * i] == 'x' || s[2 * i + 1] == 'x')
-			return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: '%.2s' at character %zu is not hex",
-					     path, s + 2 * i, 2 * i);
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "%s: '%.2s' at character %zu is not hex", path,
+					     s + 2 * i, 2 * i);
 		p[i] = (unsigned char)b;
 	}
 	return SVMC_OK;
@@ -399,23 +414,30 @@ static enum svmc_err get_seg(struct json_object *val, struct vmcb_seg *seg, cons
 	if (json_object_get_type(val) != json_type_object)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "%s: expected an object {\"selector\", \"attrib\", \"limit\", "
-				     "\"base\"} or null, got %s", path, type_word(val));
+				     "\"base\"} or null, got %s",
+				     path, type_word(val));
+	/* json-c's iteration macro, braced like a for loop */
+	/* clang-format off */
 	json_object_object_foreach(val, k, sv) {
+		/* clang-format on */
 		bool ok = false;
 		for (int i = 0; i < 4; i++)
 			ok |= strcmp(k, keys[i]) == 0;
 		(void)sv;
 		if (!ok)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "%s: unknown key \"%.40s\" (a segment has selector, attrib, "
-					     "limit, base)", path, k);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"%s: unknown key \"%.40s\" (a segment has selector, attrib, "
+				"limit, base)",
+				path, k);
 	}
 	for (int i = 0; i < 4; i++) {
 		struct json_object *sub;
 		if (!json_object_object_get_ex(val, keys[i], &sub))
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "%s: \"%s\" is missing (give the whole segment, or null)",
-					     path, keys[i]);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"%s: \"%s\" is missing (give the whole segment, or null)", path,
+				keys[i]);
 		e = get_uint(sub, bits[i], kpath(p, sizeof(p), path, keys[i], NULL), &v[i], d);
 		if (e)
 			return e;
@@ -438,20 +460,23 @@ static enum svmc_err get_area(struct json_object *obj, enum svmc_area area, cons
 	if (json_object_get_type(obj) == json_type_null)
 		return SVMC_OK;
 	if (json_object_get_type(obj) != json_type_object)
-		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected an object, got %s", aname,
-				     type_word(obj));
+		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected an object, got %s",
+				     aname, type_word(obj));
+	/* json-c's iteration macro, braced like a for loop */
+	/* clang-format off */
 	json_object_object_foreach(obj, key, val) {
+		/* clang-format on */
 		const struct svmc_field *f = svmc_field_lookup(key, strlen(key), area);
 		unsigned char *bp;
 
 		kpath(p, sizeof(p), aname, key, NULL);
 		if (!f || f->kind == SVMC_FK_RESERVED)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT, "unknown key \"%.60s\" in \"%s\"", key,
-					     aname);
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "unknown key \"%.60s\" in \"%s\"",
+					     key, aname);
 		if ((seen[f->id >> 6] >> (f->id & 63)) & 1)
 			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
-					     "%s: field %s.%s is given twice (under another name)", p,
-					     aname, f->json);
+					     "%s: field %s.%s is given twice (under another name)",
+					     p, aname, f->json);
 		seen[f->id >> 6] |= UINT64_C(1) << (f->id & 63);
 		if (json_object_get_type(val) == json_type_null)
 			continue;
@@ -497,14 +522,19 @@ static enum svmc_err get_reserved(struct json_object *obj, struct svmc_record *r
 	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
 		if (svmc_fields[i].kind == SVMC_FK_RESERVED)
 			svmc_mark_known(rec, (enum svmc_field_id)i);
+	/* json-c's iteration macro, braced like a for loop */
+	/* clang-format off */
 	json_object_object_foreach(obj, key, val) {
+		/* clang-format on */
 		const struct svmc_field *f = svmc_field_lookup(key, strlen(key), SVMC_AREA_PAGE);
 
 		kpath(p, sizeof(p), "reserved", key, NULL);
 		if (!f || f->kind != SVMC_FK_RESERVED)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "unknown key \"%.60s\" in \"reserved\" (reserved ranges are "
-					     "named reserved_0x018 ... reserved_0x6e8)", key);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"unknown key \"%.60s\" in \"reserved\" (reserved ranges are "
+				"named reserved_0x018 ... reserved_0x6e8)",
+				key);
 		if (json_object_get_type(val) == json_type_null) {
 			mark_unknown(rec, f->id);
 			continue;
@@ -544,7 +574,10 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 {
 	enum svmc_err e;
 
+	/* json-c's iteration macro, braced like a for loop */
+	/* clang-format off */
 	json_object_object_foreach(obj, key, val) {
+		/* clang-format on */
 		bool ok = true;
 		const char *want;
 
@@ -553,13 +586,15 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 			continue;
 		want = meta_type_ok(key, val, &ok);
 		if (!want)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "unknown key \"%.60s\" in a VMCB record (expected type, "
-					     "input, index, line, offset, format, control, save, "
-					     "reserved)", key);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"unknown key \"%.60s\" in a VMCB record (expected type, "
+				"input, index, line, offset, format, control, save, "
+				"reserved)",
+				key);
 		if (!ok)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key, want,
-					     type_word(val));
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key,
+					     want, type_word(val));
 	}
 	{
 		struct json_object *v;
@@ -717,7 +752,8 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 			if (json_object_get_type(tv) != json_type_string) {
 				st->position++;
 				e = svmc_diag_set(d, SVMC_ERR_FORMAT,
-						  "\"type\": expected a string, got %s", type_word(tv));
+						  "\"type\": expected a string, got %s",
+						  type_word(tv));
 				json_object_put(obj);
 				return e;
 			}
@@ -730,7 +766,8 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 				st->position++;
 				e = svmc_diag_set(d, SVMC_ERR_FORMAT,
 						  "\"type\": \"%.40s\" is not a record type (vmcb, "
-						  "summary, error)", type);
+						  "summary, error)",
+						  type);
 				json_object_put(obj);
 				return e;
 			}
@@ -738,7 +775,8 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 		st->position++;
 		if (st->dup.dup) {
 			e = svmc_diag_set(d, SVMC_ERR_CONFLICT,
-					  "key \"%s\" appears twice in one object", st->dup.dup_key);
+					  "key \"%s\" appears twice in one object",
+					  st->dup.dup_key);
 			json_object_put(obj);
 			return e;
 		}

@@ -65,13 +65,13 @@ enum dk {
 
 struct dlabel {
 	const char *name;
-	uint8_t len;      /* strlen(name) */
+	uint8_t len; /* strlen(name) */
 	uint8_t kind;
-	uint8_t ord;      /* position in the dump */
-	uint8_t width;    /* hex digits the kernel prints; fewer means a cut line */
-	uint8_t negbits;  /* DEC: printed by %d (32) or %lld (64) of a field that wide, else 0 */
-	uint8_t tail_ord; /* rax, rsp: ordinal when the line belongs to the GPR tail */
-	uint8_t hi;       /* DK_HALF: the high (write) half */
+	uint8_t ord;       /* position in the dump */
+	uint8_t width;     /* hex digits the kernel prints; fewer means a cut line */
+	uint8_t negbits;   /* DEC: printed by %d (32) or %lld (64) of a field that wide, else 0 */
+	uint8_t tail_ord;  /* rax, rsp: ordinal when the line belongs to the GPR tail */
+	uint8_t hi;        /* DK_HALF: the high (write) half */
 	const char *field; /* svmc_field_lookup() name when it differs from name */
 };
 
@@ -198,19 +198,19 @@ static const struct dlabel labels[] = {
 _Static_assert(NLABELS < 255 && NLABELS * 4 <= HASH_SIZE, "label hash too small");
 
 struct kd_state {
-	int16_t fid[NLABELS]; /* field id per label (-1: special) */
+	int16_t fid[NLABELS];    /* field id per label (-1: special) */
 	uint8_t hash[HASH_SIZE]; /* label index + 1 by label_hash(), 0 = empty */
-	bool qp;              /* quoted-printable escapes seen: decode them */
-	bool skipping;        /* after an error: dropping the rest of that dump */
-	int last_ord;         /* highest ordinal of the current dump */
-	unsigned gap;         /* unrelated lines since the current dump's last line */
-	bool has_pend;        /* pbuf holds a line to read again first */
+	bool qp;                 /* quoted-printable escapes seen: decode them */
+	bool skipping;           /* after an error: dropping the rest of that dump */
+	int last_ord;            /* highest ordinal of the current dump */
+	unsigned gap;            /* unrelated lines since the current dump's last line */
+	bool has_pend;           /* pbuf holds a line to read again first */
 	bool pend_too_long;
 	size_t pend_len;
 	uint64_t pend_lineno;
 	char pbuf[SRC_LINE_MAX];
-	char jbuf[JOIN_MAX];  /* QP-decoded / soft-break-joined line */
-	char cbuf[JOIN_MAX];  /* body joined with a wrapped value */
+	char jbuf[JOIN_MAX]; /* QP-decoded / soft-break-joined line */
+	char cbuf[JOIN_MAX]; /* body joined with a wrapped value */
 };
 
 /* One logical line. */
@@ -222,9 +222,9 @@ struct kline {
 };
 
 struct item {
-	int lab;      /* index into labels[] */
-	int ord;      /* effective ordinal (tail rax/rsp differ) */
-	bool tail;    /* not a VMCB field */
+	int lab;   /* index into labels[] */
+	int ord;   /* effective ordinal (tail rax/rsp differ) */
+	bool tail; /* not a VMCB field */
 	unsigned nv;
 	const char *v[4];
 	size_t vl[4];
@@ -234,10 +234,10 @@ enum pstat { P_OK, P_NOISE, P_BAD, P_MORE };
 
 struct parsed {
 	enum pstat st;
-	int hdr;          /* header ordinal, or -1 */
-	unsigned n;       /* items (the first one is valid unless P_NOISE) */
+	int hdr;    /* header ordinal, or -1 */
+	unsigned n; /* items (the first one is valid unless P_NOISE) */
 	struct item it[MAX_ITEMS];
-	const char *why;  /* P_BAD: what is wrong */
+	const char *why; /* P_BAD: what is wrong */
 	bool line_tail;
 };
 
@@ -295,10 +295,10 @@ static const char *excerpt(const char *s, size_t n, char *buf, size_t cap)
 
 /* ---- prefix stripping ---------------------------------------------------- */
 
-static const char *const facilities[] = { "kern", "user", "mail", "daemon", "auth", "syslog",
-					  "lpr", "news", NULL };
-static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice",
-				      "info", "debug", NULL };
+static const char *const facilities[] = { "kern",   "user", "mail", "daemon", "auth",
+					  "syslog", "lpr",  "news", NULL };
+static const char *const levels[] = { "emerg",  "alert", "crit",  "err", "warn",
+				      "notice", "info",  "debug", NULL };
 
 /* "WORD<spaces>:" where WORD is in list; returns the end or NULL. */
 static const char *word_colon(const char *p, const char *e, const char *const *list)
@@ -486,18 +486,21 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 	if (ps->hdr >= 0)
 		return;
 	for (;;) {
-		const char *q, *le;
+		const char *q;
 		int li;
 
 		p = skip_blank(p, e);
-		if (p == e)
+		if (p == e) {
+			/* a blank body (strip_prefix never passes one) is no dump line */
+			if (ps->n == 0)
+				ps->st = P_NOISE;
 			break;
+		}
 		if (ps->n == 0 && starts(p, e, "sev_features") &&
 		    (p + 12 == e || p[12] == ' ' || p[12] == ':')) {
 			/* printed without a colon (vmcb-formats.md section 7 item 9) */
 			li = label_index(st, "sev_features", 12);
 			q = p + 12;
-			le = q;
 			if (q < e && *q == ':')
 				q++;
 		} else {
@@ -512,7 +515,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 				}
 				return;
 			}
-			le = q;
+			const char *le = q;
 			while (le > p && le[-1] == ' ')
 				le--;
 			li = label_index(st, p, (size_t)(le - p));
@@ -600,13 +603,14 @@ ords:
 /* ---- values -------------------------------------------------------------- */
 
 /*
- * Hex value of a token: 0 ok, 1 not hex, 2 more than 16 digits.
- * *digits is the number of digits as printed.
+ * Hex value of a token: 0 ok, 1 not hex, 2 more than 16 digits.  *v is
+ * the value when ok and 0 otherwise (never left unset).
  */
 static int hex_tok(const char *s, size_t n, uint64_t *v)
 {
 	uint64_t x = 0;
 
+	*v = 0;
 	if (n == 0)
 		return 1;
 	for (size_t i = 0; i < n; i++)
@@ -674,14 +678,16 @@ static enum svmc_err hex_for(const char *lab, const char *s, size_t n, unsigned 
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: '%s' is not a hexadecimal value", lab,
 				     excerpt(s, n, ex, sizeof(ex)));
 	if (rc == 2 || (bits < 64 && (*v >> bits)))
-		return svmc_diag_set(d, SVMC_ERR_RANGE,
-				     "%s: value '%s' (%zu hex digits) is too wide for its %u-bit field",
-				     lab, excerpt(s, n, ex, sizeof(ex)), n, bits);
+		return svmc_diag_set(
+			d, SVMC_ERR_RANGE,
+			"%s: value '%s' (%zu hex digits) is too wide for its %u-bit field", lab,
+			excerpt(s, n, ex, sizeof(ex)), n, bits);
 	if (n < min_digits)
-		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-				     "%s: value '%s' has %zu hex digits where the kernel prints %u: "
-				     "the line looks cut", lab, excerpt(s, n, ex, sizeof(ex)), n,
-				     min_digits);
+		return svmc_diag_set(
+			d, SVMC_ERR_TRUNCATED,
+			"%s: value '%s' has %zu hex digits where the kernel prints %u: "
+			"the line looks cut",
+			lab, excerpt(s, n, ex, sizeof(ex)), n, min_digits);
 	return SVMC_OK;
 }
 
@@ -691,7 +697,8 @@ static enum svmc_err conflict(struct svmc_diag *d, const char *lab, uint64_t old
 {
 	return svmc_diag_set(d, SVMC_ERR_CONFLICT,
 			     "%s given twice in one dump with different values (0x%" PRIx64
-			     " and 0x%" PRIx64 ")", lab, old, now);
+			     " and 0x%" PRIx64 ")",
+			     lab, old, now);
 }
 
 static enum svmc_err set_field(struct svmc_record *rec, enum svmc_field_id f, uint64_t v,
@@ -702,8 +709,8 @@ static enum svmc_err set_field(struct svmc_record *rec, enum svmc_field_id f, ui
 		return old == v ? SVMC_OK : conflict(d, lab, old, v);
 	}
 	if (svmc_field_set(rec, f, v) != SVMC_OK)
-		return svmc_diag_set(d, SVMC_ERR_RANGE, "%s: value 0x%" PRIx64 " is too wide for "
-				     "its field", lab, v);
+		return svmc_diag_set(d, SVMC_ERR_RANGE,
+				     "%s: value 0x%" PRIx64 " is too wide for its field", lab, v);
 	return SVMC_OK;
 }
 
@@ -737,10 +744,12 @@ static enum svmc_err apply_item(const struct kd_state *st, const struct item *it
 					     l->name, excerpt(it->v[0], it->vl[0], ex, sizeof(ex)));
 		if (rc == 2)
 			return svmc_diag_set(d, SVMC_ERR_RANGE,
-					     "%s: value '%s' does not fit its %u-bit field%s", l->name,
-					     excerpt(it->v[0], it->vl[0], ex, sizeof(ex)), bits,
+					     "%s: value '%s' does not fit its %u-bit field%s",
+					     l->name, excerpt(it->v[0], it->vl[0], ex, sizeof(ex)),
+					     bits,
 					     it->v[0][0] == '-' && !l->negbits ?
-						     " (the kernel prints it unsigned)" : "");
+						     " (the kernel prints it unsigned)" :
+						     "");
 		return set_field(rec, (enum svmc_field_id)fid, v, l->name, d);
 	}
 	case DK_HALF: {
@@ -790,9 +799,10 @@ static enum svmc_err apply_item(const struct kd_state *st, const struct item *it
 		if (svmc_known(rec, (enum svmc_field_id)fid)) {
 			if (dst->selector != s.selector || dst->attrib != s.attrib ||
 			    dst->limit != s.limit || dst->base != s.base)
-				return svmc_diag_set(d, SVMC_ERR_CONFLICT,
-						     "%s given twice in one dump with different values",
-						     l->name);
+				return svmc_diag_set(
+					d, SVMC_ERR_CONFLICT,
+					"%s given twice in one dump with different values",
+					l->name);
 			return SVMC_OK;
 		}
 		memcpy(dst, &s, sizeof(s));
@@ -819,7 +829,8 @@ static bool qp_append(char *buf, size_t *len, const char *p, size_t n, bool qp)
 		char c = p[i];
 		if (qp && c == '=' && i + 2 < n && is_hexc((unsigned char)p[i + 1]) &&
 		    is_hexc((unsigned char)p[i + 2])) {
-			c = (char)(hexv((unsigned char)p[i + 1]) << 4 | hexv((unsigned char)p[i + 2]));
+			c = (char)(hexv((unsigned char)p[i + 1]) << 4 |
+				   hexv((unsigned char)p[i + 2]));
 			i += 2;
 		}
 		if (*len >= JOIN_MAX)
@@ -935,9 +946,11 @@ static enum svmc_err finish(struct svmc_reader *r, struct build *b, struct svmc_
 	}
 	/* A 32-bit intercept word is known only when both of its halves were. */
 	if ((b->half_seen & 3) == 3)
-		svmc_field_set(rec, SVMC_F_INTERCEPT_CR, (uint32_t)b->half[0] | (uint32_t)b->half[1] << 16);
+		svmc_field_set(rec, SVMC_F_INTERCEPT_CR,
+			       (uint32_t)b->half[0] | (uint32_t)b->half[1] << 16);
 	if ((b->half_seen & 12) == 12)
-		svmc_field_set(rec, SVMC_F_INTERCEPT_DR, (uint32_t)b->half[2] | (uint32_t)b->half[3] << 16);
+		svmc_field_set(rec, SVMC_F_INTERCEPT_DR,
+			       (uint32_t)b->half[2] | (uint32_t)b->half[3] << 16);
 	rec->line = b->start;
 	return SVMC_OK;
 }
@@ -1068,9 +1081,11 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 					st->gap++;
 					continue;
 				}
-				svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-					      "the line ends after '%s' before its value is complete "
-					      "(a cut line?)", lname);
+				svmc_diag_set(
+					d, SVMC_ERR_TRUNCATED,
+					"the line ends after '%s' before its value is complete "
+					"(a cut line?)",
+					lname);
 				return fail_record(r, st, &b, ln.lineno, SVMC_ERR_TRUNCATED, d);
 			}
 		}
@@ -1105,13 +1120,15 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 		const struct svmc_field *f;
 
 		st->fid[i] = -1;
-		if (l->kind != DK_HEX && l->kind != DK_DEC && l->kind != DK_HALF && l->kind != DK_SEG)
+		if (l->kind != DK_HEX && l->kind != DK_DEC && l->kind != DK_HALF &&
+		    l->kind != DK_SEG)
 			continue;
 		f = svmc_field_lookup(name, strlen(name), SVMC_AREA_PAGE);
 		if (!f)
-			return svmc_diag_set(d, SVMC_ERR_USAGE,
-					     "internal: the field table has no name for dump label '%s'",
-					     l->name);
+			return svmc_diag_set(
+				d, SVMC_ERR_USAGE,
+				"internal: the field table has no name for dump label '%s'",
+				l->name);
 		st->fid[i] = (int16_t)f->id;
 	}
 	for (unsigned i = 0; i < NLABELS; i++) {

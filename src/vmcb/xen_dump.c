@@ -39,14 +39,14 @@ struct xen_state {
 
 /* How a label's value is read and stored. */
 enum xen_how {
-	XH_HEX,      /* hex (optional 0x; %#x prints a bare 0), into field */
-	XH_DEC,      /* decimal, into field */
-	XH_VINTR,    /* 64-bit: int_ctl (31:0) and int_vector (63:32) */
-	XH_INTSTAT,  /* 64-bit: int_state (31:0) and reserved 0x06C (63:32) */
-	XH_INTINFO,  /* 64-bit: exit_int_info (31:0) and its error code (63:32) */
-	XH_NPCTRL,   /* hex into nested_ctl, optionally followed by ": NP SEV ..." */
-	XH_VLOADSAVE,/* decimal 0/1: must agree with virt_ext bit 1 */
-	XH_IGNORE,   /* a dump label that is not a VMCB field */
+	XH_HEX,       /* hex (optional 0x; %#x prints a bare 0), into field */
+	XH_DEC,       /* decimal, into field */
+	XH_VINTR,     /* 64-bit: int_ctl (31:0) and int_vector (63:32) */
+	XH_INTSTAT,   /* 64-bit: int_state (31:0) and reserved 0x06C (63:32) */
+	XH_INTINFO,   /* 64-bit: exit_int_info (31:0) and its error code (63:32) */
+	XH_NPCTRL,    /* hex into nested_ctl, optionally followed by ": NP SEV ..." */
+	XH_VLOADSAVE, /* decimal 0/1: must agree with virt_ext bit 1 */
+	XH_IGNORE,    /* a dump label that is not a VMCB field */
 };
 
 struct xen_label {
@@ -214,15 +214,16 @@ static bool all_hex(const char *s, size_t n)
 		return false;
 	for (; i < n; i++) {
 		char ch = s[i];
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+		      (ch >= 'A' && ch <= 'F')))
 			return false;
 	}
 	return true;
 }
 
 /* Parse a value token as hex or decimal, with a message for garbage or overflow. */
-static enum svmc_err parse_value(const char *label, const char *s, size_t n, bool dec,
-				 uint64_t *v, struct svmc_diag *d)
+static enum svmc_err parse_value(const char *label, const char *s, size_t n, bool dec, uint64_t *v,
+				 struct svmc_diag *d)
 {
 	if (dec ? svmc_parse_dec(s, n, v) : svmc_parse_hex(s, n, v))
 		return SVMC_OK;
@@ -244,20 +245,20 @@ static enum svmc_err put(struct svmc_record *rec, enum svmc_field_id f, uint64_t
 		if (old != v)
 			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
 					     "%s says 0x%" PRIx64 " but this dump already gave %s "
-					     "0x%" PRIx64, label, v, row->json, old);
+					     "0x%" PRIx64,
+					     label, v, row->json, old);
 		return SVMC_OK;
 	}
 	if (svmc_field_set(rec, f, v) != SVMC_OK)
 		return svmc_diag_set(d, SVMC_ERR_RANGE,
-				     "%s value 0x%" PRIx64 " is too wide for %s (%u bits)", label, v,
-				     row->json, row->size * 8u);
+				     "%s value 0x%" PRIx64 " is too wide for %s (%u bits)", label,
+				     v, row->json, row->size * 8u);
 	return SVMC_OK;
 }
 
 /* A 64-bit Xen word split over two 32-bit fields (low, high). */
-static enum svmc_err put_pair(struct svmc_record *rec, enum svmc_field_id lo,
-			      enum svmc_field_id hi, uint64_t v, const char *label,
-			      struct svmc_diag *d)
+static enum svmc_err put_pair(struct svmc_record *rec, enum svmc_field_id lo, enum svmc_field_id hi,
+			      uint64_t v, const char *label, struct svmc_diag *d)
 {
 	enum svmc_err e = put(rec, lo, v & 0xffffffffu, label, d);
 	return e ? e : put(rec, hi, v >> 32, label, d);
@@ -298,9 +299,8 @@ static const struct xen_label *find_label(const struct xen_label *t, size_t n, c
 }
 
 /* Store one labelled value.  c is positioned after the value token. */
-static enum svmc_err apply(struct xen_state *st, struct svmc_record *rec,
-			   const struct xen_label *l, const char *s, size_t n, struct cur *c,
-			   struct svmc_diag *d)
+static enum svmc_err apply(struct xen_state *st, struct svmc_record *rec, const struct xen_label *l,
+			   const char *s, size_t n, struct cur *c, struct svmc_diag *d)
 {
 	uint64_t v;
 	enum svmc_err e;
@@ -342,7 +342,8 @@ static enum svmc_err apply(struct xen_state *st, struct svmc_record *rec,
 		    ((svmc_field_get(rec, SVMC_F_VIRT_EXT) >> 1) & 1) != v)
 			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
 					     "virtual vmload/vmsave = %" PRIu64 " disagrees with "
-					     "virt_ext bit 1", v);
+					     "virt_ext bit 1",
+					     v);
 		return SVMC_OK; /* nothing stored: virt_ext carries the bit */
 	case XH_IGNORE:
 		break;
@@ -396,7 +397,8 @@ static enum svmc_err pairs_line(struct xen_state *st, struct svmc_record *rec, s
 	    ((svmc_field_get(rec, SVMC_F_VIRT_EXT) >> 1) & 1) != vls)
 		return svmc_diag_set(d, SVMC_ERR_CONFLICT,
 				     "virtual vmload/vmsave = %" PRIu64 " disagrees with virt_ext "
-				     "0x%" PRIx64 " bit 1", vls, svmc_field_get(rec, SVMC_F_VIRT_EXT));
+				     "0x%" PRIx64 " bit 1",
+				     vls, svmc_field_get(rec, SVMC_F_VIRT_EXT));
 	return SVMC_OK;
 }
 
@@ -420,10 +422,12 @@ static enum svmc_err event_line(struct svmc_record *rec, struct cur c, struct sv
 		while (c.p < c.end && (is_space(*c.p) || *c.p == ','))
 			c.p++;
 		if ((size_t)(c.end - c.p) < pl || memcmp(c.p, part[i], pl) != 0)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT, "event_inj line lacks '%s'", part[i]);
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "event_inj line lacks '%s'",
+					     part[i]);
 		c.p += pl;
 		if (!take_token(&c, &s, &n))
-			return svmc_diag_set(d, SVMC_ERR_FORMAT, "event_inj '%s' has no value", part[i]);
+			return svmc_diag_set(d, SVMC_ERR_FORMAT, "event_inj '%s' has no value",
+					     part[i]);
 		e = parse_value(part[i], s, n, i < 3, &got[i], d);
 		if (e)
 			return e;
@@ -435,8 +439,9 @@ static enum svmc_err event_line(struct svmc_record *rec, struct cur c, struct sv
 	for (int i = 0; i < 4; i++)
 		if (got[i] != want[i])
 			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
-					     "event_inj %016" PRIx64 " has %s %" PRIu64 ", but the line "
-					     "says %" PRIu64, raw, part[i], want[i], got[i]);
+					     "event_inj %016" PRIx64 " has %s %" PRIu64
+					     ", but the line says %" PRIu64,
+					     raw, part[i], want[i], got[i]);
 	return put_pair(rec, SVMC_F_EVENT_INJ, SVMC_F_EVENT_INJ_ERR, raw, "event_inj", d);
 }
 
@@ -477,22 +482,25 @@ static enum svmc_err seg_line(struct svmc_record *rec, struct cur c, bool vmsa,
 			c.p += strlen(key[k]);
 		}
 		if (!take_token(&c, &s, &n))
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "%s line has %d of its 4 columns (sel attr limit base)",
-					     xen_segs[i].name, k);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"%s line has %d of its 4 columns (sel attr limit base)",
+				xen_segs[i].name, k);
 		enum svmc_err e = parse_value(xen_segs[i].name, s, n, false, &v[k], d);
 		if (e)
 			return e;
 		if (v[k] > max[k])
 			return svmc_diag_set(d, SVMC_ERR_RANGE,
-					     "%s %.*s value 0x%" PRIx64 " is too wide", xen_segs[i].name,
-					     (int)strlen(key[k]) - 1, key[k], v[k]);
+					     "%s %.*s value 0x%" PRIx64 " is too wide",
+					     xen_segs[i].name, (int)strlen(key[k]) - 1, key[k],
+					     v[k]);
 	}
 	while (c.p < c.end && (is_space(*c.p) || *c.p == ','))
 		c.p++;
 	if (c.p != c.end)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s line has trailing text '%.*s'",
-				     xen_segs[i].name, (int)(c.end - c.p > 40 ? 40 : c.end - c.p), c.p);
+				     xen_segs[i].name, (int)(c.end - c.p > 40 ? 40 : c.end - c.p),
+				     c.p);
 	if (vmsa)
 		return SVMC_OK;
 
@@ -527,10 +535,12 @@ static enum svmc_err colon_line(struct xen_state *st, struct svmc_record *rec, s
 			return SVMC_OK;
 		colon = memchr(c.p, ':', (size_t)(c.end - c.p));
 		if (!colon)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT, "lbrv line: no label before '%.*s'",
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "lbrv line: no label before '%.*s'",
 					     (int)(c.end - c.p > 40 ? 40 : c.end - c.p), c.p);
-		l = find_label(xen_colon_labels, sizeof(xen_colon_labels) / sizeof(*xen_colon_labels),
-			       c.p, (size_t)(colon - c.p));
+		l = find_label(xen_colon_labels,
+			       sizeof(xen_colon_labels) / sizeof(*xen_colon_labels), c.p,
+			       (size_t)(colon - c.p));
 		if (!l)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT, "lbrv line: unknown label '%.*s'",
 					     (int)(colon - c.p > 40 ? 40 : colon - c.p), c.p);
@@ -621,15 +631,17 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 					return SVMC_OK;
 				}
 				d->line = st->start_line;
-				return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-						     "the Xen VMCB dump starting here has no field");
+				return svmc_diag_set(
+					d, SVMC_ERR_TRUNCATED,
+					"the Xen VMCB dump starting here has no field");
 			}
 			st->in_dump = false;
 			continue;
 		}
 		if (st->in_dump && st->skip) {
 			/* the rest of a dump already reported as an error */
-			if (seg_line(rec, c, true, &seg, NULL) != SVMC_ERR_NOTFOUND && seg == SVMC_F_TR)
+			if (seg_line(rec, c, true, &seg, NULL) != SVMC_ERR_NOTFOUND &&
+			    seg == SVMC_F_TR)
 				st->in_dump = false;
 			continue;
 		}
@@ -637,8 +649,10 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 			if (!st->in_dump)
 				continue;
 			st->skip = true;
-			return svmc_diag_set(d, SVMC_ERR_LIMIT, "line longer than %u bytes inside a "
-					     "Xen VMCB dump", SRC_LINE_MAX);
+			return svmc_diag_set(d, SVMC_ERR_LIMIT,
+					     "line longer than %u bytes inside a "
+					     "Xen VMCB dump",
+					     SRC_LINE_MAX);
 		}
 		if (starts(&c, "Decrypted SEV-ES state")) {
 			st->vmsa = true;
