@@ -313,17 +313,6 @@ void out_u64(struct out *o, const char *key, uint64_t v)
 	out_raw(o, tmp, (size_t)n);
 }
 
-void out_i64(struct out *o, const char *key, int64_t v)
-{
-	char tmp[24];
-	int n;
-	if (!out_json(o))
-		return;
-	pre(o, key);
-	n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-	out_raw(o, tmp, (size_t)n);
-}
-
 void out_bool(struct out *o, const char *key, bool v)
 {
 	if (!out_json(o))

@@ -65,7 +65,6 @@ void out_arr_end(struct out *o);
 void out_str(struct out *o, const char *key, const char *s);
 void out_strn(struct out *o, const char *key, const char *s, size_t n);
 void out_u64(struct out *o, const char *key, uint64_t v);
-void out_i64(struct out *o, const char *key, int64_t v);
 void out_bool(struct out *o, const char *key, bool v);
 void out_null(struct out *o, const char *key);
 /* "0x" followed by v in exactly `digits` lower-case hex digits. */
