@@ -262,6 +262,14 @@ static unsigned hexv(unsigned c)
 	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
+/* One more than the value of a hex digit, by byte; 0 for any other byte. */
+static const uint8_t hexval1[256] = {
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static bool starts(const char *p, const char *e, const char *s)
 {
 	size_t n = strlen(s);
@@ -304,7 +312,7 @@ static const char *const levels[] = { "emerg",  "alert", "crit",  "err", "warn",
 static const char *word_colon(const char *p, const char *e, const char *const *list)
 {
 	for (unsigned i = 0; list[i]; i++) {
-		if (!starts(p, e, list[i]))
+		if (p >= e || *p != list[i][0] || !starts(p, e, list[i]))
 			continue;
 		const char *q = p + strlen(list[i]);
 		while (q < e && *q == ' ')
@@ -379,10 +387,12 @@ static void strip_prefix(const char *line, size_t len, const char **bp, size_t *
 
 	while ((c = memchr(c, ':', (size_t)(e - c))) != NULL) {
 		size_t before = (size_t)(c - line);
+		/* the byte before the colon rules out most colons without a memcmp */
+		char last = before ? c[-1] : 0;
 		if (c + 1 < e && c[1] == ' ' &&
-		    ((before >= 7 && memcmp(c - 7, "kvm_amd", 7) == 0) ||
-		     (before >= 6 && memcmp(c - 6, "kernel", 6) == 0) ||
-		     (before >= 3 && memcmp(c - 3, "SVM", 3) == 0)))
+		    ((last == 'd' && before >= 7 && memcmp(c - 7, "kvm_amd", 7) == 0) ||
+		     (last == 'l' && before >= 6 && memcmp(c - 6, "kernel", 6) == 0) ||
+		     (last == 'M' && before >= 3 && memcmp(c - 3, "SVM", 3) == 0)))
 			best = c + 2;
 		c++;
 	}
@@ -425,32 +435,49 @@ static int header_ord(const char *p, size_t n)
 	return -1;
 }
 
+/* Hash of a label from its running character hash and its length. */
+static unsigned label_mix(unsigned chars, size_t n)
+{
+	return (chars + (unsigned)n * 131u) & (HASH_SIZE - 1);
+}
+
 static unsigned label_hash(const char *p, size_t n)
 {
-	unsigned h = (unsigned)n * 131u;
+	unsigned h = 0;
 
 	for (size_t i = 0; i < n; i++)
 		h = h * 31u + (unsigned char)p[i];
-	return h & (HASH_SIZE - 1);
+	return label_mix(h, n);
+}
+
+/* Index of a dump label in labels[] given its label_hash(), or -1. */
+static int label_index_h(const struct kd_state *st, const char *p, size_t n, unsigned h)
+{
+	for (;; h = (h + 1) & (HASH_SIZE - 1)) {
+		unsigned i = st->hash[h];
+		if (i == 0)
+			return -1;
+		i--;
+		if (labels[i].len == n && labels[i].name[0] == p[0] &&
+		    memcmp(labels[i].name, p, n) == 0)
+			return (int)i;
+	}
 }
 
 /* Index of a dump label in labels[], or -1. */
 static int label_index(const struct kd_state *st, const char *p, size_t n)
 {
-	for (unsigned h = label_hash(p, n);; h = (h + 1) & (HASH_SIZE - 1)) {
-		unsigned i = st->hash[h];
-		if (i == 0)
-			return -1;
-		i--;
-		if (labels[i].len == n && memcmp(labels[i].name, p, n) == 0)
-			return (int)i;
-	}
+	return label_index_h(st, p, n, label_hash(p, n));
 }
 
-static bool label_char(unsigned c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ' ';
-}
+/* Bytes a dump label may hold: 1 for a-z 0-9 _, 2 for a blank, 0 otherwise. */
+static const uint8_t labelc[256] = {
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1, [' '] = 2,
+};
 
 static const char *skip_blank(const char *p, const char *e)
 {
@@ -504,8 +531,20 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 			if (q < e && *q == ':')
 				q++;
 		} else {
-			for (q = p; q < e && *q != ':' && label_char((unsigned char)*q); q++)
-				;
+			/* one pass: the label's extent and its hash without trailing blanks */
+			unsigned h = 0, hl = 0;
+			const char *le = p;
+			for (q = p; q < e; q++) {
+				unsigned char c = (unsigned char)*q;
+				unsigned k = labelc[c];
+				if (!k)
+					break;
+				h = h * 31u + c;
+				if (k == 1) {
+					hl = h;
+					le = q + 1;
+				}
+			}
 			if (q == e || *q != ':') {
 				if (ps->n == 0) {
 					ps->st = P_NOISE;
@@ -515,10 +554,8 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 				}
 				return;
 			}
-			const char *le = q;
-			while (le > p && le[-1] == ' ')
-				le--;
-			li = label_index(st, p, (size_t)(le - p));
+			li = label_index_h(st, p, (size_t)(le - p),
+					   label_mix(hl, (size_t)(le - p)));
 			q++;
 		}
 		if (li < 0) {
@@ -613,13 +650,15 @@ static int hex_tok(const char *s, size_t n, uint64_t *v)
 	*v = 0;
 	if (n == 0)
 		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (!is_hexc((unsigned char)s[i]))
+	/* one pass: any non-digit is "not hex" whatever the length */
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = hexval1[(unsigned char)s[i]];
+		if (!d)
 			return 1;
+		x = (x << 4) | (d - 1u);
+	}
 	if (n > 16)
 		return 2;
-	for (size_t i = 0; i < n; i++)
-		x = (x << 4) | hexv((unsigned char)s[i]);
 	*v = x;
 	return 0;
 }
