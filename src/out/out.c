@@ -165,49 +165,87 @@ static inline char *put_bytes(char *p, const char *s, size_t n)
 	return p + n;
 }
 
-static void escape(struct out *o, const char *s, size_t n)
+/*
+ * Does a byte of x need escaping in a JSON string (a control byte, '"',
+ * backslash, DEL, or a byte >= 0x80 that must be checked as UTF-8)?  Each term
+ * is the classic exact "some byte is zero / less than n" test on 8 bytes.
+ */
+static inline bool json_word_needs(uint64_t x)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+		((del - ones) & ~del) | x) &
+	       high;
+}
+
+static inline bool json_byte_needs(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+}
+
+size_t out_json_clean_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (json_word_needs(x))
+			break;
+	}
+	while (i < n && !json_byte_needs((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+char *out_json_escape(char *p, const char *s, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
 
-	reserve(o, n * 6 + 2);
-	if (o->len + n * 6 + 2 > o->cap)
-		return;
-	char *p = o->buf + o->len;
 	*p++ = '"';
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		size_t run = out_json_clean_prefix(s + i, n - i);
+		unsigned char c;
+
+		memcpy(p, s + i, run);
+		p += run;
+		i += run;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			*p++ = '\\';
 			*p++ = (char)c;
 		} else if (c < 0x20 || c == 0x7f) {
+			*p++ = '\\';
 			switch (c) {
 			case '\n':
-				*p++ = '\\';
 				*p++ = 'n';
 				break;
 			case '\t':
-				*p++ = '\\';
 				*p++ = 't';
 				break;
 			case '\r':
-				*p++ = '\\';
 				*p++ = 'r';
 				break;
 			default:
-				*p++ = '\\';
 				*p++ = 'u';
 				*p++ = '0';
 				*p++ = '0';
 				*p++ = hexd[c >> 4];
 				*p++ = hexd[c & 15];
 			}
-		} else if (c >= 0x80) {
-			/* Pass valid UTF-8 through; replace anything else with U+FFFD. */
+		} else {
+			/* c >= 0x80: valid UTF-8 passes, anything else becomes U+FFFD */
 			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
 				      c >= 0xe0             ? 2 :
 				      c >= 0xc2 && c < 0xe0 ? 1 :
 							      0;
 			bool ok = need && i + need < n;
+
 			for (size_t k = 1; ok && k <= need; k++)
 				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
 			if (ok) {
@@ -217,12 +255,18 @@ static void escape(struct out *o, const char *s, size_t n)
 			} else {
 				p = put_bytes(p, "\\ufffd", 6);
 			}
-		} else {
-			*p++ = (char)c;
 		}
 	}
 	*p++ = '"';
-	o->len = (size_t)(p - o->buf);
+	return p;
+}
+
+static void escape(struct out *o, const char *s, size_t n)
+{
+	reserve(o, n * 6 + 2);
+	if (o->len + n * 6 + 2 > o->cap)
+		return;
+	o->len = (size_t)(out_json_escape(o->buf + o->len, s, n) - o->buf);
 }
 
 /* Separator and key before a value. */

@@ -80,6 +80,17 @@ void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t
  */
 void out_pretty_raw(struct out *o, const char *s, size_t n);
 
+/*
+ * s[0..n) as a quoted JSON string at p, which must have room for 6n + 2
+ * bytes: '"' and '\\' escaped, control bytes and DEL as \\uXXXX (\\n \\t \\r
+ * short), valid UTF-8 passed through, invalid bytes as \\ufffd.  Runs that
+ * need nothing (nearly everything) are found 8 bytes at a time and copied
+ * whole.  Returns the end.  The one escaper of every JSON writer here.
+ */
+char *out_json_escape(char *p, const char *s, size_t n);
+/* Length of the prefix of s[0..n) that goes into a JSON string unescaped. */
+size_t out_json_clean_prefix(const char *s, size_t n);
+
 /* Raw bytes into the buffer (for callers that format themselves). */
 void out_raw(struct out *o, const char *s, size_t n);
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out/out.h"
 #include "out/replay_fmt.h"
 
 static const char hexd[] = "0123456789abcdef";
@@ -156,109 +157,14 @@ static void rb_hex(struct rbuf *b, uint64_t v, unsigned digits)
 	rb_put(b, tmp, digits + 2);
 }
 
-/*
- * Does a byte of x need escaping in a JSON string (a control byte, '"',
- * backslash, DEL, or a byte >= 0x80 that must be checked as UTF-8)?  Each term
- * is the classic exact "some byte is zero / less than n" test on 8 bytes.
- */
-static inline bool json_word_needs(uint64_t x)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
-	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
-
-	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
-		((del - ones) & ~del) | x) &
-	       high;
-}
-
-static inline bool json_byte_needs(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
-}
-
-/* Length of the prefix of s[0..n) that goes into a JSON string as it is. */
-static size_t json_clean_prefix(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-
-		memcpy(&x, s + i, 8);
-		if (json_word_needs(x))
-			break;
-	}
-	while (i < n && !json_byte_needs((unsigned char)s[i]))
-		i++;
-	return i;
-}
-
-/*
- * Same escaping as out.c's JSON writer, so that both agree byte for byte.
- * Runs of bytes that need nothing (nearly every message) are found eight
- * bytes at a time and copied whole.
- */
 void rbuf_json_str(struct rbuf *b, const char *s)
 {
 	size_t n = strlen(s);
-	char *p = rb_room(b, n * 6 + 2), *start = p;
+	char *p = rb_room(b, n * 6 + 2);
 
 	if (!p)
 		return;
-	*p++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		size_t run = json_clean_prefix(s + i, n - i);
-		unsigned char c;
-
-		memcpy(p, s + i, run);
-		p += run;
-		i += run;
-		if (i == n)
-			break;
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else if (c < 0x20 || c == 0x7f) {
-			*p++ = '\\';
-			switch (c) {
-			case '\n':
-				*p++ = 'n';
-				break;
-			case '\t':
-				*p++ = 't';
-				break;
-			case '\r':
-				*p++ = 'r';
-				break;
-			default:
-				*p++ = 'u';
-				*p++ = '0';
-				*p++ = '0';
-				*p++ = hexd[c >> 4];
-				*p++ = hexd[c & 15];
-			}
-		} else {
-			/* c >= 0x80: valid UTF-8 passes, anything else becomes U+FFFD */
-			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
-				      c >= 0xe0             ? 2 :
-				      c >= 0xc2 && c < 0xe0 ? 1 :
-							      0;
-			bool ok = need && i + need < n;
-
-			for (size_t k = 1; ok && k <= need; k++)
-				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
-			if (ok) {
-				memcpy(p, s + i, need + 1);
-				p += need + 1;
-				i += need;
-			} else {
-				p = put_bytes(p, "\\ufffd", 6);
-			}
-		}
-	}
-	*p++ = '"';
-	b->len += (size_t)(p - start);
+	b->len += (size_t)(out_json_escape(p, s, n) - p);
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
@@ -395,7 +301,7 @@ static void json_message(struct replay_fmt *f, struct rbuf *b, const struct svmc
 	if (n == SIZE_MAX)
 		return;
 	p = b->p + b->len;
-	if (json_clean_prefix(p + 1, n) == n) {
+	if (out_json_clean_prefix(p + 1, n) == n) {
 		p[0] = '"';
 		p[n + 1] = '"';
 		b->len += n + 2;
