@@ -523,7 +523,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 				ps->st = P_NOISE;
 			break;
 		}
-		if (ps->n == 0 && starts(p, e, "sev_features") &&
+		if (ps->n == 0 && *p == 's' && starts(p, e, "sev_features") &&
 		    (p + 12 == e || p[12] == ' ' || p[12] == ':')) {
 			/* printed without a colon (vmcb-formats.md section 7 item 9) */
 			li = label_index(st, "sev_features", 12);
