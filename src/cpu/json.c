@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "out/atomic.h"
 #include "cpu/cpu_int.h"
 
 static const char *type_word(json_object *v)
@@ -445,9 +446,8 @@ static void write_profile(const struct svmc_cpu *c, FILE *f)
 
 enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, struct svmc_diag *d)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd;
+	struct atomic_file af;
+	enum svmc_err e;
 
 	svmc_diag_init(d, path);
 	if (strcmp(path, "-") == 0) {
@@ -456,44 +456,9 @@ enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, str
 			return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
 		return SVMC_OK;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= sizeof(tmp))
-		return svmc_diag_set(d, SVMC_ERR_USAGE, "output path too long");
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot create a temporary file beside it: %s",
-				     strerror(errno));
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
-	}
-	{
-		/* mkstemp makes 0600; a profile is not a secret: honour the umask. */
-		mode_t mask = umask(0);
-		umask(mask);
-		if (fchmod(fd, 0666 & ~mask) != 0) {
-			/* not fatal: the file is still written */
-		}
-	}
-	write_profile(c, f);
-	if (fflush(f) != 0 || ferror(f) || fsync(fd) != 0) {
-		int err = errno;
-		fclose(f);
-		unlink(tmp);
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(err));
-	}
-	if (fclose(f) != 0) {
-		int err = errno;
-		unlink(tmp);
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(err));
-	}
-	if (rename(tmp, path) != 0) {
-		int err = errno;
-		unlink(tmp);
-		return svmc_diag_set(d, SVMC_ERR_IO,
-				     "cannot rename the temporary file into place: %s",
-				     strerror(err));
-	}
-	return SVMC_OK;
+	e = atomic_open(&af, path, d);
+	if (e != SVMC_OK)
+		return e;
+	write_profile(c, af.f);
+	return atomic_close(&af, true, d);
 }

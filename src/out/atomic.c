@@ -49,7 +49,8 @@ enum svmc_err atomic_close(struct atomic_file *af, bool ok, struct svmc_diag *d)
 	}
 	um = umask(0);
 	umask(um);
-	if (ok && (fflush(af->f) != 0 || ferror(af->f) || fchmod(fileno(af->f), 0666 & ~um) != 0))
+	if (ok && (fflush(af->f) != 0 || ferror(af->f) || fchmod(fileno(af->f), 0666 & ~um) != 0 ||
+		   fsync(fileno(af->f)) != 0))
 		e = svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
 	if (fclose(af->f) != 0 && ok && !e)
 		e = svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));

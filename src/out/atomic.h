@@ -25,7 +25,7 @@ enum svmc_err atomic_open(struct atomic_file *af, const char *path, struct svmc_
 
 /*
  * Finish: with ok, flush, give the file the umask's permissions (mkstemp
- * makes 0600) and rename it into place; without ok, or if any of that
+ * makes 0600), fsync and rename it into place; without ok, or if any of that
  * fails, remove the temporary file.  Returns SVMC_OK only if the target was
  * replaced; d says why not.  Safe to call on an af that atomic_open failed.
  */
