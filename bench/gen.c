@@ -31,6 +31,7 @@
 
 #include "svmcheck/record.h"
 #include "svmcheck/vmcb.h"
+#include "vmcb/svm_bits.h"
 
 /* ---- PRNG: xoshiro256** seeded by splitmix64 ---------------------------- */
 
@@ -160,7 +161,8 @@ static void oprintf(const char *fmt, ...)
 
 static unsigned maxphyaddr = 48;
 
-static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit, uint64_t base)
+static void seg(struct svmc_vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
+		uint64_t base)
 {
 	s->selector = sel;
 	s->attrib = attrib;
@@ -183,10 +185,10 @@ static const uint64_t exit_codes[] = { 0x060, 0x061, 0x072, 0x07b, 0x07c, 0x078,
 				       0x081, 0x400, 0x402, 0x064, 0x041, 0x04e };
 
 /* A valid long-mode 64-bit kernel VMCB, with the unchecked fields varied. */
-static void baseline(struct vmcb *v)
+static void baseline(struct svmc_vmcb *v)
 {
-	struct vmcb_control *c = &v->control;
-	struct vmcb_save *s = &v->save;
+	struct svmc_vmcb_control *c = &v->control;
+	struct svmc_vmcb_save *s = &v->save;
 
 	memset(v, 0, sizeof(*v));
 	c->intercept_cr = 0x01100010; /* cr_read 0010, cr_write 0110 */
@@ -264,10 +266,10 @@ enum mutation {
 static const unsigned cr4_bad_bits[] = { 13, 15, 26, 29, 31, 33, 40, 63 };
 static const unsigned efer_bad_bits[] = { 1, 9, 16, 19, 22, 40, 63 };
 
-static void mutate(struct vmcb *v, enum mutation m)
+static void mutate(struct svmc_vmcb *v, enum mutation m)
 {
-	struct vmcb_control *c = &v->control;
-	struct vmcb_save *s = &v->save;
+	struct svmc_vmcb_control *c = &v->control;
+	struct svmc_vmcb_save *s = &v->save;
 	uint64_t lim = UINT64_C(1) << maxphyaddr;
 
 	switch (m) {
@@ -339,7 +341,7 @@ static void mutate(struct vmcb *v, enum mutation m)
 	}
 }
 
-static void make_record(struct vmcb *v)
+static void make_record(struct svmc_vmcb *v)
 {
 	baseline(v);
 	if (chance(30)) {
@@ -351,16 +353,16 @@ static void make_record(struct vmcb *v)
 
 /* ---- raw and nested-state ------------------------------------------------ */
 
-static void write_raw(const struct vmcb *v)
+static void write_raw(const struct svmc_vmcb *v)
 {
 	owrite(v, sizeof(*v));
 }
 
-static void write_nested(const struct vmcb *v)
+static void write_nested(const struct svmc_vmcb *v)
 {
 	unsigned char hdr[128];
 	uint16_t flags = 0x3, format = 1; /* GUEST_MODE | RUN_PENDING, SVM */
-	uint32_t size = 128 + VMCB_PAGE_SIZE;
+	uint32_t size = 128 + SVMC_VMCB_PAGE_SIZE;
 	uint64_t vmcb_pa = tpage_in(0x1000000, 0x100000000ull);
 
 	memset(hdr, 0, sizeof(hdr));
@@ -396,8 +398,8 @@ static void jhex(const char *key, uint64_t v, unsigned digits, bool first)
 	owrite(tmp, digits + 6);
 }
 
-static void jfield(const struct vmcb *v, const char *json, enum svmc_field_kind kind, size_t off,
-		   size_t size, bool *first)
+static void jfield(const struct svmc_vmcb *v, const char *json, enum svmc_field_kind kind,
+		   size_t off, size_t size, bool *first)
 {
 	const unsigned char *p = (const unsigned char *)v + off;
 	uint64_t x = 0;
@@ -405,7 +407,7 @@ static void jfield(const struct vmcb *v, const char *json, enum svmc_field_kind 
 	if (kind == SVMC_FK_RESERVED)
 		return;
 	if (kind == SVMC_FK_SEG) {
-		struct vmcb_seg sg;
+		struct svmc_vmcb_seg sg;
 		memcpy(&sg, p, sizeof(sg));
 		oprintf("%s\"%s\":{", *first ? "" : ",", json);
 		jhex("selector", sg.selector, 4, true);
@@ -427,17 +429,17 @@ static void jfield(const struct vmcb *v, const char *json, enum svmc_field_kind 
 	*first = false;
 }
 
-#define MEMBER_SIZE(member) sizeof(((struct vmcb *)0)->member)
+#define MEMBER_SIZE(member) sizeof(((struct svmc_vmcb *)0)->member)
 #define GEN_X(id, member, json, aliases, kind, meaning) \
-	jfield(v, json, kind, offsetof(struct vmcb, member), MEMBER_SIZE(member), &first);
+	jfield(v, json, kind, offsetof(struct svmc_vmcb, member), MEMBER_SIZE(member), &first);
 
-static void write_json(const struct vmcb *v, uint64_t index)
+static void write_json(const struct svmc_vmcb *v, uint64_t index)
 {
 	bool first = true;
 
 	oprintf("{\"type\":\"vmcb\",\"input\":\"gen\",\"index\":%" PRIu64 ",\"offset\":%" PRIu64
 		",\"format\":\"raw\",\"control\":{",
-		index, index * VMCB_PAGE_SIZE);
+		index, index * SVMC_VMCB_PAGE_SIZE);
 	SVMC_CONTROL_FIELDS(GEN_X)
 	ostr("},\"save\":{");
 	first = true;
@@ -571,17 +573,17 @@ static void unrelated(void)
 #define PAIR(a, va, b, vb) \
 	KL("%-15s %016" PRIx64 " %-13s %016" PRIx64, a, (uint64_t)(va), b, (uint64_t)(vb))
 
-static void seg_line(const char *name, const struct vmcb_seg *sg)
+static void seg_line(const char *name, const struct svmc_vmcb_seg *sg)
 {
 	KL("%-5s s: %04x a: %04x l: %08x b: %016" PRIx64, name, sg->selector, sg->attrib, sg->limit,
 	   sg->base);
 }
 
 /* One dump_vmcb() in the current era and prefix style. */
-static void write_kvm(const struct vmcb *v, uint64_t index)
+static void write_kvm(const struct svmc_vmcb *v, uint64_t index)
 {
-	const struct vmcb_control *c = &v->control;
-	const struct vmcb_save *s = &v->save;
+	const struct svmc_vmcb_control *c = &v->control;
+	const struct svmc_vmcb_save *s = &v->save;
 	enum era e = kd.era;
 	bool newest = e == ERA_NEWEST, ge615 = e <= ERA_615, ge514 = e <= ERA_514;
 	bool cut = ge514 && tchance(2); /* SEV-ES without a decryptable VMSA */
@@ -742,7 +744,7 @@ int main(int argc, char **argv)
 	const char *format = NULL, *out = NULL;
 	uint64_t count = 0, seed = 1;
 	enum era era = ERA_NEWEST;
-	struct vmcb *v;
+	struct svmc_vmcb *v;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "f:n:s:e:m:o:h", opts, NULL)) != -1) {

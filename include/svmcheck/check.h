@@ -332,10 +332,10 @@ static inline bool svmc_result_failed(const struct svmc_result *res, enum svmc_c
  * most n bytes including the NUL (n may be 0); returns the length it wanted,
  * as snprintf.
  */
-size_t svmc_check_message(const struct svmc_compiled *c, const struct vmcb *v,
+size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
 			  enum svmc_check_id id, char *buf, size_t n);
 
 /* The reported field's value in v (JSON "value"; format with info->field_digits). */
-uint64_t svmc_check_value(const struct vmcb *v, enum svmc_check_id id);
+uint64_t svmc_check_value(const struct svmc_vmcb *v, enum svmc_check_id id);
 
 #endif /* SVMCHECK_CHECK_H */

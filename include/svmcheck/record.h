@@ -2,7 +2,7 @@
  * svmcheck/record.h - one VMCB read from an input, its field table, and the
  * streaming readers that produce records from every capture format.
  *
- * The field table is derived from struct vmcb (offsetof/sizeof) through the
+ * The field table is derived from struct svmc_vmcb (offsetof/sizeof) through the
  * SVMC_FIELDS X-macro below: one row per field with its JSON name, the names
  * other kernels and tools gave it, its kind and a one-line meaning.  inspect,
  * the JSON reader and writer, the dump readers and messages all walk it.
@@ -28,14 +28,14 @@ enum svmc_field_kind {
 	SVMC_FK_U16,
 	SVMC_FK_U32,
 	SVMC_FK_U64,
-	SVMC_FK_SEG,      /* struct vmcb_seg */
+	SVMC_FK_SEG,      /* struct svmc_vmcb_seg */
 	SVMC_FK_BYTES,    /* a byte array (insn_bytes), hex string in JSON */
 	SVMC_FK_RESERVED, /* a reserved range, kept for byte-exact round trips */
 };
 
 /*
  * X(ID, member, json, aliases, kind, meaning)
- *   member  path inside struct vmcb
+ *   member  path inside struct svmc_vmcb
  *   json    the public name (spec section 6), unique within its area
  *   aliases "|"-separated names of other eras and tools ("" if none); the
  *           readers match labels against json and aliases, case-insensitively
@@ -202,7 +202,7 @@ int svmc_format_parse(const char *name, enum svmc_format *out); /* 0 or -1 */
 
 /* One VMCB read from an input. */
 struct svmc_record {
-	struct vmcb vmcb;
+	struct svmc_vmcb vmcb;
 	uint64_t known[SVMC_KNOWN_WORDS]; /* bit = enum svmc_field_id */
 	const char *input;                /* as given; borrowed */
 	uint64_t index;                   /* 0-based position in its input */
@@ -238,8 +238,8 @@ uint64_t svmc_field_get(const struct svmc_record *r, enum svmc_field_id f);
 enum svmc_err svmc_field_set(struct svmc_record *r, enum svmc_field_id f, uint64_t v);
 
 /* Pointer to a segment field (kind SEG) inside r->vmcb. */
-struct vmcb_seg *svmc_field_seg(struct svmc_record *r, enum svmc_field_id f);
-const struct vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, enum svmc_field_id f);
+struct svmc_vmcb_seg *svmc_field_seg(struct svmc_record *r, enum svmc_field_id f);
+const struct svmc_vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, enum svmc_field_id f);
 
 /* ---- streaming readers -------------------------------------------------- */
 

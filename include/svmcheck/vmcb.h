@@ -21,13 +21,13 @@
 #error "svmcheck reads VMCBs by memcpy and needs a little-endian host"
 #endif
 
-#define VMCB_PAGE_SIZE 4096u
-#define VMCB_SAVE_OFFSET 0x400u
+#define SVMC_VMCB_PAGE_SIZE 4096u
+#define SVMC_VMCB_SAVE_OFFSET 0x400u
 
 /* the layout is the documentation: offsets, bit macros and asserts in columns */
 /* clang-format off */
 /* Control area, APM vol. 2 table B-1. */
-struct vmcb_control {
+struct svmc_vmcb_control {
 	uint32_t intercept_cr;          /* 0x000 CR0-15 read [15:0], write [31:16] */
 	uint32_t intercept_dr;          /* 0x004 DR0-15 read [15:0], write [31:16] */
 	uint32_t intercept_exceptions;  /* 0x008 bit n: exception vector n */
@@ -81,7 +81,7 @@ struct vmcb_control {
 };
 
 /* A segment register in the save area: 16 bytes. */
-struct vmcb_seg {
+struct svmc_vmcb_seg {
 	uint16_t selector; /* +0 */
 	uint16_t attrib;   /* +2 descriptor bits 15:8 then 23:20 */
 	uint32_t limit;    /* +4 */
@@ -89,17 +89,17 @@ struct vmcb_seg {
 };
 
 /* Legacy / SEV-MEM state save area, APM table B-2, at page offset 0x400. */
-struct vmcb_save {
-	struct vmcb_seg es;             /* 0x400 */
-	struct vmcb_seg cs;             /* 0x410 */
-	struct vmcb_seg ss;             /* 0x420 */
-	struct vmcb_seg ds;             /* 0x430 */
-	struct vmcb_seg fs;             /* 0x440 */
-	struct vmcb_seg gs;             /* 0x450 */
-	struct vmcb_seg gdtr;           /* 0x460 */
-	struct vmcb_seg ldtr;           /* 0x470 */
-	struct vmcb_seg idtr;           /* 0x480 */
-	struct vmcb_seg tr;             /* 0x490 */
+struct svmc_vmcb_save {
+	struct svmc_vmcb_seg es;             /* 0x400 */
+	struct svmc_vmcb_seg cs;             /* 0x410 */
+	struct svmc_vmcb_seg ss;             /* 0x420 */
+	struct svmc_vmcb_seg ds;             /* 0x430 */
+	struct svmc_vmcb_seg fs;             /* 0x440 */
+	struct svmc_vmcb_seg gs;             /* 0x450 */
+	struct svmc_vmcb_seg gdtr;           /* 0x460 */
+	struct svmc_vmcb_seg ldtr;           /* 0x470 */
+	struct svmc_vmcb_seg idtr;           /* 0x480 */
+	struct svmc_vmcb_seg tr;             /* 0x490 */
 	uint8_t reserved_0x4a0[42];
 	uint8_t vmpl;                   /* 0x4CA */
 	uint8_t cpl;                    /* 0x4CB */
@@ -140,18 +140,18 @@ struct vmcb_save {
 };
 
 /* The whole page. */
-struct vmcb {
-	struct vmcb_control control;    /* 0x000 */
-	struct vmcb_save save;          /* 0x400 */
-	uint8_t reserved_0x6e8[VMCB_PAGE_SIZE - 0x6e8];
+struct svmc_vmcb {
+	struct svmc_vmcb_control control;    /* 0x000 */
+	struct svmc_vmcb_save save;          /* 0x400 */
+	uint8_t reserved_0x6e8[SVMC_VMCB_PAGE_SIZE - 0x6e8];
 };
 
 /*
  * SEV-ES/SNP save area (VMSA), a page of its own addressed by vmsa_pa.
  * Offsets relative to the VMSA page.
  */
-struct vmcb_vmsa {
-	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x000 */
+struct svmc_vmcb_vmsa {
+	struct svmc_vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x000 */
 	uint64_t pl0_ssp;               /* 0x0A0 */
 	uint64_t pl1_ssp;               /* 0x0A8 */
 	uint64_t pl2_ssp;               /* 0x0B0 */
@@ -223,215 +223,84 @@ struct vmcb_vmsa {
 };
 
 /* ---- compile-time proofs of the layout ---------------------------------- */
-#define VMCB_ASSERT_OFF(type, field, off) \
+#define SVMC_VMCB_ASSERT_OFF(type, field, off) \
 	_Static_assert(offsetof(type, field) == (off), #type "." #field " at " #off)
-#define VMCB_CTRL(field, off) VMCB_ASSERT_OFF(struct vmcb_control, field, off)
-#define VMCB_SAVE(field, off) VMCB_ASSERT_OFF(struct vmcb, save.field, off)
-#define VMCB_VMSA(field, off) VMCB_ASSERT_OFF(struct vmcb_vmsa, field, off)
+#define SVMC_VMCB_CTRL(field, off) SVMC_VMCB_ASSERT_OFF(struct svmc_vmcb_control, field, off)
+#define SVMC_VMCB_SAVE(field, off) SVMC_VMCB_ASSERT_OFF(struct svmc_vmcb, save.field, off)
+#define SVMC_VMCB_VMSA(field, off) SVMC_VMCB_ASSERT_OFF(struct svmc_vmcb_vmsa, field, off)
 
-VMCB_CTRL(intercept_cr, 0x000); VMCB_CTRL(intercept_dr, 0x004);
-VMCB_CTRL(intercept_exceptions, 0x008); VMCB_CTRL(intercept_misc1, 0x00C);
-VMCB_CTRL(intercept_misc2, 0x010); VMCB_CTRL(intercept_misc3, 0x014);
-VMCB_CTRL(reserved_0x018, 0x018); VMCB_CTRL(pause_filter_thresh, 0x03C);
-VMCB_CTRL(pause_filter_count, 0x03E); VMCB_CTRL(iopm_base_pa, 0x040);
-VMCB_CTRL(msrpm_base_pa, 0x048); VMCB_CTRL(tsc_offset, 0x050);
-VMCB_CTRL(asid, 0x058); VMCB_CTRL(tlb_ctl, 0x05C); VMCB_CTRL(erap_ctl, 0x05D);
-VMCB_CTRL(reserved_0x05e, 0x05E); VMCB_CTRL(int_ctl, 0x060);
-VMCB_CTRL(int_vector, 0x064); VMCB_CTRL(int_state, 0x068);
-VMCB_CTRL(reserved_0x06c, 0x06C); VMCB_CTRL(exit_code, 0x070);
-VMCB_CTRL(exit_info_1, 0x078); VMCB_CTRL(exit_info_2, 0x080);
-VMCB_CTRL(exit_int_info, 0x088); VMCB_CTRL(exit_int_info_err, 0x08C);
-VMCB_CTRL(nested_ctl, 0x090); VMCB_CTRL(avic_vapic_bar, 0x098);
-VMCB_CTRL(ghcb_gpa, 0x0A0); VMCB_CTRL(event_inj, 0x0A8);
-VMCB_CTRL(event_inj_err, 0x0AC); VMCB_CTRL(nested_cr3, 0x0B0);
-VMCB_CTRL(virt_ext, 0x0B8); VMCB_CTRL(clean, 0x0C0);
-VMCB_CTRL(reserved_0x0c4, 0x0C4); VMCB_CTRL(next_rip, 0x0C8);
-VMCB_CTRL(insn_len, 0x0D0); VMCB_CTRL(insn_bytes, 0x0D1);
-VMCB_CTRL(avic_backing_page, 0x0E0); VMCB_CTRL(reserved_0x0e8, 0x0E8);
-VMCB_CTRL(avic_logical_id, 0x0F0); VMCB_CTRL(avic_physical_id, 0x0F8);
-VMCB_CTRL(reserved_0x100, 0x100); VMCB_CTRL(vmsa_pa, 0x108);
-VMCB_CTRL(reserved_0x110, 0x110); VMCB_CTRL(bus_lock_counter, 0x120);
-VMCB_CTRL(reserved_0x122, 0x122); VMCB_CTRL(allowed_sev_features, 0x138);
-VMCB_CTRL(guest_sev_features, 0x140); VMCB_CTRL(reserved_0x148, 0x148);
-VMCB_CTRL(reserved_sw, 0x3E0);
-_Static_assert(sizeof(struct vmcb_control) == 0x400, "control area is 1024 bytes");
+SVMC_VMCB_CTRL(intercept_cr, 0x000); SVMC_VMCB_CTRL(intercept_dr, 0x004);
+SVMC_VMCB_CTRL(intercept_exceptions, 0x008); SVMC_VMCB_CTRL(intercept_misc1, 0x00C);
+SVMC_VMCB_CTRL(intercept_misc2, 0x010); SVMC_VMCB_CTRL(intercept_misc3, 0x014);
+SVMC_VMCB_CTRL(reserved_0x018, 0x018); SVMC_VMCB_CTRL(pause_filter_thresh, 0x03C);
+SVMC_VMCB_CTRL(pause_filter_count, 0x03E); SVMC_VMCB_CTRL(iopm_base_pa, 0x040);
+SVMC_VMCB_CTRL(msrpm_base_pa, 0x048); SVMC_VMCB_CTRL(tsc_offset, 0x050);
+SVMC_VMCB_CTRL(asid, 0x058); SVMC_VMCB_CTRL(tlb_ctl, 0x05C); SVMC_VMCB_CTRL(erap_ctl, 0x05D);
+SVMC_VMCB_CTRL(reserved_0x05e, 0x05E); SVMC_VMCB_CTRL(int_ctl, 0x060);
+SVMC_VMCB_CTRL(int_vector, 0x064); SVMC_VMCB_CTRL(int_state, 0x068);
+SVMC_VMCB_CTRL(reserved_0x06c, 0x06C); SVMC_VMCB_CTRL(exit_code, 0x070);
+SVMC_VMCB_CTRL(exit_info_1, 0x078); SVMC_VMCB_CTRL(exit_info_2, 0x080);
+SVMC_VMCB_CTRL(exit_int_info, 0x088); SVMC_VMCB_CTRL(exit_int_info_err, 0x08C);
+SVMC_VMCB_CTRL(nested_ctl, 0x090); SVMC_VMCB_CTRL(avic_vapic_bar, 0x098);
+SVMC_VMCB_CTRL(ghcb_gpa, 0x0A0); SVMC_VMCB_CTRL(event_inj, 0x0A8);
+SVMC_VMCB_CTRL(event_inj_err, 0x0AC); SVMC_VMCB_CTRL(nested_cr3, 0x0B0);
+SVMC_VMCB_CTRL(virt_ext, 0x0B8); SVMC_VMCB_CTRL(clean, 0x0C0);
+SVMC_VMCB_CTRL(reserved_0x0c4, 0x0C4); SVMC_VMCB_CTRL(next_rip, 0x0C8);
+SVMC_VMCB_CTRL(insn_len, 0x0D0); SVMC_VMCB_CTRL(insn_bytes, 0x0D1);
+SVMC_VMCB_CTRL(avic_backing_page, 0x0E0); SVMC_VMCB_CTRL(reserved_0x0e8, 0x0E8);
+SVMC_VMCB_CTRL(avic_logical_id, 0x0F0); SVMC_VMCB_CTRL(avic_physical_id, 0x0F8);
+SVMC_VMCB_CTRL(reserved_0x100, 0x100); SVMC_VMCB_CTRL(vmsa_pa, 0x108);
+SVMC_VMCB_CTRL(reserved_0x110, 0x110); SVMC_VMCB_CTRL(bus_lock_counter, 0x120);
+SVMC_VMCB_CTRL(reserved_0x122, 0x122); SVMC_VMCB_CTRL(allowed_sev_features, 0x138);
+SVMC_VMCB_CTRL(guest_sev_features, 0x140); SVMC_VMCB_CTRL(reserved_0x148, 0x148);
+SVMC_VMCB_CTRL(reserved_sw, 0x3E0);
+_Static_assert(sizeof(struct svmc_vmcb_control) == 0x400, "control area is 1024 bytes");
 
-_Static_assert(sizeof(struct vmcb_seg) == 16, "segment is 16 bytes");
-_Static_assert(offsetof(struct vmcb_seg, attrib) == 2, "seg.attrib at +2");
-_Static_assert(offsetof(struct vmcb_seg, limit) == 4, "seg.limit at +4");
-_Static_assert(offsetof(struct vmcb_seg, base) == 8, "seg.base at +8");
+_Static_assert(sizeof(struct svmc_vmcb_seg) == 16, "segment is 16 bytes");
+_Static_assert(offsetof(struct svmc_vmcb_seg, attrib) == 2, "seg.attrib at +2");
+_Static_assert(offsetof(struct svmc_vmcb_seg, limit) == 4, "seg.limit at +4");
+_Static_assert(offsetof(struct svmc_vmcb_seg, base) == 8, "seg.base at +8");
 
-VMCB_ASSERT_OFF(struct vmcb, save, 0x400);
-VMCB_SAVE(es, 0x400); VMCB_SAVE(cs, 0x410); VMCB_SAVE(ss, 0x420);
-VMCB_SAVE(ds, 0x430); VMCB_SAVE(fs, 0x440); VMCB_SAVE(gs, 0x450);
-VMCB_SAVE(gdtr, 0x460); VMCB_SAVE(ldtr, 0x470); VMCB_SAVE(idtr, 0x480);
-VMCB_SAVE(tr, 0x490); VMCB_SAVE(reserved_0x4a0, 0x4A0); VMCB_SAVE(vmpl, 0x4CA);
-VMCB_SAVE(cpl, 0x4CB); VMCB_SAVE(reserved_0x4cc, 0x4CC); VMCB_SAVE(efer, 0x4D0);
-VMCB_SAVE(reserved_0x4d8, 0x4D8); VMCB_SAVE(cr4, 0x548); VMCB_SAVE(cr3, 0x550);
-VMCB_SAVE(cr0, 0x558); VMCB_SAVE(dr7, 0x560); VMCB_SAVE(dr6, 0x568);
-VMCB_SAVE(rflags, 0x570); VMCB_SAVE(rip, 0x578); VMCB_SAVE(reserved_0x580, 0x580);
-VMCB_SAVE(rsp, 0x5D8); VMCB_SAVE(s_cet, 0x5E0); VMCB_SAVE(ssp, 0x5E8);
-VMCB_SAVE(isst_addr, 0x5F0); VMCB_SAVE(rax, 0x5F8); VMCB_SAVE(star, 0x600);
-VMCB_SAVE(lstar, 0x608); VMCB_SAVE(cstar, 0x610); VMCB_SAVE(sfmask, 0x618);
-VMCB_SAVE(kernel_gs_base, 0x620); VMCB_SAVE(sysenter_cs, 0x628);
-VMCB_SAVE(sysenter_esp, 0x630); VMCB_SAVE(sysenter_eip, 0x638);
-VMCB_SAVE(cr2, 0x640); VMCB_SAVE(reserved_0x648, 0x648); VMCB_SAVE(g_pat, 0x668);
-VMCB_SAVE(dbgctl, 0x670); VMCB_SAVE(br_from, 0x678); VMCB_SAVE(br_to, 0x680);
-VMCB_SAVE(last_excp_from, 0x688); VMCB_SAVE(last_excp_to, 0x690);
-VMCB_SAVE(reserved_0x698, 0x698); VMCB_SAVE(spec_ctrl, 0x6E0);
-_Static_assert(sizeof(struct vmcb_save) == 744, "legacy save area is 744 bytes");
-VMCB_ASSERT_OFF(struct vmcb, reserved_0x6e8, 0x6E8);
-_Static_assert(sizeof(struct vmcb) == VMCB_PAGE_SIZE, "a VMCB is one 4 KiB page");
+SVMC_VMCB_ASSERT_OFF(struct svmc_vmcb, save, 0x400);
+SVMC_VMCB_SAVE(es, 0x400); SVMC_VMCB_SAVE(cs, 0x410); SVMC_VMCB_SAVE(ss, 0x420);
+SVMC_VMCB_SAVE(ds, 0x430); SVMC_VMCB_SAVE(fs, 0x440); SVMC_VMCB_SAVE(gs, 0x450);
+SVMC_VMCB_SAVE(gdtr, 0x460); SVMC_VMCB_SAVE(ldtr, 0x470); SVMC_VMCB_SAVE(idtr, 0x480);
+SVMC_VMCB_SAVE(tr, 0x490); SVMC_VMCB_SAVE(reserved_0x4a0, 0x4A0); SVMC_VMCB_SAVE(vmpl, 0x4CA);
+SVMC_VMCB_SAVE(cpl, 0x4CB); SVMC_VMCB_SAVE(reserved_0x4cc, 0x4CC); SVMC_VMCB_SAVE(efer, 0x4D0);
+SVMC_VMCB_SAVE(reserved_0x4d8, 0x4D8); SVMC_VMCB_SAVE(cr4, 0x548); SVMC_VMCB_SAVE(cr3, 0x550);
+SVMC_VMCB_SAVE(cr0, 0x558); SVMC_VMCB_SAVE(dr7, 0x560); SVMC_VMCB_SAVE(dr6, 0x568);
+SVMC_VMCB_SAVE(rflags, 0x570); SVMC_VMCB_SAVE(rip, 0x578); SVMC_VMCB_SAVE(reserved_0x580, 0x580);
+SVMC_VMCB_SAVE(rsp, 0x5D8); SVMC_VMCB_SAVE(s_cet, 0x5E0); SVMC_VMCB_SAVE(ssp, 0x5E8);
+SVMC_VMCB_SAVE(isst_addr, 0x5F0); SVMC_VMCB_SAVE(rax, 0x5F8); SVMC_VMCB_SAVE(star, 0x600);
+SVMC_VMCB_SAVE(lstar, 0x608); SVMC_VMCB_SAVE(cstar, 0x610); SVMC_VMCB_SAVE(sfmask, 0x618);
+SVMC_VMCB_SAVE(kernel_gs_base, 0x620); SVMC_VMCB_SAVE(sysenter_cs, 0x628);
+SVMC_VMCB_SAVE(sysenter_esp, 0x630); SVMC_VMCB_SAVE(sysenter_eip, 0x638);
+SVMC_VMCB_SAVE(cr2, 0x640); SVMC_VMCB_SAVE(reserved_0x648, 0x648); SVMC_VMCB_SAVE(g_pat, 0x668);
+SVMC_VMCB_SAVE(dbgctl, 0x670); SVMC_VMCB_SAVE(br_from, 0x678); SVMC_VMCB_SAVE(br_to, 0x680);
+SVMC_VMCB_SAVE(last_excp_from, 0x688); SVMC_VMCB_SAVE(last_excp_to, 0x690);
+SVMC_VMCB_SAVE(reserved_0x698, 0x698); SVMC_VMCB_SAVE(spec_ctrl, 0x6E0);
+_Static_assert(sizeof(struct svmc_vmcb_save) == 744, "legacy save area is 744 bytes");
+SVMC_VMCB_ASSERT_OFF(struct svmc_vmcb, reserved_0x6e8, 0x6E8);
+_Static_assert(sizeof(struct svmc_vmcb) == SVMC_VMCB_PAGE_SIZE, "a VMCB is one 4 KiB page");
 
-VMCB_VMSA(pl0_ssp, 0x0A0); VMCB_VMSA(u_cet, 0x0C0); VMCB_VMSA(vmpl, 0x0CA);
-VMCB_VMSA(cpl, 0x0CB); VMCB_VMSA(efer, 0x0D0); VMCB_VMSA(xss, 0x140);
-VMCB_VMSA(cr4, 0x148); VMCB_VMSA(cr3, 0x150); VMCB_VMSA(cr0, 0x158);
-VMCB_VMSA(dr7, 0x160); VMCB_VMSA(dr6, 0x168); VMCB_VMSA(rflags, 0x170);
-VMCB_VMSA(rip, 0x178); VMCB_VMSA(dr0, 0x180); VMCB_VMSA(dr0_addr_mask, 0x1A0);
-VMCB_VMSA(rsp, 0x1D8); VMCB_VMSA(s_cet, 0x1E0); VMCB_VMSA(rax, 0x1F8);
-VMCB_VMSA(star, 0x200); VMCB_VMSA(sysenter_cs, 0x228); VMCB_VMSA(cr2, 0x240);
-VMCB_VMSA(g_pat, 0x268); VMCB_VMSA(last_excp_to, 0x290); VMCB_VMSA(pkru, 0x2E8);
-VMCB_VMSA(tsc_aux, 0x2EC); VMCB_VMSA(tsc_scale, 0x2F0); VMCB_VMSA(tsc_offset, 0x2F8);
-VMCB_VMSA(rcx, 0x308); VMCB_VMSA(rbx, 0x318); VMCB_VMSA(rbp, 0x328);
-VMCB_VMSA(rdi, 0x338); VMCB_VMSA(r8, 0x340); VMCB_VMSA(r15, 0x378);
-VMCB_VMSA(guest_exit_info_1, 0x390); VMCB_VMSA(sev_features, 0x3B0);
-VMCB_VMSA(event_inj, 0x3E0); VMCB_VMSA(xcr0, 0x3E8); VMCB_VMSA(x87_dp, 0x400);
-VMCB_VMSA(mxcsr, 0x408); VMCB_VMSA(x87_ftw, 0x40C); VMCB_VMSA(x87_cs, 0x416);
-VMCB_VMSA(x87_rip, 0x418); VMCB_VMSA(fpreg_x87, 0x420); VMCB_VMSA(fpreg_xmm, 0x470);
-VMCB_VMSA(fpreg_ymm, 0x570);
-_Static_assert(sizeof(struct vmcb_vmsa) == 1648, "VMSA defines 1648 bytes");
+SVMC_VMCB_VMSA(pl0_ssp, 0x0A0); SVMC_VMCB_VMSA(u_cet, 0x0C0); SVMC_VMCB_VMSA(vmpl, 0x0CA);
+SVMC_VMCB_VMSA(cpl, 0x0CB); SVMC_VMCB_VMSA(efer, 0x0D0); SVMC_VMCB_VMSA(xss, 0x140);
+SVMC_VMCB_VMSA(cr4, 0x148); SVMC_VMCB_VMSA(cr3, 0x150); SVMC_VMCB_VMSA(cr0, 0x158);
+SVMC_VMCB_VMSA(dr7, 0x160); SVMC_VMCB_VMSA(dr6, 0x168); SVMC_VMCB_VMSA(rflags, 0x170);
+SVMC_VMCB_VMSA(rip, 0x178); SVMC_VMCB_VMSA(dr0, 0x180); SVMC_VMCB_VMSA(dr0_addr_mask, 0x1A0);
+SVMC_VMCB_VMSA(rsp, 0x1D8); SVMC_VMCB_VMSA(s_cet, 0x1E0); SVMC_VMCB_VMSA(rax, 0x1F8);
+SVMC_VMCB_VMSA(star, 0x200); SVMC_VMCB_VMSA(sysenter_cs, 0x228); SVMC_VMCB_VMSA(cr2, 0x240);
+SVMC_VMCB_VMSA(g_pat, 0x268); SVMC_VMCB_VMSA(last_excp_to, 0x290); SVMC_VMCB_VMSA(pkru, 0x2E8);
+SVMC_VMCB_VMSA(tsc_aux, 0x2EC); SVMC_VMCB_VMSA(tsc_scale, 0x2F0); SVMC_VMCB_VMSA(tsc_offset, 0x2F8);
+SVMC_VMCB_VMSA(rcx, 0x308); SVMC_VMCB_VMSA(rbx, 0x318); SVMC_VMCB_VMSA(rbp, 0x328);
+SVMC_VMCB_VMSA(rdi, 0x338); SVMC_VMCB_VMSA(r8, 0x340); SVMC_VMCB_VMSA(r15, 0x378);
+SVMC_VMCB_VMSA(guest_exit_info_1, 0x390); SVMC_VMCB_VMSA(sev_features, 0x3B0);
+SVMC_VMCB_VMSA(event_inj, 0x3E0); SVMC_VMCB_VMSA(xcr0, 0x3E8); SVMC_VMCB_VMSA(x87_dp, 0x400);
+SVMC_VMCB_VMSA(mxcsr, 0x408); SVMC_VMCB_VMSA(x87_ftw, 0x40C); SVMC_VMCB_VMSA(x87_cs, 0x416);
+SVMC_VMCB_VMSA(x87_rip, 0x418); SVMC_VMCB_VMSA(fpreg_x87, 0x420); SVMC_VMCB_VMSA(fpreg_xmm, 0x470);
+SVMC_VMCB_VMSA(fpreg_ymm, 0x570);
+_Static_assert(sizeof(struct svmc_vmcb_vmsa) == 1648, "VMSA defines 1648 bytes");
 
-/* ---- bits of hardware words --------------------------------------------- */
-#define BIT64(n) (UINT64_C(1) << (n))
-
-/* EFER (APM 3.1.7) */
-#define EFER_SCE BIT64(0)
-#define EFER_LME BIT64(8)
-#define EFER_LMA BIT64(10)
-#define EFER_NXE BIT64(11)
-#define EFER_SVME BIT64(12)
-#define EFER_LMSLE BIT64(13)
-#define EFER_FFXSR BIT64(14)
-#define EFER_TCE BIT64(15)
-#define EFER_MCOMMIT BIT64(17)
-#define EFER_INTWB BIT64(18)
-#define EFER_UAIE BIT64(20)
-#define EFER_AUTOIBRS BIT64(21)
-
-/* CR0 */
-#define CR0_PE BIT64(0)
-#define CR0_MP BIT64(1)
-#define CR0_EM BIT64(2)
-#define CR0_TS BIT64(3)
-#define CR0_ET BIT64(4)
-#define CR0_NE BIT64(5)
-#define CR0_WP BIT64(16)
-#define CR0_AM BIT64(18)
-#define CR0_NW BIT64(29)
-#define CR0_CD BIT64(30)
-#define CR0_PG BIT64(31)
-
-/* CR4 */
-#define CR4_VME BIT64(0)
-#define CR4_PVI BIT64(1)
-#define CR4_TSD BIT64(2)
-#define CR4_DE BIT64(3)
-#define CR4_PSE BIT64(4)
-#define CR4_PAE BIT64(5)
-#define CR4_MCE BIT64(6)
-#define CR4_PGE BIT64(7)
-#define CR4_PCE BIT64(8)
-#define CR4_OSFXSR BIT64(9)
-#define CR4_OSXMMEXCPT BIT64(10)
-#define CR4_UMIP BIT64(11)
-#define CR4_LA57 BIT64(12)
-#define CR4_VMXE BIT64(13)
-#define CR4_SMXE BIT64(14)
-#define CR4_FSGSBASE BIT64(16)
-#define CR4_PCIDE BIT64(17)
-#define CR4_OSXSAVE BIT64(18)
-#define CR4_KL BIT64(19)
-#define CR4_SMEP BIT64(20)
-#define CR4_SMAP BIT64(21)
-#define CR4_PKE BIT64(22)
-#define CR4_CET BIT64(23)
-#define CR4_PKS BIT64(24)
-#define CR4_UINTR BIT64(25)
-#define CR4_LASS BIT64(27)
-#define CR4_LAM_SUP BIT64(28)
-#define CR4_FRED BIT64(32)
-
-/* intercept_misc1 (0x00C) */
-#define INTERCEPT1_INTR (1u << 0)
-#define INTERCEPT1_NMI (1u << 1)
-#define INTERCEPT1_IOIO_PROT (1u << 27)
-#define INTERCEPT1_MSR_PROT (1u << 28)
-/* intercept_misc2 (0x010) */
-#define INTERCEPT2_VMRUN (1u << 0)
-#define INTERCEPT2_VMMCALL (1u << 1)
-
-/* int_ctl (0x060) */
-#define V_TPR_MASK 0xffu
-#define V_IRQ_MASK (1u << 8)
-#define V_GIF_MASK (1u << 9)
-#define V_NMI_PENDING_MASK (1u << 11)
-#define V_NMI_BLOCKING_MASK (1u << 12)
-#define V_INTR_PRIO_SHIFT 16
-#define V_INTR_PRIO_MASK (0xfu << V_INTR_PRIO_SHIFT)
-#define V_IGN_TPR_MASK (1u << 20)
-#define V_INTR_MASKING_MASK (1u << 24)
-#define V_GIF_ENABLE_MASK (1u << 25)
-#define V_NMI_ENABLE_MASK (1u << 26)
-#define X2APIC_MODE_MASK (1u << 30)
-#define AVIC_ENABLE_MASK (1u << 31)
-
-/* nested_ctl / misc_ctl (0x090) */
-#define SVM_NESTED_CTL_NP_ENABLE BIT64(0)
-#define SVM_NESTED_CTL_SEV_ENABLE BIT64(1)
-#define SVM_NESTED_CTL_SEV_ES_ENABLE BIT64(2)
-#define SVM_NESTED_CTL_GMET BIT64(3)
-
-/* virt_ext / misc_ctl2 (0x0B8) */
-#define SVM_VIRT_EXT_LBR BIT64(0)
-#define SVM_VIRT_EXT_VMLOAD_VMSAVE BIT64(1)
-
-/* EVENTINJ and EXITINTINFO (APM 15.20) */
-#define SVM_EVTINJ_VEC_MASK 0xffu
-#define SVM_EVTINJ_TYPE_SHIFT 8
-#define SVM_EVTINJ_TYPE_MASK (7u << SVM_EVTINJ_TYPE_SHIFT)
-#define SVM_EVTINJ_TYPE_INTR 0u
-#define SVM_EVTINJ_TYPE_NMI 2u
-#define SVM_EVTINJ_TYPE_EXEPT 3u
-#define SVM_EVTINJ_TYPE_SOFT 4u
-#define SVM_EVTINJ_VALID_ERR (1u << 11)
-#define SVM_EVTINJ_RESERVED_BITS 0x7ffff000u
-#define SVM_EVTINJ_VALID (1u << 31)
-#define SVM_EVTINJ_VECTOR(v) ((v) & SVM_EVTINJ_VEC_MASK)
-#define SVM_EVTINJ_TYPE(v) (((v) & SVM_EVTINJ_TYPE_MASK) >> SVM_EVTINJ_TYPE_SHIFT)
-
-/* TLB_CONTROL (0x05C) */
-#define TLB_CONTROL_DO_NOTHING 0u
-#define TLB_CONTROL_FLUSH_ALL_ASID 1u
-#define TLB_CONTROL_FLUSH_ASID 3u
-#define TLB_CONTROL_FLUSH_ASID_LOCAL 7u
-#define TLB_CONTROL_MASK 7u
-
-/* Segment attributes (vmcb_seg.attrib) */
-#define SVM_SELECTOR_TYPE_MASK 0xfu
-#define SVM_SELECTOR_S_MASK (1u << 4)
-#define SVM_SELECTOR_DPL_SHIFT 5
-#define SVM_SELECTOR_DPL_MASK (3u << SVM_SELECTOR_DPL_SHIFT)
-#define SVM_SELECTOR_P_MASK (1u << 7)
-#define SVM_SELECTOR_AVL_MASK (1u << 8)
-#define SVM_SELECTOR_L_MASK (1u << 9)
-#define SVM_SELECTOR_DB_MASK (1u << 10)
-#define SVM_SELECTOR_G_MASK (1u << 11)
-
-/* allowed_sev_features (0x138) */
-#define VMCB_ALLOWED_SEV_FEATURES_VALID BIT64(63)
-
-/* exit codes */
-#define SVM_EXIT_ERR UINT64_MAX
 /* clang-format on */
 
 #endif /* SVMCHECK_VMCB_H */

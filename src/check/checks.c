@@ -16,6 +16,7 @@
 
 #include "check/internal.h"
 #include "svmcheck/vectors.h"
+#include "vmcb/svm_bits.h"
 
 /* ---- known-mask helpers -------------------------------------------------- */
 
@@ -45,7 +46,7 @@ static bool lm_known_off(const struct svmc_record *r)
 	       (KNOWN(r, CR0) && !(r->vmcb.save.cr0 & CR0_PG));
 }
 
-static inline bool np_on(const struct svmc_compiled *c, const struct vmcb *v)
+static inline bool np_on(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return (v->control.nested_ctl & c->np_mask) != 0;
 }
@@ -57,37 +58,37 @@ static bool np_known_off(const struct svmc_compiled *c, const struct svmc_record
 
 /* ---- predicates ----------------------------------------------------------- */
 
-static bool f_efer_svme(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_efer_svme(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return !(v->save.efer & EFER_SVME);
 }
 
-static bool f_cr0_cd_nw(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_cr0_cd_nw(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return !(v->save.cr0 & CR0_CD) && (v->save.cr0 & CR0_NW);
 }
 
-static bool f_cr0_high(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_cr0_high(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return (v->save.cr0 >> 32) != 0;
 }
 
-static bool f_dr6_high(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_dr6_high(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return (v->save.dr6 >> 32) != 0;
 }
 
-static bool f_dr7_high(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_dr7_high(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return (v->save.dr7 >> 32) != 0;
 }
 
-static bool f_lm_pae(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_lm_pae(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return svmc_long_mode(v) && !(v->save.cr4 & CR4_PAE);
@@ -99,7 +100,7 @@ static bool g_lm_pae(const struct svmc_compiled *c, const struct svmc_record *r)
 	return lm_known_off(r) || (KNOWN(r, CR4) && (r->vmcb.save.cr4 & CR4_PAE));
 }
 
-static bool f_lm_pe(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_lm_pe(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return svmc_long_mode(v) && !(v->save.cr0 & CR0_PE);
@@ -111,7 +112,7 @@ static bool g_lm_pe(const struct svmc_compiled *c, const struct svmc_record *r)
 	return lm_known_off(r) || (KNOWN(r, CR0) && (r->vmcb.save.cr0 & CR0_PE));
 }
 
-static bool f_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_cr3_mbz(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return svmc_long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
 }
@@ -121,7 +122,7 @@ static bool g_cr3_mbz(const struct svmc_compiled *c, const struct svmc_record *r
 	return lm_known_off(r) || (KNOWN(r, CR3) && !(r->vmcb.save.cr3 & c->cr3_rsvd));
 }
 
-static bool f_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_lm_cs_ld(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return svmc_long_mode(v) && (v->save.cr4 & CR4_PAE) && svmc_cs_l_and_d(v);
@@ -134,17 +135,17 @@ static bool g_lm_cs_ld(const struct svmc_compiled *c, const struct svmc_record *
 	       (KNOWN(r, CS) && !svmc_cs_l_and_d(&r->vmcb));
 }
 
-static bool f_cr4_rsvd(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_cr4_rsvd(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return (v->save.cr4 & ~c->cr4_allowed) != 0;
 }
 
-static bool f_efer_rsvd(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_efer_rsvd(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return (v->save.efer & ~c->efer_allowed) != 0;
 }
 
-static bool f_np_gpat(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_np_gpat(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return np_on(c, v) && svmc_gpat_bad(v->save.g_pat);
 }
@@ -154,19 +155,19 @@ static bool g_np_gpat(const struct svmc_compiled *c, const struct svmc_record *r
 	return np_known_off(c, r) || (KNOWN(r, G_PAT) && !svmc_gpat_bad(r->vmcb.save.g_pat));
 }
 
-static bool f_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_intercept_vmrun(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return !(v->control.intercept_misc2 & INTERCEPT2_VMRUN);
 }
 
-static bool f_asid_zero(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_asid_zero(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return v->control.asid == 0;
 }
 
-static bool f_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_np_ncr3(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return np_on(c, v) && (v->control.nested_cr3 & c->pa_rsvd);
 }
@@ -177,12 +178,12 @@ static bool g_np_ncr3(const struct svmc_compiled *c, const struct svmc_record *r
 	       (KNOWN(r, NESTED_CR3) && !(r->vmcb.control.nested_cr3 & c->pa_rsvd));
 }
 
-static bool f_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_msrpm_range(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return svmc_range_bad(v->control.msrpm_base_pa, c->msrpm_last, c->pa_rsvd);
 }
 
-static bool f_iopm_range(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_iopm_range(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return svmc_range_bad(v->control.iopm_base_pa, c->iopm_last, c->pa_rsvd);
 }
@@ -194,7 +195,7 @@ static bool f_iopm_range(const struct svmc_compiled *c, const struct vmcb *v)
  * the APM's own wording was not located (checks.md 3.1), hence the rule's
  * "unverified".
  */
-static bool f_vnmi(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_vnmi(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return svmc_vnmi_bad(v);
@@ -207,7 +208,7 @@ static bool g_vnmi(const struct svmc_compiled *c, const struct svmc_record *r)
 	       (KNOWN(r, INTERCEPT_MISC1) && (r->vmcb.control.intercept_misc1 & INTERCEPT1_NMI));
 }
 
-static bool f_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_sev_allowed(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	(void)c;
 	return svmc_sev_bad(v);
@@ -215,7 +216,7 @@ static bool f_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v)
 
 static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_record *r)
 {
-	const struct vmcb *v = &r->vmcb;
+	const struct svmc_vmcb *v = &r->vmcb;
 	(void)c;
 	return (KNOWN(r, NESTED_CTL) && !(v->control.nested_ctl & SVM_NESTED_CTL_SEV_ES_ENABLE)) ||
 	       (KNOWN(r, ALLOWED_SEV_FEATURES) &&
@@ -228,27 +229,27 @@ static bool g_sev_allowed(const struct svmc_compiled *c, const struct svmc_recor
 		!svmc_sev_disallowed(v));
 }
 
-static bool f_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_evtinj_type(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	uint32_t e = v->control.event_inj;
 	return (e & SVM_EVTINJ_VALID) && !svmc_type_valid(c, SVM_EVTINJ_TYPE(e));
 }
 
-static bool f_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_evtinj_vector(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	uint32_t e = v->control.event_inj;
 	return (e & SVM_EVTINJ_VALID) && SVM_EVTINJ_TYPE(e) == SVM_EVTINJ_TYPE_EXEPT &&
 	       !svmc_vector_valid(c, SVM_EVTINJ_VECTOR(e));
 }
 
-static bool f_late_cr3(const struct svmc_compiled *c, const struct vmcb *v)
+static bool f_late_cr3(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return !svmc_long_mode(v) && (v->save.cr3 & c->cr3_rsvd);
 }
 
 static bool g_late_cr3(const struct svmc_compiled *c, const struct svmc_record *r)
 {
-	const struct vmcb *v = &r->vmcb;
+	const struct svmc_vmcb *v = &r->vmcb;
 	return (KNOWN(r, CR3) && !(v->save.cr3 & c->cr3_rsvd)) ||
 	       (KNOWN(r, EFER) && KNOWN(r, CR0) && svmc_long_mode(v));
 }
@@ -292,7 +293,7 @@ static void sb_add(struct sb *s, const char *fmt, ...)
 #define HX "0x%016llx"
 #define U(x) ((unsigned long long)(x))
 
-static int m_efer_svme(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_efer_svme(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(b, n,
@@ -301,7 +302,7 @@ static int m_efer_svme(const struct svmc_compiled *c, const struct vmcb *v, char
 		   U(v->save.efer));
 }
 
-static int m_cr0_cd_nw(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_cr0_cd_nw(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(
@@ -318,25 +319,25 @@ static int m_high(const char *reg, uint64_t val, char *b, size_t n)
 		   U(val), U(val >> 32));
 }
 
-static int m_cr0_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_cr0_high(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return m_high("CR0", v->save.cr0, b, n);
 }
 
-static int m_dr6_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_dr6_high(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return m_high("DR6", v->save.dr6, b, n);
 }
 
-static int m_dr7_high(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_dr7_high(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return m_high("DR7", v->save.dr7, b, n);
 }
 
-static int m_lm_pae(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_lm_pae(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(b, n,
@@ -346,7 +347,7 @@ static int m_lm_pae(const struct svmc_compiled *c, const struct vmcb *v, char *b
 		   U(v->save.cr4));
 }
 
-static int m_lm_pe(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_lm_pe(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(b, n,
@@ -356,7 +357,7 @@ static int m_lm_pe(const struct svmc_compiled *c, const struct vmcb *v, char *b,
 		   U(v->save.cr0));
 }
 
-static int m_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_cr3_mbz(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	return put(b, n,
 		   "in long mode CR3 " HX " must be a legal physical address, but it sets bits " HX
@@ -364,7 +365,7 @@ static int m_cr3_mbz(const struct svmc_compiled *c, const struct vmcb *v, char *
 		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
 }
 
-static int m_lm_cs_ld(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_lm_cs_ld(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(
@@ -439,7 +440,7 @@ static void list_bits(struct sb *s, const struct svmc_compiled *c, uint64_t bad,
 	}
 }
 
-static int m_cr4_rsvd(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_cr4_rsvd(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	struct sb s = { b, n, 0 };
 	sb_add(&s, "CR4 is " HX " and sets reserved bits: ", U(v->save.cr4));
@@ -449,7 +450,7 @@ static int m_cr4_rsvd(const struct svmc_compiled *c, const struct vmcb *v, char 
 	return (int)s.len;
 }
 
-static int m_efer_rsvd(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_efer_rsvd(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	struct sb s = { b, n, 0 };
 	sb_add(&s, "EFER is " HX " and sets reserved bits: ", U(v->save.efer));
@@ -459,7 +460,7 @@ static int m_efer_rsvd(const struct svmc_compiled *c, const struct vmcb *v, char
 	return (int)s.len;
 }
 
-static int m_np_gpat(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_np_gpat(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	unsigned i;
 	uint8_t e = 0;
@@ -475,7 +476,8 @@ static int m_np_gpat(const struct svmc_compiled *c, const struct vmcb *v, char *
 				"a reserved memory type (2 and 3 are reserved)");
 }
 
-static int m_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_intercept_vmrun(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			     size_t n)
 {
 	(void)c;
 	return put(
@@ -484,14 +486,14 @@ static int m_intercept_vmrun(const struct svmc_compiled *c, const struct vmcb *v
 		v->control.intercept_misc2);
 }
 
-static int m_asid_zero(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_asid_zero(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	(void)v;
 	return put(b, n, "the guest ASID is 0, which belongs to the host");
 }
 
-static int m_np_ncr3(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_np_ncr3(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	return put(b, n,
 		   "nested paging is on and nCR3 " HX " is not a legal physical address: bits " HX
@@ -531,17 +533,18 @@ static int m_range(const struct svmc_compiled *c, const char *what, uint64_t bas
 		   what, U(pb), kib, U(pb + last), c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)));
 }
 
-static int m_msrpm_range(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_msrpm_range(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			 size_t n)
 {
 	return m_range(c, "MSR permission map", v->control.msrpm_base_pa, c->msrpm_last, b, n);
 }
 
-static int m_iopm_range(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_iopm_range(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	return m_range(c, "I/O permission map", v->control.iopm_base_pa, c->iopm_last, b, n);
 }
 
-static int m_vnmi(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_vnmi(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	(void)c;
 	return put(
@@ -551,7 +554,8 @@ static int m_vnmi(const struct svmc_compiled *c, const struct vmcb *v, char *b, 
 		v->control.int_ctl, v->control.intercept_misc1);
 }
 
-static int m_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_sev_allowed(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			 size_t n)
 {
 	(void)c;
 	return put(b, n,
@@ -562,7 +566,8 @@ static int m_sev_allowed(const struct svmc_compiled *c, const struct vmcb *v, ch
 		   U(svmc_sev_disallowed(v)));
 }
 
-static int m_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_evtinj_type(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			 size_t n)
 {
 	(void)c;
 	return put(
@@ -571,7 +576,8 @@ static int m_evtinj_type(const struct svmc_compiled *c, const struct vmcb *v, ch
 		v->control.event_inj, SVM_EVTINJ_TYPE(v->control.event_inj));
 }
 
-static int m_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_evtinj_vector(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			   size_t n)
 {
 	unsigned vec = SVM_EVTINJ_VECTOR(v->control.event_inj);
 	const struct svmc_vector_name *vn = svmc_vector_name(vec);
@@ -629,7 +635,7 @@ static int m_evtinj_vector(const struct svmc_compiled *c, const struct vmcb *v, 
 	}
 }
 
-static int m_late_cr3(const struct svmc_compiled *c, const struct vmcb *v, char *b, size_t n)
+static int m_late_cr3(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
 {
 	return put(b, n,
 		   "CR3 " HX " is not a legal physical address: bits " HX
@@ -729,7 +735,7 @@ int svmc_check_lookup(const char *name, enum svmc_check_id *out)
 	return -1;
 }
 
-uint64_t svmc_check_value(const struct vmcb *v, enum svmc_check_id id)
+uint64_t svmc_check_value(const struct svmc_vmcb *v, enum svmc_check_id id)
 {
 	switch (id) {
 	case SVMC_CHECK_SAVE_EFER_SVME:
@@ -776,7 +782,7 @@ uint64_t svmc_check_value(const struct vmcb *v, enum svmc_check_id id)
 	return 0;
 }
 
-size_t svmc_check_message(const struct svmc_compiled *c, const struct vmcb *v,
+size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
 			  enum svmc_check_id id, char *buf, size_t n)
 {
 	struct sb s = { buf, n, 0 };

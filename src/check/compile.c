@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check/internal.h"
+#include "vmcb/svm_bits.h"
 
 /* ---- gate tables ---------------------------------------------------------- */
 

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "check/internal.h"
+#include "vmcb/svm_bits.h"
 
 _Static_assert(CR0_CD == CR0_NW << 1, "the fused CD/NW test shifts CD onto NW");
 
@@ -102,11 +103,11 @@ void svmc_fused_compile(struct svmc_compiled *c)
 }
 
 /* svmc_fused_fails(), inlined into svmc_evaluate(). */
-static inline uint64_t fused_fails(const struct svmc_compiled *c, const struct vmcb *v)
+static inline uint64_t fused_fails(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	const struct svmc_fused *f = &c->fused;
-	const struct vmcb_save *s = &v->save;
-	const struct vmcb_control *k = &v->control;
+	const struct svmc_vmcb_save *s = &v->save;
+	const struct svmc_vmcb_control *k = &v->control;
 	uint64_t lm = mask_if(svmc_long_mode(v));
 	uint64_t np = mask_if((k->nested_ctl & c->np_mask) != 0);
 	uint32_t e = k->event_inj;
@@ -138,7 +139,7 @@ static inline uint64_t fused_fails(const struct svmc_compiled *c, const struct v
 	return bad;
 }
 
-uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct vmcb *v)
+uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	return fused_fails(c, v);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "svmcheck/check.h"
+#include "vmcb/svm_bits.h"
 
 /*
  * The executable half of a row.
@@ -23,9 +24,9 @@
  */
 struct svmc_check_row {
 	uint64_t need[SVMC_KNOWN_WORDS];
-	bool (*fails)(const struct svmc_compiled *c, const struct vmcb *v);
+	bool (*fails)(const struct svmc_compiled *c, const struct svmc_vmcb *v);
 	bool (*passes_partial)(const struct svmc_compiled *c, const struct svmc_record *r);
-	int (*msg)(const struct svmc_compiled *c, const struct vmcb *v, char *buf, size_t n);
+	int (*msg)(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *buf, size_t n);
 };
 
 extern const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT];
@@ -36,13 +37,13 @@ extern const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT];
  */
 
 /* EFER.LME and CR0.PG both set. */
-static inline bool svmc_long_mode(const struct vmcb *v)
+static inline bool svmc_long_mode(const struct svmc_vmcb *v)
 {
 	return (v->save.efer & EFER_LME) && (v->save.cr0 & CR0_PG);
 }
 
 /* CS.L and CS.D both set. */
-static inline bool svmc_cs_l_and_d(const struct vmcb *v)
+static inline bool svmc_cs_l_and_d(const struct svmc_vmcb *v)
 {
 	const uint16_t ld = SVM_SELECTOR_L_MASK | SVM_SELECTOR_DB_MASK;
 	return (v->save.cs.attrib & ld) == ld;
@@ -65,21 +66,21 @@ static inline bool svmc_range_bad(uint64_t base, uint64_t last, uint64_t rsvd)
 }
 
 /* V_NMI_ENABLE set and NMIs not intercepted. */
-static inline bool svmc_vnmi_bad(const struct vmcb *v)
+static inline bool svmc_vnmi_bad(const struct svmc_vmcb *v)
 {
 	return (v->control.int_ctl & V_NMI_ENABLE_MASK) &&
 	       !(v->control.intercept_misc1 & INTERCEPT1_NMI);
 }
 
 /* Guest SEV features that allowed_sev_features does not allow (bit 63 aside). */
-static inline uint64_t svmc_sev_disallowed(const struct vmcb *v)
+static inline uint64_t svmc_sev_disallowed(const struct svmc_vmcb *v)
 {
 	return v->control.guest_sev_features & ~v->control.allowed_sev_features &
 	       ~VMCB_ALLOWED_SEV_FEATURES_VALID;
 }
 
 /* SEV-ES on, allowed_sev_features valid, and a guest feature disallowed. */
-static inline bool svmc_sev_bad(const struct vmcb *v)
+static inline bool svmc_sev_bad(const struct svmc_vmcb *v)
 {
 	return (v->control.nested_ctl & SVM_NESTED_CTL_SEV_ES_ENABLE) &&
 	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) &&
@@ -95,7 +96,7 @@ void svmc_fused_compile(struct svmc_compiled *c);
  * The fused test: 0 if every check of c's model passes on v, nonzero if one
  * fails.  Meaningful only when every field in c->fused.need_known is known.
  */
-uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct vmcb *v);
+uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct svmc_vmcb *v);
 
 /*
  * The reference evaluation: per check of the model, in order, a known-mask

@@ -10,7 +10,7 @@
 #include <argp.h>
 #include <stdbool.h>
 
-#include "out/out.h"
+#include "emit/emit.h"
 #include "svmcheck/error.h"
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_TROUBLE = 2 };
@@ -19,7 +19,7 @@ struct cli_global {
 	bool json;
 	bool pretty;
 	bool quiet;
-	enum out_color_when color;
+	enum svmc_emit_color_when color;
 };
 
 /* The process-wide options, set by the top level and by each command's child. */
@@ -30,7 +30,7 @@ extern const struct argp cli_output_argp;
 extern const struct argp_child cli_output_children[];
 
 /* Output mode that cli_g asks for. */
-enum out_mode cli_out_mode(void);
+enum svmc_emit_mode cli_out_mode(void);
 /* Open stdout as o in cli_out_mode(); exits 2 on failure. */
 void cli_out_open(struct out *o);
 
@@ -53,14 +53,14 @@ struct svmc_cpu;
 int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char *gopt,
 		    const char *guest, struct svmc_cpu *cpu);
 
-struct atomic_file;
+struct svmc_atomic_file;
 /*
  * Output files for -o: open the temporary file beside path / close it,
  * renaming it into place only if ok.  Both report trouble on stderr and
  * return 0 or -1.
  */
-int cli_outfile_open(struct atomic_file *af, const char *path);
-int cli_outfile_close(struct atomic_file *af, bool ok);
+int cli_outfile_open(struct svmc_atomic_file *af, const char *path);
+int cli_outfile_close(struct svmc_atomic_file *af, bool ok);
 
 /* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */
 int cmd_inspect(int argc, char **argv);

@@ -91,30 +91,31 @@ static void one_text(struct out *o, const struct svmc_check_info *ci)
 {
 	char models[96], fields[160];
 
-	out_printf(o, "%s%-26s%s %-9s %-27s %s\n", out_color(o, OUT_C_BOLD), ci->name,
-		   out_color(o, OUT_C_RESET), ci->apm, models_of(ci->id, models, sizeof(models)),
-		   fields_of(ci, fields, sizeof(fields)));
-	out_printf(o, "    %s\n", ci->rule);
+	svmc_emit_printf(o, "%s%-26s%s %-9s %-27s %s\n", svmc_emit_color(o, OUT_C_BOLD), ci->name,
+			 svmc_emit_color(o, OUT_C_RESET), ci->apm,
+			 models_of(ci->id, models, sizeof(models)),
+			 fields_of(ci, fields, sizeof(fields)));
+	svmc_emit_printf(o, "    %s\n", ci->rule);
 }
 
 static void one_json(struct out *o, const struct svmc_check_info *ci)
 {
 	char path[64];
 
-	out_obj_begin(o, NULL);
-	out_str(o, "id", ci->name);
-	out_str(o, "apm", ci->apm);
-	out_arr_begin(o, "fields");
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "id", ci->name);
+	svmc_emit_str(o, "apm", ci->apm);
+	svmc_emit_arr_begin(o, "fields");
 	for (unsigned k = 0; k < ci->nfields; k++)
-		out_str(o, NULL, svmc_field_path(ci->fields[k], path, sizeof(path)));
-	out_arr_end(o);
-	out_str(o, "rule", ci->rule);
-	out_arr_begin(o, "models");
+		svmc_emit_str(o, NULL, svmc_field_path(ci->fields[k], path, sizeof(path)));
+	svmc_emit_arr_end(o);
+	svmc_emit_str(o, "rule", ci->rule);
+	svmc_emit_arr_begin(o, "models");
 	for (size_t i = 0; i < svmc_model_count(); i++)
 		if (svmc_model_applies(svmc_model_at(i), ci->id))
-			out_str(o, NULL, svmc_model_at(i)->name);
-	out_arr_end(o);
-	out_obj_end(o);
+			svmc_emit_str(o, NULL, svmc_model_at(i)->name);
+	svmc_emit_arr_end(o);
+	svmc_emit_obj_end(o);
 }
 
 int cmd_checks(int argc, char **argv)
@@ -132,39 +133,40 @@ int cmd_checks(int argc, char **argv)
 		if (!m) {
 			cli_errorf(&o, "unknown model '%s' (models: %s)", a.model,
 				   svmc_model_names(names, sizeof(names)));
-			out_fini(&o);
+			svmc_emit_fini(&o);
 			return EXIT_TROUBLE;
 		}
 	}
 	n = m ? m->norder : SVMC_CHECK_COUNT;
 
-	if (out_json(&o)) {
-		out_obj_begin(&o, NULL);
-		out_str(&o, "schema", "svmcheck/checks");
-		out_u64(&o, "schema_version", 1);
+	if (svmc_emit_json(&o)) {
+		svmc_emit_obj_begin(&o, NULL);
+		svmc_emit_str(&o, "schema", "svmcheck/checks");
+		svmc_emit_u64(&o, "schema_version", 1);
 		if (m)
-			out_str(&o, "model", m->name);
-		out_arr_begin(&o, "checks");
+			svmc_emit_str(&o, "model", m->name);
+		svmc_emit_arr_begin(&o, "checks");
 	} else {
 		if (m)
-			out_printf(&o, "model %s: %u checks, in the order %s applies them\n\n",
-				   m->name, n, m->actor);
+			svmc_emit_printf(&o,
+					 "model %s: %u checks, in the order %s applies them\n\n",
+					 m->name, n, m->actor);
 		else
-			out_printf(&o, "%u checks; models: %s\n\n", n,
-				   svmc_model_names(names, sizeof(names)));
-		out_printf(&o, "%-26s %-9s %-27s %s\n", "CHECK", "APM", "MODELS", "FIELDS");
+			svmc_emit_printf(&o, "%u checks; models: %s\n\n", n,
+					 svmc_model_names(names, sizeof(names)));
+		svmc_emit_printf(&o, "%-26s %-9s %-27s %s\n", "CHECK", "APM", "MODELS", "FIELDS");
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct svmc_check_info *ci = svmc_check_info(
 			m ? (enum svmc_check_id)m->order[i] : (enum svmc_check_id)i);
-		if (out_json(&o))
+		if (svmc_emit_json(&o))
 			one_json(&o, ci);
 		else
 			one_text(&o, ci);
 	}
-	if (out_json(&o)) {
-		out_arr_end(&o);
-		out_obj_end(&o);
+	if (svmc_emit_json(&o)) {
+		svmc_emit_arr_end(&o);
+		svmc_emit_obj_end(&o);
 	}
-	return out_fini(&o) == 0 ? EXIT_PASS : EXIT_TROUBLE;
+	return svmc_emit_fini(&o) == 0 ? EXIT_PASS : EXIT_TROUBLE;
 }

@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "out/atomic.h"
-#include "out/decode.h"
-#include "out/vmcb_json.h"
+#include "emit/atomic.h"
+#include "vmcb/decode.h"
+#include "emit/vmcb_json.h"
 #include "svmcheck/record.h"
 
 enum { OPT_TO = 0x200 };
@@ -110,32 +110,33 @@ static void text_field(struct out *o, const struct svmc_record *r, const struct 
 	char dec[SVMC_DECODE_MAX], val[40];
 
 	if (!svmc_known(r, f->id)) {
-		out_printf(o, "  %-*s ?\n", NAME_W, f->json);
+		svmc_emit_printf(o, "  %-*s ?\n", NAME_W, f->json);
 		return;
 	}
 	if (f->kind == SVMC_FK_SEG) {
-		const struct vmcb_seg *s = svmc_field_seg_const(r, f->id);
-		out_printf(o,
-			   "  %-*s selector 0x%04x attrib 0x%04x limit 0x%08" PRIx32
-			   " base 0x%016" PRIx64 "  %s\n",
-			   NAME_W, f->json, s->selector, s->attrib, s->limit, s->base,
-			   svmc_decode_field(r, f->id, dec, sizeof(dec)));
+		const struct svmc_vmcb_seg *s = svmc_field_seg_const(r, f->id);
+		svmc_emit_printf(o,
+				 "  %-*s selector 0x%04x attrib 0x%04x limit 0x%08" PRIx32
+				 " base 0x%016" PRIx64 "  %s\n",
+				 NAME_W, f->json, s->selector, s->attrib, s->limit, s->base,
+				 svmc_decode_field(r, f->id, dec, sizeof(dec)));
 		return;
 	}
 	if (f->kind == SVMC_FK_BYTES) {
 		const unsigned char *p = (const unsigned char *)&r->vmcb + f->offset;
-		out_printf(o, "  %-*s ", NAME_W, f->json);
+		svmc_emit_printf(o, "  %-*s ", NAME_W, f->json);
 		for (unsigned i = 0; i < f->size; i++)
-			out_printf(o, "%02x", p[i]);
-		out_printf(o, "\n");
+			svmc_emit_printf(o, "%02x", p[i]);
+		svmc_emit_printf(o, "\n");
 		return;
 	}
 	snprintf(val, sizeof(val), "0x%0*" PRIx64, (int)(2 * f->size), svmc_field_get(r, f->id));
 	svmc_decode_field(r, f->id, dec, sizeof(dec));
 	if (dec[0])
-		out_printf(o, "  %-*s %-*s %s\n", NAME_W, f->json, VALUE_W, val, dec);
+		svmc_emit_printf(o, "  %-*s %-*s %s\n", NAME_W, f->json, VALUE_W, val, dec);
 	else
-		out_printf(o, "  %s%*s %s\n", f->json, (int)(NAME_W - strlen(f->json)), "", val);
+		svmc_emit_printf(o, "  %s%*s %s\n", f->json, (int)(NAME_W - strlen(f->json)), "",
+				 val);
 }
 
 static bool all_zero(const unsigned char *p, size_t n)
@@ -151,15 +152,16 @@ static void text_record(struct out *o, const struct svmc_record *r, bool first)
 	bool note = false;
 
 	if (!first)
-		out_puts(o, "\n");
-	out_printf(o, "%s: record %" PRIu64, r->input ? r->input : "-", r->index);
+		svmc_emit_puts(o, "\n");
+	svmc_emit_printf(o, "%s: record %" PRIu64, r->input ? r->input : "-", r->index);
 	if (r->line != SVMC_NO_LINE)
-		out_printf(o, ", line %" PRIu64, r->line);
+		svmc_emit_printf(o, ", line %" PRIu64, r->line);
 	else if (r->offset != SVMC_NO_OFFSET)
-		out_printf(o, ", offset %" PRIu64 " (0x%" PRIx64 ")", r->offset, r->offset);
-	out_printf(o, ", format %s\n", svmc_format_name(r->format));
+		svmc_emit_printf(o, ", offset %" PRIu64 " (0x%" PRIx64 ")", r->offset, r->offset);
+	svmc_emit_printf(o, ", format %s\n", svmc_format_name(r->format));
 	for (int area = SVMC_AREA_CONTROL; area <= SVMC_AREA_SAVE; area++) {
-		out_puts(o, area == SVMC_AREA_CONTROL ? "Control area\n" : "State save area\n");
+		svmc_emit_puts(o,
+			       area == SVMC_AREA_CONTROL ? "Control area\n" : "State save area\n");
 		for (unsigned i = 0; i < SVMC_F_COUNT; i++) {
 			const struct svmc_field *f = &svmc_fields[i];
 			if ((int)f->area == area && f->kind != SVMC_FK_RESERVED)
@@ -172,10 +174,10 @@ static void text_record(struct out *o, const struct svmc_record *r, bool first)
 		    all_zero((const unsigned char *)&r->vmcb + f->offset, f->size))
 			continue;
 		if (!note)
-			out_puts(o, "Notes\n");
+			svmc_emit_puts(o, "Notes\n");
 		note = true;
-		out_printf(o, "  reserved bytes 0x%03x-0x%03x (%s, %u bytes) are not zero\n",
-			   f->offset, f->offset + f->size - 1u, f->json, f->size);
+		svmc_emit_printf(o, "  reserved bytes 0x%03x-0x%03x (%s, %u bytes) are not zero\n",
+				 f->offset, f->offset + f->size - 1u, f->json, f->size);
 	}
 }
 
@@ -193,7 +195,7 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_args a = { .format = SVMC_FMT_AUTO };
 	struct svmc_record *rec;
-	struct atomic_file of = { 0 };
+	struct svmc_atomic_file of = { 0 };
 	struct out o;
 	uint64_t records = 0, errors = 0, partial = 0;
 	bool to_file, write_failed = false;
@@ -201,7 +203,7 @@ int cmd_inspect(int argc, char **argv)
 
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
-	if (a.output && atomic_names_input(a.output, a.inputs, a.ninputs)) {
+	if (a.output && svmc_atomic_names_input(a.output, a.inputs, a.ninputs)) {
 		fprintf(stderr, "svmcheck: refusing to write %s: it is one of the inputs\n",
 			a.output);
 		return EXIT_TROUBLE;
@@ -214,15 +216,15 @@ int cmd_inspect(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	if (to_file && !a.to_raw) {
-		enum out_mode m = cli_out_mode();
-		if (out_init(&o, of.f, m, false) != 0) {
+		enum svmc_emit_mode m = cli_out_mode();
+		if (svmc_emit_init(&o, of.f, m, false) != 0) {
 			cli_outfile_close(&of, false);
 			fprintf(stderr, "svmcheck: out of memory\n");
 			return EXIT_TROUBLE;
 		}
 	} else if (a.to_raw && !to_file) {
 		/* raw pages on stdout: nothing else may go there */
-		if (out_init(&o, stdout, OUT_QUIET, false) != 0) {
+		if (svmc_emit_init(&o, stdout, OUT_QUIET, false) != 0) {
 			fprintf(stderr, "svmcheck: out of memory\n");
 			return EXIT_TROUBLE;
 		}
@@ -267,9 +269,9 @@ int cmd_inspect(int argc, char **argv)
 				FILE *f = to_file ? of.f : stdout;
 				if (has_unknown(rec))
 					partial++;
-				if (fwrite(&rec->vmcb, VMCB_PAGE_SIZE, 1, f) != 1)
+				if (fwrite(&rec->vmcb, SVMC_VMCB_PAGE_SIZE, 1, f) != 1)
 					write_failed = true;
-			} else if (out_json(&o)) {
+			} else if (svmc_emit_json(&o)) {
 				svmc_vmcb_json_write(&o, rec);
 			} else if (o.mode == OUT_TEXT) {
 				text_record(&o, rec, records == 1);
@@ -285,23 +287,23 @@ int cmd_inspect(int argc, char **argv)
 	}
 	free(rec);
 
-	if (out_json(&o)) {
-		out_obj_begin(&o, NULL);
-		out_str(&o, "type", "summary");
-		out_u64(&o, "records", records);
-		out_u64(&o, "errors", errors);
-		out_u64(&o, "inputs", (uint64_t)a.ninputs);
-		out_obj_end(&o);
+	if (svmc_emit_json(&o)) {
+		svmc_emit_obj_begin(&o, NULL);
+		svmc_emit_str(&o, "type", "summary");
+		svmc_emit_u64(&o, "records", records);
+		svmc_emit_u64(&o, "errors", errors);
+		svmc_emit_u64(&o, "inputs", (uint64_t)a.ninputs);
+		svmc_emit_obj_end(&o);
 	} else if (a.to_raw) {
-		out_printf(&o, "%" PRIu64 " record%s written to %s\n", records,
-			   records == 1 ? "" : "s", a.output);
+		svmc_emit_printf(&o, "%" PRIu64 " record%s written to %s\n", records,
+				 records == 1 ? "" : "s", a.output);
 	}
 	if (partial)
 		fprintf(stderr,
 			"svmcheck: warning: %" PRIu64
 			" record%s had unknown fields, written as zero\n",
 			partial, partial == 1 ? "" : "s");
-	if (out_fini(&o) != 0)
+	if (svmc_emit_fini(&o) != 0)
 		write_failed = true;
 	if (to_file && cli_outfile_close(&of, !write_failed) != 0)
 		write_failed = true;

@@ -347,45 +347,48 @@ static void print_text(struct out *o, struct fleet *f, const struct svmc_model *
 {
 	size_t nc = f->classes.n;
 
-	out_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc,
-		   nc == 1 ? "" : "es", f->ncpu, f->ncpu == 1 ? "" : "s", f->nd, m->name,
-		   guest ? ", guest " : "", guest ? guest : "");
+	svmc_emit_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc,
+			 nc == 1 ? "" : "es", f->ncpu, f->ncpu == 1 ? "" : "s", f->nd, m->name,
+			 guest ? ", guest " : "", guest ? guest : "");
 	for (size_t c = 0; c < nc; c++) {
 		size_t shown = f->cls_nargs[c] < TEXT_NAMES ? f->cls_nargs[c] : TEXT_NAMES;
 
-		out_printf(o, "  class %zu (%zu CPU%s, MAXPHYADDR %u):", c + 1, f->cls_hosts[c],
-			   f->cls_hosts[c] == 1 ? "" : "s", f->classes.v[c].comp.maxphyaddr);
+		svmc_emit_printf(o, "  class %zu (%zu CPU%s, MAXPHYADDR %u):", c + 1,
+				 f->cls_hosts[c], f->cls_hosts[c] == 1 ? "" : "s",
+				 f->classes.v[c].comp.maxphyaddr);
 		for (size_t i = 0; i < shown; i++)
-			out_printf(o, "%s %s", i ? "," : "", f->d[f->cls_args[c][i]].arg);
+			svmc_emit_printf(o, "%s %s", i ? "," : "", f->d[f->cls_args[c][i]].arg);
 		if (f->cls_nargs[c] > shown)
-			out_printf(o, ", and %zu more", f->cls_nargs[c] - shown);
-		out_printf(o, "\n");
+			svmc_emit_printf(o, ", and %zu more", f->cls_nargs[c] - shown);
+		svmc_emit_printf(o, "\n");
 	}
 	if (nc < 2) {
-		out_printf(o, "\nevery CPU is in one class: every migration is identical\n");
+		svmc_emit_printf(o, "\nevery CPU is in one class: every migration is identical\n");
 		return;
 	}
-	out_printf(
+	svmc_emit_printf(
 		o,
 		"\nrow = source, column = destination; = identical, super = superset (safe), SUB = subset, "
 		"INCOMP = incompatible\n");
-	out_printf(o, "%8s", "from\\to");
+	svmc_emit_printf(o, "%8s", "from\\to");
 	for (size_t j = 0; j < nc; j++)
-		out_printf(o, " %7zu", j + 1);
-	out_printf(o, "\n");
+		svmc_emit_printf(o, " %7zu", j + 1);
+	svmc_emit_printf(o, "\n");
 	for (size_t i = 0; i < nc; i++) {
-		out_printf(o, "%8zu", i + 1);
+		svmc_emit_printf(o, "%8zu", i + 1);
 		for (size_t j = 0; j < nc; j++) {
 			enum svmc_mresult r = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
-			const char *col =
-				out_color(o, r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ?
-						     OUT_C_FAIL :
-						     OUT_C_RESET);
-			out_printf(o, " %s%7s%s", col, cell(r), out_color(o, OUT_C_RESET));
+			const char *col = svmc_emit_color(
+				o, r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ?
+					   OUT_C_FAIL :
+					   OUT_C_RESET);
+			svmc_emit_printf(o, " %s%7s%s", col, cell(r),
+					 svmc_emit_color(o, OUT_C_RESET));
 		}
-		out_printf(o, "\n");
+		svmc_emit_printf(o, "\n");
 	}
-	out_printf(o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n", m->name);
+	svmc_emit_printf(o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n",
+			 m->name);
 }
 
 static void print_json(struct out *o, struct fleet *f, const struct svmc_model *m,
@@ -394,58 +397,58 @@ static void print_json(struct out *o, struct fleet *f, const struct svmc_model *
 	size_t nc = f->classes.n;
 	uint64_t counts[4] = { 0 };
 
-	out_obj_begin(o, NULL);
-	out_str(o, "schema", "svmcheck/matrix");
-	out_u64(o, "schema_version", 1);
-	out_str(o, "model", m->name);
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "schema", "svmcheck/matrix");
+	svmc_emit_u64(o, "schema_version", 1);
+	svmc_emit_str(o, "model", m->name);
 	if (guest)
-		out_str(o, "guest", guest);
+		svmc_emit_str(o, "guest", guest);
 	else
-		out_null(o, "guest");
-	out_arr_begin(o, "classes");
+		svmc_emit_null(o, "guest");
+	svmc_emit_arr_begin(o, "classes");
 	for (size_t c = 0; c < nc; c++) {
-		out_obj_begin(o, NULL);
-		out_u64(o, "id", c + 1);
-		out_arr_begin(o, "cpus");
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_u64(o, "id", c + 1);
+		svmc_emit_arr_begin(o, "cpus");
 		for (size_t i = 0; i < f->cls_nargs[c]; i++)
-			out_str(o, NULL, f->d[f->cls_args[c][i]].arg);
-		out_arr_end(o);
-		out_u64(o, "hosts", f->cls_hosts[c]);
-		out_u64(o, "maxphyaddr", f->classes.v[c].comp.maxphyaddr);
-		out_obj_end(o);
+			svmc_emit_str(o, NULL, f->d[f->cls_args[c][i]].arg);
+		svmc_emit_arr_end(o);
+		svmc_emit_u64(o, "hosts", f->cls_hosts[c]);
+		svmc_emit_u64(o, "maxphyaddr", f->classes.v[c].comp.maxphyaddr);
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
-	out_arr_begin(o, "pairs");
+	svmc_emit_arr_end(o);
+	svmc_emit_arr_begin(o, "pairs");
 	for (size_t i = 0; i < nc; i++) {
 		for (size_t j = 0; j < nc; j++) {
 			if (i == j)
 				continue;
 			counts[res[i * nc + j]]++;
-			out_obj_begin(o, NULL);
-			out_u64(o, "from", i + 1);
-			out_u64(o, "to", j + 1);
-			out_str(o, "result", svmc_mresult_name(res[i * nc + j]));
-			out_obj_end(o);
+			svmc_emit_obj_begin(o, NULL);
+			svmc_emit_u64(o, "from", i + 1);
+			svmc_emit_u64(o, "to", j + 1);
+			svmc_emit_str(o, "result", svmc_mresult_name(res[i * nc + j]));
+			svmc_emit_obj_end(o);
 		}
 	}
-	out_arr_end(o);
-	out_arr_begin(o, "cpus");
+	svmc_emit_arr_end(o);
+	svmc_emit_arr_begin(o, "cpus");
 	for (size_t i = 0; i < f->ncpu; i++) {
-		out_obj_begin(o, NULL);
-		out_str(o, "cpu", f->cpu[i]);
-		out_u64(o, "class", (uint64_t)f->d[f->which[i]].cls + 1);
-		out_obj_end(o);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "cpu", f->cpu[i]);
+		svmc_emit_u64(o, "class", (uint64_t)f->d[f->which[i]].cls + 1);
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
-	out_obj_begin(o, "summary");
-	out_u64(o, "cpus", f->ncpu);
-	out_u64(o, "distinct", f->nd);
-	out_u64(o, "classes", nc);
-	out_u64(o, "pairs", nc * (nc - (nc ? 1 : 0)));
+	svmc_emit_arr_end(o);
+	svmc_emit_obj_begin(o, "summary");
+	svmc_emit_u64(o, "cpus", f->ncpu);
+	svmc_emit_u64(o, "distinct", f->nd);
+	svmc_emit_u64(o, "classes", nc);
+	svmc_emit_u64(o, "pairs", nc * (nc - (nc ? 1 : 0)));
 	for (int r = 0; r < 4; r++)
-		out_u64(o, svmc_mresult_name((enum svmc_mresult)r), counts[r]);
-	out_obj_end(o);
-	out_obj_end(o);
+		svmc_emit_u64(o, svmc_mresult_name((enum svmc_mresult)r), counts[r]);
+	svmc_emit_obj_end(o);
+	svmc_emit_obj_end(o);
 }
 
 int cmd_matrix(int argc, char **argv)
@@ -545,12 +548,12 @@ int cmd_matrix(int argc, char **argv)
 			if (svmc_mresult_status(res[i * nc + j], false) != 0)
 				rc = EXIT_FAIL;
 		}
-	if (out_json(&o))
+	if (svmc_emit_json(&o))
 		print_json(&o, &f, m, a.guest, res);
 	else if (o.mode == OUT_TEXT)
 		print_text(&o, &f, m, a.guest, res);
 done:
-	if (out_fini(&o) != 0)
+	if (svmc_emit_fini(&o) != 0)
 		rc = EXIT_TROUBLE;
 	free(res);
 	free(cpu);

@@ -212,8 +212,8 @@ static const char *dir_word(bool from, bool to)
 
 static void text_vectors(struct out *o, const struct svmc_diff *df)
 {
-	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS),
-		   *rst = out_color(o, OUT_C_RESET);
+	const char *red = svmc_emit_color(o, OUT_C_FAIL), *grn = svmc_emit_color(o, OUT_C_PASS),
+		   *rst = svmc_emit_color(o, OUT_C_RESET);
 
 	for (unsigned i = 0; i < df->nvec;) {
 		const struct svmc_vec_delta *d = &df->vec[i];
@@ -227,16 +227,17 @@ static void text_vectors(struct out *o, const struct svmc_diff *df)
 			j++;
 		if (j - i == 1) {
 			mnemonic(d->vector, mn, sizeof(mn));
-			out_printf(o,
-				   "  %s%-7s%s EVENTINJ exception vector %u (%s): %s -> %s; %s\n",
-				   d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector,
-				   mn, d->from ? "valid" : "invalid", d->to ? "valid" : "invalid",
-				   d->because);
+			svmc_emit_printf(
+				o, "  %s%-7s%s EVENTINJ exception vector %u (%s): %s -> %s; %s\n",
+				d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector, mn,
+				d->from ? "valid" : "invalid", d->to ? "valid" : "invalid",
+				d->because);
 		} else {
-			out_printf(o, "  %s%-7s%s EVENTINJ exception vectors %u-%u: %s -> %s; %s\n",
-				   d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector,
-				   df->vec[j - 1].vector, d->from ? "valid" : "invalid",
-				   d->to ? "valid" : "invalid", d->because);
+			svmc_emit_printf(
+				o, "  %s%-7s%s EVENTINJ exception vectors %u-%u: %s -> %s; %s\n",
+				d->from ? red : grn, dir_word(d->from, d->to), rst, d->vector,
+				df->vec[j - 1].vector, d->from ? "valid" : "invalid",
+				d->to ? "valid" : "invalid", d->because);
 		}
 		i = j;
 	}
@@ -244,8 +245,8 @@ static void text_vectors(struct out *o, const struct svmc_diff *df)
 
 static void text_state(struct out *o, const struct svmc_diff *df)
 {
-	const char *red = out_color(o, OUT_C_FAIL), *grn = out_color(o, OUT_C_PASS),
-		   *rst = out_color(o, OUT_C_RESET);
+	const char *red = svmc_emit_color(o, OUT_C_FAIL), *grn = svmc_emit_color(o, OUT_C_PASS),
+		   *rst = svmc_emit_color(o, OUT_C_RESET);
 
 	for (unsigned i = 0; i < df->nstate; i++) {
 		const struct svmc_state_delta *s = &df->state[i];
@@ -266,9 +267,9 @@ static void text_state(struct out *o, const struct svmc_diff *df)
 			rej = "rejected";
 			break;
 		}
-		out_printf(o, "  %s%-7s%s %s: %s -> %s [%s]; %s\n", s->from ? red : grn,
-			   dir_word(s->from, s->to), rst, s->what, s->from ? acc : rej,
-			   s->to ? acc : rej, svmc_check_info(s->check)->name, s->because);
+		svmc_emit_printf(o, "  %s%-7s%s %s: %s -> %s [%s]; %s\n", s->from ? red : grn,
+				 dir_word(s->from, s->to), rst, s->what, s->from ? acc : rej,
+				 s->to ? acc : rej, svmc_check_info(s->check)->name, s->because);
 	}
 }
 
@@ -290,12 +291,12 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 	char names[256], mods[256];
 
 	if (df->result == SVMC_MIG_IDENTICAL) {
-		out_printf(o,
-			   "what to do: nothing; every VMCB gets the same verdict on both sides\n");
+		svmc_emit_printf(
+			o, "what to do: nothing; every VMCB gets the same verdict on both sides\n");
 		return;
 	}
 	if (df->result == SVMC_MIG_SUPERSET) {
-		out_printf(
+		svmc_emit_printf(
 			o,
 			"what to do: nothing for safety: every VMCB valid on the source stays valid%s\n",
 			strict ?
@@ -306,27 +307,27 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 	if (df->narrow_features.w[0] || df->narrow_features.w[1]) {
 		feature_list(&df->narrow_features, names, sizeof(names), ", ", "");
 		feature_list(&df->narrow_features, mods, sizeof(mods), ",", "-");
-		out_printf(
+		svmc_emit_printf(
 			o,
 			"what to do: give the L1 guest a CPU model without %s, or pin %s off on the source "
 			"(check: svmcheck migrate --from %s,%s --to %s)\n",
 			names, strchr(names, ',') ? "them" : "it", from->arg, mods, to->arg);
 	}
 	if (df->narrow_maxphyaddr)
-		out_printf(
+		svmc_emit_printf(
 			o,
 			"what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
 			"phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
 			to->comp.maxphyaddr, to->comp.maxphyaddr, from->arg, to->comp.maxphyaddr,
 			to->arg);
 	if (df->narrow_host)
-		out_printf(
+		svmc_emit_printf(
 			o,
 			"what to do: the destination host reports EferLmsleUnsupported, so EFER.LMSLE becomes "
 			"reserved; no guest CPU model changes that: keep nested guests that set EFER.LMSLE off "
 			"this destination\n");
 	if (df->narrow_model)
-		out_printf(
+		svmc_emit_printf(
 			o,
 			"what to do: the destination's rules (model %s) reject states the source's (model %s) "
 			"accept; replay the nested guests' captured VMCBs: svmcheck migrate ... INPUT...\n",
@@ -348,7 +349,7 @@ static void json_failures(struct out *o, const struct svmc_compiled *c, const st
 {
 	char msg[512];
 
-	out_arr_begin(o, "failures");
+	svmc_emit_arr_begin(o, "failures");
 	for (unsigned i = 0; i < c->model->norder; i++) {
 		enum svmc_check_id id = (enum svmc_check_id)c->model->order[i];
 		const struct svmc_check_info *info;
@@ -357,15 +358,15 @@ static void json_failures(struct out *o, const struct svmc_compiled *c, const st
 			continue;
 		info = svmc_check_info(id);
 		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
-		out_obj_begin(o, NULL);
-		out_str(o, "check", info->name);
-		out_str(o, "apm", info->apm);
-		out_str(o, "field", info->field_path);
-		out_hex(o, "value", svmc_check_value(&r->vmcb, id), info->field_digits);
-		out_str(o, "message", msg);
-		out_obj_end(o);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "check", info->name);
+		svmc_emit_str(o, "apm", info->apm);
+		svmc_emit_str(o, "field", info->field_path);
+		svmc_emit_hex(o, "value", svmc_check_value(&r->vmcb, id), info->field_digits);
+		svmc_emit_str(o, "message", msg);
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
+	svmc_emit_arr_end(o);
 }
 
 static void emit_record(struct out *o, const struct side *from, const struct side *to,
@@ -379,45 +380,47 @@ static void emit_record(struct out *o, const struct side *from, const struct sid
 	const struct svmc_result *res = to_side ? rt : rf;
 	char msg[512];
 
-	if (out_json(o)) {
-		out_obj_begin(o, NULL);
-		out_str(o, "input", r->input);
-		out_u64(o, "index", r->index);
+	if (svmc_emit_json(o)) {
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "input", r->input);
+		svmc_emit_u64(o, "index", r->index);
 		if (r->line)
-			out_u64(o, "line", r->line);
+			svmc_emit_u64(o, "line", r->line);
 		else if (r->offset != SVMC_NO_OFFSET)
-			out_u64(o, "offset", r->offset);
-		out_str(o, "from", svmc_verdict_name(rf->verdict));
-		out_str(o, "to", svmc_verdict_name(rt->verdict));
-		out_str(o, "side", to_side ? "to" : "from");
+			svmc_emit_u64(o, "offset", r->offset);
+		svmc_emit_str(o, "from", svmc_verdict_name(rf->verdict));
+		svmc_emit_str(o, "to", svmc_verdict_name(rt->verdict));
+		svmc_emit_str(o, "side", to_side ? "to" : "from");
 		json_failures(o, c, r, res);
 		if (res->first >= 0)
-			out_str(o, "first", svmc_check_info((enum svmc_check_id)res->first)->name);
+			svmc_emit_str(o, "first",
+				      svmc_check_info((enum svmc_check_id)res->first)->name);
 		if (res->verdict == SVMC_INCOMPLETE) {
-			out_arr_begin(o, "unevaluated");
+			svmc_emit_arr_begin(o, "unevaluated");
 			for (unsigned i = 0; i < SVMC_CHECK_COUNT; i++)
 				if ((res->unevaluated >> i) & 1)
-					out_str(o, NULL,
-						svmc_check_info((enum svmc_check_id)i)->name);
-			out_arr_end(o);
+					svmc_emit_str(o, NULL,
+						      svmc_check_info((enum svmc_check_id)i)->name);
+			svmc_emit_arr_end(o);
 		}
-		out_obj_end(o);
+		svmc_emit_obj_end(o);
 		return;
 	}
-	out_printf(o, "  %s #%" PRIu64 ": %s -> %s", r->input, r->index,
-		   svmc_verdict_name(rf->verdict), svmc_verdict_name(rt->verdict));
+	svmc_emit_printf(o, "  %s #%" PRIu64 ": %s -> %s", r->input, r->index,
+			 svmc_verdict_name(rf->verdict), svmc_verdict_name(rt->verdict));
 	if (res->first >= 0) {
 		enum svmc_check_id id = (enum svmc_check_id)res->first;
 		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
-		out_printf(o, " on the %s: %s: %s", to_side ? "destination" : "source",
-			   svmc_check_info(id)->name, msg);
+		svmc_emit_printf(o, " on the %s: %s: %s", to_side ? "destination" : "source",
+				 svmc_check_info(id)->name, msg);
 		if (res->failed & ~SVMC_CHECK_BIT(id))
-			out_printf(o, " (and %d more)", __builtin_popcountll(res->failed) - 1);
+			svmc_emit_printf(o, " (and %d more)",
+					 __builtin_popcountll(res->failed) - 1);
 	} else {
-		out_printf(o, " on the %s: unevaluated checks need fields the record lacks",
-			   to_side ? "destination" : "source");
+		svmc_emit_printf(o, " on the %s: unevaluated checks need fields the record lacks",
+				 to_side ? "destination" : "source");
 	}
-	out_printf(o, "\n");
+	svmc_emit_printf(o, "\n");
 }
 
 static void keep_error(struct rec_state *st, struct out *o, const struct svmc_diag *d)
@@ -469,7 +472,7 @@ static void replay_inputs(struct out *o, const struct migrate_args *a, const str
 			if (rf.verdict == rt.verdict)
 				continue;
 			if (!st->changed && o->mode == OUT_TEXT)
-				out_printf(o, "\nrecords whose verdict changes:\n");
+				svmc_emit_printf(o, "\nrecords whose verdict changes:\n");
 			st->changed++;
 			emit_record(o, from, to, rec, &rf, &rt);
 		}
@@ -501,15 +504,15 @@ static const char *result_words(enum svmc_mresult r)
 
 static void json_side(struct out *o, const char *key, const struct side *s)
 {
-	out_obj_begin(o, key);
-	out_str(o, "cpu", s->arg);
-	out_str(o, "model", s->model->name);
+	svmc_emit_obj_begin(o, key);
+	svmc_emit_str(o, "cpu", s->arg);
+	svmc_emit_str(o, "model", s->model->name);
 	if (s->guest)
-		out_str(o, "guest", s->guest);
+		svmc_emit_str(o, "guest", s->guest);
 	else
-		out_null(o, "guest");
-	out_u64(o, "maxphyaddr", s->comp.maxphyaddr);
-	out_obj_end(o);
+		svmc_emit_null(o, "guest");
+	svmc_emit_u64(o, "maxphyaddr", s->comp.maxphyaddr);
+	svmc_emit_obj_end(o);
 }
 
 static void json_head(struct out *o, const struct svmc_diff *df, const struct side *from,
@@ -517,83 +520,83 @@ static void json_head(struct out *o, const struct svmc_diff *df, const struct si
 {
 	char mn[16];
 
-	out_obj_begin(o, NULL);
-	out_str(o, "schema", "svmcheck/migrate");
-	out_u64(o, "schema_version", 1);
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "schema", "svmcheck/migrate");
+	svmc_emit_u64(o, "schema_version", 1);
 	json_side(o, "from", from);
 	json_side(o, "to", to);
-	out_str(o, "result", svmc_mresult_name(df->result));
-	out_bool(o, "strict", strict);
-	out_arr_begin(o, "vectors");
+	svmc_emit_str(o, "result", svmc_mresult_name(df->result));
+	svmc_emit_bool(o, "strict", strict);
+	svmc_emit_arr_begin(o, "vectors");
 	for (unsigned i = 0; i < df->nvec; i++) {
 		const struct svmc_vec_delta *d = &df->vec[i];
 		const struct svmc_vector_name *vn = svmc_vector_name(d->vector);
 
 		(void)mn;
-		out_obj_begin(o, NULL);
-		out_u64(o, "type", 3);
-		out_u64(o, "vector", d->vector);
-		out_str(o, "mnemonic", vn->mnemonic);
-		out_bool(o, "from", d->from);
-		out_bool(o, "to", d->to);
-		out_str(o, "because", d->because);
-		out_str(o, "from_rule", svmc_vreason_name((enum svmc_vreason)d->from_reason));
-		out_str(o, "to_rule", svmc_vreason_name((enum svmc_vreason)d->to_reason));
-		out_obj_end(o);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_u64(o, "type", 3);
+		svmc_emit_u64(o, "vector", d->vector);
+		svmc_emit_str(o, "mnemonic", vn->mnemonic);
+		svmc_emit_bool(o, "from", d->from);
+		svmc_emit_bool(o, "to", d->to);
+		svmc_emit_str(o, "because", d->because);
+		svmc_emit_str(o, "from_rule", svmc_vreason_name((enum svmc_vreason)d->from_reason));
+		svmc_emit_str(o, "to_rule", svmc_vreason_name((enum svmc_vreason)d->to_reason));
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
-	out_arr_begin(o, "state");
+	svmc_emit_arr_end(o);
+	svmc_emit_arr_begin(o, "state");
 	for (unsigned i = 0; i < df->nstate; i++) {
 		const struct svmc_state_delta *s = &df->state[i];
 
-		out_obj_begin(o, NULL);
-		out_str(o, "check", svmc_check_info(s->check)->name);
-		out_str(o, "what", s->what);
-		out_bool(o, "from", s->from);
-		out_bool(o, "to", s->to);
-		out_str(o, "because", s->because);
-		out_str(o, "kind", kind_name(s->kind));
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "check", svmc_check_info(s->check)->name);
+		svmc_emit_str(o, "what", s->what);
+		svmc_emit_bool(o, "from", s->from);
+		svmc_emit_bool(o, "to", s->to);
+		svmc_emit_str(o, "because", s->because);
+		svmc_emit_str(o, "kind", kind_name(s->kind));
 		if (s->kind == SVMC_D_CR4 || s->kind == SVMC_D_EFER || s->kind == SVMC_D_TYPE)
-			out_u64(o, "bit", s->bit);
+			svmc_emit_u64(o, "bit", s->bit);
 		if (s->kind == SVMC_D_ADDR) {
-			out_hex(o, "first", s->first, 16);
-			out_u64(o, "from_maxphyaddr", s->from_maxphyaddr);
-			out_u64(o, "to_maxphyaddr", s->to_maxphyaddr);
+			svmc_emit_hex(o, "first", s->first, 16);
+			svmc_emit_u64(o, "from_maxphyaddr", s->from_maxphyaddr);
+			svmc_emit_u64(o, "to_maxphyaddr", s->to_maxphyaddr);
 		}
 		if (s->feature >= 0)
-			out_str(o, "feature", svmc_feature_table[s->feature].name);
+			svmc_emit_str(o, "feature", svmc_feature_table[s->feature].name);
 		else
-			out_null(o, "feature");
-		out_obj_end(o);
+			svmc_emit_null(o, "feature");
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
+	svmc_emit_arr_end(o);
 }
 
 static void text_head(struct out *o, const struct svmc_diff *df, const struct side *from,
 		      const struct side *to, bool strict)
 {
 	int rc = svmc_mresult_status(df->result, strict);
-	const char *col = out_color(o, rc ? OUT_C_FAIL : OUT_C_PASS),
-		   *rst = out_color(o, OUT_C_RESET);
+	const char *col = svmc_emit_color(o, rc ? OUT_C_FAIL : OUT_C_PASS),
+		   *rst = svmc_emit_color(o, OUT_C_RESET);
 	const struct side *sides[2] = { from, to };
 
-	out_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result), rst,
-		   result_words(df->result), rc);
+	svmc_emit_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result), rst,
+			 result_words(df->result), rc);
 	for (int i = 0; i < 2; i++) {
 		const struct side *s = sides[i];
-		out_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from",
-			   s->arg, s->guest ? " as guest " : "", s->guest ? s->guest : "",
-			   s->model->name, s->comp.maxphyaddr);
+		svmc_emit_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from",
+				 s->arg, s->guest ? " as guest " : "", s->guest ? s->guest : "",
+				 s->model->name, s->comp.maxphyaddr);
 	}
 	if (df->nvec || df->nstate) {
-		out_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n",
-			   df->narrowing + df->widening,
-			   df->narrowing + df->widening == 1 ? "" : "s", df->narrowing,
-			   df->widening);
+		svmc_emit_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n",
+				 df->narrowing + df->widening,
+				 df->narrowing + df->widening == 1 ? "" : "s", df->narrowing,
+				 df->widening);
 		text_vectors(o, df);
 		text_state(o, df);
 	}
-	out_printf(o, "\n");
+	svmc_emit_printf(o, "\n");
 	text_advice(o, df, from, to, strict);
 }
 
@@ -642,52 +645,52 @@ int cmd_migrate(int argc, char **argv)
 	svmc_migrate_diff(&from.comp, &to.comp, &df);
 	rc = svmc_mresult_status(df.result, a.strict);
 
-	if (out_json(&o)) {
+	if (svmc_emit_json(&o)) {
 		json_head(&o, &df, &from, &to, a.strict);
-		out_arr_begin(&o, "records");
+		svmc_emit_arr_begin(&o, "records");
 		replay_inputs(&o, &a, &from, &to, rec, st);
-		out_arr_end(&o);
-		out_arr_begin(&o, "errors");
+		svmc_emit_arr_end(&o);
+		svmc_emit_arr_begin(&o, "errors");
 		for (unsigned i = 0; i < st->nkept; i++) {
 			const struct svmc_diag *d = &st->kept[i];
-			out_obj_begin(&o, NULL);
-			out_str(&o, "input", d->input ? d->input : "-");
+			svmc_emit_obj_begin(&o, NULL);
+			svmc_emit_str(&o, "input", d->input ? d->input : "-");
 			if (d->index != SVMC_NO_INDEX)
-				out_u64(&o, "index", d->index);
+				svmc_emit_u64(&o, "index", d->index);
 			if (d->line != SVMC_NO_LINE)
-				out_u64(&o, "line", d->line);
+				svmc_emit_u64(&o, "line", d->line);
 			else if (d->offset != SVMC_NO_OFFSET)
-				out_u64(&o, "offset", d->offset);
-			out_str(&o, "message", d->msg);
-			out_obj_end(&o);
+				svmc_emit_u64(&o, "offset", d->offset);
+			svmc_emit_str(&o, "message", d->msg);
+			svmc_emit_obj_end(&o);
 		}
-		out_arr_end(&o);
-		out_obj_begin(&o, "summary");
-		out_u64(&o, "vectors", df.nvec);
-		out_u64(&o, "state", df.nstate);
-		out_u64(&o, "narrowing", df.narrowing);
-		out_u64(&o, "widening", df.widening);
-		out_u64(&o, "records", st->compared);
-		out_u64(&o, "records_changed", st->changed);
-		out_u64(&o, "errors", st->errors);
-		out_obj_end(&o);
-		out_obj_end(&o);
+		svmc_emit_arr_end(&o);
+		svmc_emit_obj_begin(&o, "summary");
+		svmc_emit_u64(&o, "vectors", df.nvec);
+		svmc_emit_u64(&o, "state", df.nstate);
+		svmc_emit_u64(&o, "narrowing", df.narrowing);
+		svmc_emit_u64(&o, "widening", df.widening);
+		svmc_emit_u64(&o, "records", st->compared);
+		svmc_emit_u64(&o, "records_changed", st->changed);
+		svmc_emit_u64(&o, "errors", st->errors);
+		svmc_emit_obj_end(&o);
+		svmc_emit_obj_end(&o);
 	} else {
 		if (o.mode == OUT_TEXT)
 			text_head(&o, &df, &from, &to, a.strict);
 		replay_inputs(&o, &a, &from, &to, rec, st);
 		if (a.ninputs)
-			out_printf(&o,
-				   "\n%" PRIu64 " record%s compared, %" PRIu64
-				   " change%s verdict%s\n",
-				   st->compared, st->compared == 1 ? "" : "s", st->changed,
-				   st->changed == 1 ? "s" : "",
-				   st->errors ? ", some inputs had errors (see above)" : "");
+			svmc_emit_printf(&o,
+					 "\n%" PRIu64 " record%s compared, %" PRIu64
+					 " change%s verdict%s\n",
+					 st->compared, st->compared == 1 ? "" : "s", st->changed,
+					 st->changed == 1 ? "s" : "",
+					 st->errors ? ", some inputs had errors (see above)" : "");
 	}
 	if (st->errors)
 		rc = EXIT_TROUBLE;
 done:
-	if (out_fini(&o) != 0 && rc != EXIT_TROUBLE)
+	if (svmc_emit_fini(&o) != 0 && rc != EXIT_TROUBLE)
 		rc = EXIT_TROUBLE;
 	free(rec);
 	free(st);

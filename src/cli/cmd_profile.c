@@ -145,37 +145,39 @@ static void show_text(struct out *o, const struct svmc_cpu *c)
 	char sig[13];
 	bool svm = svmc_cpu_has(c, SVMC_FEAT_SVM);
 
-	out_printf(o, "%s%s%s\n", out_color(o, OUT_C_BOLD), c->name, out_color(o, OUT_C_RESET));
+	svmc_emit_printf(o, "%s%s%s\n", svmc_emit_color(o, OUT_C_BOLD), c->name,
+			 svmc_emit_color(o, OUT_C_RESET));
 	if (c->description[0])
-		out_printf(o, "  description  %s\n", c->description);
-	out_printf(o, "  source       %s%s%s%s\n", svmc_cpu_source_name(c->source),
-		   c->view[0] ? " (view " : "", c->view, c->view[0] ? ")" : "");
+		svmc_emit_printf(o, "  description  %s\n", c->description);
+	svmc_emit_printf(o, "  source       %s%s%s%s\n", svmc_cpu_source_name(c->source),
+			 c->view[0] ? " (view " : "", c->view, c->view[0] ? ")" : "");
 	if (c->guest[0])
-		out_printf(o, "  guest model  %s (features intersected, smaller MAXPHYADDR)\n",
-			   c->guest);
+		svmc_emit_printf(o,
+				 "  guest model  %s (features intersected, smaller MAXPHYADDR)\n",
+				 c->guest);
 	if (c->modifiers[0])
-		out_printf(o, "  modifiers    %s\n", c->modifiers);
-	out_printf(o, "  vendor       %s\n", c->vendor[0] ? c->vendor : "(not stated)");
+		svmc_emit_printf(o, "  modifiers    %s\n", c->modifiers);
+	svmc_emit_printf(o, "  vendor       %s\n", c->vendor[0] ? c->vendor : "(not stated)");
 	if (c->brand[0])
-		out_printf(o, "  brand        %s\n", c->brand);
-	out_printf(o, "  family       0x%x (%u)  model 0x%x (%u)  stepping %u\n", c->family,
-		   c->family, c->model, c->model, c->stepping);
-	out_printf(o, "  maxphyaddr   %u\n", c->maxphyaddr);
+		svmc_emit_printf(o, "  brand        %s\n", c->brand);
+	svmc_emit_printf(o, "  family       0x%x (%u)  model 0x%x (%u)  stepping %u\n", c->family,
+			 c->family, c->model, c->model, c->stepping);
+	svmc_emit_printf(o, "  maxphyaddr   %u\n", c->maxphyaddr);
 	if (hv_signature(c, sig))
-		out_printf(o, "  hypervisor   \"%s\"\n", sig);
+		svmc_emit_printf(o, "  hypervisor   \"%s\"\n", sig);
 	if (svm) {
-		out_printf(o, "  svm          %spresent%s\n", out_color(o, OUT_C_PASS),
-			   out_color(o, OUT_C_RESET));
+		svmc_emit_printf(o, "  svm          %spresent%s\n", svmc_emit_color(o, OUT_C_PASS),
+				 svmc_emit_color(o, OUT_C_RESET));
 	} else {
-		out_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
-			   out_color(o, OUT_C_FAIL), out_color(o, OUT_C_RESET),
-			   svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
-				   " (a virtual CPU: the hypervisor hides SVM); replay and "
-				   "vectors need a profile with SVM (-c)" :
-				   "; replay and vectors need a profile with SVM (-c)");
+		svmc_emit_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
+				 svmc_emit_color(o, OUT_C_FAIL), svmc_emit_color(o, OUT_C_RESET),
+				 svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
+					 " (a virtual CPU: the hypervisor hides SVM); replay and "
+					 "vectors need a profile with SVM (-c)" :
+					 "; replay and vectors need a profile with SVM (-c)");
 	}
-	out_printf(o, "\n  %-24s %-7s %-12s %-9s %s\n", "feature", "present", "leaf.sub",
-		   "reg[bit]", "meaning");
+	svmc_emit_printf(o, "\n  %-24s %-7s %-12s %-9s %s\n", "feature", "present", "leaf.sub",
+			 "reg[bit]", "meaning");
 	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
 		const struct svmc_feature_info *fi = &svmc_feature_table[i];
 		bool has = svmc_cpu_has(c, fi->id);
@@ -187,69 +189,72 @@ static void show_text(struct out *o, const struct svmc_cpu *c)
 			state = "no*";
 		snprintf(loc, sizeof(loc), "0x%08x.%u", fi->leaf, fi->subleaf);
 		snprintf(rb, sizeof(rb), "%s[%u]", reg_names[fi->reg], fi->bit);
-		out_printf(o, "  %-24s %s%-7s%s %-12s %-9s %s\n", fi->name,
-			   out_color(o, has ? OUT_C_PASS : OUT_C_DIM), state,
-			   out_color(o, OUT_C_RESET), loc, rb, svmc_feature_desc(fi->id));
+		svmc_emit_printf(o, "  %-24s %s%-7s%s %-12s %-9s %s\n", fi->name,
+				 svmc_emit_color(o, has ? OUT_C_PASS : OUT_C_DIM), state,
+				 svmc_emit_color(o, OUT_C_RESET), loc, rb,
+				 svmc_feature_desc(fi->id));
 	}
 	if (c->has_leaves)
-		out_printf(o, "\n  no* = the leaf is above the CPU's maximum leaf or not in this "
-			      "profile (read as absent)\n");
+		svmc_emit_printf(
+			o, "\n  no* = the leaf is above the CPU's maximum leaf or not in this "
+			   "profile (read as absent)\n");
 	else
-		out_printf(o, "\n  a guest CPU model: features from its list, no raw leaves\n");
+		svmc_emit_printf(o,
+				 "\n  a guest CPU model: features from its list, no raw leaves\n");
 }
 
 static void show_json(struct out *o, const struct svmc_cpu *c)
 {
 	char buf[16];
 
-	out_obj_begin(o, NULL);
-	out_str(o, "schema", "svmcheck/profile");
-	out_u64(o, "schema_version", 1);
-	out_str(o, "name", c->name);
-	out_str(o, "description", c->description);
-	out_str(o, "source", svmc_cpu_source_name(c->source));
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "schema", "svmcheck/profile");
+	svmc_emit_u64(o, "schema_version", 1);
+	svmc_emit_str(o, "name", c->name);
+	svmc_emit_str(o, "description", c->description);
+	svmc_emit_str(o, "source", svmc_cpu_source_name(c->source));
 	if (c->view[0])
-		out_str(o, "view", c->view);
+		svmc_emit_str(o, "view", c->view);
 	if (c->guest[0])
-		out_str(o, "guest", c->guest);
+		svmc_emit_str(o, "guest", c->guest);
 	if (c->modifiers[0])
-		out_str(o, "modifiers", c->modifiers);
-	out_str(o, "vendor", c->vendor);
+		svmc_emit_str(o, "modifiers", c->modifiers);
+	svmc_emit_str(o, "vendor", c->vendor);
 	if (c->brand[0])
-		out_str(o, "brand", c->brand);
-	out_u64(o, "family", c->family);
-	out_u64(o, "model", c->model);
-	out_u64(o, "stepping", c->stepping);
-	out_u64(o, "maxphyaddr", c->maxphyaddr);
-	out_arr_begin(o, "features");
+		svmc_emit_str(o, "brand", c->brand);
+	svmc_emit_u64(o, "family", c->family);
+	svmc_emit_u64(o, "model", c->model);
+	svmc_emit_u64(o, "stepping", c->stepping);
+	svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
+	svmc_emit_arr_begin(o, "features");
 	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
 		const struct svmc_feature_info *fi = &svmc_feature_table[i];
-		out_obj_begin(o, NULL);
-		out_str(o, "name", fi->name);
-		out_bool(o, "present", svmc_cpu_has(c, fi->id));
-		out_hex(o, "leaf", fi->leaf, 8);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "name", fi->name);
+		svmc_emit_bool(o, "present", svmc_cpu_has(c, fi->id));
+		svmc_emit_hex(o, "leaf", fi->leaf, 8);
 		snprintf(buf, sizeof(buf), "0x%x", fi->subleaf);
-		out_str(o, "subleaf", buf);
-		out_str(o, "register", reg_names[fi->reg]);
-		out_u64(o, "bit", fi->bit);
-		out_obj_end(o);
+		svmc_emit_str(o, "subleaf", buf);
+		svmc_emit_str(o, "register", reg_names[fi->reg]);
+		svmc_emit_u64(o, "bit", fi->bit);
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
+	svmc_emit_arr_end(o);
 	if (c->has_leaves) {
-		out_arr_begin(o, "leaves");
+		svmc_emit_arr_begin(o, "leaves");
 		for (size_t i = 0; i < c->nleaves; i++) {
 			const struct svmc_leaf *l = &c->leaves[i];
-			out_obj_begin(o, NULL);
-			out_hex(o, "leaf", l->leaf, 8);
+			svmc_emit_obj_begin(o, NULL);
+			svmc_emit_hex(o, "leaf", l->leaf, 8);
 			snprintf(buf, sizeof(buf), "0x%x", l->subleaf);
-			out_str(o, "subleaf", buf);
+			svmc_emit_str(o, "subleaf", buf);
 			for (int r = 0; r < 4; r++)
-				out_hex(o, reg_names[r], l->reg[r], 8);
-			out_obj_end(o);
+				svmc_emit_hex(o, reg_names[r], l->reg[r], 8);
+			svmc_emit_obj_end(o);
 		}
-		out_arr_end(o);
+		svmc_emit_arr_end(o);
 	}
-	out_obj_end(o);
+	svmc_emit_obj_end(o);
 }
 
 /* ---- list ------------------------------------------------------------------ */
@@ -318,10 +323,10 @@ static int do_list(struct out *o)
 	for (unsigned i = 0; i < lc.n; i++)
 		idx[i] = i;
 	qsort_r(idx, lc.n, sizeof(idx[0]), cmp_idx, lc.names);
-	out_obj_begin(o, NULL);
-	out_str(o, "schema", "svmcheck/profile-list");
-	out_u64(o, "schema_version", 1);
-	out_arr_begin(o, "profiles");
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "schema", "svmcheck/profile-list");
+	svmc_emit_u64(o, "schema_version", 1);
+	svmc_emit_arr_begin(o, "profiles");
 	for (unsigned k = 0; k < lc.n; k++) {
 		unsigned i = idx[k];
 		struct svmc_diag d;
@@ -331,19 +336,19 @@ static int do_list(struct out *o)
 			rc = EXIT_TROUBLE;
 			continue;
 		}
-		out_printf(o, "%-26s %-5s %3u  %s\n", lc.names[i], c->has_leaves ? "cpu" : "guest",
-			   c->maxphyaddr, c->description);
-		out_obj_begin(o, NULL);
-		out_str(o, "name", lc.names[i]);
-		out_str(o, "kind", c->has_leaves ? "cpu" : "guest-model");
-		out_bool(o, "svm", svmc_cpu_has(c, SVMC_FEAT_SVM));
-		out_u64(o, "maxphyaddr", c->maxphyaddr);
-		out_str(o, "description", c->description);
-		out_str(o, "path", lc.paths[i]);
-		out_obj_end(o);
+		svmc_emit_printf(o, "%-26s %-5s %3u  %s\n", lc.names[i],
+				 c->has_leaves ? "cpu" : "guest", c->maxphyaddr, c->description);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "name", lc.names[i]);
+		svmc_emit_str(o, "kind", c->has_leaves ? "cpu" : "guest-model");
+		svmc_emit_bool(o, "svm", svmc_cpu_has(c, SVMC_FEAT_SVM));
+		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
+		svmc_emit_str(o, "description", c->description);
+		svmc_emit_str(o, "path", lc.paths[i]);
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
-	out_obj_end(o);
+	svmc_emit_arr_end(o);
+	svmc_emit_obj_end(o);
 	if (lc.n == 0)
 		fprintf(stderr, "svmcheck: no bundled profile found (set SVMCHECK_PROFILE_PATH)\n");
 	for (unsigned i = 0; i < lc.n; i++) {
@@ -393,7 +398,7 @@ int cmd_profile(int argc, char **argv)
 		cli_report(&o, &d);
 		rc = EXIT_TROUBLE;
 	} else if (a.verb == V_SHOW) {
-		if (out_json(&o))
+		if (svmc_emit_json(&o))
 			show_json(&o, c);
 		else
 			show_text(&o, c);
@@ -404,7 +409,7 @@ int cmd_profile(int argc, char **argv)
 			snprintf(c->description, sizeof(c->description), "%s", a.desc);
 		if (a.verb == V_CAPTURE && !a.name)
 			snprintf(c->name, sizeof(c->name), "host");
-		out_flush(&o);
+		svmc_emit_flush(&o);
 		e = svmc_cpu_save_json(c, a.output ? a.output : "-", &d);
 		if (e) {
 			cli_report(&o, &d);
@@ -414,7 +419,7 @@ int cmd_profile(int argc, char **argv)
 	free(c);
 	free(g);
 done:
-	if (out_fini(&o) != 0 && rc == EXIT_PASS)
+	if (svmc_emit_fini(&o) != 0 && rc == EXIT_PASS)
 		rc = EXIT_TROUBLE;
 	return rc;
 }

@@ -36,8 +36,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "out/atomic.h"
-#include "out/replay_fmt.h"
+#include "emit/atomic.h"
+#include "emit/replay_fmt.h"
 #include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
 #include "svmcheck/record.h"
@@ -258,10 +258,10 @@ static void drain(struct run *run, struct rbuf *b)
 {
 	if (b->len) {
 		if (run->o.mode == OUT_JSON_PRETTY)
-			out_pretty_raw(&run->o, b->p,
-				       b->len); /* -p: indent like every other command */
+			svmc_emit_pretty_raw(&run->o, b->p,
+					     b->len); /* -p: indent like every other command */
 		else
-			out_raw(&run->o, b->p, b->len);
+			svmc_emit_raw(&run->o, b->p, b->len);
 		b->len = 0;
 	}
 	if (b->oom) {
@@ -388,7 +388,7 @@ static void inline_records(struct run *run, void *vctx, struct svmc_record *recs
 			count_only(&run->k, &res);
 			continue;
 		}
-		replay_fmt_record(&run->fmt, &x->b, &recs[i], &res, &run->k);
+		svmc_replay_fmt_record(&run->fmt, &x->b, &recs[i], &res, &run->k);
 	}
 	if (x->b.len >= FLUSH_AT)
 		drain(run, &x->b);
@@ -402,7 +402,7 @@ static void inline_error(struct run *run, void *vctx, const struct svmc_diag *d)
 		run->k.errors++;
 		return;
 	}
-	replay_fmt_error(&run->fmt, &x->b, d, &run->k);
+	svmc_replay_fmt_error(&run->fmt, &x->b, d, &run->k);
 }
 
 static struct svmc_record *inline_slots(struct run *run, void *vctx, size_t *n)
@@ -419,7 +419,7 @@ static void inline_input_done(struct run *run, void *vctx)
 	if (run->quiet)
 		return;
 	drain(run, &x->b);
-	if (run->tty_out && out_flush(&run->o) != 0)
+	if (run->tty_out && svmc_emit_flush(&run->o) != 0)
 		run->stop = true;
 }
 
@@ -439,7 +439,7 @@ static void run_inline(struct run *run)
 	}
 	read_all(run, &inline_sink, &x);
 	drain(run, &x.b);
-	rbuf_free(&x.b);
+	svmc_rbuf_free(&x.b);
 	free(x.recs);
 }
 
@@ -491,7 +491,7 @@ static void batch_error(struct run *run, struct replay_fmt *fmt, struct batch *b
 	if (run->quiet)
 		bt->k.errors++;
 	else
-		replay_fmt_error(fmt, &bt->out, d, &bt->k);
+		svmc_replay_fmt_error(fmt, &bt->out, d, &bt->k);
 }
 
 static void process_batch(struct run *run, struct replay_fmt *fmt, struct batch *bt)
@@ -525,7 +525,7 @@ static void process_batch(struct run *run, struct replay_fmt *fmt, struct batch 
 		if (run->quiet)
 			count_only(&bt->k, &res);
 		else
-			replay_fmt_record(fmt, &bt->out, &bt->recs[i], &res, &bt->k);
+			svmc_replay_fmt_record(fmt, &bt->out, &bt->recs[i], &res, &bt->k);
 	}
 }
 
@@ -556,7 +556,7 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
-	replay_fmt_fini(&fmt);
+	svmc_replay_fmt_fini(&fmt);
 	return NULL;
 }
 
@@ -700,7 +700,7 @@ static void pool_input_done(struct run *run, void *ctx)
 		return;
 	pool_wait_all(p);
 	p->spans = false;
-	if (run->tty_out && out_flush(&run->o) != 0)
+	if (run->tty_out && svmc_emit_flush(&run->o) != 0)
 		run->stop = true;
 }
 
@@ -751,7 +751,7 @@ static void run_pool(struct run *run)
 out:
 	for (unsigned i = 0; p.ring && i < p.nring; i++) {
 		free(p.ring[i].recs);
-		rbuf_free(&p.ring[i].out);
+		svmc_rbuf_free(&p.ring[i].out);
 	}
 	free(p.ring);
 	pthread_cond_destroy(&p.work);
@@ -813,7 +813,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay_args a = {
 		.format = SVMC_FMT_AUTO, .cpu = "host", .threads = 1, .progress = -1
 	};
-	struct atomic_file of = { 0 };
+	struct svmc_atomic_file of = { 0 };
 	struct run *run;
 	struct svmc_cpu *cpu;
 	struct svmc_diag d;
@@ -840,7 +840,7 @@ int cmd_replay(int argc, char **argv)
 
 	/* Errors before any record: stdout carries a JSON error object with -j. */
 	cli_out_open(&run->o);
-	if (to_file && atomic_names_input(a.output, a.inputs, a.ninputs)) {
+	if (to_file && svmc_atomic_names_input(a.output, a.inputs, a.ninputs)) {
 		cli_errorf(&run->o, "refusing to write %s: it is one of the inputs", a.output);
 		goto trouble;
 	}
@@ -858,9 +858,9 @@ int cmd_replay(int argc, char **argv)
 	}
 
 	if (to_file) {
-		out_fini(&run->o);
+		svmc_emit_fini(&run->o);
 		if (cli_outfile_open(&of, a.output) != 0 ||
-		    out_init(&run->o, of.f, cli_out_mode(), false) != 0) {
+		    svmc_emit_init(&run->o, of.f, cli_out_mode(), false) != 0) {
 			if (of.f)
 				cli_outfile_close(&of, false);
 			free(cpu);
@@ -869,10 +869,11 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	run->tty_out = !to_file && isatty(STDOUT_FILENO);
-	if (replay_fmt_init(&run->fmt, &run->comp, cli_g.json ? REPLAY_JSON : REPLAY_TEXT,
-			    cpu->name, cpu->guest[0] ? cpu->guest : NULL,
-			    out_color(&run->o, OUT_C_PASS), out_color(&run->o, OUT_C_FAIL),
-			    out_color(&run->o, OUT_C_WARN), out_color(&run->o, OUT_C_RESET)) != 0) {
+	if (svmc_replay_fmt_init(
+		    &run->fmt, &run->comp, cli_g.json ? REPLAY_JSON : REPLAY_TEXT, cpu->name,
+		    cpu->guest[0] ? cpu->guest : NULL, svmc_emit_color(&run->o, OUT_C_PASS),
+		    svmc_emit_color(&run->o, OUT_C_FAIL), svmc_emit_color(&run->o, OUT_C_WARN),
+		    svmc_emit_color(&run->o, OUT_C_RESET)) != 0) {
 		cli_errorf(&run->o, "CPU name too long");
 		if (to_file)
 			cli_outfile_close(&of, false);
@@ -900,13 +901,13 @@ int cmd_replay(int argc, char **argv)
 	if (run->prog.on)
 		progress_show(&run->prog, run->nread, run->prog.bytes_done, true);
 	if (!run->quiet && !interrupted) {
-		replay_fmt_summary(&run->fmt, &sb, &run->k);
+		svmc_replay_fmt_summary(&run->fmt, &sb, &run->k);
 		drain(run, &sb);
 	}
-	rbuf_free(&sb);
-	replay_fmt_fini(&run->fmt);
+	svmc_rbuf_free(&sb);
+	svmc_replay_fmt_fini(&run->fmt);
 	failed_write = run->o.error;
-	if (out_fini(&run->o) != 0)
+	if (svmc_emit_fini(&run->o) != 0)
 		failed_write = true;
 	if (to_file && cli_outfile_close(&of, !failed_write && !interrupted) != 0 && !interrupted)
 		failed_write = true;
@@ -927,7 +928,7 @@ int cmd_replay(int argc, char **argv)
 	return status;
 
 trouble:
-	out_fini(&run->o);
+	svmc_emit_fini(&run->o);
 	free(cpu);
 	free(run);
 	return EXIT_TROUBLE;

@@ -101,24 +101,25 @@ static void mnemonic(unsigned v, char *buf, size_t n)
 static void print_text(struct out *o, const struct svmc_compiled *c)
 {
 	char why[96], mn[8];
-	const char *yes = out_color(o, OUT_C_PASS), *no = out_color(o, OUT_C_FAIL),
-		   *rst = out_color(o, OUT_C_RESET);
+	const char *yes = svmc_emit_color(o, OUT_C_PASS), *no = svmc_emit_color(o, OUT_C_FAIL),
+		   *rst = svmc_emit_color(o, OUT_C_RESET);
 
-	out_printf(o, "EVENTINJ validity: model %s, CPU %s\n\n", c->model->name, c->cpu_name);
-	out_printf(o, "TYPE  %-12s %-6s %s\n", "name", "valid", "because");
+	svmc_emit_printf(o, "EVENTINJ validity: model %s, CPU %s\n\n", c->model->name, c->cpu_name);
+	svmc_emit_printf(o, "TYPE  %-12s %-6s %s\n", "name", "valid", "because");
 	for (unsigned t = 0; t < 8; t++) {
 		bool ok = svmc_type_valid(c, t);
 		const char *note = t == 3         ? "vector rule below" :
 				   (ok && t != 2) ? "any vector" :
 						    "";
-		out_printf(o, "%-5u %-12s %s%-6s%s %s%s%s\n", t, svmc_evtinj_type_name(t),
-			   ok ? yes : no, ok ? "yes" : "NO", rst,
-			   svmc_vreason_name((enum svmc_vreason)c->type_reason[t]),
-			   note[0] ? "; " : "", note);
+		svmc_emit_printf(o, "%-5u %-12s %s%-6s%s %s%s%s\n", t, svmc_evtinj_type_name(t),
+				 ok ? yes : no, ok ? "yes" : "NO", rst,
+				 svmc_vreason_name((enum svmc_vreason)c->type_reason[t]),
+				 note[0] ? "; " : "", note);
 	}
 
-	out_printf(o, "\nTYPE 3 (EXCEPTION) vectors\n");
-	out_printf(o, "%-7s %-5s %-40s %-6s %s\n", "vector", "mn", "name", "valid", "because");
+	svmc_emit_printf(o, "\nTYPE 3 (EXCEPTION) vectors\n");
+	svmc_emit_printf(o, "%-7s %-5s %-40s %-6s %s\n", "vector", "mn", "name", "valid",
+			 "because");
 	for (unsigned v = 0; v < 256;) {
 		bool ok = svmc_vector_valid(c, v);
 		enum svmc_vreason r = (enum svmc_vreason)c->vec_reason[v];
@@ -135,44 +136,45 @@ static void print_text(struct out *o, const struct svmc_compiled *c)
 		else
 			snprintf(label, sizeof(label), "%u", v);
 		mnemonic(v, mn, sizeof(mn));
-		out_printf(o, "%-7s %-5s %-40s %s%-6s%s %s\n", label, mn, svmc_vector_name(v)->name,
-			   ok ? yes : no, ok ? "yes" : "NO", rst,
-			   because_text(c, r, why, sizeof(why)));
+		svmc_emit_printf(o, "%-7s %-5s %-40s %s%-6s%s %s\n", label, mn,
+				 svmc_vector_name(v)->name, ok ? yes : no, ok ? "yes" : "NO", rst,
+				 because_text(c, r, why, sizeof(why)));
 		v = end + 1;
 	}
 }
 
 static void print_json(struct out *o, const struct svmc_compiled *c)
 {
-	out_obj_begin(o, NULL);
-	out_str(o, "schema", "svmcheck/vectors");
-	out_u64(o, "schema_version", 1);
-	out_str(o, "cpu", c->cpu_name);
-	out_str(o, "model", c->model->name);
-	out_u64(o, "maxphyaddr", c->maxphyaddr);
-	out_arr_begin(o, "types");
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "schema", "svmcheck/vectors");
+	svmc_emit_u64(o, "schema_version", 1);
+	svmc_emit_str(o, "cpu", c->cpu_name);
+	svmc_emit_str(o, "model", c->model->name);
+	svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
+	svmc_emit_arr_begin(o, "types");
 	for (unsigned t = 0; t < 8; t++) {
-		out_obj_begin(o, NULL);
-		out_u64(o, "type", t);
-		out_str(o, "name", svmc_evtinj_type_name(t));
-		out_bool(o, "valid", svmc_type_valid(c, t));
-		out_str(o, "because", svmc_vreason_name((enum svmc_vreason)c->type_reason[t]));
-		out_obj_end(o);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_u64(o, "type", t);
+		svmc_emit_str(o, "name", svmc_evtinj_type_name(t));
+		svmc_emit_bool(o, "valid", svmc_type_valid(c, t));
+		svmc_emit_str(o, "because",
+			      svmc_vreason_name((enum svmc_vreason)c->type_reason[t]));
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
-	out_arr_begin(o, "exceptions");
+	svmc_emit_arr_end(o);
+	svmc_emit_arr_begin(o, "exceptions");
 	for (unsigned v = 0; v < 256; v++) {
 		const struct svmc_vector_name *vn = svmc_vector_name(v);
-		out_obj_begin(o, NULL);
-		out_u64(o, "vector", v);
-		out_str(o, "mnemonic", vn->mnemonic);
-		out_str(o, "name", vn->name);
-		out_bool(o, "valid", svmc_vector_valid(c, v));
-		out_str(o, "because", svmc_vreason_name((enum svmc_vreason)c->vec_reason[v]));
-		out_obj_end(o);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_u64(o, "vector", v);
+		svmc_emit_str(o, "mnemonic", vn->mnemonic);
+		svmc_emit_str(o, "name", vn->name);
+		svmc_emit_bool(o, "valid", svmc_vector_valid(c, v));
+		svmc_emit_str(o, "because", svmc_vreason_name((enum svmc_vreason)c->vec_reason[v]));
+		svmc_emit_obj_end(o);
 	}
-	out_arr_end(o);
-	out_obj_end(o);
+	svmc_emit_arr_end(o);
+	svmc_emit_obj_end(o);
 }
 
 int cmd_vectors(int argc, char **argv)
@@ -225,12 +227,12 @@ int cmd_vectors(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	if (out_json(&o))
+	if (svmc_emit_json(&o))
 		print_json(&o, &c);
 	else
 		print_text(&o, &c);
 done:
-	if (out_fini(&o) != 0 && rc == EXIT_PASS)
+	if (svmc_emit_fini(&o) != 0 && rc == EXIT_PASS)
 		rc = EXIT_TROUBLE;
 	return rc;
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "out/atomic.h"
+#include "emit/atomic.h"
 #include "svmcheck/cpu.h"
 
 struct cli_global cli_g = { .color = OUT_COLOR_AUTO };
@@ -57,7 +57,7 @@ const struct argp cli_output_argp = { output_options, output_parse, NULL, NULL, 
 const struct argp_child cli_output_children[] = { { &cli_output_argp, 0, "Output options:", 0 },
 						  { 0 } };
 
-enum out_mode cli_out_mode(void)
+enum svmc_emit_mode cli_out_mode(void)
 {
 	if (cli_g.quiet)
 		return OUT_QUIET;
@@ -68,8 +68,9 @@ enum out_mode cli_out_mode(void)
 
 void cli_out_open(struct out *o)
 {
-	enum out_mode m = cli_out_mode();
-	if (out_init(o, stdout, m, m == OUT_TEXT && out_want_color(cli_g.color, STDOUT_FILENO)) !=
+	enum svmc_emit_mode m = cli_out_mode();
+	if (svmc_emit_init(o, stdout, m,
+			   m == OUT_TEXT && svmc_emit_want_color(cli_g.color, STDOUT_FILENO)) !=
 	    0) {
 		fprintf(stderr, "svmcheck: out of memory\n");
 		exit(EXIT_TROUBLE);
@@ -82,19 +83,19 @@ void cli_report(struct out *o, const struct svmc_diag *d)
 
 	svmc_diag_format(d, buf, sizeof(buf));
 	fprintf(stderr, "svmcheck: %s\n", buf);
-	if (o && out_json(o)) {
-		out_obj_begin(o, NULL);
-		out_str(o, "type", "error");
-		out_str(o, "input", d->input ? d->input : "-");
+	if (o && svmc_emit_json(o)) {
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "type", "error");
+		svmc_emit_str(o, "input", d->input ? d->input : "-");
 		if (d->index != SVMC_NO_INDEX)
-			out_u64(o, "index", d->index);
+			svmc_emit_u64(o, "index", d->index);
 		if (d->line != SVMC_NO_LINE)
-			out_u64(o, "line", d->line);
+			svmc_emit_u64(o, "line", d->line);
 		else if (d->offset != SVMC_NO_OFFSET)
-			out_u64(o, "offset", d->offset);
-		out_str(o, "code", svmc_strerror(d->code));
-		out_str(o, "message", d->msg);
-		out_obj_end(o);
+			svmc_emit_u64(o, "offset", d->offset);
+		svmc_emit_str(o, "code", svmc_strerror(d->code));
+		svmc_emit_str(o, "message", d->msg);
+		svmc_emit_obj_end(o);
 	}
 }
 
@@ -108,11 +109,11 @@ void cli_errorf(struct out *o, const char *fmt, ...)
 	svmc_diag_vset(&d, SVMC_ERR_USAGE, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "svmcheck: %s\n", d.msg);
-	if (o && out_json(o)) {
-		out_obj_begin(o, NULL);
-		out_str(o, "type", "error");
-		out_str(o, "message", d.msg);
-		out_obj_end(o);
+	if (o && svmc_emit_json(o)) {
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "type", "error");
+		svmc_emit_str(o, "message", d.msg);
+		svmc_emit_obj_end(o);
 	}
 }
 
@@ -155,24 +156,24 @@ int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char 
 	return r;
 }
 
-int cli_outfile_open(struct atomic_file *af, const char *path)
+int cli_outfile_open(struct svmc_atomic_file *af, const char *path)
 {
 	struct svmc_diag d;
 
 	svmc_diag_init(&d, path);
-	if (atomic_open(af, path, &d) != SVMC_OK) {
+	if (svmc_atomic_open(af, path, &d) != SVMC_OK) {
 		fprintf(stderr, "svmcheck: %s: %s\n", path, d.msg);
 		return -1;
 	}
 	return 0;
 }
 
-int cli_outfile_close(struct atomic_file *af, bool ok)
+int cli_outfile_close(struct svmc_atomic_file *af, bool ok)
 {
 	struct svmc_diag d;
 
 	svmc_diag_init(&d, af->path);
-	if (atomic_close(af, ok, &d) != SVMC_OK) {
+	if (svmc_atomic_close(af, ok, &d) != SVMC_OK) {
 		if (ok)
 			fprintf(stderr, "svmcheck: %s: %s\n", af->path ? af->path : "-", d.msg);
 		return -1;

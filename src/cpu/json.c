@@ -19,7 +19,7 @@
 
 #include <json-c/json.h>
 
-#include "out/atomic.h"
+#include "emit/atomic.h"
 #include "cpu/cpu_int.h"
 
 static const char *type_word(json_object *v)
@@ -446,7 +446,7 @@ static void write_profile(const struct svmc_cpu *c, FILE *f)
 
 enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, struct svmc_diag *d)
 {
-	struct atomic_file af;
+	struct svmc_atomic_file af;
 	enum svmc_err e;
 
 	svmc_diag_init(d, path);
@@ -456,9 +456,9 @@ enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, str
 			return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
 		return SVMC_OK;
 	}
-	e = atomic_open(&af, path, d);
+	e = svmc_atomic_open(&af, path, d);
 	if (e != SVMC_OK)
 		return e;
 	write_profile(c, af.f);
-	return atomic_close(&af, true, d);
+	return svmc_atomic_close(&af, true, d);
 }

@@ -1,5 +1,5 @@
 /*
- * fields.c - the VMCB field table, derived from struct vmcb by offsetof and
+ * fields.c - the VMCB field table, derived from struct svmc_vmcb by offsetof and
  * sizeof through the SVMC_FIELDS X-macro (svmcheck/record.h), and the
  * accessors that read and write a record's fields by table row.
  */
@@ -9,21 +9,21 @@
 
 #include "svmcheck/record.h"
 
-#define MEMBER_SIZE(m) sizeof(((struct vmcb *)0)->m)
-#define AREA_OF(off)                                    \
-	((off) < VMCB_SAVE_OFFSET ? SVMC_AREA_CONTROL : \
-	 (off) < 0x6e8            ? SVMC_AREA_SAVE :    \
-				    SVMC_AREA_PAGE)
+#define MEMBER_SIZE(m) sizeof(((struct svmc_vmcb *)0)->m)
+#define AREA_OF(off)                                         \
+	((off) < SVMC_VMCB_SAVE_OFFSET ? SVMC_AREA_CONTROL : \
+	 (off) < 0x6e8                 ? SVMC_AREA_SAVE :    \
+					 SVMC_AREA_PAGE)
 
 const struct svmc_field svmc_fields[SVMC_F_COUNT] = {
-#define SVMC_X_ROW(id_, member, json_, aliases_, kind_, meaning_)          \
-	[SVMC_F_##id_] = { .id = SVMC_F_##id_,                             \
-			   .area = AREA_OF(offsetof(struct vmcb, member)), \
-			   .json = (json_),                                \
-			   .aliases = (aliases_),                          \
-			   .kind = (kind_),                                \
-			   .offset = offsetof(struct vmcb, member),        \
-			   .size = MEMBER_SIZE(member),                    \
+#define SVMC_X_ROW(id_, member, json_, aliases_, kind_, meaning_)               \
+	[SVMC_F_##id_] = { .id = SVMC_F_##id_,                                  \
+			   .area = AREA_OF(offsetof(struct svmc_vmcb, member)), \
+			   .json = (json_),                                     \
+			   .aliases = (aliases_),                               \
+			   .kind = (kind_),                                     \
+			   .offset = offsetof(struct svmc_vmcb, member),        \
+			   .size = MEMBER_SIZE(member),                         \
 			   .meaning = (meaning_) },
 	SVMC_FIELDS(SVMC_X_ROW)
 #undef SVMC_X_ROW
@@ -157,14 +157,15 @@ enum svmc_err svmc_field_set(struct svmc_record *r, enum svmc_field_id id, uint6
 	}
 }
 
-struct vmcb_seg *svmc_field_seg(struct svmc_record *r, enum svmc_field_id id)
+struct svmc_vmcb_seg *svmc_field_seg(struct svmc_record *r, enum svmc_field_id id)
 {
-	return (struct vmcb_seg *)((unsigned char *)&r->vmcb + svmc_fields[id].offset);
+	return (struct svmc_vmcb_seg *)((unsigned char *)&r->vmcb + svmc_fields[id].offset);
 }
 
-const struct vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, enum svmc_field_id id)
+const struct svmc_vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, enum svmc_field_id id)
 {
-	return (const struct vmcb_seg *)((const unsigned char *)&r->vmcb + svmc_fields[id].offset);
+	return (const struct svmc_vmcb_seg *)((const unsigned char *)&r->vmcb +
+					      svmc_fields[id].offset);
 }
 
 /* clang-format off */

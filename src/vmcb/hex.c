@@ -348,11 +348,11 @@ static void start_dump(struct hex_state *st, const struct hex_line *l)
 static size_t place(struct hex_state *st, unsigned char *page, size_t fill, uint64_t *page_line)
 {
 	if (st->rep) {
-		while (st->pos < st->rep_end && fill < VMCB_PAGE_SIZE) {
+		while (st->pos < st->rep_end && fill < SVMC_VMCB_PAGE_SIZE) {
 			size_t at = (size_t)((st->pos - st->rep_start) % st->pat_n);
 			size_t n = st->pat_n - at;
-			if (n > VMCB_PAGE_SIZE - fill)
-				n = VMCB_PAGE_SIZE - fill;
+			if (n > SVMC_VMCB_PAGE_SIZE - fill)
+				n = SVMC_VMCB_PAGE_SIZE - fill;
 			if (n > st->rep_end - st->pos)
 				n = (size_t)(st->rep_end - st->pos);
 			if (fill == 0)
@@ -366,10 +366,10 @@ static size_t place(struct hex_state *st, unsigned char *page, size_t fill, uint
 		else
 			return fill;
 	}
-	if (st->cur_i < st->cur_n && fill < VMCB_PAGE_SIZE) {
+	if (st->cur_i < st->cur_n && fill < SVMC_VMCB_PAGE_SIZE) {
 		size_t n = st->cur_n - st->cur_i;
-		if (n > VMCB_PAGE_SIZE - fill)
-			n = VMCB_PAGE_SIZE - fill;
+		if (n > SVMC_VMCB_PAGE_SIZE - fill)
+			n = SVMC_VMCB_PAGE_SIZE - fill;
 		if (fill == 0)
 			*page_line = st->cur_line;
 		memcpy(page + fill, st->cur + st->cur_i, n);
@@ -432,7 +432,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		enum svmc_err e;
 
 		fill = place(st, page, fill, &page_line);
-		if (fill == VMCB_PAGE_SIZE) {
+		if (fill == SVMC_VMCB_PAGE_SIZE) {
 			svmc_mark_all_known(rec);
 			rec->line = page_line;
 			return SVMC_OK;
@@ -449,7 +449,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			st->held = false;
 		} else {
 			uint64_t at;
-			if (!src_getline(&r->src, &text, &len, &lineno, &at, &too_long)) {
+			if (!svmc_src_getline(&r->src, &text, &len, &lineno, &at, &too_long)) {
 				if (st->dia == HD_NONE)
 					return SVMC_ERR_EMPTY;
 				e = end_dump(st, fill, page_line, lineno, dialect_name[st->dia], d);
@@ -475,7 +475,8 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		case HL_BAD:
 			if (st->resync)
 				continue;
-			if (st->dia != HD_NONE && (fill || st->star || st->pos % VMCB_PAGE_SIZE))
+			if (st->dia != HD_NONE &&
+			    (fill || st->star || st->pos % SVMC_VMCB_PAGE_SIZE))
 				st->resync = true;
 			st->star = false;
 			return lost(d, SVMC_ERR_FORMAT, fill, page_line,
@@ -577,7 +578,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		if (!line_offset(st, l, &off)) {
 			if (st->resync)
 				continue;
-			if (fill || st->pos % VMCB_PAGE_SIZE)
+			if (fill || st->pos % SVMC_VMCB_PAGE_SIZE)
 				st->resync = true;
 			snprintf(msg, sizeof(msg),
 				 "offset '%.*s' is not a %zu-digit %s offset like the dump's first",
@@ -587,7 +588,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 		}
 		rel = off - st->base;
 		if (st->resync) {
-			if (off >= st->base && rel % VMCB_PAGE_SIZE == 0 && rel >= st->pos) {
+			if (off >= st->base && rel % SVMC_VMCB_PAGE_SIZE == 0 && rel >= st->pos) {
 				st->resync = false;
 				st->pos = rel;
 				st->prev_n = 0;
@@ -619,7 +620,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			memcpy(st->pat, st->prev, st->prev_n);
 			st->pat_n = st->prev_n;
 		} else if (off < st->base || rel != st->pos) {
-			bool boundary = fill == 0 && st->pos % VMCB_PAGE_SIZE == 0;
+			bool boundary = fill == 0 && st->pos % SVMC_VMCB_PAGE_SIZE == 0;
 			if ((off == 0 && st->dia != HD_GDB) || (boundary && st->dia == HD_GDB)) {
 				/* a new dump (another file, another x command) */
 				st->held = true;

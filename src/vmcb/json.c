@@ -1,6 +1,6 @@
 /*
  * json.c - svmcheck's own VMCB JSON (spec sections 3 and 6; the writer is
- * src/out/vmcb_json.c): one object, an array of objects, or one object per
+ * src/emit/vmcb_json.c): one object, an array of objects, or one object per
  * line (NDJSON), read as a stream.
  *
  * The file is never loaded whole.  Framing is ours: whitespace, the '[' ','
@@ -107,7 +107,7 @@ static bool skip_ws(struct svmc_reader *r)
 		const unsigned char *p;
 
 		if (n == 0)
-			n = src_fill(&r->src, 1);
+			n = svmc_src_fill(&r->src, 1);
 		if (n == 0)
 			return false;
 		p = src_ptr(&r->src);
@@ -127,7 +127,7 @@ static void skip_line(struct svmc_reader *r)
 		const unsigned char *nl;
 
 		if (n == 0)
-			n = src_fill(&r->src, 1);
+			n = svmc_src_fill(&r->src, 1);
 		if (n == 0)
 			return;
 		nl = memchr(src_ptr(&r->src), '\n', n);
@@ -237,7 +237,7 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 		enum json_tokener_error err;
 
 		if (n == 0)
-			n = src_fill(&r->src, 1);
+			n = svmc_src_fill(&r->src, 1);
 		if (n == 0) {
 			/* A blank ends a bare number; anything else is cut short. */
 			obj = json_tokener_parse_ex(st->tok, " ", 1);
@@ -402,7 +402,7 @@ static void mark_unknown(struct svmc_record *rec, enum svmc_field_id f)
 	rec->known[f >> 6] &= ~(UINT64_C(1) << (f & 63));
 }
 
-static enum svmc_err get_seg(struct json_object *val, struct vmcb_seg *seg, const char *path,
+static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg, const char *path,
 			     struct svmc_diag *d)
 {
 	static const char *const keys[4] = { "selector", "attrib", "limit", "base" };
@@ -628,7 +628,7 @@ static enum svmc_err json_init(struct svmc_reader *r, struct svmc_diag *d)
 		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
 	json_tokener_set_flags(st->tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
 						JSON_TOKENER_VALIDATE_UTF8);
-	if (src_fill(&r->src, 3) >= 3 && memcmp(src_ptr(&r->src), "\xef\xbb\xbf", 3) == 0)
+	if (svmc_src_fill(&r->src, 3) >= 3 && memcmp(src_ptr(&r->src), "\xef\xbb\xbf", 3) == 0)
 		src_consume(&r->src, 3); /* UTF-8 byte order mark */
 	return SVMC_OK;
 }

@@ -5,7 +5,7 @@
  * The dump is one pr_err() per line, so every line carries whatever prefix
  * the log tool added (dmesg timestamps, <3>, dmesg -x, /dev/kmsg, journalctl,
  * syslog, "kvm_amd: ", "SVM: ", nothing).  Lines are read one at a time with
- * src_getline(); only the record being built lives in memory.
+ * svmc_src_getline(); only the record being built lives in memory.
  *
  * How a line is read:
  *  1. Quoted-printable mail copies: once a line shows "=20", "=3D" or "=09",
@@ -823,7 +823,7 @@ static enum svmc_err apply_item(const struct kd_state *st, const struct item *it
 		e = set_field(rec, SVMC_F_INTERCEPT_MISC1, v, "intercepts (word 3)", d);
 		return e ? e : set_field(rec, SVMC_F_INTERCEPT_MISC2, w, "intercepts (word 4)", d);
 	case DK_SEG: {
-		struct vmcb_seg s;
+		struct svmc_vmcb_seg s;
 		uint64_t sel, attr, lim, base;
 		if ((e = hex_for(l->name, it->v[0], it->vl[0], 4, 16, &sel, d)) ||
 		    (e = hex_for(l->name, it->v[1], it->vl[1], 4, 16, &attr, d)) ||
@@ -834,7 +834,7 @@ static enum svmc_err apply_item(const struct kd_state *st, const struct item *it
 		s.attrib = (uint16_t)attr;
 		s.limit = (uint32_t)lim;
 		s.base = base;
-		struct vmcb_seg *dst = svmc_field_seg(rec, (enum svmc_field_id)fid);
+		struct svmc_vmcb_seg *dst = svmc_field_seg(rec, (enum svmc_field_id)fid);
 		if (svmc_known(rec, (enum svmc_field_id)fid)) {
 			if (dst->selector != s.selector || dst->attrib != s.attrib ||
 			    dst->limit != s.limit || dst->base != s.base)
@@ -910,7 +910,7 @@ static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *
 		ln->too_long = st->pend_too_long;
 		return true;
 	}
-	if (!src_getline(&r->src, &p, &n, &ln->lineno, &off, &tl))
+	if (!svmc_src_getline(&r->src, &p, &n, &ln->lineno, &off, &tl))
 		return false;
 	ln->p = p;
 	ln->len = n;
@@ -929,7 +929,7 @@ static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *
 	}
 	while (soft) {
 		uint64_t lno;
-		if (!src_getline(&r->src, &p, &n, &lno, &off, &tl))
+		if (!svmc_src_getline(&r->src, &p, &n, &lno, &off, &tl))
 			break;
 		if (tl) {
 			ln->too_long = true;

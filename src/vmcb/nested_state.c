@@ -19,7 +19,7 @@
 #include "vmcb/reader.h"
 
 #define NS_HDR 128u
-#define NS_FULL (NS_HDR + VMCB_PAGE_SIZE)
+#define NS_FULL (NS_HDR + SVMC_VMCB_PAGE_SIZE)
 #define NS_FORMAT_VMX 0u
 #define NS_FORMAT_SVM 1u
 
@@ -29,7 +29,7 @@ static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, str
 	uint16_t flags, format;
 	uint32_t size;
 	uint64_t vmcb_pa;
-	size_t n = src_fill(s, NS_FULL);
+	size_t n = svmc_src_fill(s, NS_FULL);
 
 	if (n == 0)
 		return SVMC_ERR_EMPTY;
@@ -72,7 +72,7 @@ static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, str
 		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 				     "nested state says 4224 bytes but only %zu remain", n);
 	}
-	memcpy(&rec->vmcb, src_ptr(s) + NS_HDR, VMCB_PAGE_SIZE);
+	memcpy(&rec->vmcb, src_ptr(s) + NS_HDR, SVMC_VMCB_PAGE_SIZE);
 	svmc_mark_all_known(rec);
 	rec->offset = s->pos;
 	src_consume(s, NS_FULL);
@@ -109,9 +109,9 @@ static size_t ns_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n
 		iov[2 * i].iov_base = st->hdr[i];
 		iov[2 * i].iov_len = NS_HDR;
 		iov[2 * i + 1].iov_base = &recs[i].vmcb;
-		iov[2 * i + 1].iov_len = VMCB_PAGE_SIZE;
+		iov[2 * i + 1].iov_len = SVMC_VMCB_PAGE_SIZE;
 	}
-	got = src_readv(s, iov, (int)(2 * n), NS_FULL);
+	got = svmc_src_readv(s, iov, (int)(2 * n), NS_FULL);
 	while (k < n && got >= (k + 1) * NS_FULL && ns_whole_svm(st->hdr[k])) {
 		recs[k].offset = s->pos + k * NS_FULL;
 		k++;
@@ -122,10 +122,10 @@ static size_t ns_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n
 	for (size_t i = k; rest; i++) {
 		size_t h = rest < NS_HDR ? rest : NS_HDR, p;
 
-		src_unread(s, st->hdr[i], h);
+		svmc_src_unread(s, st->hdr[i], h);
 		rest -= h;
-		p = rest < VMCB_PAGE_SIZE ? rest : VMCB_PAGE_SIZE;
-		src_unread(s, &recs[i].vmcb, p);
+		p = rest < SVMC_VMCB_PAGE_SIZE ? rest : SVMC_VMCB_PAGE_SIZE;
+		svmc_src_unread(s, &recs[i].vmcb, p);
 		rest -= p;
 	}
 	return k;

@@ -17,11 +17,11 @@ static enum svmc_err raw_next(struct svmc_reader *r, struct svmc_record *rec, st
 	struct svmc_src *s = &r->src;
 	size_t n = src_avail(s);
 
-	if (n < VMCB_PAGE_SIZE)
-		n = src_fill(s, VMCB_PAGE_SIZE);
+	if (n < SVMC_VMCB_PAGE_SIZE)
+		n = svmc_src_fill(s, SVMC_VMCB_PAGE_SIZE);
 	if (n == 0)
 		return SVMC_ERR_EMPTY;
-	if (n < VMCB_PAGE_SIZE) {
+	if (n < SVMC_VMCB_PAGE_SIZE) {
 		d->offset = s->pos;
 		d->index = r->index;
 		src_consume(s, n);
@@ -31,10 +31,10 @@ static enum svmc_err raw_next(struct svmc_reader *r, struct svmc_record *rec, st
 		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 				     "trailing %zu bytes are not a whole 4096-byte VMCB page", n);
 	}
-	memcpy(&rec->vmcb, src_ptr(s), VMCB_PAGE_SIZE);
+	memcpy(&rec->vmcb, src_ptr(s), SVMC_VMCB_PAGE_SIZE);
 	svmc_mark_all_known(rec);
 	rec->offset = s->pos;
-	src_consume(s, VMCB_PAGE_SIZE);
+	src_consume(s, SVMC_VMCB_PAGE_SIZE);
 	return SVMC_OK;
 }
 
@@ -50,15 +50,15 @@ static size_t raw_batch(struct svmc_reader *r, struct svmc_record *recs, size_t 
 		n = RAW_BATCH_MAX;
 	for (size_t i = 0; i < n; i++) {
 		iov[i].iov_base = &recs[i].vmcb;
-		iov[i].iov_len = VMCB_PAGE_SIZE;
+		iov[i].iov_len = SVMC_VMCB_PAGE_SIZE;
 	}
-	got = src_readv(s, iov, (int)n, VMCB_PAGE_SIZE);
-	whole = got / VMCB_PAGE_SIZE;
+	got = svmc_src_readv(s, iov, (int)n, SVMC_VMCB_PAGE_SIZE);
+	whole = got / SVMC_VMCB_PAGE_SIZE;
 	for (size_t i = 0; i < whole; i++)
-		recs[i].offset = s->pos + i * VMCB_PAGE_SIZE;
-	s->pos += whole * VMCB_PAGE_SIZE;
-	if (got % VMCB_PAGE_SIZE) /* a partial page: raw_next judges it */
-		src_unread(s, &recs[whole].vmcb, got % VMCB_PAGE_SIZE);
+		recs[i].offset = s->pos + i * SVMC_VMCB_PAGE_SIZE;
+	s->pos += whole * SVMC_VMCB_PAGE_SIZE;
+	if (got % SVMC_VMCB_PAGE_SIZE) /* a partial page: raw_next judges it */
+		svmc_src_unread(s, &recs[whole].vmcb, got % SVMC_VMCB_PAGE_SIZE);
 	return whole;
 }
 
@@ -67,5 +67,5 @@ const struct svmc_format_ops svmc_raw_ops = {
 	.fills_page = true,
 	.next = raw_next,
 	.batch = raw_batch,
-	.rec_size = VMCB_PAGE_SIZE,
+	.rec_size = SVMC_VMCB_PAGE_SIZE,
 };

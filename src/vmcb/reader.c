@@ -2,7 +2,7 @@
  * reader.c - the byte source, the line scanner and svmc_reader_* dispatch.
  *
  * Binary readers pull fixed-size records out of a 1 MiB window filled by
- * large read(2) calls; text readers get lines from src_getline(), which
+ * large read(2) calls; text readers get lines from svmc_src_getline(), which
  * finds newlines with memchr and hands out pointers into the window, so a
  * line is never copied.  Memory stays at one window whatever the input size.
  */
@@ -17,7 +17,7 @@
 
 #include "vmcb/reader.h"
 
-enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d)
+enum svmc_err svmc_src_open(struct svmc_src *s, const char *path, struct svmc_diag *d)
 {
 	struct stat st;
 
@@ -33,7 +33,7 @@ enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d
 	}
 	if (fstat(s->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			src_close(s);
+			svmc_src_close(s);
 			/* the code itself: callers (and the analyzer) see it fail */
 			svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a capture file");
 			return SVMC_ERR_IO;
@@ -50,7 +50,7 @@ enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d
 	}
 	s->buf = malloc(SRC_BUF_SIZE);
 	if (!s->buf) {
-		src_close(s);
+		svmc_src_close(s);
 		svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
 		return SVMC_ERR_NOMEM;
 	}
@@ -58,7 +58,7 @@ enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d
 	return SVMC_OK;
 }
 
-void src_close(struct svmc_src *s)
+void svmc_src_close(struct svmc_src *s)
 {
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
@@ -67,7 +67,7 @@ void src_close(struct svmc_src *s)
 	s->buf = NULL;
 }
 
-size_t src_fill(struct svmc_src *s, size_t want)
+size_t svmc_src_fill(struct svmc_src *s, size_t want)
 {
 	if (want > s->cap)
 		want = s->cap;
@@ -93,7 +93,7 @@ size_t src_fill(struct svmc_src *s, size_t want)
 	return src_avail(s);
 }
 
-size_t src_top_up(struct svmc_src *s, size_t want)
+size_t svmc_src_top_up(struct svmc_src *s, size_t want)
 {
 	if (want > s->cap)
 		want = s->cap;
@@ -119,7 +119,7 @@ size_t src_top_up(struct svmc_src *s, size_t want)
 	return src_avail(s);
 }
 
-size_t src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min)
+size_t svmc_src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min)
 {
 	size_t total = 0;
 
@@ -151,7 +151,7 @@ size_t src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min)
 	return total;
 }
 
-void src_unread(struct svmc_src *s, const void *p, size_t n)
+void svmc_src_unread(struct svmc_src *s, const void *p, size_t n)
 {
 	if (s->start == s->end)
 		s->start = s->end = 0;
@@ -161,8 +161,8 @@ void src_unread(struct svmc_src *s, const void *p, size_t n)
 	s->end += n;
 }
 
-bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *lineno,
-		 uint64_t *off, bool *too_long)
+bool svmc_src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *lineno,
+		      uint64_t *off, bool *too_long)
 {
 	const unsigned char *p, *nl;
 	size_t avail;
@@ -171,7 +171,7 @@ bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *l
 	avail = src_avail(s);
 	nl = avail ? memchr(src_ptr(s), '\n', avail) : NULL;
 	if (!nl) {
-		avail = src_fill(s, s->cap);
+		avail = svmc_src_fill(s, s->cap);
 		nl = avail ? memchr(src_ptr(s), '\n', avail) : NULL;
 	}
 	if (avail == 0)
@@ -205,7 +205,7 @@ bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *l
 		*too_long = true;
 		src_consume(s, avail);
 		for (;;) {
-			avail = src_fill(s, s->cap);
+			avail = svmc_src_fill(s, s->cap);
 			if (avail == 0)
 				break;
 			nl = memchr(src_ptr(s), '\n', avail);
@@ -259,13 +259,13 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
 	if (!r)
 		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
 	r->input = path;
-	e = src_open(&r->src, path, d);
+	e = svmc_src_open(&r->src, path, d);
 	if (e) {
 		free(r);
 		return e;
 	}
 	if (fmt == SVMC_FMT_AUTO) {
-		size_t n = src_fill(&r->src, 64u << 10);
+		size_t n = svmc_src_fill(&r->src, 64u << 10);
 		if (r->src.err) {
 			e = svmc_diag_set(d, SVMC_ERR_IO, "read error: %s", strerror(r->src.err));
 			goto fail;
@@ -306,7 +306,7 @@ fail:
 	if (r->ops && r->ops->fini && r->state)
 		r->ops->fini(r);
 	free(r->state);
-	src_close(&r->src);
+	svmc_src_close(&r->src);
 	free(r);
 	return e;
 }
@@ -378,7 +378,7 @@ enum svmc_err svmc_reader_next_batch(struct svmc_reader *r, struct svmc_record *
 			}
 			/* Let next() take the window's last record without refilling it. */
 			if (avail < r->ops->rec_size)
-				src_top_up(s, r->ops->rec_size);
+				svmc_src_top_up(s, r->ops->rec_size);
 		}
 		e = svmc_reader_next(r, &recs[*got], d);
 		if (e)
@@ -399,10 +399,10 @@ bool svmc_reader_take_span(struct svmc_reader *r, struct svmc_span *sp)
 		return false;
 	if (fstat(s->fd, &st) != 0 || (uint64_t)st.st_size < s->base + s->pos)
 		return false;
-	count = ((uint64_t)st.st_size - s->base - s->pos) / VMCB_PAGE_SIZE;
+	count = ((uint64_t)st.st_size - s->base - s->pos) / SVMC_VMCB_PAGE_SIZE;
 	if (count == 0)
 		return false;
-	if (lseek(s->fd, (off_t)(s->base + s->pos + count * VMCB_PAGE_SIZE), SEEK_SET) < 0)
+	if (lseek(s->fd, (off_t)(s->base + s->pos + count * SVMC_VMCB_PAGE_SIZE), SEEK_SET) < 0)
 		return false;
 	sp->fd = s->fd;
 	sp->file_off = s->base + s->pos;
@@ -413,7 +413,7 @@ bool svmc_reader_take_span(struct svmc_reader *r, struct svmc_span *sp)
 	sp->format = r->ops->format;
 	s->start = s->end = 0;
 	s->eof = false;
-	s->pos += count * VMCB_PAGE_SIZE;
+	s->pos += count * SVMC_VMCB_PAGE_SIZE;
 	r->index += count;
 	return true;
 }
@@ -425,14 +425,14 @@ static void span_finish(const struct svmc_span *sp, uint64_t j, struct svmc_reco
 	rec->input = sp->input;
 	rec->format = sp->format;
 	rec->index = sp->index + j;
-	rec->offset = sp->pos + j * VMCB_PAGE_SIZE;
+	rec->offset = sp->pos + j * SVMC_VMCB_PAGE_SIZE;
 }
 
 enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct svmc_record *recs,
 			     size_t n, size_t *got, struct svmc_diag *d)
 {
 	struct iovec iov[SVMC_SPAN_MAX];
-	uint64_t at = sp->file_off + first * VMCB_PAGE_SIZE;
+	uint64_t at = sp->file_off + first * SVMC_VMCB_PAGE_SIZE;
 	size_t total = 0, whole;
 	int cnt;
 
@@ -445,26 +445,27 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 		n = SVMC_SPAN_MAX;
 	for (size_t i = 0; i < n; i++) {
 		iov[i].iov_base = &recs[i].vmcb;
-		iov[i].iov_len = VMCB_PAGE_SIZE;
+		iov[i].iov_len = SVMC_VMCB_PAGE_SIZE;
 	}
 	cnt = (int)n;
-	while (total < n * VMCB_PAGE_SIZE) {
-		struct iovec *v = iov + (total / VMCB_PAGE_SIZE);
-		size_t part = total % VMCB_PAGE_SIZE;
+	while (total < n * SVMC_VMCB_PAGE_SIZE) {
+		struct iovec *v = iov + (total / SVMC_VMCB_PAGE_SIZE);
+		size_t part = total % SVMC_VMCB_PAGE_SIZE;
 		ssize_t k;
 
-		v->iov_base = (char *)&recs[total / VMCB_PAGE_SIZE].vmcb + part;
-		v->iov_len = VMCB_PAGE_SIZE - part;
-		k = preadv(sp->fd, v, cnt - (int)(total / VMCB_PAGE_SIZE), (off_t)(at + total));
+		v->iov_base = (char *)&recs[total / SVMC_VMCB_PAGE_SIZE].vmcb + part;
+		v->iov_len = SVMC_VMCB_PAGE_SIZE - part;
+		k = preadv(sp->fd, v, cnt - (int)(total / SVMC_VMCB_PAGE_SIZE),
+			   (off_t)(at + total));
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
 			int err = k < 0 ? errno : 0;
 
-			whole = total / VMCB_PAGE_SIZE;
+			whole = total / SVMC_VMCB_PAGE_SIZE;
 			d->input = sp->input;
 			d->index = sp->index + first + whole;
-			d->offset = sp->pos + (first + whole) * VMCB_PAGE_SIZE;
+			d->offset = sp->pos + (first + whole) * SVMC_VMCB_PAGE_SIZE;
 			for (size_t i = 0; i < whole; i++)
 				span_finish(sp, first + i, &recs[i]);
 			*got = whole;
@@ -474,7 +475,7 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 			return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 					     "the input shrank while being read: the page ends "
 					     "after %zu bytes",
-					     total % VMCB_PAGE_SIZE);
+					     total % SVMC_VMCB_PAGE_SIZE);
 		}
 		total += (size_t)k;
 	}
@@ -506,7 +507,7 @@ void svmc_reader_close(struct svmc_reader *r)
 	if (r->ops && r->ops->fini)
 		r->ops->fini(r);
 	free(r->state);
-	src_close(&r->src);
+	svmc_src_close(&r->src);
 	free(r);
 }
 

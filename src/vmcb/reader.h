@@ -28,21 +28,21 @@ struct svmc_src {
 	uint64_t pos;      /* input offset of buf[start] */
 	bool eof;
 	int err;         /* errno of a failed read, 0 if none */
-	uint64_t lineno; /* lines returned so far by src_getline */
+	uint64_t lineno; /* lines returned so far by svmc_src_getline */
 	bool regular;    /* a regular file: positional reads are possible */
 	uint64_t base;   /* file offset of input offset 0 (stdin need not start at 0) */
 };
 
 /* Open path ("-" = stdin); directories and unreadable files fail with d set. */
-enum svmc_err src_open(struct svmc_src *s, const char *path, struct svmc_diag *d);
-void src_close(struct svmc_src *s);
+enum svmc_err svmc_src_open(struct svmc_src *s, const char *path, struct svmc_diag *d);
+void svmc_src_close(struct svmc_src *s);
 
 /*
  * Make at least `want` bytes available from the current position (fewer at
  * EOF or on a read error).  want must be <= SRC_BUF_SIZE.  Returns the
  * number of bytes available at src_ptr().
  */
-size_t src_fill(struct svmc_src *s, size_t want);
+size_t svmc_src_fill(struct svmc_src *s, size_t want);
 static inline const unsigned char *src_ptr(const struct svmc_src *s)
 {
 	return s->buf + s->start;
@@ -58,11 +58,11 @@ static inline void src_consume(struct svmc_src *s, size_t n)
 }
 
 /*
- * Like src_fill(), but read no byte past `want`: the window ends exactly
+ * Like svmc_src_fill(), but read no byte past `want`: the window ends exactly
  * there unless the input ends first.  Used before the direct reads below so
  * that the window drains to empty at a record boundary.
  */
-size_t src_top_up(struct svmc_src *s, size_t want);
+size_t svmc_src_top_up(struct svmc_src *s, size_t want);
 
 struct iovec;
 
@@ -74,15 +74,15 @@ struct iovec;
  * waiting for a whole batch.  iov is consumed (modified).  Returns the bytes
  * read; s->pos is not moved (the caller accounts for what it keeps).
  */
-size_t src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min);
+size_t svmc_src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min);
 
 /*
- * Give back n bytes that src_readv() read but the caller does not keep: they
+ * Give back n bytes that svmc_src_readv() read but the caller does not keep: they
  * are appended to the window and will be read again by the src_* calls, at
  * s->pos onwards.  The caller has moved s->pos to the first of them.  The
  * window must have room (n <= SRC_BUF_SIZE in all).
  */
-void src_unread(struct svmc_src *s, const void *p, size_t n);
+void svmc_src_unread(struct svmc_src *s, const void *p, size_t n);
 
 /*
  * Next line (without its "\n" or "\r\n").  Returns false at end of input.
@@ -91,8 +91,8 @@ void src_unread(struct svmc_src *s, const void *p, size_t n);
  * *too_long set; the rest of it is skipped without being buffered.
  * *lineno is the 1-based number of the returned line; *off its byte offset.
  */
-bool src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *lineno,
-		 uint64_t *off, bool *too_long);
+bool svmc_src_getline(struct svmc_src *s, const char **line, size_t *len, uint64_t *lineno,
+		      uint64_t *off, bool *too_long);
 
 struct svmc_reader;
 
@@ -107,9 +107,9 @@ struct svmc_format_ops {
 	/*
 	 * Optional fast path for fixed-size binary records, called only when
 	 * the window is empty: read up to n whole, valid records straight into
-	 * recs[i].vmcb (one copy, src_readv), set their ->offset, move s->pos
+	 * recs[i].vmcb (one copy, svmc_src_readv), set their ->offset, move s->pos
 	 * past them and return how many.  Anything read beyond them (a partial
-	 * page, a header next() must judge) goes back with src_unread(), so
+	 * page, a header next() must judge) goes back with svmc_src_unread(), so
 	 * next() reports it exactly as without the fast path.  Every other
 	 * member of the records is set by the caller.
 	 */

@@ -504,8 +504,8 @@ static enum svmc_err seg_line(struct svmc_record *rec, struct cur c, bool vmsa,
 	if (vmsa)
 		return SVMC_OK;
 
-	struct vmcb_seg nv = { (uint16_t)v[0], (uint16_t)v[1], (uint32_t)v[2], v[3] };
-	struct vmcb_seg *sp = svmc_field_seg(rec, *seg);
+	struct svmc_vmcb_seg nv = { (uint16_t)v[0], (uint16_t)v[1], (uint32_t)v[2], v[3] };
+	struct svmc_vmcb_seg *sp = svmc_field_seg(rec, *seg);
 	if (svmc_known(rec, *seg)) {
 		if (memcmp(sp, &nv, sizeof(nv)) != 0)
 			return svmc_diag_set(d, SVMC_ERR_CONFLICT,
@@ -594,7 +594,7 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 	uint64_t lineno, off;
 	bool too_long;
 
-	while (src_getline(&r->src, &line, &len, &lineno, &off, &too_long)) {
+	while (svmc_src_getline(&r->src, &line, &len, &lineno, &off, &too_long)) {
 		struct cur c = strip_prefix(line, len);
 		enum svmc_field_id seg = SVMC_F_COUNT;
 		enum svmc_err e;

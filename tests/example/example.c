@@ -18,6 +18,7 @@
  * optional file was readable), 1 otherwise; messages on stderr say which.
  * Usage: example [CPU [FILE]]     (CPU defaults to epyc-milan)
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,10 +33,10 @@ static void legal_vmcb(struct svmc_record *r)
 {
 	svmc_record_clear(r);
 	svmc_mark_all_known(r);
-	r->vmcb.control.intercept_misc2 = INTERCEPT2_VMRUN;
+	r->vmcb.control.intercept_misc2 = 1u << 0; /* intercept VMRUN (APM 15.5.1) */
 	r->vmcb.control.asid = 1;
-	r->vmcb.save.efer = EFER_SVME;
-	r->vmcb.save.cr0 = 0x11; /* PE | ET */
+	r->vmcb.save.efer = UINT64_C(1) << 12; /* EFER.SVME */
+	r->vmcb.save.cr0 = 0x11;               /* PE | ET */
 	r->vmcb.save.dr6 = 0xffff0ff0;
 	r->vmcb.save.dr7 = 0x400;
 	r->vmcb.save.rflags = 0x2;
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 		rc = 1;
 	}
 
-	r.vmcb.save.efer &= ~EFER_SVME;
+	r.vmcb.save.efer &= ~(UINT64_C(1) << 12); /* clear EFER.SVME */
 	svmc_evaluate(&c, &r, &res);
 	printf("no-svme: %s %s\n", svmc_verdict_name(res.verdict), first_name(&res));
 	if (res.verdict != SVMC_VMEXIT_INVALID || strcmp(first_name(&res), "SAVE.EFER.SVME") != 0) {

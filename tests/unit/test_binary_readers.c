@@ -29,7 +29,7 @@ static const char *write_file(const char *name, const void *data, size_t n)
 
 static void fill_page(unsigned char *p, unsigned seed)
 {
-	for (unsigned i = 0; i < VMCB_PAGE_SIZE; i++)
+	for (unsigned i = 0; i < SVMC_VMCB_PAGE_SIZE; i++)
 		p[i] = (unsigned char)(i * 7 + seed * 13 + (i >> 8));
 }
 
@@ -58,8 +58,8 @@ static enum svmc_err read_all(const char *path, enum svmc_format fmt, struct out
 		if (e == SVMC_OK) {
 			o->last = rec;
 			if (pages)
-				memcpy(pages + (size_t)o->records * VMCB_PAGE_SIZE, &o->last.vmcb,
-				       VMCB_PAGE_SIZE);
+				memcpy(pages + (size_t)o->records * SVMC_VMCB_PAGE_SIZE,
+				       &o->last.vmcb, SVMC_VMCB_PAGE_SIZE);
 			CHECK_EQ_U64(o->last.index, (uint64_t)o->records);
 			o->records++;
 		} else {
@@ -76,34 +76,35 @@ static enum svmc_err read_all(const char *path, enum svmc_format fmt, struct out
 
 int main(void)
 {
-	unsigned char *pages = malloc(8 * VMCB_PAGE_SIZE), *back = malloc(8 * VMCB_PAGE_SIZE);
-	unsigned char blob[128 + VMCB_PAGE_SIZE];
+	unsigned char *pages = malloc(8 * SVMC_VMCB_PAGE_SIZE),
+		      *back = malloc(8 * SVMC_VMCB_PAGE_SIZE);
+	unsigned char blob[128 + SVMC_VMCB_PAGE_SIZE];
 	struct outcome o;
 	const char *p;
 
 	if (!mkdtemp(tmpdir))
 		return 1;
 	for (unsigned i = 0; i < 8; i++)
-		fill_page(pages + i * VMCB_PAGE_SIZE, i + 1);
+		fill_page(pages + i * SVMC_VMCB_PAGE_SIZE, i + 1);
 
 	/* raw: three pages, byte for byte, offsets, all fields known */
-	p = write_file("three.bin", pages, 3 * VMCB_PAGE_SIZE);
+	p = write_file("three.bin", pages, 3 * SVMC_VMCB_PAGE_SIZE);
 	CHECK(read_all(p, SVMC_FMT_RAW, &o, back) == SVMC_OK);
 	CHECK(o.records == 3 && o.errors == 0);
-	CHECK(memcmp(pages, back, 3 * VMCB_PAGE_SIZE) == 0);
-	CHECK_EQ_U64(o.last.offset, 2 * VMCB_PAGE_SIZE);
+	CHECK(memcmp(pages, back, 3 * SVMC_VMCB_PAGE_SIZE) == 0);
+	CHECK_EQ_U64(o.last.offset, 2 * SVMC_VMCB_PAGE_SIZE);
 	CHECK(o.last.format == SVMC_FMT_RAW);
 	CHECK(svmc_known(&o.last, SVMC_F_EVENT_INJ) && svmc_known(&o.last, SVMC_F_RSVD_0x6E8));
 
 	/* raw: a trailing partial page is an error for that part only */
-	p = write_file("partial.bin", pages, 2 * VMCB_PAGE_SIZE + 100);
+	p = write_file("partial.bin", pages, 2 * SVMC_VMCB_PAGE_SIZE + 100);
 	CHECK(read_all(p, SVMC_FMT_RAW, &o, back) == SVMC_OK);
 	CHECK(o.records == 2 && o.errors == 1);
 	CHECK(o.first_err == SVMC_ERR_TRUNCATED);
-	CHECK_EQ_U64(o.first_err_off, 2 * VMCB_PAGE_SIZE);
+	CHECK_EQ_U64(o.first_err_off, 2 * SVMC_VMCB_PAGE_SIZE);
 
 	/* auto-detection picks raw for binary pages */
-	p = write_file("auto.bin", pages, VMCB_PAGE_SIZE);
+	p = write_file("auto.bin", pages, SVMC_VMCB_PAGE_SIZE);
 	CHECK(read_all(p, SVMC_FMT_AUTO, &o, NULL) == SVMC_OK);
 	CHECK(o.records == 1 && o.last.format == SVMC_FMT_RAW);
 
@@ -111,14 +112,14 @@ int main(void)
 	memset(blob, 0, sizeof(blob));
 	blob[0] = 0x03; /* GUEST_MODE | RUN_PENDING */
 	blob[2] = 1;    /* format SVM */
-	uint32_t size = 128 + VMCB_PAGE_SIZE;
+	uint32_t size = 128 + SVMC_VMCB_PAGE_SIZE;
 	memcpy(blob + 4, &size, 4);
-	memcpy(blob + 128, pages, VMCB_PAGE_SIZE);
+	memcpy(blob + 128, pages, SVMC_VMCB_PAGE_SIZE);
 	{
 		unsigned char two[2 * sizeof(blob) + 128];
 		memcpy(two, blob, sizeof(blob));
 		memcpy(two + sizeof(blob), blob, sizeof(blob));
-		memcpy(two + sizeof(blob) + 128, pages + VMCB_PAGE_SIZE, VMCB_PAGE_SIZE);
+		memcpy(two + sizeof(blob) + 128, pages + SVMC_VMCB_PAGE_SIZE, SVMC_VMCB_PAGE_SIZE);
 		unsigned char *hdr_only = two + 2 * sizeof(blob);
 		memset(hdr_only, 0, 128);
 		hdr_only[2] = 1;
@@ -127,7 +128,7 @@ int main(void)
 		CHECK(read_all(p, SVMC_FMT_AUTO, &o, back) == SVMC_OK);
 		CHECK(o.records == 2 && o.errors == 1);
 		CHECK(o.last.format == SVMC_FMT_NESTED_STATE);
-		CHECK(memcmp(back, pages, 2 * VMCB_PAGE_SIZE) == 0);
+		CHECK(memcmp(back, pages, 2 * SVMC_VMCB_PAGE_SIZE) == 0);
 		CHECK_EQ_U64(o.last.offset, sizeof(blob));
 		CHECK(o.first_err == SVMC_ERR_NOTFOUND);
 		CHECK_EQ_U64(o.first_err_off, 2 * sizeof(blob));
@@ -142,7 +143,7 @@ int main(void)
 	CHECK_EQ_U64(o.first_err_off, 0);
 
 	/* nested state: a VMX blob (format 0) is refused */
-	size = 128 + VMCB_PAGE_SIZE;
+	size = 128 + SVMC_VMCB_PAGE_SIZE;
 	memcpy(blob + 4, &size, 4);
 	blob[2] = 0;
 	p = write_file("ns-vmx.bin", blob, sizeof(blob));

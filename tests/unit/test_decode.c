@@ -1,5 +1,5 @@
 /*
- * test_decode.c - the human decodings of src/out/decode.c.  Every expected
+ * test_decode.c - the human decodings of src/vmcb/decode.c.  Every expected
  * string is worked out by hand from vmcb-formats.md (the section is named
  * beside each group), with values taken from the spec's own examples where
  * it gives one, and at least one value per decoder that shows an unnamed or
@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "out/decode.h"
+#include "vmcb/decode.h"
 #include "tcheck.h"
 
 static char b[SVMC_DECODE_MAX];

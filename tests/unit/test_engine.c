@@ -15,6 +15,7 @@
 
 #include "svmcheck/check.h"
 #include "tcheck.h"
+#include "vmcb/svm_bits.h"
 
 #define B(n) (UINT64_C(1) << (n))
 
@@ -57,7 +58,7 @@ static void compile(struct svmc_compiled *c, const char *model, const struct svm
 static void baseline(struct svmc_record *r)
 {
 	svmc_record_clear(r);
-	struct vmcb *v = &r->vmcb;
+	struct svmc_vmcb *v = &r->vmcb;
 	v->save.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME; /* 0x1d01 */
 	v->save.cr0 = 0x80050033;
 	v->save.cr4 = CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -895,7 +896,7 @@ static bool reads_field(size_t i, unsigned f)
 /* Zero field f of r's VMCB (what a reader leaves in a field it never saw). */
 static void zero_field(struct svmc_record *r, unsigned f)
 {
-	struct vmcb *v = &r->vmcb;
+	struct svmc_vmcb *v = &r->vmcb;
 
 	switch (f) {
 	case SVMC_F_EFER:
@@ -1044,7 +1045,7 @@ static void test_unknown_each_field(void)
 /* Set field f of r's VMCB to x, cut to the field's width (CS: its attrib). */
 static void set_field(struct svmc_record *r, unsigned f, uint64_t x)
 {
-	struct vmcb *v = &r->vmcb;
+	struct svmc_vmcb *v = &r->vmcb;
 
 	switch (f) {
 	case SVMC_F_EFER:
@@ -1111,7 +1112,7 @@ static void set_field(struct svmc_record *r, unsigned f, uint64_t x)
 
 static uint64_t get_field(const struct svmc_record *r, unsigned f)
 {
-	const struct vmcb *v = &r->vmcb;
+	const struct svmc_vmcb *v = &r->vmcb;
 
 	switch (f) {
 	case SVMC_F_EFER:
@@ -1274,7 +1275,7 @@ static const enum svmc_check_id order_apm[] = {
  * legacy_pae(); no two of them set the same bits. */
 static void order_break(struct svmc_record *r, enum svmc_check_id id, bool brk)
 {
-	struct vmcb *v = &r->vmcb;
+	struct svmc_vmcb *v = &r->vmcb;
 
 	switch (id) {
 	case C(SAVE_EFER_SVME):

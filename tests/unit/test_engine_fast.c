@@ -19,6 +19,7 @@
 #include "check/internal.h"
 #include "svmcheck/check.h"
 #include "tcheck.h"
+#include "vmcb/svm_bits.h"
 
 #define NRECORDS 200000
 #define NCPUS 7
@@ -153,8 +154,8 @@ static uint64_t map_near_limit(void)
  */
 static void random_record(struct svmc_record *r)
 {
-	struct vmcb_save *s = &r->vmcb.save;
-	struct vmcb_control *k = &r->vmcb.control;
+	struct svmc_vmcb_save *s = &r->vmcb.save;
+	struct svmc_vmcb_control *k = &r->vmcb.control;
 
 	svmc_record_clear(r);
 	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;

@@ -69,7 +69,7 @@ static const char *const spec_save[] = {
 
 int main(void)
 {
-	unsigned char cover[VMCB_PAGE_SIZE] = { 0 };
+	unsigned char cover[SVMC_VMCB_PAGE_SIZE] = { 0 };
 	unsigned prev_end = 0;
 	struct svmc_record *r = malloc(sizeof(*r));
 
@@ -79,14 +79,15 @@ int main(void)
 		CHECK(f->id == (enum svmc_field_id)i);
 		CHECK(f->offset == prev_end);
 		prev_end = f->offset + f->size;
-		for (unsigned b = f->offset; b < f->offset + f->size && b < VMCB_PAGE_SIZE; b++)
+		for (unsigned b = f->offset; b < f->offset + f->size && b < SVMC_VMCB_PAGE_SIZE;
+		     b++)
 			cover[b]++;
 	}
-	CHECK(prev_end == VMCB_PAGE_SIZE);
+	CHECK(prev_end == SVMC_VMCB_PAGE_SIZE);
 	unsigned once = 0;
-	for (unsigned b = 0; b < VMCB_PAGE_SIZE; b++)
+	for (unsigned b = 0; b < SVMC_VMCB_PAGE_SIZE; b++)
 		once += cover[b] == 1;
-	CHECK(once == VMCB_PAGE_SIZE);
+	CHECK(once == SVMC_VMCB_PAGE_SIZE);
 
 	/* unique names per area */
 	for (unsigned i = 0; i < SVMC_F_COUNT; i++)

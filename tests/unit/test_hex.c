@@ -15,7 +15,7 @@
 #include "treader.h"
 
 #define FIX SVMCHECK_TEST_DIR "/fixtures/hex/"
-static unsigned char page1[VMCB_PAGE_SIZE], page2[VMCB_PAGE_SIZE];
+static unsigned char page1[SVMC_VMCB_PAGE_SIZE], page2[SVMC_VMCB_PAGE_SIZE];
 
 static void load(const char *path, unsigned char *buf)
 {
@@ -23,7 +23,7 @@ static void load(const char *path, unsigned char *buf)
 	CHECK(f != NULL);
 	if (!f)
 		return;
-	CHECK(fread(buf, 1, VMCB_PAGE_SIZE, f) == VMCB_PAGE_SIZE);
+	CHECK(fread(buf, 1, SVMC_VMCB_PAGE_SIZE, f) == SVMC_VMCB_PAGE_SIZE);
 	fclose(f);
 }
 
@@ -31,7 +31,7 @@ static void load(const char *path, unsigned char *buf)
 
 static bool same(const struct svmc_record *r, const unsigned char *page)
 {
-	return memcmp(&r->vmcb, page, VMCB_PAGE_SIZE) == 0;
+	return memcmp(&r->vmcb, page, SVMC_VMCB_PAGE_SIZE) == 0;
 }
 
 static bool has(const char *msg, const char *needle)
@@ -125,7 +125,7 @@ int main(void)
 	load(FIX "page.bin", page1);
 	load(FIX "page2.bin", page2);
 	/* the fixtures really differ, so a reader that returned one page twice would fail */
-	CHECK(memcmp(page1, page2, VMCB_PAGE_SIZE) != 0);
+	CHECK(memcmp(page1, page2, SVMC_VMCB_PAGE_SIZE) != 0);
 
 	/* every dialect, one page */
 	one_page("page.xxd", 1);

@@ -1,5 +1,5 @@
 /*
- * test_json.c - the VMCB JSON writer (src/out/vmcb_json.c) and the json
+ * test_json.c - the VMCB JSON writer (src/emit/vmcb_json.c) and the json
  * reader (src/vmcb/json.c): key names and widths per spec section 6, the
  * three framings (object, array, NDJSON), every malformation the reader
  * must reject (with the line and the key in the message) while reading on,
@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "out/out.h"
-#include "out/vmcb_json.h"
+#include "emit/emit.h"
+#include "emit/vmcb_json.h"
 #include "svmcheck/record.h"
 #include "tcheck.h"
 
@@ -113,15 +113,15 @@ static uint64_t xorshift(void)
 static void random_page(unsigned char *p, int k)
 {
 	if (k % 2 == 0) {
-		for (unsigned i = 0; i < VMCB_PAGE_SIZE; i += 8) {
+		for (unsigned i = 0; i < SVMC_VMCB_PAGE_SIZE; i += 8) {
 			uint64_t v = xorshift();
 			memcpy(p + i, &v, 8);
 		}
 	} else {
 		/* mostly zero: some reserved ranges zero, some not */
-		memset(p, 0, VMCB_PAGE_SIZE);
+		memset(p, 0, SVMC_VMCB_PAGE_SIZE);
 		for (int i = 0; i < 40; i++)
-			p[xorshift() % VMCB_PAGE_SIZE] = (unsigned char)xorshift();
+			p[xorshift() % SVMC_VMCB_PAGE_SIZE] = (unsigned char)xorshift();
 	}
 }
 
@@ -144,12 +144,12 @@ static void test_writer(void)
 	svmc_field_set(r, SVMC_F_PAUSE_FILTER_COUNT, 0x10);
 	svmc_field_set(r, SVMC_F_EFER, 0x1d01);
 	svmc_mark_known(r, SVMC_F_CS);
-	r->vmcb.save.cs = (struct vmcb_seg){ 0x10, 0x029b, 0xffffffff, 0 };
+	r->vmcb.save.cs = (struct svmc_vmcb_seg){ 0x10, 0x029b, 0xffffffff, 0 };
 	svmc_mark_known(r, SVMC_F_INSN_BYTES);
 	r->vmcb.control.insn_bytes[0] = 0x0f;
 	r->vmcb.control.insn_bytes[14] = 0xab;
 
-	out_init(&o, f, OUT_JSON, false);
+	svmc_emit_init(&o, f, OUT_JSON, false);
 	svmc_vmcb_json_write(&o, r);
 	/* all reserved known, one not zero, one unknown */
 	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
@@ -159,7 +159,7 @@ static void test_writer(void)
 	r->vmcb.control.reserved_sw[31] = 0x5a;
 	r->line = 7;
 	svmc_vmcb_json_write(&o, r);
-	out_fini(&o);
+	svmc_emit_fini(&o);
 	fclose(f);
 
 	/* two lines, each one strict JSON object */
@@ -421,24 +421,24 @@ static void test_roundtrip_inprocess(void)
 	struct svmc_record *r = malloc(sizeof(*r)), *back = malloc(sizeof(*back));
 	const char *p = path_in("rt.json");
 	FILE *f = fopen(p, "w");
-	unsigned char pages[20][VMCB_PAGE_SIZE];
+	unsigned char pages[20][SVMC_VMCB_PAGE_SIZE];
 	struct svmc_reader *rd;
 	struct svmc_diag d;
 	struct out o;
 	int n = 0;
 
-	out_init(&o, f, OUT_JSON, false);
+	svmc_emit_init(&o, f, OUT_JSON, false);
 	for (int k = 0; k < 20; k++) {
 		random_page(pages[k], k);
 		svmc_record_clear(r);
-		memcpy(&r->vmcb, pages[k], VMCB_PAGE_SIZE);
+		memcpy(&r->vmcb, pages[k], SVMC_VMCB_PAGE_SIZE);
 		svmc_mark_all_known(r);
 		r->input = "mem";
-		r->offset = (uint64_t)k * VMCB_PAGE_SIZE;
+		r->offset = (uint64_t)k * SVMC_VMCB_PAGE_SIZE;
 		r->format = SVMC_FMT_RAW;
 		svmc_vmcb_json_write(&o, r);
 	}
-	out_fini(&o);
+	svmc_emit_fini(&o);
 	fclose(f);
 	svmc_diag_init(&d, p);
 	CHECK(svmc_reader_open(&rd, p, SVMC_FMT_AUTO, &d) == SVMC_OK);
@@ -446,7 +446,7 @@ static void test_roundtrip_inprocess(void)
 		return;
 	CHECK(svmc_reader_format(rd) == SVMC_FMT_JSON);
 	while (svmc_reader_next(rd, back, &d) == SVMC_OK) {
-		CHECK(n < 20 && memcmp(&back->vmcb, pages[n], VMCB_PAGE_SIZE) == 0);
+		CHECK(n < 20 && memcmp(&back->vmcb, pages[n], SVMC_VMCB_PAGE_SIZE) == 0);
 		CHECK(back->known[0] == r->known[0] && back->known[1] == r->known[1]);
 		n++;
 	}
@@ -460,15 +460,15 @@ static void test_roundtrip_inprocess(void)
 static void test_roundtrip_binary(void)
 {
 	enum { N = 400 }; /* about 3 MiB of JSON: values span read windows */
-	unsigned char *pages = malloc((size_t)N * VMCB_PAGE_SIZE), *back;
+	unsigned char *pages = malloc((size_t)N * SVMC_VMCB_PAGE_SIZE), *back;
 	char cmd[1024];
 	FILE *f;
 	size_t got;
 	int rc;
 
 	for (int k = 0; k < N; k++)
-		random_page(pages + (size_t)k * VMCB_PAGE_SIZE, k);
-	write_file(path_in("rt.bin"), pages, (size_t)N * VMCB_PAGE_SIZE);
+		random_page(pages + (size_t)k * SVMC_VMCB_PAGE_SIZE, k);
+	write_file(path_in("rt.bin"), pages, (size_t)N * SVMC_VMCB_PAGE_SIZE);
 	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' -o '%s'", SVMCHECK_BINARY,
 		 path_in("rt.bin"), path_in("rt.ndjson"));
 	rc = system(cmd);
@@ -477,14 +477,14 @@ static void test_roundtrip_binary(void)
 		 path_in("rt.ndjson"), path_in("back.bin"));
 	rc = system(cmd);
 	CHECK(rc == 0);
-	back = malloc((size_t)N * VMCB_PAGE_SIZE + 1);
+	back = malloc((size_t)N * SVMC_VMCB_PAGE_SIZE + 1);
 	f = fopen(path_in("back.bin"), "rb");
 	CHECK(f != NULL);
-	got = f ? fread(back, 1, (size_t)N * VMCB_PAGE_SIZE + 1, f) : 0;
+	got = f ? fread(back, 1, (size_t)N * SVMC_VMCB_PAGE_SIZE + 1, f) : 0;
 	if (f)
 		fclose(f);
-	CHECK(got == (size_t)N * VMCB_PAGE_SIZE);
-	CHECK(got == (size_t)N * VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
+	CHECK(got == (size_t)N * SVMC_VMCB_PAGE_SIZE);
+	CHECK(got == (size_t)N * SVMC_VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
 	/* the pretty form reads back too */
 	snprintf(cmd, sizeof(cmd),
 		 "'%s' -p inspect '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
@@ -492,10 +492,10 @@ static void test_roundtrip_binary(void)
 	rc = system(cmd);
 	CHECK(rc == 0);
 	f = fopen(path_in("back2.bin"), "rb");
-	got = f ? fread(back, 1, (size_t)N * VMCB_PAGE_SIZE + 1, f) : 0;
+	got = f ? fread(back, 1, (size_t)N * SVMC_VMCB_PAGE_SIZE + 1, f) : 0;
 	if (f)
 		fclose(f);
-	CHECK(got == (size_t)N * VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
+	CHECK(got == (size_t)N * SVMC_VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
 	free(pages);
 	free(back);
 }
@@ -513,7 +513,7 @@ static void test_partial_to_raw(void)
 		"\"event_inj_err\":\"0x00000002\"},\"save\":{\"cs\":{\"selector\":\"0x0008\","
 		"\"attrib\":\"0x0a9b\",\"limit\":\"0xffffffff\",\"base\":\"0x0000000000000000\"},"
 		"\"efer\":\"0x0000000000000500\"}}\n";
-	unsigned char want[VMCB_PAGE_SIZE] = { 0 }, got[VMCB_PAGE_SIZE + 1];
+	unsigned char want[SVMC_VMCB_PAGE_SIZE] = { 0 }, got[SVMC_VMCB_PAGE_SIZE + 1];
 	char cmd[1024], err[512] = "";
 	FILE *f;
 	size_t n;
@@ -534,7 +534,7 @@ static void test_partial_to_raw(void)
 	n = f ? fread(got, 1, sizeof(got), f) : 0;
 	if (f)
 		fclose(f);
-	CHECK(n == VMCB_PAGE_SIZE && memcmp(got, want, VMCB_PAGE_SIZE) == 0);
+	CHECK(n == SVMC_VMCB_PAGE_SIZE && memcmp(got, want, SVMC_VMCB_PAGE_SIZE) == 0);
 	f = fopen(path_in("err.txt"), "r");
 	n = f ? fread(err, 1, sizeof(err) - 1, f) : 0;
 	err[n] = '\0';

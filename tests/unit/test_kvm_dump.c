@@ -69,7 +69,7 @@ static uint64_t F(const struct svmc_record *r, enum svmc_field_id f)
 static void seg_eq(const struct svmc_record *r, enum svmc_field_id f, unsigned sel, unsigned attr,
 		   uint32_t limit, uint64_t base)
 {
-	const struct vmcb_seg *s = svmc_field_seg_const(r, f);
+	const struct svmc_vmcb_seg *s = svmc_field_seg_const(r, f);
 	CHECK(svmc_known(r, f));
 	CHECK_EQ_U64(s->selector, sel);
 	CHECK_EQ_U64(s->attrib, attr);

@@ -49,13 +49,13 @@ int main(void)
 	static struct svmc_record rec;
 	char path[] = "/tmp/svmcheck-noalloc-XXXXXX";
 	struct svmc_diag d;
-	unsigned char page[VMCB_PAGE_SIZE];
+	unsigned char page[SVMC_VMCB_PAGE_SIZE];
 	int fd = mkstemp(path);
 
 	/* a corpus of varied pages: every check sees passing and failing values */
 	CHECK(fd >= 0);
 	for (unsigned i = 0; i < PAGES && fd >= 0; i++) {
-		for (unsigned b = 0; b < VMCB_PAGE_SIZE; b++)
+		for (unsigned b = 0; b < SVMC_VMCB_PAGE_SIZE; b++)
 			page[b] = (unsigned char)((b * 31u + i * 17u) ^ (i >> 3));
 		if (write(fd, page, sizeof(page)) != (ssize_t)sizeof(page))
 			CHECK(0);

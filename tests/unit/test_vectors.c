@@ -10,6 +10,7 @@
 
 #include "svmcheck/check.h"
 #include "tcheck.h"
+#include "vmcb/svm_bits.h"
 
 /*
  * checks.md 9, TYPE 3, vectors 0-31 (V = accepted, X = VMEXIT_INVALID).

@@ -30,8 +30,9 @@ static uint64_t get(const struct svmc_record *r, enum svmc_field_id f)
 static void check_seg(const struct svmc_record *r, enum svmc_field_id f, uint16_t sel,
 		      uint16_t attr, uint32_t limit, uint64_t base)
 {
-	const struct vmcb_seg *s =
-		(const struct vmcb_seg *)((const unsigned char *)&r->vmcb + svmc_fields[f].offset);
+	const struct svmc_vmcb_seg *s =
+		(const struct svmc_vmcb_seg *)((const unsigned char *)&r->vmcb +
+					       svmc_fields[f].offset);
 	CHECK(svmc_known(r, f));
 	CHECK_EQ_U64(s->selector, sel);
 	CHECK_EQ_U64(s->attrib, attr);

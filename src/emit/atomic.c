@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "out/atomic.h"
+#include "emit/atomic.h"
 
-enum svmc_err atomic_open(struct atomic_file *af, const char *path, struct svmc_diag *d)
+enum svmc_err svmc_atomic_open(struct svmc_atomic_file *af, const char *path, struct svmc_diag *d)
 {
 	size_t n = strlen(path) + 16;
 	int fd;
@@ -37,7 +37,7 @@ enum svmc_err atomic_open(struct atomic_file *af, const char *path, struct svmc_
 	return SVMC_OK;
 }
 
-enum svmc_err atomic_close(struct atomic_file *af, bool ok, struct svmc_diag *d)
+enum svmc_err svmc_atomic_close(struct svmc_atomic_file *af, bool ok, struct svmc_diag *d)
 {
 	enum svmc_err e = SVMC_OK;
 	mode_t um;
@@ -67,7 +67,7 @@ enum svmc_err atomic_close(struct atomic_file *af, bool ok, struct svmc_diag *d)
 	return e;
 }
 
-bool atomic_names_input(const char *path, char *const *inputs, int n)
+bool svmc_atomic_names_input(const char *path, char *const *inputs, int n)
 {
 	struct stat so, si;
 	bool have = stat(path, &so) == 0;

@@ -17,7 +17,7 @@
 #ifndef SVMCHECK_OUT_VMCB_JSON_H
 #define SVMCHECK_OUT_VMCB_JSON_H
 
-#include "out/out.h"
+#include "emit/emit.h"
 #include "svmcheck/record.h"
 
 /*

@@ -30,7 +30,7 @@ struct rbuf {
 };
 
 /* Release b's memory (b may be reused afterwards, empty). */
-void rbuf_free(struct rbuf *b);
+void svmc_rbuf_free(struct rbuf *b);
 
 enum replay_style { REPLAY_TEXT, REPLAY_JSON };
 
@@ -67,30 +67,31 @@ struct replay_fmt {
  * copied into f->tail as needed; borrowed for the summary).  Colour strings
  * may be NULL (no colour).  Returns 0, or -1 if a name is too long to fit.
  */
-int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum replay_style style,
-		    const char *cpu, const char *guest, const char *col_pass, const char *col_fail,
-		    const char *col_warn, const char *col_reset);
-void replay_fmt_fini(struct replay_fmt *f);
+int svmc_replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c,
+			 enum replay_style style, const char *cpu, const char *guest,
+			 const char *col_pass, const char *col_fail, const char *col_warn,
+			 const char *col_reset);
+void svmc_replay_fmt_fini(struct replay_fmt *f);
 
 /*
  * Append record r with its result res to b: a text line (and detail lines
  * for failures and unevaluated checks) or one NDJSON line.  Counts it in k.
  */
-void replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-		       const struct svmc_result *res, struct replay_counts *k);
+void svmc_replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			    const struct svmc_result *res, struct replay_counts *k);
 
 /*
  * Append error d to b: in JSON the same object cli_report() writes
  * ({"type":"error","input","index"?,"line"?|"offset"?,"code","message"});
  * in text nothing (errors go to stderr).  Counts it in k.
  */
-void replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,
-		      struct replay_counts *k);
+void svmc_replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,
+			   struct replay_counts *k);
 
 /* Append the summary line for k. */
-void replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k);
+void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k);
 
 /* Append s to b as a JSON string (quoted, escaped; bytes >= 0x80 are passed through). */
-void rbuf_json_str(struct rbuf *b, const char *s);
+void svmc_rbuf_json_str(struct rbuf *b, const char *s);
 
 #endif /* SVMCHECK_OUT_REPLAY_FMT_H */

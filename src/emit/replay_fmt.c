@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/out.h"
-#include "out/replay_fmt.h"
+#include "emit/emit.h"
+#include "emit/replay_fmt.h"
 
 static const char hexd[] = "0123456789abcdef";
 
 /* ---- buffer --------------------------------------------------------------- */
 
-void rbuf_free(struct rbuf *b)
+void svmc_rbuf_free(struct rbuf *b)
 {
 	free(b->p);
 	b->p = NULL;
@@ -157,21 +157,22 @@ static void rb_hex(struct rbuf *b, uint64_t v, unsigned digits)
 	rb_put(b, tmp, digits + 2);
 }
 
-void rbuf_json_str(struct rbuf *b, const char *s)
+void svmc_rbuf_json_str(struct rbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 	char *p = rb_room(b, n * 6 + 2);
 
 	if (!p)
 		return;
-	b->len += (size_t)(out_json_escape(p, s, n) - p);
+	b->len += (size_t)(svmc_emit_json_escape(p, s, n) - p);
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
 
-int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum replay_style style,
-		    const char *cpu, const char *guest, const char *col_pass, const char *col_fail,
-		    const char *col_warn, const char *col_reset)
+int svmc_replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c,
+			 enum replay_style style, const char *cpu, const char *guest,
+			 const char *col_pass, const char *col_fail, const char *col_warn,
+			 const char *col_reset)
 {
 	struct rbuf t = { 0 };
 
@@ -187,16 +188,16 @@ int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum re
 	f->last_format = SVMC_FMT_COUNT;
 
 	RB_LIT(&t, ",\"model\":");
-	rbuf_json_str(&t, c->model->name);
+	svmc_rbuf_json_str(&t, c->model->name);
 	RB_LIT(&t, ",\"cpu\":");
-	rbuf_json_str(&t, cpu);
+	svmc_rbuf_json_str(&t, cpu);
 	if (guest) {
 		RB_LIT(&t, ",\"guest\":");
-		rbuf_json_str(&t, guest);
+		svmc_rbuf_json_str(&t, guest);
 	}
 	RB_LIT(&t, ",\"verdict\":\"");
 	if (t.oom || t.len >= sizeof(f->tail)) {
-		rbuf_free(&t);
+		svmc_rbuf_free(&t);
 		return -1;
 	}
 	memcpy(f->tail, t.p, t.len);
@@ -206,11 +207,11 @@ int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum re
 
 		t.len = 0;
 		RB_LIT(&t, "{\"check\":");
-		rbuf_json_str(&t, ci->name);
+		svmc_rbuf_json_str(&t, ci->name);
 		RB_LIT(&t, ",\"apm\":");
-		rbuf_json_str(&t, ci->apm);
+		svmc_rbuf_json_str(&t, ci->apm);
 		RB_LIT(&t, ",\"field\":");
-		rbuf_json_str(&t, ci->field_path);
+		svmc_rbuf_json_str(&t, ci->field_path);
 		RB_LIT(&t, ",\"value\":\"");
 		f->frag_len[id] = 0; /* too long: written piece by piece */
 		if (!t.oom && t.len < sizeof(f->frag[id])) {
@@ -218,13 +219,13 @@ int replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c, enum re
 			f->frag_len[id] = (uint8_t)t.len;
 		}
 	}
-	rbuf_free(&t);
+	svmc_rbuf_free(&t);
 	return 0;
 }
 
-void replay_fmt_fini(struct replay_fmt *f)
+void svmc_replay_fmt_fini(struct replay_fmt *f)
 {
-	rbuf_free(&f->prefix);
+	svmc_rbuf_free(&f->prefix);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -233,7 +234,7 @@ static void json_prefix(struct replay_fmt *f, const char *input)
 {
 	f->prefix.len = 0;
 	RB_LIT(&f->prefix, "{\"type\":\"vmcb\",\"input\":");
-	rbuf_json_str(&f->prefix, input);
+	svmc_rbuf_json_str(&f->prefix, input);
 	RB_LIT(&f->prefix, ",\"index\":");
 	f->last_input = input;
 }
@@ -301,7 +302,7 @@ static void json_message(struct replay_fmt *f, struct rbuf *b, const struct svmc
 	if (n == SIZE_MAX)
 		return;
 	p = b->p + b->len;
-	if (out_json_clean_prefix(p + 1, n) == n) {
+	if (svmc_emit_json_clean_prefix(p + 1, n) == n) {
 		p[0] = '"';
 		p[n + 1] = '"';
 		b->len += n + 2;
@@ -309,7 +310,7 @@ static void json_message(struct replay_fmt *f, struct rbuf *b, const struct svmc
 	}
 	memcpy(msg, p + 1, n);
 	msg[n] = '\0';
-	rbuf_json_str(b, msg);
+	svmc_rbuf_json_str(b, msg);
 }
 
 static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
@@ -365,11 +366,11 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			rb_put(b, f->frag[id], f->frag_len[id]);
 		} else {
 			RB_LIT(b, "{\"check\":");
-			rbuf_json_str(b, ci->name);
+			svmc_rbuf_json_str(b, ci->name);
 			RB_LIT(b, ",\"apm\":");
-			rbuf_json_str(b, ci->apm);
+			svmc_rbuf_json_str(b, ci->apm);
 			RB_LIT(b, ",\"field\":");
-			rbuf_json_str(b, ci->field_path);
+			svmc_rbuf_json_str(b, ci->field_path);
 			RB_LIT(b, ",\"value\":\"");
 		}
 		rb_hex(b, svmc_check_value(&r->vmcb, (enum svmc_check_id)id), ci->field_digits);
@@ -466,8 +467,8 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 	}
 }
 
-void replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-		       const struct svmc_result *res, struct replay_counts *k)
+void svmc_replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			    const struct svmc_result *res, struct replay_counts *k)
 {
 	k->records++;
 	if (res->verdict == SVMC_VMRUN)
@@ -482,14 +483,14 @@ void replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_r
 		text_record(f, b, r, res);
 }
 
-void replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,
-		      struct replay_counts *k)
+void svmc_replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,
+			   struct replay_counts *k)
 {
 	k->errors++;
 	if (f->style != REPLAY_JSON)
 		return;
 	RB_LIT(b, "{\"type\":\"error\",\"input\":");
-	rbuf_json_str(b, d->input ? d->input : "-");
+	svmc_rbuf_json_str(b, d->input ? d->input : "-");
 	if (d->index != SVMC_NO_INDEX) {
 		RB_LIT(b, ",\"index\":");
 		rb_u64(b, d->index);
@@ -502,9 +503,9 @@ void replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_di
 		rb_u64(b, d->offset);
 	}
 	RB_LIT(b, ",\"code\":");
-	rbuf_json_str(b, svmc_strerror(d->code));
+	svmc_rbuf_json_str(b, svmc_strerror(d->code));
 	RB_LIT(b, ",\"message\":");
-	rbuf_json_str(b, d->msg);
+	svmc_rbuf_json_str(b, d->msg);
 	RB_LIT(b, "}\n");
 }
 
@@ -515,7 +516,7 @@ static void count(struct rbuf *b, uint64_t n, const char *one, const char *many)
 	rb_puts(b, n == 1 ? one : many);
 }
 
-void replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k)
+void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k)
 {
 	if (f->style == REPLAY_JSON) {
 		RB_LIT(b, "{\"type\":\"summary\",\"records\":");

@@ -5,7 +5,7 @@
  * modes it is a streaming JSON writer (objects, arrays, keys; commas and
  * indentation handled here, strings escaped here, 64-bit values as
  * zero-padded hex strings); in text mode the same calls are ignored and the
- * command prints lines with out_printf(), using out_color() for verdicts.
+ * command prints lines with svmc_emit_printf(), using svmc_emit_color() for verdicts.
  * The hot replay path formats straight into the buffer: no allocation per
  * record, one fwrite per 64 KiB.
  */
@@ -18,14 +18,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum out_mode { OUT_TEXT, OUT_JSON, OUT_JSON_PRETTY, OUT_QUIET };
-enum out_color { OUT_C_RESET, OUT_C_PASS, OUT_C_FAIL, OUT_C_WARN, OUT_C_BOLD, OUT_C_DIM };
+enum svmc_emit_mode { OUT_TEXT, OUT_JSON, OUT_JSON_PRETTY, OUT_QUIET };
+enum svmc_emit_color { OUT_C_RESET, OUT_C_PASS, OUT_C_FAIL, OUT_C_WARN, OUT_C_BOLD, OUT_C_DIM };
 
 #define OUT_MAX_DEPTH 32
 
 struct out {
 	FILE *f;
-	enum out_mode mode;
+	enum svmc_emit_mode mode;
 	bool color;
 	char *buf;
 	size_t len, cap;
@@ -36,41 +36,41 @@ struct out {
 };
 
 /* Set up o over f (not owned).  Returns 0 or -1 (no memory). */
-int out_init(struct out *o, FILE *f, enum out_mode mode, bool color);
+int svmc_emit_init(struct out *o, FILE *f, enum svmc_emit_mode mode, bool color);
 /* Flush and free the buffer; returns -1 if any write failed. */
-int out_fini(struct out *o);
-int out_flush(struct out *o);
+int svmc_emit_fini(struct out *o);
+int svmc_emit_flush(struct out *o);
 
-static inline bool out_json(const struct out *o)
+static inline bool svmc_emit_json(const struct out *o)
 {
 	return o->mode == OUT_JSON || o->mode == OUT_JSON_PRETTY;
 }
 
 /* Text output (ignored unless mode is OUT_TEXT). */
-void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void out_vprintf(struct out *o, const char *fmt, va_list ap);
-void out_puts(struct out *o, const char *s);
+void svmc_emit_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void svmc_emit_vprintf(struct out *o, const char *fmt, va_list ap);
+void svmc_emit_puts(struct out *o, const char *s);
 /* ANSI sequence for c when colour is on, "" otherwise. */
-const char *out_color(const struct out *o, enum out_color c);
+const char *svmc_emit_color(const struct out *o, enum svmc_emit_color c);
 
 /*
  * JSON (ignored unless a JSON mode).  key is NULL inside arrays and for the
- * top-level value.  out_obj_end/out_arr_end close the innermost container;
+ * top-level value.  svmc_emit_obj_end/svmc_emit_arr_end close the innermost container;
  * closing a top-level value ends the line (NDJSON framing).
  */
-void out_obj_begin(struct out *o, const char *key);
-void out_obj_end(struct out *o);
-void out_arr_begin(struct out *o, const char *key);
-void out_arr_end(struct out *o);
-void out_str(struct out *o, const char *key, const char *s);
-void out_strn(struct out *o, const char *key, const char *s, size_t n);
-void out_u64(struct out *o, const char *key, uint64_t v);
-void out_bool(struct out *o, const char *key, bool v);
-void out_null(struct out *o, const char *key);
+void svmc_emit_obj_begin(struct out *o, const char *key);
+void svmc_emit_obj_end(struct out *o);
+void svmc_emit_arr_begin(struct out *o, const char *key);
+void svmc_emit_arr_end(struct out *o);
+void svmc_emit_str(struct out *o, const char *key, const char *s);
+void svmc_emit_strn(struct out *o, const char *key, const char *s, size_t n);
+void svmc_emit_u64(struct out *o, const char *key, uint64_t v);
+void svmc_emit_bool(struct out *o, const char *key, bool v);
+void svmc_emit_null(struct out *o, const char *key);
 /* "0x" followed by v in exactly `digits` lower-case hex digits. */
-void out_hex(struct out *o, const char *key, uint64_t v, unsigned digits);
+void svmc_emit_hex(struct out *o, const char *key, uint64_t v, unsigned digits);
 /* A JSON string of hex bytes "0011aa..." (insn_bytes, reserved ranges). */
-void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n);
+void svmc_emit_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n);
 
 /*
  * Compact JSON text (one or more values, each on its own line) re-indented
@@ -78,7 +78,7 @@ void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t
  * containers as {} and [].  For writers that format compact JSON themselves
  * (the replay record writer) when -p asks for pretty output.
  */
-void out_pretty_raw(struct out *o, const char *s, size_t n);
+void svmc_emit_pretty_raw(struct out *o, const char *s, size_t n);
 
 /*
  * s[0..n) as a quoted JSON string at p, which must have room for 6n + 2
@@ -87,15 +87,15 @@ void out_pretty_raw(struct out *o, const char *s, size_t n);
  * need nothing (nearly everything) are found 8 bytes at a time and copied
  * whole.  Returns the end.  The one escaper of every JSON writer here.
  */
-char *out_json_escape(char *p, const char *s, size_t n);
+char *svmc_emit_json_escape(char *p, const char *s, size_t n);
 /* Length of the prefix of s[0..n) that goes into a JSON string unescaped. */
-size_t out_json_clean_prefix(const char *s, size_t n);
+size_t svmc_emit_json_clean_prefix(const char *s, size_t n);
 
 /* Raw bytes into the buffer (for callers that format themselves). */
-void out_raw(struct out *o, const char *s, size_t n);
+void svmc_emit_raw(struct out *o, const char *s, size_t n);
 
 /* --color=auto|always|never, NO_COLOR, TERM=dumb and isatty(fd). */
-enum out_color_when { OUT_COLOR_AUTO, OUT_COLOR_ALWAYS, OUT_COLOR_NEVER };
-bool out_want_color(enum out_color_when w, int fd);
+enum svmc_emit_color_when { OUT_COLOR_AUTO, OUT_COLOR_ALWAYS, OUT_COLOR_NEVER };
+bool svmc_emit_want_color(enum svmc_emit_color_when w, int fd);
 
 #endif /* SVMCHECK_OUT_H */

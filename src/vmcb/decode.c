@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "out/decode.h"
+#include "vmcb/decode.h"
 #include "svmcheck/vectors.h"
+#include "vmcb/svm_bits.h"
 
 struct app {
 	char *buf;

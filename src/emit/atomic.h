@@ -11,7 +11,7 @@
 
 #include "svmcheck/error.h"
 
-struct atomic_file {
+struct svmc_atomic_file {
 	const char *path; /* the target; borrowed */
 	char *tmp;        /* "<path>.tmpXXXXXX", owned */
 	FILE *f;          /* write here */
@@ -21,17 +21,17 @@ struct atomic_file {
  * Create the temporary file for path.  On failure d (if not NULL) says why
  * and af holds nothing to close.
  */
-enum svmc_err atomic_open(struct atomic_file *af, const char *path, struct svmc_diag *d);
+enum svmc_err svmc_atomic_open(struct svmc_atomic_file *af, const char *path, struct svmc_diag *d);
 
 /*
  * Finish: with ok, flush, give the file the umask's permissions (mkstemp
  * makes 0600), fsync and rename it into place; without ok, or if any of that
  * fails, remove the temporary file.  Returns SVMC_OK only if the target was
- * replaced; d says why not.  Safe to call on an af that atomic_open failed.
+ * replaced; d says why not.  Safe to call on an af that svmc_atomic_open failed.
  */
-enum svmc_err atomic_close(struct atomic_file *af, bool ok, struct svmc_diag *d);
+enum svmc_err svmc_atomic_close(struct svmc_atomic_file *af, bool ok, struct svmc_diag *d);
 
 /* Does path name one of inputs[0..n) (same name, or the same file)? "-" never matches. */
-bool atomic_names_input(const char *path, char *const *inputs, int n);
+bool svmc_atomic_names_input(const char *path, char *const *inputs, int n);
 
 #endif

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/out.h"
+#include "emit/emit.h"
 
 #define OUT_BUF (64u << 10)
 
-int out_init(struct out *o, FILE *f, enum out_mode mode, bool color)
+int svmc_emit_init(struct out *o, FILE *f, enum svmc_emit_mode mode, bool color)
 {
 	memset(o, 0, sizeof(*o));
 	o->f = f;
@@ -21,7 +21,7 @@ int out_init(struct out *o, FILE *f, enum out_mode mode, bool color)
 	return o->buf ? 0 : -1;
 }
 
-int out_flush(struct out *o)
+int svmc_emit_flush(struct out *o)
 {
 	if (o->len && !o->error) {
 		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
@@ -33,9 +33,9 @@ int out_flush(struct out *o)
 	return o->error ? -1 : 0;
 }
 
-int out_fini(struct out *o)
+int svmc_emit_fini(struct out *o)
 {
-	int r = out_flush(o);
+	int r = svmc_emit_flush(o);
 	free(o->buf);
 	o->buf = NULL;
 	return r;
@@ -61,7 +61,7 @@ static void reserve(struct out *o, size_t n)
 	}
 }
 
-void out_raw(struct out *o, const char *s, size_t n)
+void svmc_emit_raw(struct out *o, const char *s, size_t n)
 {
 	if (n >= OUT_BUF) {
 		/* a whole block (replay's batches): write it from where it is */
@@ -84,7 +84,7 @@ void out_raw(struct out *o, const char *s, size_t n)
 	}
 }
 
-void out_vprintf(struct out *o, const char *fmt, va_list ap)
+void svmc_emit_vprintf(struct out *o, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	int n;
@@ -105,21 +105,21 @@ void out_vprintf(struct out *o, const char *fmt, va_list ap)
 		reserve(o, o->cap);
 }
 
-void out_printf(struct out *o, const char *fmt, ...)
+void svmc_emit_printf(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	out_vprintf(o, fmt, ap);
+	svmc_emit_vprintf(o, fmt, ap);
 	va_end(ap);
 }
 
-void out_puts(struct out *o, const char *s)
+void svmc_emit_puts(struct out *o, const char *s)
 {
 	if (o->mode == OUT_TEXT)
-		out_raw(o, s, strlen(s));
+		svmc_emit_raw(o, s, strlen(s));
 }
 
-const char *out_color(const struct out *o, enum out_color c)
+const char *svmc_emit_color(const struct out *o, enum svmc_emit_color c)
 {
 	static const char *const seq[] = {
 		[OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m", [OUT_C_FAIL] = "\033[1;31m",
@@ -128,7 +128,7 @@ const char *out_color(const struct out *o, enum out_color c)
 	return o->color ? seq[c] : "";
 }
 
-bool out_want_color(enum out_color_when w, int fd)
+bool svmc_emit_want_color(enum svmc_emit_color_when w, int fd)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
@@ -185,7 +185,7 @@ static inline bool json_byte_needs(unsigned char c)
 	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
 }
 
-size_t out_json_clean_prefix(const char *s, size_t n)
+size_t svmc_emit_json_clean_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -201,13 +201,13 @@ size_t out_json_clean_prefix(const char *s, size_t n)
 	return i;
 }
 
-char *out_json_escape(char *p, const char *s, size_t n)
+char *svmc_emit_json_escape(char *p, const char *s, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
 
 	*p++ = '"';
 	for (size_t i = 0; i < n; i++) {
-		size_t run = out_json_clean_prefix(s + i, n - i);
+		size_t run = svmc_emit_json_clean_prefix(s + i, n - i);
 		unsigned char c;
 
 		memcpy(p, s + i, run);
@@ -266,32 +266,32 @@ static void escape(struct out *o, const char *s, size_t n)
 	reserve(o, n * 6 + 2);
 	if (o->len + n * 6 + 2 > o->cap)
 		return;
-	o->len = (size_t)(out_json_escape(o->buf + o->len, s, n) - o->buf);
+	o->len = (size_t)(svmc_emit_json_escape(o->buf + o->len, s, n) - o->buf);
 }
 
 /* Separator and key before a value. */
 static void pre(struct out *o, const char *key)
 {
 	if (!o->first[o->depth])
-		out_raw(o, ",", 1);
+		svmc_emit_raw(o, ",", 1);
 	o->first[o->depth] = false;
 	if (o->mode == OUT_JSON_PRETTY && o->depth > 0)
 		newline_indent(o);
 	if (key && o->depth > 0 && !o->is_arr[o->depth]) {
 		escape(o, key, strlen(key));
-		out_raw(o, o->mode == OUT_JSON_PRETTY ? ": " : ":",
-			o->mode == OUT_JSON_PRETTY ? 2 : 1);
+		svmc_emit_raw(o, o->mode == OUT_JSON_PRETTY ? ": " : ":",
+			      o->mode == OUT_JSON_PRETTY ? 2 : 1);
 	}
 }
 
 static void begin(struct out *o, const char *key, char c, bool arr)
 {
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	if (o->depth == 0)
 		o->first[0] = true; /* every top-level value is its own line */
 	pre(o, key);
-	out_raw(o, &c, 1);
+	svmc_emit_raw(o, &c, 1);
 	if (o->depth + 1 < OUT_MAX_DEPTH) {
 		o->depth++;
 		o->first[o->depth] = true;
@@ -301,83 +301,83 @@ static void begin(struct out *o, const char *key, char c, bool arr)
 
 static void end(struct out *o, char c)
 {
-	if (!out_json(o) || o->depth == 0)
+	if (!svmc_emit_json(o) || o->depth == 0)
 		return;
 	bool empty = o->first[o->depth];
 	o->depth--;
 	if (o->mode == OUT_JSON_PRETTY && !empty)
 		newline_indent(o);
-	out_raw(o, &c, 1);
+	svmc_emit_raw(o, &c, 1);
 	if (o->depth == 0)
-		out_raw(o, "\n", 1);
+		svmc_emit_raw(o, "\n", 1);
 }
 
-void out_obj_begin(struct out *o, const char *key)
+void svmc_emit_obj_begin(struct out *o, const char *key)
 {
 	begin(o, key, '{', false);
 }
-void out_obj_end(struct out *o)
+void svmc_emit_obj_end(struct out *o)
 {
 	end(o, '}');
 }
-void out_arr_begin(struct out *o, const char *key)
+void svmc_emit_arr_begin(struct out *o, const char *key)
 {
 	begin(o, key, '[', true);
 }
-void out_arr_end(struct out *o)
+void svmc_emit_arr_end(struct out *o)
 {
 	end(o, ']');
 }
 
-void out_strn(struct out *o, const char *key, const char *s, size_t n)
+void svmc_emit_strn(struct out *o, const char *key, const char *s, size_t n)
 {
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	pre(o, key);
 	escape(o, s, n);
 }
 
-void out_str(struct out *o, const char *key, const char *s)
+void svmc_emit_str(struct out *o, const char *key, const char *s)
 {
 	if (!s) {
-		out_null(o, key);
+		svmc_emit_null(o, key);
 		return;
 	}
-	out_strn(o, key, s, strlen(s));
+	svmc_emit_strn(o, key, s, strlen(s));
 }
 
-void out_u64(struct out *o, const char *key, uint64_t v)
+void svmc_emit_u64(struct out *o, const char *key, uint64_t v)
 {
 	char tmp[24];
 	int n;
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	pre(o, key);
 	n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
-	out_raw(o, tmp, (size_t)n);
+	svmc_emit_raw(o, tmp, (size_t)n);
 }
 
-void out_bool(struct out *o, const char *key, bool v)
+void svmc_emit_bool(struct out *o, const char *key, bool v)
 {
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	pre(o, key);
-	out_raw(o, v ? "true" : "false", v ? 4 : 5);
+	svmc_emit_raw(o, v ? "true" : "false", v ? 4 : 5);
 }
 
-void out_null(struct out *o, const char *key)
+void svmc_emit_null(struct out *o, const char *key)
 {
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	pre(o, key);
-	out_raw(o, "null", 4);
+	svmc_emit_raw(o, "null", 4);
 }
 
-void out_hex(struct out *o, const char *key, uint64_t v, unsigned digits)
+void svmc_emit_hex(struct out *o, const char *key, uint64_t v, unsigned digits)
 {
 	static const char hexd[] = "0123456789abcdef";
 	char tmp[20];
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	if (digits > 16)
 		digits = 16;
@@ -388,13 +388,13 @@ void out_hex(struct out *o, const char *key, uint64_t v, unsigned digits)
 	for (unsigned i = 0; i < digits; i++)
 		tmp[3 + i] = hexd[(v >> (4 * (digits - 1 - i))) & 15];
 	tmp[3 + digits] = '"';
-	out_raw(o, tmp, digits + 4);
+	svmc_emit_raw(o, tmp, digits + 4);
 }
 
-void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n)
+void svmc_emit_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
-	if (!out_json(o))
+	if (!svmc_emit_json(o))
 		return;
 	pre(o, key);
 	reserve(o, 2 * n + 2);
@@ -408,7 +408,7 @@ void out_hexbytes(struct out *o, const char *key, const unsigned char *p, size_t
 	o->buf[o->len++] = '"';
 }
 
-void out_pretty_raw(struct out *o, const char *s, size_t n)
+void svmc_emit_pretty_raw(struct out *o, const char *s, size_t n)
 {
 	int depth = 0;
 	bool in_str = false, esc = false;
@@ -416,7 +416,7 @@ void out_pretty_raw(struct out *o, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (in_str) {
-			out_raw(o, &c, 1);
+			svmc_emit_raw(o, &c, 1);
 			if (esc)
 				esc = false;
 			else if (c == '\\')
@@ -428,16 +428,16 @@ void out_pretty_raw(struct out *o, const char *s, size_t n)
 		switch (c) {
 		case '"':
 			in_str = true;
-			out_raw(o, &c, 1);
+			svmc_emit_raw(o, &c, 1);
 			break;
 		case '{':
 		case '[':
 			if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
-				out_raw(o, s + i, 2); /* empty container */
+				svmc_emit_raw(o, s + i, 2); /* empty container */
 				i++;
 				break;
 			}
-			out_raw(o, &c, 1);
+			svmc_emit_raw(o, &c, 1);
 			depth++;
 			o->depth = depth;
 			newline_indent(o);
@@ -447,22 +447,22 @@ void out_pretty_raw(struct out *o, const char *s, size_t n)
 			depth = depth > 0 ? depth - 1 : 0;
 			o->depth = depth;
 			newline_indent(o);
-			out_raw(o, &c, 1);
+			svmc_emit_raw(o, &c, 1);
 			break;
 		case ',':
-			out_raw(o, ",", 1);
+			svmc_emit_raw(o, ",", 1);
 			o->depth = depth;
 			newline_indent(o);
 			break;
 		case ':':
-			out_raw(o, ": ", 2);
+			svmc_emit_raw(o, ": ", 2);
 			break;
 		case '\n':
 			depth = 0;
-			out_raw(o, "\n", 1);
+			svmc_emit_raw(o, "\n", 1);
 			break;
 		default:
-			out_raw(o, &c, 1);
+			svmc_emit_raw(o, &c, 1);
 		}
 	}
 	o->depth = 0;
