@@ -3,7 +3,7 @@
  * the models (rows sets over it plus parameters), compiling a model for one
  * CPU, and evaluating records against the compiled form.
  *
- * Shape (design.md "A model is data", "Compile once, check many"):
+ * Shape (a model is data; compile once, check many):
  *
  *   svmc_model_lookup("kvm")            a const table row, no code path
  *   svmc_compile(&c, model, cpu, &d)    once per (model, CPU): CR4/EFER
@@ -15,7 +15,7 @@
  *   svmc_check_message(&c, vmcb, id,..) the sentence for a failing check
  *
  * Check IDs (SAVE.EFER.SVME, CTRL.EVENTINJ.VECTOR, ..., KVM.LATE.CR3) are
- * public and stable (spec README section 2).  The enum order below is the
+ * public and stable: they appear in JSON output and scripts depend on them.  The enum order below is the
  * table order, not a model's order; each model carries its own order.
  * The enum numbering is internal: store and compare the ID strings.
  */
@@ -34,42 +34,44 @@
 /* ---- the check table ----------------------------------------------------- */
 
 /*
- * X(ENUM, "ID", "APM section", "rule in one line")
- * The rest of each row (fields read, predicate, guard, message) lives in
- * src/check/checks.c, indexed by the enum; a static assertion keeps them in
- * step.
+ * X(ENUM, "ID"): every check, by its public ID.  Everything else about a
+ * check (APM section, rule, the fields it reads, the field it reports, the
+ * compiled-model parameters it depends on, its predicate, guard, message
+ * and fast-path term) is ONE row of src/check/checks.c, indexed by the
+ * enum; the fast path, the messages, the migrate diff and the class key are
+ * derived from that row.
  */
-/* the check table, one row a line */
+/* the check list, one a line */
 /* clang-format off */
 #define SVMC_CHECKS(X) \
-	X(SAVE_EFER_SVME, "SAVE.EFER.SVME", "15.5.1", "EFER.SVME (bit 12) is 0") \
-	X(SAVE_CR0_CD_NW, "SAVE.CR0.CD_NW", "15.5.1", "CR0.NW (bit 29) is 1 while CR0.CD (bit 30) is 0") \
-	X(SAVE_CR0_HIGH, "SAVE.CR0.HIGH", "15.5.1", "a bit of CR0[63:32] is 1") \
-	X(SAVE_DR6_HIGH, "SAVE.DR6.HIGH", "15.5.1", "a bit of DR6[63:32] is 1") \
-	X(SAVE_DR7_HIGH, "SAVE.DR7.HIGH", "15.5.1", "a bit of DR7[63:32] is 1") \
-	X(SAVE_LM_PAE, "SAVE.LM.PAE", "15.5.1", "EFER.LME and CR0.PG are 1 and CR4.PAE is 0") \
-	X(SAVE_LM_PE, "SAVE.LM.PE", "15.5.1", "EFER.LME and CR0.PG are 1 and CR0.PE is 0") \
-	X(SAVE_CR3_MBZ, "SAVE.CR3.MBZ", "15.5.1", "long mode (EFER.LME and CR0.PG) and a CR3 bit at or above MAXPHYADDR is 1 (kvm models: bits 62:61 exempt when the CPU has lam)") \
-	X(SAVE_LM_CS_LD, "SAVE.LM.CS_LD", "15.5.1", "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all 1") \
-	X(SAVE_CR4_RSVD, "SAVE.CR4.RSVD", "15.5.1", "a CR4 bit reserved for this model and CPU is 1 (bits 63:32 included)") \
-	X(SAVE_EFER_RSVD, "SAVE.EFER.RSVD", "15.5.1", "an EFER bit reserved for this model and CPU is 1 (MBZ, high and feature-gated bits)") \
-	X(CTRL_NP_GPAT, "CTRL.NP.GPAT", "15.25.4", "NP enabled and a G_PAT entry has a reserved bit or type 2 or 3") \
-	X(CTRL_INTERCEPT_VMRUN, "CTRL.INTERCEPT.VMRUN", "15.5.1", "the VMRUN intercept (intercept_misc2 bit 0) is 0") \
-	X(CTRL_ASID_ZERO, "CTRL.ASID.ZERO", "15.5.1", "the guest ASID is 0") \
-	X(CTRL_NP_NCR3, "CTRL.NP.NCR3", "15.25.4", "NP enabled and nCR3 is not a legal physical address") \
-	X(CTRL_MSRPM_RANGE, "CTRL.MSRPM.RANGE", "15.5.1", "the 8 KiB MSR permission map reaches past MAXPHYADDR") \
-	X(CTRL_IOPM_RANGE, "CTRL.IOPM.RANGE", "15.5.1", "the 12 KiB I/O permission map reaches past MAXPHYADDR") \
-	X(CTRL_VNMI_NMI_INTERCEPT, "CTRL.VNMI.NMI_INTERCEPT", "15.21.10", "V_NMI_ENABLE (int_ctl bit 26) is 1 and the NMI intercept is 0 (APM wording unverified)") \
-	X(CTRL_SEV_ALLOWED_FEATURES, "CTRL.SEV.ALLOWED_FEATURES", "15.36.20", "SEV-ES on, allowed_sev_features valid, and a guest SEV feature is not allowed") \
-	X(CTRL_EVENTINJ_TYPE, "CTRL.EVENTINJ.TYPE", "15.20", "EVENTINJ valid with a reserved TYPE (1, 5, 6, 7)") \
-	X(CTRL_EVENTINJ_VECTOR, "CTRL.EVENTINJ.VECTOR", "15.20", "EVENTINJ valid, TYPE 3, and the vector is not an exception on this model and CPU") \
-	X(KVM_LATE_CR3, "KVM.LATE.CR3", "-", "outside long mode, CR3 is not a legal physical address (KVM loads it after the checks)")
+	X(SAVE_EFER_SVME, "SAVE.EFER.SVME") \
+	X(SAVE_CR0_CD_NW, "SAVE.CR0.CD_NW") \
+	X(SAVE_CR0_HIGH, "SAVE.CR0.HIGH") \
+	X(SAVE_DR6_HIGH, "SAVE.DR6.HIGH") \
+	X(SAVE_DR7_HIGH, "SAVE.DR7.HIGH") \
+	X(SAVE_LM_PAE, "SAVE.LM.PAE") \
+	X(SAVE_LM_PE, "SAVE.LM.PE") \
+	X(SAVE_CR3_MBZ, "SAVE.CR3.MBZ") \
+	X(SAVE_LM_CS_LD, "SAVE.LM.CS_LD") \
+	X(SAVE_CR4_RSVD, "SAVE.CR4.RSVD") \
+	X(SAVE_EFER_RSVD, "SAVE.EFER.RSVD") \
+	X(CTRL_NP_GPAT, "CTRL.NP.GPAT") \
+	X(CTRL_INTERCEPT_VMRUN, "CTRL.INTERCEPT.VMRUN") \
+	X(CTRL_ASID_ZERO, "CTRL.ASID.ZERO") \
+	X(CTRL_NP_NCR3, "CTRL.NP.NCR3") \
+	X(CTRL_MSRPM_RANGE, "CTRL.MSRPM.RANGE") \
+	X(CTRL_IOPM_RANGE, "CTRL.IOPM.RANGE") \
+	X(CTRL_VNMI_NMI_INTERCEPT, "CTRL.VNMI.NMI_INTERCEPT") \
+	X(CTRL_SEV_ALLOWED_FEATURES, "CTRL.SEV.ALLOWED_FEATURES") \
+	X(CTRL_EVENTINJ_TYPE, "CTRL.EVENTINJ.TYPE") \
+	X(CTRL_EVENTINJ_VECTOR, "CTRL.EVENTINJ.VECTOR") \
+	X(KVM_LATE_CR3, "KVM.LATE.CR3")
 /* clang-format on */
 
 /* X-macro expansion: clang-format misreads it */
 /* clang-format off */
 enum svmc_check_id {
-#define SVMC_X_CHECK_ENUM(e, id, apm, rule) SVMC_CHECK_##e,
+#define SVMC_X_CHECK_ENUM(e, id) SVMC_CHECK_##e,
 	SVMC_CHECKS(SVMC_X_CHECK_ENUM)
 #undef SVMC_X_CHECK_ENUM
 	SVMC_CHECK_COUNT
@@ -94,7 +96,9 @@ struct svmc_check_info {
 	enum svmc_check_id id;
 	unsigned nfields;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS]; /* every field it may read */
-	/* the field a failure is reported on (JSON "field"/"value") */
+	/* the field a failure is reported on (JSON "field"/"value"); path and
+	 * digits are derived from the field table (a segment reports .attrib) */
+	enum svmc_field_id report;
 	const char *field_path; /* "control.event_inj", "save.cs.attrib" */
 	unsigned field_digits;  /* hex digits of the value: 2 x its width in bytes */
 };
@@ -110,58 +114,7 @@ const struct svmc_check_info *svmc_check_info(enum svmc_check_id id);
 /* Check by its public ID string (exact); returns 0 and sets *out, or -1. */
 int svmc_check_lookup(const char *name, enum svmc_check_id *out);
 
-/* ---- models -------------------------------------------------------------- */
-
-/* Which EVENTINJ TYPE-3 vector rule a model applies (checks.md 8, 9). */
-enum svmc_vector_rule {
-	SVMC_VRULE_NONE,   /* EVENTINJ not checked: every TYPE and vector accepted */
-	SVMC_VRULE_KVM,    /* merged KVM rule (v2..v7): CP needs shstk, VC needs sev_es */
-	SVMC_VRULE_KVM_V1, /* the first posted patch, as written (rejects #DB, accepts NMI) */
-	SVMC_VRULE_APM,    /* architecture: CP shstk, HV sev_snp, VC sev_es */
-};
-
-/* Which column of checks.md 6 (CR4) / 7 (EFER) gates the reserved bits. */
-enum svmc_gate_column { SVMC_COL_KVM, SVMC_COL_ARCH };
-
-/*
- * Model flags (sanitizing and variants); each one is read by svmc_compile().
- * What needs no flag: EVENTINJ bits 30:12 are ignored by every model here
- * because no check of theirs reads them (a model that fails on them adds
- * the CTRL.EVENTINJ.RSVD row), and G_PAT is checked iff the model's check
- * set holds CTRL.NP.GPAT.  Bits 1 and 3 were such flags; they stay unused.
- */
-#define SVMC_MF_NP_NEEDS_NPT (1u << 0)   /* NP_ENABLE ignored unless the CPU has npt */
-#define SVMC_MF_CR3_LAM_EXEMPT (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
-
-struct svmc_model {
-	const char *name;     /* "kvm" */
-	const char *summary;  /* one line for listings */
-	const char *actor;    /* who fails VMRUN, for messages: "KVM", "the CPU" */
-	svmc_checkset checks; /* the rows it applies */
-	const uint8_t *order; /* its checks in its implementation's order (for `first`) */
-	unsigned norder;      /* == popcount(checks) */
-	enum svmc_vector_rule vector_rule;
-	enum svmc_gate_column cr4_column, efer_column;
-	unsigned flags;                 /* SVMC_MF_* */
-	uint64_t msrpm_size, iopm_size; /* bytes covered by the range checks */
-};
-
-/* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm"); NULL if unknown. */
-const struct svmc_model *svmc_model_lookup(const char *name);
-/* The default model (kvm). */
-const struct svmc_model *svmc_model_default(void);
-/* All models, in listing order: svmc_model_at(0..svmc_model_count()-1). */
-size_t svmc_model_count(void);
-const struct svmc_model *svmc_model_at(size_t i);
-/* "kvm, kvm-legacy, kvm-v1, apm" into buf (for usage errors); returns buf. */
-const char *svmc_model_names(char *buf, size_t n);
-
-static inline bool svmc_model_applies(const struct svmc_model *m, enum svmc_check_id id)
-{
-	return (m->checks >> id) & 1;
-}
-
-/* ---- feature gates of CR4 and EFER bits (for messages and migrate) -------- */
+/* ---- feature gates of CR4 and EFER bits (model data; messages, migrate) --- */
 
 enum svmc_gate_kind {
 	SVMC_GATE_RESERVED = 0, /* never allowed */
@@ -212,35 +165,123 @@ enum svmc_vreason {
 	SVMC_VR_COUNT
 };
 
-/* "always", "never", "shstk", "sev_es", "sev_snp", "reserved", "not_exception",
- * "kvm_v1_mask", "unchecked" (JSON "because" values; stable). */
+/*
+ * What a reason means: the one table that maps a reason to its feature, its
+ * validity and its words (compile, messages, migrate and `vectors` read it).
+ */
+struct svmc_vreason_info {
+	const char *name;  /* JSON "because" value (stable): "shstk" */
+	const char *words; /* for people: "valid iff shstk" */
+	const char *needs; /* the feature in a message: "shadow stacks"; NULL if none */
+	int feature;       /* enum svmc_feature that decides it, or -1 */
+	bool valid;        /* the verdict when feature is -1 (KVM_V1_MASK: see the rule) */
+};
+
+/* Row of the reason table; never NULL (an out-of-range r gives a "?" row). */
+const struct svmc_vreason_info *svmc_vreason_info(enum svmc_vreason r);
+
+/* svmc_vreason_info(r)->name: "always", "never", "shstk", "sev_es", "sev_snp",
+ * "reserved", "not_exception", "kvm_v1_mask", "unchecked". */
 const char *svmc_vreason_name(enum svmc_vreason r);
+
+/*
+ * A model's EVENTINJ rule as data: a reason per TYPE and per exception
+ * vector 0-31 (vectors 32-255 are never exceptions: SVMC_VR_NOT_EXCEPTION),
+ * and where an implementation decides a vector by a literal mask rather
+ * than by its reason (the first posted KVM patch), the verdict itself.
+ */
+#define SVMC_VEC_BY_REASON 0 /* vec_fixed: the reason decides */
+#define SVMC_VEC_VALID 1     /* vec_fixed: valid whatever the CPU */
+#define SVMC_VEC_INVALID 2   /* vec_fixed: invalid whatever the CPU */
+
+struct svmc_eventinj_rule {
+	uint8_t type_reason[8]; /* enum svmc_vreason per TYPE 0-7 */
+	uint8_t vec_reason[32]; /* enum svmc_vreason per vector 0-31 */
+	uint8_t vec_fixed[32];  /* SVMC_VEC_* per vector 0-31 */
+};
+
+/* ---- models -------------------------------------------------------------- */
+
+/*
+ * Model flags (sanitizing and variants); each one is read by svmc_compile().
+ * What needs no flag: EVENTINJ bits 30:12 are ignored by every model here
+ * because no check of theirs reads them, and G_PAT is checked iff the
+ * model's check set holds CTRL.NP.GPAT.
+ */
+#define SVMC_MF_NP_NEEDS_NPT (1u << 0)   /* NP_ENABLE ignored unless the CPU has npt */
+#define SVMC_MF_CR3_LAM_EXEMPT (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
+
+/*
+ * A model is data: a row set over the check table in its implementation's
+ * order, the gate tables of its CR4 and EFER bits (64 entries each), its
+ * EVENTINJ rule (NULL: EVENTINJ not checked, every TYPE and vector
+ * accepted), flags and map sizes.  Adding a model is adding a row (and, if
+ * it needs them, new gate or EVENTINJ tables) in src/check/models.c.
+ */
+struct svmc_model {
+	const char *name;     /* "kvm" */
+	const char *summary;  /* one line for listings */
+	const char *actor;    /* who fails VMRUN, for messages: "KVM", "the CPU" */
+	svmc_checkset checks; /* the rows it applies */
+	const uint8_t *order; /* its checks in its implementation's order (for `first`) */
+	unsigned norder;      /* == popcount(checks) */
+	const struct svmc_gate *cr4_gates, *efer_gates; /* 64 each */
+	const struct svmc_eventinj_rule *eventinj;      /* NULL: unchecked */
+	unsigned flags;                                 /* SVMC_MF_* */
+	uint64_t msrpm_size, iopm_size;                 /* bytes covered by the range checks */
+};
+
+/* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm"); NULL if unknown. */
+const struct svmc_model *svmc_model_lookup(const char *name);
+/* The default model (kvm). */
+const struct svmc_model *svmc_model_default(void);
+/* All models, in listing order: svmc_model_at(0..svmc_model_count()-1). */
+size_t svmc_model_count(void);
+const struct svmc_model *svmc_model_at(size_t i);
+/* "kvm, kvm-legacy, kvm-v1, apm" into buf (for usage errors); returns buf. */
+const char *svmc_model_names(char *buf, size_t n);
+
+static inline bool svmc_model_applies(const struct svmc_model *m, enum svmc_check_id id)
+{
+	return (m->checks >> id) & 1;
+}
 
 /* ---- compiling a model for a CPU ----------------------------------------- */
 
 /*
- * What the fast path of svmc_evaluate() (src/check/engine.c) reads: derived
- * by svmc_compile() from the rest of struct svmc_compiled and the model's
- * check set, never set by callers.  Each mask serves one check and is 0 when
- * the model lacks that check, so one branch-free expression serves every
- * model.  A "_one" mask names bits that must be 1, a "_bad" mask bits that
- * must be 0, a mask without suffix is all ones (check applied) or 0.
+ * The terms of the fast path's fused test (src/check/engine.c): each check
+ * row names the term it feeds and the mask it contributes; svmc_compile()
+ * ORs the masks of the model's checks into slot[], so a term is 0 when no
+ * check of the model uses it.  A "_ONE" term names bits that must be 1, a
+ * "_BAD" term bits that must be 0, the others are all ones (the condition
+ * is tested) or 0.  A check with no term (SVMC_FT_NONE) sets `slow`, and
+ * the fast path then runs the predicates: correct, only slower.
  */
+/* clang-format off */
+enum svmc_fused_term {
+	SVMC_FT_NONE,
+	SVMC_FT_EFER_ONE, SVMC_FT_EFER_BAD,  /* EFER & ~one / & bad */
+	SVMC_FT_CR0_NW, SVMC_FT_CR0_BAD,     /* CR0.NW without CR0.CD; CR0 & bad */
+	SVMC_FT_DR6_BAD, SVMC_FT_DR7_BAD,    /* DR6 / DR7 & bad */
+	SVMC_FT_CR4_BAD,                     /* CR4 & bad */
+	SVMC_FT_LM_CR4_ONE, SVMC_FT_LM_CR0_ONE, /* in long mode: bits that must be 1 */
+	SVMC_FT_LM_CR3_BAD, SVMC_FT_LM_CS_LD,   /* in long mode: CR3 & bad; CS.L and CS.D */
+	SVMC_FT_NLM_CR3_BAD,                 /* outside long mode: CR3 & bad */
+	SVMC_FT_NP_NCR3_BAD, SVMC_FT_NP_GPAT, /* NP on: nCR3 & bad; a bad G_PAT entry */
+	SVMC_FT_MISC2_ONE, SVMC_FT_ASID_ZERO, /* intercept_misc2 bits that must be 1; ASID 0 */
+	SVMC_FT_MSRPM, SVMC_FT_IOPM,         /* a map past MAXPHYADDR */
+	SVMC_FT_VNMI, SVMC_FT_SEV,           /* vNMI without the NMI intercept; SEV features */
+	SVMC_FT_EVENTINJ,                    /* a (TYPE, vector) in evtinj_bad */
+	SVMC_FT_COUNT
+};
+/* clang-format on */
+
 struct svmc_fused {
 	uint64_t need_known[SVMC_KNOWN_WORDS]; /* every field the model's checks read */
-	uint64_t efer_one, efer_bad;           /* SAVE.EFER.SVME; SAVE.EFER.RSVD */
-	uint64_t cr0_bad, cr0_nw;              /* SAVE.CR0.HIGH; SAVE.CR0.CD_NW (CR0_NW) */
-	uint64_t dr6_bad, dr7_bad;             /* SAVE.DR6.HIGH, SAVE.DR7.HIGH */
-	uint64_t cr4_bad;                      /* SAVE.CR4.RSVD */
-	uint64_t lm_cr4_one, lm_cr0_one;       /* in long mode: SAVE.LM.PAE, SAVE.LM.PE */
-	uint64_t lm_cr3_bad, lm_cs_ld;         /* in long mode: SAVE.CR3.MBZ, SAVE.LM.CS_LD */
-	uint64_t late_cr3_bad;                 /* outside long mode: KVM.LATE.CR3 */
-	uint64_t np_ncr3_bad, np_gpat;         /* under NP: CTRL.NP.NCR3, CTRL.NP.GPAT */
-	uint64_t misc2_one, asid_zero;         /* CTRL.INTERCEPT.VMRUN, CTRL.ASID.ZERO */
-	uint64_t msrpm, iopm;                  /* CTRL.MSRPM.RANGE, CTRL.IOPM.RANGE */
-	uint64_t vnmi, sev; /* CTRL.VNMI.NMI_INTERCEPT, CTRL.SEV.ALLOWED_FEATURES */
-	/* CTRL.EVENTINJ.TYPE and .VECTOR: bit v%64 of [type][v/64] set = (type, v) fails */
+	uint64_t slot[SVMC_FT_COUNT];          /* enum svmc_fused_term */
+	/* SVMC_FT_EVENTINJ: bit v%64 of [type][v/64] set = (type, v) fails */
 	uint64_t evtinj_bad[8][4];
+	bool slow; /* a check of the model has no term: always run the predicates */
 };
 
 struct svmc_compiled {
@@ -267,6 +308,9 @@ struct svmc_compiled {
 	uint8_t type_reason[8];  /* enum svmc_vreason */
 	uint64_t vec_valid[4];   /* bit v%64 of word v/64 set = vector v valid */
 	uint8_t vec_reason[256]; /* enum svmc_vreason */
+
+	/* per check: the fields it reads, as a known-mask (from its row) */
+	uint64_t need[SVMC_CHECK_COUNT][SVMC_KNOWN_WORDS];
 
 	struct svmc_fused fused; /* the fast path's masks (engine.c), from the above */
 };

@@ -1,6 +1,6 @@
 /*
  * svmcheck/migrate.h - what changes VMRUN validity between two compiled
- * models (design.md "Migration is a diff of compiled models"), and the fleet
+ * models, and the fleet
  * matrix that groups CPUs whose compiled models are identical into classes.
  *
  * A diff compares two struct svmc_compiled, never sample VMCBs: the TYPE-3
@@ -10,7 +10,7 @@
  * honoured or ignored, and the checks one model applies and the other does
  * not.  Every difference has a direction: accepted on the source and
  * rejected on the destination narrows (a nested guest can break), the
- * reverse widens.  The result is QEMU's four values (ecosystem.md 1.8).
+ * reverse widens.  The result takes the four values of QEMU's QMP query-cpu-model-comparison.
  */
 #ifndef SVMCHECK_MIGRATE_H
 #define SVMCHECK_MIGRATE_H
@@ -97,7 +97,7 @@ enum svmc_mresult svmc_migrate_result(const struct svmc_compiled *from,
 				      const struct svmc_compiled *to);
 
 /*
- * Exit status for a result (spec section 7): 0 for identical or superset
+ * Exit status for a result (svmcheck-migrate(1) EXIT STATUS): 0 for identical or superset
  * (only identical when strict), else 1.
  */
 static inline int svmc_mresult_status(enum svmc_mresult r, bool strict)

@@ -1,9 +1,9 @@
 /*
- * compile.c - compile a model for one CPU (design.md "Compile once, check
+ * compile.c - compile a model for one CPU ("compile once, check
  * many"): the CR4 and EFER allowed masks from the per-bit gate tables of
- * checks.md 6 and 7 (one KVM column, one architectural column), the
+ * model's CR4 and EFER gate tables (src/check/models.c), the
  * EVENTINJ TYPE table and the 256-bit TYPE-3 vector table with a reason per
- * vector (checks.md 8, 9; spec 2), and the MAXPHYADDR address limits.
+ * vector (the model's EVENTINJ rule), and the MAXPHYADDR address limits.
  *
  * The gate tables stay in the compiled form so that a diff of two compiled
  * models (migrate) can say which feature makes a bit differ.
@@ -13,75 +13,6 @@
 
 #include "check/internal.h"
 #include "vmcb/svm_bits.h"
-
-/* ---- gate tables ---------------------------------------------------------- */
-
-#define R                                \
-	{                                \
-		SVMC_GATE_RESERVED, 0, 0 \
-	}
-#define A                              \
-	{                              \
-		SVMC_GATE_ALWAYS, 0, 0 \
-	}
-#define G(f)                                        \
-	{                                           \
-		SVMC_GATE_FEATURE, SVMC_FEAT_##f, 0 \
-	}
-#define G2(f, g)                                               \
-	{                                                      \
-		SVMC_GATE_EITHER, SVMC_FEAT_##f, SVMC_FEAT_##g \
-	}
-#define GN(f, g)                                                \
-	{                                                       \
-		SVMC_GATE_AND_NOT, SVMC_FEAT_##f, SVMC_FEAT_##g \
-	}
-
-/* checks.md 6, KVM column; VMXE always reserved and FRED reserved (spec 2). */
-/* clang-format off */
-static const struct svmc_gate cr4_kvm[64] = {
-	[0] = A, [1] = A, [2] = A, [3] = A, [4] = A, [5] = A, [6] = A, [7] = A, [8] = A, [9] = A, [10] = A,
-	[11] = G(UMIP), [12] = G(LA57), [13] = R, [14] = R, [16] = G(FSGSBASE), [17] = G(PCID),
-	[18] = G(XSAVE), [19] = R, [20] = G(SMEP), [21] = G(SMAP), [22] = G(PKU), [23] = G2(SHSTK, IBT),
-	[24] = R, [25] = R, [27] = R, [28] = G(LAM), [32] = R,
-};
-/* clang-format on */
-
-/* checks.md 6, architectural CPUID column. */
-/* clang-format off */
-static const struct svmc_gate cr4_arch[64] = {
-	[0] = G(VME), [1] = G(VME), [2] = G(TSC), [3] = G(DE), [4] = G(PSE), [5] = G(PAE), [6] = G(MCE),
-	[7] = G(PGE), [8] = A, [9] = G(FXSR), [10] = G(SSE), [11] = G(UMIP), [12] = G(LA57), [13] = G(VMX),
-	[14] = G(SMX), [16] = G(FSGSBASE), [17] = G(PCID), [18] = G(XSAVE), [19] = G(KL), [20] = G(SMEP),
-	[21] = G(SMAP), [22] = G(PKU), [23] = G2(SHSTK, IBT), [24] = G(PKS), [25] = G(UINTR), [27] = G(LASS),
-	[28] = G(LAM), [32] = G(FRED),
-};
-/* clang-format on */
-
-/*
- * checks.md 7, KVM column, with spec 2: SCE always; LME/LMA lm; NXE nx; SVME
- * svm; LMSLE iff svm and not efer_lmsle_unsupported; FFXSR fxsr_opt; TCE
- * reserved; AUTOIBRS autoibrs; everything else reserved.
- */
-/* clang-format off */
-static const struct svmc_gate efer_kvm[64] = {
-	[0] = A, [8] = G(LM), [10] = G(LM), [11] = G(NX), [12] = G(SVM),
-	[13] = GN(SVM, EFER_LMSLE_UNSUPPORTED), [14] = G(FXSR_OPT), [21] = G(AUTOIBRS),
-};
-/* clang-format on */
-
-/*
- * checks.md 7, CPUID gate column, with spec 2: MCOMMIT 0x80000008 EBX[8],
- * UAIE 0x80000021 EAX[7], AUTOIBRS EAX[8], INTWB reserved.  LMSLE exists
- * unless EferLmsleUnsupported (on an SVM CPU, which apm requires anyway).
- */
-/* clang-format off */
-static const struct svmc_gate efer_arch[64] = {
-	[0] = G(SYSCALL), [8] = G(LM), [10] = G(LM), [11] = G(NX), [12] = G(SVM),
-	[13] = GN(SVM, EFER_LMSLE_UNSUPPORTED), [14] = G(FXSR_OPT), [15] = G(TCE), [17] = G(MCOMMIT),
-	[20] = G(UAIE), [21] = G(AUTOIBRS),
-};
-/* clang-format on */
 
 bool svmc_gate_allows(const struct svmc_gate *g, const struct svmc_featset *fs)
 {
@@ -174,84 +105,52 @@ const char *svmc_efer_bit_name(unsigned bit)
 	return bit < 64 ? names[bit] : NULL;
 }
 
+/*
+ * The reasons, once: what feature decides each, its verdict otherwise, and
+ * its words.  Compile, the messages, migrate and `vectors` all read this.
+ */
+static const struct svmc_vreason_info vreasons[SVMC_VR_COUNT] = {
+	[SVMC_VR_ALWAYS] = { "always", "always valid", NULL, -1, true },
+	[SVMC_VR_NEVER] = { "never", "never valid on AMD", NULL, -1, false },
+	[SVMC_VR_SHSTK] = { "shstk", "valid iff shstk", "shadow stacks", SVMC_FEAT_SHSTK, false },
+	[SVMC_VR_SEV_ES] = { "sev_es", "valid iff sev_es", "SEV-ES", SVMC_FEAT_SEV_ES, false },
+	[SVMC_VR_SEV_SNP] = { "sev_snp", "valid iff sev_snp", "SEV-SNP", SVMC_FEAT_SEV_SNP, false },
+	[SVMC_VR_RESERVED] = { "reserved", "reserved", NULL, -1, false },
+	[SVMC_VR_NOT_EXCEPTION] = { "not_exception", "not an exception", NULL, -1, false },
+	/* its verdict is the rule's vec_fixed, never this row's */
+	[SVMC_VR_KVM_V1_MASK] = { "kvm_v1_mask", "decided by the kvm-v1 mask as written", NULL, -1,
+				  false },
+	[SVMC_VR_UNCHECKED] = { "unchecked", "EVENTINJ not checked", NULL, -1, true },
+};
+
+const struct svmc_vreason_info *svmc_vreason_info(enum svmc_vreason r)
+{
+	static const struct svmc_vreason_info unknown = { "?", "?", NULL, -1, false };
+	return (unsigned)r < SVMC_VR_COUNT ? &vreasons[r] : &unknown;
+}
+
 const char *svmc_vreason_name(enum svmc_vreason r)
 {
-	static const char *const names[SVMC_VR_COUNT] = {
-		[SVMC_VR_ALWAYS] = "always",
-		[SVMC_VR_NEVER] = "never",
-		[SVMC_VR_SHSTK] = "shstk",
-		[SVMC_VR_SEV_ES] = "sev_es",
-		[SVMC_VR_SEV_SNP] = "sev_snp",
-		[SVMC_VR_RESERVED] = "reserved",
-		[SVMC_VR_NOT_EXCEPTION] = "not_exception",
-		[SVMC_VR_KVM_V1_MASK] = "kvm_v1_mask",
-		[SVMC_VR_UNCHECKED] = "unchecked",
-	};
-	return (unsigned)r < SVMC_VR_COUNT ? names[r] : "?";
+	return svmc_vreason_info(r)->name;
 }
 
 /* ---- EVENTINJ tables ------------------------------------------------------ */
 
-/* The v1 patch's invalid mask, as written: NMI_VECTOR is the number 2. */
-#define V1_NMI_VECTOR 2u
-#define GENMASK32(h, l) (((~0u) >> (31 - (h))) & ~((1u << (l)) - 1))
-static const uint32_t kvm_v1_invalid = V1_NMI_VECTOR | (1u << 9) | (1u << 15) | (1u << 20) |
-				       GENMASK32(27, 22) | (1u << 31);
-
-/* The vector's reason under the merged KVM rule (shared by apm except 28). */
-static enum svmc_vreason natural_reason(unsigned v)
-{
-	if (v >= 32 || v == 2)
-		return SVMC_VR_NOT_EXCEPTION;
-	switch (v) {
-	case 9:
-	case 15:
-	case 31:
-	case 22:
-	case 23:
-	case 24:
-	case 25:
-	case 26:
-	case 27:
-		return SVMC_VR_RESERVED;
-	case 20:
-		return SVMC_VR_NEVER;
-	case 21:
-		return SVMC_VR_SHSTK;
-	case 29:
-		return SVMC_VR_SEV_ES;
-	default:
-		return SVMC_VR_ALWAYS; /* 0 1 3-8 10-14 16-19 28 30 */
-	}
-}
-
 static bool reason_valid(enum svmc_vreason r, const struct svmc_featset *fs)
 {
-	switch (r) {
-	case SVMC_VR_ALWAYS:
-	case SVMC_VR_UNCHECKED:
-		return true;
-	case SVMC_VR_SHSTK:
-		return svmc_featset_has(fs, SVMC_FEAT_SHSTK);
-	case SVMC_VR_SEV_ES:
-		return svmc_featset_has(fs, SVMC_FEAT_SEV_ES);
-	case SVMC_VR_SEV_SNP:
-		return svmc_featset_has(fs, SVMC_FEAT_SEV_SNP);
-	default:
-		return false;
-	}
+	const struct svmc_vreason_info *ri = svmc_vreason_info(r);
+
+	return ri->feature >= 0 ? svmc_featset_has(fs, (enum svmc_feature)ri->feature) : ri->valid;
 }
 
-static void compile_eventinj(struct svmc_compiled *c, enum svmc_vector_rule rule)
+/* The model's rule (NULL: unchecked) into the TYPE table and the vector bitmap. */
+static void compile_eventinj(struct svmc_compiled *c, const struct svmc_eventinj_rule *rule)
 {
 	c->type_valid = 0;
 	for (unsigned t = 0; t < 8; t++) {
-		enum svmc_vreason r;
-		if (rule == SVMC_VRULE_NONE)
-			r = SVMC_VR_UNCHECKED;
-		else
-			r = (t == 0 || t == 2 || t == 3 || t == 4) ? SVMC_VR_ALWAYS :
-								     SVMC_VR_RESERVED;
+		enum svmc_vreason r = rule ? (enum svmc_vreason)rule->type_reason[t] :
+					     SVMC_VR_UNCHECKED;
+
 		c->type_reason[t] = (uint8_t)r;
 		if (reason_valid(r, &c->features))
 			c->type_valid |= (uint8_t)(1u << t);
@@ -259,35 +158,16 @@ static void compile_eventinj(struct svmc_compiled *c, enum svmc_vector_rule rule
 
 	memset(c->vec_valid, 0, sizeof(c->vec_valid));
 	for (unsigned v = 0; v < 256; v++) {
-		enum svmc_vreason r = natural_reason(v);
+		enum svmc_vreason r = SVMC_VR_NOT_EXCEPTION;
+		unsigned fixed = SVMC_VEC_BY_REASON;
 		bool valid;
 
-		switch (rule) {
-		case SVMC_VRULE_NONE:
+		if (!rule)
 			r = SVMC_VR_UNCHECKED;
-			valid = true;
-			break;
-		case SVMC_VRULE_KVM_V1:
-			valid = v < 32 && !((kvm_v1_invalid >> v) & 1);
-			/*
-			 * The mask is the reason where, as written, it departs from
-			 * the merged rule, and for SHSTK and SEV-ES vectors, which v1
-			 * rejects unconditionally.
-			 */
-			if (v < 32 && (valid != reason_valid(r, &c->features) ||
-				       r == SVMC_VR_SHSTK || r == SVMC_VR_SEV_ES))
-				r = SVMC_VR_KVM_V1_MASK;
-			break;
-		case SVMC_VRULE_APM:
-			if (v == 28)
-				r = SVMC_VR_SEV_SNP;
-			valid = reason_valid(r, &c->features);
-			break;
-		case SVMC_VRULE_KVM:
-		default:
-			valid = reason_valid(r, &c->features);
-			break;
-		}
+		else if (v < 32)
+			r = (enum svmc_vreason)rule->vec_reason[v], fixed = rule->vec_fixed[v];
+		valid = fixed == SVMC_VEC_BY_REASON ? reason_valid(r, &c->features) :
+						      fixed == SVMC_VEC_VALID;
 		c->vec_reason[v] = (uint8_t)r;
 		if (valid)
 			c->vec_valid[v >> 6] |= UINT64_C(1) << (v & 63);
@@ -325,10 +205,8 @@ enum svmc_err svmc_compile(struct svmc_compiled *out, const struct svmc_model *m
 	if ((m->flags & SVMC_MF_NP_NEEDS_NPT) && !svmc_featset_has(&cpu->features, SVMC_FEAT_NPT))
 		out->np_mask = 0;
 
-	memcpy(out->cr4_gate, m->cr4_column == SVMC_COL_ARCH ? cr4_arch : cr4_kvm,
-	       sizeof(out->cr4_gate));
-	memcpy(out->efer_gate, m->efer_column == SVMC_COL_ARCH ? efer_arch : efer_kvm,
-	       sizeof(out->efer_gate));
+	memcpy(out->cr4_gate, m->cr4_gates, sizeof(out->cr4_gate));
+	memcpy(out->efer_gate, m->efer_gates, sizeof(out->efer_gate));
 	for (unsigned bit = 0; bit < 64; bit++) {
 		if (svmc_gate_allows(&out->cr4_gate[bit], &out->features))
 			out->cr4_allowed |= BIT64(bit);
@@ -336,7 +214,12 @@ enum svmc_err svmc_compile(struct svmc_compiled *out, const struct svmc_model *m
 			out->efer_allowed |= BIT64(bit);
 	}
 
-	compile_eventinj(out, m->vector_rule);
+	compile_eventinj(out, m->eventinj);
+	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+		const struct svmc_check_row *row = &svmc_check_rows[id];
+		for (unsigned k = 0; k < row->nfields; k++)
+			out->need[id][row->fields[k] >> 6] |= UINT64_C(1) << (row->fields[k] & 63);
+	}
 	svmc_fused_compile(out); /* last: it reads everything above */
 
 	if (err == SVMC_OK && !svmc_featset_has(&cpu->features, SVMC_FEAT_SVM))

@@ -47,57 +47,68 @@ static inline uint64_t mask_if(bool b)
 	return (uint64_t)0 - (uint64_t)b;
 }
 
-/* All ones if model m applies check id, else 0. */
-static uint64_t on(const struct svmc_model *m, enum svmc_check_id id)
+/* The mask a row contributes to its term, on c. */
+static uint64_t term_mask(const struct svmc_compiled *c, const struct svmc_check_row *row)
 {
-	return mask_if(svmc_model_applies(m, id));
+	switch ((enum svmc_fmask)row->fmask) {
+	case SVMC_FM_CONST:
+		return row->fconst;
+	case SVMC_FM_NOT_CR4_ALLOWED:
+		return ~c->cr4_allowed;
+	case SVMC_FM_NOT_EFER_ALLOWED:
+		return ~c->efer_allowed;
+	case SVMC_FM_CR3_RSVD:
+		return c->cr3_rsvd;
+	case SVMC_FM_PA_RSVD:
+		return c->pa_rsvd;
+	case SVMC_FM_ALL:
+	default:
+		return ~UINT64_C(0);
+	}
 }
 
+/*
+ * Every term from the rows of the model's checks.  The EVENTINJ term is
+ * derived from the predicates themselves: a (TYPE, vector) pair is bad iff
+ * a check of the model with that term fails on an EVENTINJ that injects it.
+ */
 void svmc_fused_compile(struct svmc_compiled *c)
 {
 	const struct svmc_model *m = c->model;
 	struct svmc_fused *f = &c->fused;
-	uint64_t type_on = on(m, SVMC_CHECK_CTRL_EVENTINJ_TYPE);
-	uint64_t vec_on = on(m, SVMC_CHECK_CTRL_EVENTINJ_VECTOR);
+	svmc_checkset evtinj = 0;
 
 	memset(f, 0, sizeof(*f));
 	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+		const struct svmc_check_row *row = &svmc_check_rows[id];
+
 		if (!svmc_model_applies(m, (enum svmc_check_id)id))
 			continue;
 		for (unsigned w = 0; w < SVMC_KNOWN_WORDS; w++)
-			f->need_known[w] |= svmc_check_rows[id].need[w];
+			f->need_known[w] |= c->need[id][w];
+		if (row->term == SVMC_FT_NONE || row->term >= SVMC_FT_COUNT)
+			f->slow = true;
+		else if (row->term == SVMC_FT_EVENTINJ)
+			evtinj |= SVMC_CHECK_BIT(id);
+		else
+			f->slot[row->term] |= term_mask(c, row);
 	}
-
-	/* one line per check; each mirrors that check's predicate in checks.c */
-	f->efer_one = on(m, SVMC_CHECK_SAVE_EFER_SVME) & EFER_SVME;
-	f->cr0_nw = on(m, SVMC_CHECK_SAVE_CR0_CD_NW) & CR0_NW;
-	f->cr0_bad = on(m, SVMC_CHECK_SAVE_CR0_HIGH) & ~UINT64_C(0xffffffff);
-	f->dr6_bad = on(m, SVMC_CHECK_SAVE_DR6_HIGH) & ~UINT64_C(0xffffffff);
-	f->dr7_bad = on(m, SVMC_CHECK_SAVE_DR7_HIGH) & ~UINT64_C(0xffffffff);
-	f->lm_cr4_one = on(m, SVMC_CHECK_SAVE_LM_PAE) & CR4_PAE;
-	f->lm_cr0_one = on(m, SVMC_CHECK_SAVE_LM_PE) & CR0_PE;
-	f->lm_cr3_bad = on(m, SVMC_CHECK_SAVE_CR3_MBZ) & c->cr3_rsvd;
-	f->lm_cs_ld = on(m, SVMC_CHECK_SAVE_LM_CS_LD);
-	f->cr4_bad = on(m, SVMC_CHECK_SAVE_CR4_RSVD) & ~c->cr4_allowed;
-	f->efer_bad = on(m, SVMC_CHECK_SAVE_EFER_RSVD) & ~c->efer_allowed;
-	f->np_gpat = on(m, SVMC_CHECK_CTRL_NP_GPAT);
-	f->misc2_one = on(m, SVMC_CHECK_CTRL_INTERCEPT_VMRUN) & INTERCEPT2_VMRUN;
-	f->asid_zero = on(m, SVMC_CHECK_CTRL_ASID_ZERO);
-	f->np_ncr3_bad = on(m, SVMC_CHECK_CTRL_NP_NCR3) & c->pa_rsvd;
-	f->msrpm = on(m, SVMC_CHECK_CTRL_MSRPM_RANGE);
-	f->iopm = on(m, SVMC_CHECK_CTRL_IOPM_RANGE);
-	f->vnmi = on(m, SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT);
-	f->sev = on(m, SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES);
-	f->late_cr3_bad = on(m, SVMC_CHECK_KVM_LATE_CR3) & c->cr3_rsvd;
-
-	/* EVENTINJ with VALID set fails TYPE or VECTOR: a bit per (TYPE, vector) */
+	if (!evtinj)
+		return;
+	f->slot[SVMC_FT_EVENTINJ] = ~UINT64_C(0);
 	for (unsigned t = 0; t < 8; t++) {
 		for (unsigned v = 0; v < 256; v++) {
-			bool bad =
-				(type_on && !svmc_type_valid(c, t)) ||
-				(vec_on && t == SVM_EVTINJ_TYPE_EXEPT && !svmc_vector_valid(c, v));
-			if (bad)
-				f->evtinj_bad[t][v >> 6] |= UINT64_C(1) << (v & 63);
+			static const struct svmc_vmcb zero;
+			struct svmc_vmcb probe = zero;
+
+			probe.control.event_inj = SVM_EVTINJ_VALID | (t << SVM_EVTINJ_TYPE_SHIFT) |
+						  v;
+			for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+				if (((evtinj >> id) & 1) && svmc_check_rows[id].fails(c, &probe)) {
+					f->evtinj_bad[t][v >> 6] |= UINT64_C(1) << (v & 63);
+					break;
+				}
+			}
 		}
 	}
 }
@@ -115,27 +126,35 @@ static inline uint64_t fused_fails(const struct svmc_compiled *c, const struct s
 	uint64_t bad;
 
 	/* save area, in any mode: SVME must be 1; CR0.NW needs CR0.CD; reserved bits */
-	bad = (~s->efer & f->efer_one) | (s->cr0 & ~(s->cr0 >> 1) & f->cr0_nw) |
-	      (s->cr0 & f->cr0_bad) | (s->dr6 & f->dr6_bad) | (s->dr7 & f->dr7_bad) |
-	      (s->cr4 & f->cr4_bad) | (s->efer & f->efer_bad);
+	bad = (~s->efer & f->slot[SVMC_FT_EFER_ONE]) |
+	      (s->cr0 & ~(s->cr0 >> 1) & f->slot[SVMC_FT_CR0_NW]) |
+	      (s->cr0 & f->slot[SVMC_FT_CR0_BAD]) | (s->dr6 & f->slot[SVMC_FT_DR6_BAD]) |
+	      (s->dr7 & f->slot[SVMC_FT_DR7_BAD]) | (s->cr4 & f->slot[SVMC_FT_CR4_BAD]) |
+	      (s->efer & f->slot[SVMC_FT_EFER_BAD]);
 	/* long mode: PAE and PE must be 1, CR3 a legal address, CS not both L and D */
 	bad |= lm &
-	       ((~s->cr4 & f->lm_cr4_one) | (~s->cr0 & f->lm_cr0_one) | (s->cr3 & f->lm_cr3_bad) |
-		(mask_if((s->cr4 & CR4_PAE) && svmc_cs_l_and_d(v)) & f->lm_cs_ld));
+	       ((~s->cr4 & f->slot[SVMC_FT_LM_CR4_ONE]) | (~s->cr0 & f->slot[SVMC_FT_LM_CR0_ONE]) |
+		(s->cr3 & f->slot[SVMC_FT_LM_CR3_BAD]) |
+		(mask_if((s->cr4 & CR4_PAE) && svmc_cs_l_and_d(v)) & f->slot[SVMC_FT_LM_CS_LD]));
 	/* outside long mode: KVM's late CR3 load */
-	bad |= ~lm & s->cr3 & f->late_cr3_bad;
+	bad |= ~lm & s->cr3 & f->slot[SVMC_FT_NLM_CR3_BAD];
 	/* nested paging on (and honoured): nCR3 a legal address, G_PAT entries valid */
-	bad |= np &
-	       ((k->nested_cr3 & f->np_ncr3_bad) | (mask_if(svmc_gpat_bad(s->g_pat)) & f->np_gpat));
+	bad |= np & ((k->nested_cr3 & f->slot[SVMC_FT_NP_NCR3_BAD]) |
+		     (mask_if(svmc_gpat_bad(s->g_pat)) & f->slot[SVMC_FT_NP_GPAT]));
 	/* control area */
-	bad |= (~(uint64_t)k->intercept_misc2 & f->misc2_one) |
-	       (mask_if(k->asid == 0) & f->asid_zero) |
-	       (mask_if(svmc_range_bad(k->msrpm_base_pa, c->msrpm_last, c->pa_rsvd)) & f->msrpm) |
-	       (mask_if(svmc_range_bad(k->iopm_base_pa, c->iopm_last, c->pa_rsvd)) & f->iopm) |
-	       (mask_if(svmc_vnmi_bad(v)) & f->vnmi) | (mask_if(svmc_sev_bad(v)) & f->sev);
+	bad |= (~(uint64_t)k->intercept_misc2 & f->slot[SVMC_FT_MISC2_ONE]) |
+	       (mask_if(k->asid == 0) & f->slot[SVMC_FT_ASID_ZERO]) |
+	       (mask_if(svmc_range_bad(k->msrpm_base_pa, c->msrpm_last, c->pa_rsvd)) &
+		f->slot[SVMC_FT_MSRPM]) |
+	       (mask_if(svmc_range_bad(k->iopm_base_pa, c->iopm_last, c->pa_rsvd)) &
+		f->slot[SVMC_FT_IOPM]) |
+	       (mask_if(svmc_vnmi_bad(v)) & f->slot[SVMC_FT_VNMI]) |
+	       (mask_if(svmc_sev_bad(v)) & f->slot[SVMC_FT_SEV]);
 	/* EVENTINJ valid with a (TYPE, vector) pair the model rejects */
 	bad |= mask_if((e & SVM_EVTINJ_VALID) &&
 		       ((f->evtinj_bad[SVM_EVTINJ_TYPE(e)][vec >> 6] >> (vec & 63)) & 1));
+	/* a check without a term: the predicates decide */
+	bad |= mask_if(f->slow);
 	return bad;
 }
 
@@ -163,8 +182,9 @@ void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_re
 	for (unsigned i = 0; i < m->norder; i++) {
 		unsigned id = m->order[i];
 		const struct svmc_check_row *row = &svmc_check_rows[id];
+		const uint64_t *need = c->need[id];
 
-		if ((row->need[0] & ~r->known[0]) | (row->need[1] & ~r->known[1])) {
+		if ((need[0] & ~r->known[0]) | (need[1] & ~r->known[1])) {
 			/* some field unknown: pass only if the known ones decide it */
 			if (!row->passes_partial || !row->passes_partial(c, r))
 				unevaluated |= SVMC_CHECK_BIT(id);

@@ -14,16 +14,64 @@
 #include "vmcb/svm_bits.h"
 
 /*
- * The executable half of a row.
- *   need   the fields the predicate reads, as a known-mask (record.h words)
- *   fails  the predicate, on a VMCB whose `need` fields are all known
+ * The compiled-model parameters a check's verdict depends on.  The migrate
+ * diff compares exactly these between two compiled models, and the class
+ * key holds exactly these, for the checks a model applies: a check that
+ * names a parameter here can never be forgotten by either.
+ */
+enum svmc_dep {
+	SVMC_DEP_CR4 = 1u << 0,     /* cr4_allowed (the CR4 gates give the reasons) */
+	SVMC_DEP_EFER = 1u << 1,    /* efer_allowed (the EFER gates) */
+	SVMC_DEP_TYPES = 1u << 2,   /* type_valid */
+	SVMC_DEP_VECTORS = 1u << 3, /* vec_valid */
+	SVMC_DEP_CR3 = 1u << 4,     /* cr3_rsvd */
+	SVMC_DEP_PA = 1u << 5,      /* pa_rsvd */
+	SVMC_DEP_NP = 1u << 6,      /* np_mask: NP_ENABLE honoured or ignored */
+	SVMC_DEP_MSRPM = 1u << 7,   /* msrpm_last */
+	SVMC_DEP_IOPM = 1u << 8,    /* iopm_last */
+};
+
+/* Every dependency above (a row naming another bit is a bug: test_migrate_sound). */
+#define SVMC_DEP_ALL 0x1ffu
+
+/* True if the migrate diff (src/migrate/diff.c) has a walker for exactly these deps. */
+bool svmc_migrate_walks(unsigned deps);
+
+/* The mask a row contributes to its fused term (enum svmc_fused_term). */
+enum svmc_fmask {
+	SVMC_FM_ALL,              /* all ones: the term's condition is tested */
+	SVMC_FM_CONST,            /* the row's fconst */
+	SVMC_FM_NOT_CR4_ALLOWED,  /* ~cr4_allowed */
+	SVMC_FM_NOT_EFER_ALLOWED, /* ~efer_allowed */
+	SVMC_FM_CR3_RSVD,         /* cr3_rsvd */
+	SVMC_FM_PA_RSVD,          /* pa_rsvd */
+};
+
+/*
+ * One check, whole: the public facts (APM section, rule, fields read, field
+ * reported), what it depends on, how the fast path tests it, and its code.
+ *   fails           the predicate, on a VMCB whose `fields` are all known
  *   passes_partial  optional: true if, from the fields that are known, the
- *          check is already known to pass (its guard is off); called only
- *          when some `need` field is unknown
- *   msg    the sentence (without the "; WHO fails VMRUN ..." tail)
+ *                   check is already known to pass (its guard is off);
+ *                   called only when some field is unknown
+ *   msg             the sentence (without the "; WHO fails VMRUN ..." tail)
+ *   state           for migrate: the VMCB state whose validity an address
+ *                   limit moves ("long-mode CR3"); NULL where the rule says it
+ *   after_checks    the implementation acts after its consistency checks
+ *                   (KVM's late CR3 load): "fails the nested VMRUN"
  */
 struct svmc_check_row {
-	uint64_t need[SVMC_KNOWN_WORDS];
+	const char *apm;  /* "15.20"; "-" for implementation-only checks */
+	const char *rule; /* one line */
+	const char *state;
+	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS];
+	unsigned nfields;
+	enum svmc_field_id report;
+	unsigned deps; /* enum svmc_dep */
+	uint8_t term;  /* enum svmc_fused_term */
+	uint8_t fmask; /* enum svmc_fmask */
+	uint64_t fconst;
+	bool after_checks;
 	bool (*fails)(const struct svmc_compiled *c, const struct svmc_vmcb *v);
 	bool (*passes_partial)(const struct svmc_compiled *c, const struct svmc_record *r);
 	int (*msg)(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *buf, size_t n);

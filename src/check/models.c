@@ -9,11 +9,159 @@
 
 #include "check/internal.h"
 
+/* ---- gate tables ---------------------------------------------------------- */
+
+#define R                                \
+	{                                \
+		SVMC_GATE_RESERVED, 0, 0 \
+	}
+#define A                              \
+	{                              \
+		SVMC_GATE_ALWAYS, 0, 0 \
+	}
+#define G(f)                                        \
+	{                                           \
+		SVMC_GATE_FEATURE, SVMC_FEAT_##f, 0 \
+	}
+#define G2(f, g)                                               \
+	{                                                      \
+		SVMC_GATE_EITHER, SVMC_FEAT_##f, SVMC_FEAT_##g \
+	}
+#define GN(f, g)                                                \
+	{                                                       \
+		SVMC_GATE_AND_NOT, SVMC_FEAT_##f, SVMC_FEAT_##g \
+	}
+
+/*
+ * CR4 under KVM (arch/x86/kvm/x86.h __cr4_reserved_bits(), read against the
+ * L1 guest's CPUID): VMXE is always reserved on AMD and FRED is reserved
+ * (KVM's nested SVM offers neither); KL, PKS, UINTR, LASS are reserved.
+ */
+/* clang-format off */
+static const struct svmc_gate cr4_kvm[64] = {
+	[0] = A, [1] = A, [2] = A, [3] = A, [4] = A, [5] = A, [6] = A, [7] = A, [8] = A, [9] = A, [10] = A,
+	[11] = G(UMIP), [12] = G(LA57), [13] = R, [14] = R, [16] = G(FSGSBASE), [17] = G(PCID),
+	[18] = G(XSAVE), [19] = R, [20] = G(SMEP), [21] = G(SMAP), [22] = G(PKU), [23] = G2(SHSTK, IBT),
+	[24] = R, [25] = R, [27] = R, [28] = G(LAM), [32] = R,
+};
+/* clang-format on */
+
+/* CR4 by the architecture: each bit exists iff its CPUID feature does (AMD APM
+ * vol. 2 section 3.1.3 and the feature's CPUID bit). */
+/* clang-format off */
+static const struct svmc_gate cr4_arch[64] = {
+	[0] = G(VME), [1] = G(VME), [2] = G(TSC), [3] = G(DE), [4] = G(PSE), [5] = G(PAE), [6] = G(MCE),
+	[7] = G(PGE), [8] = A, [9] = G(FXSR), [10] = G(SSE), [11] = G(UMIP), [12] = G(LA57), [13] = G(VMX),
+	[14] = G(SMX), [16] = G(FSGSBASE), [17] = G(PCID), [18] = G(XSAVE), [19] = G(KL), [20] = G(SMEP),
+	[21] = G(SMAP), [22] = G(PKU), [23] = G2(SHSTK, IBT), [24] = G(PKS), [25] = G(UINTR), [27] = G(LASS),
+	[28] = G(LAM), [32] = G(FRED),
+};
+/* clang-format on */
+
+/*
+ * EFER under KVM (arch/x86/kvm/x86.c kvm_valid_efer() and the efer_reserved
+ * bits KVM clears per feature): SCE always; LME/LMA lm; NXE nx; SVME svm;
+ * LMSLE iff svm and not efer_lmsle_unsupported; FFXSR fxsr_opt; TCE
+ * reserved; AUTOIBRS autoibrs; everything else reserved.
+ */
+/* clang-format off */
+static const struct svmc_gate efer_kvm[64] = {
+	[0] = A, [8] = G(LM), [10] = G(LM), [11] = G(NX), [12] = G(SVM),
+	[13] = GN(SVM, EFER_LMSLE_UNSUPPORTED), [14] = G(FXSR_OPT), [21] = G(AUTOIBRS),
+};
+/* clang-format on */
+
+/*
+ * EFER by the architecture (AMD APM vol. 2 section 3.1.7): each bit exists
+ * iff its CPUID feature does: MCOMMIT 0x80000008 EBX[8], UAIE 0x80000021
+ * EAX[7], AUTOIBRS EAX[8]; INTWB reserved.  LMSLE exists unless
+ * EferLmsleUnsupported (on an SVM CPU, which apm requires anyway).
+ */
+/* clang-format off */
+static const struct svmc_gate efer_arch[64] = {
+	[0] = G(SYSCALL), [8] = G(LM), [10] = G(LM), [11] = G(NX), [12] = G(SVM),
+	[13] = GN(SVM, EFER_LMSLE_UNSUPPORTED), [14] = G(FXSR_OPT), [15] = G(TCE), [17] = G(MCOMMIT),
+	[20] = G(UAIE), [21] = G(AUTOIBRS),
+};
+/* clang-format on */
+
+#undef R
+#undef A
+#undef G
+#undef G2
+#undef GN
+
+/* ---- EVENTINJ rules ------------------------------------------------------- */
+
+/* reason shorthands for the tables, one vector a cell */
+#define A SVMC_VR_ALWAYS
+#define N SVMC_VR_NEVER
+#define RSV SVMC_VR_RESERVED
+#define NX SVMC_VR_NOT_EXCEPTION
+#define CP SVMC_VR_SHSTK
+#define VC SVMC_VR_SEV_ES
+#define HV SVMC_VR_SEV_SNP
+#define V1 SVMC_VR_KVM_V1_MASK
+/* TYPE 0 INTR, 2 NMI, 3 exception, 4 software interrupt exist; 1, 5-7 are reserved */
+#define TYPES                                  \
+	{                                      \
+		A, RSV, A, A, A, RSV, RSV, RSV \
+	}
+
+/*
+ * The merged KVM rule (nested_vmcb_check_controls(), 2026): TYPE 3 needs an
+ * exception vector: NMI (2), 32-255 and the reserved vectors 9, 15, 22-27, 31
+ * fail, #VE (20) never exists on AMD, #CP (21) needs shadow stacks and #VC
+ * (29) SEV-ES in the guest's CPUID.
+ */
+/* clang-format off */
+static const struct svmc_eventinj_rule kvm_eventinj = {
+	.type_reason = TYPES,
+	.vec_reason = {
+		A, A, NX, A, A, A, A, A, A, RSV, A, A, A, A, A, RSV,	/* 0-15 */
+		A, A, A, A, N, CP, RSV, RSV, RSV, RSV, RSV, RSV, A, VC, A, RSV, /* 16-31 */
+	},
+};
+
+/* The architecture (AMD APM vol. 2 section 15.20, table 8-1): as KVM, and #HV (28) needs SEV-SNP. */
+static const struct svmc_eventinj_rule apm_eventinj = {
+	.type_reason = TYPES,
+	.vec_reason = {
+		A, A, NX, A, A, A, A, A, A, RSV, A, A, A, A, A, RSV,	/* 0-15 */
+		A, A, A, A, N, CP, RSV, RSV, RSV, RSV, RSV, RSV, HV, VC, A, RSV, /* 16-31 */
+	},
+};
+
+/*
+ * The first posted KVM patch (2025), as written: its invalid-vector mask ORs
+ * in NMI_VECTOR, the number 2, so bit 1 (#DB) is rejected and NMI (2) is
+ * accepted; #CP and #VC are accepted whatever the CPU.
+ */
+static const struct svmc_eventinj_rule kvm_v1_eventinj = {
+	.type_reason = TYPES,
+	.vec_reason = {
+		A, V1, V1, A, A, A, A, A, A, RSV, A, A, A, A, A, RSV,	/* 0-15 */
+		A, A, A, A, N, V1, RSV, RSV, RSV, RSV, RSV, RSV, A, V1, A, RSV, /* 16-31 */
+	},
+	.vec_fixed = { [1] = SVMC_VEC_INVALID, [2] = SVMC_VEC_VALID, [21] = SVMC_VEC_VALID,
+		       [29] = SVMC_VEC_VALID },
+};
+/* clang-format on */
+#undef A
+#undef N
+#undef RSV
+#undef NX
+#undef CP
+#undef VC
+#undef HV
+#undef V1
+#undef TYPES
+
 #define ORD(e) SVMC_CHECK_##e,
 #define BIT(e) | SVMC_CHECK_BIT(SVMC_CHECK_##e)
 
 /*
- * kvm: checks.md 4 (KVM newest): save checks (SVME, CR0 CD/NW, CR0 high,
+ * kvm: arch/x86/kvm/svm/nested.c, newest: save checks (SVME, CR0 CD/NW, CR0 high,
  * DR6, DR7, then under LME and PG: PAE, PE, CR3, CS.L/D; CR4; EFER; G_PAT
  * is off by default), control checks (VMRUN intercept, ASID, nCR3, MSRPM,
  * IOPM, vNMI, EVENTINJ TYPE then VECTOR), then the late CR3 load.
@@ -35,7 +183,7 @@
 
 /*
  * apm: save area as kvm, then VMRUN intercept, ASID, nCR3, G_PAT, MSRPM,
- * IOPM, SEV features, EVENTINJ (spec 2).  No vNMI rule, no late CR3.
+ * IOPM, SEV features, EVENTINJ (AMD APM vol. 2 section 15.5.1, 15.20).  No vNMI rule, no late CR3.
  */
 #define APM_ROWS(X)                                                                                      \
 	X(SAVE_EFER_SVME) X(SAVE_CR0_CD_NW) X(SAVE_CR0_HIGH) X(SAVE_DR6_HIGH) X(SAVE_DR7_HIGH)              \
@@ -53,7 +201,7 @@ static const uint8_t apm_order[] = { APM_ROWS(ORD) };
 #define IOPM_SIZE 0x3000u  /* 12 KiB */
 /*
  * Flags are only what svmc_compile() reads.  KVM's masking of EVENTINJ bits
- * 30:12 (spec 2) needs none: no check of these models reads those bits.
+ * 30:12 needs none: no check of these models reads those bits.
  * G_PAT is checked by apm alone because only APM_ROWS holds CTRL.NP.GPAT.
  */
 #define KVM_FLAGS (SVMC_MF_NP_NEEDS_NPT | SVMC_MF_CR3_LAM_EXEMPT)
@@ -66,9 +214,9 @@ static const struct svmc_model models[] = {
 		.checks = 0 KVM_ROWS(BIT),
 		.order = kvm_order,
 		.norder = NORDER(kvm_order),
-		.vector_rule = SVMC_VRULE_KVM,
-		.cr4_column = SVMC_COL_KVM,
-		.efer_column = SVMC_COL_KVM,
+		.cr4_gates = cr4_kvm,
+		.efer_gates = efer_kvm,
+		.eventinj = &kvm_eventinj,
 		.flags = KVM_FLAGS,
 		.msrpm_size = MSRPM_SIZE,
 		.iopm_size = IOPM_SIZE,
@@ -80,9 +228,9 @@ static const struct svmc_model models[] = {
 		.checks = 0 KVM_LEGACY_ROWS(BIT),
 		.order = kvm_legacy_order,
 		.norder = NORDER(kvm_legacy_order),
-		.vector_rule = SVMC_VRULE_NONE,
-		.cr4_column = SVMC_COL_KVM,
-		.efer_column = SVMC_COL_KVM,
+		.cr4_gates = cr4_kvm,
+		.efer_gates = efer_kvm,
+		.eventinj = NULL, /* EVENTINJ not checked */
 		.flags = KVM_FLAGS,
 		.msrpm_size = MSRPM_SIZE,
 		.iopm_size = IOPM_SIZE,
@@ -95,9 +243,9 @@ static const struct svmc_model models[] = {
 		.checks = 0 KVM_ROWS(BIT),
 		.order = kvm_order,
 		.norder = NORDER(kvm_order),
-		.vector_rule = SVMC_VRULE_KVM_V1,
-		.cr4_column = SVMC_COL_KVM,
-		.efer_column = SVMC_COL_KVM,
+		.cr4_gates = cr4_kvm,
+		.efer_gates = efer_kvm,
+		.eventinj = &kvm_v1_eventinj,
 		.flags = KVM_FLAGS,
 		.msrpm_size = MSRPM_SIZE,
 		.iopm_size = IOPM_SIZE,
@@ -109,9 +257,9 @@ static const struct svmc_model models[] = {
 		.checks = 0 APM_ROWS(BIT),
 		.order = apm_order,
 		.norder = NORDER(apm_order),
-		.vector_rule = SVMC_VRULE_APM,
-		.cr4_column = SVMC_COL_ARCH,
-		.efer_column = SVMC_COL_ARCH,
+		.cr4_gates = cr4_arch,
+		.efer_gates = efer_arch,
+		.eventinj = &apm_eventinj,
 		.flags = SVMC_MF_NP_NEEDS_NPT,
 		.msrpm_size = MSRPM_SIZE,
 		.iopm_size = IOPM_SIZE,

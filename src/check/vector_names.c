@@ -1,5 +1,5 @@
 /*
- * vector_names.c - exception vector and EVENTINJ type names (checks.md 8).
+ * vector_names.c - exception vector and EVENTINJ type names (AMD APM vol. 2 section 8.2, 15.20).
  */
 #include "svmcheck/vectors.h"
 
