@@ -5,7 +5,7 @@
  *
  * The model is compiled once for the CPU (-c, default host; --guest
  * composes); per record there is only svmc_evaluate() and, unless -q, the
- * record writer (out/replay_fmt.c) formatting into a reused buffer.
+ * record writer (emit/replay_fmt.c) formatting into a reused buffer.
  *
  * -t N: the main thread reads records in input order into a fixed ring of
  * batches; N workers evaluate and format whole batches, each into the
