@@ -1,10 +1,10 @@
 /*
  * gen.c - seeded corpus generator for the svmcheck benchmarks (bench/run).
  *
- * Writes N realistic VMCB records in one of the input formats of spec
- * section 3, streamed through a fixed buffer, so memory does not depend on N.
+ * Writes N realistic VMCB records in one of svmcheck's input formats (-f),
+ * streamed through a fixed buffer, so memory does not depend on N.
  * Every record starts from a valid long-mode baseline (the sample of
- * vmcb-formats.md section 2.5 with a legal CR0: EFER 0x1d01, CR0 0x80050033,
+ * a KVM dump_vmcb() of a plain SVM guest, with a legal CR0: EFER 0x1d01, CR0 0x80050033,
  * CR4 0x3506f0, VMRUN intercepted, ASID >= 1, page-aligned MSRPM/IOPM bases
  * below 2^48, G_PAT 0x0007040600070406), varies the fields no check reads
  * (RIP, RSP, CR3 page, TSC offset, exit code, ...), and with probability ~30%
@@ -452,7 +452,7 @@ static void write_json(const struct svmc_vmcb *v, uint64_t index)
 enum era { ERA_NEWEST, ERA_615, ERA_514, ERA_4X, ERA_26, ERA_COUNT, ERA_MIXED = ERA_COUNT };
 static const char *const era_names[] = { "newest", "6.15", "5.14", "4.x", "2.6" };
 
-/* Log prefix styles (vmcb-formats.md 2.4). */
+/* Log prefix styles (dmesg, journalctl, syslog, ... as they wrap kernel lines). */
 enum pstyle {
 	P_DMESG,
 	P_DMESG_T,

@@ -5,7 +5,7 @@
  * A profile's raw leaves are the source of truth.  Features are decoded once
  * from them through the single table SVMC_FEATURES below (leaf, subleaf,
  * register, bit, Linux name, QEMU alias), each leaf gated on its range's
- * maximum leaf (cpuid.md section 0).  A guest CPU model (a QEMU named model)
+ * maximum leaf (out-of-range leaves return junk on Intel).  A guest CPU model (a QEMU named model)
  * may instead carry a feature list and a MAXPHYADDR without leaves.
  */
 #ifndef SVMCHECK_CPU_H
@@ -169,7 +169,7 @@ struct svmc_cpu {
 	unsigned maxphyaddr;          /* derived (plus modifiers) */
 	char guest[96];               /* name of the composed guest model, "" if none */
 	/*
-	 * Which CPUID view the leaves hold (ecosystem.md 4.7): "cpuid-user",
+	 * Which CPUID view the leaves hold (`cpuid -i` and `cpuid -k` may differ): "cpuid-user",
 	 * "cpuid-kernel", "kvm-supported", "guest", or "" when not stated.
 	 */
 	char view[16];
@@ -223,7 +223,7 @@ int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg);
 /* One-line meaning of a feature ("shadow stacks (CET_SS): #CP, CR4.CET"). Never NULL. */
 const char *svmc_feature_desc(enum svmc_feature f);
 
-/* "json", "libcpuid", "cpuid-r", "host", "model" (the spec section 4 "source" values). */
+/* "json", "libcpuid", "cpuid-r", "host", "model" (the profile "source" values). */
 const char *svmc_cpu_source_name(enum svmc_cpu_source s);
 
 /* Zero c: no leaves, no features, MAXPHYADDR 36. */

@@ -36,7 +36,7 @@ enum svmc_field_kind {
 /*
  * X(ID, member, json, aliases, kind, meaning)
  *   member  path inside struct svmc_vmcb
- *   json    the public name (spec section 6), unique within its area
+ *   json    the public name (svmcheck-json(5)), unique within its area
  *   aliases "|"-separated names of other eras and tools ("" if none); the
  *           readers match labels against json and aliases, case-insensitively
  */

@@ -3,7 +3,7 @@
  * the check table with its public ID, APM section, the VMCB fields it reads,
  * its rule in one line and the models that apply it.  With -m, only that
  * model's checks, in the order its implementation applies them (the order
- * `replay` uses for "first").  -j prints schema svmcheck/checks (spec 6).
+ * `replay` uses for "first").  -j prints schema svmcheck/checks (svmcheck-json(5)).
  */
 #include <stdio.h>
 #include <string.h>

@@ -7,8 +7,8 @@
  * sides and the ones whose verdict changes are listed with the failures of
  * the side that rejects them.  Text is for a person in ten seconds: the
  * result first, one line per difference with its reason, then what to do.
- * -j is one JSON document (spec section 6): result, vectors, state,
- * records, summary.  Exit status (spec 7): 0 identical or superset (only
+ * -j is one JSON document (svmcheck-json(5)): result, vectors, state,
+ * records, summary.  Exit status: 0 identical or superset (only
  * identical with --strict), 1 subset or incompatible, 2 trouble.
  */
 #include <inttypes.h>

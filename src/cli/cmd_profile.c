@@ -5,7 +5,7 @@
  * and list the bundled profiles.
  *
  * One command with sub-verbs, parsed by one argp: the verb is the first
- * argument.  `show -j` prints one svmcheck/profile document (spec 6) that
+ * argument.  `show -j` prints one svmcheck/profile document (svmcheck-json(5)) that
  * includes the raw leaves, so it reads back as a profile (round trip).
  * Files are written through a temporary file and a rename (cpu/json.c).
  */

@@ -1,11 +1,11 @@
 /*
  * cmd_replay.c - `svmcheck replay`: run the compiled model on every VMCB
  * record of the inputs and print one verdict per record (text for people,
- * NDJSON with -j, nothing with -q) and a summary; exit 0/1/2 (spec 5, 7).
+ * NDJSON with -j, nothing with -q) and a summary; exit 0/1/2 (svmcheck-replay(1)).
  *
  * The model is compiled once for the CPU (-c, default host; --guest
  * composes); per record there is only svmc_evaluate() and, unless -q, the
- * record writer (out/replay_fmt.c) formatting into a reused buffer.
+ * record writer (emit/replay_fmt.c) formatting into a reused buffer.
  *
  * -t N: the main thread reads records in input order into a fixed ring of
  * batches; N workers evaluate and format whole batches, each into the

@@ -7,7 +7,7 @@
  * Everything printed comes from the compiled model (svmc_compile): the same
  * tables the engine uses per record, so `vectors` cannot disagree with
  * `replay`.  Text is compact (vectors 32-255 fold into runs); -j prints all
- * 256 vectors (spec 6, schema svmcheck/vectors).
+ * 256 vectors (schema svmcheck/vectors in svmcheck-json(5)).
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * cpuid_r.c - reader for the raw output of Todd Allen's `cpuid -r`
- * (ecosystem.md 4.7): `CPU N:` headers, then one line per leaf and sub-leaf,
+ * (cpuid(1), option -r): `CPU N:` headers, then one line per leaf and sub-leaf,
  * `   0x00000007 0x00: eax=0x... ebx=0x... ecx=0x... edx=0x...`.
  *
  * A superset of what `cpuid -f` accepts: any leading whitespace and hex

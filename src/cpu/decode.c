@@ -5,7 +5,8 @@
  * them into meaning, walking the SVMC_FEATURES table once.  Every lookup is
  * gated on its range's maximum leaf (leaf 0, 0x80000000, ... EAX) and, for
  * leaf 7, on the maximum sub-leaf in 7.0 EAX: a libcpuid capture on Intel
- * holds the highest basic leaf's data in out-of-range slots (cpuid.md 0),
+ * holds the highest basic leaf's data in out-of-range slots (libcpuid's test
+ * data intel-celeron-cpu-1.80ghz.test shows it),
  * which a naive decoder would read as AVIC on a Celeron.
  */
 #include <string.h>
@@ -181,7 +182,7 @@ enum svmc_err svmc_cpu_check_complete(const struct svmc_cpu *c, struct svmc_diag
 
 		if (fi->subleaf || !top || fi->leaf > top->reg[SVMC_EAX])
 			continue;
-		/* libcpuid 0.6.2 cannot hold leaves past 0x8000001f (cpuid.md 1.2). */
+		/* libcpuid 0.6.2 cannot hold leaves past 0x8000001f (MAX_EXT_CPUID_LEVEL 32). */
 		if (c->source == SVMC_SRC_LIBCPUID && fi->leaf > 0x8000001fu)
 			continue;
 		if (!raw_leaf(c, fi->leaf, 0))

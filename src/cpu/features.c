@@ -18,7 +18,7 @@ const struct svmc_feature_info svmc_feature_table[SVMC_FEAT_COUNT] = {
 #undef SVMC_X_FEAT_ROW
 };
 
-/* What each feature gates in the VMRUN checks (checks.md 6, 7, 12; cpuid.md 2). */
+/* What each feature gates in the VMRUN checks (APM vol. 2 §15.5.1; CPUID: APM vol. 3 App. E). */
 static const char *const feature_desc[SVMC_FEAT_COUNT] = {
 	[SVMC_FEAT_VME] = "virtual-8086 mode extensions: CR4.VME, CR4.PVI",
 	[SVMC_FEAT_DE] = "debugging extensions: CR4.DE",

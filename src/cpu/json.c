@@ -1,5 +1,5 @@
 /*
- * json.c - svmcheck's own JSON profile (spec 4, schema svmcheck/profile v1):
+ * json.c - svmcheck's own JSON profile (svmcheck-json(5), schema svmcheck/profile v1):
  * reading it with json-c, checking every type by hand (json-c coerces
  * silently: "48" would become 48), and writing it atomically.
  *

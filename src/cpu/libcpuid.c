@@ -4,7 +4,7 @@
  * format, single or multi-CPU, and AIDA64 text) and capturing this host.
  *
  * libcpuid is used for raw CPUID only, never for its flag list (which lacks
- * SHSTK, LA57, SEV, every 0x8000000A bit...: cpuid.md 0).  Its raw structure
+ * SHSTK, LA57, SEV, every 0x8000000A bit...: see cpu_feature_t in libcpuid.h).  Its raw structure
  * holds sub-leaf 0 of leaves 0..0x1f and 0x80000000..0x8000001f, plus a few
  * sub-leaf arrays; rows past the CPU's maximum leaf are junk on Intel, so
  * they are dropped here, and svmc_cpu_decode() gates again.  The host

@@ -262,7 +262,8 @@ void svmc_cpu_compose(struct svmc_cpu *host, const struct svmc_cpu *guest)
 		host->features.w[i] &= guest->features.w[i];
 	/*
 	 * Not capabilities: EFER.LMSLE support is a property of the L0 host that
-	 * KVM checks without looking at guest CPUID (spec 2), and the hypervisor
+	 * KVM checks without looking at guest CPUID (allowed unless the host
+	 * has X86_FEATURE_EFER_LMSLE_MBZ), and the hypervisor
 	 * bit of an L1 guest is what its CPU model says.
 	 */
 	svmc_featset_set(&host->features, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, lmsle_unsup);

@@ -1,7 +1,7 @@
 /*
  * atomic.h - write an output file through a temporary file beside it and a
  * rename(2), so that a failed or interrupted run never leaves a truncated
- * file (spec section 5), and never touches the target until the end.
+ * file (the -o promise of svmcheck(1)), and never touches the target until the end.
  */
 #ifndef SVMCHECK_OUT_ATOMIC_H
 #define SVMCHECK_OUT_ATOMIC_H

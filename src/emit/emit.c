@@ -1,5 +1,5 @@
 /*
- * out.c - buffered text and JSON output (see out.h).
+ * emit.c - buffered text and JSON output (see emit.h).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * out.h - the one output interface of svmcheck.
+ * emit.h - the one output interface of svmcheck.
  *
  * A `struct out` writes to one FILE through a large private buffer.  In JSON
  * modes it is a streaming JSON writer (objects, arrays, keys; commas and

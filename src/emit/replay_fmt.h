@@ -1,7 +1,7 @@
 /*
  * replay_fmt.h - the record writer of `svmcheck replay`: one verdict per
- * record as a text line (plus detail lines) or as one NDJSON object (spec
- * section 6), error objects, and the summary.
+ * record as a text line (plus detail lines) or as one NDJSON object
+ * (svmcheck-json(5)), error objects, and the summary.
  *
  * It formats into a plain growable byte buffer (struct rbuf) rather than
  * straight into a FILE, so that `replay -t N` workers can each format a

@@ -1,6 +1,6 @@
 /*
- * vmcb_json.h - one VMCB record as a JSON object (spec section 6), written
- * through the streaming writer of out.h.  It is the `inspect -j` record and
+ * vmcb_json.h - one VMCB record as a JSON object (svmcheck-json(5)), written
+ * through the streaming writer of emit.h.  It is the `inspect -j` record and
  * the input of the json reader (src/vmcb/json.c): the two are inverse, so a
  * raw page survives raw -> JSON -> raw byte for byte.
  *
@@ -9,7 +9,7 @@
  * "0x…" hex strings zero-padded to the field width, segments are
  * {"selector","attrib","limit","base"} objects, insn_bytes is a string of
  * 30 hex digits, unknown fields are null.  "reserved" (an addition to the
- * spec's keys) is present when any reserved range of the page is known; it
+ * keys of svmcheck-json(5)) is present when any reserved range is known; it
  * holds every known non-zero reserved range as a hex byte string keyed by
  * its table name (reserved_0x018 … reserved_sw, reserved_0x6e8) and every
  * unknown one as null; a known range that is all zero is left out.

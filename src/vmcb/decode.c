@@ -1,8 +1,8 @@
 /*
  * decode.c - VMCB values in words (see decode.h).
  *
- * Bit names come from vmcb-formats.md sections 1.2-1.9 and the Linux
- * constants in svmcheck/vmcb.h; exception mnemonics and EVENTINJ types from
+ * Bit names come from APM vol. 2 appendix B and the Linux arch/x86 svm.h
+ * constants in vmcb/svm_bits.h; exception mnemonics and EVENTINJ types from
  * svmcheck/vectors.h, so that every command spells them the same way.
  * Everything is written through a tiny bounded appender: no allocation.
  */
@@ -140,7 +140,7 @@ const char *svmc_decode_rflags(uint64_t v, char *buf, size_t n)
 	return buf;
 }
 
-/* ---- intercepts (1.2) ---------------------------------------------------- */
+/* ---- intercepts (APM table B-1) ------------------------------------------ */
 
 /* clang-format off */
 static const char *const misc1_names[32] = {
@@ -215,7 +215,7 @@ const char *svmc_decode_intercept(unsigned word, uint32_t v, char *buf, size_t n
 	return buf;
 }
 
-/* ---- events (1.5) and exit codes (1.7) ----------------------------------- */
+/* ---- events (APM 15.20) and exit codes (APM appendix C) ------------------ */
 
 /* "EXCEPTION #GP(13)", "INTR vector 32 (0x20)", "EXCEPTION vector 15 (reserved)". */
 static void app_event(struct app *a, uint32_t v)
@@ -326,7 +326,7 @@ const char *svmc_decode_exit_code(uint64_t c, char *buf, size_t n)
 	return buf;
 }
 
-/* ---- segments (1.9) and the small control fields ------------------------- */
+/* ---- segments (Linux SVM_SELECTOR_*) and the small control fields -------- */
 
 const char *svmc_decode_seg_attrib(uint16_t at, char *buf, size_t n)
 {

@@ -28,14 +28,14 @@ const char *svmc_decode_rflags(uint64_t v, char *buf, size_t n);
 
 /*
  * Intercept word `word` (0 = CR at 0x000, 1 = DR, 2 = exceptions, 3, 4, 5 =
- * the miscellaneous words at 0x00C, 0x010, 0x014; vmcb-formats.md 1.2).
+ * the miscellaneous words at 0x00C, 0x010, 0x014; APM vol. 2 table B-1).
  * CR/DR words: "CR0_READ CR3_WRITE"; exceptions: "#DB #UD"; others by the
  * Linux INTERCEPT_* name without the prefix ("VMRUN", "TRAP_CR0_WRITE").
  */
 const char *svmc_decode_intercept(unsigned word, uint32_t v, char *buf, size_t n);
 
 /*
- * EVENTINJ / EXITINTINFO (vmcb-formats.md 1.5) with its error code:
+ * EVENTINJ / EXITINTINFO (APM vol. 2 §15.20) with its error code:
  * "none", "valid EXCEPTION #GP(13) error code 0x0", "valid INTR vector 32
  * (0x20)", "not valid: ..." when V is clear but other bits are set, and
  * "reserved bits 30:12 0x..." appended when those bits are set.
@@ -43,27 +43,27 @@ const char *svmc_decode_intercept(unsigned word, uint32_t v, char *buf, size_t n
 const char *svmc_decode_eventinj(uint32_t v, uint32_t err, char *buf, size_t n);
 
 /*
- * Exit code (vmcb-formats.md 1.7) as a name: "NPF", "EXCEPTION #PF(14)",
+ * Exit code (APM vol. 2 appendix C) as a name: "NPF", "EXCEPTION #PF(14)",
  * "READ_CR3", "VMEXIT_INVALID", "VMEXIT_INVALID truncated to 32 bits
  * (pre-f402ecd7a8b6 KVM)" for 0xffffffff, "unknown" otherwise.
  */
 const char *svmc_decode_exit_code(uint64_t code, char *buf, size_t n);
 
 /*
- * Segment attributes (vmcb-formats.md 1.9): "type=0xb(code,R,A) S DPL=0 P L"
+ * Segment attributes (Linux SVM_SELECTOR_*): "type=0xb(code,R,A) S DPL=0 P L"
  * with AVL L DB G when set, "bits15:12=0x?" when those are set, "none" for 0.
  */
 const char *svmc_decode_seg_attrib(uint16_t attrib, char *buf, size_t n);
 
-/* TLB_CONTROL (1.6): "DO_NOTHING", "FLUSH_ALL_ASID", ..., "reserved (N)". */
+/* TLB_CONTROL (APM 15.16): "DO_NOTHING", "FLUSH_ALL_ASID", ..., "reserved (N)". */
 const char *svmc_decode_tlb_ctl(uint8_t v, char *buf, size_t n);
-/* int_ctl (1.3): "V_TPR=0x3 V_IRQ V_INTR_PRIO=2 V_INTR_MASKING ...". */
+/* int_ctl (Linux V_*_MASK): "V_TPR=0x3 V_IRQ V_INTR_PRIO=2 V_INTR_MASKING ...". */
 const char *svmc_decode_int_ctl(uint32_t v, char *buf, size_t n);
-/* nested_ctl / misc_ctl (1.4): "NP_ENABLE SEV_ENABLE SEV_ES_ENABLE GMET ...". */
+/* nested_ctl / misc_ctl (0x090): "NP_ENABLE SEV_ENABLE SEV_ES_ENABLE GMET ...". */
 const char *svmc_decode_nested_ctl(uint64_t v, char *buf, size_t n);
-/* virt_ext / misc_ctl2 (1.4): "LBR_VIRT VMLOAD_VMSAVE". */
+/* virt_ext / misc_ctl2 (0x0B8): "LBR_VIRT VMLOAD_VMSAVE". */
 const char *svmc_decode_virt_ext(uint64_t v, char *buf, size_t n);
-/* clean bits (1.8): "INTERCEPTS PERM_MAP ASID ... SW". */
+/* clean bits (Linux VMCB_* clean fields): "INTERCEPTS PERM_MAP ASID ... SW". */
 const char *svmc_decode_clean(uint32_t v, char *buf, size_t n);
 /* int_state: "INTERRUPT_SHADOW GUEST_INTERRUPT_MASK". */
 const char *svmc_decode_int_state(uint32_t v, char *buf, size_t n);

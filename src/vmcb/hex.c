@@ -1,7 +1,7 @@
 /*
  * hex.c - hex dumps of VMCB pages: `xxd`, `hexdump -C`, `od -tx8` (octal
- * offsets, or hex ones with -Ax) and gdb `x/512gx ADDR` (vmcb-formats.md
- * sections 4.5 and 5).
+ * offsets, or hex ones with -Ax) and gdb `x/512gx ADDR` (of a page saved
+ * from /dev/mem, a vmcore or QEMU pmemsave).
  *
  * Every dialect is a sequence of (offset, bytes) lines; this reader turns
  * them back into the byte stream and cuts it into 4096-byte pages, one

@@ -1,5 +1,5 @@
 /*
- * json.c - svmcheck's own VMCB JSON (spec sections 3 and 6; the writer is
+ * json.c - svmcheck's own VMCB JSON (svmcheck-json(5); the writer is
  * src/emit/vmcb_json.c): one object, an array of objects, or one object per
  * line (NDJSON), read as a stream.
  *
@@ -9,7 +9,7 @@
  * window, so memory is one window plus one value of at most JSON_VALUE_MAX
  * bytes.  Nesting is limited to JSON_DEPTH_MAX by the tokener.
  *
- * json-c coerces silently (ecosystem.md 3.4), so every type is checked here:
+ * json-c coerces silently ("48" reads as int 48), so every type is checked here:
  * integer fields take a "0x…" hex string of at most the field's width, or a
  * plain non-negative JSON integer up to 2^53 (a convenience for hand-written
  * input: larger integers lose precision in most JSON tools); null means
@@ -33,8 +33,8 @@
 #define JSON_INT_MAX (UINT64_C(1) << 53)
 
 /*
- * json-c keeps the last of two equal keys without a word (ecosystem.md
- * 3.4), so the bytes handed to the tokener are also scanned here for keys
+ * json-c keeps the last of two equal keys without a word (its object add
+ * replaces), so the bytes handed to the tokener are also scanned here for keys
  * that repeat within one object: a depth stack of objects, each with the
  * hashes of the keys seen so far (objects with more than DUP_KEYS keys are
  * only checked for their first DUP_KEYS).

@@ -1,6 +1,6 @@
 /*
  * kvm_dump.c - reader for the text that KVM's dump_vmcb() leaves in kernel
- * logs, in every era from 2.6 to 2026 (vmcb-formats.md section 2).
+ * logs, in every era from 2.6 to 2026 (arch/x86/kvm/svm/svm.c dump_vmcb()).
  *
  * The dump is one pr_err() per line, so every line carries whatever prefix
  * the log tool added (dmesg timestamps, <3>, dmesg -x, /dev/kmsg, journalctl,
@@ -525,7 +525,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 		}
 		if (ps->n == 0 && *p == 's' && starts(p, e, "sev_features") &&
 		    (p + 12 == e || p[12] == ' ' || p[12] == ':')) {
-			/* printed without a colon (vmcb-formats.md section 7 item 9) */
+			/* printed without a colon (a dump_vmcb() label quirk) */
 			li = label_index(st, "sev_features", 12);
 			q = p + 12;
 			if (q < e && *q == ':')

@@ -1,5 +1,5 @@
 /*
- * nested_state.c - KVM_GET_NESTED_STATE blobs (vmcb-formats.md section 4.2).
+ * nested_state.c - KVM_GET_NESTED_STATE blobs (Linux Documentation/virt/kvm/api.rst).
  *
  * struct kvm_nested_state: u16 flags, u16 format (1 = SVM), u32 size, then a
  * 120-byte header union whose SVM member starts with u64 vmcb_pa: 128 bytes.

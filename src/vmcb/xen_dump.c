@@ -1,5 +1,5 @@
 /*
- * xen_dump.c - Xen `svm_vmcb_dump` console text (vmcb-formats.md section 3).
+ * xen_dump.c - Xen `svm_vmcb_dump` console text (xen/arch/x86/hvm/svm/svmdebug.c).
  *
  * Xen prints a VMCB as about thirty `(XEN) ` lines: `label = value` pairs
  * (`%#x`, so zero is a bare `0`), an event_inj line with its decoded parts,

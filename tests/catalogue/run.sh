@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh CASE_DIR SVMCHECK JSONCHECK TESTS_DIR SHARED_DIR
 #
-# One item of the bad-input catalogue (spec section 8, issue 7 item 3).  A
+# One item of the bad-input catalogue (no input crashes, hangs or grows memory).  A
 # case is a folder tests/catalogue/<item>/ with a file `case`, one KEY VALUE
 # per line (@CASE@ @TMP@ @FIXTURES@ @SHARED@ are substituted in values):
 #   what    TEXT        what the item is (shown on failure)

@@ -1,4 +1,4 @@
-# The bad-input catalogue (spec section 8): one CTest test per folder
+# The bad-input catalogue (no crash, no hang, an error naming the input): one CTest test per folder
 # tests/catalogue/<item>/ holding a `case` file, run by tests/catalogue/run.sh
 # with the jsoncheck helper (NDJSON checker and time/RSS-bounded runner,
 # linked with json-c so that no python3 or jq is needed).

@@ -10,7 +10,7 @@
  *   - a minimal legal 32-bit protected-mode VMCB (EFER.SVME set, CR0.PE,
  *     the VMRUN intercept on, ASID 1, every field known) gets VMRUN;
  *   - the same VMCB with EFER.SVME cleared fails, first on SAVE.EFER.SVME
- *     (spec section 2: a failing check is named by its public ID);
+ *     (a failing check is named by its public, stable ID; see svmcheck-checks(1));
  *   - with an input file argument, every record of that file is judged and
  *     printed as "INDEX VERDICT [FIRST]".
  *

@@ -1,5 +1,5 @@
 /*
- * test_batch.c - the batch and span reads of issue 6 give exactly what
+ * test_batch.c - svmc_reader_next_batch() and svmc_span_read() give exactly what
  * svmc_reader_next() gives: the same records (bytes, index, offset) and the
  * same errors at the same places (a trailing partial raw page, a
  * nested-state header without vmcb12 in the middle), and positional span

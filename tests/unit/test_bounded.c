@@ -1,7 +1,7 @@
 /*
  * test_bounded.c - memory of every streaming reader is independent of the
- * input size (spec section 8 "memory stays bounded", section 9 "streamed,
- * never loaded whole"; issue 7 item 4).
+ * input size (svmcheck promises bounded memory on any input: inputs are
+ * streamed, never loaded whole).
  *
  * For each format (raw, nested-state, kvm-dump, xen-dump, hex, json) a
  * fixture is repeated into a temporary file of about 4 MiB and of about

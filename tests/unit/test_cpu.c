@@ -270,7 +270,7 @@ static void test_gating(void)
 		CHECK(svmc_cpu_has(&A, SVMC_FEAT_LASS));
 	}
 
-	/* A libcpuid capture of an Intel CPU with junk past the maximum (cpuid.md 1.3). */
+	/* A libcpuid capture of an Intel CPU with junk past the maximum (as its Celeron test data). */
 	{
 		char t[8192];
 		size_t n = 0;
@@ -527,7 +527,7 @@ static void test_compose(void)
 {
 	struct svmc_diag d;
 
-	/* epyc-rome host with the QEMU EPYC-Rome-v4 guest model (cpuid.md 4 table). */
+	/* epyc-rome host with the QEMU EPYC-Rome-v4 guest model (QEMU target/i386/cpu.c). */
 	CHECK(svmc_cpu_resolve("epyc-rome", &A, &d) == SVMC_OK);
 	CHECK(svmc_cpu_resolve("qemu-EPYC-Rome-v4", &B, &d) == SVMC_OK);
 	CHECK(!B.has_leaves);
@@ -574,7 +574,7 @@ static void test_compose(void)
 	CHECK_EQ_U64(A.maxphyaddr, 40);
 }
 
-/* QEMU model feature sets: cpuid.md 4 table, row by row. */
+/* QEMU model feature sets: QEMU target/i386/cpu.c and libvirt src/cpu_map, model by model. */
 static void test_qemu_models(void)
 {
 	static const struct {
@@ -654,7 +654,7 @@ static void test_host(void)
 
 /*
  * Fuzz finding: a dump whose leaf 0x80000008 says EAX[7:0] = 255 (or 31) was
- * accepted with that MAXPHYADDR, though it must be 32..64 (README section 8).
+ * accepted with that MAXPHYADDR, though it must be 32..64 (svmcheck-profile(1)).
  * 0 there means "not stated" (36), and the leaf counts only below the
  * maximum extended leaf, as svmc_cpu_decode() reads it.
  */

@@ -1,7 +1,7 @@
 /*
  * test_decode.c - the human decodings of src/vmcb/decode.c.  Every expected
- * string is worked out by hand from vmcb-formats.md (the section is named
- * beside each group), with values taken from the spec's own examples where
+ * string is worked out by hand from the APM and Linux asm/svm.h (the source
+ * is named beside each group), with values taken from real KVM dumps where
  * it gives one, and at least one value per decoder that shows an unnamed or
  * reserved bit, so a decoder that drops or invents a name fails.
  */
@@ -14,7 +14,7 @@ static char b[SVMC_DECODE_MAX];
 
 int main(void)
 {
-	/* EFER (vmcb.h, checks.md): 0x1d01 = bits 0, 8, 10, 11, 12 */
+	/* EFER (APM vol. 2 §3.1.7): 0x1d01 = bits 0, 8, 10, 11, 12 */
 	CHECK_STREQ(svmc_decode_efer(0x1d01, b, sizeof(b)), "SCE LME LMA NXE SVME");
 	CHECK_STREQ(svmc_decode_efer(0, b, sizeof(b)), "none");
 	CHECK_STREQ(svmc_decode_efer(UINT64_C(1) << 21 | 1u << 16 | 2, b, sizeof(b)),
@@ -38,7 +38,7 @@ int main(void)
 	CHECK_STREQ(svmc_decode_rflags(0x3002, b, sizeof(b)), "IOPL=3");
 	CHECK_STREQ(svmc_decode_rflags(0x2, b, sizeof(b)), "none");
 
-	/* Intercepts, 1.2: the two decoding examples of the section */
+	/* Intercepts, Linux INTERCEPT_*: two words of a real SEV-SNP guest's dump */
 	CHECK_STREQ(svmc_decode_intercept(2, 0x00060042, b, sizeof(b)), "#DB #UD #AC #MC");
 	CHECK_STREQ(svmc_decode_intercept(4, 0x0111ce43, b, sizeof(b)),
 		    "VMRUN VMMCALL SKINIT WBINVD MONITOR MWAIT RDPRU TRAP_EFER_WRITE "
@@ -58,7 +58,7 @@ int main(void)
 	CHECK_STREQ(svmc_decode_intercept(2, 0x4000, b, sizeof(b)), "#PF");
 	CHECK_STREQ(svmc_decode_intercept(3, 0, b, sizeof(b)), "none");
 
-	/* EVENTINJ, 1.5: V bit 31, EV bit 11, TYPE 10:8, vector 7:0 */
+	/* EVENTINJ, APM 15.20: V bit 31, EV bit 11, TYPE 10:8, vector 7:0 */
 	CHECK_STREQ(svmc_decode_eventinj(0x80000b0d, 0, b, sizeof(b)),
 		    "valid EXCEPTION #GP(13) error code 0x0");
 	CHECK_STREQ(svmc_decode_eventinj(0x80000306, 0, b, sizeof(b)), "valid EXCEPTION #UD(6)");
@@ -77,7 +77,7 @@ int main(void)
 		    "not valid: EXCEPTION #PF(14) error code 0x2");
 	CHECK_STREQ(svmc_decode_eventinj(0, 5, b, sizeof(b)), "none");
 
-	/* Exit codes, 1.7 */
+	/* Exit codes, APM appendix C */
 	CHECK_STREQ(svmc_decode_exit_code(0x400, b, sizeof(b)), "NPF");
 	CHECK_STREQ(svmc_decode_exit_code(0x4e, b, sizeof(b)), "EXCEPTION #PF(14)");
 	CHECK_STREQ(svmc_decode_exit_code(0x40, b, sizeof(b)), "EXCEPTION #DE(0)");
@@ -105,7 +105,7 @@ int main(void)
 	CHECK_STREQ(svmc_decode_exit_code(0x80000010, b, sizeof(b)), "SEV-ES software exit PSC");
 	CHECK_STREQ(svmc_decode_exit_code(0xf0000000, b, sizeof(b)), "SW (reserved for software)");
 
-	/* Segment attributes, 1.9: the section's 64-bit code segment and QEMU's 0c93 */
+	/* Segment attributes, SVM_SELECTOR_*: a 64-bit code segment and QEMU's 0c93 */
 	CHECK_STREQ(svmc_decode_seg_attrib(0x029b, b, sizeof(b)), "type=0xb(code,R,A) S DPL=0 P L");
 	CHECK_STREQ(svmc_decode_seg_attrib(0x0a9b, b, sizeof(b)),
 		    "type=0xb(code,R,A) S DPL=0 P L G");
@@ -118,14 +118,14 @@ int main(void)
 	CHECK_STREQ(svmc_decode_seg_attrib(0x0014, b, sizeof(b)), "type=0x4(data,E) S DPL=0");
 	CHECK_STREQ(svmc_decode_seg_attrib(0, b, sizeof(b)), "none");
 
-	/* TLB control, 1.6 */
+	/* TLB control, APM 15.16 (Linux TLB_CONTROL_*) */
 	CHECK_STREQ(svmc_decode_tlb_ctl(0, b, sizeof(b)), "DO_NOTHING");
 	CHECK_STREQ(svmc_decode_tlb_ctl(1, b, sizeof(b)), "FLUSH_ALL_ASID");
 	CHECK_STREQ(svmc_decode_tlb_ctl(3, b, sizeof(b)), "FLUSH_ASID");
 	CHECK_STREQ(svmc_decode_tlb_ctl(7, b, sizeof(b)), "FLUSH_ASID_LOCAL");
 	CHECK_STREQ(svmc_decode_tlb_ctl(2, b, sizeof(b)), "reserved (2)");
 
-	/* int_ctl, 1.3: the section's example, then TPR and priority fields */
+	/* int_ctl, Linux V_*: a real dump's 07000200, then TPR and priority fields */
 	CHECK_STREQ(svmc_decode_int_ctl(0x07000200, b, sizeof(b)),
 		    "V_GIF V_INTR_MASKING V_GIF_ENABLE V_NMI_ENABLE");
 	CHECK_STREQ(svmc_decode_int_ctl(0x0012010f, b, sizeof(b)),
@@ -134,13 +134,13 @@ int main(void)
 		    "bit10 V_NMI_PENDING V_NMI_BLOCKING X2APIC_MODE AVIC_ENABLE");
 	CHECK_STREQ(svmc_decode_int_ctl(0, b, sizeof(b)), "none");
 
-	/* nested_ctl, virt_ext, 1.4 */
+	/* nested_ctl, virt_ext (0x090, 0x0B8; Xen vmcb_struct names bits 3-5) */
 	CHECK_STREQ(svmc_decode_nested_ctl(7, b, sizeof(b)), "NP_ENABLE SEV_ENABLE SEV_ES_ENABLE");
 	CHECK_STREQ(svmc_decode_nested_ctl(0x48, b, sizeof(b)), "GMET bit6");
 	CHECK_STREQ(svmc_decode_virt_ext(3, b, sizeof(b)), "LBR_VIRT VMLOAD_VMSAVE");
 	CHECK_STREQ(svmc_decode_virt_ext(4, b, sizeof(b)), "bit2");
 
-	/* clean bits, 1.8 */
+	/* clean bits, Linux VMCB_* clean fields (bit 12 CET: Xen) */
 	CHECK_STREQ(svmc_decode_clean(0x80001fff, b, sizeof(b)),
 		    "INTERCEPTS PERM_MAP ASID INTR NPT CR DR DT SEG CR2 LBR AVIC CET SW");
 	CHECK_STREQ(svmc_decode_clean(0x2000, b, sizeof(b)), "bit13");
@@ -149,7 +149,7 @@ int main(void)
 		    "INTERRUPT_SHADOW GUEST_INTERRUPT_MASK");
 	CHECK_STREQ(svmc_decode_erap_ctl(2, b, sizeof(b)), "CLEAR_RAP");
 
-	/* G_PAT reset value, 1.10: PA0 = 06 WB, PA1 = 04 WT, PA2 = 07 UC-, PA3 = 00 UC */
+	/* G_PAT reset value (APM 7.8): PA0 = 06 WB, PA1 = 04 WT, PA2 = 07 UC-, PA3 = 00 UC */
 	CHECK_STREQ(svmc_decode_pat(UINT64_C(0x0007040600070406), b, sizeof(b)),
 		    "WB WT UC- UC WB WT UC- UC");
 	CHECK_STREQ(svmc_decode_pat(UINT64_C(0x0000000000000802), b, sizeof(b)),

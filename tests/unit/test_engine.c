@@ -7,8 +7,8 @@
  * made unknown must leave it unevaluated; a check passed by its guard must
  * pass for every value of the unknown field), `first` in each model's order
  * (peeling records that fail nearly every check, against orders written
- * out here), the model tables themselves, and messages.  Expected values are worked out from spec/README.md 2 and
- * checks.md 3-7 by hand, not taken from the program.
+ * out here), the model tables themselves, and messages.  Expected values are worked out from APM 15.5.1 and
+ * KVM's nested_vmcb_check_save()/_controls() by hand, not taken from the program.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -243,7 +243,7 @@ static void mu_late_cr3(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
 static const struct {
 	enum svmc_check_id id;
 	mutator mu;
-	const char *models; /* the models that apply it, hand-listed from spec 2 */
+	const char *models; /* the models that apply it, hand-listed from svmcheck-checks(1) */
 } cases[] = {
 	{ SVMC_CHECK_SAVE_EFER_SVME, mu_efer_svme, "kvm kvm-legacy kvm-v1 apm" },
 	{ SVMC_CHECK_SAVE_CR0_CD_NW, mu_cr0_cd_nw, "kvm kvm-legacy kvm-v1 apm" },
@@ -419,7 +419,7 @@ static void test_cr3_rules(void)
 	struct svmc_record r;
 	struct svmc_cpu *cpu = base_cpu();
 
-	/* Outside long mode: KVM's late load fails, apm has no rule (spec 2). */
+	/* Outside long mode: KVM's late load fails, apm has no rule (svmcheck-checks(1)). */
 	legacy_pae(&r);
 	r.vmcb.save.cr3 = B(63);
 	CHECK_EQ_U64(run("kvm", cpu, &r).failed, SVMC_CHECK_BIT(SVMC_CHECK_KVM_LATE_CR3));
@@ -463,7 +463,7 @@ static void test_cr3_rules(void)
 }
 
 /* SAVE.LM.CS_LD holds only with PAE: LME, PG, PAE clear, CS.L = D = 1 fails
- * SAVE.LM.PAE alone (checks.md 3.2: the CS check is inside the PAE-paging
+ * SAVE.LM.PAE alone (KVM nested.c and APM 15.5.1: the CS check is inside the PAE-paging
  * long-mode branch). */
 static void test_cs_ld_needs_pae(void)
 {
@@ -555,7 +555,7 @@ static void test_sev_rule(void)
 
 /* ---- CR4 and EFER bits, each with and without its feature -------------------- */
 
-/* Hand-written from checks.md 6 and spec 2; F_NONE = always allowed, F_RSVD = reserved. */
+/* Hand-written from KVM's and the APM's CR4 gates; F_NONE = always allowed, F_RSVD = reserved. */
 #define F_NONE (-1)
 #define F_RSVD (-2)
 struct bitrule {
@@ -595,7 +595,7 @@ static const struct bitrule cr4_rules[] = {
 	{ 32, F_RSVD, 0, SVMC_FEAT_FRED, 0 },
 };
 
-/* checks.md 7 and spec 2. LMSLE (13) is tested on its own below. */
+/* KVM kvm_valid_efer() and APM CPUID gates. LMSLE (13) is tested on its own below. */
 static const struct bitrule efer_rules[] = {
 	{ 0, F_NONE, 0, SVMC_FEAT_SYSCALL, 0 },
 	{ 8, SVMC_FEAT_LM, 0, SVMC_FEAT_LM, 0 },
@@ -849,7 +849,7 @@ static void test_unknown(void)
 }
 
 /*
- * The fields each check reads, written out from checks.md 3 and spec 2
+ * The fields each check reads, written out from APM 15.5.1 and KVM nested.c
  * (not from the check table): a check may be evaluated only when all of
  * them are known.
  */
@@ -1224,8 +1224,8 @@ static void test_guard_sound(void)
 /* ---- first, in each model's order -------------------------------------------- */
 
 /*
- * Each model's order, written out from spec/README.md 2 and checks.md 4
- * (not read from models.c).
+ * Each model's order, written out from KVM nested.c (the order of its CC() checks;
+ * apm as svmcheck-checks(1) lists it), not read from models.c.
  */
 #define C(x) SVMC_CHECK_##x
 static const enum svmc_check_id order_kvm[] = {

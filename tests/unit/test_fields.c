@@ -1,7 +1,7 @@
 /*
  * test_fields.c - the field table: every byte of the 4096-byte page is
  * covered by exactly one row, rows are in page order, names are unique per
- * area, every name in spec section 6 is present, and get/set respect widths.
+ * area, every name in svmcheck-json(5) is present, and get/set respect widths.
  */
 #include <stdlib.h>
 
@@ -95,7 +95,7 @@ int main(void)
 			if (svmc_fields[i].area == svmc_fields[j].area)
 				CHECK(strcmp(svmc_fields[i].json, svmc_fields[j].json) != 0);
 
-	/* every spec name, in its area */
+	/* every svmcheck-json(5) name, in its area */
 	for (size_t i = 0; i < sizeof(spec_control) / sizeof(*spec_control); i++) {
 		const struct svmc_field *f = svmc_field_lookup(
 			spec_control[i], strlen(spec_control[i]), SVMC_AREA_CONTROL);

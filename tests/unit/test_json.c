@@ -1,6 +1,6 @@
 /*
  * test_json.c - the VMCB JSON writer (src/emit/vmcb_json.c) and the json
- * reader (src/vmcb/json.c): key names and widths per spec section 6, the
+ * reader (src/vmcb/json.c): key names and widths per svmcheck-json(5), the
  * three framings (object, array, NDJSON), every malformation the reader
  * must reject (with the line and the key in the message) while reading on,
  * and byte-exact round trips raw -> JSON -> raw, in process and through the
@@ -195,7 +195,7 @@ static void test_writer(void)
 	CHECK(json_object_object_get_ex(c, "event_inj", &v) &&
 	      json_object_is_type(v, json_type_null));
 	CHECK(!json_object_object_get_ex(c, "reserved_sw", &v));
-	CHECK(json_object_object_length(c) == 40); /* the 40 control names of spec section 6 */
+	CHECK(json_object_object_length(c) == 40); /* the 40 control names of svmcheck-json(5) */
 	CHECK(json_object_object_length(s) == 41);
 	CHECK(json_object_object_get_ex(s, "efer", &v) &&
 	      strcmp(json_object_get_string(v), "0x0000000000001d01") == 0);
@@ -502,7 +502,7 @@ static void test_roundtrip_binary(void)
 
 /*
  * A partial JSON record to raw: the stated fields land at their offsets
- * (vmcb-formats.md 1.1, 1.10), everything else is zero, and stderr warns
+ * (APM vol. 2 tables B-1, B-2), everything else is zero, and stderr warns
  * that a record had unknown fields.
  */
 static void test_partial_to_raw(void)

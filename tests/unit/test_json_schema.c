@@ -1,6 +1,6 @@
 /*
  * test_json_schema.c - every command's -j output against the key lists of
- * svmcheck-json(5) and spec section 6, in the style of bpftool's selftest
+ * svmcheck-json(5), in the style of bpftool's selftest
  * that parses its own JSON: run the real binary, parse each document or
  * NDJSON line with json-c, and check that
  *   - one-document outputs start with "schema" and "schema_version" 1;
@@ -9,7 +9,7 @@
  *   - register and VMCB values are "0x..." strings with lower-case digits,
  *     and no JSON number reaches 2^53 (jq would round it);
  *   - no ESC byte appears in JSON even with --color=always.
- * It also holds the colour cases of issue 8: ESC with --color=always in
+ * It also holds the colour cases: ESC with --color=always in
  * text; none with --color=never, NO_COLOR=1, TERM=dumb, or when piped.
  * Each schema is also fed a wrong document, so the checker itself can fail.
  */

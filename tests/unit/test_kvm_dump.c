@@ -1,11 +1,11 @@
 /*
  * test_kvm_dump.c - the KVM dump_vmcb() kernel-log reader (src/vmcb/kvm_dump.c)
  * against hand-written fixtures in tests/fixtures/kvm/: the sample of
- * vmcb-formats.md section 2.5 verbatim and under every log prefix of section
- * 2.4, the real captures described in section 2.6, every era of section 2.3,
+ * sample_*.log verbatim and under every log prefix (prefix_*.log), the public
+ * captures of kernel bugzilla 213781 and an SEV-SNP list post, every era,
  * noise, several dumps per file, dumps cut after the control area, mail copies
  * (quoted-printable, wrapped values), and malformed input.  Every expected
- * value below was read off the fixture text (which follows the spec), never
+ * value below was read off the fixture text (which follows dump_vmcb()), never
  * off the program's output.
  */
 #include <stdio.h>
@@ -77,7 +77,7 @@ static void seg_eq(const struct svmc_record *r, enum svmc_field_id f, unsigned s
 	CHECK_EQ_U64(s->base, base);
 }
 
-/* Every field of the section 2.5 sample, read off its text. */
+/* Every field of the newest-format sample (sample_*.log), read off its text. */
 static void check_sample(const struct svmc_record *r)
 {
 	EQ(r, INTERCEPT_CR, 0x01100010); /* cr_read 0010, cr_write 0110 */
@@ -201,7 +201,7 @@ static void test_sample(void)
 	}
 }
 
-/* Linux 5.14.0-rc1 capture as described in vmcb-formats.md 2.6.1. */
+/* Linux 5.14.0-rc1 capture as described in kernel bugzilla 213781 (July 2021). */
 static void check_v514(const struct svmc_record *r)
 {
 	EQ(r, INTERCEPT_CR, 0x00100010);

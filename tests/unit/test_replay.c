@@ -2,7 +2,7 @@
  * test_replay.c - `svmcheck replay` end to end on a generated corpus: the
  * threaded path (-t 2, -t 7) must write exactly what -t 1 writes, byte for
  * byte, in text and in NDJSON, errors in place; every -j line must parse
- * back with json-c with the keys and types of spec section 6; the summary
+ * back with json-c with the keys and types of svmcheck-json(5); the summary
  * and exit status must match the verdicts worked out by hand below; -o FILE
  * must hold what stdout would; -q must print nothing.
  *

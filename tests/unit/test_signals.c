@@ -1,5 +1,5 @@
 /*
- * test_signals.c - nothing lost, nothing half-written (issue 7 item 6):
+ * test_signals.c - nothing lost, nothing half-written on a signal:
  * `svmcheck -j replay` piped into a reader that stops after 3 lines ends
  * (SIGPIPE or a clean exit) with those lines complete; SIGINT in the middle
  * of a large run exits 130 (svmcheck-replay(1)) leaving only complete lines

@@ -1,5 +1,5 @@
 /*
- * test_vectors.c - the EVENTINJ rules, table-driven: checks.md 9 written out
+ * test_vectors.c - the EVENTINJ rules, table-driven: written out by hand
  * as a table (every cell of the per-vector table for the models we
  * implement), every TYPE 0-7 and every vector 0-255 under each model on CPUs
  * with and without shstk, sev_es, sev_snp, checked through the engine (a
@@ -13,9 +13,10 @@
 #include "vmcb/svm_bits.h"
 
 /*
- * checks.md 9, TYPE 3, vectors 0-31 (V = accepted, X = VMEXIT_INVALID).
- * Columns: v1 as written; v2 (merged) without SHSTK and SEV-ES; v2 + SHSTK;
- * v2 + SEV-ES; APM-strict.  For APM-strict the table says 21 "V iff CET SS",
+ * TYPE 3, vectors 0-31 (V = accepted, X = VMEXIT_INVALID).  Columns: the
+ * first posted KVM patch (v1) as written; the merged v2 (mainline 90b435b5c013,
+ * arch/x86/kvm/svm/nested.c) without SHSTK and SEV-ES; v2 + SHSTK;
+ * v2 + SEV-ES; APM-strict (APM vol. 2 §15.20): 21 "V iff CET SS",
  * 28 "V iff SEV-SNP", 29 "V iff SEV-ES": written here as 'c', 'n', 'e'.
  *                          0         1         2         3
  *                          01234567890123456789012345678901            */
@@ -54,11 +55,11 @@ static const struct svmc_cpu *make_cpu(const struct cpu_variant *cv)
 	return &cpu_buf;
 }
 
-/* Expected validity of TYPE 3 vector v, from the checks.md 9 columns. */
+/* Expected validity of TYPE 3 vector v, from the columns above. */
 static bool expect_vector(const char *model, const struct cpu_variant *cv, unsigned v)
 {
 	if (strcmp(model, "kvm-legacy") == 0)
-		return true; /* spec 2: no CTRL.EVENTINJ.* */
+		return true; /* kvm-legacy has no CTRL.EVENTINJ.* */
 	if (v >= 32)
 		return false;
 	if (strcmp(model, "kvm-v1") == 0)

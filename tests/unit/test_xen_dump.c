@@ -1,8 +1,8 @@
 /*
  * test_xen_dump.c - the Xen svm_vmcb_dump reader (src/vmcb/xen_dump.c).
  *
- * Expected values are read off the fixture text by hand (the sample is
- * vmcb-formats.md section 3.3 verbatim): hex fields, the 64-bit vintr,
+ * Expected values are read off the fixture text by hand (sample.txt follows
+ * Xen's svmdebug.c svm_vmcb_dump()): hex fields, the 64-bit vintr,
  * event_inj and exit_int_info split into their 32-bit halves, segments by
  * name, fields Xen never prints left unknown, several vCPUs per file in
  * three Xen eras, timestamps, and errors with their line numbers.
@@ -40,7 +40,7 @@ static void check_seg(const struct svmc_record *r, enum svmc_field_id f, uint16_
 	CHECK_EQ_U64(s->base, base);
 }
 
-/* The fields vmcb-formats.md section 3.3 states, as printed there. */
+/* The fields the sample.txt dump states, as printed there. */
 static void check_sample(const struct svmc_record *r, uint64_t line, uint64_t efer, uint64_t cr0)
 {
 	CHECK_EQ_U64(r->line, line);
@@ -146,7 +146,7 @@ int main(void)
 {
 	const struct result *x;
 
-	/* the section 3.3 sample: one record, its first line is "Dumping ..." (line 2) */
+	/* sample.txt: one record, its first line is "Dumping ..." (line 2) */
 	x = readall("sample.txt");
 	CHECK_EQ_U64(x->nrec, 1);
 	CHECK_EQ_U64(x->nerr, 0);

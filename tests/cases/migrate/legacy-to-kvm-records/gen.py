@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # gen.py - writes records.raw: eight raw VMCB pages for the kernel-upgrade
 # case (--from-model kvm-legacy --to-model kvm on epyc-milan, MAXPHYADDR 48,
-# npt present).  Offsets: vmcb-formats.md 1 / include/svmcheck/vmcb.h.
+# npt present).  Offsets: APM vol. 2 appendix B / include/svmcheck/vmcb.h.
 #   0 baseline: 64-bit guest, valid everywhere          VMRUN on both
 #   1 EVENTINJ TYPE 3 vector 2 (NMI as an exception)    kvm: CTRL.EVENTINJ.VECTOR
 #   2 EVENTINJ TYPE 1 (reserved)                        kvm: CTRL.EVENTINJ.TYPE

@@ -5,7 +5,7 @@
 # EFER 0x1d00, CR0 0x80000011, CR4 0x20, CS attrib 0x029b, VMRUN intercepted,
 # ASID 1, NP on with nCR3 0x300000, EVENTINJ 0x80000b0d = #GP with error code).
 # cut.log (by hand): the first 38 lines of tests/fixtures/kvm/prefix_none.log
-# (dump_vmcb of vmcb-formats.md 2.5 up to the end of the control area) with
+# (a Linux dump_vmcb() sample up to the end of the control area) with
 # a kvm_amd: dmesg prefix, between two unrelated log lines: a dump cut after
 # the control area.
 # Run from this folder: python3 make_pages.py
@@ -24,7 +24,7 @@ def patch(vals):
 # kvm: valid only if the CPU has shstk (epyc-milan yes, epyc-rome no).
 cp = patch([(0x0a8, 'I', 0x80000315)])
 # EVENTINJ 0x80000301: V, TYPE 3, vector 1 (#DB): valid under kvm, rejected
-# by kvm-v1's mask as written (spec section 2).
+# by kvm-v1's mask as written (it ORs in NMI_VECTOR, the number 2 = BIT(1)).
 db = patch([(0x0a8, 'I', 0x80000301)])
 # Three faults: CR4 0x1020 (PAE + LA57, bit 12: reserved without la57),
 # ASID 0, and the #CP injection of cp.
