@@ -73,10 +73,7 @@ static const struct argp vectors_argp = {
 static const char *because_text(const struct svmc_compiled *c, enum svmc_vreason r, char *buf,
 				size_t n)
 {
-	int f = r == SVMC_VR_SHSTK   ? SVMC_FEAT_SHSTK :
-		r == SVMC_VR_SEV_ES  ? SVMC_FEAT_SEV_ES :
-		r == SVMC_VR_SEV_SNP ? SVMC_FEAT_SEV_SNP :
-				       -1;
+	int f = svmc_vreason_info(r)->feature;
 	char loc[48];
 
 	if (f < 0) {
