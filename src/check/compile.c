@@ -84,27 +84,6 @@ const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n)
 	return buf;
 }
 
-const char *svmc_cr4_bit_name(unsigned bit)
-{
-	static const char *const names[64] = {
-		"VME",     "PVI",        "TSD",  "DE",   "PSE",  "PAE",  "MCE", "PGE",      "PCE",
-		"OSFXSR",  "OSXMMEXCPT", "UMIP", "LA57", "VMXE", "SMXE", NULL,  "FSGSBASE", "PCIDE",
-		"OSXSAVE", "KL",         "SMEP", "SMAP", "PKE",  "CET",  "PKS", "UINTR",    NULL,
-		"LASS",    "LAM_SUP",    NULL,   NULL,   NULL,   "FRED",
-	};
-	return bit < 64 ? names[bit] : NULL;
-}
-
-const char *svmc_efer_bit_name(unsigned bit)
-{
-	static const char *const names[64] = {
-		[0] = "SCE",      [8] = "LME",    [10] = "LMA",   [11] = "NXE",
-		[12] = "SVME",    [13] = "LMSLE", [14] = "FFXSR", [15] = "TCE",
-		[17] = "MCOMMIT", [18] = "INTWB", [20] = "UAIE",  [21] = "AUTOIBRS",
-	};
-	return bit < 64 ? names[bit] : NULL;
-}
-
 /*
  * The reasons, once: what feature decides each, its verdict otherwise, and
  * its words.  Compile, the messages, migrate and `vectors` all read this.

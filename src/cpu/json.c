@@ -21,27 +21,7 @@
 
 #include "emit/atomic.h"
 #include "cpu/cpu_int.h"
-
-static const char *type_word(json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
-		return "a fractional number";
-	case json_type_int:
-		return "a number";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "something else";
-}
+#include "jsonscan.h"
 
 /* Optional string member; false with d set when present but not a string. */
 static bool get_str(json_object *o, const char *key, char *dst, size_t n, struct svmc_diag *d)
@@ -52,7 +32,7 @@ static bool get_str(json_object *o, const char *key, char *dst, size_t n, struct
 		return true;
 	if (!json_object_is_type(v, json_type_string)) {
 		svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\" must be a string, not %s", key,
-			      type_word(v));
+			      svmc_json_type_word(v));
 		return false;
 	}
 	if ((size_t)json_object_get_string_len(v) >= n) {
@@ -76,7 +56,7 @@ static bool get_int(json_object *o, const char *key, int64_t lo, int64_t hi, int
 		return true;
 	if (!json_object_is_type(v, json_type_int)) {
 		svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\" must be an integer, not %s", key,
-			      type_word(v));
+			      svmc_json_type_word(v));
 		return false;
 	}
 	errno = 0;
@@ -132,7 +112,7 @@ static enum svmc_err read_leaves(json_object *arr, struct svmc_cpu *c, struct sv
 		if (!json_object_is_type(o, json_type_object))
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
 					     "leaves[%zu] must be an object, not %s", i,
-					     type_word(o));
+					     svmc_json_type_word(o));
 		for (int k = 0; k < 6; k++) {
 			if (!json_object_object_get_ex(o, keys[k], &v))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
@@ -141,7 +121,7 @@ static enum svmc_err read_leaves(json_object *arr, struct svmc_cpu *c, struct sv
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
 						     "leaves[%zu].%s must be a hex string "
 						     "\"0x...\", not %s",
-						     i, keys[k], type_word(v));
+						     i, keys[k], svmc_json_type_word(v));
 			if (!parse_hex_str(json_object_get_string(v), &val[k]))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
 						     "leaves[%zu].%s is \"%.40s\", not 0x followed "
@@ -184,7 +164,7 @@ static enum svmc_err read_features(json_object *arr, struct svmc_cpu *c, struct 
 		} else {
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
 					     "features[%zu] must be a name or an object, not %s", i,
-					     type_word(o));
+					     svmc_json_type_word(o));
 		}
 		fi = svmc_feature_lookup(name);
 		if (!fi) {
@@ -208,7 +188,7 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 
 	if (!json_object_is_type(root, json_type_object))
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "a profile must be a JSON object, not %s",
-				     type_word(root));
+				     svmc_json_type_word(root));
 	if (!get_str(root, "schema", schema, sizeof(schema), d))
 		return d->code;
 	if (strcmp(schema, "svmcheck/profile") != 0)
@@ -235,11 +215,11 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 	if (json_object_object_get_ex(root, "leaves", &leaves) &&
 	    !json_object_is_type(leaves, json_type_array))
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"leaves\" must be an array, not %s",
-				     type_word(leaves));
+				     svmc_json_type_word(leaves));
 	if (json_object_object_get_ex(root, "features", &features) &&
 	    !json_object_is_type(features, json_type_array))
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"features\" must be an array, not %s",
-				     type_word(features));
+				     svmc_json_type_word(features));
 	if (!leaves && !features)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "a profile needs \"leaves\" (raw CPUID) or \"features\" "
@@ -350,6 +330,26 @@ enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 		}
 	}
 	json_tokener_free(tok);
+	{
+		/* json-c keeps the last of two equal keys: refuse the document instead */
+		struct svmc_dupscan *ds = malloc(sizeof(*ds));
+
+		if (!ds) {
+			json_object_put(root);
+			return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+		}
+		svmc_dupscan_reset(ds);
+		svmc_dupscan_feed(ds, (const unsigned char *)text, len);
+		if (ds->dup) {
+			d->line = ds->dup_line;
+			e = svmc_diag_set(d, SVMC_ERR_CONFLICT,
+					  "key \"%s\" appears twice in one object", ds->dup_key);
+			free(ds);
+			json_object_put(root);
+			return e;
+		}
+		free(ds);
+	}
 	e = read_profile(root, out, d);
 	json_object_put(root);
 	return e;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "svmcheck/check.h"
 #include "vmcb/decode.h"
 #include "svmcheck/vectors.h"
 #include "vmcb/svm_bits.h"
@@ -102,6 +103,17 @@ static const char *const cr4_names[] = {
 	[27] = "LASS",    [28] = "LAM_SUP", [32] = "FRED",
 };
 /* clang-format on */
+
+/* The one table of CR4 and EFER bit names (also for check messages and migrate). */
+const char *svmc_cr4_bit_name(unsigned bit)
+{
+	return bit < sizeof(cr4_names) / sizeof(cr4_names[0]) ? cr4_names[bit] : NULL;
+}
+
+const char *svmc_efer_bit_name(unsigned bit)
+{
+	return bit < sizeof(efer_names) / sizeof(efer_names[0]) ? efer_names[bit] : NULL;
+}
 
 /* clang-format off */
 static const char *const rflags_names[] = {

@@ -26,37 +26,15 @@
 
 #include <json-c/json.h>
 
+#include "jsonscan.h"
 #include "vmcb/reader.h"
 
 #define JSON_VALUE_MAX (1u << 20) /* a record is ~7 KiB compact, ~12 KiB pretty */
 #define JSON_DEPTH_MAX 16
 #define JSON_INT_MAX (UINT64_C(1) << 53)
 
-/*
- * json-c keeps the last of two equal keys without a word (its object add
- * replaces), so the bytes handed to the tokener are also scanned here for keys
- * that repeat within one object: a depth stack of objects, each with the
- * hashes of the keys seen so far (objects with more than DUP_KEYS keys are
- * only checked for their first DUP_KEYS).
- */
-#define DUP_KEYS 64
-
-struct dup_scan {
-	int depth; /* open containers */
-	bool in_str, esc, is_key;
-	bool is_obj[JSON_DEPTH_MAX + 2];
-	bool want_key[JSON_DEPTH_MAX + 2];
-	uint16_t nkeys[JSON_DEPTH_MAX + 2];
-	uint64_t keys[JSON_DEPTH_MAX + 2][DUP_KEYS];
-	uint64_t h;   /* hash of the key being read */
-	char key[48]; /* its first bytes, for the message */
-	size_t klen;
-	bool dup;
-	char dup_key[48];
-};
-
 struct json_state {
-	struct dup_scan dup;
+	struct svmc_dupscan dup;
 	struct json_tokener *tok;
 	uint64_t line;     /* 1-based line of the byte at the source position */
 	uint64_t position; /* records and bad records seen: the next index */
@@ -139,86 +117,6 @@ static void skip_line(struct svmc_reader *r)
 	}
 }
 
-static void dup_reset(struct dup_scan *ds)
-{
-	ds->depth = 0;
-	ds->in_str = ds->esc = ds->is_key = ds->dup = false;
-}
-
-static void dup_key_end(struct dup_scan *ds)
-{
-	int d = ds->depth;
-
-	for (unsigned i = 0; i < ds->nkeys[d]; i++) {
-		if (ds->keys[d][i] == ds->h && !ds->dup) {
-			ds->dup = true;
-			memcpy(ds->dup_key, ds->key, ds->klen);
-			ds->dup_key[ds->klen] = '\0';
-			return;
-		}
-	}
-	if (ds->nkeys[d] < DUP_KEYS)
-		ds->keys[d][ds->nkeys[d]++] = ds->h;
-}
-
-/* Scan bytes that the tokener accepted as part of the current value. */
-static void dup_scan(struct dup_scan *ds, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-
-		if (ds->in_str) {
-			if (ds->esc) {
-				ds->esc = false;
-			} else if (c == '\\') {
-				ds->esc = true;
-			} else if (c == '"') {
-				ds->in_str = false;
-				if (ds->is_key)
-					dup_key_end(ds);
-				continue;
-			}
-			if (ds->is_key) {
-				ds->h = (ds->h ^ c) * UINT64_C(0x100000001b3);
-				if (ds->klen < sizeof(ds->key) - 1)
-					ds->key[ds->klen++] = (char)c;
-			}
-			continue;
-		}
-		switch (c) {
-		case '"':
-			ds->in_str = true;
-			ds->is_key = ds->depth > 0 && ds->is_obj[ds->depth] &&
-				     ds->want_key[ds->depth];
-			ds->h = UINT64_C(0xcbf29ce484222325);
-			ds->klen = 0;
-			break;
-		case '{':
-		case '[':
-			if (ds->depth < JSON_DEPTH_MAX + 1) {
-				ds->depth++;
-				ds->is_obj[ds->depth] = c == '{';
-				ds->want_key[ds->depth] = c == '{';
-				ds->nkeys[ds->depth] = 0;
-			}
-			break;
-		case '}':
-		case ']':
-			if (ds->depth > 0)
-				ds->depth--;
-			break;
-		case ':':
-			ds->want_key[ds->depth] = false;
-			break;
-		case ',':
-			ds->want_key[ds->depth] = ds->is_obj[ds->depth];
-			break;
-		default:
-			break;
-		}
-	}
-}
-
 /*
  * Parse one JSON value at the source position.  Returns it (owned by the
  * caller) or NULL with d set: a syntax error, a value longer than
@@ -230,7 +128,7 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 	size_t fed = 0;
 
 	json_tokener_reset(st->tok);
-	dup_reset(&st->dup);
+	svmc_dupscan_reset(&st->dup);
 	for (;;) {
 		size_t n = src_avail(&r->src);
 		struct json_object *obj;
@@ -264,12 +162,13 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 		obj = json_tokener_parse_ex(st->tok, (const char *)src_ptr(&r->src), (int)n);
 		err = json_tokener_get_error(st->tok);
 		if (obj) {
-			dup_scan(&st->dup, src_ptr(&r->src), json_tokener_get_parse_end(st->tok));
+			svmc_dupscan_feed(&st->dup, src_ptr(&r->src),
+					  json_tokener_get_parse_end(st->tok));
 			adv(r, json_tokener_get_parse_end(st->tok));
 			return obj;
 		}
 		if (err == json_tokener_continue) {
-			dup_scan(&st->dup, src_ptr(&r->src), n);
+			svmc_dupscan_feed(&st->dup, src_ptr(&r->src), n);
 			adv(r, n);
 			fed += n;
 			continue;
@@ -281,23 +180,6 @@ static struct json_object *parse_value(struct svmc_reader *r, struct svmc_diag *
 			      err == json_tokener_error_depth ? " (more than 16 levels)" : "");
 		return NULL;
 	}
-}
-
-static const char *type_word(struct json_object *v)
-{
-	/* one JSON type a line */
-	/* clang-format off */
-	switch (json_object_get_type(v)) {
-	case json_type_null: return "null";
-	case json_type_boolean: return "a boolean";
-	case json_type_double: return "a non-integer number";
-	case json_type_int: return "an integer";
-	case json_type_object: return "an object";
-	case json_type_array: return "an array";
-	case json_type_string: return "a string";
-	}
-	/* clang-format on */
-	return "?";
 }
 
 /* "control.asid" style path into buf for messages. */
@@ -358,7 +240,7 @@ static enum svmc_err get_uint(struct json_object *val, unsigned bits, const char
 	} else {
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "%s: expected a hex string like \"0x1d01\" or null, got %s",
-				     path, type_word(val));
+				     path, svmc_json_type_word(val));
 	}
 	if (bits < 64 && (x >> bits))
 		return svmc_diag_set(d, SVMC_ERR_RANGE,
@@ -378,7 +260,7 @@ static enum svmc_err get_bytes(struct json_object *val, unsigned char *p, size_t
 	if (json_object_get_type(val) != json_type_string)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "%s: expected a string of %zu hex digits, got %s", path,
-				     2 * size, type_word(val));
+				     2 * size, svmc_json_type_word(val));
 	s = json_object_get_string(val);
 	len = (size_t)json_object_get_string_len(val);
 	if (len != 2 * size)
@@ -415,7 +297,7 @@ static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg,
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "%s: expected an object {\"selector\", \"attrib\", \"limit\", "
 				     "\"base\"} or null, got %s",
-				     path, type_word(val));
+				     path, svmc_json_type_word(val));
 	/* json-c's iteration macro, braced like a for loop */
 	/* clang-format off */
 	json_object_object_foreach(val, k, sv) {
@@ -461,7 +343,7 @@ static enum svmc_err get_area(struct json_object *obj, enum svmc_area area, cons
 		return SVMC_OK;
 	if (json_object_get_type(obj) != json_type_object)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected an object, got %s",
-				     aname, type_word(obj));
+				     aname, svmc_json_type_word(obj));
 	/* json-c's iteration macro, braced like a for loop */
 	/* clang-format off */
 	json_object_object_foreach(obj, key, val) {
@@ -518,7 +400,7 @@ static enum svmc_err get_reserved(struct json_object *obj, struct svmc_record *r
 		return SVMC_OK;
 	if (json_object_get_type(obj) != json_type_object)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"reserved\": expected an object, got %s",
-				     type_word(obj));
+				     svmc_json_type_word(obj));
 	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
 		if (svmc_fields[i].kind == SVMC_FK_RESERVED)
 			svmc_mark_known(rec, (enum svmc_field_id)i);
@@ -594,7 +476,7 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 				key);
 		if (!ok)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key,
-					     want, type_word(val));
+					     want, svmc_json_type_word(val));
 	}
 	{
 		struct json_object *v;
@@ -744,7 +626,7 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 			st->position++;
 			e = svmc_diag_set(d, SVMC_ERR_FORMAT,
 					  "%s is not a VMCB record (an object is expected)",
-					  type_word(obj));
+					  svmc_json_type_word(obj));
 			json_object_put(obj);
 			return e;
 		}
@@ -753,7 +635,7 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 				st->position++;
 				e = svmc_diag_set(d, SVMC_ERR_FORMAT,
 						  "\"type\": expected a string, got %s",
-						  type_word(tv));
+						  svmc_json_type_word(tv));
 				json_object_put(obj);
 				return e;
 			}
