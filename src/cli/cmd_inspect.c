@@ -213,8 +213,6 @@ int cmd_inspect(int argc, char **argv)
 		cli_errorf(NULL, SVMC_ERR_USAGE, "--to takes raw, not '%s'", a.bad_to);
 		return EXIT_TROUBLE;
 	}
-	if (cli_outfile_refuse(NULL, a.output, a.inputs, a.ninputs) != 0)
-		return EXIT_TROUBLE;
 	to_file = a.output && strcmp(a.output, "-") != 0;
 	if (a.to_raw && !to_file && isatty(STDOUT_FILENO)) {
 		cli_errorf(NULL, SVMC_ERR_USAGE, "refusing to write raw pages to a terminal");

@@ -854,6 +854,7 @@ int cmd_replay(int argc, char **argv)
 
 	/* Errors before any record: stdout carries a JSON error object with -j. */
 	cli_out_open(&run->o);
+	/* the -o rule (cli_outfile_open applies it too) before any work */
 	if (cli_outfile_refuse(&run->o, a.output, a.inputs, a.ninputs) != 0)
 		goto trouble;
 	if (resolve_cpu(run, cpu, &run->o) != 0)
