@@ -3,8 +3,11 @@
  *
  * Functions return an enum svmc_err; where an error concerns a position in an
  * input they also fill a struct svmc_diag (input name, line or byte offset,
- * record index, a sentence).  svmc_strerror() names a code; svmc_diag_format()
- * renders "INPUT:LINE: message" / "INPUT: offset N: message".
+ * record index, a sentence).  svmc_strerror() names a code in prose,
+ * svmc_err_code() gives its stable snake_case token (the "code" of JSON error
+ * objects); svmc_diag_format() renders "INPUT:LINE: message" /
+ * "INPUT: offset N: message"; svmc_diag_members() is the one definition of
+ * the JSON error object's members.
  */
 #ifndef SVMCHECK_ERROR_H
 #define SVMCHECK_ERROR_H
@@ -43,8 +46,15 @@ struct svmc_diag {
 	char msg[320];
 };
 
-/* Short name of a code ("malformed input", ...). Never NULL. */
+/* Short name of a code in prose ("malformed input", ...). Never NULL. */
 const char *svmc_strerror(enum svmc_err code);
+
+/*
+ * Stable token of a code for machines ("bad_format", "io_error", ...):
+ * snake_case, never changed once released, listed in svmcheck-json(5).
+ * "unknown" for a value outside the enum.  Never NULL.
+ */
+const char *svmc_err_code(enum svmc_err code);
 
 /* Reset d to "no error, no position" for input (borrowed). */
 void svmc_diag_init(struct svmc_diag *d, const char *input);
@@ -58,7 +68,27 @@ enum svmc_err svmc_diag_set(struct svmc_diag *d, enum svmc_err code, const char 
 	__attribute__((format(printf, 3, 4)));
 enum svmc_err svmc_diag_vset(struct svmc_diag *d, enum svmc_err code, const char *fmt, va_list ap);
 
-/* "input:line: msg", "input: offset 0x1000: msg" or "input: msg" into buf. */
+/*
+ * "input:line: msg", "input: offset N (0xN): msg", "input: msg", or just
+ * "msg" when d has neither input nor position, into buf (snprintf rules).
+ */
 size_t svmc_diag_format(const struct svmc_diag *d, char *buf, size_t n);
+
+/* One member of a JSON error object: a string (str != NULL) or a number. */
+struct svmc_diag_member {
+	const char *key;
+	const char *str; /* borrowed from d or static; NULL for a number */
+	uint64_t num;
+};
+#define SVMC_DIAG_MEMBERS 6
+
+/*
+ * The members of the JSON error object for d, in order, into m; returns
+ * their count.  This is the one shape of every error object svmcheck prints:
+ *   {"type":"error","input"?,"index"?,"line"?|"offset"?,"code","message"}
+ * with the optional members only when d knows them; "code" is
+ * svmc_err_code(d->code).  Every JSON writer renders errors from it.
+ */
+unsigned svmc_diag_members(const struct svmc_diag *d, struct svmc_diag_member m[SVMC_DIAG_MEMBERS]);
 
 #endif /* SVMCHECK_ERROR_H */

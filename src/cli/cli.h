@@ -1,8 +1,9 @@
 /*
  * cli.h - what the command files share: global output options (an argp
  * child that every command includes, so `svmcheck -j replay` and
- * `svmcheck replay -j` both work), exit statuses, and error reporting that
- * is text on stderr and, with -j, also a JSON error object on stdout.
+ * `svmcheck replay -j` both work), exit statuses, the one error reporter
+ * (text on stderr and, with -j, also a JSON error object), and the rule
+ * and helpers for -o output files.
  */
 #ifndef SVMCHECK_CLI_H
 #define SVMCHECK_CLI_H
@@ -35,12 +36,28 @@ enum svmc_emit_mode cli_out_mode(void);
 void cli_out_open(struct out *o);
 
 /*
- * Report d: "svmcheck: INPUT:LINE: message" on stderr and, in JSON mode,
- * {"type":"error",...} into o (which may be NULL in text mode).
+ * The one way the commands report a diagnostic, in the current output mode:
+ * "svmcheck: INPUT:LINE: message" (svmc_diag_format) on stderr and, in JSON
+ * mode, exactly one error object (svmc_diag_members:
+ * {"type":"error","input"?,"index"?,"line"?|"offset"?,"code","message"})
+ * as the next top-level value of o, the command's output stream (stdout or
+ * its -o file, in order with the records).  With o NULL, before a command
+ * has an output stream, the object goes straight to stdout.  Exit status 2
+ * is the caller's to return.
  */
 void cli_report(struct out *o, const struct svmc_diag *d);
-/* Report a plain message (no input position); printf-style. */
-void cli_errorf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cli_report() of a diagnostic with no input or position; printf-style message. */
+void cli_errorf(struct out *o, enum svmc_err code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * The two halves of cli_report(), for the writers that place the JSON object
+ * themselves: the stderr line alone (replay, whose ordered stream gets the
+ * object from svmc_replay_fmt_error), and the object alone as the next value
+ * of o (migrate, which lists its record errors in the errors[] array of its
+ * one document).
+ */
+void cli_report_text(const struct svmc_diag *d);
+void cli_emit_diag(struct out *o, const struct svmc_diag *d);
 
 struct svmc_cpu;
 /*
@@ -55,11 +72,21 @@ int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char 
 
 struct svmc_atomic_file;
 /*
- * Output files for -o: open the temporary file beside path / close it,
- * renaming it into place only if ok.  Both report trouble on stderr and
- * return 0 or -1.
+ * The rule for every -o FILE: refuse (usage error, reported through
+ * cli_report into eo) when path names one of inputs[0..ninputs), by name or
+ * by device and inode (svmc_atomic_names_input); "-" is never refused.
+ * Returns 0 or -1.  cli_outfile_open() applies it; a command whose output
+ * file the library writes (profile import) calls it before.
  */
-int cli_outfile_open(struct svmc_atomic_file *af, const char *path);
+int cli_outfile_refuse(struct out *eo, const char *path, char *const *inputs, int ninputs);
+/*
+ * Output files for -o: apply cli_outfile_refuse(), then open the temporary
+ * file beside path (trouble reported through cli_report into eo) / close it,
+ * renaming it into place only if ok (trouble reported with o NULL).  Both
+ * return 0 or -1; af holds nothing to close after a failed open.
+ */
+int cli_outfile_open(struct out *eo, struct svmc_atomic_file *af, const char *path,
+		     char *const *inputs, int ninputs);
 int cli_outfile_close(struct svmc_atomic_file *af, bool ok);
 
 /* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */

@@ -31,6 +31,7 @@ struct inspect_args {
 	enum svmc_format format;
 	const char *output; /* -o FILE or NULL */
 	bool to_raw;
+	const char *bad_format, *bad_to; /* reported after parsing, in the output mode */
 	char **inputs;
 	int ninputs;
 };
@@ -56,16 +57,13 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(
-				state,
-				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
-				"json, hex)",
-				arg);
+			a->bad_format = arg;
 		return 0;
 	case OPT_TO:
 		if (strcmp(arg, "raw") != 0)
-			argp_error(state, "--to takes raw, not '%s'", arg);
-		a->to_raw = true;
+			a->bad_to = arg;
+		else
+			a->to_raw = true;
 		return 0;
 	case 'o':
 		a->output = arg;
@@ -203,29 +201,36 @@ int cmd_inspect(int argc, char **argv)
 
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
-	if (a.output && svmc_atomic_names_input(a.output, a.inputs, a.ninputs)) {
-		fprintf(stderr, "svmcheck: refusing to write %s: it is one of the inputs\n",
-			a.output);
+	if (a.bad_format) {
+		cli_errorf(
+			NULL, SVMC_ERR_USAGE,
+			"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, "
+			"hex)",
+			a.bad_format);
+		return EXIT_TROUBLE;
+	}
+	if (a.bad_to) {
+		cli_errorf(NULL, SVMC_ERR_USAGE, "--to takes raw, not '%s'", a.bad_to);
 		return EXIT_TROUBLE;
 	}
 	to_file = a.output && strcmp(a.output, "-") != 0;
-	if (to_file && cli_outfile_open(&of, a.output) != 0)
-		return EXIT_TROUBLE;
 	if (a.to_raw && !to_file && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "svmcheck: refusing to write raw pages to a terminal\n");
+		cli_errorf(NULL, SVMC_ERR_USAGE, "refusing to write raw pages to a terminal");
 		return EXIT_TROUBLE;
 	}
+	if (to_file && cli_outfile_open(NULL, &of, a.output, a.inputs, a.ninputs) != 0)
+		return EXIT_TROUBLE;
 	if (to_file && !a.to_raw) {
 		enum svmc_emit_mode m = cli_out_mode();
 		if (svmc_emit_init(&o, of.f, m, false) != 0) {
 			cli_outfile_close(&of, false);
-			fprintf(stderr, "svmcheck: out of memory\n");
+			cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 			return EXIT_TROUBLE;
 		}
 	} else if (a.to_raw && !to_file) {
 		/* raw pages on stdout: nothing else may go there */
 		if (svmc_emit_init(&o, stdout, OUT_QUIET, false) != 0) {
-			fprintf(stderr, "svmcheck: out of memory\n");
+			cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 			return EXIT_TROUBLE;
 		}
 	} else {
@@ -233,7 +238,10 @@ int cmd_inspect(int argc, char **argv)
 	}
 	rec = malloc(sizeof(*rec));
 	if (!rec) {
-		fprintf(stderr, "svmcheck: out of memory\n");
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
+		svmc_emit_fini(&o);
+		if (to_file)
+			cli_outfile_close(&of, false);
 		return EXIT_TROUBLE;
 	}
 	for (int i = 0; i < a.ninputs; i++) {
@@ -305,13 +313,14 @@ int cmd_inspect(int argc, char **argv)
 			partial, partial == 1 ? "" : "s");
 	if (svmc_emit_fini(&o) != 0)
 		write_failed = true;
-	if (to_file && cli_outfile_close(&of, !write_failed) != 0)
-		write_failed = true;
 	if (!to_file && a.to_raw && fflush(stdout) != 0)
 		write_failed = true;
 	if (write_failed)
-		fprintf(stderr, "svmcheck: cannot write %s: %s\n",
-			a.output ? a.output : "standard output", strerror(errno));
+		cli_errorf(NULL, SVMC_ERR_IO, "cannot write %s: %s",
+			   a.output ? a.output : "standard output", strerror(errno));
+	/* a failure to finish the file is reported by cli_outfile_close */
+	if (to_file && cli_outfile_close(&of, !write_failed) != 0)
+		write_failed = true;
 	status = errors || write_failed ? EXIT_TROUBLE : EXIT_PASS;
 	return status;
 }

@@ -172,7 +172,8 @@ static int read_file(struct out *o, struct fleet *f, const char *path)
 	int rc = 0;
 
 	if (!fp) {
-		cli_errorf(o, "--from-file %s: cannot open: %s", path, strerror(errno));
+		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: cannot open: %s", path,
+			   strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), fp)) {
@@ -181,7 +182,8 @@ static int read_file(struct out *o, struct fleet *f, const char *path)
 
 		lineno++;
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			cli_errorf(o, "--from-file %s:%" PRIu64 ": line longer than %d bytes", path,
+			cli_errorf(o, SVMC_ERR_LIMIT,
+				   "--from-file %s:%" PRIu64 ": line longer than %d bytes", path,
 				   lineno, MAX_LINE);
 			rc = -1;
 			break;
@@ -198,14 +200,14 @@ static int read_file(struct out *o, struct fleet *f, const char *path)
 		    grow((void **)&f->owned, &f->capowned, f->nowned + 1, sizeof(*f->owned)) != 0 ||
 		    add_cpu(f, copy) != 0) {
 			free(copy);
-			cli_errorf(o, "out of memory");
+			cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 			rc = -1;
 			break;
 		}
 		f->owned[f->nowned++] = copy;
 	}
 	if (rc == 0 && ferror(fp)) {
-		cli_errorf(o, "--from-file %s: read error", path);
+		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: read error", path);
 		rc = -1;
 	}
 	if (fp != stdin)
@@ -269,15 +271,15 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 	svmc_diag_init(&dg, NULL);
 	e = svmc_compile(comp, m, cpu, &dg);
 	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(o, "CPU %s: %s; a host for nested guests needs SVM", d->arg, dg.msg);
+		cli_errorf(o, e, "CPU %s: %s; a host for nested guests needs SVM", d->arg, dg.msg);
 		return -1;
 	}
 	if (e != SVMC_OK) {
-		cli_errorf(o, "CPU %s: %s", d->arg, dg.msg);
+		cli_errorf(o, e, "CPU %s: %s", d->arg, dg.msg);
 		return -1;
 	}
 	if (svmc_classes_add(&f->classes, comp, &cls) != SVMC_OK) {
-		cli_errorf(o, "out of memory");
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
 	d->cls = (long)cls;
@@ -471,14 +473,14 @@ int cmd_matrix(int argc, char **argv)
 	svmc_classes_init(&f.classes);
 	m = svmc_model_lookup(a.model ? a.model : "kvm");
 	if (!m) {
-		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model,
+		cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.model,
 			   svmc_model_names(names, sizeof(names)));
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
 	for (int i = 0; i < a.ncpus; i++)
 		if (add_cpu(&f, a.cpus[i]) != 0) {
-			cli_errorf(&o, "out of memory");
+			cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
@@ -488,7 +490,7 @@ int cmd_matrix(int argc, char **argv)
 			goto done;
 		}
 	if (!f.ncpu) {
-		cli_errorf(&o, "no CPU given: the files hold no CPU argument");
+		cli_errorf(&o, SVMC_ERR_USAGE, "no CPU given: the files hold no CPU argument");
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -496,7 +498,7 @@ int cmd_matrix(int argc, char **argv)
 	comp = malloc(sizeof(*comp));
 	f.which = malloc(f.ncpu * sizeof(*f.which));
 	if (!cpu || !comp || !f.which) {
-		cli_errorf(&o, "out of memory");
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -504,7 +506,7 @@ int cmd_matrix(int argc, char **argv)
 		guest = malloc(sizeof(*guest));
 		if (!guest || cli_resolve_cpu(&o, "--guest", a.guest, NULL, NULL, guest) != 0) {
 			if (!guest)
-				cli_errorf(&o, "out of memory");
+				cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
@@ -514,7 +516,7 @@ int cmd_matrix(int argc, char **argv)
 	for (size_t i = 0; i < f.ncpu; i++) {
 		size_t k = distinct_of(&f, f.cpu[i]);
 		if (k == (size_t)-1) {
-			cli_errorf(&o, "out of memory");
+			cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
@@ -527,7 +529,7 @@ int cmd_matrix(int argc, char **argv)
 		goto done;
 	}
 	if (class_members(&f) != 0) {
-		cli_errorf(&o, "out of memory");
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -535,7 +537,7 @@ int cmd_matrix(int argc, char **argv)
 	nc = f.classes.n;
 	res = calloc(nc * nc, sizeof(*res));
 	if (!res) {
-		cli_errorf(&o, "out of memory");
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
 	}

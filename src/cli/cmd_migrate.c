@@ -156,7 +156,7 @@ static int setup_side(struct out *o, struct side *s)
 
 	s->cpu = malloc(sizeof(*s->cpu));
 	if (!s->cpu) {
-		cli_errorf(o, "out of memory");
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
 	snprintf(opt, sizeof(opt), "--%s", s->label);
@@ -166,12 +166,12 @@ static int setup_side(struct out *o, struct side *s)
 	svmc_diag_init(&d, NULL);
 	e = svmc_compile(&s->comp, s->model, s->cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(o, "--%s %s: %s; a nested guest needs SVM on both sides", s->label,
+		cli_errorf(o, e, "--%s %s: %s; a nested guest needs SVM on both sides", s->label,
 			   s->arg, d.msg);
 		return -1;
 	}
 	if (e != SVMC_OK) {
-		cli_errorf(o, "--%s %s: %s", s->label, s->arg, d.msg);
+		cli_errorf(o, e, "--%s %s: %s", s->label, s->arg, d.msg);
 		return -1;
 	}
 	return 0;
@@ -423,13 +423,15 @@ static void emit_record(struct out *o, const struct side *from, const struct sid
 	svmc_emit_printf(o, "\n");
 }
 
+/*
+ * A record error: its line on stderr now; with -j its error object (the
+ * shape of every error object) goes into the errors[] array of the one
+ * document, after the records.
+ */
 static void keep_error(struct rec_state *st, struct out *o, const struct svmc_diag *d)
 {
-	char buf[512];
-
 	st->errors++;
-	svmc_diag_format(d, buf, sizeof(buf));
-	fprintf(stderr, "svmcheck: %s\n", buf);
+	cli_report_text(d);
 	(void)o;
 	if (st->nkept < MAX_KEPT_ERRORS)
 		st->kept[st->nkept++] = *d;
@@ -625,7 +627,7 @@ int cmd_migrate(int argc, char **argv)
 	if (!from.model || !to.model) {
 		const char *bad = !from.model ? (a.from_model ? a.from_model : a.model) :
 						(a.to_model ? a.to_model : a.model);
-		cli_errorf(&o, "unknown model '%s' (models: %s)", bad,
+		cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", bad,
 			   svmc_model_names(names, sizeof(names)));
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -637,7 +639,7 @@ int cmd_migrate(int argc, char **argv)
 	rec = malloc(sizeof(*rec));
 	st = calloc(1, sizeof(*st));
 	if (!rec || !st) {
-		cli_errorf(&o, "out of memory");
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -651,19 +653,8 @@ int cmd_migrate(int argc, char **argv)
 		replay_inputs(&o, &a, &from, &to, rec, st);
 		svmc_emit_arr_end(&o);
 		svmc_emit_arr_begin(&o, "errors");
-		for (unsigned i = 0; i < st->nkept; i++) {
-			const struct svmc_diag *d = &st->kept[i];
-			svmc_emit_obj_begin(&o, NULL);
-			svmc_emit_str(&o, "input", d->input ? d->input : "-");
-			if (d->index != SVMC_NO_INDEX)
-				svmc_emit_u64(&o, "index", d->index);
-			if (d->line != SVMC_NO_LINE)
-				svmc_emit_u64(&o, "line", d->line);
-			else if (d->offset != SVMC_NO_OFFSET)
-				svmc_emit_u64(&o, "offset", d->offset);
-			svmc_emit_str(&o, "message", d->msg);
-			svmc_emit_obj_end(&o);
-		}
+		for (unsigned i = 0; i < st->nkept; i++)
+			cli_emit_diag(&o, &st->kept[i]);
 		svmc_emit_arr_end(&o);
 		svmc_emit_obj_begin(&o, "summary");
 		svmc_emit_u64(&o, "vectors", df.nvec);

@@ -313,13 +313,17 @@ static int do_list(struct out *o)
 	struct list_ctx lc = { .n = 0 };
 	unsigned idx[LIST_MAX];
 	struct svmc_cpu *c = malloc(sizeof(*c));
+	struct svmc_diag *bad = NULL; /* errors kept for the JSON objects after the list */
+	unsigned nbad = 0;
 	int rc = EXIT_PASS;
 
 	if (!c) {
-		cli_errorf(o, "out of memory");
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 		return EXIT_TROUBLE;
 	}
 	svmc_profile_dirs(list_dir, &lc);
+	if (svmc_emit_json(o) && lc.n)
+		bad = malloc(lc.n * sizeof(*bad));
 	for (unsigned i = 0; i < lc.n; i++)
 		idx[i] = i;
 	qsort_r(idx, lc.n, sizeof(idx[0]), cmp_idx, lc.names);
@@ -332,7 +336,10 @@ static int do_list(struct out *o)
 		struct svmc_diag d;
 
 		if (svmc_cpu_load_file(lc.paths[i], c, &d) != SVMC_OK) {
-			cli_report(NULL, &d);
+			/* the line now; with -j the object after the document */
+			cli_report_text(&d);
+			if (bad)
+				bad[nbad++] = d;
 			rc = EXIT_TROUBLE;
 			continue;
 		}
@@ -349,8 +356,12 @@ static int do_list(struct out *o)
 	}
 	svmc_emit_arr_end(o);
 	svmc_emit_obj_end(o);
+	for (unsigned k = 0; k < nbad && svmc_emit_json(o); k++)
+		cli_emit_diag(o, &bad[k]);
+	free(bad);
 	if (lc.n == 0)
-		fprintf(stderr, "svmcheck: no bundled profile found (set SVMCHECK_PROFILE_PATH)\n");
+		cli_errorf(o, SVMC_ERR_NOTFOUND,
+			   "no bundled profile found (set SVMCHECK_PROFILE_PATH)");
 	for (unsigned i = 0; i < lc.n; i++) {
 		free(lc.names[i]);
 		free(lc.paths[i]);
@@ -371,6 +382,15 @@ int cmd_profile(int argc, char **argv)
 	if (argp_parse(&profile_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
+	if (a.verb == V_IMPORT) {
+		/* -o must not name the dump being imported (nor the --guest profile) */
+		char *ins[2] = { (char *)a.cpu, (char *)a.guest };
+
+		if (cli_outfile_refuse(&o, a.output, ins, a.guest ? 2 : 1) != 0) {
+			rc = EXIT_TROUBLE;
+			goto done;
+		}
+	}
 	if (a.verb == V_LIST) {
 		rc = do_list(&o);
 		goto done;
@@ -379,7 +399,7 @@ int cmd_profile(int argc, char **argv)
 	if (a.guest)
 		g = malloc(sizeof(*g));
 	if (!c || (a.guest && !g)) {
-		cli_errorf(&o, "out of memory");
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		free(c);
 		free(g);
 		rc = EXIT_TROUBLE;

@@ -58,6 +58,8 @@ struct replay_args {
 	const struct svmc_model *model;
 	unsigned threads;
 	int progress; /* -1 auto, 0 off, 1 on */
+	/* reported after parsing, in the output mode: */
+	const char *bad_model, *bad_format, *bad_threads;
 	char **inputs;
 	int ninputs;
 };
@@ -90,7 +92,7 @@ static const struct argp_option replay_options[] = {
 static error_t replay_parse(int key, char *arg, struct argp_state *state)
 {
 	struct replay_args *a = state->input;
-	char names[128], *end;
+	char *end;
 	unsigned long n;
 
 	switch (key) {
@@ -105,17 +107,10 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'm':
 		a->model = svmc_model_lookup(arg);
-		if (!a->model)
-			argp_error(state, "unknown model '%s' (models: %s)", arg,
-				   svmc_model_names(names, sizeof(names)));
+		a->bad_model = a->model ? NULL : arg;
 		return 0;
 	case 'f':
-		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(
-				state,
-				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
-				"json, hex)",
-				arg);
+		a->bad_format = svmc_format_parse(arg, &a->format) != 0 ? arg : NULL;
 		return 0;
 	case 'o':
 		a->output = arg;
@@ -124,8 +119,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		errno = 0;
 		n = strtoul(arg, &end, 10);
 		if (errno || end == arg || *end || n < 1 || n > MAX_THREADS || arg[0] == '-')
-			argp_error(state, "-t takes a number of threads from 1 to %d, not '%s'",
-				   MAX_THREADS, arg);
+			a->bad_threads = arg;
+		else
+			a->bad_threads = NULL;
 		a->threads = (unsigned)n;
 		return 0;
 	case OPT_PROGRESS:
@@ -237,12 +233,10 @@ struct run {
 	bool stop;      /* interrupted or the output failed */
 };
 
+/* The stderr half of cli_report(): the JSON object goes into the ordered stream. */
 static void report_stderr(const struct svmc_diag *d)
 {
-	char buf[512];
-
-	svmc_diag_format(d, buf, sizeof(buf));
-	fprintf(stderr, "svmcheck: %s\n", buf);
+	cli_report_text(d);
 }
 
 static inline void count_only(struct replay_counts *k, const struct svmc_result *res)
@@ -265,7 +259,7 @@ static void drain(struct run *run, struct rbuf *b)
 		b->len = 0;
 	}
 	if (b->oom) {
-		fprintf(stderr, "svmcheck: out of memory\n");
+		cli_errorf(&run->o, SVMC_ERR_NOMEM, "out of memory");
 		run->o.error = true;
 	}
 	if (run->o.error)
@@ -432,7 +426,7 @@ static void run_inline(struct run *run)
 
 	x.recs = malloc(INLINE_BATCH * sizeof(*x.recs));
 	if (!x.recs) {
-		fprintf(stderr, "svmcheck: out of memory\n");
+		cli_errorf(&run->o, SVMC_ERR_NOMEM, "out of memory");
 		run->stop = true;
 		run->o.error = true;
 		return;
@@ -726,7 +720,7 @@ static void run_pool(struct run *run)
 			ok = false;
 	}
 	if (!p.ring || !ok) {
-		fprintf(stderr, "svmcheck: out of memory\n");
+		cli_errorf(&run->o, SVMC_ERR_NOMEM, "out of memory");
 		run->o.error = true;
 		goto out;
 	}
@@ -734,7 +728,7 @@ static void run_pool(struct run *run)
 		if (pthread_create(&tid[started], NULL, worker, &p) != 0)
 			break;
 	if (!started) {
-		fprintf(stderr, "svmcheck: cannot start threads: %s\n", strerror(errno));
+		cli_errorf(&run->o, SVMC_ERR_NOMEM, "cannot start threads: %s", strerror(errno));
 		run->o.error = true;
 		goto out;
 	}
@@ -786,20 +780,20 @@ static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 	svmc_diag_init(&d, run->a->cpu);
 	if (svmc_cpu_resolve(run->a->cpu, cpu, &d) != SVMC_OK) {
 		svmc_diag_format(&d, where, sizeof(where));
-		cli_errorf(eo, "-c %s", where);
+		cli_errorf(eo, d.code, "-c %s", where);
 		return -1;
 	}
 	if (!run->a->guest)
 		return 0;
 	guest = malloc(sizeof(*guest));
 	if (!guest) {
-		cli_errorf(eo, "out of memory");
+		cli_errorf(eo, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
 	svmc_diag_init(&d, run->a->guest);
 	if (svmc_cpu_resolve(run->a->guest, guest, &d) != SVMC_OK) {
 		svmc_diag_format(&d, where, sizeof(where));
-		cli_errorf(eo, "--guest %s", where);
+		cli_errorf(eo, d.code, "--guest %s", where);
 		free(guest);
 		return -1;
 	}
@@ -824,12 +818,32 @@ int cmd_replay(int argc, char **argv)
 
 	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
+	if (a.bad_model) {
+		char names[128];
+		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.bad_model,
+			   svmc_model_names(names, sizeof(names)));
+		return EXIT_TROUBLE;
+	}
+	if (a.bad_format) {
+		cli_errorf(
+			NULL, SVMC_ERR_USAGE,
+			"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, "
+			"hex)",
+			a.bad_format);
+		return EXIT_TROUBLE;
+	}
+	if (a.bad_threads) {
+		cli_errorf(NULL, SVMC_ERR_USAGE,
+			   "-t takes a number of threads from 1 to %d, not '%s'", MAX_THREADS,
+			   a.bad_threads);
+		return EXIT_TROUBLE;
+	}
 	if (!a.model)
 		a.model = svmc_model_default();
 	run = calloc(1, sizeof(*run));
 	cpu = malloc(sizeof(*cpu));
 	if (!run || !cpu) {
-		fprintf(stderr, "svmcheck: out of memory\n");
+		cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 		free(run);
 		free(cpu);
 		return EXIT_TROUBLE;
@@ -840,29 +854,30 @@ int cmd_replay(int argc, char **argv)
 
 	/* Errors before any record: stdout carries a JSON error object with -j. */
 	cli_out_open(&run->o);
-	if (to_file && svmc_atomic_names_input(a.output, a.inputs, a.ninputs)) {
-		cli_errorf(&run->o, "refusing to write %s: it is one of the inputs", a.output);
+	/* the -o rule (cli_outfile_open applies it too) before any work */
+	if (cli_outfile_refuse(&run->o, a.output, a.inputs, a.ninputs) != 0)
 		goto trouble;
-	}
 	if (resolve_cpu(run, cpu, &run->o) != 0)
 		goto trouble;
 	svmc_diag_init(&d, NULL);
 	e = svmc_compile(&run->comp, a.model, cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(&run->o, "%s; give a profile with -c, e.g. -c epyc-milan", d.msg);
+		cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan", d.msg);
 		goto trouble;
 	}
 	if (e != SVMC_OK) {
-		cli_errorf(&run->o, "-c %s: %s", a.cpu, d.msg);
+		cli_errorf(&run->o, e, "-c %s: %s", a.cpu, d.msg);
 		goto trouble;
 	}
 
 	if (to_file) {
 		svmc_emit_fini(&run->o);
-		if (cli_outfile_open(&of, a.output) != 0 ||
+		if (cli_outfile_open(NULL, &of, a.output, a.inputs, a.ninputs) != 0 ||
 		    svmc_emit_init(&run->o, of.f, cli_out_mode(), false) != 0) {
-			if (of.f)
+			if (of.f) {
+				cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 				cli_outfile_close(&of, false);
+			}
 			free(cpu);
 			free(run);
 			return EXIT_TROUBLE;
@@ -874,7 +889,7 @@ int cmd_replay(int argc, char **argv)
 		    cpu->guest[0] ? cpu->guest : NULL, svmc_emit_color(&run->o, OUT_C_PASS),
 		    svmc_emit_color(&run->o, OUT_C_FAIL), svmc_emit_color(&run->o, OUT_C_WARN),
 		    svmc_emit_color(&run->o, OUT_C_RESET)) != 0) {
-		cli_errorf(&run->o, "CPU name too long");
+		cli_errorf(&run->o, SVMC_ERR_LIMIT, "CPU name too long");
 		if (to_file)
 			cli_outfile_close(&of, false);
 		goto trouble;
@@ -909,11 +924,12 @@ int cmd_replay(int argc, char **argv)
 	failed_write = run->o.error;
 	if (svmc_emit_fini(&run->o) != 0)
 		failed_write = true;
+	if (failed_write && errno != EPIPE)
+		cli_errorf(NULL, SVMC_ERR_IO, "cannot write %s: %s",
+			   to_file ? a.output : "standard output", strerror(errno));
+	/* a failure to finish the file is reported by cli_outfile_close */
 	if (to_file && cli_outfile_close(&of, !failed_write && !interrupted) != 0 && !interrupted)
 		failed_write = true;
-	if (failed_write && errno != EPIPE)
-		fprintf(stderr, "svmcheck: cannot write %s: %s\n",
-			to_file ? a.output : "standard output", strerror(errno));
 
 	if (interrupted)
 		status = EXIT_INTERRUPTED;

@@ -191,7 +191,7 @@ int cmd_vectors(int argc, char **argv)
 
 	m = svmc_model_lookup(a.model);
 	if (!m) {
-		cli_errorf(&o, "unknown model '%s' (models: %s)", a.model,
+		cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.model,
 			   svmc_model_names(names, sizeof(names)));
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -205,7 +205,7 @@ int cmd_vectors(int argc, char **argv)
 	if (err == SVMC_ERR_NOSVM) {
 		if (strcmp(a.cpu, "host") == 0)
 			cli_errorf(
-				&o,
+				&o, SVMC_ERR_NOSVM,
 				"this host's CPU view has no SVM (CPUID 0x80000001:ECX[2]); name a CPU with -c "
 				"(a profile file or a bundled name such as epyc-genoa)");
 		else {

@@ -1,5 +1,10 @@
 /*
  * common.c - shared output options and error reporting for the commands.
+ *
+ * Every diagnostic of the CLI goes through cli_report(): one line
+ * "svmcheck: INPUT:LINE: message" on stderr and, with -j or -p, one JSON
+ * error object whose members come from svmc_diag_members() (the same shape
+ * the replay record writer uses), with a stable snake_case "code".
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,49 +77,64 @@ void cli_out_open(struct out *o)
 	if (svmc_emit_init(o, stdout, m,
 			   m == OUT_TEXT && svmc_emit_want_color(cli_g.color, STDOUT_FILENO)) !=
 	    0) {
-		fprintf(stderr, "svmcheck: out of memory\n");
+		cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 		exit(EXIT_TROUBLE);
 	}
 }
 
-void cli_report(struct out *o, const struct svmc_diag *d)
+void cli_emit_diag(struct out *o, const struct svmc_diag *d)
 {
-	char buf[512];
+	struct svmc_diag_member m[SVMC_DIAG_MEMBERS];
+	unsigned n = svmc_diag_members(d, m);
+
+	svmc_emit_obj_begin(o, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if (m[i].str)
+			svmc_emit_str(o, m[i].key, m[i].str);
+		else
+			svmc_emit_u64(o, m[i].key, m[i].num);
+	}
+	svmc_emit_obj_end(o);
+}
+
+void cli_report_text(const struct svmc_diag *d)
+{
+	char buf[1024];
 
 	svmc_diag_format(d, buf, sizeof(buf));
 	fprintf(stderr, "svmcheck: %s\n", buf);
-	if (o && svmc_emit_json(o)) {
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "type", "error");
-		svmc_emit_str(o, "input", d->input ? d->input : "-");
-		if (d->index != SVMC_NO_INDEX)
-			svmc_emit_u64(o, "index", d->index);
-		if (d->line != SVMC_NO_LINE)
-			svmc_emit_u64(o, "line", d->line);
-		else if (d->offset != SVMC_NO_OFFSET)
-			svmc_emit_u64(o, "offset", d->offset);
-		svmc_emit_str(o, "code", svmc_strerror(d->code));
-		svmc_emit_str(o, "message", d->msg);
-		svmc_emit_obj_end(o);
-	}
 }
 
-void cli_errorf(struct out *o, const char *fmt, ...)
+void cli_report(struct out *o, const struct svmc_diag *d)
+{
+	enum svmc_emit_mode m = cli_out_mode();
+	struct out t;
+
+	cli_report_text(d);
+	if (o && svmc_emit_json(o)) {
+		cli_emit_diag(o, d);
+		return;
+	}
+	if (o || (m != OUT_JSON && m != OUT_JSON_PRETTY))
+		return;
+	/* no output stream yet: the object is all that stdout gets */
+	fflush(stdout);
+	if (svmc_emit_init(&t, stdout, m, false) != 0)
+		return;
+	cli_emit_diag(&t, d);
+	svmc_emit_fini(&t);
+}
+
+void cli_errorf(struct out *o, enum svmc_err code, const char *fmt, ...)
 {
 	struct svmc_diag d;
 	va_list ap;
 
 	svmc_diag_init(&d, NULL);
 	va_start(ap, fmt);
-	svmc_diag_vset(&d, SVMC_ERR_USAGE, fmt, ap);
+	svmc_diag_vset(&d, code, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "svmcheck: %s\n", d.msg);
-	if (o && svmc_emit_json(o)) {
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "type", "error");
-		svmc_emit_str(o, "message", d.msg);
-		svmc_emit_obj_end(o);
-	}
+	cli_report(o, &d);
 }
 
 /* Resolve one argument; on failure report it with the option named. */
@@ -146,7 +166,7 @@ int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char 
 		return 0;
 	g = malloc(sizeof(*g));
 	if (!g) {
-		cli_errorf(o, "out of memory");
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
 	r = resolve_one(o, gopt, guest, g);
@@ -156,13 +176,26 @@ int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char 
 	return r;
 }
 
-int cli_outfile_open(struct svmc_atomic_file *af, const char *path)
+int cli_outfile_refuse(struct out *eo, const char *path, char *const *inputs, int ninputs)
+{
+	if (!path || strcmp(path, "-") == 0 || !svmc_atomic_names_input(path, inputs, ninputs))
+		return 0;
+	cli_errorf(eo, SVMC_ERR_USAGE, "refusing to write %s: it is one of the inputs", path);
+	return -1;
+}
+
+int cli_outfile_open(struct out *eo, struct svmc_atomic_file *af, const char *path,
+		     char *const *inputs, int ninputs)
 {
 	struct svmc_diag d;
 
+	af->f = NULL;
+	af->tmp = NULL;
+	if (cli_outfile_refuse(eo, path, inputs, ninputs) != 0)
+		return -1;
 	svmc_diag_init(&d, path);
 	if (svmc_atomic_open(af, path, &d) != SVMC_OK) {
-		fprintf(stderr, "svmcheck: %s: %s\n", path, d.msg);
+		cli_report(eo, &d);
 		return -1;
 	}
 	return 0;
@@ -175,7 +208,7 @@ int cli_outfile_close(struct svmc_atomic_file *af, bool ok)
 	svmc_diag_init(&d, af->path);
 	if (svmc_atomic_close(af, ok, &d) != SVMC_OK) {
 		if (ok)
-			fprintf(stderr, "svmcheck: %s: %s\n", af->path ? af->path : "-", d.msg);
+			cli_report(NULL, &d);
 		return -1;
 	}
 	return 0;

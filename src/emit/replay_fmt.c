@@ -486,26 +486,22 @@ void svmc_replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct s
 void svmc_replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,
 			   struct replay_counts *k)
 {
+	struct svmc_diag_member m[SVMC_DIAG_MEMBERS];
+	unsigned n;
+
 	k->errors++;
 	if (f->style != REPLAY_JSON)
 		return;
-	RB_LIT(b, "{\"type\":\"error\",\"input\":");
-	svmc_rbuf_json_str(b, d->input ? d->input : "-");
-	if (d->index != SVMC_NO_INDEX) {
-		RB_LIT(b, ",\"index\":");
-		rb_u64(b, d->index);
+	n = svmc_diag_members(d, m);
+	for (unsigned i = 0; i < n; i++) {
+		rb_puts(b, i ? ",\"" : "{\"");
+		rb_puts(b, m[i].key);
+		RB_LIT(b, "\":");
+		if (m[i].str)
+			svmc_rbuf_json_str(b, m[i].str);
+		else
+			rb_u64(b, m[i].num);
 	}
-	if (d->line != SVMC_NO_LINE) {
-		RB_LIT(b, ",\"line\":");
-		rb_u64(b, d->line);
-	} else if (d->offset != SVMC_NO_OFFSET) {
-		RB_LIT(b, ",\"offset\":");
-		rb_u64(b, d->offset);
-	}
-	RB_LIT(b, ",\"code\":");
-	svmc_rbuf_json_str(b, svmc_strerror(d->code));
-	RB_LIT(b, ",\"message\":");
-	svmc_rbuf_json_str(b, d->msg);
 	RB_LIT(b, "}\n");
 }
 

@@ -81,8 +81,8 @@ void svmc_replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct s
 			    const struct svmc_result *res, struct replay_counts *k);
 
 /*
- * Append error d to b: in JSON the same object cli_report() writes
- * ({"type":"error","input","index"?,"line"?|"offset"?,"code","message"});
+ * Append error d to b: in JSON the object of svmc_diag_members(), the one
+ * shape of every error object (the same that cli_report() writes);
  * in text nothing (errors go to stderr).  Counts it in k.
  */
 void svmc_replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct svmc_diag *d,

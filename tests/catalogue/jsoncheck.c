@@ -14,6 +14,15 @@
  *       --summary-errors: the last line is {"type":"summary"} with errors >= 1.
  *       With neither --error nor --good, an {"type":"error"} object must exist.
  *
+ *   jsoncheck one-error [--code CODE]  < NDJSON
+ *       Every line of standard input is one complete JSON object, and exactly
+ *       one of them is an error object: "type" "error", a snake_case string
+ *       "code" (CODE when given), a string "message", and no member outside
+ *       the shape of svmcheck-json(5) (type, input, index, line | offset,
+ *       code, message; input a string, the positions integers).  Other lines
+ *       may only be a summary.  Prints the code on stdout.  For the error
+ *       cases of tests/errors/one_error.sh.
+ *
  *   jsoncheck run SECONDS RSSFILE -- PROGRAM ARG...
  *       Run PROGRAM with the inherited stdin/stdout/stderr, kill it after
  *       SECONDS (a hang is a failure: exit 124), write its peak RSS in KiB
@@ -175,6 +184,107 @@ static int cmd_lines(int argc, char **argv)
 	return fail;
 }
 
+static bool snake_case(const char *s)
+{
+	if (!s || !(*s >= 'a' && *s <= 'z'))
+		return false;
+	for (const char *p = s; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+		if (!ok || (*p == '_' && (p[1] == '_' || p[1] == '\0')))
+			return false;
+	}
+	return true;
+}
+
+/* The members of an error object: known keys of the right types, the required ones there. */
+static bool error_shape(struct json_object *o)
+{
+	bool ok = str_of(o, "code") && str_of(o, "message");
+	long long n;
+
+	json_object_object_foreach(o, key, v)
+	{
+		if (!strcmp(key, "type") || !strcmp(key, "code") || !strcmp(key, "message") ||
+		    !strcmp(key, "input"))
+			ok = ok && json_object_is_type(v, json_type_string);
+		else if (!strcmp(key, "index") || !strcmp(key, "line") || !strcmp(key, "offset"))
+			ok = ok && int_of(o, key, &n) && n >= 0;
+		else {
+			fprintf(stderr, "jsoncheck: error object has an unknown member \"%s\"\n",
+				key);
+			ok = false;
+		}
+	}
+	if (json_object_object_get_ex(o, "line", NULL) &&
+	    json_object_object_get_ex(o, "offset", NULL))
+		ok = false;
+	return ok;
+}
+
+static int cmd_one_error(int argc, char **argv)
+{
+	const char *want = NULL, *code = NULL;
+	char *line = NULL, *saved = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 0, errors = 0;
+	int fail = 0;
+
+	if (argc == 2 && !strcmp(argv[0], "--code"))
+		want = argv[1];
+	else if (argc != 0) {
+		fprintf(stderr, "jsoncheck: one-error [--code CODE]\n");
+		return 2;
+	}
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		struct json_tokener *tok = json_tokener_new();
+		struct json_object *o;
+		const char *type;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		o = json_tokener_parse_ex(tok, line, (int)len);
+		if (!o || json_tokener_get_parse_end(tok) != (size_t)len ||
+		    !json_object_is_type(o, json_type_object)) {
+			fprintf(stderr, "jsoncheck: line %lu is not one JSON object: %.200s\n",
+				lineno, line);
+			fail = 1;
+		} else if ((type = str_of(o, "type")) && !strcmp(type, "error")) {
+			errors++;
+			code = str_of(o, "code");
+			if (!error_shape(o) || !snake_case(code)) {
+				fprintf(stderr,
+					"jsoncheck: not the error object's shape, or a code "
+					"that is not snake_case: %.200s\n",
+					line);
+				fail = 1;
+			} else if (want && strcmp(code, want) != 0) {
+				fprintf(stderr, "jsoncheck: code \"%s\", expected \"%s\"\n", code,
+					want);
+				fail = 1;
+			}
+			free(saved);
+			saved = strdup(code ? code : "");
+		} else if (!type || strcmp(type, "summary") != 0) {
+			fprintf(stderr, "jsoncheck: line %lu is neither an error nor a summary\n",
+				lineno);
+			fail = 1;
+		}
+		json_object_put(o);
+		json_tokener_free(tok);
+	}
+	free(line);
+	if (errors != 1) {
+		fprintf(stderr, "jsoncheck: %lu error objects, expected exactly one\n", errors);
+		fail = 1;
+	}
+	if (!fail && saved)
+		printf("%s\n", saved);
+	free(saved);
+	return fail;
+}
+
 static volatile sig_atomic_t timed_out;
 
 static void on_alarm(int sig)
@@ -235,6 +345,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "lines"))
 		return cmd_lines(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "one-error"))
+		return cmd_one_error(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
 	fprintf(stderr,

@@ -263,7 +263,7 @@ static const struct key replay_rec[] = { RECORD_HEAD,
 					 END };
 static const struct key error_rec[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
 					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
-					{ "offset", T_NUM, 1, NULL },  { "code", T_STR, 1, NULL },
+					{ "offset", T_NUM, 1, NULL },  { "code", T_STR, 0, NULL },
 					{ "message", T_STR, 0, NULL }, END };
 static const struct key inspect_sum[] = { { "type", T_STR, 0, NULL },
 					  { "records", T_NUM, 0, NULL },
@@ -335,8 +335,10 @@ static const struct key mrec_keys[] = {
 	{ "side", T_STR, 0, NULL },  { "failures", T_ARR, 0, failure_keys },
 	{ "first", T_STR, 1, NULL }, END
 };
-static const struct key merr_keys[] = { { "input", T_STR, 0, NULL },   { "index", T_NUM, 1, NULL },
-					{ "line", T_NUM, 1, NULL },    { "offset", T_NUM, 1, NULL },
+/* migrate's errors[]: the error object of every command (see error_rec) */
+static const struct key merr_keys[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
+					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
+					{ "offset", T_NUM, 1, NULL },  { "code", T_STR, 0, NULL },
 					{ "message", T_STR, 0, NULL }, END };
 /* clang-format off */
 static const struct key msum_keys[] = {
