@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emit/profile_json.h"
+#include "emit/table.h"
 #include "svmcheck/cpu.h"
 
 enum verb { V_NONE, V_SHOW, V_CAPTURE, V_IMPORT, V_LIST };
@@ -203,60 +205,6 @@ static void show_text(struct out *o, const struct svmc_cpu *c)
 				 "\n  a guest CPU model: features from its list, no raw leaves\n");
 }
 
-static void show_json(struct out *o, const struct svmc_cpu *c)
-{
-	char buf[16];
-
-	svmc_emit_obj_begin(o, NULL);
-	svmc_emit_str(o, "schema", "svmcheck/profile");
-	svmc_emit_u64(o, "schema_version", 1);
-	svmc_emit_str(o, "name", c->name);
-	svmc_emit_str(o, "description", c->description);
-	svmc_emit_str(o, "source", svmc_cpu_source_name(c->source));
-	if (c->view[0])
-		svmc_emit_str(o, "view", c->view);
-	if (c->guest[0])
-		svmc_emit_str(o, "guest", c->guest);
-	if (c->modifiers[0])
-		svmc_emit_str(o, "modifiers", c->modifiers);
-	svmc_emit_str(o, "vendor", c->vendor);
-	if (c->brand[0])
-		svmc_emit_str(o, "brand", c->brand);
-	svmc_emit_u64(o, "family", c->family);
-	svmc_emit_u64(o, "model", c->model);
-	svmc_emit_u64(o, "stepping", c->stepping);
-	svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-	svmc_emit_arr_begin(o, "features");
-	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
-		const struct svmc_feature_info *fi = &svmc_feature_table[i];
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "name", fi->name);
-		svmc_emit_bool(o, "present", svmc_cpu_has(c, fi->id));
-		svmc_emit_hex(o, "leaf", fi->leaf, 8);
-		snprintf(buf, sizeof(buf), "0x%x", fi->subleaf);
-		svmc_emit_str(o, "subleaf", buf);
-		svmc_emit_str(o, "register", reg_names[fi->reg]);
-		svmc_emit_u64(o, "bit", fi->bit);
-		svmc_emit_obj_end(o);
-	}
-	svmc_emit_arr_end(o);
-	if (c->has_leaves) {
-		svmc_emit_arr_begin(o, "leaves");
-		for (size_t i = 0; i < c->nleaves; i++) {
-			const struct svmc_leaf *l = &c->leaves[i];
-			svmc_emit_obj_begin(o, NULL);
-			svmc_emit_hex(o, "leaf", l->leaf, 8);
-			snprintf(buf, sizeof(buf), "0x%x", l->subleaf);
-			svmc_emit_str(o, "subleaf", buf);
-			for (int r = 0; r < 4; r++)
-				svmc_emit_hex(o, reg_names[r], l->reg[r], 8);
-			svmc_emit_obj_end(o);
-		}
-		svmc_emit_arr_end(o);
-	}
-	svmc_emit_obj_end(o);
-}
-
 /* ---- list ------------------------------------------------------------------ */
 
 #define LIST_MAX 256
@@ -399,7 +347,7 @@ int cmd_profile(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 	} else if (a.verb == V_SHOW) {
 		if (svmc_emit_json(&o))
-			show_json(&o, c);
+			svmc_profile_json_write(&o, c, SVMC_PROFILE_DECODED);
 		else
 			show_text(&o, c);
 	} else {

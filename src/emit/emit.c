@@ -1,5 +1,5 @@
 /*
- * out.c - buffered text and JSON output (see out.h).
+ * emit.c - buffered text and JSON output (see emit.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,8 +122,9 @@ void svmc_emit_puts(struct out *o, const char *s)
 const char *svmc_emit_color(const struct out *o, enum svmc_emit_color c)
 {
 	static const char *const seq[] = {
-		[OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m", [OUT_C_FAIL] = "\033[1;31m",
-		[OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",  [OUT_C_DIM] = "\033[2m",
+		[OUT_C_NONE] = "",           [OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m",
+		[OUT_C_FAIL] = "\033[1;31m", [OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",
+		[OUT_C_DIM] = "\033[2m",
 	};
 	return o->color ? seq[c] : "";
 }
@@ -272,10 +273,13 @@ static void escape(struct out *o, const char *s, size_t n)
 /* Separator and key before a value. */
 static void pre(struct out *o, const char *key)
 {
+	bool line = o->on_line[o->depth];
+
 	if (!o->first[o->depth])
-		svmc_emit_raw(o, ",", 1);
+		svmc_emit_raw(o, line && o->mode == OUT_JSON_PRETTY ? ", " : ",",
+			      line && o->mode == OUT_JSON_PRETTY ? 2 : 1);
 	o->first[o->depth] = false;
-	if (o->mode == OUT_JSON_PRETTY && o->depth > 0)
+	if (o->mode == OUT_JSON_PRETTY && o->depth > 0 && !line)
 		newline_indent(o);
 	if (key && o->depth > 0 && !o->is_arr[o->depth]) {
 		escape(o, key, strlen(key));
@@ -284,7 +288,7 @@ static void pre(struct out *o, const char *key)
 	}
 }
 
-static void begin(struct out *o, const char *key, char c, bool arr)
+static void begin(struct out *o, const char *key, char c, bool arr, bool line)
 {
 	if (!svmc_emit_json(o))
 		return;
@@ -296,6 +300,7 @@ static void begin(struct out *o, const char *key, char c, bool arr)
 		o->depth++;
 		o->first[o->depth] = true;
 		o->is_arr[o->depth] = arr;
+		o->on_line[o->depth] = line || o->on_line[o->depth - 1];
 	}
 }
 
@@ -303,9 +308,9 @@ static void end(struct out *o, char c)
 {
 	if (!svmc_emit_json(o) || o->depth == 0)
 		return;
-	bool empty = o->first[o->depth];
+	bool empty = o->first[o->depth], line = o->on_line[o->depth];
 	o->depth--;
-	if (o->mode == OUT_JSON_PRETTY && !empty)
+	if (o->mode == OUT_JSON_PRETTY && !empty && !line)
 		newline_indent(o);
 	svmc_emit_raw(o, &c, 1);
 	if (o->depth == 0)
@@ -314,7 +319,11 @@ static void end(struct out *o, char c)
 
 void svmc_emit_obj_begin(struct out *o, const char *key)
 {
-	begin(o, key, '{', false);
+	begin(o, key, '{', false, false);
+}
+void svmc_emit_obj_begin_line(struct out *o, const char *key)
+{
+	begin(o, key, '{', false, true);
 }
 void svmc_emit_obj_end(struct out *o)
 {
@@ -322,7 +331,7 @@ void svmc_emit_obj_end(struct out *o)
 }
 void svmc_emit_arr_begin(struct out *o, const char *key)
 {
-	begin(o, key, '[', true);
+	begin(o, key, '[', true, false);
 }
 void svmc_emit_arr_end(struct out *o)
 {

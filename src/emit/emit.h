@@ -1,5 +1,5 @@
 /*
- * out.h - the one output interface of svmcheck.
+ * emit.h - the one output interface of svmcheck.
  *
  * A `struct out` writes to one FILE through a large private buffer.  In JSON
  * modes it is a streaming JSON writer (objects, arrays, keys; commas and
@@ -19,7 +19,16 @@
 #include <stdio.h>
 
 enum svmc_emit_mode { OUT_TEXT, OUT_JSON, OUT_JSON_PRETTY, OUT_QUIET };
-enum svmc_emit_color { OUT_C_RESET, OUT_C_PASS, OUT_C_FAIL, OUT_C_WARN, OUT_C_BOLD, OUT_C_DIM };
+/* OUT_C_NONE (zero, so that a zeroed cell is plain) has no sequence. */
+enum svmc_emit_color {
+	OUT_C_NONE,
+	OUT_C_RESET,
+	OUT_C_PASS,
+	OUT_C_FAIL,
+	OUT_C_WARN,
+	OUT_C_BOLD,
+	OUT_C_DIM
+};
 
 #define OUT_MAX_DEPTH 32
 
@@ -32,7 +41,8 @@ struct out {
 	int depth;
 	bool first[OUT_MAX_DEPTH]; /* no element written yet at this depth */
 	bool is_arr[OUT_MAX_DEPTH];
-	bool error; /* a write failed (EPIPE, ENOSPC) */
+	bool on_line[OUT_MAX_DEPTH]; /* pretty mode: this container stays on one line */
+	bool error;                  /* a write failed (EPIPE, ENOSPC) */
 };
 
 /* Set up o over f (not owned).  Returns 0 or -1 (no memory). */
@@ -62,6 +72,13 @@ void svmc_emit_obj_begin(struct out *o, const char *key);
 void svmc_emit_obj_end(struct out *o);
 void svmc_emit_arr_begin(struct out *o, const char *key);
 void svmc_emit_arr_end(struct out *o);
+/*
+ * An object that pretty mode keeps on one line, as {"a": 1, "b": "x"}
+ * (a row of a list: a CPUID leaf, a feature); containers inside it stay on
+ * the line too.  Compact mode writes it as any object.  Close it with
+ * svmc_emit_obj_end().
+ */
+void svmc_emit_obj_begin_line(struct out *o, const char *key);
 void svmc_emit_str(struct out *o, const char *key, const char *s);
 void svmc_emit_strn(struct out *o, const char *key, const char *s, size_t n);
 void svmc_emit_u64(struct out *o, const char *key, uint64_t v);

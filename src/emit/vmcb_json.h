@@ -1,6 +1,6 @@
 /*
  * vmcb_json.h - one VMCB record as a JSON object (spec section 6), written
- * through the streaming writer of out.h.  It is the `inspect -j` record and
+ * through the streaming writer of emit.h.  It is the `inspect -j` record and
  * the input of the json reader (src/vmcb/json.c): the two are inverse, so a
  * raw page survives raw -> JSON -> raw byte for byte.
  *

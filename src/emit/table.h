@@ -1,0 +1,96 @@
+/*
+ * table.h - rows described once, printed by the text or the JSON backend.
+ *
+ * A tabular command (checks, vectors, profile show and list) declares its
+ * columns once: a JSON key, a text header, a text width and a type.  It
+ * then adds rows of typed cells.  The backend of the output's mode decides
+ * how a row looks: in text an aligned line under a header line (colour per
+ * cell on a terminal), in JSON an object keyed by the columns' keys inside
+ * an array.  A column with no key is text only (a joined "leaf.sub" label,
+ * a sentence); a column with no header is JSON only (a path, a bit number).
+ * A cell may carry a text form beside its value ("yes" for true, "#GP" for
+ * "GP"), which is how one row serves both readers.
+ *
+ * Nothing is allocated: the table lives on the caller's stack and the
+ * cells' strings are borrowed for the duration of svmc_table_row().
+ */
+#ifndef SVMCHECK_EMIT_TABLE_H
+#define SVMCHECK_EMIT_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emit/emit.h"
+
+enum svmc_col_type {
+	SVMC_COL_STR,  /* s (NULL is JSON null, "" in text) */
+	SVMC_COL_U64,  /* u, a JSON number */
+	SVMC_COL_BOOL, /* u != 0, a JSON boolean */
+	SVMC_COL_HEX,  /* u as "0x" and `digits` hex digits */
+	SVMC_COL_LIST, /* list[0..n), a JSON array of strings; text: joined by spaces */
+};
+
+/* Text: print the column on its own line below the row, indented 4 more. */
+#define SVMC_COL_BELOW 1u
+
+struct svmc_col {
+	const char *key;  /* JSON key; NULL: text only */
+	const char *head; /* text header; NULL: JSON only (not printed in text) */
+	int width;        /* text: padded on the right to width; < 0: right-aligned; 0: as is */
+	enum svmc_col_type type;
+	unsigned digits; /* SVMC_COL_HEX */
+	unsigned gap;    /* text: spaces before the column (0 means 1) */
+	unsigned flags;  /* SVMC_COL_BELOW */
+};
+
+struct svmc_cell {
+	const char *s;
+	uint64_t u;
+	const char *const *list;
+	size_t n;
+	const char *text;           /* text: printed instead of the value; NULL: the value */
+	enum svmc_emit_color color; /* text: the cell's colour (OUT_C_NONE: none) */
+};
+
+/* Table flags. */
+#define SVMC_TABLE_NO_HEAD 1u  /* text: no header line */
+#define SVMC_TABLE_ROW_LINE 2u /* pretty JSON: each row object on one line */
+#define SVMC_TABLE_FOLD 4u     /* text: fold runs of foldable rows (see svmc_table_row) */
+
+struct svmc_table {
+	struct out *o;
+	const struct svmc_col *cols;
+	unsigned ncols;
+	/* text: the columns in the order printed (NULL: declaration order) */
+	const unsigned char *text_order;
+	unsigned ntext;
+	const char *indent; /* text: before every line (NULL: none) */
+	unsigned flags;
+	/* folding state (text): the pending run and its rendered rest */
+	bool pending;
+	uint64_t run_first, run_last;
+	char run_rest[1024];
+	size_t run_rest_len;
+};
+
+/*
+ * Start t (filled in by the caller: o, cols, ncols, and optionally
+ * text_order/ntext, indent, flags) under JSON key `key` (NULL at the top
+ * level or inside an array): JSON opens the array, text prints the header.
+ */
+void svmc_table_begin(struct svmc_table *t, const char *key);
+
+/*
+ * One row: cells[i] is the value of cols[i].  With SVMC_TABLE_FOLD and
+ * foldable set, text merges the row into the previous one when that was
+ * foldable too, the first column (a U64) continues it by one, and every
+ * other column prints the same: the run prints once, its first cell as
+ * "first-last".  JSON always writes every row.
+ */
+void svmc_table_row(struct svmc_table *t, const struct svmc_cell *cells, bool foldable);
+
+/* Finish t: JSON closes the array, text prints a pending run. */
+void svmc_table_end(struct svmc_table *t);
+
+#endif /* SVMCHECK_EMIT_TABLE_H */
