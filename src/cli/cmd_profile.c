@@ -123,8 +123,6 @@ static const struct argp profile_argp = {
 	NULL
 };
 
-static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
-
 /* The hypervisor signature of leaf 0x40000000, if the profile holds it. */
 static bool hv_signature(const struct svmc_cpu *c, char sig[13])
 {
@@ -178,24 +176,8 @@ static void show_text(struct out *o, const struct svmc_cpu *c)
 					 "vectors need a profile with SVM (-c)" :
 					 "; replay and vectors need a profile with SVM (-c)");
 	}
-	svmc_emit_printf(o, "\n  %-24s %-7s %-12s %-9s %s\n", "feature", "present", "leaf.sub",
-			 "reg[bit]", "meaning");
-	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
-		const struct svmc_feature_info *fi = &svmc_feature_table[i];
-		bool has = svmc_cpu_has(c, fi->id);
-		const char *state = has ? "yes" : "no";
-		char loc[24], rb[16];
-
-		/* A raw profile that lacks the leaf cannot say: mark it. */
-		if (!has && c->has_leaves && !svmc_cpu_leaf(c, fi->leaf, fi->subleaf))
-			state = "no*";
-		snprintf(loc, sizeof(loc), "0x%08x.%u", fi->leaf, fi->subleaf);
-		snprintf(rb, sizeof(rb), "%s[%u]", reg_names[fi->reg], fi->bit);
-		svmc_emit_printf(o, "  %-24s %s%-7s%s %-12s %-9s %s\n", fi->name,
-				 svmc_emit_color(o, has ? OUT_C_PASS : OUT_C_DIM), state,
-				 svmc_emit_color(o, OUT_C_RESET), loc, rb,
-				 svmc_feature_desc(fi->id));
-	}
+	svmc_emit_printf(o, "\n");
+	svmc_profile_features(o, c);
 	if (c->has_leaves)
 		svmc_emit_printf(
 			o, "\n  no* = the leaf is above the CPU's maximum leaf or not in this "
@@ -256,8 +238,22 @@ static int cmp_idx(const void *a, const void *b, void *arg)
 	return strcmp(names[*(const unsigned *)a], names[*(const unsigned *)b]);
 }
 
+/* A bundled profile: JSON keys; text prints name, kind, MAXPHYADDR, description. */
+enum { L_NAME, L_KIND, L_SVM, L_MAXPHYADDR, L_DESCRIPTION, L_PATH, L_NCOLS };
+static const struct svmc_col list_cols[L_NCOLS] = {
+	[L_NAME] = { .key = "name", .head = "", .width = 26 },
+	[L_KIND] = { .key = "kind", .head = "", .width = 5 },
+	[L_SVM] = { .key = "svm", .type = SVMC_COL_BOOL },
+	[L_MAXPHYADDR] = { .key = "maxphyaddr", .head = "", .width = -3, .type = SVMC_COL_U64 },
+	[L_DESCRIPTION] = { .key = "description", .head = "", .gap = 2 },
+	[L_PATH] = { .key = "path" },
+};
+
 static int do_list(struct out *o)
 {
+	struct svmc_table t = {
+		.o = o, .cols = list_cols, .ncols = L_NCOLS, .flags = SVMC_TABLE_NO_HEAD
+	};
 	struct list_ctx lc = { .n = 0 };
 	unsigned idx[LIST_MAX];
 	struct svmc_cpu *c = malloc(sizeof(*c));
@@ -274,7 +270,7 @@ static int do_list(struct out *o)
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/profile-list");
 	svmc_emit_u64(o, "schema_version", 1);
-	svmc_emit_arr_begin(o, "profiles");
+	svmc_table_begin(&t, "profiles");
 	for (unsigned k = 0; k < lc.n; k++) {
 		unsigned i = idx[k];
 		struct svmc_diag d;
@@ -284,18 +280,20 @@ static int do_list(struct out *o)
 			rc = EXIT_TROUBLE;
 			continue;
 		}
-		svmc_emit_printf(o, "%-26s %-5s %3u  %s\n", lc.names[i],
-				 c->has_leaves ? "cpu" : "guest", c->maxphyaddr, c->description);
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "name", lc.names[i]);
-		svmc_emit_str(o, "kind", c->has_leaves ? "cpu" : "guest-model");
-		svmc_emit_bool(o, "svm", svmc_cpu_has(c, SVMC_FEAT_SVM));
-		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-		svmc_emit_str(o, "description", c->description);
-		svmc_emit_str(o, "path", lc.paths[i]);
-		svmc_emit_obj_end(o);
+		{
+			struct svmc_cell cells[L_NCOLS] = {
+				[L_NAME] = { .s = lc.names[i] },
+				[L_KIND] = { .s = c->has_leaves ? "cpu" : "guest-model",
+					     .text = c->has_leaves ? "cpu" : "guest" },
+				[L_SVM] = { .u = svmc_cpu_has(c, SVMC_FEAT_SVM) },
+				[L_MAXPHYADDR] = { .u = c->maxphyaddr },
+				[L_DESCRIPTION] = { .s = c->description },
+				[L_PATH] = { .s = lc.paths[i] },
+			};
+			svmc_table_row(&t, cells, false);
+		}
 	}
-	svmc_emit_arr_end(o);
+	svmc_table_end(&t);
 	svmc_emit_obj_end(o);
 	if (lc.n == 0)
 		fprintf(stderr, "svmcheck: no bundled profile found (set SVMCHECK_PROFILE_PATH)\n");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "emit/profile_json.h"
+#include "emit/table.h"
 
 static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
 
@@ -18,23 +19,66 @@ static void subleaf(struct out *o, uint32_t v)
 	svmc_emit_str(o, "subleaf", buf);
 }
 
-/* Every feature with its CPUID location (the decoded view). */
-static void features_decoded(struct out *o, const struct svmc_cpu *c)
+enum {
+	F_NAME,
+	F_PRESENT,
+	F_LEAF,
+	F_SUBLEAF,
+	F_LEAFSUB,
+	F_REG,
+	F_BIT,
+	F_REGBIT,
+	F_MEANING,
+	F_NCOLS
+};
+static const struct svmc_col feature_cols[F_NCOLS] = {
+	[F_NAME] = { .key = "name", .head = "feature", .width = 24 },
+	[F_PRESENT] = { .key = "present", .head = "present", .width = 7, .type = SVMC_COL_BOOL },
+	[F_LEAF] = { .key = "leaf", .type = SVMC_COL_HEX, .digits = 8 },
+	[F_SUBLEAF] = { .key = "subleaf" },
+	[F_LEAFSUB] = { .head = "leaf.sub", .width = 12 },
+	[F_REG] = { .key = "register" },
+	[F_BIT] = { .key = "bit", .type = SVMC_COL_U64 },
+	[F_REGBIT] = { .head = "reg[bit]", .width = 9 },
+	[F_MEANING] = { .head = "meaning" },
+};
+
+void svmc_profile_features(struct out *o, const struct svmc_cpu *c)
 {
-	svmc_emit_arr_begin(o, "features");
+	struct svmc_table t = { .o = o,
+				.cols = feature_cols,
+				.ncols = F_NCOLS,
+				.indent = "  ",
+				.flags = SVMC_TABLE_ROW_LINE };
+
+	svmc_table_begin(&t, "features");
 	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
 		const struct svmc_feature_info *fi = &svmc_feature_table[i];
+		bool has = svmc_cpu_has(c, fi->id);
+		char sub[16], loc[24], rb[16];
+		struct svmc_cell cells[F_NCOLS] = {
+			[F_NAME] = { .s = fi->name },
+			[F_PRESENT] = { .u = has,
+					.text = has ? "yes" : "no",
+					.color = has ? OUT_C_PASS : OUT_C_DIM },
+			[F_LEAF] = { .u = fi->leaf },
+			[F_SUBLEAF] = { .s = sub },
+			[F_LEAFSUB] = { .s = loc },
+			[F_REG] = { .s = reg_names[fi->reg] },
+			[F_BIT] = { .u = fi->bit },
+			[F_REGBIT] = { .s = rb },
+			[F_MEANING] = { .s = svmc_feature_desc(fi->id) },
+		};
 
-		svmc_emit_obj_begin_line(o, NULL);
-		svmc_emit_str(o, "name", fi->name);
-		svmc_emit_bool(o, "present", svmc_cpu_has(c, fi->id));
-		svmc_emit_hex(o, "leaf", fi->leaf, 8);
-		subleaf(o, fi->subleaf);
-		svmc_emit_str(o, "register", reg_names[fi->reg]);
-		svmc_emit_u64(o, "bit", fi->bit);
-		svmc_emit_obj_end(o);
+		/* A raw profile that lacks the leaf cannot say: mark it. */
+		if (!has && c->has_leaves && !svmc_cpu_leaf(c, fi->leaf, fi->subleaf))
+			cells[F_PRESENT].text = "no*";
+		snprintf(sub, sizeof(sub), "0x%x", (unsigned)fi->subleaf);
+		snprintf(loc, sizeof(loc), "0x%08x.%u", (unsigned)fi->leaf, (unsigned)fi->subleaf);
+		snprintf(rb, sizeof(rb), "%s[%u]", reg_names[fi->reg], fi->bit);
+		svmc_table_row(&t, cells, false);
 	}
-	svmc_emit_arr_end(o);
+	svmc_table_end(&t);
 }
 
 /* A guest CPU model's file: the names of its present features. */
@@ -121,7 +165,7 @@ int svmc_profile_json_write(struct out *o, const struct svmc_cpu *c, enum svmc_p
 	svmc_emit_u64(o, "stepping", c->stepping);
 	if (view == SVMC_PROFILE_DECODED) {
 		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-		features_decoded(o, c);
+		svmc_profile_features(o, c);
 	} else if (!c->has_leaves) {
 		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
 		features_names(o, c);

@@ -40,4 +40,12 @@ enum svmc_profile_view { SVMC_PROFILE_FILE, SVMC_PROFILE_DECODED };
  */
 int svmc_profile_json_write(struct out *o, const struct svmc_cpu *c, enum svmc_profile_view view);
 
+/*
+ * Every feature svmcheck knows, with whether c has it and where CPUID holds
+ * it, as a table (table.h): the "features" member of the decoded view in
+ * JSON, the feature table of `profile show` in text ("no*": a raw profile
+ * without the feature's leaf).  Borrows c.
+ */
+void svmc_profile_features(struct out *o, const struct svmc_cpu *c);
+
 #endif /* SVMCHECK_EMIT_PROFILE_JSON_H */
