@@ -240,15 +240,25 @@ char *svmc_emit_json_escape(char *p, const char *s, size_t n)
 				*p++ = hexd[c & 15];
 			}
 		} else {
-			/* c >= 0x80: valid UTF-8 passes, anything else becomes U+FFFD */
+			/*
+			 * c >= 0x80: well-formed UTF-8 passes, anything else
+			 * becomes U+FFFD byte by byte.  The second byte's range
+			 * depends on the lead (Unicode 15, table 3-7): that
+			 * rules out overlong forms, UTF-16 surrogates and code
+			 * points above U+10FFFF.
+			 */
 			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
-				      c >= 0xe0             ? 2 :
+				      c >= 0xe0 && c < 0xf0 ? 2 :
 				      c >= 0xc2 && c < 0xe0 ? 1 :
 							      0;
+			unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+			unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
 			bool ok = need && i + need < n;
 
-			for (size_t k = 1; ok && k <= need; k++)
-				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
+			if (ok)
+				ok = (unsigned char)s[i + 1] >= lo && (unsigned char)s[i + 1] <= hi;
+			for (size_t k = 2; ok && k <= need; k++)
+				ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
 			if (ok) {
 				memcpy(p, s + i, need + 1);
 				p += need + 1;

@@ -100,7 +100,8 @@ void svmc_emit_pretty_raw(struct out *o, const char *s, size_t n);
 /*
  * s[0..n) as a quoted JSON string at p, which must have room for 6n + 2
  * bytes: '"' and '\\' escaped, control bytes and DEL as \\uXXXX (\\n \\t \\r
- * short), valid UTF-8 passed through, invalid bytes as \\ufffd.  Runs that
+ * short), well-formed UTF-8 passed through, any other byte >= 0x80 (overlong
+ * forms, surrogates, above U+10FFFF, cut sequences) as \\ufffd.  Runs that
  * need nothing (nearly everything) are found 8 bytes at a time and copied
  * whole.  Returns the end.  The one escaper of every JSON writer here.
  */
