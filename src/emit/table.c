@@ -243,3 +243,77 @@ void svmc_table_end(struct svmc_table *t)
 	}
 	flush_run(t);
 }
+
+/* ---- records ------------------------------------------------------------- */
+
+static bool kv_text(const struct svmc_kv *k)
+{
+	return k->o->mode == OUT_TEXT;
+}
+
+void svmc_kv_begin(struct svmc_kv *k, const char *key, const char *title)
+{
+	svmc_emit_obj_begin(k->o, key);
+	if (title && kv_text(k))
+		svmc_emit_printf(k->o, "%s\n", title);
+}
+
+void svmc_kv_end(struct svmc_kv *k)
+{
+	svmc_emit_obj_end(k->o);
+}
+
+void svmc_kv_hex(struct svmc_kv *k, const char *name, uint64_t v, unsigned digits, const char *note)
+{
+	char val[24];
+	int pad;
+
+	if (!kv_text(k)) {
+		svmc_emit_hex(k->o, name, v, digits);
+		return;
+	}
+	snprintf(val, sizeof(val), "0x%0*" PRIx64, (int)digits, v);
+	if (note && note[0]) {
+		svmc_emit_printf(k->o, "  %-*s %-*s %s\n", k->name_w, name, k->value_w, val, note);
+		return;
+	}
+	pad = k->name_w - (int)strlen(name);
+	svmc_emit_printf(k->o, "  %s%*s %s\n", name, pad, "", val);
+}
+
+void svmc_kv_unknown(struct svmc_kv *k, const char *name)
+{
+	if (!kv_text(k))
+		svmc_emit_null(k->o, name);
+	else
+		svmc_emit_printf(k->o, "  %-*s ?\n", k->name_w, name);
+}
+
+void svmc_kv_hexbytes(struct svmc_kv *k, const char *name, const unsigned char *p, size_t n)
+{
+	if (!kv_text(k)) {
+		svmc_emit_hexbytes(k->o, name, p, n);
+		return;
+	}
+	svmc_emit_printf(k->o, "  %-*s ", k->name_w, name);
+	for (size_t i = 0; i < n; i++)
+		svmc_emit_printf(k->o, "%02x", p[i]);
+	svmc_emit_printf(k->o, "\n");
+}
+
+void svmc_kv_group(struct svmc_kv *k, const char *name, const struct svmc_kv_part *parts,
+		   unsigned n, const char *note)
+{
+	if (!kv_text(k)) {
+		svmc_emit_obj_begin(k->o, name);
+		for (unsigned i = 0; i < n; i++)
+			svmc_emit_hex(k->o, parts[i].key, parts[i].v, parts[i].digits);
+		svmc_emit_obj_end(k->o);
+		return;
+	}
+	svmc_emit_printf(k->o, "  %-*s", k->name_w, name);
+	for (unsigned i = 0; i < n; i++)
+		svmc_emit_printf(k->o, " %s 0x%0*" PRIx64, parts[i].key, (int)parts[i].digits,
+				 parts[i].v);
+	svmc_emit_printf(k->o, "  %s\n", note ? note : "");
+}

@@ -93,4 +93,38 @@ void svmc_table_row(struct svmc_table *t, const struct svmc_cell *cells, bool fo
 /* Finish t: JSON closes the array, text prints a pending run. */
 void svmc_table_end(struct svmc_table *t);
 
+/*
+ * A record: named values described once, printed by the backend of the
+ * output's mode.  JSON writes an object of members; text writes a title
+ * line and one aligned line per value ("  name  value  note"), the note
+ * being text only (a decode of the value in words).  `inspect` describes
+ * every VMCB field this way.
+ */
+struct svmc_kv {
+	struct out *o;
+	int name_w;  /* text: the name column's width */
+	int value_w; /* text: the value column's width when a note follows */
+};
+
+/* One hex member of a group (a segment's selector, attrib, limit, base). */
+struct svmc_kv_part {
+	const char *key;
+	uint64_t v;
+	unsigned digits;
+};
+
+/* JSON: open an object under key; text: print title (if not NULL) on its own line. */
+void svmc_kv_begin(struct svmc_kv *k, const char *key, const char *title);
+void svmc_kv_end(struct svmc_kv *k);
+/* v as "0x" and `digits` hex digits; note (text only) may be NULL or "". */
+void svmc_kv_hex(struct svmc_kv *k, const char *name, uint64_t v, unsigned digits,
+		 const char *note);
+/* A value that is not known: JSON null, text "?". */
+void svmc_kv_unknown(struct svmc_kv *k, const char *name);
+/* Bytes as one string of hex digit pairs. */
+void svmc_kv_hexbytes(struct svmc_kv *k, const char *name, const unsigned char *p, size_t n);
+/* A group of hex parts: JSON an object, text "key 0x.. key 0x..  note" on one line. */
+void svmc_kv_group(struct svmc_kv *k, const char *name, const struct svmc_kv_part *parts,
+		   unsigned n, const char *note);
+
 #endif /* SVMCHECK_EMIT_TABLE_H */
