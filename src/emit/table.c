@@ -47,6 +47,11 @@ static const struct svmc_col *text_at(const struct svmc_table *t, unsigned k, un
 	return &t->cols[*idx];
 }
 
+static const char *list_at(const struct svmc_cell *v, size_t i)
+{
+	return v->list ? v->list[i] : v->item(v->ctx, i);
+}
+
 /* The text form of a cell (into buf when it has to be formatted). */
 static const char *cell_text(const struct svmc_col *c, const struct svmc_cell *v, char *buf,
 			     size_t n)
@@ -69,7 +74,7 @@ static const char *cell_text(const struct svmc_col *c, const struct svmc_cell *v
 	case SVMC_COL_LIST:
 		buf[0] = '\0';
 		for (size_t i = 0; i < v->n && len < n; i++) {
-			int k = snprintf(buf + len, n - len, "%s%s", i ? " " : "", v->list[i]);
+			int k = snprintf(buf + len, n - len, "%s%s", i ? " " : "", list_at(v, i));
 			if (k > 0)
 				len += (size_t)k;
 		}
@@ -152,7 +157,7 @@ static void json_row(struct svmc_table *t, const struct svmc_cell *cells)
 		case SVMC_COL_LIST:
 			svmc_emit_arr_begin(o, c->key);
 			for (size_t k = 0; k < v->n; k++)
-				svmc_emit_str(o, NULL, v->list[k]);
+				svmc_emit_str(o, NULL, list_at(v, k));
 			svmc_emit_arr_end(o);
 			break;
 		}
@@ -316,4 +321,45 @@ void svmc_kv_group(struct svmc_kv *k, const char *name, const struct svmc_kv_par
 		svmc_emit_printf(k->o, " %s 0x%0*" PRIx64, parts[i].key, (int)parts[i].digits,
 				 parts[i].v);
 	svmc_emit_printf(k->o, "  %s\n", note ? note : "");
+}
+
+/* ---- grids ----------------------------------------------------------------- */
+
+void svmc_grid_begin(struct svmc_grid *g, const char *key)
+{
+	svmc_emit_arr_begin(g->o, key);
+	if (g->n < 2)
+		return;
+	svmc_emit_printf(g->o, "%*s", g->width + 1, g->corner);
+	for (size_t j = 0; j < g->n; j++)
+		svmc_emit_printf(g->o, " %*zu", g->width, j + 1);
+	svmc_emit_printf(g->o, "\n");
+}
+
+void svmc_grid_cell(struct svmc_grid *g, size_t i, size_t j, const char *value, const char *text,
+		    enum svmc_emit_color color)
+{
+	struct out *o = g->o;
+
+	if (svmc_emit_json(o) || g->n < 2) {
+		if (i == j || !svmc_emit_json(o))
+			return;
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_u64(o, g->row_key, i + 1);
+		svmc_emit_u64(o, g->col_key, j + 1);
+		svmc_emit_str(o, g->val_key, value);
+		svmc_emit_obj_end(o);
+		return;
+	}
+	if (j == 0)
+		svmc_emit_printf(o, "%*zu", g->width + 1, i + 1);
+	svmc_emit_printf(o, " %s%*s%s", svmc_emit_color(o, color), g->width, text,
+			 color != OUT_C_NONE ? svmc_emit_color(o, OUT_C_RESET) : "");
+	if (j + 1 == g->n)
+		svmc_emit_printf(o, "\n");
+}
+
+void svmc_grid_end(struct svmc_grid *g)
+{
+	svmc_emit_arr_end(g->o);
 }

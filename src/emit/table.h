@@ -47,8 +47,10 @@ struct svmc_col {
 struct svmc_cell {
 	const char *s;
 	uint64_t u;
-	const char *const *list;
+	const char *const *list; /* SVMC_COL_LIST: n strings, or NULL and item() */
 	size_t n;
+	const char *(*item)(const void *ctx, size_t i); /* list[i] without an array */
+	const void *ctx;
 	const char *text;           /* text: printed instead of the value; NULL: the value */
 	enum svmc_emit_color color; /* text: the cell's colour (OUT_C_NONE: none) */
 };
@@ -126,5 +128,27 @@ void svmc_kv_hexbytes(struct svmc_kv *k, const char *name, const unsigned char *
 /* A group of hex parts: JSON an object, text "key 0x.. key 0x..  note" on one line. */
 void svmc_kv_group(struct svmc_kv *k, const char *name, const struct svmc_kv_part *parts,
 		   unsigned n, const char *note);
+
+/*
+ * A square grid of results (matrix: source by destination).  JSON writes
+ * the cells off the diagonal as an array of {row_key, col_key, val_key}
+ * objects (1-based numbers); text writes the grid itself: a header of
+ * column numbers under `corner`, then one line per row, each cell's text
+ * right-aligned in `width` columns (diagonal cells included); a grid of
+ * fewer than two rows says nothing in text.
+ */
+struct svmc_grid {
+	struct out *o;
+	size_t n;
+	const char *row_key, *col_key, *val_key;
+	const char *corner; /* text: above the row numbers */
+	int width;          /* text: of every cell */
+};
+
+void svmc_grid_begin(struct svmc_grid *g, const char *key);
+/* Cell (i, j), 0-based, in row order: value for JSON, text and colour for text. */
+void svmc_grid_cell(struct svmc_grid *g, size_t i, size_t j, const char *value, const char *text,
+		    enum svmc_emit_color color);
+void svmc_grid_end(struct svmc_grid *g);
 
 #endif /* SVMCHECK_EMIT_TABLE_H */
