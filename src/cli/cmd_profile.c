@@ -123,70 +123,6 @@ static const struct argp profile_argp = {
 	NULL
 };
 
-/* The hypervisor signature of leaf 0x40000000, if the profile holds it. */
-static bool hv_signature(const struct svmc_cpu *c, char sig[13])
-{
-	const struct svmc_leaf *l = svmc_cpu_leaf(c, 0x40000000u, 0);
-
-	if (!l)
-		return false;
-	memcpy(sig, &l->reg[1], 4);
-	memcpy(sig + 4, &l->reg[2], 4);
-	memcpy(sig + 8, &l->reg[3], 4);
-	sig[12] = '\0';
-	for (int i = 0; i < 12; i++)
-		if ((unsigned char)sig[i] < 0x20 || (unsigned char)sig[i] > 0x7e)
-			sig[i] = sig[i] ? '?' : ' ';
-	return sig[0] != ' ';
-}
-
-static void show_text(struct out *o, const struct svmc_cpu *c)
-{
-	char sig[13];
-	bool svm = svmc_cpu_has(c, SVMC_FEAT_SVM);
-
-	svmc_emit_printf(o, "%s%s%s\n", svmc_emit_color(o, OUT_C_BOLD), c->name,
-			 svmc_emit_color(o, OUT_C_RESET));
-	if (c->description[0])
-		svmc_emit_printf(o, "  description  %s\n", c->description);
-	svmc_emit_printf(o, "  source       %s%s%s%s\n", svmc_cpu_source_name(c->source),
-			 c->view[0] ? " (view " : "", c->view, c->view[0] ? ")" : "");
-	if (c->guest[0])
-		svmc_emit_printf(o,
-				 "  guest model  %s (features intersected, smaller MAXPHYADDR)\n",
-				 c->guest);
-	if (c->modifiers[0])
-		svmc_emit_printf(o, "  modifiers    %s\n", c->modifiers);
-	svmc_emit_printf(o, "  vendor       %s\n", c->vendor[0] ? c->vendor : "(not stated)");
-	if (c->brand[0])
-		svmc_emit_printf(o, "  brand        %s\n", c->brand);
-	svmc_emit_printf(o, "  family       0x%x (%u)  model 0x%x (%u)  stepping %u\n", c->family,
-			 c->family, c->model, c->model, c->stepping);
-	svmc_emit_printf(o, "  maxphyaddr   %u\n", c->maxphyaddr);
-	if (hv_signature(c, sig))
-		svmc_emit_printf(o, "  hypervisor   \"%s\"\n", sig);
-	if (svm) {
-		svmc_emit_printf(o, "  svm          %spresent%s\n", svmc_emit_color(o, OUT_C_PASS),
-				 svmc_emit_color(o, OUT_C_RESET));
-	} else {
-		svmc_emit_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
-				 svmc_emit_color(o, OUT_C_FAIL), svmc_emit_color(o, OUT_C_RESET),
-				 svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
-					 " (a virtual CPU: the hypervisor hides SVM); replay and "
-					 "vectors need a profile with SVM (-c)" :
-					 "; replay and vectors need a profile with SVM (-c)");
-	}
-	svmc_emit_printf(o, "\n");
-	svmc_profile_features(o, c);
-	if (c->has_leaves)
-		svmc_emit_printf(
-			o, "\n  no* = the leaf is above the CPU's maximum leaf or not in this "
-			   "profile (read as absent)\n");
-	else
-		svmc_emit_printf(o,
-				 "\n  a guest CPU model: features from its list, no raw leaves\n");
-}
-
 /* ---- list ------------------------------------------------------------------ */
 
 #define LIST_MAX 256
@@ -344,10 +280,7 @@ int cmd_profile(int argc, char **argv)
 		cli_report(&o, &d);
 		rc = EXIT_TROUBLE;
 	} else if (a.verb == V_SHOW) {
-		if (svmc_emit_json(&o))
-			svmc_profile_json_write(&o, c, SVMC_PROFILE_DECODED);
-		else
-			show_text(&o, c);
+		svmc_profile_emit(&o, c, SVMC_PROFILE_DECODED);
 	} else {
 		if (a.name)
 			snprintf(c->name, sizeof(c->name), "%s", a.name);

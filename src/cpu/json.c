@@ -367,7 +367,7 @@ static int write_profile(const struct svmc_cpu *c, FILE *f)
 
 	if (svmc_emit_init(&o, f, OUT_JSON_PRETTY, false) != 0)
 		return -1;
-	r = svmc_profile_json_write(&o, c, SVMC_PROFILE_FILE);
+	r = svmc_profile_emit(&o, c, SVMC_PROFILE_FILE);
 	if (svmc_emit_fini(&o) != 0)
 		r = -1;
 	return r;

@@ -1,9 +1,10 @@
 /*
- * profile_json.c - the one writer of svmcheck/profile documents (see
- * profile_json.h).
+ * profile_json.c - the one writer of svmcheck/profile documents, and the
+ * `profile show` listing from the same description (see profile_json.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "emit/profile_json.h"
 #include "emit/table.h"
@@ -131,11 +132,52 @@ static void leaves(struct out *o, const struct svmc_cpu *c)
 	svmc_emit_arr_end(o);
 }
 
-int svmc_profile_json_write(struct out *o, const struct svmc_cpu *c, enum svmc_profile_view view)
+/* The hypervisor signature of leaf 0x40000000, if the profile holds it. */
+static bool hv_signature(const struct svmc_cpu *c, char sig[13])
+{
+	const struct svmc_leaf *l = svmc_cpu_leaf(c, 0x40000000u, 0);
+
+	if (!l)
+		return false;
+	memcpy(sig, &l->reg[1], 4);
+	memcpy(sig + 4, &l->reg[2], 4);
+	memcpy(sig + 8, &l->reg[3], 4);
+	sig[12] = '\0';
+	for (int i = 0; i < 12; i++)
+		if ((unsigned char)sig[i] < 0x20 || (unsigned char)sig[i] > 0x7e)
+			sig[i] = sig[i] ? '?' : ' ';
+	return sig[0] != ' ';
+}
+
+/* Text only: the hypervisor signature and whether the view has SVM. */
+static void svm_lines(struct out *o, const struct svmc_cpu *c)
+{
+	char sig[13];
+
+	if (o->mode != OUT_TEXT)
+		return;
+	if (hv_signature(c, sig))
+		svmc_emit_printf(o, "  hypervisor   \"%s\"\n", sig);
+	if (svmc_cpu_has(c, SVMC_FEAT_SVM)) {
+		svmc_emit_printf(o, "  svm          %spresent%s\n", svmc_emit_color(o, OUT_C_PASS),
+				 svmc_emit_color(o, OUT_C_RESET));
+		return;
+	}
+	svmc_emit_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
+			 svmc_emit_color(o, OUT_C_FAIL), svmc_emit_color(o, OUT_C_RESET),
+			 svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
+				 " (a virtual CPU: the hypervisor hides SVM); replay and "
+				 "vectors need a profile with SVM (-c)" :
+				 "; replay and vectors need a profile with SVM (-c)");
+}
+
+int svmc_profile_emit(struct out *o, const struct svmc_cpu *c, enum svmc_profile_view view)
 {
 	struct svmc_cpu *dec = NULL;
 
-	if (!svmc_emit_json(o))
+	if (o->mode == OUT_TEXT)
+		view = SVMC_PROFILE_DECODED; /* text is always the decoded listing */
+	else if (!svmc_emit_json(o))
 		return 0;
 	if (view == SVMC_PROFILE_FILE && c->has_leaves) {
 		/* large (the leaves): not on the stack */
@@ -145,27 +187,54 @@ int svmc_profile_json_write(struct out *o, const struct svmc_cpu *c, enum svmc_p
 		*dec = *c;
 		svmc_cpu_decode(dec);
 	}
+	/* each member beside its text line: each backend ignores the other's calls */
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/profile");
 	svmc_emit_u64(o, "schema_version", 1);
 	svmc_emit_str(o, "name", c->name);
+	svmc_emit_printf(o, "%s%s%s\n", svmc_emit_color(o, OUT_C_BOLD), c->name,
+			 svmc_emit_color(o, OUT_C_RESET));
 	svmc_emit_str(o, "description", c->description);
+	if (c->description[0])
+		svmc_emit_printf(o, "  description  %s\n", c->description);
 	svmc_emit_str(o, "source", svmc_cpu_source_name(c->source));
 	if (c->view[0])
 		svmc_emit_str(o, "view", c->view);
-	if (c->guest[0])
+	svmc_emit_printf(o, "  source       %s%s%s%s\n", svmc_cpu_source_name(c->source),
+			 c->view[0] ? " (view " : "", c->view, c->view[0] ? ")" : "");
+	if (c->guest[0]) {
 		svmc_emit_str(o, "guest", c->guest);
-	if (view == SVMC_PROFILE_DECODED && c->modifiers[0])
+		svmc_emit_printf(o,
+				 "  guest model  %s (features intersected, smaller MAXPHYADDR)\n",
+				 c->guest);
+	}
+	if (view == SVMC_PROFILE_DECODED && c->modifiers[0]) {
 		svmc_emit_str(o, "modifiers", c->modifiers);
+		svmc_emit_printf(o, "  modifiers    %s\n", c->modifiers);
+	}
 	svmc_emit_str(o, "vendor", c->vendor);
-	if (c->brand[0])
+	svmc_emit_printf(o, "  vendor       %s\n", c->vendor[0] ? c->vendor : "(not stated)");
+	if (c->brand[0]) {
 		svmc_emit_str(o, "brand", c->brand);
+		svmc_emit_printf(o, "  brand        %s\n", c->brand);
+	}
 	svmc_emit_u64(o, "family", c->family);
 	svmc_emit_u64(o, "model", c->model);
 	svmc_emit_u64(o, "stepping", c->stepping);
+	svmc_emit_printf(o, "  family       0x%x (%u)  model 0x%x (%u)  stepping %u\n", c->family,
+			 c->family, c->model, c->model, c->stepping);
 	if (view == SVMC_PROFILE_DECODED) {
 		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
+		svmc_emit_printf(o, "  maxphyaddr   %u\n", c->maxphyaddr);
+		svm_lines(o, c);
+		svmc_emit_printf(o, "\n");
 		svmc_profile_features(o, c);
+		svmc_emit_printf(
+			o, "%s",
+			c->has_leaves ?
+				"\n  no* = the leaf is above the CPU's maximum leaf or not "
+				"in this profile (read as absent)\n" :
+				"\n  a guest CPU model: features from its list, no raw leaves\n");
 	} else if (!c->has_leaves) {
 		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
 		features_names(o, c);

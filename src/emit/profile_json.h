@@ -34,11 +34,14 @@
 enum svmc_profile_view { SVMC_PROFILE_FILE, SVMC_PROFILE_DECODED };
 
 /*
- * Write c as one top-level object into o (nothing unless o is in a JSON
- * mode).  Borrows c.  Returns 0, or -1 when memory for the decode that
- * SVMC_PROFILE_FILE compares against is short (nothing is written then).
+ * Write c into o: in a JSON mode one top-level object in the given view; in
+ * text the `profile show` listing (identity, MAXPHYADDR, SVM, then the
+ * feature table of svmc_profile_features), which is the decoded view
+ * whatever view says.  Nothing in quiet mode.  Borrows c.  Returns 0, or
+ * -1 when memory for the decode that SVMC_PROFILE_FILE compares against is
+ * short (nothing is written then).
  */
-int svmc_profile_json_write(struct out *o, const struct svmc_cpu *c, enum svmc_profile_view view);
+int svmc_profile_emit(struct out *o, const struct svmc_cpu *c, enum svmc_profile_view view);
 
 /*
  * Every feature svmcheck knows, with whether c has it and where CPUID holds

@@ -309,7 +309,7 @@ static void test_profile_writer(void)
 
 		if (!f || svmc_emit_init(&o, f, OUT_JSON_PRETTY, false) != 0)
 			return;
-		CHECK(svmc_profile_json_write(&o, &a, (enum svmc_profile_view)view) == 0);
+		CHECK(svmc_profile_emit(&o, &a, (enum svmc_profile_view)view) == 0);
 		finish(&o, f, &mem, &len);
 		CHECK(svmc_cpu_load_json(mem, strlen(mem), "mem", &b, &d) == SVMC_OK);
 		CHECK_EQ_U64(b.nleaves, a.nleaves);
