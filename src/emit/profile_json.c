@@ -238,7 +238,7 @@ int svmc_profile_emit(struct out *o, const struct svmc_cpu *c, enum svmc_profile
 	} else if (!c->has_leaves) {
 		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
 		features_names(o, c);
-	} else {
+	} else if (dec) { /* a file with leaves: what differs from their decode */
 		overrides(o, c, dec);
 	}
 	if (c->has_leaves)
