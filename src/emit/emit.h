@@ -4,10 +4,14 @@
  * A `struct out` writes to one FILE through a large private buffer.  In JSON
  * modes it is a streaming JSON writer (objects, arrays, keys; commas and
  * indentation handled here, strings escaped here, 64-bit values as
- * zero-padded hex strings); in text mode the same calls are ignored and the
- * command prints lines with svmc_emit_printf(), using svmc_emit_color() for verdicts.
- * The hot replay path formats straight into the buffer: no allocation per
- * record, one fwrite per 64 KiB.
+ * zero-padded hex strings); in text mode the same calls are ignored and
+ * svmc_emit_printf() lines (ignored in JSON) are printed instead, with
+ * svmc_emit_color() for verdicts.  Commands describe rows and records once
+ * through table.h, whose backends sit on these calls; the profile and VMCB
+ * writers (profile_json.h, vmcb_json.h) are built the same way.  The replay
+ * record writer (replay_fmt.h) formats into its own buffers for speed, with
+ * this file's string escaper, the only one.  No allocation per record, one
+ * fwrite per 64 KiB.
  */
 #ifndef SVMCHECK_OUT_H
 #define SVMCHECK_OUT_H
