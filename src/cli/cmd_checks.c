@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emit/table.h"
 #include "svmcheck/check.h"
 #include "svmcheck/record.h"
 
@@ -55,67 +56,38 @@ static const struct argp checks_argp = {
 	NULL
 };
 
-/* "a b c" of the models applying id into buf. */
-static const char *models_of(enum svmc_check_id id, char *buf, size_t n)
+/* The columns of a check: JSON keys in schema order, text in its own. */
+enum { COL_ID, COL_APM, COL_FIELDS, COL_RULE, COL_MODELS, NCOLS };
+static const struct svmc_col check_cols[NCOLS] = {
+	[COL_ID] = { .key = "id", .head = "CHECK", .width = 26 },
+	[COL_APM] = { .key = "apm", .head = "APM", .width = 9 },
+	[COL_FIELDS] = { .key = "fields", .head = "FIELDS", .type = SVMC_COL_LIST },
+	[COL_RULE] = { .key = "rule", .head = "", .flags = SVMC_COL_BELOW },
+	[COL_MODELS] = { .key = "models", .head = "MODELS", .width = 27, .type = SVMC_COL_LIST },
+};
+static const unsigned char check_text_order[] = { COL_ID, COL_APM, COL_MODELS, COL_FIELDS,
+						  COL_RULE };
+
+#define MAX_NAMES 16
+
+static void one_row(struct svmc_table *t, const struct svmc_check_info *ci)
 {
-	size_t len = 0;
+	struct svmc_cell cells[NCOLS] = { { 0 } };
+	const char *models[MAX_NAMES], *fields[MAX_NAMES];
+	char paths[MAX_NAMES][64];
+	size_t nm = 0, nf = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < svmc_model_count(); i++) {
-		const struct svmc_model *m = svmc_model_at(i);
-		if (!svmc_model_applies(m, id) || len >= n)
-			continue;
-		int k = snprintf(buf + len, n - len, "%s%s", len ? " " : "", m->name);
-		if (k > 0)
-			len += (size_t)k;
-	}
-	return buf;
-}
-
-static const char *fields_of(const struct svmc_check_info *ci, char *buf, size_t n)
-{
-	size_t len = 0;
-	char path[64];
-
-	buf[0] = '\0';
-	for (unsigned k = 0; k < ci->nfields && len < n; k++) {
-		int w = snprintf(buf + len, n - len, "%s%s", k ? " " : "",
-				 svmc_field_path(ci->fields[k], path, sizeof(path)));
-		if (w > 0)
-			len += (size_t)w;
-	}
-	return buf;
-}
-
-static void one_text(struct out *o, const struct svmc_check_info *ci)
-{
-	char models[96], fields[160];
-
-	svmc_emit_printf(o, "%s%-26s%s %-9s %-27s %s\n", svmc_emit_color(o, OUT_C_BOLD), ci->name,
-			 svmc_emit_color(o, OUT_C_RESET), ci->apm,
-			 models_of(ci->id, models, sizeof(models)),
-			 fields_of(ci, fields, sizeof(fields)));
-	svmc_emit_printf(o, "    %s\n", ci->rule);
-}
-
-static void one_json(struct out *o, const struct svmc_check_info *ci)
-{
-	char path[64];
-
-	svmc_emit_obj_begin(o, NULL);
-	svmc_emit_str(o, "id", ci->name);
-	svmc_emit_str(o, "apm", ci->apm);
-	svmc_emit_arr_begin(o, "fields");
-	for (unsigned k = 0; k < ci->nfields; k++)
-		svmc_emit_str(o, NULL, svmc_field_path(ci->fields[k], path, sizeof(path)));
-	svmc_emit_arr_end(o);
-	svmc_emit_str(o, "rule", ci->rule);
-	svmc_emit_arr_begin(o, "models");
-	for (size_t i = 0; i < svmc_model_count(); i++)
+	for (size_t i = 0; i < svmc_model_count() && nm < MAX_NAMES; i++)
 		if (svmc_model_applies(svmc_model_at(i), ci->id))
-			svmc_emit_str(o, NULL, svmc_model_at(i)->name);
-	svmc_emit_arr_end(o);
-	svmc_emit_obj_end(o);
+			models[nm++] = svmc_model_at(i)->name;
+	for (unsigned k = 0; k < ci->nfields && nf < MAX_NAMES; k++, nf++)
+		fields[nf] = svmc_field_path(ci->fields[k], paths[nf], sizeof(paths[nf]));
+	cells[COL_ID] = (struct svmc_cell){ .s = ci->name, .color = OUT_C_BOLD };
+	cells[COL_APM].s = ci->apm;
+	cells[COL_FIELDS] = (struct svmc_cell){ .list = fields, .n = nf };
+	cells[COL_RULE].s = ci->rule;
+	cells[COL_MODELS] = (struct svmc_cell){ .list = models, .n = nm };
+	svmc_table_row(t, cells, false);
 }
 
 int cmd_checks(int argc, char **argv)
@@ -123,6 +95,7 @@ int cmd_checks(int argc, char **argv)
 	struct checks_args a = { NULL };
 	const struct svmc_model *m = NULL;
 	struct out o;
+	struct svmc_table t;
 	char names[128];
 	unsigned n;
 
@@ -139,34 +112,27 @@ int cmd_checks(int argc, char **argv)
 	}
 	n = m ? m->norder : SVMC_CHECK_COUNT;
 
-	if (svmc_emit_json(&o)) {
-		svmc_emit_obj_begin(&o, NULL);
-		svmc_emit_str(&o, "schema", "svmcheck/checks");
-		svmc_emit_u64(&o, "schema_version", 1);
-		if (m)
-			svmc_emit_str(&o, "model", m->name);
-		svmc_emit_arr_begin(&o, "checks");
+	svmc_emit_obj_begin(&o, NULL);
+	svmc_emit_str(&o, "schema", "svmcheck/checks");
+	svmc_emit_u64(&o, "schema_version", 1);
+	if (m) {
+		svmc_emit_str(&o, "model", m->name);
+		svmc_emit_printf(&o, "model %s: %u checks, in the order %s applies them\n\n",
+				 m->name, n, m->actor);
 	} else {
-		if (m)
-			svmc_emit_printf(&o,
-					 "model %s: %u checks, in the order %s applies them\n\n",
-					 m->name, n, m->actor);
-		else
-			svmc_emit_printf(&o, "%u checks; models: %s\n\n", n,
-					 svmc_model_names(names, sizeof(names)));
-		svmc_emit_printf(&o, "%-26s %-9s %-27s %s\n", "CHECK", "APM", "MODELS", "FIELDS");
+		svmc_emit_printf(&o, "%u checks; models: %s\n\n", n,
+				 svmc_model_names(names, sizeof(names)));
 	}
-	for (unsigned i = 0; i < n; i++) {
-		const struct svmc_check_info *ci = svmc_check_info(
-			m ? (enum svmc_check_id)m->order[i] : (enum svmc_check_id)i);
-		if (svmc_emit_json(&o))
-			one_json(&o, ci);
-		else
-			one_text(&o, ci);
-	}
-	if (svmc_emit_json(&o)) {
-		svmc_emit_arr_end(&o);
-		svmc_emit_obj_end(&o);
-	}
+	t = (struct svmc_table){ .o = &o,
+				 .cols = check_cols,
+				 .ncols = NCOLS,
+				 .text_order = check_text_order,
+				 .ntext = NCOLS };
+	svmc_table_begin(&t, "checks");
+	for (unsigned i = 0; i < n; i++)
+		one_row(&t, svmc_check_info(m ? (enum svmc_check_id)m->order[i] :
+						(enum svmc_check_id)i));
+	svmc_table_end(&t);
+	svmc_emit_obj_end(&o);
 	return svmc_emit_fini(&o) == 0 ? EXIT_PASS : EXIT_TROUBLE;
 }

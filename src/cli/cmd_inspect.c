@@ -21,7 +21,6 @@
 
 #include "cli/cli.h"
 #include "emit/atomic.h"
-#include "vmcb/decode.h"
 #include "emit/vmcb_json.h"
 #include "svmcheck/record.h"
 
@@ -97,87 +96,6 @@ static const struct argp inspect_argp = {
 	NULL,
 	NULL
 };
-
-/* ---- text ----------------------------------------------------------------- */
-
-#define NAME_W 22
-#define VALUE_W 18
-
-static void text_field(struct out *o, const struct svmc_record *r, const struct svmc_field *f)
-{
-	char dec[SVMC_DECODE_MAX], val[40];
-
-	if (!svmc_known(r, f->id)) {
-		svmc_emit_printf(o, "  %-*s ?\n", NAME_W, f->json);
-		return;
-	}
-	if (f->kind == SVMC_FK_SEG) {
-		const struct svmc_vmcb_seg *s = svmc_field_seg_const(r, f->id);
-		svmc_emit_printf(o,
-				 "  %-*s selector 0x%04x attrib 0x%04x limit 0x%08" PRIx32
-				 " base 0x%016" PRIx64 "  %s\n",
-				 NAME_W, f->json, s->selector, s->attrib, s->limit, s->base,
-				 svmc_decode_field(r, f->id, dec, sizeof(dec)));
-		return;
-	}
-	if (f->kind == SVMC_FK_BYTES) {
-		const unsigned char *p = (const unsigned char *)&r->vmcb + f->offset;
-		svmc_emit_printf(o, "  %-*s ", NAME_W, f->json);
-		for (unsigned i = 0; i < f->size; i++)
-			svmc_emit_printf(o, "%02x", p[i]);
-		svmc_emit_printf(o, "\n");
-		return;
-	}
-	snprintf(val, sizeof(val), "0x%0*" PRIx64, (int)(2 * f->size), svmc_field_get(r, f->id));
-	svmc_decode_field(r, f->id, dec, sizeof(dec));
-	if (dec[0])
-		svmc_emit_printf(o, "  %-*s %-*s %s\n", NAME_W, f->json, VALUE_W, val, dec);
-	else
-		svmc_emit_printf(o, "  %s%*s %s\n", f->json, (int)(NAME_W - strlen(f->json)), "",
-				 val);
-}
-
-static bool all_zero(const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-static void text_record(struct out *o, const struct svmc_record *r, bool first)
-{
-	bool note = false;
-
-	if (!first)
-		svmc_emit_puts(o, "\n");
-	svmc_emit_printf(o, "%s: record %" PRIu64, r->input ? r->input : "-", r->index);
-	if (r->line != SVMC_NO_LINE)
-		svmc_emit_printf(o, ", line %" PRIu64, r->line);
-	else if (r->offset != SVMC_NO_OFFSET)
-		svmc_emit_printf(o, ", offset %" PRIu64 " (0x%" PRIx64 ")", r->offset, r->offset);
-	svmc_emit_printf(o, ", format %s\n", svmc_format_name(r->format));
-	for (int area = SVMC_AREA_CONTROL; area <= SVMC_AREA_SAVE; area++) {
-		svmc_emit_puts(o,
-			       area == SVMC_AREA_CONTROL ? "Control area\n" : "State save area\n");
-		for (unsigned i = 0; i < SVMC_F_COUNT; i++) {
-			const struct svmc_field *f = &svmc_fields[i];
-			if ((int)f->area == area && f->kind != SVMC_FK_RESERVED)
-				text_field(o, r, f);
-		}
-	}
-	for (unsigned i = 0; i < SVMC_F_COUNT; i++) {
-		const struct svmc_field *f = &svmc_fields[i];
-		if (f->kind != SVMC_FK_RESERVED || !svmc_known(r, f->id) ||
-		    all_zero((const unsigned char *)&r->vmcb + f->offset, f->size))
-			continue;
-		if (!note)
-			svmc_emit_puts(o, "Notes\n");
-		note = true;
-		svmc_emit_printf(o, "  reserved bytes 0x%03x-0x%03x (%s, %u bytes) are not zero\n",
-				 f->offset, f->offset + f->size - 1u, f->json, f->size);
-	}
-}
 
 /* Any unknown field other than a reserved range? */
 static bool has_unknown(const struct svmc_record *r)
@@ -279,10 +197,8 @@ int cmd_inspect(int argc, char **argv)
 					partial++;
 				if (fwrite(&rec->vmcb, SVMC_VMCB_PAGE_SIZE, 1, f) != 1)
 					write_failed = true;
-			} else if (svmc_emit_json(&o)) {
-				svmc_vmcb_json_write(&o, rec);
-			} else if (o.mode == OUT_TEXT) {
-				text_record(&o, rec, records == 1);
+			} else {
+				svmc_vmcb_emit(&o, rec, records == 1);
 			}
 		}
 		svmc_reader_close(rd);

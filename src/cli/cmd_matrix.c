@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emit/table.h"
 #include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
 #include "svmcheck/migrate.h"
@@ -344,60 +345,84 @@ static const char *cell(enum svmc_mresult r)
 
 #define TEXT_NAMES 6
 
-static void print_text(struct out *o, struct fleet *f, const struct svmc_model *m,
-		       const char *guest, const enum svmc_mresult *res)
+/* A class: JSON keys; text prints "class N (H CPUs, MAXPHYADDR M): a, b, ...". */
+enum { K_ID, K_WHAT, K_CPUS, K_HOSTS, K_MAXPHYADDR, K_NCOLS };
+static const struct svmc_col class_cols[K_NCOLS] = {
+	[K_ID] = { .key = "id", .head = "", .type = SVMC_COL_U64 },
+	[K_WHAT] = { .head = "" },
+	[K_CPUS] = { .key = "cpus", .head = "", .type = SVMC_COL_LIST },
+	[K_HOSTS] = { .key = "hosts", .type = SVMC_COL_U64 },
+	[K_MAXPHYADDR] = { .key = "maxphyaddr", .type = SVMC_COL_U64 },
+};
+
+struct class_ctx {
+	const struct fleet *f;
+	size_t c;
+};
+
+/* The i-th distinct CPU argument of a class. */
+static const char *class_cpu(const void *ctx, size_t i)
 {
-	size_t nc = f->classes.n;
+	const struct class_ctx *cc = ctx;
 
-	svmc_emit_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc,
-			 nc == 1 ? "" : "es", f->ncpu, f->ncpu == 1 ? "" : "s", f->nd, m->name,
-			 guest ? ", guest " : "", guest ? guest : "");
-	for (size_t c = 0; c < nc; c++) {
-		size_t shown = f->cls_nargs[c] < TEXT_NAMES ? f->cls_nargs[c] : TEXT_NAMES;
-
-		svmc_emit_printf(o, "  class %zu (%zu CPU%s, MAXPHYADDR %u):", c + 1,
-				 f->cls_hosts[c], f->cls_hosts[c] == 1 ? "" : "s",
-				 f->classes.v[c].comp.maxphyaddr);
-		for (size_t i = 0; i < shown; i++)
-			svmc_emit_printf(o, "%s %s", i ? "," : "", f->d[f->cls_args[c][i]].arg);
-		if (f->cls_nargs[c] > shown)
-			svmc_emit_printf(o, ", and %zu more", f->cls_nargs[c] - shown);
-		svmc_emit_printf(o, "\n");
-	}
-	if (nc < 2) {
-		svmc_emit_printf(o, "\nevery CPU is in one class: every migration is identical\n");
-		return;
-	}
-	svmc_emit_printf(
-		o,
-		"\nrow = source, column = destination; = identical, super = superset (safe), SUB = subset, "
-		"INCOMP = incompatible\n");
-	svmc_emit_printf(o, "%8s", "from\\to");
-	for (size_t j = 0; j < nc; j++)
-		svmc_emit_printf(o, " %7zu", j + 1);
-	svmc_emit_printf(o, "\n");
-	for (size_t i = 0; i < nc; i++) {
-		svmc_emit_printf(o, "%8zu", i + 1);
-		for (size_t j = 0; j < nc; j++) {
-			enum svmc_mresult r = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
-			const char *col = svmc_emit_color(
-				o, r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ?
-					   OUT_C_FAIL :
-					   OUT_C_RESET);
-			svmc_emit_printf(o, " %s%7s%s", col, cell(r),
-					 svmc_emit_color(o, OUT_C_RESET));
-		}
-		svmc_emit_printf(o, "\n");
-	}
-	svmc_emit_printf(o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n",
-			 m->name);
+	return cc->f->d[cc->f->cls_args[cc->c][i]].arg;
 }
 
-static void print_json(struct out *o, struct fleet *f, const struct svmc_model *m,
-		       const char *guest, const enum svmc_mresult *res)
+static void print_classes(struct out *o, struct fleet *f)
+{
+	struct svmc_table t = { .o = o,
+				.cols = class_cols,
+				.ncols = K_NCOLS,
+				.indent = "  ",
+				.flags = SVMC_TABLE_NO_HEAD };
+
+	svmc_table_begin(&t, "classes");
+	for (size_t c = 0; c < f->classes.n; c++) {
+		size_t shown = f->cls_nargs[c] < TEXT_NAMES ? f->cls_nargs[c] : TEXT_NAMES;
+		struct class_ctx cc = { f, c };
+		char label[32], what[64], names[TEXT_NAMES * 100 + 32];
+		size_t len = 0;
+		struct svmc_cell cells[K_NCOLS] = {
+			[K_ID] = { .u = c + 1, .text = label },
+			[K_WHAT] = { .s = what },
+			[K_CPUS] = { .n = f->cls_nargs[c],
+				     .item = class_cpu,
+				     .ctx = &cc,
+				     .text = names },
+			[K_HOSTS] = { .u = f->cls_hosts[c] },
+			[K_MAXPHYADDR] = { .u = f->classes.v[c].comp.maxphyaddr },
+		};
+
+		snprintf(label, sizeof(label), "class %zu", c + 1);
+		snprintf(what, sizeof(what), "(%zu CPU%s, MAXPHYADDR %u):", f->cls_hosts[c],
+			 f->cls_hosts[c] == 1 ? "" : "s", f->classes.v[c].comp.maxphyaddr);
+		names[0] = '\0';
+		for (size_t i = 0; i < shown && len < sizeof(names); i++) {
+			int k = snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					 class_cpu(&cc, i));
+			if (k > 0)
+				len += (size_t)k;
+		}
+		if (f->cls_nargs[c] > shown && len < sizeof(names))
+			snprintf(names + len, sizeof(names) - len, ", and %zu more",
+				 f->cls_nargs[c] - shown);
+		svmc_table_row(&t, cells, false);
+	}
+	svmc_table_end(&t);
+}
+
+static void print_matrix(struct out *o, struct fleet *f, const struct svmc_model *m,
+			 const char *guest, const enum svmc_mresult *res)
 {
 	size_t nc = f->classes.n;
 	uint64_t counts[4] = { 0 };
+	struct svmc_grid g = { .o = o,
+			       .n = nc,
+			       .row_key = "from",
+			       .col_key = "to",
+			       .val_key = "result",
+			       .corner = "from\\to",
+			       .width = 7 };
 
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/matrix");
@@ -407,33 +432,33 @@ static void print_json(struct out *o, struct fleet *f, const struct svmc_model *
 		svmc_emit_str(o, "guest", guest);
 	else
 		svmc_emit_null(o, "guest");
-	svmc_emit_arr_begin(o, "classes");
-	for (size_t c = 0; c < nc; c++) {
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_u64(o, "id", c + 1);
-		svmc_emit_arr_begin(o, "cpus");
-		for (size_t i = 0; i < f->cls_nargs[c]; i++)
-			svmc_emit_str(o, NULL, f->d[f->cls_args[c][i]].arg);
-		svmc_emit_arr_end(o);
-		svmc_emit_u64(o, "hosts", f->cls_hosts[c]);
-		svmc_emit_u64(o, "maxphyaddr", f->classes.v[c].comp.maxphyaddr);
-		svmc_emit_obj_end(o);
-	}
-	svmc_emit_arr_end(o);
-	svmc_emit_arr_begin(o, "pairs");
+	svmc_emit_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc,
+			 nc == 1 ? "" : "es", f->ncpu, f->ncpu == 1 ? "" : "s", f->nd, m->name,
+			 guest ? ", guest " : "", guest ? guest : "");
+	print_classes(o, f);
+	if (nc < 2)
+		svmc_emit_printf(o, "\nevery CPU is in one class: every migration is identical\n");
+	else
+		svmc_emit_printf(o, "\nrow = source, column = destination; = identical, super = "
+				    "superset (safe), SUB = subset, INCOMP = incompatible\n");
+	svmc_grid_begin(&g, "pairs");
 	for (size_t i = 0; i < nc; i++) {
 		for (size_t j = 0; j < nc; j++) {
-			if (i == j)
-				continue;
-			counts[res[i * nc + j]]++;
-			svmc_emit_obj_begin(o, NULL);
-			svmc_emit_u64(o, "from", i + 1);
-			svmc_emit_u64(o, "to", j + 1);
-			svmc_emit_str(o, "result", svmc_mresult_name(res[i * nc + j]));
-			svmc_emit_obj_end(o);
+			enum svmc_mresult r = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
+
+			if (i != j)
+				counts[r]++;
+			svmc_grid_cell(&g, i, j, svmc_mresult_name(r), cell(r),
+				       r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ?
+					       OUT_C_FAIL :
+					       OUT_C_RESET);
 		}
 	}
-	svmc_emit_arr_end(o);
+	svmc_grid_end(&g);
+	if (nc >= 2)
+		svmc_emit_printf(
+			o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n",
+			m->name);
 	svmc_emit_arr_begin(o, "cpus");
 	for (size_t i = 0; i < f->ncpu; i++) {
 		svmc_emit_obj_begin(o, NULL);
@@ -550,10 +575,7 @@ int cmd_matrix(int argc, char **argv)
 			if (svmc_mresult_status(res[i * nc + j], false) != 0)
 				rc = EXIT_FAIL;
 		}
-	if (svmc_emit_json(&o))
-		print_json(&o, &f, m, a.guest, res);
-	else if (o.mode == OUT_TEXT)
-		print_text(&o, &f, m, a.guest, res);
+	print_matrix(&o, &f, m, a.guest, res);
 done:
 	if (svmc_emit_fini(&o) != 0)
 		rc = EXIT_TROUBLE;

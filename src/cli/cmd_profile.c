@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emit/profile_json.h"
+#include "emit/table.h"
 #include "svmcheck/cpu.h"
 
 enum verb { V_NONE, V_SHOW, V_CAPTURE, V_IMPORT, V_LIST };
@@ -121,142 +123,6 @@ static const struct argp profile_argp = {
 	NULL
 };
 
-static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
-
-/* The hypervisor signature of leaf 0x40000000, if the profile holds it. */
-static bool hv_signature(const struct svmc_cpu *c, char sig[13])
-{
-	const struct svmc_leaf *l = svmc_cpu_leaf(c, 0x40000000u, 0);
-
-	if (!l)
-		return false;
-	memcpy(sig, &l->reg[1], 4);
-	memcpy(sig + 4, &l->reg[2], 4);
-	memcpy(sig + 8, &l->reg[3], 4);
-	sig[12] = '\0';
-	for (int i = 0; i < 12; i++)
-		if ((unsigned char)sig[i] < 0x20 || (unsigned char)sig[i] > 0x7e)
-			sig[i] = sig[i] ? '?' : ' ';
-	return sig[0] != ' ';
-}
-
-static void show_text(struct out *o, const struct svmc_cpu *c)
-{
-	char sig[13];
-	bool svm = svmc_cpu_has(c, SVMC_FEAT_SVM);
-
-	svmc_emit_printf(o, "%s%s%s\n", svmc_emit_color(o, OUT_C_BOLD), c->name,
-			 svmc_emit_color(o, OUT_C_RESET));
-	if (c->description[0])
-		svmc_emit_printf(o, "  description  %s\n", c->description);
-	svmc_emit_printf(o, "  source       %s%s%s%s\n", svmc_cpu_source_name(c->source),
-			 c->view[0] ? " (view " : "", c->view, c->view[0] ? ")" : "");
-	if (c->guest[0])
-		svmc_emit_printf(o,
-				 "  guest model  %s (features intersected, smaller MAXPHYADDR)\n",
-				 c->guest);
-	if (c->modifiers[0])
-		svmc_emit_printf(o, "  modifiers    %s\n", c->modifiers);
-	svmc_emit_printf(o, "  vendor       %s\n", c->vendor[0] ? c->vendor : "(not stated)");
-	if (c->brand[0])
-		svmc_emit_printf(o, "  brand        %s\n", c->brand);
-	svmc_emit_printf(o, "  family       0x%x (%u)  model 0x%x (%u)  stepping %u\n", c->family,
-			 c->family, c->model, c->model, c->stepping);
-	svmc_emit_printf(o, "  maxphyaddr   %u\n", c->maxphyaddr);
-	if (hv_signature(c, sig))
-		svmc_emit_printf(o, "  hypervisor   \"%s\"\n", sig);
-	if (svm) {
-		svmc_emit_printf(o, "  svm          %spresent%s\n", svmc_emit_color(o, OUT_C_PASS),
-				 svmc_emit_color(o, OUT_C_RESET));
-	} else {
-		svmc_emit_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
-				 svmc_emit_color(o, OUT_C_FAIL), svmc_emit_color(o, OUT_C_RESET),
-				 svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
-					 " (a virtual CPU: the hypervisor hides SVM); replay and "
-					 "vectors need a profile with SVM (-c)" :
-					 "; replay and vectors need a profile with SVM (-c)");
-	}
-	svmc_emit_printf(o, "\n  %-24s %-7s %-12s %-9s %s\n", "feature", "present", "leaf.sub",
-			 "reg[bit]", "meaning");
-	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
-		const struct svmc_feature_info *fi = &svmc_feature_table[i];
-		bool has = svmc_cpu_has(c, fi->id);
-		const char *state = has ? "yes" : "no";
-		char loc[24], rb[16];
-
-		/* A raw profile that lacks the leaf cannot say: mark it. */
-		if (!has && c->has_leaves && !svmc_cpu_leaf(c, fi->leaf, fi->subleaf))
-			state = "no*";
-		snprintf(loc, sizeof(loc), "0x%08x.%u", fi->leaf, fi->subleaf);
-		snprintf(rb, sizeof(rb), "%s[%u]", reg_names[fi->reg], fi->bit);
-		svmc_emit_printf(o, "  %-24s %s%-7s%s %-12s %-9s %s\n", fi->name,
-				 svmc_emit_color(o, has ? OUT_C_PASS : OUT_C_DIM), state,
-				 svmc_emit_color(o, OUT_C_RESET), loc, rb,
-				 svmc_feature_desc(fi->id));
-	}
-	if (c->has_leaves)
-		svmc_emit_printf(
-			o, "\n  no* = the leaf is above the CPU's maximum leaf or not in this "
-			   "profile (read as absent)\n");
-	else
-		svmc_emit_printf(o,
-				 "\n  a guest CPU model: features from its list, no raw leaves\n");
-}
-
-static void show_json(struct out *o, const struct svmc_cpu *c)
-{
-	char buf[16];
-
-	svmc_emit_obj_begin(o, NULL);
-	svmc_emit_str(o, "schema", "svmcheck/profile");
-	svmc_emit_u64(o, "schema_version", 1);
-	svmc_emit_str(o, "name", c->name);
-	svmc_emit_str(o, "description", c->description);
-	svmc_emit_str(o, "source", svmc_cpu_source_name(c->source));
-	if (c->view[0])
-		svmc_emit_str(o, "view", c->view);
-	if (c->guest[0])
-		svmc_emit_str(o, "guest", c->guest);
-	if (c->modifiers[0])
-		svmc_emit_str(o, "modifiers", c->modifiers);
-	svmc_emit_str(o, "vendor", c->vendor);
-	if (c->brand[0])
-		svmc_emit_str(o, "brand", c->brand);
-	svmc_emit_u64(o, "family", c->family);
-	svmc_emit_u64(o, "model", c->model);
-	svmc_emit_u64(o, "stepping", c->stepping);
-	svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-	svmc_emit_arr_begin(o, "features");
-	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
-		const struct svmc_feature_info *fi = &svmc_feature_table[i];
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "name", fi->name);
-		svmc_emit_bool(o, "present", svmc_cpu_has(c, fi->id));
-		svmc_emit_hex(o, "leaf", fi->leaf, 8);
-		snprintf(buf, sizeof(buf), "0x%x", fi->subleaf);
-		svmc_emit_str(o, "subleaf", buf);
-		svmc_emit_str(o, "register", reg_names[fi->reg]);
-		svmc_emit_u64(o, "bit", fi->bit);
-		svmc_emit_obj_end(o);
-	}
-	svmc_emit_arr_end(o);
-	if (c->has_leaves) {
-		svmc_emit_arr_begin(o, "leaves");
-		for (size_t i = 0; i < c->nleaves; i++) {
-			const struct svmc_leaf *l = &c->leaves[i];
-			svmc_emit_obj_begin(o, NULL);
-			svmc_emit_hex(o, "leaf", l->leaf, 8);
-			snprintf(buf, sizeof(buf), "0x%x", l->subleaf);
-			svmc_emit_str(o, "subleaf", buf);
-			for (int r = 0; r < 4; r++)
-				svmc_emit_hex(o, reg_names[r], l->reg[r], 8);
-			svmc_emit_obj_end(o);
-		}
-		svmc_emit_arr_end(o);
-	}
-	svmc_emit_obj_end(o);
-}
-
 /* ---- list ------------------------------------------------------------------ */
 
 #define LIST_MAX 256
@@ -308,8 +174,22 @@ static int cmp_idx(const void *a, const void *b, void *arg)
 	return strcmp(names[*(const unsigned *)a], names[*(const unsigned *)b]);
 }
 
+/* A bundled profile: JSON keys; text prints name, kind, MAXPHYADDR, description. */
+enum { L_NAME, L_KIND, L_SVM, L_MAXPHYADDR, L_DESCRIPTION, L_PATH, L_NCOLS };
+static const struct svmc_col list_cols[L_NCOLS] = {
+	[L_NAME] = { .key = "name", .head = "", .width = 26 },
+	[L_KIND] = { .key = "kind", .head = "", .width = 5 },
+	[L_SVM] = { .key = "svm", .type = SVMC_COL_BOOL },
+	[L_MAXPHYADDR] = { .key = "maxphyaddr", .head = "", .width = -3, .type = SVMC_COL_U64 },
+	[L_DESCRIPTION] = { .key = "description", .head = "", .gap = 2 },
+	[L_PATH] = { .key = "path" },
+};
+
 static int do_list(struct out *o)
 {
+	struct svmc_table t = {
+		.o = o, .cols = list_cols, .ncols = L_NCOLS, .flags = SVMC_TABLE_NO_HEAD
+	};
 	struct list_ctx lc = { .n = 0 };
 	unsigned idx[LIST_MAX];
 	struct svmc_cpu *c = malloc(sizeof(*c));
@@ -330,7 +210,7 @@ static int do_list(struct out *o)
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/profile-list");
 	svmc_emit_u64(o, "schema_version", 1);
-	svmc_emit_arr_begin(o, "profiles");
+	svmc_table_begin(&t, "profiles");
 	for (unsigned k = 0; k < lc.n; k++) {
 		unsigned i = idx[k];
 		struct svmc_diag d;
@@ -343,18 +223,20 @@ static int do_list(struct out *o)
 			rc = EXIT_TROUBLE;
 			continue;
 		}
-		svmc_emit_printf(o, "%-26s %-5s %3u  %s\n", lc.names[i],
-				 c->has_leaves ? "cpu" : "guest", c->maxphyaddr, c->description);
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "name", lc.names[i]);
-		svmc_emit_str(o, "kind", c->has_leaves ? "cpu" : "guest-model");
-		svmc_emit_bool(o, "svm", svmc_cpu_has(c, SVMC_FEAT_SVM));
-		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-		svmc_emit_str(o, "description", c->description);
-		svmc_emit_str(o, "path", lc.paths[i]);
-		svmc_emit_obj_end(o);
+		{
+			struct svmc_cell cells[L_NCOLS] = {
+				[L_NAME] = { .s = lc.names[i] },
+				[L_KIND] = { .s = c->has_leaves ? "cpu" : "guest-model",
+					     .text = c->has_leaves ? "cpu" : "guest" },
+				[L_SVM] = { .u = svmc_cpu_has(c, SVMC_FEAT_SVM) },
+				[L_MAXPHYADDR] = { .u = c->maxphyaddr },
+				[L_DESCRIPTION] = { .s = c->description },
+				[L_PATH] = { .s = lc.paths[i] },
+			};
+			svmc_table_row(&t, cells, false);
+		}
 	}
-	svmc_emit_arr_end(o);
+	svmc_table_end(&t);
 	svmc_emit_obj_end(o);
 	for (unsigned k = 0; k < nbad && svmc_emit_json(o); k++)
 		cli_emit_diag(o, &bad[k]);
@@ -418,10 +300,7 @@ int cmd_profile(int argc, char **argv)
 		cli_report(&o, &d);
 		rc = EXIT_TROUBLE;
 	} else if (a.verb == V_SHOW) {
-		if (svmc_emit_json(&o))
-			show_json(&o, c);
-		else
-			show_text(&o, c);
+		svmc_profile_emit(&o, c, SVMC_PROFILE_DECODED);
 	} else {
 		if (a.name)
 			snprintf(c->name, sizeof(c->name), "%s", a.name);

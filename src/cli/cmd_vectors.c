@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emit/table.h"
 #include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
 #include "svmcheck/vectors.h"
@@ -95,82 +96,85 @@ static void mnemonic(unsigned v, char *buf, size_t n)
 		snprintf(buf, n, "%s%s", v == 2 ? "" : "#", vn->mnemonic);
 }
 
-static void print_text(struct out *o, const struct svmc_compiled *c)
+/* EVENTINJ types: JSON keys, text headers. */
+enum { T_TYPE, T_NAME, T_VALID, T_BECAUSE, T_NCOLS };
+static const struct svmc_col type_cols[T_NCOLS] = {
+	[T_TYPE] = { .key = "type", .head = "TYPE", .width = 5, .type = SVMC_COL_U64 },
+	[T_NAME] = { .key = "name", .head = "name", .width = 12 },
+	[T_VALID] = { .key = "valid", .head = "valid", .width = 6, .type = SVMC_COL_BOOL },
+	[T_BECAUSE] = { .key = "because", .head = "because" },
+};
+
+/* TYPE 3 vectors. */
+enum { V_VECTOR, V_MNEMONIC, V_NAME, V_VALID, V_BECAUSE, V_NCOLS };
+static const struct svmc_col vector_cols[V_NCOLS] = {
+	[V_VECTOR] = { .key = "vector", .head = "vector", .width = 7, .type = SVMC_COL_U64 },
+	[V_MNEMONIC] = { .key = "mnemonic", .head = "mn", .width = 5 },
+	[V_NAME] = { .key = "name", .head = "name", .width = 40 },
+	[V_VALID] = { .key = "valid", .head = "valid", .width = 6, .type = SVMC_COL_BOOL },
+	[V_BECAUSE] = { .key = "because", .head = "because" },
+};
+
+static struct svmc_cell valid_cell(bool ok)
 {
-	char why[96], mn[8];
-	const char *yes = svmc_emit_color(o, OUT_C_PASS), *no = svmc_emit_color(o, OUT_C_FAIL),
-		   *rst = svmc_emit_color(o, OUT_C_RESET);
-
-	svmc_emit_printf(o, "EVENTINJ validity: model %s, CPU %s\n\n", c->model->name, c->cpu_name);
-	svmc_emit_printf(o, "TYPE  %-12s %-6s %s\n", "name", "valid", "because");
-	for (unsigned t = 0; t < 8; t++) {
-		bool ok = svmc_type_valid(c, t);
-		const char *note = t == 3         ? "vector rule below" :
-				   (ok && t != 2) ? "any vector" :
-						    "";
-		svmc_emit_printf(o, "%-5u %-12s %s%-6s%s %s%s%s\n", t, svmc_evtinj_type_name(t),
-				 ok ? yes : no, ok ? "yes" : "NO", rst,
-				 svmc_vreason_name((enum svmc_vreason)c->type_reason[t]),
-				 note[0] ? "; " : "", note);
-	}
-
-	svmc_emit_printf(o, "\nTYPE 3 (EXCEPTION) vectors\n");
-	svmc_emit_printf(o, "%-7s %-5s %-40s %-6s %s\n", "vector", "mn", "name", "valid",
-			 "because");
-	for (unsigned v = 0; v < 256;) {
-		bool ok = svmc_vector_valid(c, v);
-		enum svmc_vreason r = (enum svmc_vreason)c->vec_reason[v];
-		char label[16];
-		unsigned end = v;
-
-		/* vectors 32-255 fold into runs of the same verdict and reason */
-		if (v >= 32)
-			while (end + 1 < 256 && svmc_vector_valid(c, end + 1) == ok &&
-			       c->vec_reason[end + 1] == r)
-				end++;
-		if (end > v)
-			snprintf(label, sizeof(label), "%u-%u", v, end);
-		else
-			snprintf(label, sizeof(label), "%u", v);
-		mnemonic(v, mn, sizeof(mn));
-		svmc_emit_printf(o, "%-7s %-5s %-40s %s%-6s%s %s\n", label, mn,
-				 svmc_vector_name(v)->name, ok ? yes : no, ok ? "yes" : "NO", rst,
-				 because_text(c, r, why, sizeof(why)));
-		v = end + 1;
-	}
+	return (struct svmc_cell){ .u = ok,
+				   .text = ok ? "yes" : "NO",
+				   .color = ok ? OUT_C_PASS : OUT_C_FAIL };
 }
 
-static void print_json(struct out *o, const struct svmc_compiled *c)
+static void print_table(struct out *o, const struct svmc_compiled *c)
 {
+	struct svmc_table t = { .o = o, .cols = type_cols, .ncols = T_NCOLS };
+	char why[96], mn[8], note[128];
+
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/vectors");
 	svmc_emit_u64(o, "schema_version", 1);
 	svmc_emit_str(o, "cpu", c->cpu_name);
 	svmc_emit_str(o, "model", c->model->name);
 	svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-	svmc_emit_arr_begin(o, "types");
-	for (unsigned t = 0; t < 8; t++) {
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_u64(o, "type", t);
-		svmc_emit_str(o, "name", svmc_evtinj_type_name(t));
-		svmc_emit_bool(o, "valid", svmc_type_valid(c, t));
-		svmc_emit_str(o, "because",
-			      svmc_vreason_name((enum svmc_vreason)c->type_reason[t]));
-		svmc_emit_obj_end(o);
+	svmc_emit_printf(o, "EVENTINJ validity: model %s, CPU %s\n\n", c->model->name, c->cpu_name);
+	svmc_table_begin(&t, "types");
+	for (unsigned ty = 0; ty < 8; ty++) {
+		bool ok = svmc_type_valid(c, ty);
+		const char *reason = svmc_vreason_name((enum svmc_vreason)c->type_reason[ty]);
+		const char *more = ty == 3         ? "; vector rule below" :
+				   (ok && ty != 2) ? "; any vector" :
+						     "";
+		struct svmc_cell cells[T_NCOLS] = {
+			[T_TYPE] = { .u = ty },
+			[T_NAME] = { .s = svmc_evtinj_type_name(ty) },
+			[T_VALID] = valid_cell(ok),
+			[T_BECAUSE] = { .s = reason, .text = note },
+		};
+
+		snprintf(note, sizeof(note), "%s%s", reason, more);
+		svmc_table_row(&t, cells, false);
 	}
-	svmc_emit_arr_end(o);
-	svmc_emit_arr_begin(o, "exceptions");
+	svmc_table_end(&t);
+
+	svmc_emit_printf(o, "\nTYPE 3 (EXCEPTION) vectors\n");
+	t = (struct svmc_table){
+		.o = o, .cols = vector_cols, .ncols = V_NCOLS, .flags = SVMC_TABLE_FOLD
+	};
+	svmc_table_begin(&t, "exceptions");
 	for (unsigned v = 0; v < 256; v++) {
 		const struct svmc_vector_name *vn = svmc_vector_name(v);
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_u64(o, "vector", v);
-		svmc_emit_str(o, "mnemonic", vn->mnemonic);
-		svmc_emit_str(o, "name", vn->name);
-		svmc_emit_bool(o, "valid", svmc_vector_valid(c, v));
-		svmc_emit_str(o, "because", svmc_vreason_name((enum svmc_vreason)c->vec_reason[v]));
-		svmc_emit_obj_end(o);
+		enum svmc_vreason r = (enum svmc_vreason)c->vec_reason[v];
+		struct svmc_cell cells[V_NCOLS] = {
+			[V_VECTOR] = { .u = v },
+			[V_MNEMONIC] = { .s = vn->mnemonic, .text = mn },
+			[V_NAME] = { .s = vn->name },
+			[V_VALID] = valid_cell(svmc_vector_valid(c, v)),
+			[V_BECAUSE] = { .s = svmc_vreason_name(r),
+					.text = because_text(c, r, why, sizeof(why)) },
+		};
+
+		mnemonic(v, mn, sizeof(mn));
+		/* vectors 32-255 fold into runs of the same verdict and reason */
+		svmc_table_row(&t, cells, v >= 32);
 	}
-	svmc_emit_arr_end(o);
+	svmc_table_end(&t);
 	svmc_emit_obj_end(o);
 }
 
@@ -224,10 +228,7 @@ int cmd_vectors(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	if (svmc_emit_json(&o))
-		print_json(&o, &c);
-	else
-		print_text(&o, &c);
+	print_table(&o, &c);
 done:
 	if (svmc_emit_fini(&o) != 0 && rc == EXIT_PASS)
 		rc = EXIT_TROUBLE;

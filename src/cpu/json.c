@@ -1,7 +1,8 @@
 /*
  * json.c - svmcheck's own JSON profile (svmcheck-json(5), schema svmcheck/profile v1):
  * reading it with json-c, checking every type by hand (json-c coerces
- * silently: "48" would become 48), and writing it atomically.
+ * silently: "48" would become 48), and writing it atomically through the
+ * one profile writer (emit/profile_json.c).
  *
  * A profile holds either raw "leaves" (the source of truth, decoded by
  * svmc_cpu_decode) or, for a guest CPU model, a "features" list and a
@@ -20,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "emit/atomic.h"
+#include "emit/profile_json.h"
 #include "cpu/cpu_int.h"
 #include "jsonscan.h"
 
@@ -357,108 +359,38 @@ enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 
 /* ---- writing ------------------------------------------------------------ */
 
-static void put_json_str(FILE *f, const char *s)
+/* c as a profile file into f, through the one profile writer; 0 or -1. */
+static int write_profile(const struct svmc_cpu *c, FILE *f)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
+	struct out o;
+	int r;
 
-static void put_member(FILE *f, const char *key, const char *val)
-{
-	fprintf(f, "  \"%s\": ", key);
-	put_json_str(f, val);
-	fputs(",\n", f);
-}
-
-static void write_profile(const struct svmc_cpu *c, FILE *f)
-{
-	fputs("{\n  \"schema\": \"svmcheck/profile\",\n  \"schema_version\": 1,\n", f);
-	put_member(f, "name", c->name);
-	put_member(f, "description", c->description);
-	put_member(f, "source", svmc_cpu_source_name(c->source));
-	if (c->view[0])
-		put_member(f, "view", c->view);
-	if (c->guest[0])
-		put_member(f, "guest", c->guest);
-	put_member(f, "vendor", c->vendor);
-	if (c->brand[0])
-		put_member(f, "brand", c->brand);
-	fprintf(f, "  \"family\": %u,\n  \"model\": %u,\n  \"stepping\": %u,\n", c->family,
-		c->model, c->stepping);
-	if (!c->has_leaves) {
-		bool first = true;
-
-		fprintf(f, "  \"maxphyaddr\": %u,\n  \"features\": [", c->maxphyaddr);
-		for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
-			if (!svmc_featset_has(&c->features, (enum svmc_feature)i))
-				continue;
-			fprintf(f, "%s\n    \"%s\"", first ? "" : ",", svmc_feature_table[i].name);
-			first = false;
-		}
-		fputs("\n  ]\n}\n", f);
-		return;
-	}
-	{
-		/* Only what differs from the raw decode (modifiers, composition). */
-		struct svmc_cpu *dec = malloc(sizeof(*dec));
-		bool first = true;
-
-		if (dec) {
-			*dec = *c;
-			svmc_cpu_decode(dec);
-			if (dec->maxphyaddr != c->maxphyaddr)
-				fprintf(f, "  \"maxphyaddr\": %u,\n", c->maxphyaddr);
-			for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++) {
-				bool want = svmc_featset_has(&c->features, (enum svmc_feature)i);
-				if (want == svmc_featset_has(&dec->features, (enum svmc_feature)i))
-					continue;
-				fprintf(f, "%s\n    {\"name\": \"%s\", \"present\": %s}",
-					first ? "  \"features\": [" : ",",
-					svmc_feature_table[i].name, want ? "true" : "false");
-				first = false;
-			}
-			if (!first)
-				fputs("\n  ],\n", f);
-			free(dec);
-		}
-	}
-	fputs("  \"leaves\": [", f);
-	for (size_t i = 0; i < c->nleaves; i++) {
-		const struct svmc_leaf *l = &c->leaves[i];
-		fprintf(f,
-			"%s\n    {\"leaf\": \"0x%08" PRIx32 "\", \"subleaf\": \"0x%" PRIx32
-			"\", \"eax\": \"0x%08" PRIx32 "\", \"ebx\": \"0x%08" PRIx32
-			"\", \"ecx\": \"0x%08" PRIx32 "\", \"edx\": \"0x%08" PRIx32 "\"}",
-			i ? "," : "", l->leaf, l->subleaf, l->reg[0], l->reg[1], l->reg[2],
-			l->reg[3]);
-	}
-	fputs("\n  ]\n}\n", f);
+	if (svmc_emit_init(&o, f, OUT_JSON_PRETTY, false) != 0)
+		return -1;
+	r = svmc_profile_emit(&o, c, SVMC_PROFILE_FILE);
+	if (svmc_emit_fini(&o) != 0)
+		r = -1;
+	return r;
 }
 
 enum svmc_err svmc_cpu_save_json(const struct svmc_cpu *c, const char *path, struct svmc_diag *d)
 {
 	struct svmc_atomic_file af;
 	enum svmc_err e;
+	int r;
 
 	svmc_diag_init(d, path);
 	if (strcmp(path, "-") == 0) {
-		write_profile(c, stdout);
-		if (fflush(stdout) != 0 || ferror(stdout))
+		if (write_profile(c, stdout) != 0 || ferror(stdout))
 			return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
 		return SVMC_OK;
 	}
 	e = svmc_atomic_open(&af, path, d);
 	if (e != SVMC_OK)
 		return e;
-	write_profile(c, af.f);
-	return svmc_atomic_close(&af, true, d);
+	r = write_profile(c, af.f);
+	e = svmc_atomic_close(&af, r == 0, d);
+	if (r != 0 && e == SVMC_OK)
+		e = svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
+	return e;
 }

@@ -122,8 +122,9 @@ void svmc_emit_puts(struct out *o, const char *s)
 const char *svmc_emit_color(const struct out *o, enum svmc_emit_color c)
 {
 	static const char *const seq[] = {
-		[OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m", [OUT_C_FAIL] = "\033[1;31m",
-		[OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",  [OUT_C_DIM] = "\033[2m",
+		[OUT_C_NONE] = "",           [OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m",
+		[OUT_C_FAIL] = "\033[1;31m", [OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",
+		[OUT_C_DIM] = "\033[2m",
 	};
 	return o->color ? seq[c] : "";
 }
@@ -239,15 +240,25 @@ char *svmc_emit_json_escape(char *p, const char *s, size_t n)
 				*p++ = hexd[c & 15];
 			}
 		} else {
-			/* c >= 0x80: valid UTF-8 passes, anything else becomes U+FFFD */
+			/*
+			 * c >= 0x80: well-formed UTF-8 passes, anything else
+			 * becomes U+FFFD byte by byte.  The second byte's range
+			 * depends on the lead (Unicode 15, table 3-7): that
+			 * rules out overlong forms, UTF-16 surrogates and code
+			 * points above U+10FFFF.
+			 */
 			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
-				      c >= 0xe0             ? 2 :
+				      c >= 0xe0 && c < 0xf0 ? 2 :
 				      c >= 0xc2 && c < 0xe0 ? 1 :
 							      0;
+			unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+			unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
 			bool ok = need && i + need < n;
 
-			for (size_t k = 1; ok && k <= need; k++)
-				ok = i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80;
+			if (ok)
+				ok = (unsigned char)s[i + 1] >= lo && (unsigned char)s[i + 1] <= hi;
+			for (size_t k = 2; ok && k <= need; k++)
+				ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
 			if (ok) {
 				memcpy(p, s + i, need + 1);
 				p += need + 1;
@@ -272,10 +283,13 @@ static void escape(struct out *o, const char *s, size_t n)
 /* Separator and key before a value. */
 static void pre(struct out *o, const char *key)
 {
+	bool line = o->on_line[o->depth];
+
 	if (!o->first[o->depth])
-		svmc_emit_raw(o, ",", 1);
+		svmc_emit_raw(o, line && o->mode == OUT_JSON_PRETTY ? ", " : ",",
+			      line && o->mode == OUT_JSON_PRETTY ? 2 : 1);
 	o->first[o->depth] = false;
-	if (o->mode == OUT_JSON_PRETTY && o->depth > 0)
+	if (o->mode == OUT_JSON_PRETTY && o->depth > 0 && !line)
 		newline_indent(o);
 	if (key && o->depth > 0 && !o->is_arr[o->depth]) {
 		escape(o, key, strlen(key));
@@ -284,7 +298,7 @@ static void pre(struct out *o, const char *key)
 	}
 }
 
-static void begin(struct out *o, const char *key, char c, bool arr)
+static void begin(struct out *o, const char *key, char c, bool arr, bool line)
 {
 	if (!svmc_emit_json(o))
 		return;
@@ -296,6 +310,7 @@ static void begin(struct out *o, const char *key, char c, bool arr)
 		o->depth++;
 		o->first[o->depth] = true;
 		o->is_arr[o->depth] = arr;
+		o->on_line[o->depth] = line || o->on_line[o->depth - 1];
 	}
 }
 
@@ -303,9 +318,9 @@ static void end(struct out *o, char c)
 {
 	if (!svmc_emit_json(o) || o->depth == 0)
 		return;
-	bool empty = o->first[o->depth];
+	bool empty = o->first[o->depth], line = o->on_line[o->depth];
 	o->depth--;
-	if (o->mode == OUT_JSON_PRETTY && !empty)
+	if (o->mode == OUT_JSON_PRETTY && !empty && !line)
 		newline_indent(o);
 	svmc_emit_raw(o, &c, 1);
 	if (o->depth == 0)
@@ -314,7 +329,11 @@ static void end(struct out *o, char c)
 
 void svmc_emit_obj_begin(struct out *o, const char *key)
 {
-	begin(o, key, '{', false);
+	begin(o, key, '{', false, false);
+}
+void svmc_emit_obj_begin_line(struct out *o, const char *key)
+{
+	begin(o, key, '{', false, true);
 }
 void svmc_emit_obj_end(struct out *o)
 {
@@ -322,7 +341,7 @@ void svmc_emit_obj_end(struct out *o)
 }
 void svmc_emit_arr_begin(struct out *o, const char *key)
 {
-	begin(o, key, '[', true);
+	begin(o, key, '[', true, false);
 }
 void svmc_emit_arr_end(struct out *o)
 {

@@ -4,10 +4,14 @@
  * A `struct out` writes to one FILE through a large private buffer.  In JSON
  * modes it is a streaming JSON writer (objects, arrays, keys; commas and
  * indentation handled here, strings escaped here, 64-bit values as
- * zero-padded hex strings); in text mode the same calls are ignored and the
- * command prints lines with svmc_emit_printf(), using svmc_emit_color() for verdicts.
- * The hot replay path formats straight into the buffer: no allocation per
- * record, one fwrite per 64 KiB.
+ * zero-padded hex strings); in text mode the same calls are ignored and
+ * svmc_emit_printf() lines (ignored in JSON) are printed instead, with
+ * svmc_emit_color() for verdicts.  Commands describe rows and records once
+ * through table.h, whose backends sit on these calls; the profile and VMCB
+ * writers (profile_json.h, vmcb_json.h) are built the same way.  The replay
+ * record writer (replay_fmt.h) formats into its own buffers for speed, with
+ * this file's string escaper, the only one.  No allocation per record, one
+ * fwrite per 64 KiB.
  */
 #ifndef SVMCHECK_OUT_H
 #define SVMCHECK_OUT_H
@@ -19,7 +23,16 @@
 #include <stdio.h>
 
 enum svmc_emit_mode { OUT_TEXT, OUT_JSON, OUT_JSON_PRETTY, OUT_QUIET };
-enum svmc_emit_color { OUT_C_RESET, OUT_C_PASS, OUT_C_FAIL, OUT_C_WARN, OUT_C_BOLD, OUT_C_DIM };
+/* OUT_C_NONE (zero, so that a zeroed cell is plain) has no sequence. */
+enum svmc_emit_color {
+	OUT_C_NONE,
+	OUT_C_RESET,
+	OUT_C_PASS,
+	OUT_C_FAIL,
+	OUT_C_WARN,
+	OUT_C_BOLD,
+	OUT_C_DIM
+};
 
 #define OUT_MAX_DEPTH 32
 
@@ -32,7 +45,8 @@ struct out {
 	int depth;
 	bool first[OUT_MAX_DEPTH]; /* no element written yet at this depth */
 	bool is_arr[OUT_MAX_DEPTH];
-	bool error; /* a write failed (EPIPE, ENOSPC) */
+	bool on_line[OUT_MAX_DEPTH]; /* pretty mode: this container stays on one line */
+	bool error;                  /* a write failed (EPIPE, ENOSPC) */
 };
 
 /* Set up o over f (not owned).  Returns 0 or -1 (no memory). */
@@ -62,6 +76,13 @@ void svmc_emit_obj_begin(struct out *o, const char *key);
 void svmc_emit_obj_end(struct out *o);
 void svmc_emit_arr_begin(struct out *o, const char *key);
 void svmc_emit_arr_end(struct out *o);
+/*
+ * An object that pretty mode keeps on one line, as {"a": 1, "b": "x"}
+ * (a row of a list: a CPUID leaf, a feature); containers inside it stay on
+ * the line too.  Compact mode writes it as any object.  Close it with
+ * svmc_emit_obj_end().
+ */
+void svmc_emit_obj_begin_line(struct out *o, const char *key);
 void svmc_emit_str(struct out *o, const char *key, const char *s);
 void svmc_emit_strn(struct out *o, const char *key, const char *s, size_t n);
 void svmc_emit_u64(struct out *o, const char *key, uint64_t v);
@@ -83,7 +104,8 @@ void svmc_emit_pretty_raw(struct out *o, const char *s, size_t n);
 /*
  * s[0..n) as a quoted JSON string at p, which must have room for 6n + 2
  * bytes: '"' and '\\' escaped, control bytes and DEL as \\uXXXX (\\n \\t \\r
- * short), valid UTF-8 passed through, invalid bytes as \\ufffd.  Runs that
+ * short), well-formed UTF-8 passed through, any other byte >= 0x80 (overlong
+ * forms, surrogates, above U+10FFFF, cut sequences) as \\ufffd.  Runs that
  * need nothing (nearly everything) are found 8 bytes at a time and copied
  * whole.  Returns the end.  The one escaper of every JSON writer here.
  */

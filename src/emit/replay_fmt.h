@@ -91,7 +91,7 @@ void svmc_replay_fmt_error(struct replay_fmt *f, struct rbuf *b, const struct sv
 /* Append the summary line for k. */
 void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k);
 
-/* Append s to b as a JSON string (quoted, escaped; bytes >= 0x80 are passed through). */
+/* Append s to b as a JSON string, through svmc_emit_json_escape() (the one escaper). */
 void svmc_rbuf_json_str(struct rbuf *b, const char *s);
 
 #endif /* SVMCHECK_OUT_REPLAY_FMT_H */

@@ -1,6 +1,7 @@
 /*
- * vmcb_json.h - one VMCB record as a JSON object (svmcheck-json(5)), written
- * through the streaming writer of emit.h.  It is the `inspect -j` record and
+ * vmcb_json.h - one VMCB record as a JSON object (svmcheck-json(5)) or as
+ * the text listing of `inspect`, written through the streaming writer of
+ * emit.h.  It is the `inspect -j` record and
  * the input of the json reader (src/vmcb/json.c): the two are inverse, so a
  * raw page survives raw -> JSON -> raw byte for byte.
  *
@@ -21,9 +22,16 @@
 #include "svmcheck/record.h"
 
 /*
- * Write r as one top-level object (one NDJSON line) into o; nothing happens
- * unless o is in a JSON mode.  Borrows r; allocates nothing.
+ * Write r into o in o's mode, every field described once (table.h
+ * records): in JSON one top-level object (one NDJSON line); in text a
+ * heading line, every field of the control and save areas by name with its
+ * value and its decode in words, and notes on non-zero reserved bytes,
+ * after a blank line unless first.  Nothing in quiet mode.  Borrows r;
+ * allocates nothing.
  */
+void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first);
+
+/* svmc_vmcb_emit() in JSON modes only: nothing happens otherwise. */
 void svmc_vmcb_json_write(struct out *o, const struct svmc_record *r);
 
 #endif /* SVMCHECK_OUT_VMCB_JSON_H */
