@@ -16,6 +16,15 @@ struct svmc_vector_name {
 /* Vector 0..255; vectors >= 32 are "interrupt" with an empty mnemonic. */
 const struct svmc_vector_name *svmc_vector_name(unsigned vector);
 
+#include <stddef.h>
+
+/*
+ * The vector as people write it into buf: "#GP", "#CP", "NMI" (an
+ * interrupt, no '#'), or "" for a reserved vector or one >= 32 (callers add
+ * their own word).  Returns buf.
+ */
+const char *svmc_vector_mnemonic(unsigned vector, char *buf, size_t n);
+
 /* EVENTINJ TYPE 0..7: "INTR", "reserved(1)", "NMI", "EXCEPTION", "SOFT_INT", ... */
 const char *svmc_evtinj_type_name(unsigned type);
 

@@ -566,16 +566,14 @@ static int m_evtinj_vector(const struct svmc_compiled *c, const struct svmc_vmcb
 			   size_t n)
 {
 	unsigned vec = SVM_EVTINJ_VECTOR(v->control.event_inj);
-	const struct svmc_vector_name *vn = svmc_vector_name(vec);
-	char label[48], cpuid[48];
+	char label[48], cpuid[48], mn[16];
 
 	if (vec >= 32)
 		snprintf(label, sizeof(label), "vector %u", vec);
-	else if (!vn->mnemonic[0])
+	else if (!svmc_vector_mnemonic(vec, mn, sizeof(mn))[0])
 		snprintf(label, sizeof(label), "vector %u (reserved)", vec);
 	else
-		snprintf(label, sizeof(label), "vector %u (%s%s)", vec, vec == 2 ? "" : "#",
-			 vn->mnemonic);
+		snprintf(label, sizeof(label), "vector %u (%s)", vec, mn);
 
 	const struct svmc_vreason_info *ri =
 		svmc_vreason_info((enum svmc_vreason)c->vec_reason[vec]);

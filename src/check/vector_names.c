@@ -1,6 +1,8 @@
 /*
  * vector_names.c - exception vector and EVENTINJ type names (AMD APM vol. 2 section 8.2, 15.20).
  */
+#include <stdio.h>
+
 #include "svmcheck/vectors.h"
 
 static const struct svmc_vector_name vec[32] = {
@@ -43,6 +45,14 @@ static const struct svmc_vector_name external = { "", "interrupt", false };
 const struct svmc_vector_name *svmc_vector_name(unsigned vector)
 {
 	return vector < 32 ? &vec[vector] : &external;
+}
+
+const char *svmc_vector_mnemonic(unsigned vector, char *buf, size_t n)
+{
+	const struct svmc_vector_name *vn = svmc_vector_name(vector);
+
+	snprintf(buf, n, "%s%s", vn->mnemonic[0] && vector != 2 ? "#" : "", vn->mnemonic);
+	return buf;
 }
 
 const char *svmc_evtinj_type_name(unsigned type)

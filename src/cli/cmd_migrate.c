@@ -195,14 +195,11 @@ static const char *kind_name(enum svmc_delta_kind k)
 	}
 }
 
+/* "#GP", "NMI", or what stands for a vector without a name. */
 static void mnemonic(unsigned v, char *buf, size_t n)
 {
-	const struct svmc_vector_name *vn = svmc_vector_name(v);
-
-	if (!vn->mnemonic[0])
+	if (!svmc_vector_mnemonic(v, buf, n)[0])
 		snprintf(buf, n, "%s", v >= 32 ? "interrupt" : "reserved");
-	else
-		snprintf(buf, n, "%s%s", v == 2 ? "" : "#", vn->mnemonic);
 }
 
 static const char *dir_word(bool from, bool to)

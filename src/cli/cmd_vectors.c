@@ -87,13 +87,11 @@ static const char *because_text(const struct svmc_compiled *c, enum svmc_vreason
 	return buf;
 }
 
+/* "#GP", "NMI", or what stands for a vector without a name. */
 static void mnemonic(unsigned v, char *buf, size_t n)
 {
-	const struct svmc_vector_name *vn = svmc_vector_name(v);
-	if (!vn->mnemonic[0])
-		snprintf(buf, n, "-");
-	else
-		snprintf(buf, n, "%s%s", v == 2 ? "" : "#", vn->mnemonic);
+	if (!svmc_vector_mnemonic(v, buf, n)[0])
+		snprintf(buf, n, "%s", "-");
 }
 
 /* EVENTINJ types: JSON keys, text headers. */
