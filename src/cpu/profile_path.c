@@ -16,7 +16,7 @@
 
 #include "svmcheck/cpu.h"
 
-#define POOL_BYTES (SVMC_PROFILE_PATH_MAX * 512)
+#define POOL_BYTES ((size_t)SVMC_PROFILE_PATH_MAX * 512)
 
 static char pool[POOL_BYTES];
 static const char *dirs[SVMC_PROFILE_PATH_MAX];

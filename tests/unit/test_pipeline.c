@@ -35,6 +35,8 @@
 #define NPAGES 1000
 #define NINPUTS 5
 #define DATA SVMCHECK_TEST_DIR "/cases/replay/_data/"
+#define MIXED SVMCHECK_TEST_DIR "/fixtures/json/mixed.ndjson"
+#define PAGE ((size_t)SVMC_VMCB_PAGE_SIZE)
 
 /* One thing the pipeline handed back: a record's verdict or an error. */
 struct ev {
@@ -268,8 +270,8 @@ int main(void)
 	static unsigned char big[NPAGES * SVMC_VMCB_PAGE_SIZE];
 	static char dir[] = "/tmp/svmcheck-pipeline-XXXXXX";
 	char p_big[64], p_missing[64], p_tail[64], p_empty[64];
-	const char *in[NINPUTS] = { p_big, p_missing, p_tail,
-				    SVMCHECK_TEST_DIR "/fixtures/json/mixed.ndjson", p_empty };
+	static const char mixed[] = MIXED;
+	const char *in[NINPUTS] = { p_big, p_missing, p_tail, mixed, p_empty };
 	const int want_first[4] = { -1, first_id("CTRL.EVENTINJ.VECTOR"), -1,
 				    first_id("SAVE.CR4.RSVD") };
 	const int want_verdict[4] = { SVMC_VMRUN, SVMC_VMEXIT_INVALID, SVMC_VMRUN,
@@ -292,15 +294,14 @@ int main(void)
 	snprintf(p_tail, sizeof(p_tail), "%s/tail.bin", dir);
 	snprintf(p_empty, sizeof(p_empty), "%s/empty.bin", dir);
 	f = fopen(DATA "corpus.bin", "rb");
-	CHECK(f && fread(corpus, 1, 4 * SVMC_VMCB_PAGE_SIZE, f) == 4 * SVMC_VMCB_PAGE_SIZE);
+	CHECK(f && fread(corpus, 1, 4 * PAGE, f) == 4 * PAGE);
 	if (f)
 		fclose(f);
 	for (i = 0; i < NPAGES; i++)
-		memcpy(big + i * SVMC_VMCB_PAGE_SIZE, corpus + (i % 4) * SVMC_VMCB_PAGE_SIZE,
-		       SVMC_VMCB_PAGE_SIZE);
-	memset(corpus + 3 * SVMC_VMCB_PAGE_SIZE, 0xee, 100);
+		memcpy(big + i * PAGE, corpus + (i % 4) * PAGE, PAGE);
+	memset(corpus + 3 * PAGE, 0xee, 100);
 	CHECK(write_file(p_big, big, sizeof(big)));
-	CHECK(write_file(p_tail, corpus, 3 * SVMC_VMCB_PAGE_SIZE + 100));
+	CHECK(write_file(p_tail, corpus, 3 * PAGE + 100));
 	CHECK(write_file(p_empty, corpus, 0));
 
 	svmc_diag_init(&d, NULL);
