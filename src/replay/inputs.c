@@ -25,21 +25,23 @@ static void input_done(const struct svmc_input_ops *ops, void *arg)
 		ops->input_done(arg);
 }
 
-/* The records of one open input rd; returns whether it gave an error. */
+/*
+ * The records of one open input rd; returns whether it gave an error.  *sp
+ * belongs to the caller: a span handed out must stay valid until input_done.
+ */
 static bool read_input(struct svmc_reader *rd, const char *in, const struct svmc_input_ops *ops,
-		       void *arg, struct svmc_input_stats *st, uint64_t *got)
+		       void *arg, struct svmc_input_stats *st, uint64_t *got, struct svmc_span *sp)
 {
 	struct svmc_diag d;
-	struct svmc_span sp;
 	uint64_t tick = 0;
 	bool bad = false;
 	enum svmc_err e;
 
-	if (ops->span && svmc_reader_take_span(rd, &sp)) {
+	if (ops->span && svmc_reader_take_span(rd, sp)) {
 		/* the span's own read errors come back through ops->error */
-		if (ops->span(arg, &sp)) {
-			*got += sp.count;
-			st->records += sp.count;
+		if (ops->span(arg, sp)) {
+			*got += sp->count;
+			st->records += sp->count;
 		}
 	}
 	for (;;) {
@@ -84,6 +86,7 @@ void svmc_inputs_run(const char *const *inputs, size_t n, enum svmc_format fmt,
 		const char *in = inputs[i];
 		struct svmc_reader *rd;
 		struct svmc_diag d;
+		struct svmc_span sp; /* read by the span's users until input_done */
 		uint64_t got = 0;
 		bool bad;
 
@@ -94,7 +97,7 @@ void svmc_inputs_run(const char *const *inputs, size_t n, enum svmc_format fmt,
 			input_done(ops, arg);
 			continue;
 		}
-		bad = read_input(rd, in, ops, arg, st, &got);
+		bad = read_input(rd, in, ops, arg, st, &got, &sp);
 		st->bytes += svmc_reader_bytes(rd);
 		input_done(ops, arg); /* after this no span read uses rd's file */
 		svmc_reader_close(rd);

@@ -205,15 +205,20 @@ static void d_error(void *arg, const struct svmc_diag *d)
 
 static bool same_events(const struct evlist *a, const struct evlist *b)
 {
-	if (a->n != b->n)
+	if (a->n != b->n) {
+		fprintf(stderr, "%zu events, not %zu\n", b->n, a->n);
 		return false;
+	}
 	for (size_t i = 0; i < a->n; i++) {
 		const struct ev *x = &a->v[i], *y = &b->v[i];
 
 		if (x->error != y->error || x->input != y->input || x->index != y->index ||
 		    x->line != y->line || x->verdict != y->verdict || x->first != y->first ||
-		    x->code != y->code)
+		    x->code != y->code) {
+			fprintf(stderr, "event %zu differs: %s #%" PRIu64 " not %s #%" PRIu64 "\n",
+				i, y->input, y->index, x->input, x->index);
 			return false;
+		}
 	}
 	return true;
 }
