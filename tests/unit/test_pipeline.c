@@ -38,6 +38,16 @@
 #define MIXED SVMCHECK_TEST_DIR "/fixtures/json/mixed.ndjson"
 #define PAGE ((size_t)SVMC_VMCB_PAGE_SIZE)
 
+/*
+ * Under AddressSanitizer, also catch memory used after its function returned
+ * (a span handed to the workers must outlive the function that read it).
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_stack_use_after_return=1";
+}
+
 /* One thing the pipeline handed back: a record's verdict or an error. */
 struct ev {
 	bool error;
