@@ -213,10 +213,27 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 /* Capture this host through libcpuid. */
 enum svmc_err svmc_cpu_capture_host(struct svmc_cpu *out, struct svmc_diag *d);
 
+/* Most directories svmc_profile_path_set() keeps. */
+#define SVMC_PROFILE_PATH_MAX 32
+
 /*
- * Bundled profile directories, in search order: $SVMCHECK_PROFILE_PATH
- * (colon-separated), the build tree's profiles/, the installed data
- * directory.  Calls fn for each existing directory until it returns non-zero.
+ * Set the directories searched for bundled profiles (NAME.json), in search
+ * order; replaces any earlier list, n = 0 clears it.  The library never
+ * guesses a directory of its own: until this is called only profile files
+ * given by path resolve.  The strings are copied (the caller keeps
+ * ownership of dirs); empty entries are skipped.  Returns 0, or -1 when an
+ * entry was dropped because more than SVMC_PROFILE_PATH_MAX directories or
+ * more than SVMC_PROFILE_PATH_MAX * 512 bytes were given (the others are
+ * kept).  Not thread-safe: call it before any thread resolves a profile.
+ * A program installed with its profiles finds them with
+ * `pkg-config --variable=profilesdir svmcheck`.
+ */
+int svmc_profile_path_set(const char *const *dirs, size_t n);
+
+/*
+ * The directories of svmc_profile_path_set() that exist now, in order:
+ * calls fn for each until it returns non-zero, and returns that value (0
+ * when every call returned 0).
  */
 int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg);
 

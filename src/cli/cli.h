@@ -89,6 +89,13 @@ int cli_outfile_open(struct out *eo, struct svmc_atomic_file *af, const char *pa
 		     char *const *inputs, int ninputs);
 int cli_outfile_close(struct svmc_atomic_file *af, bool ok);
 
+/*
+ * Give the library the profile search path: $SVMCHECK_PROFILE_PATH, this
+ * installation's data directory (found from the executable), the build
+ * tree's profiles/, the configured data directory (src/cli/profile_dirs.c).
+ */
+void cli_profile_dirs_init(void);
+
 /* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */
 int cmd_inspect(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

@@ -4,8 +4,8 @@
  * (one record object per line, the input of `-f json`), or convert records
  * to raw pages with `--to raw -o FILE`.
  *
- * Every input is read through the streaming readers (record.h); a bad input
- * or record is reported and the rest are still processed.  Output files are
+ * Every input is read through the library's input loop (replay.h); a bad
+ * input or record is reported and the rest are still processed.  Output files are
  * written to a temporary file in the target's directory and renamed into
  * place, so a failed run never leaves a truncated file; an output path that
  * names an input is refused.
@@ -23,6 +23,7 @@
 #include "emit/atomic.h"
 #include "emit/vmcb_json.h"
 #include "svmcheck/record.h"
+#include "svmcheck/replay.h"
 
 enum { OPT_TO = 0x200 };
 
@@ -107,10 +108,44 @@ static bool has_unknown(const struct svmc_record *r)
 	return false;
 }
 
+/* What the input loop feeds (svmc_inputs_each). */
+struct inspect_run {
+	const struct inspect_args *a;
+	struct out *o;
+	FILE *raw; /* --to raw: where the pages go */
+	uint64_t records, errors, partial;
+	bool write_failed;
+};
+
+static void inspect_record(void *arg, const struct svmc_record *rec)
+{
+	struct inspect_run *x = arg;
+
+	x->records++;
+	if (x->a->to_raw) {
+		if (has_unknown(rec))
+			x->partial++;
+		if (fwrite(&rec->vmcb, SVMC_VMCB_PAGE_SIZE, 1, x->raw) != 1)
+			x->write_failed = true;
+	} else {
+		svmc_vmcb_emit(x->o, rec, x->records == 1);
+	}
+}
+
+static void inspect_error(void *arg, const struct svmc_diag *d)
+{
+	struct inspect_run *x = arg;
+
+	cli_report(x->o, d);
+	x->errors++;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_args a = { .format = SVMC_FMT_AUTO };
-	struct svmc_record *rec;
+	struct inspect_run x = { 0 };
+	struct svmc_input_stats stats;
+	enum svmc_err st;
 	struct svmc_atomic_file of = { 0 };
 	struct out o;
 	uint64_t records = 0, errors = 0, partial = 0;
@@ -154,62 +189,19 @@ int cmd_inspect(int argc, char **argv)
 	} else {
 		cli_out_open(&o);
 	}
-	rec = malloc(sizeof(*rec));
-	if (!rec) {
-		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
-		svmc_emit_fini(&o);
-		if (to_file)
-			cli_outfile_close(&of, false);
+	x.a = &a;
+	x.o = &o;
+	x.raw = to_file ? of.f : stdout;
+	st = svmc_inputs_each((const char *const *)a.inputs, (size_t)a.ninputs, a.format,
+			      inspect_record, inspect_error, &x, &stats);
+	if (st != SVMC_OK) {
+		fprintf(stderr, "svmcheck: out of memory\n");
 		return EXIT_TROUBLE;
 	}
-	for (int i = 0; i < a.ninputs; i++) {
-		const char *in = a.inputs[i];
-		struct svmc_reader *rd;
-		struct svmc_diag d;
-		uint64_t got = 0, bad = 0;
-		enum svmc_err e;
-
-		svmc_diag_init(&d, in);
-		e = svmc_reader_open(&rd, in, a.format, &d);
-		if (e) {
-			cli_report(&o, &d);
-			errors++;
-			continue;
-		}
-		for (;;) {
-			svmc_diag_init(&d, in);
-			e = svmc_reader_next(rd, rec, &d);
-			if (e == SVMC_ERR_EMPTY)
-				break;
-			if (e) {
-				cli_report(&o, &d);
-				errors++;
-				bad++;
-				if (svmc_reader_failed(rd))
-					break;
-				continue;
-			}
-			got++;
-			records++;
-			if (a.to_raw) {
-				FILE *f = to_file ? of.f : stdout;
-				if (has_unknown(rec))
-					partial++;
-				if (fwrite(&rec->vmcb, SVMC_VMCB_PAGE_SIZE, 1, f) != 1)
-					write_failed = true;
-			} else {
-				svmc_vmcb_emit(&o, rec, records == 1);
-			}
-		}
-		svmc_reader_close(rd);
-		if (!got && !bad) {
-			svmc_diag_init(&d, in);
-			svmc_diag_set(&d, SVMC_ERR_EMPTY, "no VMCB record");
-			cli_report(&o, &d);
-			errors++;
-		}
-	}
-	free(rec);
+	records = x.records;
+	errors = x.errors;
+	partial = x.partial;
+	write_failed = x.write_failed;
 
 	if (svmc_emit_json(&o)) {
 		svmc_emit_obj_begin(&o, NULL);

@@ -21,6 +21,7 @@
 #include "svmcheck/cpu.h"
 #include "svmcheck/migrate.h"
 #include "svmcheck/record.h"
+#include "svmcheck/replay.h"
 #include "svmcheck/vectors.h"
 
 enum {
@@ -434,54 +435,45 @@ static void keep_error(struct rec_state *st, struct out *o, const struct svmc_di
 		st->kept[st->nkept++] = *d;
 }
 
-static void replay_inputs(struct out *o, const struct migrate_args *a, const struct side *from,
-			  const struct side *to, struct svmc_record *rec, struct rec_state *st)
+/* What the record diff feeds (svmc_migrate_records). */
+struct rec_run {
+	struct out *o;
+	const struct side *from, *to;
+	struct rec_state *st;
+};
+
+static void rec_changed(void *arg, const struct svmc_record *r, const struct svmc_result *rf,
+			const struct svmc_result *rt)
 {
-	for (int i = 0; i < a->ninputs; i++) {
-		const char *in = a->inputs[i];
-		struct svmc_reader *rd;
-		struct svmc_diag d;
-		uint64_t got = 0, bad = 0;
-		enum svmc_err e;
+	struct rec_run *x = arg;
 
-		svmc_diag_init(&d, in);
-		e = svmc_reader_open(&rd, in, a->format, &d);
-		if (e) {
-			keep_error(st, o, &d);
-			continue;
-		}
-		for (;;) {
-			struct svmc_result rf, rt;
+	if (!x->st->changed && x->o->mode == OUT_TEXT)
+		svmc_emit_printf(x->o, "\nrecords whose verdict changes:\n");
+	x->st->changed++;
+	emit_record(x->o, x->from, x->to, r, rf, rt);
+}
 
-			svmc_diag_init(&d, in);
-			e = svmc_reader_next(rd, rec, &d);
-			if (e == SVMC_ERR_EMPTY)
-				break;
-			if (e) {
-				keep_error(st, o, &d);
-				bad++;
-				if (svmc_reader_failed(rd))
-					break;
-				continue;
-			}
-			got++;
-			st->compared++;
-			svmc_evaluate(&from->comp, rec, &rf);
-			svmc_evaluate(&to->comp, rec, &rt);
-			if (rf.verdict == rt.verdict)
-				continue;
-			if (!st->changed && o->mode == OUT_TEXT)
-				svmc_emit_printf(o, "\nrecords whose verdict changes:\n");
-			st->changed++;
-			emit_record(o, from, to, rec, &rf, &rt);
-		}
-		svmc_reader_close(rd);
-		if (!got && !bad) {
-			svmc_diag_init(&d, in);
-			svmc_diag_set(&d, SVMC_ERR_EMPTY, "no VMCB record");
-			keep_error(st, o, &d);
-		}
+static void rec_error(void *arg, const struct svmc_diag *d)
+{
+	struct rec_run *x = arg;
+
+	keep_error(x->st, x->o, d);
+}
+
+/* Replay the inputs under both sides (svmcheck/replay.h), printing the records that change. */
+static void replay_inputs(struct out *o, const struct migrate_args *a, const struct side *from,
+			  const struct side *to, struct rec_state *st)
+{
+	struct rec_run x = { o, from, to, st };
+	struct svmc_input_stats stats;
+
+	if (svmc_migrate_records(&from->comp, &to->comp, (const char *const *)a->inputs,
+				 (size_t)a->ninputs, a->format, rec_changed, rec_error, &x,
+				 &stats) != SVMC_OK) {
+		fprintf(stderr, "svmcheck: out of memory\n");
+		st->errors++;
 	}
+	st->compared = stats.records;
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -604,7 +596,6 @@ int cmd_migrate(int argc, char **argv)
 	struct migrate_args a = { .format = SVMC_FMT_AUTO };
 	static struct svmc_diff df; /* about 100 KiB */
 	struct side from = { 0 }, to = { 0 };
-	struct svmc_record *rec = NULL;
 	struct rec_state *st = NULL;
 	char names[128];
 	struct out o;
@@ -633,9 +624,8 @@ int cmd_migrate(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	rec = malloc(sizeof(*rec));
 	st = calloc(1, sizeof(*st));
-	if (!rec || !st) {
+	if (!st) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -647,7 +637,7 @@ int cmd_migrate(int argc, char **argv)
 	if (svmc_emit_json(&o)) {
 		json_head(&o, &df, &from, &to, a.strict);
 		svmc_emit_arr_begin(&o, "records");
-		replay_inputs(&o, &a, &from, &to, rec, st);
+		replay_inputs(&o, &a, &from, &to, st);
 		svmc_emit_arr_end(&o);
 		svmc_emit_arr_begin(&o, "errors");
 		for (unsigned i = 0; i < st->nkept; i++)
@@ -666,7 +656,7 @@ int cmd_migrate(int argc, char **argv)
 	} else {
 		if (o.mode == OUT_TEXT)
 			text_head(&o, &df, &from, &to, a.strict);
-		replay_inputs(&o, &a, &from, &to, rec, st);
+		replay_inputs(&o, &a, &from, &to, st);
 		if (a.ninputs)
 			svmc_emit_printf(&o,
 					 "\n%" PRIu64 " record%s compared, %" PRIu64
@@ -680,7 +670,6 @@ int cmd_migrate(int argc, char **argv)
 done:
 	if (svmc_emit_fini(&o) != 0 && rc != EXIT_TROUBLE)
 		rc = EXIT_TROUBLE;
-	free(rec);
 	free(st);
 	free(from.cpu);
 	free(to.cpu);

@@ -4,16 +4,11 @@
  * NDJSON with -j, nothing with -q) and a summary; exit 0/1/2 (svmcheck-replay(1)).
  *
  * The model is compiled once for the CPU (-c, default host; --guest
- * composes); per record there is only svmc_evaluate() and, unless -q, the
- * record writer (emit/replay_fmt.c) formatting into a reused buffer.
- *
- * -t N: the main thread reads records in input order into a fixed ring of
- * batches; N workers evaluate and format whole batches, each into the
- * batch's own buffer; the main thread writes finished batches strictly in
- * sequence.  Memory is bounded by the ring (2N+2 batches of BATCH_RECORDS
- * records), output order equals input order, and errors stay in place
- * because they travel in the batches as items.  -t 1 runs the same steps
- * inline, without threads, locks or copies.
+ * composes); the library's ordered replay pipeline (svmcheck/replay.h,
+ * src/replay/pipeline.c) reads and judges every record, on -t N threads,
+ * and hands back batches in input order; this file formats them with the
+ * record writer (emit/replay_fmt.c) into each batch's reused buffer and
+ * writes them.  -t N writes exactly what -t 1 writes.
  *
  * Signals: SIGPIPE keeps its default (a `| head` ends the run quietly, the
  * reader has every line it asked for).  SIGINT stops reading; the records
@@ -26,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +35,10 @@
 #include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
 #include "svmcheck/record.h"
+#include "svmcheck/replay.h"
 
 #define EXIT_INTERRUPTED 130
-#define BATCH_RECORDS 256
-#define MAX_THREADS 256
+#define MAX_THREADS SVMC_REPLAY_MAX_THREADS
 #define FLUSH_AT (64u << 10)
 #define LARGE_INPUT (64ull << 20) /* --progress default: an input this large */
 
@@ -176,7 +170,6 @@ static void on_sigint(int sig)
 struct progress {
 	bool on, tty, shown;
 	double start, last;
-	uint64_t bytes_done; /* of finished inputs */
 };
 
 static double now(void)
@@ -218,7 +211,7 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 	p->shown = true;
 }
 
-/* ---- the run -------------------------------------------------------------- */
+/* ---- the run: the library's pipeline, this file's output ----------------- */
 
 struct run {
 	const struct replay_args *a;
@@ -229,8 +222,13 @@ struct run {
 	struct replay_fmt fmt; /* the main thread's */
 	struct replay_counts k;
 	struct progress prog;
-	uint64_t nread; /* records read so far (for progress) */
-	bool stop;      /* interrupted or the output failed */
+	bool stop; /* the output failed */
+};
+
+/* What one batch of the pipeline becomes: formatted bytes and verdict counts. */
+struct batch_out {
+	struct rbuf b;
+	struct replay_counts k;
 };
 
 /* The stderr half of cli_report(): the JSON object goes into the ordered stream. */
@@ -266,491 +264,132 @@ static void drain(struct run *run, struct rbuf *b)
 		run->stop = true;
 }
 
-/*
- * Feed every record and error of every input, in order, to a sink.  The
- * records are read in batches straight into the sink's memory (slots);
- * errors are passed where they occur.  Used by both the inline and the
- * threaded paths, so they read identically.
- */
-struct sink {
-	/* Room for the next records: a pointer and *n >= 1 of them, NULL to stop. */
-	struct svmc_record *(*slots)(struct run *run, void *ctx, size_t *n);
-	/* n records were read into the slots last handed out. */
-	void (*records)(struct run *run, void *ctx, struct svmc_record *recs, size_t n);
-	void (*error)(struct run *run, void *ctx, const struct svmc_diag *d);
-	/* Optional: judge span sp (read by positional reads); false = not taken. */
-	bool (*span)(struct run *run, void *ctx, const struct svmc_span *sp);
-	void (*input_done)(struct run *run, void *ctx);
-};
-
-static void read_all(struct run *run, const struct sink *s, void *ctx)
+/* Each worker formats with its own copy: the input-name cache is per thread. */
+static void worker_init(void *arg, void *w)
 {
-	const struct replay_args *a = run->a;
+	struct replay_fmt *f = w;
 
-	for (int i = 0; i < a->ninputs && !run->stop; i++) {
-		const char *in = a->inputs[i];
-		struct svmc_reader *rd;
-		struct svmc_diag d;
-		struct svmc_span sp;
-		uint64_t got = 0, bad = 0, tick = 0;
-		enum svmc_err e;
-
-		svmc_diag_init(&d, in);
-		e = svmc_reader_open(&rd, in, a->format, &d);
-		if (e) {
-			report_stderr(&d);
-			s->error(run, ctx, &d);
-			s->input_done(run, ctx);
-			continue;
-		}
-		if (s->span && svmc_reader_take_span(rd, &sp)) {
-			/* the span's own read errors come back through s->error */
-			if (s->span(run, ctx, &sp)) {
-				got += sp.count;
-				run->nread += sp.count;
-			}
-		}
-		for (;;) {
-			struct svmc_record *recs;
-			size_t room, k;
-
-			if (interrupted) {
-				run->stop = true;
-				break;
-			}
-			recs = s->slots(run, ctx, &room);
-			if (!recs || run->stop)
-				break;
-			svmc_diag_init(&d, in);
-			e = svmc_reader_next_batch(rd, recs, room, &k, &d);
-			if (k) {
-				got += k;
-				run->nread += k;
-				s->records(run, ctx, recs, k);
-				tick += k;
-				if (run->prog.on && tick >= 1024) {
-					tick = 0;
-					progress_show(&run->prog, run->nread,
-						      run->prog.bytes_done + svmc_reader_bytes(rd),
-						      false);
-				}
-			}
-			if (e == SVMC_OK)
-				continue;
-			if (e == SVMC_ERR_EMPTY)
-				break;
-			report_stderr(&d);
-			s->error(run, ctx, &d);
-			bad++;
-			if (svmc_reader_failed(rd))
-				break;
-		}
-		run->prog.bytes_done += svmc_reader_bytes(rd);
-		s->input_done(run, ctx); /* after this no span read uses rd's file */
-		svmc_reader_close(rd);
-		if (!got && !bad && !run->stop) {
-			svmc_diag_init(&d, in);
-			svmc_diag_set(&d, SVMC_ERR_EMPTY, "no VMCB record");
-			report_stderr(&d);
-			s->error(run, ctx, &d);
-			s->input_done(run, ctx);
-		}
-	}
+	*f = ((struct run *)arg)->fmt;
+	f->prefix = (struct rbuf){ 0 };
+	f->last_input = NULL;
+	f->last_format = SVMC_FMT_COUNT;
 }
 
-/* ---- -t 1: inline --------------------------------------------------------- */
-
-/*
- * Records per read: 32 pages (128 KiB) stay in the cache between the read
- * that writes them and the checks that read them.
- */
-#define INLINE_BATCH 32
-
-struct inline_ctx {
-	struct svmc_record *recs;
-	struct rbuf b;
-};
-
-static void inline_records(struct run *run, void *vctx, struct svmc_record *recs, size_t n)
+static void worker_fini(void *arg, void *w)
 {
-	struct inline_ctx *x = vctx;
-	struct svmc_result res;
-
-	for (size_t i = 0; i < n; i++) {
-		svmc_evaluate(&run->comp, &recs[i], &res);
-		if (run->quiet) {
-			count_only(&run->k, &res);
-			continue;
-		}
-		svmc_replay_fmt_record(&run->fmt, &x->b, &recs[i], &res, &run->k);
-	}
-	if (x->b.len >= FLUSH_AT)
-		drain(run, &x->b);
+	(void)arg;
+	svmc_replay_fmt_fini(w);
 }
 
-static void inline_error(struct run *run, void *vctx, const struct svmc_diag *d)
+static void out_fini(void *arg, void *out)
 {
-	struct inline_ctx *x = vctx;
-
-	if (run->quiet) {
-		run->k.errors++;
-		return;
-	}
-	svmc_replay_fmt_error(&run->fmt, &x->b, d, &run->k);
+	(void)arg;
+	svmc_rbuf_free(&((struct batch_out *)out)->b);
 }
 
-static struct svmc_record *inline_slots(struct run *run, void *vctx, size_t *n)
+static void print_record(void *w, void *out, const struct svmc_record *r,
+			 const struct svmc_result *res)
 {
-	(void)run;
-	*n = INLINE_BATCH;
-	return ((struct inline_ctx *)vctx)->recs;
+	struct batch_out *bo = out;
+
+	svmc_replay_fmt_record(w, &bo->b, r, res, &bo->k);
 }
 
-static void inline_input_done(struct run *run, void *vctx)
+static void print_error(void *w, void *out, const struct svmc_diag *d)
 {
-	struct inline_ctx *x = vctx;
+	struct batch_out *bo = out;
 
-	if (run->quiet)
-		return;
-	drain(run, &x->b);
-	if (run->tty_out && svmc_emit_flush(&run->o) != 0)
+	svmc_replay_fmt_error(w, &bo->b, d, &bo->k);
+}
+
+static void quiet_record(void *w, void *out, const struct svmc_record *r,
+			 const struct svmc_result *res)
+{
+	(void)w;
+	(void)r;
+	count_only(&((struct batch_out *)out)->k, res);
+}
+
+static void quiet_error(void *w, void *out, const struct svmc_diag *d)
+{
+	(void)w;
+	(void)d;
+	((struct batch_out *)out)->k.errors++;
+}
+
+/* A batch, in input order: add its counts, write its bytes (all of them, or once there are many). */
+static int write_batch(void *arg, void *out, bool all)
+{
+	struct run *run = arg;
+	struct batch_out *bo = out;
+
+	run->k.records += bo->k.records;
+	run->k.vmrun += bo->k.vmrun;
+	run->k.vmexit_invalid += bo->k.vmexit_invalid;
+	run->k.incomplete += bo->k.incomplete;
+	run->k.errors += bo->k.errors;
+	memset(&bo->k, 0, sizeof(bo->k));
+	if (run->quiet || run->o.error)
+		bo->b.len = 0;
+	else if (all || bo->b.len >= FLUSH_AT)
+		drain(run, &bo->b);
+	return run->stop ? -1 : 0;
+}
+
+static void on_diag(void *arg, const struct svmc_diag *d)
+{
+	(void)arg;
+	report_stderr(d); /* stderr is unbuffered: one line per call */
+}
+
+/* A terminal wants each input's lines now. */
+static void on_input_done(void *arg)
+{
+	struct run *run = arg;
+
+	if (svmc_emit_flush(&run->o) != 0)
 		run->stop = true;
 }
 
-static const struct sink inline_sink = { inline_slots, inline_records, inline_error, NULL,
-					 inline_input_done };
-
-static void run_inline(struct run *run)
+static bool on_stop(void *arg)
 {
-	struct inline_ctx x = { 0 };
+	struct run *run = arg;
 
-	x.recs = malloc(INLINE_BATCH * sizeof(*x.recs));
-	if (!x.recs) {
-		cli_errorf(&run->o, SVMC_ERR_NOMEM, "out of memory");
+	if (interrupted)
 		run->stop = true;
+	return run->stop;
+}
+
+static void on_progress(void *arg, uint64_t records, uint64_t bytes)
+{
+	progress_show(&((struct run *)arg)->prog, records, bytes, false);
+}
+
+/* Judge every input through the library's pipeline (svmcheck/replay.h). */
+static void run_pipeline(struct run *run, struct svmc_input_stats *st)
+{
+	const struct svmc_replay_opts opts = { &run->comp, run->a->format, run->a->threads,
+					       run->tty_out };
+	struct svmc_replay_ops ops = { sizeof(struct replay_fmt),
+				       worker_init,
+				       worker_fini,
+				       sizeof(struct batch_out),
+				       out_fini,
+				       run->quiet ? quiet_record : print_record,
+				       run->quiet ? quiet_error : print_error,
+				       write_batch,
+				       on_diag,
+				       on_input_done,
+				       on_stop,
+				       run->prog.on ? on_progress : NULL };
+	struct svmc_diag d;
+
+	svmc_diag_init(&d, NULL);
+	if (svmc_replay_run(&opts, (const char *const *)run->a->inputs, (size_t)run->a->ninputs,
+			    &ops, run, st, &d) != SVMC_OK) {
+		cli_report(&run->o, &d);
 		run->o.error = true;
-		return;
 	}
-	read_all(run, &inline_sink, &x);
-	drain(run, &x.b);
-	svmc_rbuf_free(&x.b);
-	free(x.recs);
-}
-
-/* ---- -t N: a ring of batches ---------------------------------------------- */
-
-/*
- * A batch is either filled by the main thread (records read in order, with
- * the errors met on the way kept at their places) or names a part of a span
- * that the worker reads itself with pread(2): then the reading runs on all
- * workers at once and the main thread only hands out parts and writes.
- */
-#define BATCH_ERRORS 16
-
-enum { B_FREE, B_FILLING, B_READY, B_WORKING, B_DONE };
-
-struct batch {
-	int state;
-	uint64_t seq;
-	unsigned n;               /* records in recs */
-	struct svmc_record *recs; /* BATCH_RECORDS */
-	unsigned nerr;
-	unsigned err_at[BATCH_ERRORS]; /* errs[i] comes before recs[err_at[i]] */
-	struct svmc_diag errs[BATCH_ERRORS];
-	const struct svmc_span *span; /* non-NULL: read records span_first.. first */
-	uint64_t span_first;
-	unsigned span_n;
-	struct rbuf out;
-	struct replay_counts k;
-};
-
-struct pool {
-	struct run *run;
-	pthread_mutex_t mu;
-	pthread_cond_t work; /* a batch became READY, or the end */
-	pthread_cond_t done; /* a batch became DONE */
-	struct batch *ring;
-	unsigned nring;
-	uint64_t fill_seq;  /* next batch the reader fills */
-	uint64_t claim_seq; /* next READY batch a worker takes */
-	uint64_t write_seq; /* next batch the main thread writes */
-	bool end;
-	bool spans;        /* span batches of the current input were handed out */
-	struct batch *cur; /* the batch being filled */
-};
-
-static void batch_error(struct run *run, struct replay_fmt *fmt, struct batch *bt,
-			const struct svmc_diag *d)
-{
-	if (run->quiet)
-		bt->k.errors++;
-	else
-		svmc_replay_fmt_error(fmt, &bt->out, d, &bt->k);
-}
-
-static void process_batch(struct run *run, struct replay_fmt *fmt, struct batch *bt)
-{
-	struct svmc_result res;
-	unsigned e = 0;
-
-	bt->out.len = 0;
-	memset(&bt->k, 0, sizeof(bt->k));
-	if (bt->span) {
-		size_t got;
-		struct svmc_diag d;
-
-		svmc_diag_init(&d, bt->span->input);
-		bt->n = 0;
-		bt->nerr = 0;
-		if (svmc_span_read(bt->span, bt->span_first, bt->recs, bt->span_n, &got, &d)) {
-			report_stderr(&d); /* stderr is unbuffered: one line per call */
-			bt->err_at[0] = (unsigned)got;
-			bt->errs[0] = d;
-			bt->nerr = 1;
-		}
-		bt->n = (unsigned)got;
-	}
-	for (unsigned i = 0; i <= bt->n; i++) {
-		for (; e < bt->nerr && bt->err_at[e] == i; e++)
-			batch_error(run, fmt, bt, &bt->errs[e]);
-		if (i == bt->n)
-			break;
-		svmc_evaluate(&run->comp, &bt->recs[i], &res);
-		if (run->quiet)
-			count_only(&bt->k, &res);
-		else
-			svmc_replay_fmt_record(fmt, &bt->out, &bt->recs[i], &res, &bt->k);
-	}
-}
-
-static void *worker(void *arg)
-{
-	struct pool *p = arg;
-	struct run *run = p->run;
-	struct replay_fmt fmt = run->fmt; /* own copy: the input-name cache is per thread */
-
-	fmt.prefix = (struct rbuf){ 0 };
-	fmt.last_input = NULL;
-	fmt.last_format = SVMC_FMT_COUNT;
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		struct batch *bt;
-
-		while (p->claim_seq >= p->fill_seq && !p->end)
-			pthread_cond_wait(&p->work, &p->mu);
-		if (p->claim_seq >= p->fill_seq)
-			break;
-		bt = &p->ring[p->claim_seq % p->nring];
-		p->claim_seq++;
-		bt->state = B_WORKING;
-		pthread_mutex_unlock(&p->mu);
-		process_batch(run, &fmt, bt);
-		pthread_mutex_lock(&p->mu);
-		bt->state = B_DONE;
-		pthread_cond_broadcast(&p->done);
-	}
-	pthread_mutex_unlock(&p->mu);
-	svmc_replay_fmt_fini(&fmt);
-	return NULL;
-}
-
-/* Write every DONE batch that is next in sequence; with wait, block for one. Lock held. */
-static void write_done(struct pool *p, bool wait)
-{
-	struct run *run = p->run;
-
-	for (;;) {
-		struct batch *bt;
-
-		if (p->write_seq >= p->fill_seq)
-			return;
-		bt = &p->ring[p->write_seq % p->nring];
-		if (bt->state != B_DONE) {
-			if (!wait)
-				return;
-			pthread_cond_wait(&p->done, &p->mu);
-			continue;
-		}
-		pthread_mutex_unlock(&p->mu);
-		run->k.records += bt->k.records;
-		run->k.vmrun += bt->k.vmrun;
-		run->k.vmexit_invalid += bt->k.vmexit_invalid;
-		run->k.incomplete += bt->k.incomplete;
-		run->k.errors += bt->k.errors;
-		if (!run->quiet && !run->o.error)
-			drain(run, &bt->out);
-		else
-			bt->out.len = 0;
-		pthread_mutex_lock(&p->mu);
-		bt->state = B_FREE;
-		p->write_seq++;
-		wait = false; /* one written: go on only with what is ready */
-	}
-}
-
-/* Hand the current batch to the workers. */
-static void submit(struct pool *p)
-{
-	if (!p->cur || (!p->cur->n && !p->cur->nerr && !p->cur->span))
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->cur->state = B_READY;
-	p->fill_seq++;
-	p->cur = NULL;
-	pthread_cond_signal(&p->work);
-	write_done(p, false);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* The batch to fill next, taking a free one (writing finished ones) as needed. */
-static struct batch *cur_batch(struct pool *p)
-{
-	if (p->cur && (p->cur->n == BATCH_RECORDS || p->cur->nerr == BATCH_ERRORS))
-		submit(p);
-	if (!p->cur) {
-		struct batch *bt = &p->ring[p->fill_seq % p->nring];
-
-		pthread_mutex_lock(&p->mu);
-		while (bt->state != B_FREE)
-			write_done(p, true);
-		bt->state = B_FILLING;
-		bt->n = 0;
-		bt->nerr = 0;
-		bt->span = NULL;
-		bt->seq = p->fill_seq;
-		p->cur = bt;
-		pthread_mutex_unlock(&p->mu);
-	}
-	return p->cur;
-}
-
-static struct svmc_record *pool_slots(struct run *run, void *ctx, size_t *n)
-{
-	struct batch *bt = cur_batch(ctx);
-
-	(void)run;
-	*n = BATCH_RECORDS - bt->n;
-	return &bt->recs[bt->n];
-}
-
-static void pool_records(struct run *run, void *ctx, struct svmc_record *recs, size_t n)
-{
-	struct pool *p = ctx;
-
-	(void)run;
-	(void)recs; /* already in place: pool_slots handed out the room */
-	p->cur->n += (unsigned)n;
-}
-
-static void pool_error(struct run *run, void *ctx, const struct svmc_diag *d)
-{
-	struct batch *bt = cur_batch(ctx);
-
-	(void)run;
-	bt->err_at[bt->nerr] = bt->n;
-	bt->errs[bt->nerr++] = *d;
-}
-
-/* Wait until every batch handed out is written. */
-static void pool_wait_all(struct pool *p)
-{
-	submit(p);
-	pthread_mutex_lock(&p->mu);
-	while (p->write_seq < p->fill_seq)
-		write_done(p, true);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static bool pool_span(struct run *run, void *ctx, const struct svmc_span *sp)
-{
-	struct pool *p = ctx;
-
-	submit(p); /* what came before the span goes first */
-	p->spans = true;
-	for (uint64_t first = 0; first < sp->count; first += BATCH_RECORDS) {
-		struct batch *bt;
-
-		if (interrupted || run->stop)
-			break;
-		bt = cur_batch(p);
-		bt->span = sp;
-		bt->span_first = first;
-		bt->span_n = sp->count - first < BATCH_RECORDS ? (unsigned)(sp->count - first) :
-								 BATCH_RECORDS;
-		submit(p);
-	}
-	return true;
-}
-
-static void pool_input_done(struct run *run, void *ctx)
-{
-	struct pool *p = ctx;
-
-	/*
-	 * Span batches read the input's file: they must be finished before the
-	 * reader closes it (and a terminal wants each input's lines now).
-	 */
-	if (!p->spans && !run->tty_out)
-		return;
-	pool_wait_all(p);
-	p->spans = false;
-	if (run->tty_out && svmc_emit_flush(&run->o) != 0)
-		run->stop = true;
-}
-
-static const struct sink pool_sink = { pool_slots, pool_records, pool_error, pool_span,
-				       pool_input_done };
-
-static void run_pool(struct run *run)
-{
-	struct pool p = { 0 };
-	pthread_t tid[MAX_THREADS];
-	unsigned nt = run->a->threads, started = 0;
-	bool ok = true;
-
-	p.run = run;
-	p.nring = 2 * nt + 2;
-	p.ring = calloc(p.nring, sizeof(*p.ring));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.work, NULL);
-	pthread_cond_init(&p.done, NULL);
-	for (unsigned i = 0; p.ring && i < p.nring; i++) {
-		p.ring[i].recs = malloc(BATCH_RECORDS * sizeof(struct svmc_record));
-		if (!p.ring[i].recs)
-			ok = false;
-	}
-	if (!p.ring || !ok) {
-		cli_errorf(&run->o, SVMC_ERR_NOMEM, "out of memory");
-		run->o.error = true;
-		goto out;
-	}
-	for (; started < nt; started++)
-		if (pthread_create(&tid[started], NULL, worker, &p) != 0)
-			break;
-	if (!started) {
-		cli_errorf(&run->o, SVMC_ERR_NOMEM, "cannot start threads: %s", strerror(errno));
-		run->o.error = true;
-		goto out;
-	}
-	read_all(run, &pool_sink, &p);
-	submit(&p);
-	pthread_mutex_lock(&p.mu);
-	p.end = true;
-	pthread_cond_broadcast(&p.work);
-	while (p.write_seq < p.fill_seq)
-		write_done(&p, true);
-	pthread_mutex_unlock(&p.mu);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-out:
-	for (unsigned i = 0; p.ring && i < p.nring; i++) {
-		free(p.ring[i].recs);
-		svmc_rbuf_free(&p.ring[i].out);
-	}
-	free(p.ring);
-	pthread_cond_destroy(&p.work);
-	pthread_cond_destroy(&p.done);
-	pthread_mutex_destroy(&p.mu);
 }
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -811,6 +450,7 @@ int cmd_replay(int argc, char **argv)
 	struct run *run;
 	struct svmc_cpu *cpu;
 	struct svmc_diag d;
+	struct svmc_input_stats st;
 	struct rbuf sb = { 0 };
 	bool to_file, failed_write;
 	enum svmc_err e;
@@ -908,13 +548,10 @@ int cmd_replay(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 	}
 
-	if (a.threads > 1)
-		run_pool(run);
-	else
-		run_inline(run);
+	run_pipeline(run, &st);
 
 	if (run->prog.on)
-		progress_show(&run->prog, run->nread, run->prog.bytes_done, true);
+		progress_show(&run->prog, st.records, st.bytes, true);
 	if (!run->quiet && !interrupted) {
 		svmc_replay_fmt_summary(&run->fmt, &sb, &run->k);
 		drain(run, &sb);

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	char prog[64];
 
 	argp_err_exit_status = EXIT_TROUBLE;
+	cli_profile_dirs_init();
 	if (argp_parse(&top_argp, argc, argv, ARGP_IN_ORDER, NULL, &ts) != 0 || !ts.cmd)
 		return EXIT_TROUBLE;
 	snprintf(prog, sizeof(prog), "svmcheck %s", ts.cmd->name);

@@ -1,22 +1,26 @@
 /*
  * profile_path.c - where bundled profiles live and how a bundled name is
- * found: $SVMCHECK_PROFILE_PATH (colon-separated), then the profiles
- * directory of the installation the running program belongs to (found from
- * /proc/self/exe and the bindir-to-datadir path CMake computed, so a copy
- * installed with `cmake --install --prefix P` or into a DESTDIR staging tree
- * finds its own profiles), then the source tree's profiles/ (so a binary in
- * a build tree finds them), then the configured data directory
- * SVMCHECK_DATADIR/profiles.  NAME means NAME.json there.
+ * found.  The library does not guess where it was installed: its caller
+ * gives the search path with svmc_profile_path_set() (the svmcheck command
+ * computes it from $SVMCHECK_PROFILE_PATH, its own installation and its
+ * build tree: src/cli/profile_dirs.c).  NAME means NAME.json in the first
+ * directory of that path that has it.
+ *
+ * The list is copied into fixed static storage (no allocation), so setting
+ * it cannot fail for lack of memory and reading it costs nothing.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "svmcheck/cpu.h"
-#include "svmcheck_config.h"
+
+#define POOL_BYTES ((size_t)SVMC_PROFILE_PATH_MAX * 512)
+
+static char pool[POOL_BYTES];
+static const char *dirs[SVMC_PROFILE_PATH_MAX];
+static size_t ndirs;
 
 static bool is_dir(const char *p)
 {
@@ -25,70 +29,35 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/*
- * The installed profiles directory next to the running executable:
- * dirname(/proc/self/exe) + "/" + SVMCHECK_REL_PROFILES into buf.  Returns
- * false when the build did not define the relative path, /proc is missing,
- * the directory does not exist or the result does not fit.
- */
-static bool exe_relative_dir(char *buf, size_t n)
+int svmc_profile_path_set(const char *const *list, size_t n)
 {
-#ifdef SVMCHECK_REL_PROFILES
-	char exe[4096], rel[4096 + 64], resolved[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
+	size_t used = 0;
+	int rc = 0;
 
-	if (len <= 0)
-		return false;
-	exe[len] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", exe, SVMCHECK_REL_PROFILES) >= sizeof(rel))
-		return false;
-	/* "/usr/bin/../share/..." -> "/usr/share/...": the paths users see */
-	if (!realpath(rel, resolved) || strlen(resolved) >= n)
-		return false;
-	memcpy(buf, resolved, strlen(resolved) + 1);
-	return true;
-#else
-	(void)buf;
-	(void)n;
-	return false;
-#endif
+	ndirs = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = list[i] ? strlen(list[i]) : 0;
+
+		if (!len)
+			continue;
+		if (ndirs == SVMC_PROFILE_PATH_MAX || len + 1 > POOL_BYTES - used) {
+			rc = -1;
+			continue;
+		}
+		memcpy(pool + used, list[i], len + 1);
+		dirs[ndirs++] = pool + used;
+		used += len + 1;
+	}
+	return rc;
 }
 
 int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg)
 {
-	const char *env = getenv("SVMCHECK_PROFILE_PATH");
-	char dir[4096];
 	int rc;
 
-	if (env) {
-		const char *p = env;
-		while (*p) {
-			const char *colon = strchr(p, ':');
-			size_t len = colon ? (size_t)(colon - p) : strlen(p);
-			if (len && len < sizeof(dir)) {
-				memcpy(dir, p, len);
-				dir[len] = '\0';
-				if (is_dir(dir) && (rc = fn(dir, arg)) != 0)
-					return rc;
-			}
-			if (!colon)
-				break;
-			p = colon + 1;
-		}
-	}
-	if (exe_relative_dir(dir, sizeof(dir)) && is_dir(dir) && (rc = fn(dir, arg)) != 0)
-		return rc;
-	if (is_dir(SVMCHECK_SOURCE_DIR "/profiles") &&
-	    (rc = fn(SVMCHECK_SOURCE_DIR "/profiles", arg)) != 0)
-		return rc;
-	if (is_dir(SVMCHECK_DATADIR "/profiles") &&
-	    (rc = fn(SVMCHECK_DATADIR "/profiles", arg)) != 0)
-		return rc;
+	for (size_t i = 0; i < ndirs; i++)
+		if (is_dir(dirs[i]) && (rc = fn(dirs[i], arg)) != 0)
+			return rc;
 	return 0;
 }
 

@@ -3,8 +3,10 @@
  * orchestration tool would: through the installed public headers and
  * `pkg-config --cflags --libs --static svmcheck`, never through the CLI.
  *
- * It resolves a bundled CPU profile by name (the installed library finds
- * the profiles of its own installation), compiles the kvm model for it
+ * It tells the library where the bundled profiles are (the library guesses
+ * no directory: this program is built with
+ * -DEXAMPLE_PROFILES_DIR="$(pkg-config --variable=profilesdir svmcheck)"),
+ * resolves a bundled CPU profile by name, compiles the kvm model for it
  * once, builds a VMCB in memory and asks the engine for a verdict:
  *
  *   - a minimal legal 32-bit protected-mode VMCB (EFER.SVME set, CR0.PE,
@@ -90,8 +92,10 @@ int main(int argc, char **argv)
 	struct svmc_result res;
 	struct svmc_diag d;
 	char msg[512];
+	const char *profiles = EXAMPLE_PROFILES_DIR;
 	int rc = 0;
 
+	svmc_profile_path_set(&profiles, 1);
 	svmc_diag_init(&d, cpu_arg);
 	if (svmc_cpu_resolve(cpu_arg, &cpu, &d) != SVMC_OK) {
 		svmc_diag_format(&d, msg, sizeof(msg));

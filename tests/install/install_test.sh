@@ -74,9 +74,14 @@ libdir=$(pkg-config --variable=libdir svmcheck)
 	fail "includedir $incdir is not $P/include"
 [ "$(realpath "$libdir")" = "$(dirname "$LIBA")" ] && ok "libdir holds libsvmcheck.a" ||
 	fail "libdir $libdir does not hold $LIBA"
+# the library guesses no profile directory: the example is told the prefix's
+profilesdir=$(pkg-config --variable=profilesdir svmcheck)
+[ "$(realpath "$profilesdir")" = "$P/share/svmcheck/profiles" ] && ok "profilesdir is the prefix's" ||
+	fail "profilesdir $profilesdir is not $P/share/svmcheck/profiles"
 # shellcheck disable=SC2086
 # shellcheck disable=SC2086
-if "$CC" -std=c11 -Wall -Wextra -Werror $EXTRA_CFLAGS -o "$TMP/example" "$SRC/tests/example/example.c" $flags \
+if "$CC" -std=c11 -Wall -Wextra -Werror $EXTRA_CFLAGS -DEXAMPLE_PROFILES_DIR="\"$profilesdir\"" \
+	-o "$TMP/example" "$SRC/tests/example/example.c" $flags \
 	>"$TMP/cc.log" 2>&1; then
 	ok "example.c builds with: $flags"
 	# Hand-worked: dump25.bin's CR0 is 0xa0000011, NW (bit 29) set with CD

@@ -44,6 +44,17 @@ static int tcheck_run, tcheck_failed;
 		}                                                                               \
 	} while (0)
 
+#ifdef SVMCHECK_TEST_DIR
+#include "svmcheck/cpu.h"
+/* The library searches no profile directory until told: the source tree's profiles/. */
+static inline void tcheck_profiles(void)
+{
+	const char *dir = SVMCHECK_TEST_DIR "/../profiles";
+
+	svmc_profile_path_set(&dir, 1);
+}
+#endif
+
 static inline int tcheck_done(const char *name)
 {
 	printf("%s: %d checks, %d failed\n", name, tcheck_run, tcheck_failed);

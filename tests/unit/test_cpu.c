@@ -739,6 +739,7 @@ static void test_libcpuid_unsafe(void)
 
 int main(void)
 {
+	tcheck_profiles();
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;

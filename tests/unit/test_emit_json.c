@@ -327,6 +327,7 @@ static void test_profile_writer(void)
 
 int main(void)
 {
+	tcheck_profiles();
 	test_escapes();
 	test_rbuf();
 	test_stream_writer();

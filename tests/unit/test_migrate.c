@@ -485,6 +485,7 @@ static void test_fleet(const char *model, unsigned want_classes)
  * (UAIE) equal Genoa's, and Turin's extra 7.0 bits gate no CR4 bit: 9. */
 int main(void)
 {
+	tcheck_profiles();
 	test_pairs();
 	test_legacy_vectors();
 	test_because();

@@ -52,6 +52,7 @@ int main(void)
 	unsigned char page[SVMC_VMCB_PAGE_SIZE];
 	int fd = mkstemp(path);
 
+	tcheck_profiles();
 	/* a corpus of varied pages: every check sees passing and failing values */
 	CHECK(fd >= 0);
 	for (unsigned i = 0; i < PAGES && fd >= 0; i++) {

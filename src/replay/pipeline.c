@@ -1,0 +1,506 @@
+/*
+ * pipeline.c - the ordered parallel replay: every record of the inputs is
+ * judged with one compiled model and handed to the caller in input order,
+ * on one thread or on N.  See svmcheck/replay.h for the contract.
+ *
+ * threads = 1: the input loop reads INLINE_BATCH records at a time into one
+ * array, each is judged and passed to the caller's record callback at once;
+ * no threads, locks or copies.
+ *
+ * threads = N: the caller's thread reads records in input order into a
+ * fixed ring of 2N+2 batches; N workers judge whole batches, each into the
+ * batch's own output; the caller's thread writes finished batches strictly
+ * in sequence.  Memory is bounded by the ring, output order equals input
+ * order, and errors stay in place because they travel in the batches as
+ * items.  A raw regular file is not read by the caller's thread at all: its
+ * whole pages are a span, cut into batches that name a part of it, and each
+ * worker reads its part itself with pread(2), so the reading runs on all
+ * workers at once.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svmcheck/replay.h"
+
+#define BATCH_RECORDS 256
+#define BATCH_ERRORS 16
+/*
+ * Records per read on one thread: 32 pages (128 KiB) stay in the cache
+ * between the read that writes them and the checks that read them.
+ */
+#define INLINE_BATCH 32
+
+_Static_assert(BATCH_RECORDS <= SVMC_SPAN_MAX, "a span part is read with one svmc_span_read()");
+
+/* What both paths share: the caller's options and callbacks, the stop flag. */
+struct run {
+	const struct svmc_replay_opts *o;
+	const struct svmc_replay_ops *ops;
+	void *arg;
+	bool failed; /* write() asked to stop */
+};
+
+static bool run_stop(void *vrun)
+{
+	const struct run *run = vrun;
+
+	return run->failed || (run->ops->stop && run->ops->stop(run->arg));
+}
+
+static void run_progress(struct run *run, uint64_t records, uint64_t bytes)
+{
+	run->ops->progress(run->arg, records, bytes);
+}
+
+static void run_write(struct run *run, void *out, bool all)
+{
+	if (run->ops->write(run->arg, out, all) != 0)
+		run->failed = true;
+}
+
+static void run_diag(struct run *run, const struct svmc_diag *d)
+{
+	if (run->ops->diag)
+		run->ops->diag(run->arg, d);
+}
+
+/* ---- one thread ------------------------------------------------------------ */
+
+struct inline_ctx {
+	struct run run; /* first: the input loop's stop callback takes it */
+	struct svmc_record *recs;
+	void *w, *out;
+};
+
+static struct svmc_record *inline_slots(void *arg, size_t *n)
+{
+	*n = INLINE_BATCH;
+	return ((struct inline_ctx *)arg)->recs;
+}
+
+static void inline_records(void *arg, struct svmc_record *recs, size_t n)
+{
+	struct inline_ctx *x = arg;
+	const struct svmc_replay_ops *ops = x->run.ops;
+	const struct svmc_compiled *c = x->run.o->comp;
+	struct svmc_result res;
+
+	for (size_t i = 0; i < n; i++) {
+		svmc_evaluate(c, &recs[i], &res);
+		ops->record(x->w, x->out, &recs[i], &res);
+	}
+	run_write(&x->run, x->out, false);
+}
+
+static void inline_error(void *arg, const struct svmc_diag *d)
+{
+	struct inline_ctx *x = arg;
+
+	run_diag(&x->run, d);
+	x->run.ops->error(x->w, x->out, d);
+}
+
+static void inline_input_done(void *arg)
+{
+	struct inline_ctx *x = arg;
+
+	run_write(&x->run, x->out, true);
+	if (x->run.o->sync_inputs && x->run.ops->input_done)
+		x->run.ops->input_done(x->run.arg);
+}
+
+static void inline_progress(void *arg, uint64_t records, uint64_t bytes)
+{
+	run_progress(arg, records, bytes);
+}
+
+static enum svmc_err run_inline(struct inline_ctx *x, const char *const *inputs, size_t n,
+				struct svmc_input_stats *st)
+{
+	const struct svmc_replay_ops *ops = x->run.ops;
+	const struct svmc_input_ops iops = { inline_slots,
+					     inline_records,
+					     inline_error,
+					     NULL,
+					     inline_input_done,
+					     run_stop,
+					     ops->progress ? inline_progress : NULL };
+
+	x->recs = malloc(INLINE_BATCH * sizeof(*x->recs));
+	x->w = calloc(1, ops->worker_size ? ops->worker_size : 1);
+	x->out = calloc(1, ops->out_size ? ops->out_size : 1);
+	if (!x->recs || !x->w || !x->out) {
+		free(x->recs);
+		free(x->w);
+		free(x->out);
+		return SVMC_ERR_NOMEM;
+	}
+	if (ops->worker_init)
+		ops->worker_init(x->run.arg, x->w);
+	svmc_inputs_run(inputs, n, x->run.o->format, &iops, x, st);
+	run_write(&x->run, x->out, true);
+	if (ops->worker_fini)
+		ops->worker_fini(x->run.arg, x->w);
+	if (ops->out_fini)
+		ops->out_fini(x->run.arg, x->out);
+	free(x->recs);
+	free(x->w);
+	free(x->out);
+	return SVMC_OK;
+}
+
+/* ---- N threads: a ring of batches ------------------------------------------ */
+
+/*
+ * A batch is either filled by the caller's thread (records read in order,
+ * with the errors met on the way kept at their places) or names a part of a
+ * span that the worker reads itself.
+ */
+enum { B_FREE, B_FILLING, B_READY, B_WORKING, B_DONE };
+
+struct batch {
+	int state;
+	unsigned n;               /* records in recs */
+	struct svmc_record *recs; /* BATCH_RECORDS */
+	unsigned nerr;
+	unsigned err_at[BATCH_ERRORS]; /* errs[i] comes before recs[err_at[i]] */
+	struct svmc_diag errs[BATCH_ERRORS];
+	const struct svmc_span *span; /* non-NULL: read records span_first.. first */
+	uint64_t span_first;
+	unsigned span_n;
+	void *out; /* the caller's batch output */
+};
+
+struct pool {
+	struct run run; /* first: the input loop's stop callback takes it */
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* a batch became READY, or the end */
+	pthread_cond_t done; /* a batch became DONE */
+	struct batch *ring;
+	unsigned nring;
+	uint64_t fill_seq;  /* next batch the reader fills */
+	uint64_t claim_seq; /* next READY batch a worker takes */
+	uint64_t write_seq; /* next batch the caller's thread writes */
+	bool end;
+	bool spans;        /* span batches of the current input were handed out */
+	struct batch *cur; /* the batch being filled */
+};
+
+static void process_batch(struct pool *p, void *w, struct batch *bt)
+{
+	const struct svmc_replay_ops *ops = p->run.ops;
+	const struct svmc_compiled *c = p->run.o->comp;
+	struct svmc_result res;
+	unsigned e = 0;
+
+	if (bt->span) {
+		size_t got;
+		struct svmc_diag d;
+
+		svmc_diag_init(&d, bt->span->input);
+		bt->n = 0;
+		bt->nerr = 0;
+		if (svmc_span_read(bt->span, bt->span_first, bt->recs, bt->span_n, &got, &d)) {
+			run_diag(&p->run, &d);
+			bt->err_at[0] = (unsigned)got;
+			bt->errs[0] = d;
+			bt->nerr = 1;
+		}
+		bt->n = (unsigned)got;
+	}
+	for (unsigned i = 0; i <= bt->n; i++) {
+		for (; e < bt->nerr && bt->err_at[e] == i; e++)
+			ops->error(w, bt->out, &bt->errs[e]);
+		if (i == bt->n)
+			break;
+		svmc_evaluate(c, &bt->recs[i], &res);
+		ops->record(w, bt->out, &bt->recs[i], &res);
+	}
+}
+
+struct worker {
+	struct pool *p;
+	void *w;
+	pthread_t tid;
+};
+
+static void *worker(void *arg)
+{
+	struct worker *wk = arg;
+	struct pool *p = wk->p;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct batch *bt;
+
+		while (p->claim_seq >= p->fill_seq && !p->end)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->claim_seq >= p->fill_seq)
+			break;
+		bt = &p->ring[p->claim_seq % p->nring];
+		p->claim_seq++;
+		bt->state = B_WORKING;
+		pthread_mutex_unlock(&p->mu);
+		process_batch(p, wk->w, bt);
+		pthread_mutex_lock(&p->mu);
+		bt->state = B_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Write every DONE batch that is next in sequence; with wait, block for one. Lock held. */
+static void write_done(struct pool *p, bool wait)
+{
+	for (;;) {
+		struct batch *bt;
+
+		if (p->write_seq >= p->fill_seq)
+			return;
+		bt = &p->ring[p->write_seq % p->nring];
+		if (bt->state != B_DONE) {
+			if (!wait)
+				return;
+			pthread_cond_wait(&p->done, &p->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&p->mu);
+		run_write(&p->run, bt->out, true);
+		pthread_mutex_lock(&p->mu);
+		bt->state = B_FREE;
+		p->write_seq++;
+		wait = false; /* one written: go on only with what is ready */
+	}
+}
+
+/* Hand the current batch to the workers. */
+static void submit(struct pool *p)
+{
+	if (!p->cur || (!p->cur->n && !p->cur->nerr && !p->cur->span))
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->cur->state = B_READY;
+	p->fill_seq++;
+	p->cur = NULL;
+	pthread_cond_signal(&p->work);
+	write_done(p, false);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The batch to fill next, taking a free one (writing finished ones) as needed. */
+static struct batch *cur_batch(struct pool *p)
+{
+	if (p->cur && (p->cur->n == BATCH_RECORDS || p->cur->nerr == BATCH_ERRORS))
+		submit(p);
+	if (!p->cur) {
+		struct batch *bt = &p->ring[p->fill_seq % p->nring];
+
+		pthread_mutex_lock(&p->mu);
+		while (bt->state != B_FREE)
+			write_done(p, true);
+		bt->state = B_FILLING;
+		bt->n = 0;
+		bt->nerr = 0;
+		bt->span = NULL;
+		p->cur = bt;
+		pthread_mutex_unlock(&p->mu);
+	}
+	return p->cur;
+}
+
+static struct svmc_record *pool_slots(void *arg, size_t *n)
+{
+	struct batch *bt = cur_batch(arg);
+
+	*n = BATCH_RECORDS - bt->n;
+	return &bt->recs[bt->n];
+}
+
+static void pool_records(void *arg, struct svmc_record *recs, size_t n)
+{
+	struct pool *p = arg;
+
+	(void)recs; /* already in place: pool_slots handed out the room */
+	p->cur->n += (unsigned)n;
+}
+
+static void pool_error(void *arg, const struct svmc_diag *d)
+{
+	struct pool *p = arg;
+	struct batch *bt;
+
+	run_diag(&p->run, d);
+	bt = cur_batch(p);
+	bt->err_at[bt->nerr] = bt->n;
+	bt->errs[bt->nerr++] = *d;
+}
+
+/* Wait until every batch handed out is written. */
+static void pool_wait_all(struct pool *p)
+{
+	submit(p);
+	pthread_mutex_lock(&p->mu);
+	while (p->write_seq < p->fill_seq)
+		write_done(p, true);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static bool pool_span(void *arg, const struct svmc_span *sp)
+{
+	struct pool *p = arg;
+
+	submit(p); /* what came before the span goes first */
+	p->spans = true;
+	for (uint64_t first = 0; first < sp->count; first += BATCH_RECORDS) {
+		struct batch *bt;
+
+		if (run_stop(&p->run))
+			break;
+		bt = cur_batch(p);
+		bt->span = sp;
+		bt->span_first = first;
+		bt->span_n = sp->count - first < BATCH_RECORDS ? (unsigned)(sp->count - first) :
+								 BATCH_RECORDS;
+		submit(p);
+	}
+	return true;
+}
+
+static void pool_input_done(void *arg)
+{
+	struct pool *p = arg;
+	bool sync = p->run.o->sync_inputs;
+
+	/*
+	 * Span batches read the input's file: they must be finished before the
+	 * reader closes it (and sync_inputs wants each input's output now).
+	 */
+	if (!p->spans && !sync)
+		return;
+	pool_wait_all(p);
+	p->spans = false;
+	if (sync && p->run.ops->input_done)
+		p->run.ops->input_done(p->run.arg);
+}
+
+static void pool_progress(void *arg, uint64_t records, uint64_t bytes)
+{
+	run_progress(arg, records, bytes);
+}
+
+static void pool_free(struct pool *p, struct worker *wk, unsigned nt)
+{
+	const struct svmc_replay_ops *ops = p->run.ops;
+
+	for (unsigned i = 0; wk && i < nt; i++) {
+		if (wk[i].w && ops->worker_fini)
+			ops->worker_fini(p->run.arg, wk[i].w);
+		free(wk[i].w);
+	}
+	free(wk);
+	for (unsigned i = 0; p->ring && i < p->nring; i++) {
+		if (p->ring[i].out && ops->out_fini)
+			ops->out_fini(p->run.arg, p->ring[i].out);
+		free(p->ring[i].out);
+		free(p->ring[i].recs);
+	}
+	free(p->ring);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->mu);
+}
+
+static enum svmc_err run_pool(struct pool *p, const char *const *inputs, size_t n,
+			      struct svmc_input_stats *st, struct svmc_diag *d)
+{
+	const struct svmc_replay_ops *ops = p->run.ops;
+	const struct svmc_input_ops iops = { pool_slots,
+					     pool_records,
+					     pool_error,
+					     pool_span,
+					     pool_input_done,
+					     run_stop,
+					     ops->progress ? pool_progress : NULL };
+	unsigned nt = p->run.o->threads, started = 0;
+	struct worker *wk;
+	bool ok = true;
+	int err = 0;
+
+	p->nring = 2 * nt + 2;
+	p->ring = calloc(p->nring, sizeof(*p->ring));
+	wk = calloc(nt, sizeof(*wk));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (unsigned i = 0; p->ring && i < p->nring; i++) {
+		p->ring[i].recs = malloc(BATCH_RECORDS * sizeof(struct svmc_record));
+		p->ring[i].out = calloc(1, ops->out_size ? ops->out_size : 1);
+		ok = ok && p->ring[i].recs && p->ring[i].out;
+	}
+	for (unsigned i = 0; wk && i < nt; i++) {
+		wk[i].p = p;
+		wk[i].w = calloc(1, ops->worker_size ? ops->worker_size : 1);
+		if (!wk[i].w)
+			ok = false;
+		else if (ops->worker_init)
+			ops->worker_init(p->run.arg, wk[i].w);
+	}
+	if (!p->ring || !wk || !ok) {
+		pool_free(p, wk, nt);
+		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+	}
+	for (; started < nt; started++)
+		if ((err = pthread_create(&wk[started].tid, NULL, worker, &wk[started])) != 0)
+			break;
+	if (!started) {
+		pool_free(p, wk, nt);
+		return svmc_diag_set(d, SVMC_ERR_LIMIT, "cannot start threads: %s", strerror(err));
+	}
+	svmc_inputs_run(inputs, n, p->run.o->format, &iops, p, st);
+	submit(p);
+	pthread_mutex_lock(&p->mu);
+	p->end = true;
+	pthread_cond_broadcast(&p->work);
+	while (p->write_seq < p->fill_seq)
+		write_done(p, true);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(wk[i].tid, NULL);
+	pool_free(p, wk, nt);
+	return SVMC_OK;
+}
+
+enum svmc_err svmc_replay_run(const struct svmc_replay_opts *o, const char *const *inputs, size_t n,
+			      const struct svmc_replay_ops *ops, void *arg,
+			      struct svmc_input_stats *st, struct svmc_diag *d)
+{
+	struct run run = { o, ops, arg, false };
+	enum svmc_err e;
+
+	memset(st, 0, sizeof(*st));
+	if (o->threads < 1 || o->threads > SVMC_REPLAY_MAX_THREADS)
+		return svmc_diag_set(d, SVMC_ERR_USAGE, "%u threads: 1 to %d", o->threads,
+				     SVMC_REPLAY_MAX_THREADS);
+	if (o->threads == 1) {
+		struct inline_ctx x = { .run = run };
+
+		e = run_inline(&x, inputs, n, st);
+		if (e)
+			return svmc_diag_set(d, e, "out of memory");
+		st->stopped = st->stopped || x.run.failed;
+		return SVMC_OK;
+	}
+	{
+		struct pool *p = calloc(1, sizeof(*p));
+
+		if (!p)
+			return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+		p->run = run;
+		e = run_pool(p, inputs, n, st, d);
+		st->stopped = st->stopped || p->run.failed;
+		free(p);
+		return e;
+	}
+}
