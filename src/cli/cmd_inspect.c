@@ -37,9 +37,7 @@ struct inspect_args {
 
 static const struct argp_option inspect_options[] = {
 	{ "format", 'f', "FMT", 0,
-	  "Input format: auto (default, per input from its content), raw, nested-state, kvm-dump, "
-	  "xen-dump, json, hex",
-	  0 },
+	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "to", OPT_TO, "raw", 0, "Convert the records to 4096-byte raw pages (needs -o FILE)", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
@@ -49,6 +47,7 @@ static const struct argp_option inspect_options[] = {
 static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 {
 	struct inspect_args *a = state->input;
+	char names[128];
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -56,11 +55,8 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(
-				state,
-				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
-				"json, hex)",
-				arg);
+			argp_error(state, "unknown format '%s' (auto, %s)", arg,
+				   svmc_format_names(names, sizeof(names)));
 		return 0;
 	case OPT_TO:
 		if (strcmp(arg, "raw") != 0)
@@ -96,7 +92,7 @@ static const struct argp inspect_argp = {
 	"Exit status: 0 every input gave records and no error, 2 trouble (an unreadable input, a "
 	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 

@@ -69,12 +69,9 @@ static const struct argp_option replay_options[] = {
 	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect the CPU with a guest CPU model (e.g. qemu-EPYC-v4): the L1 vCPU's view", 0 },
-	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm",
-	  0 },
+	{ "model", 'm', "MODEL", 0, "Implementation model: {models,default}", 0 },
 	{ "format", 'f', "FMT", 0,
-	  "Input format: auto (default, per input from its content), raw, nested-state, kvm-dump, "
-	  "xen-dump, json, hex",
-	  0 },
+	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
 	{ "threads", 't', "N", 0,
@@ -111,11 +108,8 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(
-				state,
-				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, "
-				"json, hex)",
-				arg);
+			argp_error(state, "unknown format '%s' (auto, %s)", arg,
+				   svmc_format_names(names, sizeof(names)));
 		return 0;
 	case 'o':
 		a->output = arg;
@@ -161,7 +155,7 @@ static const struct argp replay_argp = {
 	"(a usage error, an unreadable or malformed input, a CPU without SVM), 130 interrupted.  "
 	"See svmcheck-replay(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 

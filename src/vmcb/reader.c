@@ -235,9 +235,8 @@ bool svmc_src_getline(struct svmc_src *s, const char **line, size_t *len, uint64
 /* ---- the format registry -------------------------------------------------- */
 
 #define SVMC_FMT_REGISTRY_(id, ident) [SVMC_FMT_##id] = &svmc_##ident##_format,
-static const struct svmc_format_row *const registry[SVMC_FMT_COUNT] = {
-	SVMC_FORMATS(SVMC_FMT_REGISTRY_)
-};
+static const struct svmc_format_row *const registry[SVMC_FMT_COUNT] = { SVMC_FORMATS(
+	SVMC_FMT_REGISTRY_) };
 #undef SVMC_FMT_REGISTRY_
 
 const struct svmc_format_row *svmc_format_row(enum svmc_format f)
@@ -313,10 +312,11 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
 		if (fmt == SVMC_FMT_AUTO) {
 			char names[256];
 
-			e = svmc_diag_set(d, SVMC_ERR_FORMAT,
-					  "cannot tell the format from the content; give one with -f "
-					  "(%s)",
-					  svmc_format_names(names, sizeof(names)));
+			e = svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"cannot tell the format from the content; give one with -f "
+				"(%s)",
+				svmc_format_names(names, sizeof(names)));
 			goto fail;
 		}
 	}

@@ -144,14 +144,14 @@ struct svmc_reader {
  *   the first lines (hex dumps), which beats a hint (a kernel log line).
  */
 enum svmc_probe_score {
-	SVMC_PROBE_NONE = 0,   /* not this format, or nothing tells */
-	SVMC_PROBE_HINT,       /* looks like the surroundings it comes in */
-	SVMC_PROBE_SHAPE,      /* the first lines have the format's shape */
-	SVMC_PROBE_LABELS,     /* the producer's own labels */
-	SVMC_PROBE_TAGGED,     /* the producer's labels behind its log tag */
-	SVMC_PROBE_SYNTAX,     /* opens with the format's own syntax */
-	SVMC_PROBE_BINARY,     /* binary bytes: not text */
-	SVMC_PROBE_HEADER,     /* a binary header whose fields check out */
+	SVMC_PROBE_NONE = 0, /* not this format, or nothing tells */
+	SVMC_PROBE_HINT,     /* looks like the surroundings it comes in */
+	SVMC_PROBE_SHAPE,    /* the first lines have the format's shape */
+	SVMC_PROBE_LABELS,   /* the producer's own labels */
+	SVMC_PROBE_TAGGED,   /* the producer's labels behind its log tag */
+	SVMC_PROBE_SYNTAX,   /* opens with the format's own syntax */
+	SVMC_PROBE_BINARY,   /* binary bytes: not text */
+	SVMC_PROBE_HEADER,   /* a binary header whose fields check out */
 };
 
 /*
@@ -162,10 +162,10 @@ typedef enum svmc_probe_score (*svmc_probe_fn)(const unsigned char *buf, size_t 
 
 /* One row of the input-format registry (see SVMC_FORMATS). */
 struct svmc_format_row {
-	const char *name;                   /* the -f word: "kvm-dump" */
-	svmc_probe_fn probe;                /* for -f auto; NULL: never detected */
-	const struct svmc_format_ops *ops;  /* the reader */
-	const char *summary;                /* one line for listings */
+	const char *name;                  /* the -f word: "kvm-dump" */
+	svmc_probe_fn probe;               /* for -f auto; NULL: never detected */
+	const struct svmc_format_ops *ops; /* the reader */
+	const char *summary;               /* one line for listings */
 };
 
 /* The rows, one per format, defined in each reader's file. */
