@@ -33,12 +33,11 @@ static void test_rows(void)
 	for (unsigned i = SVMC_FMT_AUTO + 1; i < SVMC_FMT_COUNT; i++) {
 		const struct svmc_format_row *row = svmc_format_row((enum svmc_format)i);
 
-		CHECK(row != NULL);
-		if (!row)
+		CHECK(row != NULL && row->name != NULL);
+		if (!row || !row->name)
 			continue;
-		CHECK(row->name && row->name[0]);
+		CHECK(row->name[0] != '\0');
 		CHECK(row->summary && row->summary[0]);
-		CHECK(row->probe != NULL);
 		CHECK(row->ops && row->ops->next);
 		CHECK(row->ops && row->ops->format == (enum svmc_format)i);
 		CHECK_STREQ(svmc_format_name((enum svmc_format)i), row->name);
@@ -46,8 +45,10 @@ static void test_rows(void)
 		CHECK(svmc_format_parse(row->name, &f) == 0 && f == (enum svmc_format)i);
 		for (unsigned j = SVMC_FMT_AUTO; j < i; j++)
 			CHECK(strcmp(svmc_format_name((enum svmc_format)j), row->name) != 0);
-		/* no probe claims an empty input */
-		CHECK(row->probe((const unsigned char *)"", 0) == SVMC_PROBE_NONE);
+		/* every format is detected by its probe, and none claims an empty input */
+		CHECK(row->probe != NULL);
+		if (row->probe)
+			CHECK(row->probe((const unsigned char *)"", 0) == SVMC_PROBE_NONE);
 		if (list[0])
 			strcat(list, ", ");
 		strcat(list, row->name);
