@@ -187,11 +187,12 @@ const struct svmc_field *svmc_field_lookup(const char *name, size_t len, enum sv
 const char *svmc_field_path(enum svmc_field_id id, char *buf, size_t n);
 
 /*
- * Input formats: the registry, one row per format, X(ENUM, ident).  Format
- * ENUM is SVMC_FMT_ENUM, read by src/vmcb/ident.c, whose row
- * svmc_ident_format (name, detection probe, reader operations, summary) is
- * everything else about it.  The order is the listing order (help texts,
- * completion, errors); new formats go at the end, so the values stay.
+ * Input formats: the registry, one row X(ENUM, ident) per format.  The
+ * format is SVMC_FMT_<ENUM>; its reader in the library (src/vmcb/<ident>.c)
+ * defines svmc_<ident>_format, which holds everything else about it: the -f
+ * name, the detection probe, the reader and a summary.  The order is the
+ * listing order (help texts, completion, usage errors) and breaks ties in
+ * detection; new formats go at the end, so the others keep their values.
  */
 /* clang-format off */
 #define SVMC_FORMATS(X) \

@@ -132,9 +132,9 @@ static size_t ns_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n
 }
 
 /*
- * The first header checks out: format SVM, size 128 or 4224, and flags
- * among the low KVM_STATE_NESTED_* bits.  Any binary input is raw pages
- * otherwise, so this answer must beat raw's.
+ * The first header checks out: format SVM, size 128 or 4224, and no flag
+ * above bit 11 (the KVM_STATE_NESTED_* flags are bits 0-8).  Any binary
+ * input is raw pages otherwise, so this answer must beat raw's.
  */
 static enum svmc_probe_score ns_probe(const unsigned char *b, size_t n)
 {
