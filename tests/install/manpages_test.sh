@@ -66,7 +66,9 @@ done
 # ---- 4. lists of formats and models against the registries ----
 formats=$("$BIN" __complete formats | tr '\n' ' ')
 models=$("$BIN" __complete models | tr '\n' ' ')
-[ -n "$formats" ] && [ -n "$models" ] || fail "svmcheck __complete formats/models printed nothing"
+if [ -z "$formats" ] || [ -z "$models" ]; then
+	fail "svmcheck __complete formats/models printed nothing"
+fi
 
 # The bold choice words of a line (after plain()): ".B w", ".BR w ,", ".RB ( w ,".
 CHOICE_AWK='
