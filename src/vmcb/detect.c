@@ -1,11 +1,14 @@
 /*
  * detect.c - decide an input's format from its first bytes (-f auto).
  *
- * Every format's file owns its probe (what its input looks like); this file
- * only asks the probes of the registry, in SVMC_FORMATS order, and takes the
- * strongest answer on the scale of enum svmc_probe_score (reader.h), the
- * first row winning a tie.  A new format is detected by giving its row a
- * probe: no list here changes.  The helpers below are what several text
+ * Every format's file owns its probe (what its input looks like) and says in
+ * its row the strongest answer the probe can give; this file only asks the
+ * probes of the registry and takes the strongest answer on the scale of enum
+ * svmc_probe_score (reader.h), the first row in SVMC_FORMATS winning a tie.
+ * Rows are asked strongest-possible first (in registry order within a
+ * level), so once an answer is found the rows that cannot beat it are not
+ * asked: a raw page costs two probes, JSON text four.  A new format is
+ * detected by giving its row a probe: no list here changes.  The helpers below are what several text
  * probes share: the start of the text, its first lines, a substring search.
  */
 #include <string.h>
@@ -14,22 +17,25 @@
 
 enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 {
-	enum svmc_format best = SVMC_FMT_AUTO;
+	enum svmc_format found = SVMC_FMT_AUTO;
 	enum svmc_probe_score top = SVMC_PROBE_NONE;
 
-	for (unsigned f = SVMC_FMT_AUTO + 1; f < SVMC_FMT_COUNT; f++) {
-		const struct svmc_format_row *row = svmc_format_row((enum svmc_format)f);
-		enum svmc_probe_score s;
+	/* a row whose best is below top cannot win; at top, only an earlier row can */
+	for (int level = SVMC_PROBE_HEADER; level > SVMC_PROBE_NONE && level >= (int)top; level--) {
+		for (unsigned f = SVMC_FMT_AUTO + 1; f < SVMC_FMT_COUNT; f++) {
+			const struct svmc_format_row *row = svmc_format_row((enum svmc_format)f);
+			enum svmc_probe_score s;
 
-		if (!row->probe)
-			continue;
-		s = row->probe(b, n);
-		if (s > top) {
-			top = s;
-			best = (enum svmc_format)f;
+			if (!row->probe || (int)row->best != level)
+				continue;
+			s = row->probe(b, n);
+			if (s > top || (s == top && s != SVMC_PROBE_NONE && f < (unsigned)found)) {
+				top = s;
+				found = (enum svmc_format)f;
+			}
 		}
 	}
-	return best;
+	return found;
 }
 
 bool svmc_probe_has(const unsigned char *b, size_t n, const char *needle)

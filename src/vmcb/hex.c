@@ -703,6 +703,7 @@ static const struct svmc_format_ops hex_ops = {
 const struct svmc_format_row svmc_hex_format = {
 	.name = "hex",
 	.probe = hex_probe,
+	.best = SVMC_PROBE_SHAPE,
 	.ops = &hex_ops,
 	.summary = "hex dumps of a page: xxd, hexdump -C, od -A x -t x1z, gdb x/FMT",
 };

@@ -849,6 +849,7 @@ static const struct svmc_format_ops json_ops = {
 const struct svmc_format_row svmc_json_format = {
 	.name = "json",
 	.probe = json_probe,
+	.best = SVMC_PROBE_SYNTAX,
 	.ops = &json_ops,
 	.summary = "svmcheck's VMCB JSON: an object, an array of objects or NDJSON (inspect -j)",
 };

@@ -1214,6 +1214,7 @@ static const struct svmc_format_ops kvm_dump_ops = {
 const struct svmc_format_row svmc_kvm_dump_format = {
 	.name = "kvm-dump",
 	.probe = kd_probe,
+	.best = SVMC_PROBE_LABELS,
 	.ops = &kvm_dump_ops,
 	.summary = "KVM dump_vmcb() text in kernel logs (dmesg, journalctl, syslog, mail)",
 };

@@ -163,6 +163,7 @@ static const struct svmc_format_ops nested_state_ops = {
 const struct svmc_format_row svmc_nested_state_format = {
 	.name = "nested-state",
 	.probe = ns_probe,
+	.best = SVMC_PROBE_HEADER,
 	.ops = &nested_state_ops,
 	.summary = "KVM_GET_NESTED_STATE blobs (a 128-byte header, then vmcb12)",
 };

@@ -92,6 +92,7 @@ static const struct svmc_format_ops raw_ops = {
 const struct svmc_format_row svmc_raw_format = {
 	.name = "raw",
 	.probe = raw_probe,
+	.best = SVMC_PROBE_BINARY,
 	.ops = &raw_ops,
 	.summary = "4096-byte VMCB pages, back to back (a memory or file dump)",
 };

@@ -134,9 +134,9 @@ struct svmc_reader {
 
 /*
  * How strongly a probe's evidence says "this input is my format", weakest
- * first.  Detection asks every probe and takes the strongest answer; equal
- * answers go to the format listed first in SVMC_FORMATS.  This scale is the
- * whole priority policy of -f auto:
+ * first.  Detection takes the strongest answer of all probes; equal answers
+ * go to the format listed first in SVMC_FORMATS.  This scale, with each
+ * row's strongest possible answer, is the whole priority policy of -f auto:
  *   a binary header that checks out beats any binary input, which beats any
  *   text; among text, a format's own syntax at the start (JSON's '{') beats
  *   a dump's labels behind its producer's log tag ("(XEN)" and Xen's
@@ -164,6 +164,7 @@ typedef enum svmc_probe_score (*svmc_probe_fn)(const unsigned char *buf, size_t 
 struct svmc_format_row {
 	const char *name;                  /* the -f word: "kvm-dump" */
 	svmc_probe_fn probe;               /* for -f auto; NULL: never detected */
+	enum svmc_probe_score best;        /* the strongest answer probe gives */
 	const struct svmc_format_ops *ops; /* the reader */
 	const char *summary;               /* one line for listings */
 };
@@ -178,9 +179,10 @@ const struct svmc_format_row *svmc_format_row(enum svmc_format f);
 
 /*
  * Guess the format of an input from its first n bytes (n may be 0): the
- * strongest probe answer of the registry.  Returns SVMC_FMT_AUTO when every
- * probe says SVMC_PROBE_NONE.  Pure; used by svmc_reader_open and by the
- * detection fuzz target.
+ * format whose probe gives the strongest answer, the first in SVMC_FORMATS
+ * among equals.  Returns SVMC_FMT_AUTO when every probe says
+ * SVMC_PROBE_NONE.  Pure; used by svmc_reader_open and by the detection
+ * fuzz target.
  */
 enum svmc_format svmc_detect_format(const unsigned char *buf, size_t n);
 

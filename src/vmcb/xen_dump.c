@@ -726,6 +726,7 @@ static const struct svmc_format_ops xen_dump_ops = {
 const struct svmc_format_row svmc_xen_dump_format = {
 	.name = "xen-dump",
 	.probe = xen_probe,
+	.best = SVMC_PROBE_TAGGED,
 	.ops = &xen_dump_ops,
 	.summary = "Xen svm_vmcb_dump console text ((XEN) lines)",
 };
