@@ -7,9 +7,11 @@
  * svmc_probe_score (reader.h), the first row in SVMC_FORMATS winning a tie.
  * Rows are asked strongest-possible first (in registry order within a
  * level), so once an answer is found the rows that cannot beat it are not
- * asked: a raw page costs two probes, JSON text four.  A new format is
- * detected by giving its row a probe: no list here changes.  The helpers below are what several text
- * probes share: the start of the text, its first lines, a substring search.
+ * asked: a raw page costs two probes, JSON text three.  A new format is
+ * detected by giving its row a probe: nothing here changes.
+ *
+ * The helpers below are what several text probes share: the start of the
+ * text, its first non-prompt lines, a substring search.
  */
 #include <string.h>
 
