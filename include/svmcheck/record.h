@@ -186,19 +186,44 @@ const struct svmc_field *svmc_field_lookup(const char *name, size_t len, enum sv
 /* Public dotted name "control.event_inj" / "save.cr0" into buf. */
 const char *svmc_field_path(enum svmc_field_id id, char *buf, size_t n);
 
-/* Input formats. */
+/*
+ * Input formats: the registry, one row X(ENUM, ident) per format.  The
+ * format is SVMC_FMT_<ENUM>; its reader in the library (src/vmcb/<ident>.c)
+ * defines svmc_<ident>_format, which holds everything else about it: the -f
+ * name, the detection probe, the reader and a summary.  The order is the
+ * listing order (help texts, completion, usage errors) and breaks ties in
+ * detection; new formats go at the end, so the others keep their values.
+ */
+/* clang-format off */
+#define SVMC_FORMATS(X) \
+	X(RAW, raw) \
+	X(NESTED_STATE, nested_state) \
+	X(KVM_DUMP, kvm_dump) \
+	X(XEN_DUMP, xen_dump) \
+	X(JSON, json) \
+	X(HEX, hex)
+
+#define SVMC_FMT_ENUM_(id, ident) SVMC_FMT_##id,
 enum svmc_format {
-	SVMC_FMT_AUTO = 0,
-	SVMC_FMT_RAW,
-	SVMC_FMT_NESTED_STATE,
-	SVMC_FMT_KVM_DUMP,
-	SVMC_FMT_XEN_DUMP,
-	SVMC_FMT_JSON,
-	SVMC_FMT_HEX,
+	SVMC_FMT_AUTO = 0, /* "auto": decide per input from its content */
+	SVMC_FORMATS(SVMC_FMT_ENUM_)
 	SVMC_FMT_COUNT
 };
-const char *svmc_format_name(enum svmc_format f);               /* "kvm-dump" */
-int svmc_format_parse(const char *name, enum svmc_format *out); /* 0 or -1 */
+#undef SVMC_FMT_ENUM_
+/* clang-format on */
+
+/* "kvm-dump" ("auto" for SVMC_FMT_AUTO, "?" out of range). */
+const char *svmc_format_name(enum svmc_format f);
+/* Exact name (as listed by svmc_format_names, or "auto") into *out: 0, or -1 if unknown. */
+int svmc_format_parse(const char *name, enum svmc_format *out);
+/* One line on what the format is, for listings; "" for SVMC_FMT_AUTO. */
+const char *svmc_format_summary(enum svmc_format f);
+/*
+ * "raw, nested-state, kvm-dump, xen-dump, json, hex" (the registry's names
+ * in order, without "auto") into buf of n bytes, for help texts and usage
+ * errors; cut short if buf is too small.  Returns buf.
+ */
+const char *svmc_format_names(char *buf, size_t n);
 
 /* One VMCB read from an input. */
 struct svmc_record {

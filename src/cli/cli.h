@@ -59,6 +59,15 @@ void cli_errorf(struct out *o, enum svmc_err code, const char *fmt, ...)
 void cli_report_text(const struct svmc_diag *d);
 void cli_emit_diag(struct out *o, const struct svmc_diag *d);
 
+/*
+ * argp help filter for the commands' option texts: expands "{formats}" to
+ * the input-format registry's names, "{models}" to the model table's and
+ * "{models,default}" to the same with "(default)" after the default model,
+ * so that help texts list what the registries hold.  Returns text itself
+ * when it holds no placeholder, else a malloc'd string (argp frees it).
+ */
+char *cli_help_filter(int key, const char *text, void *input);
+
 struct svmc_cpu;
 /*
  * Resolve the CPU argument `arg` given with option `opt` ("-c", "--from"; NULL for an operand),

@@ -18,8 +18,7 @@ struct checks_args {
 };
 
 static const struct argp_option checks_options[] = {
-	{ "model", 'm', "MODEL", 0,
-	  "Only the checks MODEL applies, in its order: kvm, kvm-legacy, kvm-v1, apm", 0 },
+	{ "model", 'm', "MODEL", 0, "Only the checks MODEL applies, in its order: {models}", 0 },
 	{ 0 }
 };
 
@@ -52,7 +51,7 @@ static const struct argp checks_argp = {
 	"decides which failure replay names first).\n"
 	"Exit status: 0 success, 2 trouble (unknown model). See svmcheck-checks(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 

@@ -38,9 +38,7 @@ struct inspect_args {
 
 static const struct argp_option inspect_options[] = {
 	{ "format", 'f', "FMT", 0,
-	  "Input format: auto (default, per input from its content), raw, nested-state, kvm-dump, "
-	  "xen-dump, json, hex",
-	  0 },
+	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "to", OPT_TO, "raw", 0, "Convert the records to 4096-byte raw pages (needs -o FILE)", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
@@ -94,7 +92,7 @@ static const struct argp inspect_argp = {
 	"Exit status: 0 every input gave records and no error, 2 trouble (an unreadable input, a "
 	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 
@@ -155,11 +153,10 @@ int cmd_inspect(int argc, char **argv)
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	if (a.bad_format) {
-		cli_errorf(
-			NULL, SVMC_ERR_USAGE,
-			"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, "
-			"hex)",
-			a.bad_format);
+		char fnames[128];
+
+		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown format '%s' (auto, %s)", a.bad_format,
+			   svmc_format_names(fnames, sizeof(fnames)));
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_to) {

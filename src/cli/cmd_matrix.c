@@ -42,8 +42,7 @@ struct matrix_args {
 };
 
 static const struct argp_option matrix_options[] = {
-	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm",
-	  0 },
+	{ "model", 'm', "MODEL", 0, "Implementation model: {models,default}", 0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect every CPU with this guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU on each host",
 	  0 },
@@ -97,7 +96,7 @@ static const struct argp matrix_argp = {
 	"every ordered pair identical or superset, 1 some pair subset or incompatible, 2 trouble.  "
 	"See svmcheck-matrix(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 

@@ -54,22 +54,20 @@ static const struct argp_option migrate_options[] = {
 	  0 },
 	{ "to-guest", OPT_TO_GUEST, "CPU", 0, "Intersect the destination with a guest CPU model",
 	  0 },
-	{ "model", 'm', "MODEL", 0, "Model on both sides: kvm (default), kvm-legacy, kvm-v1, apm",
-	  0 },
+	{ "model", 'm', "MODEL", 0, "Model on both sides: {models,default}", 0 },
 	{ "from-model", OPT_FROM_MODEL, "MODEL", 0,
 	  "Model on the source (a kernel upgrade: --from-model kvm-legacy --to-model kvm)", 0 },
 	{ "to-model", OPT_TO_MODEL, "MODEL", 0, "Model on the destination", 0 },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "Exit 0 only for identical: a newly valid state is a guest-visible change too", 0 },
-	{ "format", 'f', "FMT", 0,
-	  "Format of the INPUT records: auto (default), raw, nested-state, kvm-dump, xen-dump, json, hex",
-	  0 },
+	{ "format", 'f', "FMT", 0, "Format of the INPUT records: auto (default), {formats}", 0 },
 	{ 0 }
 };
 
 static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 {
 	struct migrate_args *a = state->input;
+	char names[128];
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -101,10 +99,8 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(
-				state,
-				"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, hex)",
-				arg);
+			argp_error(state, "unknown format '%s' (auto, %s)", arg,
+				   svmc_format_names(names, sizeof(names)));
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
@@ -137,7 +133,7 @@ static const struct argp migrate_argp = {
 	"break); incompatible (both).  Exit status: 0 identical or superset (with --strict: "
 	"identical only), 1 subset or incompatible, 2 trouble.  See svmcheck-migrate(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 

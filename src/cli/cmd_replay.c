@@ -65,12 +65,9 @@ static const struct argp_option replay_options[] = {
 	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect the CPU with a guest CPU model (e.g. qemu-EPYC-v4): the L1 vCPU's view", 0 },
-	{ "model", 'm', "MODEL", 0, "Implementation model: kvm (default), kvm-legacy, kvm-v1, apm",
-	  0 },
+	{ "model", 'm', "MODEL", 0, "Implementation model: {models,default}", 0 },
 	{ "format", 'f', "FMT", 0,
-	  "Input format: auto (default, per input from its content), raw, nested-state, kvm-dump, "
-	  "xen-dump, json, hex",
-	  0 },
+	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
 	{ "threads", 't', "N", 0,
@@ -151,7 +148,7 @@ static const struct argp replay_argp = {
 	"(a usage error, an unreadable or malformed input, a CPU without SVM), 130 interrupted.  "
 	"See svmcheck-replay(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 
@@ -465,11 +462,10 @@ int cmd_replay(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_format) {
-		cli_errorf(
-			NULL, SVMC_ERR_USAGE,
-			"unknown format '%s' (auto, raw, nested-state, kvm-dump, xen-dump, json, "
-			"hex)",
-			a.bad_format);
+		char fnames[128];
+
+		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown format '%s' (auto, %s)", a.bad_format,
+			   svmc_format_names(fnames, sizeof(fnames)));
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_threads) {

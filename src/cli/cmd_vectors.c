@@ -28,7 +28,7 @@ static const struct argp_option vectors_options[] = {
 	  "The CPU whose table to print: a profile file, a bundled name or host (the default), "
 	  "with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
 	  0 },
-	{ "model", 'm', "MODEL", 0, "The model: kvm (default), kvm-legacy, kvm-v1, apm", 0 },
+	{ "model", 'm', "MODEL", 0, "The model: {models,default}", 0 },
 	{ 0 }
 };
 
@@ -66,7 +66,7 @@ static const struct argp vectors_argp = {
 	"Exit status: 0 success, 2 trouble (unknown model or CPU, a CPU without SVM). "
 	"See svmcheck-vectors(1).",
 	cli_output_children,
-	NULL,
+	cli_help_filter,
 	NULL
 };
 

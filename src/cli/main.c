@@ -6,20 +6,30 @@
  * with ARGP_IN_ORDER so that options stop at the command word; the command
  * then parses the rest with its own argp (which includes the shared output
  * options as a child).  argp usage errors exit 2, as every other trouble.
+ *
+ * Lists are never written twice: `svmcheck --help` lists this table, the
+ * commands' option texts list the format registry and the model table
+ * through cli_help_filter(), and the bash completion asks the hidden
+ * command `svmcheck __complete commands|formats|models` for the same words.
  */
 #include <argp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "svmcheck/check.h"
+#include "svmcheck/record.h"
 #include "svmcheck_config.h"
 
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *summary;
+	const char *summary; /* NULL: a hidden helper, not listed */
 };
+
+static int cmd_complete(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "decode every VMCB record of captures, for people or as JSON" },
@@ -29,6 +39,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "what changes validity between two CPUs (live migration)" },
 	{ "matrix", cmd_matrix, "migrate results between every pair of a fleet's CPU classes" },
 	{ "profile", cmd_profile, "show, capture, import and list CPU profiles" },
+	{ "__complete", cmd_complete, NULL },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -44,8 +55,9 @@ static char *help_filter(int key, const char *text, void *input)
 			return (char *)text;
 		used += (size_t)snprintf(s + used, n - used, "Commands:\n");
 		for (size_t i = 0; i < NCOMMANDS; i++)
-			used += (size_t)snprintf(s + used, n - used, "  %-10s %s\n",
-						 commands[i].name, commands[i].summary);
+			if (commands[i].summary)
+				used += (size_t)snprintf(s + used, n - used, "  %-10s %s\n",
+							 commands[i].name, commands[i].summary);
 		snprintf(
 			s + used, n - used,
 			"\nRun 'svmcheck COMMAND --help' for a command's options.\n"
@@ -55,6 +67,81 @@ static char *help_filter(int key, const char *text, void *input)
 		return s;
 	}
 	return (char *)text;
+}
+
+/* ---- lists from the registries -------------------------------------------- */
+
+/* The model names, ", "-separated, "(default)" after the default one if mark. */
+static void put_models(FILE *f, bool mark)
+{
+	const struct svmc_model *def = svmc_model_default();
+
+	for (size_t i = 0; i < svmc_model_count(); i++) {
+		const struct svmc_model *m = svmc_model_at(i);
+
+		fprintf(f, "%s%s%s", i ? ", " : "", m->name, mark && m == def ? " (default)" : "");
+	}
+}
+
+char *cli_help_filter(int key, const char *text, void *input)
+{
+	static const char *const marks[] = { "{formats}", "{models}", "{models,default}" };
+	char names[256], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)key;
+	(void)input;
+	if (!text || !strchr(text, '{'))
+		return (char *)text;
+	f = open_memstream(&out, &len);
+	if (!f)
+		return (char *)text;
+	for (const char *p = text; *p;) {
+		size_t k = 0;
+
+		while (k < 3 && strncmp(p, marks[k], strlen(marks[k])) != 0)
+			k++;
+		if (k == 0)
+			fputs(svmc_format_names(names, sizeof(names)), f);
+		else if (k < 3)
+			put_models(f, k == 2);
+		else
+			fputc(*p, f);
+		p += k < 3 ? strlen(marks[k]) : 1;
+	}
+	if (fclose(f) != 0 || !out) {
+		free(out);
+		return (char *)text;
+	}
+	return out;
+}
+
+/*
+ * `svmcheck __complete WHAT`: the words the bash completion offers, one a
+ * line: commands (this table's, without hidden ones), formats (what -f
+ * takes: auto and the registry's), models (what -m takes).  Hidden: a
+ * helper for src/completion/svmcheck.bash, not a command for people.
+ */
+static int cmd_complete(int argc, char **argv)
+{
+	const char *what = argc == 2 ? argv[1] : "";
+
+	if (strcmp(what, "commands") == 0) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (commands[i].summary)
+				puts(commands[i].name);
+	} else if (strcmp(what, "formats") == 0) {
+		for (unsigned f = SVMC_FMT_AUTO; f < SVMC_FMT_COUNT; f++)
+			puts(svmc_format_name((enum svmc_format)f));
+	} else if (strcmp(what, "models") == 0) {
+		for (size_t i = 0; i < svmc_model_count(); i++)
+			puts(svmc_model_at(i)->name);
+	} else {
+		fprintf(stderr, "usage: svmcheck __complete commands|formats|models\n");
+		return EXIT_TROUBLE;
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_PASS : EXIT_TROUBLE;
 }
 
 struct top_state {

@@ -2,13 +2,40 @@
 # $datadir/bash-completion/completions/svmcheck (bash-completion loads it on
 # first use of the command; or `source` it from ~/.bashrc).
 #
-# Completes the command words, each command's options (the same lists as its
-# --help), model names, input format names, --color values, profile
-# subcommands, bundled profile names (asked from `svmcheck profile list`, so
-# SVMCHECK_PROFILE_PATH and the installed data directory both count) plus
-# "host" and files wherever a CPU is taken, and files for inputs and -o.
+# Completes the command words, each command's options, model names, input
+# format names, --color values, profile subcommands, bundled profile names
+# plus "host" and files wherever a CPU is taken, and files for inputs and -o.
+# Every list comes from the svmcheck being completed, so this file never
+# changes when a command, option, model or format is added:
+#   svmcheck __complete commands|formats|models   (hidden helper: one word a
+#       line, from the command table, the format registry, the model table)
+#   svmcheck [CMD] --help                         (the options)
+#   svmcheck profile list                         (the bundled profiles, so
+#       SVMCHECK_PROFILE_PATH and the installed data directory both count)
 # It needs nothing from the bash-completion package: `--opt=value` is split
 # here, since bash's COMP_WORDBREAKS cuts words at '='.
+
+# _svmcheck_words PROG WHAT: the words `PROG __complete WHAT` prints.
+_svmcheck_words()
+{
+	"$1" __complete "$2" 2>/dev/null
+}
+
+# _svmcheck_options PROG [CMD]: the options of CMD's --help (of svmcheck's
+# without CMD), short and long, "--opt=" for those that take an argument.
+_svmcheck_options()
+{
+	local prog=$1 line opt IFS=$' \t\n'
+	"$prog" ${2:+"$2"} --help 2>/dev/null | while IFS= read -r line; do
+		# argp's option column: "  -x, --long=ARG", "      --long", "  -x"
+		[[ $line =~ ^\ \ (-[^-\ ],?\ ?)?(\ \ \ \ )?(--[A-Za-z0-9-]+(\[?=)?)? ]] || continue
+		[[ -n ${BASH_REMATCH[1]} || -n ${BASH_REMATCH[3]} ]] || continue
+		opt=${BASH_REMATCH[1]%%[, ]*}
+		[[ -n $opt ]] && printf '%s\n' "$opt"
+		opt=${BASH_REMATCH[3]}
+		[[ -n $opt ]] && printf '%s\n' "${opt/\[/}"
+	done
+}
 
 _svmcheck_profiles()
 {
@@ -42,9 +69,9 @@ _svmcheck_value()
 	local prog=$1 cmd=$2 opt=$3 cur=$4
 	case $opt in
 	-m | --model | --from-model | --to-model)
-		COMPREPLY=($(compgen -W "kvm kvm-legacy kvm-v1 apm" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" models)" -- "$cur")) ;;
 	-f | --format)
-		COMPREPLY=($(compgen -W "auto raw nested-state kvm-dump xen-dump json hex" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" formats)" -- "$cur")) ;;
 	--color)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
 	--to)
@@ -70,8 +97,6 @@ _svmcheck()
 	local prog=${COMP_WORDS[0]} i t cmd="" sub="" cur prev=""
 	local -a w=()
 	local joined=0
-	local global="-j --json -p --pretty -q --quiet --color= -? --help --usage -V --version"
-	local commands="inspect replay vectors checks migrate matrix profile"
 
 	COMPREPLY=()
 	# Rebuild the words up to the cursor, gluing "--opt" "=" "val" back together.
@@ -117,28 +142,20 @@ _svmcheck()
 		return 0
 	fi
 
-	local opts
-	case $cmd in
-	"")
+	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$global" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_svmcheck_options "$prog")" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" commands)" -- "$cur"))
 		fi
 		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
-		return 0 ;;
-	inspect) opts="-f --format= -o --output= --to=" ;;
-	replay) opts="-c --cpu= -f --format= --guest= -m --model= --no-progress -o --output= --progress -t --threads=" ;;
-	vectors) opts="-c --cpu= -m --model=" ;;
-	checks) opts="-m --model=" ;;
-	migrate) opts="--from= --from-guest= --from-model= -f --format= -m --model= --strict --to= --to-guest= --to-model=" ;;
-	matrix) opts="--from-file= --guest= -m --model=" ;;
-	profile) opts="--description= --guest= --name= -o --output=" ;;
-	*) return 0 ;;
-	esac
+		return 0
+	fi
+	# a word that is not a command has no options or operands to offer
+	[[ $'\n'$(_svmcheck_words "$prog" commands)$'\n' == *$'\n'"$cmd"$'\n'* ]] || return 0
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$opts $global" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_svmcheck_options "$prog" "$cmd")" -- "$cur"))
 		[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
 		return 0
 	fi

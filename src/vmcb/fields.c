@@ -167,26 +167,3 @@ const struct svmc_vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, en
 	return (const struct svmc_vmcb_seg *)((const unsigned char *)&r->vmcb +
 					      svmc_fields[id].offset);
 }
-
-/* clang-format off */
-static const char *const format_names[SVMC_FMT_COUNT] = {
-	[SVMC_FMT_AUTO] = "auto",         [SVMC_FMT_RAW] = "raw",
-	[SVMC_FMT_NESTED_STATE] = "nested-state", [SVMC_FMT_KVM_DUMP] = "kvm-dump",
-	[SVMC_FMT_XEN_DUMP] = "xen-dump", [SVMC_FMT_JSON] = "json",
-	[SVMC_FMT_HEX] = "hex",
-};
-
-const char *svmc_format_name(enum svmc_format f)
-{
-	return (unsigned)f < SVMC_FMT_COUNT ? format_names[f] : "?";
-}
-
-int svmc_format_parse(const char *name, enum svmc_format *out)
-{
-	for (unsigned i = 0; i < SVMC_FMT_COUNT; i++)
-		if (strcmp(name, format_names[i]) == 0) {
-			*out = (enum svmc_format)i;
-			return 0;
-		}
-	return -1;
-}

@@ -654,9 +654,56 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 	}
 }
 
-const struct svmc_format_ops svmc_hex_ops = {
+/* Does the line [p, p+n) look like one line of a hex dump? */
+static bool hex_probe_line(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 2 && p[0] == '0' && p[1] == 'x') { /* gdb: 0xADDR <sym+off>:\t0x... */
+		const char *colon = memchr(p, ':', n);
+		return colon && memmem(colon, n - (size_t)(colon - p), "0x", 2);
+	}
+	while (i < n && ishex(p[i]))
+		i++;
+	if (i < 6 || i > 16 || i == n)
+		return false;
+	if (p[i] == ':' || p[i] == ' ') { /* xxd "00000000: ", hexdump/od "0000000 " */
+		size_t j = i + 1;
+		while (j < n && p[j] == ' ')
+			j++;
+		return j < n && ishex(p[j]);
+	}
+	return false;
+}
+
+/*
+ * One of the first four lines (prompt lines such as "$ xxd page.bin" or
+ * "(gdb) x/512gx $rdi" aside) has the shape of an xxd, hexdump -C, od or
+ * gdb line: an address, then hex digits.
+ */
+static enum svmc_probe_score hex_probe(const unsigned char *b, size_t n)
+{
+	const char *p = (const char *)b + svmc_probe_text_start(b, n), *end = (const char *)b + n;
+	const char *line;
+	size_t len;
+
+	for (int seen = 0; seen < 4 && svmc_probe_next_line(&p, end, &line, &len); seen++)
+		if (hex_probe_line(line, len))
+			return SVMC_PROBE_SHAPE;
+	return SVMC_PROBE_NONE;
+}
+
+static const struct svmc_format_ops hex_ops = {
 	.format = SVMC_FMT_HEX,
 	.state_size = sizeof(struct hex_state),
 	.fills_page = true,
 	.next = hex_next,
+};
+
+const struct svmc_format_row svmc_hex_format = {
+	.name = "hex",
+	.probe = hex_probe,
+	.best = SVMC_PROBE_SHAPE,
+	.ops = &hex_ops,
+	.summary = "hex dumps of a page: xxd, hexdump -C, od -A x -t x1z, gdb x/FMT",
 };

@@ -672,10 +672,66 @@ static enum svmc_err json_next(struct svmc_reader *r, struct svmc_record *rec, s
 	}
 }
 
-const struct svmc_format_ops svmc_json_ops = {
+/*
+ * After a leading '[': is this a JSON array ("[{", "[]", "[[", "[1, 2]",
+ * "[\"x\"", "[true") rather than a kernel log timestamp ("[  123.456789] ",
+ * "[Mon Jul 19 12:10:05 2021] ")?
+ */
+static bool json_array_start(const unsigned char *p, size_t n)
+{
+	size_t j = 0, d = 0;
+
+	while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r' || p[j] == '\n'))
+		j++;
+	if (j == n)
+		return true;
+	if (p[j] == '{' || p[j] == '[' || p[j] == ']' || p[j] == '"')
+		return true;
+	if (n - j >= 4 && (memcmp(p + j, "true", 4) == 0 || memcmp(p + j, "null", 4) == 0))
+		return true;
+	if (n - j >= 5 && memcmp(p + j, "false", 5) == 0)
+		return true;
+	if (p[j] == '-' || (p[j] >= '0' && p[j] <= '9')) {
+		/* a kernel timestamp is digits '.' six digits ']' */
+		size_t k = j + (p[j] == '-');
+		while (k < n && p[k] >= '0' && p[k] <= '9')
+			k++;
+		if (k < n && p[k] == '.') {
+			k++;
+			while (k < n && p[k] >= '0' && p[k] <= '9')
+				k++, d++;
+			if (d == 6 && k < n && p[k] == ']' && p[j] != '-')
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* The text opens (after a BOM and blank space) with '{', or '[' that starts an array. */
+static enum svmc_probe_score json_probe(const unsigned char *b, size_t n)
+{
+	size_t i = svmc_probe_text_start(b, n);
+
+	if (i < n && b[i] == '{')
+		return SVMC_PROBE_SYNTAX;
+	if (i < n && b[i] == '[' && json_array_start(b + i + 1, n - i - 1))
+		return SVMC_PROBE_SYNTAX;
+	return SVMC_PROBE_NONE;
+}
+
+static const struct svmc_format_ops json_ops = {
 	.format = SVMC_FMT_JSON,
 	.state_size = sizeof(struct json_state),
 	.init = json_init,
 	.next = json_next,
 	.fini = json_fini,
+};
+
+const struct svmc_format_row svmc_json_format = {
+	.name = "json",
+	.probe = json_probe,
+	.best = SVMC_PROBE_SYNTAX,
+	.ops = &json_ops,
+	.summary = "svmcheck's VMCB JSON: an object, an array of objects or NDJSON (inspect -j)",
 };

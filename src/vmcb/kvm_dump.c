@@ -1180,9 +1180,41 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 	return SVMC_OK;
 }
 
-const struct svmc_format_ops svmc_kvm_dump_ops = {
+/*
+ * dump_vmcb()'s headers or first label anywhere in the first bytes; else a
+ * weaker hint that the text is a kernel log (a dump may come later): a
+ * "kernel:", "kvm_amd" or "kvm:" token, or a first line that opens with a
+ * dmesg timestamp '[' or a printk level '<'.
+ */
+static enum svmc_probe_score kd_probe(const unsigned char *b, size_t n)
+{
+	const char *p = (const char *)b + svmc_probe_text_start(b, n), *first;
+	size_t len;
+
+	if (svmc_probe_has(b, n, "VMCB Control Area") || svmc_probe_has(b, n, "cr_read:") ||
+	    svmc_probe_has(b, n, "FAILED VMRUN WITH VMCB") ||
+	    svmc_probe_has(b, n, "VMCB State Save Area"))
+		return SVMC_PROBE_LABELS;
+	if (svmc_probe_has(b, n, "kernel:") || svmc_probe_has(b, n, "kvm_amd") ||
+	    svmc_probe_has(b, n, "kvm:"))
+		return SVMC_PROBE_HINT;
+	if (svmc_probe_next_line(&p, (const char *)b + n, &first, &len) &&
+	    ((len > 2 && first[0] == '[') || (len > 3 && first[0] == '<')))
+		return SVMC_PROBE_HINT;
+	return SVMC_PROBE_NONE;
+}
+
+static const struct svmc_format_ops kvm_dump_ops = {
 	.format = SVMC_FMT_KVM_DUMP,
 	.state_size = sizeof(struct kd_state),
 	.init = kd_init,
 	.next = kd_next,
+};
+
+const struct svmc_format_row svmc_kvm_dump_format = {
+	.name = "kvm-dump",
+	.probe = kd_probe,
+	.best = SVMC_PROBE_LABELS,
+	.ops = &kvm_dump_ops,
+	.summary = "KVM dump_vmcb() text in kernel logs (dmesg, journalctl, syslog, mail)",
 };

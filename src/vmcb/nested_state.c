@@ -131,11 +131,39 @@ static size_t ns_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n
 	return k;
 }
 
-const struct svmc_format_ops svmc_nested_state_ops = {
+/*
+ * The first header checks out: format SVM, size 128 or 4224, and no flag
+ * above bit 11 (the KVM_STATE_NESTED_* flags are bits 0-8).  Any binary
+ * input is raw pages otherwise, so this answer must beat raw's.
+ */
+static enum svmc_probe_score ns_probe(const unsigned char *b, size_t n)
+{
+	uint16_t flags, format;
+	uint32_t size;
+
+	if (n < NS_HDR)
+		return SVMC_PROBE_NONE;
+	memcpy(&flags, b, 2);
+	memcpy(&format, b + 2, 2);
+	memcpy(&size, b + 4, 4);
+	if (format == NS_FORMAT_SVM && (size == NS_HDR || size == NS_FULL) && flags < 0x1000)
+		return SVMC_PROBE_HEADER;
+	return SVMC_PROBE_NONE;
+}
+
+static const struct svmc_format_ops nested_state_ops = {
 	.format = SVMC_FMT_NESTED_STATE,
 	.state_size = sizeof(struct ns_state),
 	.fills_page = true,
 	.next = ns_next,
 	.batch = ns_batch,
 	.rec_size = NS_FULL,
+};
+
+const struct svmc_format_row svmc_nested_state_format = {
+	.name = "nested-state",
+	.probe = ns_probe,
+	.best = SVMC_PROBE_HEADER,
+	.ops = &nested_state_ops,
+	.summary = "KVM_GET_NESTED_STATE blobs (a 128-byte header, then vmcb12)",
 };

@@ -62,10 +62,37 @@ static size_t raw_batch(struct svmc_reader *r, struct svmc_record *recs, size_t 
 	return whole;
 }
 
-const struct svmc_format_ops svmc_raw_ops = {
+/*
+ * Binary input: a NUL byte, or more than one control byte in 16, among the
+ * first 4 KiB.  Text never has NULs; a VMCB page is mostly zeros.
+ */
+static enum svmc_probe_score raw_probe(const unsigned char *b, size_t n)
+{
+	size_t look = n < 4096 ? n : 4096, bad = 0;
+
+	for (size_t i = 0; i < look; i++) {
+		unsigned c = b[i];
+
+		if (c == 0)
+			return SVMC_PROBE_BINARY;
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+			bad++;
+	}
+	return bad * 16 > look ? SVMC_PROBE_BINARY : SVMC_PROBE_NONE;
+}
+
+static const struct svmc_format_ops raw_ops = {
 	.format = SVMC_FMT_RAW,
 	.fills_page = true,
 	.next = raw_next,
 	.batch = raw_batch,
 	.rec_size = SVMC_VMCB_PAGE_SIZE,
+};
+
+const struct svmc_format_row svmc_raw_format = {
+	.name = "raw",
+	.probe = raw_probe,
+	.best = SVMC_PROBE_BINARY,
+	.ops = &raw_ops,
+	.summary = "4096-byte VMCB pages, back to back (a memory or file dump)",
 };

@@ -5,8 +5,12 @@
  * large read(2) calls; text readers get lines from svmc_src_getline(), which
  * finds newlines with memchr and hands out pointers into the window, so a
  * line is never copied.  Memory stays at one window whatever the input size.
+ *
+ * The format registry is here too: the rows SVMC_FORMATS names, indexed by
+ * enum svmc_format, with the names, summaries and readers they hold.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,24 +232,54 @@ bool svmc_src_getline(struct svmc_src *s, const char **line, size_t *len, uint64
 	return true;
 }
 
-static const struct svmc_format_ops *format_ops(enum svmc_format f)
+/* ---- the format registry -------------------------------------------------- */
+
+#define SVMC_FMT_REGISTRY_(id, ident) [SVMC_FMT_##id] = &svmc_##ident##_format,
+static const struct svmc_format_row *const registry[SVMC_FMT_COUNT] = { SVMC_FORMATS(
+	SVMC_FMT_REGISTRY_) };
+#undef SVMC_FMT_REGISTRY_
+
+const struct svmc_format_row *svmc_format_row(enum svmc_format f)
 {
-	switch (f) {
-	case SVMC_FMT_RAW:
-		return &svmc_raw_ops;
-	case SVMC_FMT_NESTED_STATE:
-		return &svmc_nested_state_ops;
-	case SVMC_FMT_KVM_DUMP:
-		return &svmc_kvm_dump_ops;
-	case SVMC_FMT_XEN_DUMP:
-		return &svmc_xen_dump_ops;
-	case SVMC_FMT_JSON:
-		return &svmc_json_ops;
-	case SVMC_FMT_HEX:
-		return &svmc_hex_ops;
-	default:
-		return NULL;
+	return f > SVMC_FMT_AUTO && f < SVMC_FMT_COUNT ? registry[f] : NULL;
+}
+
+const char *svmc_format_name(enum svmc_format f)
+{
+	if (f == SVMC_FMT_AUTO)
+		return "auto";
+	return svmc_format_row(f) ? registry[f]->name : "?";
+}
+
+const char *svmc_format_summary(enum svmc_format f)
+{
+	return svmc_format_row(f) ? registry[f]->summary : "";
+}
+
+int svmc_format_parse(const char *name, enum svmc_format *out)
+{
+	for (unsigned i = SVMC_FMT_AUTO; i < SVMC_FMT_COUNT; i++)
+		if (strcmp(name, svmc_format_name((enum svmc_format)i)) == 0) {
+			*out = (enum svmc_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *svmc_format_names(char *buf, size_t n)
+{
+	size_t used = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (unsigned i = SVMC_FMT_AUTO + 1; i < SVMC_FMT_COUNT && used < n; i++) {
+		int k = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", registry[i]->name);
+
+		if (k < 0)
+			break;
+		used += (size_t)k;
 	}
+	return buf;
 }
 
 enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum svmc_format fmt,
@@ -276,14 +310,17 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
 		}
 		fmt = svmc_detect_format(src_ptr(&r->src), n);
 		if (fmt == SVMC_FMT_AUTO) {
+			char names[256];
+
 			e = svmc_diag_set(
 				d, SVMC_ERR_FORMAT,
 				"cannot tell the format from the content; give one with -f "
-				"(raw, nested-state, kvm-dump, xen-dump, json, hex)");
+				"(%s)",
+				svmc_format_names(names, sizeof(names)));
 			goto fail;
 		}
 	}
-	r->ops = format_ops(fmt);
+	r->ops = svmc_format_row(fmt) ? svmc_format_row(fmt)->ops : NULL;
 	if (!r->ops) {
 		e = svmc_diag_set(d, SVMC_ERR_USAGE, "unknown format");
 		goto fail;

@@ -2,10 +2,15 @@
  * reader.h - private plumbing shared by the VMCB readers: a buffered byte
  * source over a file descriptor (large sequential reads, bounded window), a
  * line scanner that never buffers more than SRC_LINE_MAX bytes of a line,
- * and the per-format operations table that svmc_reader_next() dispatches to.
+ * the per-format operations table that svmc_reader_next() dispatches to, and
+ * the format registry's row.
  *
  * Each format lives in its own file (raw.c, nested_state.c, kvm_dump.c,
- * xen_dump.c, json.c, hex.c) and exports one `const struct svmc_format_ops`.
+ * xen_dump.c, json.c, hex.c) and exports one row, `const struct
+ * svmc_format_row svmc_IDENT_format`: its -f name, its detection probe, its
+ * reader operations and a one-line summary.  SVMC_FORMATS in
+ * svmcheck/record.h lists the rows; reader.c dispatches through them and
+ * detect.c asks their probes.  Nothing else names a format.
  */
 #ifndef SVMCHECK_VMCB_READER_H
 #define SVMCHECK_VMCB_READER_H
@@ -127,19 +132,73 @@ struct svmc_reader {
 	bool failed;    /* cannot continue */
 };
 
-extern const struct svmc_format_ops svmc_raw_ops;
-extern const struct svmc_format_ops svmc_nested_state_ops;
-extern const struct svmc_format_ops svmc_kvm_dump_ops;
-extern const struct svmc_format_ops svmc_xen_dump_ops;
-extern const struct svmc_format_ops svmc_json_ops;
-extern const struct svmc_format_ops svmc_hex_ops;
+/*
+ * How strongly a probe's evidence says "this input is my format", weakest
+ * first.  Detection takes the strongest answer of all probes; equal answers
+ * go to the format listed first in SVMC_FORMATS.  This scale, with each
+ * row's strongest possible answer, is the whole priority policy of -f auto:
+ *   a binary header that checks out beats any binary input, which beats any
+ *   text; among text, a format's own syntax at the start (JSON's '{') beats
+ *   a dump's labels behind its producer's log tag ("(XEN)" and Xen's
+ *   labels), which beat bare labels (dump_vmcb's), which beat the shape of
+ *   the first lines (hex dumps), which beats a hint (a kernel log line).
+ */
+enum svmc_probe_score {
+	SVMC_PROBE_NONE = 0, /* not this format, or nothing tells */
+	SVMC_PROBE_HINT,     /* looks like the surroundings it comes in */
+	SVMC_PROBE_SHAPE,    /* the first lines have the format's shape */
+	SVMC_PROBE_LABELS,   /* the producer's own labels */
+	SVMC_PROBE_TAGGED,   /* the producer's labels behind its log tag */
+	SVMC_PROBE_SYNTAX,   /* opens with the format's own syntax */
+	SVMC_PROBE_BINARY,   /* binary bytes: not text */
+	SVMC_PROBE_HEADER,   /* a binary header whose fields check out */
+};
 
 /*
- * Guess the format of an input from its first n bytes (n may be 0).
- * Returns SVMC_FMT_AUTO when nothing fits.  Pure; used by svmc_reader_open
- * and by the detection fuzz target.
+ * A probe: how strongly do the first n bytes of an input (n may be 0; at
+ * most 64 KiB) look like this format?  Pure, bounded by n, any bytes.
+ */
+typedef enum svmc_probe_score (*svmc_probe_fn)(const unsigned char *buf, size_t n);
+
+/* One row of the input-format registry (see SVMC_FORMATS). */
+struct svmc_format_row {
+	const char *name;                  /* the -f word: "kvm-dump" */
+	svmc_probe_fn probe;               /* for -f auto; NULL: never detected */
+	enum svmc_probe_score best;        /* the strongest answer probe gives */
+	const struct svmc_format_ops *ops; /* the reader */
+	const char *summary;               /* one line for listings */
+};
+
+/* The rows, one per format, defined in each reader's file. */
+#define SVMC_FMT_ROW_(id, ident) extern const struct svmc_format_row svmc_##ident##_format;
+SVMC_FORMATS(SVMC_FMT_ROW_)
+#undef SVMC_FMT_ROW_
+
+/* The registry: the row of format f (SVMC_FMT_AUTO < f < SVMC_FMT_COUNT), else NULL. */
+const struct svmc_format_row *svmc_format_row(enum svmc_format f);
+
+/*
+ * Guess the format of an input from its first n bytes (n may be 0): the
+ * format whose probe gives the strongest answer, the first in SVMC_FORMATS
+ * among equals.  Returns SVMC_FMT_AUTO when every probe says
+ * SVMC_PROBE_NONE.  Pure; used by svmc_reader_open and by the detection
+ * fuzz target.
  */
 enum svmc_format svmc_detect_format(const unsigned char *buf, size_t n);
+
+/* ---- helpers for the text formats' probes ---------------------------------- */
+
+/* Does needle occur in [b, b+n)? */
+bool svmc_probe_has(const unsigned char *b, size_t n, const char *needle);
+/* Index of the first byte after a UTF-8 byte-order mark and blank space. */
+size_t svmc_probe_text_start(const unsigned char *b, size_t n);
+/*
+ * The next line of [*p, end) that is neither empty nor a shell or gdb
+ * prompt ("$ xxd page.bin", "# dmesg", "(gdb) x/512gx $rdi"), without its
+ * "\n" or "\r\n", into *line and *len; *p moves past it.  False when none
+ * is left.
+ */
+bool svmc_probe_next_line(const char **p, const char *end, const char **line, size_t *len);
 
 /* Parse hex digits [s, s+len) (optional 0x prefix) into *v; false if not all hex or > 64 bits. */
 bool svmc_parse_hex(const char *s, size_t len, uint64_t *v);

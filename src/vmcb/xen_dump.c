@@ -706,8 +706,27 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 	return SVMC_ERR_EMPTY;
 }
 
-const struct svmc_format_ops svmc_xen_dump_ops = {
+/* Xen's console tag "(XEN)" and one of svm_vmcb_dump's labels or headers. */
+static enum svmc_probe_score xen_probe(const unsigned char *b, size_t n)
+{
+	if (svmc_probe_has(b, n, "(XEN)") &&
+	    (svmc_probe_has(b, n, "cr_intercepts") ||
+	     svmc_probe_has(b, n, "Dumping guest's current state") ||
+	     svmc_probe_has(b, n, "VMCB Areas") || svmc_probe_has(b, n, "general1_intercepts")))
+		return SVMC_PROBE_TAGGED;
+	return SVMC_PROBE_NONE;
+}
+
+static const struct svmc_format_ops xen_dump_ops = {
 	.format = SVMC_FMT_XEN_DUMP,
 	.state_size = sizeof(struct xen_state),
 	.next = xen_next,
+};
+
+const struct svmc_format_row svmc_xen_dump_format = {
+	.name = "xen-dump",
+	.probe = xen_probe,
+	.best = SVMC_PROBE_TAGGED,
+	.ops = &xen_dump_ops,
+	.summary = "Xen svm_vmcb_dump console text ((XEN) lines)",
 };

@@ -4,6 +4,7 @@
  * never crash, hang or grow without bound.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,19 +22,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum svmc_format fmt;
 	struct svmc_reader *r;
 	struct svmc_diag d;
-	char path[64];
+	char path[64], name[32];
 	int fd;
 
-	if (svmc_format_parse(FUZZ_FORMAT_NAME, &fmt) != 0) {
-		if (strcmp(FUZZ_FORMAT_NAME, "nested_state") == 0)
-			fmt = SVMC_FMT_NESTED_STATE;
-		else if (strcmp(FUZZ_FORMAT_NAME, "kvm_dump") == 0)
-			fmt = SVMC_FMT_KVM_DUMP;
-		else if (strcmp(FUZZ_FORMAT_NAME, "xen_dump") == 0)
-			fmt = SVMC_FMT_XEN_DUMP;
-		else
-			abort();
-	}
+	/* the registry row's ident ("kvm_dump") is its -f name with '-' for '_' */
+	snprintf(name, sizeof(name), "%s", FUZZ_FORMAT_NAME);
+	for (char *p = name; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (svmc_format_parse(name, &fmt) != 0)
+		abort();
 	fd = fuzz_memfile(data, size, path, sizeof(path));
 	if (fd < 0)
 		return 0;

@@ -3,7 +3,10 @@
 # (COMP_WORDS, COMP_CWORD, then the function) in a clean `bash --norc`,
 # without the bash-completion package, and compare COMPREPLY with the
 # expected words worked out from the CLI (commands, models, formats, the
-# bundled profile names in profiles/).
+# bundled profile names in profiles/); then against a svmcheck that knows one
+# more command, format, model and option than the real one, to prove that
+# every list comes from the binary (`svmcheck __complete WHAT`, `--help`),
+# not from the completion file.
 # Usage: completion_test.sh COMPLETION_FILE SVMCHECK_BINARY PROFILES_DIR
 set -u
 COMPLETION=$(realpath "$1") BIN=$(realpath "$2") PROFILES=$(realpath "$3")
@@ -73,6 +76,33 @@ expect "--from-file=" svmcheck matrix --from
 expect "--from-file=" svmcheck matrix --from-f
 expect "--json" svmcheck --js
 expect "--json" svmcheck checks --js
+
+expect "auto hex json kvm-dump nested-state raw xen-dump" svmcheck replay -f ""
+expect "" svmcheck __
+expect "" svmcheck zz --
+expect "--to-guest= --to-model= --to=" svmcheck migrate --to
+
+# The same completion file with a svmcheck whose registries hold one more row each.
+mkdir "$TMP/fake"
+cat >"$TMP/fake/svmcheck" <<EOF
+#!/bin/sh
+case "\$*" in
+"__complete commands") "$BIN" "\$@" && echo frobnicate ;;
+"__complete formats") "$BIN" "\$@" && echo qemu-trace ;;
+"__complete models") "$BIN" "\$@" && echo qemu ;;
+"replay --help") "$BIN" "\$@" && echo "      --brand-new=X          an option added later" ;;
+*) exec "$BIN" "\$@" ;;
+esac
+EOF
+chmod +x "$TMP/fake/svmcheck"
+PATH="$TMP/fake:$PATH"
+expect "frobnicate" svmcheck fro
+expect "qemu-trace" svmcheck inspect -f qemu
+expect "qemu-trace" svmcheck replay --format = q
+expect "qemu" svmcheck vectors -m q
+expect "qemu" svmcheck migrate --to-model q
+expect "--brand-new=" svmcheck replay --bra
+expect "" svmcheck inspect --bra
 
 [[ $fails == 0 ]] && echo "all completion checks passed" && exit 0
 echo "$fails completion checks failed"
