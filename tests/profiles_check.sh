@@ -1,17 +1,16 @@
 #!/bin/sh
-# profiles_check.sh SVMCHECK SHARED_DIR PROFILES_DIR [regen]
+# profiles_check.sh SVMCHECK DUMPS_DIR PROFILES_DIR [regen]
 #
 # The bundled real-CPU profiles in profiles/ are made by svmcheck itself:
 # `svmcheck profile import` of the complete `cpuid -r` dump of each CPU in
-# ../shared/profiles-data/ (MANIFEST.md says why: the libcpuid .test files
-# lose leaf 7.1 and everything from 0x80000020 up).  This script is the one
+# DUMPS_DIR, tests/fixtures/cpuid/ (its MANIFEST.md says why: the libcpuid
+# .test files lose leaf 7.1 and everything from 0x80000020 up).  This script is the one
 # list of (dump, bundled name, description).  Without "regen" it re-imports
 # every dump and fails when a committed profile differs, so the bundled
 # profiles cannot drift from the dumps or from the importer; with "regen" it
 # rewrites them (review the diff before committing).
 set -u
-bin=$1 shared=$2 profiles=$3 mode=${4:-check}
-data=$shared/profiles-data
+bin=$1 data=$2 profiles=$3 mode=${4:-check}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0 count=0

@@ -1,9 +1,9 @@
 #!/bin/sh
-# run_case.sh CASE_DIR SVMCHECK TESTS_DIR SHARED_DIR
+# run_case.sh CASE_DIR SVMCHECK TESTS_DIR
 #
 # One data-driven CLI case (jq tests / libcpuid golden dumps style):
-#   args            one argument per line; @FIXTURES@, @SHARED@, @CASE@ are
-#                   replaced by tests/fixtures, ../shared and the case folder
+#   args            one argument per line; @FIXTURES@ and @CASE@ are
+#                   replaced by tests/fixtures and the case folder
 #   stdin           (optional) fed to standard input, else /dev/null
 #   expected.rc     the exact exit status
 #   expected.txt or expected.json   stdout, compared byte for byte
@@ -12,11 +12,11 @@
 # SVMCHECK_REGEN=1 rewrites expected.txt/expected.json/expected.rc from the
 # program's output: review the diff before committing it.
 set -u
-case_dir=$1 bin=$2 tests=$3 shared=$4
+case_dir=$1 bin=$2 tests=$3
 out=$(mktemp) err=$(mktemp) argv=$(mktemp)
 trap 'rm -f "$out" "$err" "$argv"' EXIT
 fixtures=$tests/fixtures
-sed -e "s|@FIXTURES@|$fixtures|g" -e "s|@SHARED@|$shared|g" -e "s|@CASE@|$case_dir|g" \
+sed -e "s|@FIXTURES@|$fixtures|g" -e "s|@CASE@|$case_dir|g" \
 	"$case_dir/args" > "$argv"
 set --
 while IFS= read -r a || [ -n "$a" ]; do set -- "$@" "$a"; done < "$argv"

@@ -1,9 +1,9 @@
 #!/bin/sh
-# run.sh CASE_DIR SVMCHECK JSONCHECK TESTS_DIR SHARED_DIR
+# run.sh CASE_DIR SVMCHECK JSONCHECK TESTS_DIR
 #
 # One item of the bad-input catalogue (no input crashes, hangs or grows memory).  A
 # case is a folder tests/catalogue/<item>/ with a file `case`, one KEY VALUE
-# per line (@CASE@ @TMP@ @FIXTURES@ @SHARED@ are substituted in values):
+# per line (@CASE@ @TMP@ @FIXTURES@ are substituted in values):
 #   what    TEXT        what the item is (shown on failure)
 #   kind    input|profile
 #   gen     SHELL       run before the case with $TMP, $CASE, $FIXTURES set
@@ -32,7 +32,7 @@
 # kind model runs `checks -m NAME`, `vectors -c epyc-milan -m NAME` and
 # `replay -c epyc-milan -m NAME GOOD`: exit 2, stderr regexes.
 set -u
-case_dir=$1 bin=$2 jc=$3 tests=$4 shared=$5
+case_dir=$1 bin=$2 jc=$3 tests=$4
 fixtures=$tests/fixtures
 TMP=$(mktemp -d)
 trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -43,7 +43,7 @@ LC_ALL=C NO_COLOR=1
 export LC_ALL NO_COLOR
 
 subst() {
-	printf '%s\n' "$1" | sed -e "s|@FIXTURES@|$fixtures|g" -e "s|@SHARED@|$shared|g" \
+	printf '%s\n' "$1" | sed -e "s|@FIXTURES@|$fixtures|g" \
 		-e "s|@CASE@|$case_dir|g" -e "s|@TMP@|$TMP|g"
 }
 

@@ -11,7 +11,7 @@ foreach(casefile ${SVMCHECK_CATALOGUE})
   get_filename_component(casename ${casedir} NAME)
   add_test(NAME catalogue/${casename}
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/catalogue/run.sh ${casedir} $<TARGET_FILE:svmcheck>
-      $<TARGET_FILE:catalogue_jsoncheck> ${CMAKE_CURRENT_SOURCE_DIR} ${SVMCHECK_SHARED_DIR})
+      $<TARGET_FILE:catalogue_jsoncheck> ${CMAKE_CURRENT_SOURCE_DIR})
   set_tests_properties(catalogue/${casename} PROPERTIES LABELS "cli;catalogue" TIMEOUT 300
     SKIP_RETURN_CODE 77
     ENVIRONMENT "SVMCHECK_PROFILE_PATH=${PROJECT_SOURCE_DIR}/profiles")

@@ -1,7 +1,7 @@
 /*
  * test_cpu.c - the CPU-profile layer against real dumps and hand-made ones.
  *
- * Expected values come from ../shared/profiles-data/MANIFEST.md (both
+ * Expected values come from tests/fixtures/cpuid/MANIFEST.md (both
  * tables, copied by hand below) and from the bit positions of cpuid.md 2 /
  * checks.md 12; synthetic dumps each have a failing and a passing variant
  * (a bit outside the maximum leaf is ignored, the same bit inside is read).
@@ -15,7 +15,7 @@
 #include "svmcheck/cpu.h"
 #include "tcheck.h"
 
-#define DATA SVMCHECK_SHARED_DIR "/profiles-data/"
+#define DATA SVMCHECK_TEST_DIR "/fixtures/cpuid/"
 
 static struct svmc_cpu A, B, C;
 static char tmpdir[] = "/tmp/svmcheck-test-cpu-XXXXXX";
@@ -310,26 +310,41 @@ static void test_gating(void)
 
 static void test_malformed(void)
 {
+	static const char path[] = DATA "genoa-epyc-9124.cpuid-r.txt";
 	char buf[8192], *genoa = NULL;
+	const char *at2, *at8;
+	size_t off2, off8;
 	struct svmc_diag d;
-	FILE *f = fopen(DATA "genoa-epyc-9124.cpuid-r.txt", "r");
+	FILE *f = fopen(path, "r");
 	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
 
 	if (f)
 		fclose(f);
 	buf[n] = '\0';
+	/* The cuts below need the whole dump, with both leaves: fail, never crash. */
+	at2 = strstr(buf, "   0x80000002");
+	at8 = strstr(buf, "   0x80000008");
+	if (!f || n < 1000 || !at2 || !at8 || (size_t)(at8 - buf) + 30 >= n) {
+		fprintf(stderr, "  %s: %s\n", path,
+			f ? "not the complete cpuid -r dump (leaves 0x80000002 and 0x80000008)" :
+			    "cannot be read");
+		CHECK(0);
+		return;
+	}
+	off2 = (size_t)(at2 - buf);
+	off8 = (size_t)(at8 - buf);
 	genoa = strdup(buf);
-	CHECK(genoa && n > 1000);
+	CHECK(genoa != NULL);
 	if (!genoa)
 		return;
 	/* Cut at a line boundary before 0x80000008: truncated. */
 	strcpy(buf, genoa);
-	*strstr(buf, "   0x80000002") = '\0';
+	buf[off2] = '\0';
 	CHECK(load_text("cut.txt", buf, &A, &d) == SVMC_ERR_TRUNCATED);
 	CHECK(strstr(d.msg, "0x80000008") != NULL);
 	/* Cut mid-line: a malformed line with its number. */
 	strcpy(buf, genoa);
-	*(strstr(buf, "   0x80000008") + 30) = '\0';
+	buf[off8 + 30] = '\0';
 	CHECK(load_text("cutline.txt", buf, &A, &d) == SVMC_ERR_FORMAT);
 	CHECK(d.line > 1);
 	/* Complete: passes. */

@@ -691,7 +691,7 @@ static void self_test(void)
 int main(void)
 {
 	char a[1024];
-	const char *prof = SVMCHECK_SHARED_DIR "/profiles-data/milan-epyc-7713.cpuid-r.txt";
+	const char *prof = SVMCHECK_TEST_DIR "/fixtures/cpuid/milan-epyc-7713.cpuid-r.txt";
 
 	self_test();
 

@@ -1,7 +1,7 @@
 /*
  * test_migrate.c - the migration diff and the fleet matrix on real pairs of
  * bundled profiles, under every model.  Every expected list was worked out
- * by hand from the raw leaves in ../shared/profiles-data/ (the .cpuid-r.txt files,
+ * by hand from the raw leaves in tests/fixtures/cpuid/ (the .cpuid-r.txt files,
  * MANIFEST.md), spec/README.md section 2 and checks.md 6-9:
  *
  *   Rome 7742   1.ECX 0x7ef8320b (no PCID), 7.0.ECX 0x00400004 (UMIP),
