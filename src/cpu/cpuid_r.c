@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "cpu/cpu_int.h"
 
 /* Parse "0x" + 1..8 hex digits at *p; advances *p. */
@@ -27,12 +28,10 @@ static bool parse_hex32(const char **p, uint32_t *v)
 	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return false;
 	s += 2;
-	while (isxdigit((unsigned char)*s)) {
+	while (svmc_is_hex((unsigned char)*s)) {
 		if (++n > 8)
 			return false;
-		x = x * 16 + (uint64_t)(isdigit((unsigned char)*s) ?
-						*s - '0' :
-						tolower((unsigned char)*s) - 'a' + 10);
+		x = x * 16 + svmc_hex_value((unsigned char)*s);
 		s++;
 	}
 	if (!n)

@@ -23,6 +23,7 @@
 #include "emit/atomic.h"
 #include "emit/profile_json.h"
 #include "cpu/cpu_int.h"
+#include "hexdigit.h"
 #include "jsonscan.h"
 
 /* Optional string member; false with d set when present but not a string. */
@@ -83,14 +84,9 @@ static bool parse_hex_str(const char *s, uint32_t *v)
 		return false;
 	for (s += 2; *s; s++, n++) {
 		unsigned dig;
-		if (*s >= '0' && *s <= '9')
-			dig = (unsigned)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			dig = (unsigned)(*s - 'a' + 10);
-		else if (*s >= 'A' && *s <= 'F')
-			dig = (unsigned)(*s - 'A' + 10);
-		else
+		if (!svmc_is_hex((unsigned char)*s))
 			return false;
+		dig = svmc_hex_value((unsigned char)*s);
 		if (n >= 8)
 			return false;
 		x = x << 4 | dig;

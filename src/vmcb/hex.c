@@ -30,6 +30,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "vmcb/reader.h"
 
 #define HEX_LINE_BYTES 256u /* xxd -c 256 is the widest line any of the tools prints */
@@ -103,20 +104,10 @@ struct hex_state {
 	struct hex_line hl;
 };
 
-static bool ishex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned hexval(char c)
-{
-	return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
-}
-
 static size_t hex_run(const char *p, const char *end)
 {
 	const char *q = p;
-	while (q < end && ishex(*q))
+	while (q < end && svmc_is_hex((unsigned char)*q))
 		q++;
 	return (size_t)(q - p);
 }
@@ -130,7 +121,8 @@ static bool add_token(struct hex_line *l, const char *p, size_t w, bool word)
 		return false;
 	for (size_t i = 0; i < nb; i++) {
 		/* byte i of the token as printed, left to right */
-		unsigned char v = (unsigned char)(hexval(p[2 * i]) << 4 | hexval(p[2 * i + 1]));
+		unsigned char v = (unsigned char)(svmc_hex_value((unsigned char)(p[2 * i])) << 4 |
+						  svmc_hex_value((unsigned char)(p[2 * i + 1])));
 		if (word)
 			/* the last printed byte is the lowest address */
 			l->b[l->n + nb - 1 - i] = v;
@@ -235,7 +227,7 @@ static void classify(struct hex_line *l, const char *p, size_t len, uint64_t lin
 	if (*q == ':' && q + 1 < end && q[1] == ' ') {
 		/* xxd: groups of an even number of digits, one blank apart; two blanks end them */
 		q += 2;
-		while (q < end && ishex(*q)) {
+		while (q < end && svmc_is_hex((unsigned char)*q)) {
 			w = hex_run(q, end);
 			if (w % 2 || !add_token(l, q, w, false))
 				return;
@@ -311,7 +303,7 @@ static bool line_offset(const struct hex_state *st, const struct hex_line *l, ui
 	if (st->dia != HD_GDB && (l->offn < st->offw || (l->offn > st->offw && l->offs[0] == '0')))
 		return false;
 	for (size_t i = 0; i < l->offn; i++) {
-		unsigned dv = hexval(l->offs[i]);
+		unsigned dv = svmc_hex_value((unsigned char)(l->offs[i]));
 		if (dv >= radix)
 			return false;
 		if (v > (UINT64_MAX - dv) / radix)
@@ -412,6 +404,27 @@ static enum svmc_err end_dump(struct hex_state *st, size_t fill, uint64_t page_l
 			     "the %s dump ends after %zu of the 4096 bytes of the VMCB page that "
 			     "starts here",
 			     why, fill);
+}
+
+/*
+ * A '*' line said that lines repeat the last one up to offset rel: take the
+ * run (whole lines of the last line's length, forwards, and with every run
+ * of the input together at most HEX_MAX_RUN bytes).  False if it cannot be.
+ */
+static bool take_run(struct hex_state *st, uint64_t rel)
+{
+	if (rel < st->pos || (rel - st->pos) % st->prev_n ||
+	    rel - st->pos > HEX_MAX_RUN - st->run_total)
+		return false;
+	st->star = false;
+	st->rep = true;
+	st->rep_start = st->pos;
+	st->rep_end = rel;
+	st->rep_line = st->star_line;
+	st->run_total += rel - st->pos;
+	memcpy(st->pat, st->prev, st->prev_n);
+	st->pat_n = st->prev_n;
+	return true;
 }
 
 static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
@@ -520,8 +533,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 			}
 			rel = off - st->base;
 			if (st->star) {
-				if (rel < st->pos || (rel - st->pos) % st->prev_n ||
-				    rel - st->pos > HEX_MAX_RUN - st->run_total) {
+				if (!take_run(st, rel)) {
 					st->resync = true;
 					st->held = true;
 					st->star = false;
@@ -533,14 +545,6 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 						 st->star_line, st->prev_n, st->pos, rel);
 					return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 				}
-				st->star = false;
-				st->rep = true;
-				st->rep_start = st->pos;
-				st->rep_end = rel;
-				st->rep_line = st->star_line;
-				st->run_total += rel - st->pos;
-				memcpy(st->pat, st->prev, st->prev_n);
-				st->pat_n = st->prev_n;
 			} else if (rel != st->pos) {
 				st->resync = true;
 				st->held = true;
@@ -599,8 +603,7 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				continue;
 			}
 		} else if (st->star) {
-			if (off < st->base || rel < st->pos || (rel - st->pos) % st->prev_n ||
-			    rel - st->pos > HEX_MAX_RUN - st->run_total) {
+			if (off < st->base || !take_run(st, rel)) {
 				st->resync = true;
 				st->star = false;
 				snprintf(msg, sizeof(msg),
@@ -611,14 +614,6 @@ static enum svmc_err hex_next(struct svmc_reader *r, struct svmc_record *rec, st
 				st->held = true;
 				return lost(d, SVMC_ERR_FORMAT, fill, page_line, msg);
 			}
-			st->star = false;
-			st->rep = true;
-			st->rep_start = st->pos;
-			st->rep_end = rel;
-			st->rep_line = st->star_line;
-			st->run_total += rel - st->pos;
-			memcpy(st->pat, st->prev, st->prev_n);
-			st->pat_n = st->prev_n;
 		} else if (off < st->base || rel != st->pos) {
 			bool boundary = fill == 0 && st->pos % SVMC_VMCB_PAGE_SIZE == 0;
 			if ((off == 0 && st->dia != HD_GDB) || (boundary && st->dia == HD_GDB)) {
@@ -663,7 +658,7 @@ static bool hex_probe_line(const char *p, size_t n)
 		const char *colon = memchr(p, ':', n);
 		return colon && memmem(colon, n - (size_t)(colon - p), "0x", 2);
 	}
-	while (i < n && ishex(p[i]))
+	while (i < n && svmc_is_hex((unsigned char)(p[i])))
 		i++;
 	if (i < 6 || i > 16 || i == n)
 		return false;
@@ -671,7 +666,7 @@ static bool hex_probe_line(const char *p, size_t n)
 		size_t j = i + 1;
 		while (j < n && p[j] == ' ')
 			j++;
-		return j < n && ishex(p[j]);
+		return j < n && svmc_is_hex((unsigned char)(p[j]));
 	}
 	return false;
 }

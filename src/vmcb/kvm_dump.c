@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "vmcb/reader.h"
 
 /* Longest logical line built by joining (QP soft breaks, wrapped values). */
@@ -251,24 +252,6 @@ struct build {
 };
 
 /* ---- small text helpers ------------------------------------------------- */
-
-static bool is_hexc(unsigned c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned hexv(unsigned c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
-/* One more than the value of a hex digit, by byte; 0 for any other byte. */
-static const uint8_t hexval1[256] = {
-	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
-	['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
-	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
-	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
 
 static bool starts(const char *p, const char *e, const char *s)
 {
@@ -652,7 +635,7 @@ static int hex_tok(const char *s, size_t n, uint64_t *v)
 		return 1;
 	/* one pass: any non-digit is "not hex" whatever the length */
 	for (size_t i = 0; i < n; i++) {
-		unsigned d = hexval1[(unsigned char)s[i]];
+		unsigned d = svmc_hexval1[(unsigned char)s[i]];
 		if (!d)
 			return 1;
 		x = (x << 4) | (d - 1u);
@@ -866,10 +849,10 @@ static bool qp_append(char *buf, size_t *len, const char *p, size_t n, bool qp)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
-		if (qp && c == '=' && i + 2 < n && is_hexc((unsigned char)p[i + 1]) &&
-		    is_hexc((unsigned char)p[i + 2])) {
-			c = (char)(hexv((unsigned char)p[i + 1]) << 4 |
-				   hexv((unsigned char)p[i + 2]));
+		if (qp && c == '=' && i + 2 < n && svmc_is_hex((unsigned char)p[i + 1]) &&
+		    svmc_is_hex((unsigned char)p[i + 2])) {
+			c = (char)(svmc_hex_value((unsigned char)p[i + 1]) << 4 |
+				   svmc_hex_value((unsigned char)p[i + 2]));
 			i += 2;
 		}
 		if (*len >= JOIN_MAX)

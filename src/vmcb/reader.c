@@ -71,7 +71,13 @@ void svmc_src_close(struct svmc_src *s)
 	s->buf = NULL;
 }
 
-size_t svmc_src_fill(struct svmc_src *s, size_t want)
+/*
+ * Make at least `want` bytes available (fewer at end of input or on a read
+ * error), moving the window to the front first.  Each read asks for up to
+ * `limit` bytes past the window's start: the whole buffer (fill), or no
+ * byte past `want` (top up).
+ */
+static size_t src_read_to(struct svmc_src *s, size_t want, bool exact)
 {
 	if (want > s->cap)
 		want = s->cap;
@@ -83,7 +89,7 @@ size_t svmc_src_fill(struct svmc_src *s, size_t want)
 		s->start = 0;
 	}
 	while (s->end < want && !s->eof) {
-		ssize_t n = read(s->fd, s->buf + s->end, s->cap - s->end);
+		ssize_t n = read(s->fd, s->buf + s->end, (exact ? want : s->cap) - s->end);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -97,30 +103,14 @@ size_t svmc_src_fill(struct svmc_src *s, size_t want)
 	return src_avail(s);
 }
 
+size_t svmc_src_fill(struct svmc_src *s, size_t want)
+{
+	return src_read_to(s, want, false);
+}
+
 size_t svmc_src_top_up(struct svmc_src *s, size_t want)
 {
-	if (want > s->cap)
-		want = s->cap;
-	if (src_avail(s) >= want || s->eof || s->err)
-		return src_avail(s);
-	if (s->start > 0) {
-		memmove(s->buf, s->buf + s->start, s->end - s->start);
-		s->end -= s->start;
-		s->start = 0;
-	}
-	while (s->end < want && !s->eof) {
-		ssize_t n = read(s->fd, s->buf + s->end, want - s->end);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			s->err = errno;
-			break;
-		}
-		if (n == 0)
-			s->eof = true;
-		s->end += (size_t)n;
-	}
-	return src_avail(s);
+	return src_read_to(s, want, true);
 }
 
 size_t svmc_src_readv(struct svmc_src *s, struct iovec *iov, int cnt, size_t min)

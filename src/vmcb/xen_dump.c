@@ -28,6 +28,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "vmcb/reader.h"
 
 struct xen_state {
@@ -213,9 +214,7 @@ static bool all_hex(const char *s, size_t n)
 	if (i == n)
 		return false;
 	for (; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-		      (ch >= 'A' && ch <= 'F')))
+		if (!svmc_is_hex((unsigned char)s[i]))
 			return false;
 	}
 	return true;
