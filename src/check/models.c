@@ -206,57 +206,41 @@ static const uint8_t apm_order[] = { APM_ROWS(ORD) };
  */
 #define KVM_FLAGS (SVMC_MF_NP_NEEDS_NPT | SVMC_MF_CR3_LAM_EXEMPT)
 
+/* a model's check set and order, from one row list */
+#define CHECKS(rows, ord) .checks = 0 rows(BIT), .order = (ord), .norder = NORDER(ord)
+/* what every KVM model shares: KVM's gates, sanitising and map sizes */
+#define KVM_BASE                                                                          \
+	.actor = "KVM", .cr4_gates = cr4_kvm, .efer_gates = efer_kvm, .flags = KVM_FLAGS, \
+	.msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
+
 static const struct svmc_model models[] = {
 	{
 		.name = "kvm",
 		.summary = "upstream KVM nested SVM (2026), with the merged EVENTINJ check",
-		.actor = "KVM",
-		.checks = 0 KVM_ROWS(BIT),
-		.order = kvm_order,
-		.norder = NORDER(kvm_order),
-		.cr4_gates = cr4_kvm,
-		.efer_gates = efer_kvm,
+		KVM_BASE,
+		CHECKS(KVM_ROWS, kvm_order),
 		.eventinj = &kvm_eventinj,
-		.flags = KVM_FLAGS,
-		.msrpm_size = MSRPM_SIZE,
-		.iopm_size = IOPM_SIZE,
 	},
 	{
 		.name = "kvm-legacy",
 		.summary = "KVM before the 2026 series: no EVENTINJ, nCR3 or CS.L/D checks",
-		.actor = "KVM",
-		.checks = 0 KVM_LEGACY_ROWS(BIT),
-		.order = kvm_legacy_order,
-		.norder = NORDER(kvm_legacy_order),
-		.cr4_gates = cr4_kvm,
-		.efer_gates = efer_kvm,
+		KVM_BASE,
+		CHECKS(KVM_LEGACY_ROWS, kvm_legacy_order),
 		.eventinj = NULL, /* EVENTINJ not checked */
-		.flags = KVM_FLAGS,
-		.msrpm_size = MSRPM_SIZE,
-		.iopm_size = IOPM_SIZE,
 	},
 	{
 		.name = "kvm-v1",
 		.summary =
 			"kvm with the first posted EVENTINJ patch as written (rejects #DB, accepts NMI)",
-		.actor = "KVM",
-		.checks = 0 KVM_ROWS(BIT),
-		.order = kvm_order,
-		.norder = NORDER(kvm_order),
-		.cr4_gates = cr4_kvm,
-		.efer_gates = efer_kvm,
+		KVM_BASE,
+		CHECKS(KVM_ROWS, kvm_order),
 		.eventinj = &kvm_v1_eventinj,
-		.flags = KVM_FLAGS,
-		.msrpm_size = MSRPM_SIZE,
-		.iopm_size = IOPM_SIZE,
 	},
 	{
 		.name = "apm",
 		.summary = "the architecture per the AMD APM, against the physical CPU",
 		.actor = "the CPU",
-		.checks = 0 APM_ROWS(BIT),
-		.order = apm_order,
-		.norder = NORDER(apm_order),
+		CHECKS(APM_ROWS, apm_order),
 		.cr4_gates = cr4_arch,
 		.efer_gates = efer_arch,
 		.eventinj = &apm_eventinj,
