@@ -2,7 +2,8 @@
  * test_migrate.c - the migration diff and the fleet matrix on real pairs of
  * bundled profiles, under every model.  Every expected list was worked out
  * by hand from the raw leaves in tests/fixtures/cpuid/ (the .cpuid-r.txt files,
- * MANIFEST.md), spec/README.md section 2 and checks.md 6-9:
+ * MANIFEST.md), the models of svmcheck-checks(1) and the CR4/EFER gates of
+ * KVM (__cr4_reserved_bits(), kvm_valid_efer()) and the APM:
  *
  *   Rome 7742   1.ECX 0x7ef8320b (no PCID), 7.0.ECX 0x00400004 (UMIP),
  *               0x80000008.EBX 0x018ef757 (bit 20 EferLmsleUnsupported clear,
