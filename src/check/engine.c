@@ -77,6 +77,7 @@ void svmc_fused_compile(struct svmc_compiled *c)
 	const struct svmc_model *m = c->model;
 	struct svmc_fused *f = &c->fused;
 	svmc_checkset evtinj = 0;
+	struct svmc_vmcb probe;
 
 	memset(f, 0, sizeof(*f));
 	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
@@ -96,11 +97,9 @@ void svmc_fused_compile(struct svmc_compiled *c)
 	if (!evtinj)
 		return;
 	f->slot[SVMC_FT_EVENTINJ] = ~UINT64_C(0);
+	memset(&probe, 0, sizeof(probe)); /* zero but EVENTINJ */
 	for (unsigned t = 0; t < 8; t++) {
 		for (unsigned v = 0; v < 256; v++) {
-			static const struct svmc_vmcb zero;
-			struct svmc_vmcb probe = zero;
-
 			probe.control.event_inj = SVM_EVTINJ_VALID | (t << SVM_EVTINJ_TYPE_SHIFT) |
 						  v;
 			for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
