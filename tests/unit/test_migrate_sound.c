@@ -38,6 +38,7 @@
 #include "check/internal.h"
 #include "svmcheck/migrate.h"
 #include "tcheck.h"
+#include "tvmcb.h"
 #include "vmcb/svm_bits.h"
 
 #define NRECORDS 1500
@@ -130,20 +131,7 @@ static void make_record(struct svmc_record *r)
 	struct svmc_vmcb_save *s = &r->vmcb.save;
 	struct svmc_vmcb_control *k = &r->vmcb.control;
 
-	svmc_record_clear(r);
-	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
-	s->cr0 = 0x80050033;
-	s->cr4 = CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	s->cr3 = 0x1000;
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
-	s->cs.attrib = 0x029b;
-	s->g_pat = UINT64_C(0x0007040600070406);
-	k->intercept_misc1 = INTERCEPT1_NMI;
-	k->intercept_misc2 = INTERCEPT2_VMRUN;
-	k->asid = 1;
-	k->msrpm_base_pa = 0x10000;
-	k->iopm_base_pa = 0x20000;
+	tvmcb_long_mode(r); /* mutated below, known marked again at the end */
 	k->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	k->nested_cr3 = 0x2000;
 
