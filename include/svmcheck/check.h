@@ -93,14 +93,14 @@ struct svmc_check_info {
 	const char *name; /* "CTRL.EVENTINJ.VECTOR" */
 	const char *apm;  /* "15.20"; "-" for implementation-only checks */
 	const char *rule; /* one line */
+	/* the field a failure is reported on (JSON "field"/"value"); path and
+	 * digits are derived from the field table (a segment reports .attrib) */
+	const char *field_path; /* "control.event_inj", "save.cs.attrib" */
 	enum svmc_check_id id;
 	unsigned nfields;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS]; /* every field it may read */
-	/* the field a failure is reported on (JSON "field"/"value"); path and
-	 * digits are derived from the field table (a segment reports .attrib) */
 	enum svmc_field_id report;
-	const char *field_path; /* "control.event_inj", "save.cs.attrib" */
-	unsigned field_digits;  /* hex digits of the value: 2 x its width in bytes */
+	unsigned field_digits; /* hex digits of the value: 2 x its width in bytes */
 };
 
 /*
@@ -224,11 +224,11 @@ struct svmc_model {
 	const char *actor;    /* who fails VMRUN, for messages: "KVM", "the CPU" */
 	svmc_checkset checks; /* the rows it applies */
 	const uint8_t *order; /* its checks in its implementation's order (for `first`) */
-	unsigned norder;      /* == popcount(checks) */
 	const struct svmc_gate *cr4_gates, *efer_gates; /* 64 each */
 	const struct svmc_eventinj_rule *eventinj;      /* NULL: unchecked */
-	unsigned flags;                                 /* SVMC_MF_* */
 	uint64_t msrpm_size, iopm_size;                 /* bytes covered by the range checks */
+	unsigned norder;                                /* == popcount(checks) */
+	unsigned flags;                                 /* SVMC_MF_* */
 };
 
 /* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm"); NULL if unknown. */

@@ -64,17 +64,17 @@ struct svmc_check_row {
 	const char *apm;  /* "15.20"; "-" for implementation-only checks */
 	const char *rule; /* one line */
 	const char *state;
+	bool (*fails)(const struct svmc_compiled *c, const struct svmc_vmcb *v);
+	bool (*passes_partial)(const struct svmc_compiled *c, const struct svmc_record *r);
+	int (*msg)(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *buf, size_t n);
+	uint64_t fconst;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS];
 	unsigned nfields;
 	enum svmc_field_id report;
 	unsigned deps; /* enum svmc_dep */
 	uint8_t term;  /* enum svmc_fused_term */
 	uint8_t fmask; /* enum svmc_fmask */
-	uint64_t fconst;
 	bool after_checks;
-	bool (*fails)(const struct svmc_compiled *c, const struct svmc_vmcb *v);
-	bool (*passes_partial)(const struct svmc_compiled *c, const struct svmc_record *r);
-	int (*msg)(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *buf, size_t n);
 };
 
 extern const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT];
