@@ -306,9 +306,19 @@ static int finish_tmp(struct svmc_atomic_file *af)
 	return 0;
 }
 
+/* Why the caller gave up (ok false): a write to af->f that failed, or the run. */
+static enum svmc_err why_not(struct svmc_atomic_file *af, int err, const char *run,
+			     struct svmc_diag *d)
+{
+	if (ferror(af->f) && err)
+		return svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(err));
+	return svmc_diag_set(d, SVMC_ERR_IO, "%s", run);
+}
+
 enum svmc_err svmc_atomic_close(struct svmc_atomic_file *af, bool ok, struct svmc_diag *d)
 {
 	enum svmc_err e = SVMC_OK;
+	int err = errno; /* a failed write just before the caller gave up set it */
 
 	if (!af->f) {
 		free(af->tmp);
@@ -316,14 +326,17 @@ enum svmc_err svmc_atomic_close(struct svmc_atomic_file *af, bool ok, struct svm
 		af->tmp = af->target = NULL;
 		return svmc_diag_set(d, SVMC_ERR_IO, "no output file");
 	}
+	if (!ok)
+		e = why_not(af, err,
+			    af->tmp ? "not written: the run failed" :
+				      "not complete: the run failed",
+			    d);
 	if (!af->tmp) { /* written directly */
 		if (ok && (fflush(af->f) != 0 || ferror(af->f)))
 			e = svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
 		if (fclose(af->f) != 0 && ok && !e)
 			e = svmc_diag_set(d, SVMC_ERR_IO, "cannot write: %s", strerror(errno));
 		af->f = NULL;
-		if (!ok && !e)
-			e = svmc_diag_set(d, SVMC_ERR_IO, "not complete: the run failed");
 		return e;
 	}
 	if (ok && finish_tmp(af) != 0)
@@ -333,11 +346,8 @@ enum svmc_err svmc_atomic_close(struct svmc_atomic_file *af, bool ok, struct svm
 	af->f = NULL;
 	if (ok && !e && rename(af->tmp, af->target) != 0)
 		e = svmc_diag_set(d, SVMC_ERR_IO, "cannot rename into place: %s", strerror(errno));
-	if (!ok || e) {
+	if (!ok || e)
 		unlink(af->tmp);
-		if (!e)
-			e = svmc_diag_set(d, SVMC_ERR_IO, "not written: the run failed");
-	}
 	/* the name is gone (renamed or removed): only now out of the registry */
 	if (slot_take(af))
 		free(af->tmp);
