@@ -219,7 +219,7 @@ static void test_sigint_output_file(void)
 	unlink(out);
 	dir = opendir(tmpdir);
 	while ((e = readdir(dir)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			entries++;
 	closedir(dir);
 	CHECK(entries == 1); /* only corpus.bin: no temporary left behind */
@@ -236,7 +236,7 @@ static int dir_entries(const char *dir, int *tmps)
 	if (!dp)
 		return -1;
 	while ((e = readdir(dp))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		n++;
 		*tmps += strstr(e->d_name, ".tmp") != NULL;
