@@ -247,6 +247,10 @@ full)
 		check_full "$bin" $j replay -c epyc-milan "$page"
 		check_full "$bin" $j inspect "$page"
 	done
+	# capture needs a host it can read (an AMD CPU with SVM, or any x86)
+	if "$bin" profile capture >/dev/null 2>&1; then
+		check_full "$bin" profile capture
+	fi
 	check_full "$bin" inspect --to raw -o - "$page"
 	check_full "$bin" --help
 	check_full "$bin" replay --help
