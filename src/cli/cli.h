@@ -89,10 +89,13 @@ struct svmc_atomic_file;
  */
 int cli_outfile_refuse(struct out *eo, const char *path, char *const *inputs, int ninputs);
 /*
- * Output files for -o: apply cli_outfile_refuse(), then open the temporary
- * file beside path (trouble reported through cli_report into eo) / close it,
- * renaming it into place only if ok (trouble reported with o NULL).  Both
- * return 0 or -1; af holds nothing to close after a failed open.
+ * Output files for -o: apply cli_outfile_refuse(), then open path with
+ * svmc_atomic_open() (a temporary file beside a regular target, the target
+ * itself when it is a device or FIFO; trouble reported through cli_report
+ * into eo) / close it, renaming it into place only if ok (trouble reported
+ * with o NULL).  Both return 0 or -1; af holds nothing to close after a
+ * failed open.  A signal removes the temporary file: main installs the
+ * handler (svmc_atomic_catch_signal()).
  */
 int cli_outfile_open(struct out *eo, struct svmc_atomic_file *af, const char *path,
 		     char *const *inputs, int ninputs);

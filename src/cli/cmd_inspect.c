@@ -147,7 +147,7 @@ int cmd_inspect(int argc, char **argv)
 	struct svmc_atomic_file of = { 0 };
 	struct out o;
 	uint64_t records = 0, errors = 0, partial = 0;
-	bool to_file, write_failed = false;
+	bool to_file, write_failed = false, stdout_failed = false;
 	int status;
 
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
@@ -216,16 +216,25 @@ int cmd_inspect(int argc, char **argv)
 			"svmcheck: warning: %" PRIu64
 			" record%s had unknown fields, written as zero\n",
 			partial, partial == 1 ? "" : "s");
-	if (svmc_emit_fini(&o) != 0)
-		write_failed = true;
-	if (!to_file && a.to_raw && fflush(stdout) != 0)
-		write_failed = true;
+	/*
+	 * A failed write to the -o file is said here; one to stdout (where o or
+	 * the raw pages go without -o) at exit, by main's check of stdout.
+	 */
+	if (svmc_emit_fini(&o) != 0) {
+		if (to_file && !a.to_raw)
+			write_failed = true;
+		else
+			stdout_failed = true;
+	}
+	if (!to_file && write_failed) {
+		write_failed = false;
+		stdout_failed = true;
+	}
 	if (write_failed)
-		cli_errorf(NULL, SVMC_ERR_IO, "cannot write %s: %s",
-			   a.output ? a.output : "standard output", strerror(errno));
+		cli_errorf(NULL, SVMC_ERR_IO, "cannot write %s: %s", a.output, strerror(errno));
 	/* a failure to finish the file is reported by cli_outfile_close */
 	if (to_file && cli_outfile_close(&of, !write_failed) != 0)
 		write_failed = true;
-	status = errors || write_failed ? EXIT_TROUBLE : EXIT_PASS;
+	status = errors || write_failed || stdout_failed ? EXIT_TROUBLE : EXIT_PASS;
 	return status;
 }

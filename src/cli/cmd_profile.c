@@ -265,10 +265,19 @@ int cmd_profile(int argc, char **argv)
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
 	if (a.verb == V_IMPORT) {
-		/* -o must not name the dump being imported (nor the --guest profile) */
-		char *ins[2] = { (char *)a.cpu, (char *)a.guest };
+		/*
+		 * -o must not name the dump being imported (nor the --guest
+		 * profile): the file is the argument up to its first ','
+		 * (",+FEATURE" modifiers follow, svmc_cpu_resolve()).
+		 */
+		char *ins[2] = { strndup(a.cpu, strcspn(a.cpu, ",")),
+				 a.guest ? strndup(a.guest, strcspn(a.guest, ",")) : NULL };
+		int refused = !ins[0] || (a.guest && !ins[1]) ||
+			      cli_outfile_refuse(&o, a.output, ins, a.guest ? 2 : 1) != 0;
 
-		if (cli_outfile_refuse(&o, a.output, ins, a.guest ? 2 : 1) != 0) {
+		free(ins[0]);
+		free(ins[1]);
+		if (refused) {
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
@@ -311,7 +320,9 @@ int cmd_profile(int argc, char **argv)
 		svmc_emit_flush(&o);
 		e = svmc_cpu_save_json(c, a.output ? a.output : "-", &d);
 		if (e) {
-			cli_report(&o, &d);
+			/* a failed write to stdout is said at exit, by main's check */
+			if (a.output || !ferror(stdout))
+				cli_report(&o, &d);
 			rc = EXIT_TROUBLE;
 		}
 	}

@@ -10,13 +10,16 @@
  * record writer (emit/replay_fmt.c) into each batch's reused buffer and
  * writes them.  -t N writes exactly what -t 1 writes.
  *
- * Signals: SIGPIPE keeps its default (a `| head` ends the run quietly, the
- * reader has every line it asked for).  SIGINT stops reading; the records
- * already judged are written as complete lines, no summary follows, -o
- * leaves its target untouched, and the exit status is 130 (128 + SIGINT,
- * the shell's convention).  A second SIGINT ends the process at once (the
- * readers retry reads cut by a signal, so a read blocked on a quiet pipe
- * sees the first one only when data or the end arrives).
+ * Signals: SIGPIPE ends the run as its default action does (a `| head`
+ * ends the run quietly, the reader has every line it asked for), even when
+ * inherited as ignored, after removing an -o temporary file (the handler of
+ * emit/atomic.c, which main installs for SIGTERM and SIGHUP too).  SIGINT
+ * stops reading; the records already judged are written as complete lines,
+ * no summary follows, -o leaves its target untouched, and the exit status is
+ * 130 (128 + SIGINT, the shell's convention).  A second SIGINT ends the
+ * process at once through that same handler (the readers retry reads cut by
+ * a signal, so a read blocked on a quiet pipe sees the first one only when
+ * data or the end arrives).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -155,11 +158,12 @@ static const struct argp replay_argp = {
 /* ---- signals -------------------------------------------------------------- */
 
 static volatile sig_atomic_t interrupted;
+static struct sigaction sigint_before; /* main's: remove the -o temporary file and die */
 
 static void on_sigint(int sig)
 {
 	interrupted = 1;
-	signal(sig, SIG_DFL); /* a second ^C ends the process */
+	sigaction(sig, &sigint_before, NULL); /* a second ^C ends the process */
 }
 
 /* ---- progress on stderr --------------------------------------------------- */
@@ -534,14 +538,14 @@ int cmd_replay(int argc, char **argv)
 	run->prog.tty = isatty(STDERR_FILENO);
 	run->prog.start = run->prog.last = now();
 
-	signal(SIGPIPE, SIG_DFL);
+	svmc_atomic_catch_signal(SIGPIPE, true);
 	{
 		struct sigaction sa;
 
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_sigint;
 		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGINT, &sa, &sigint_before);
 	}
 
 	run_pipeline(run, &st);
@@ -557,9 +561,9 @@ int cmd_replay(int argc, char **argv)
 	failed_write = run->o.error;
 	if (svmc_emit_fini(&run->o) != 0)
 		failed_write = true;
-	if (failed_write && errno != EPIPE)
-		cli_errorf(NULL, SVMC_ERR_IO, "cannot write %s: %s",
-			   to_file ? a.output : "standard output", strerror(errno));
+	/* a failed write to stdout is said at exit, by main's check of stdout */
+	if (failed_write && to_file)
+		cli_errorf(NULL, SVMC_ERR_IO, "cannot write %s: %s", a.output, strerror(errno));
 	/* a failure to finish the file is reported by cli_outfile_close */
 	if (to_file && cli_outfile_close(&of, !failed_write && !interrupted) != 0 && !interrupted)
 		failed_write = true;

@@ -13,12 +13,17 @@
  * command `svmcheck __complete commands|formats|models` for the same words.
  */
 #include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "emit/atomic.h"
 #include "svmcheck/check.h"
 #include "svmcheck/record.h"
 #include "svmcheck_config.h"
@@ -187,11 +192,62 @@ static const struct argp top_argp = {
 	NULL
 };
 
+/*
+ * Descriptors 0, 1 and 2 open before anything else: with one closed
+ * (`>&-`, `2>&-`), the next file opened would take its number and receive
+ * what was meant for the terminal (an -o file with messages in it).  A closed
+ * one becomes /dev/null, as coreutils and daemons do.
+ */
+static void std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd) /* the lowest free number: fd */
+			_exit(EXIT_TROUBLE);
+	}
+}
+
+/*
+ * At exit, whatever ended the process (a command's return, argp's --help or
+ * usage error, exit(2) anywhere): coreutils' close_stdout.  What is still
+ * buffered for stdout is written and the stream closed; a write that failed
+ * now or earlier (a full disk, /dev/full) is reported and the status becomes
+ * 2.  For an earlier failure, errno as the program left it is the cause the
+ * last failed write set.  Through the text half of the error path only:
+ * stdout is gone.
+ */
+static void close_stdout(void)
+{
+	int err = errno;
+	bool earlier = ferror(stdout) != 0;
+	struct svmc_diag d;
+
+	errno = 0;
+	if (fclose(stdout) == 0 && !earlier)
+		return;
+	if (errno)
+		err = errno;
+	svmc_diag_init(&d, NULL);
+	if (err)
+		svmc_diag_set(&d, SVMC_ERR_IO, "write error: %s", strerror(err));
+	else
+		svmc_diag_set(&d, SVMC_ERR_IO, "write error");
+	cli_report_text(&d);
+	_exit(EXIT_TROUBLE);
+}
+
 int main(int argc, char **argv)
 {
+	static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	struct top_state ts = { NULL, 0 };
 	char prog[64];
 
+	std_fds_open();
+	atexit(close_stdout);
+	/* a killed run removes its -o temporary file (emit/atomic.c) */
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		svmc_atomic_catch_signal(fatal[i], false);
 	argp_err_exit_status = EXIT_TROUBLE;
 	cli_profile_dirs_init();
 	if (argp_parse(&top_argp, argc, argv, ARGP_IN_ORDER, NULL, &ts) != 0 || !ts.cmd)

@@ -6,6 +6,14 @@
  * on stdout; SIGINT during `-o FILE` leaves either no FILE or a complete one
  * and no temporary beside it.  The corpus is 40 MiB of raw pages (10240
  * copies of tests/fixtures/raw/longmode.bin) generated into a temp dir.
+ *
+ * A killed run leaves no temporary file: every command that writes -o
+ * (replay, inspect, inspect --to raw), killed by SIGINT, SIGTERM, SIGHUP or
+ * SIGPIPE while its temporary file exists, removes it, ends by that signal
+ * (status 128 + sig; replay's SIGINT: exit 130) and leaves the target as it
+ * was; and the mechanism itself (emit/atomic.c, which profile import and
+ * capture write through): two open files, each signal, and an inherited
+ * SIG_IGN kept unless forced.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -21,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emit/atomic.h"
 #include "tcheck.h"
 
 static void sleep_ms(long ms);
@@ -210,10 +219,203 @@ static void test_sigint_output_file(void)
 	unlink(out);
 	dir = opendir(tmpdir);
 	while ((e = readdir(dir)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			entries++;
 	closedir(dir);
 	CHECK(entries == 1); /* only corpus.bin: no temporary left behind */
+}
+
+/* Entries of dir other than "." and ".."; *tmps of them contain ".tmp". */
+static int dir_entries(const char *dir, int *tmps)
+{
+	struct dirent *e;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	*tmps = 0;
+	if (!dp)
+		return -1;
+	while ((e = readdir(dp))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		n++;
+		*tmps += strstr(e->d_name, ".tmp") != NULL;
+	}
+	closedir(dp);
+	return n;
+}
+
+static int file_is(const char *path, const char *want)
+{
+	char buf[64] = { 0 };
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	return n == strlen(want) && memcmp(buf, want, n) == 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		exit(2);
+}
+
+/* Killed by sig, or exited 128 + sig (or 130, replay's own SIGINT status). */
+static int died_of(int status, int sig)
+{
+	return (WIFSIGNALED(status) && WTERMSIG(status) == sig) ||
+	       (WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig);
+}
+
+static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define NFATAL (sizeof(fatal_sigs) / sizeof(fatal_sigs[0]))
+
+/* In a child: the dispositions of an ordinary start, not this test's SIG_IGN. */
+static void default_signals(void)
+{
+	for (size_t i = 0; i < NFATAL; i++)
+		signal(fatal_sigs[i], SIG_DFL);
+}
+
+/* The mechanism: two atomic files open, sig arrives, both temporaries go. */
+static void test_atomic_signal(int sig)
+{
+	char dir[600], a[700], b[700];
+	struct svmc_atomic_file fa, fb;
+	int status, tmps;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/mech", tmpdir);
+	snprintf(a, sizeof(a), "%s/a.txt", dir);
+	snprintf(b, sizeof(b), "%s/b.txt", dir);
+	mkdir(dir, 0700);
+	write_file(a, "old a\n");
+	pid = fork();
+	if (pid == 0) {
+		alarm(20);
+		default_signals();
+		svmc_atomic_catch_signal(sig, false);
+		if (svmc_atomic_open(&fa, a, NULL) != SVMC_OK ||
+		    svmc_atomic_open(&fb, b, NULL) != SVMC_OK)
+			_exit(3);
+		fputs("new a\n", fa.f);
+		fputs("new b\n", fb.f);
+		fflush(fa.f);
+		fflush(fb.f);
+		if (dir_entries(dir, &tmps) != 3 || tmps != 2)
+			_exit(4); /* the temporaries exist before the signal */
+		kill(getpid(), sig);
+		pause();
+		_exit(5);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(died_of(status, sig));
+	CHECK(dir_entries(dir, &tmps) == 1 && tmps == 0); /* a.txt only */
+	CHECK(file_is(a, "old a\n"));
+	CHECK(access(b, F_OK) != 0);
+	printf("atomic, signal %d: %s %d\n", sig, WIFSIGNALED(status) ? "signal" : "exit",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	unlink(a);
+	rmdir(dir);
+}
+
+/* An inherited SIG_IGN stays (nohup); force replaces it. */
+static void test_atomic_ignored(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		svmc_atomic_catch_signal(SIGHUP, false);
+		svmc_atomic_catch_signal(SIGPIPE, true);
+		raise(SIGHUP);  /* ignored */
+		raise(SIGPIPE); /* caught: ends the process */
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+}
+
+/*
+ * svmcheck ARGS -o TARGET - with stdin a quiet pipe: once its temporary file
+ * exists, send sig; then one page (replay sees a SIGINT when data arrives).
+ * The target held "old" and must still; no temporary may stay.
+ */
+static void test_cli_signal(const char *what, char *const args[], int sig)
+{
+	char *argv[16], dir[600], target[700], page[4096];
+	int in[2], status, tmps = 0, n = 0, devnull;
+	FILE *src = fopen(corpus, "rb");
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/cli", tmpdir);
+	snprintf(target, sizeof(target), "%s/out", dir);
+	mkdir(dir, 0700);
+	write_file(target, "old\n");
+	argv[n++] = "svmcheck";
+	while (*args)
+		argv[n++] = *args++;
+	argv[n++] = "-o";
+	argv[n++] = target;
+	argv[n++] = "-";
+	argv[n] = NULL;
+	if (!src || fread(page, 1, sizeof(page), src) != sizeof(page) || pipe(in) != 0)
+		exit(2);
+	fclose(src);
+	devnull = open("/dev/null", O_WRONLY);
+	pid = fork();
+	if (pid == 0) {
+		close(in[1]);
+		dup2(in[0], 0);
+		close(in[0]);
+		dup2(devnull, 1);
+		default_signals();
+		alarm(60);
+		execv(SVMCHECK_BINARY, argv);
+		_exit(127);
+	}
+	close(devnull);
+	close(in[0]);
+	for (int i = 0; i < 500 && (dir_entries(dir, &tmps), tmps == 0); i++)
+		sleep_ms(10);
+	CHECK(tmps == 1); /* the run is under way */
+	kill(pid, sig);
+	sleep_ms(50);
+	signal(SIGPIPE, SIG_IGN); /* it may be gone already: EPIPE is fine */
+	(void)!write(in[1], page, sizeof(page));
+	close(in[1]);
+	waitpid(pid, &status, 0);
+	CHECK(died_of(status, sig));
+	CHECK(dir_entries(dir, &tmps) == 1 && tmps == 0);
+	CHECK(file_is(target, "old\n"));
+	printf("%s, signal %d: %s %d\n", what, sig, WIFSIGNALED(status) ? "signal" : "exit",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	unlink(target);
+	rmdir(dir);
+}
+
+static void test_killed_runs(void)
+{
+	static char *replay[] = { "replay", "-c", "epyc-milan", NULL };
+	static char *inspect[] = { "inspect", NULL };
+	static char *raw[] = { "inspect", "--to", "raw", NULL };
+
+	for (size_t i = 0; i < NFATAL; i++) {
+		test_atomic_signal(fatal_sigs[i]);
+		test_cli_signal("replay", replay, fatal_sigs[i]);
+		test_cli_signal("inspect", inspect, fatal_sigs[i]);
+		test_cli_signal("inspect --to raw", raw, fatal_sigs[i]);
+	}
+	test_atomic_ignored();
+	signal(SIGPIPE, SIG_DFL);
 }
 
 int main(void)
@@ -224,6 +426,7 @@ int main(void)
 	test_sigpipe();
 	test_sigint_stdout();
 	test_sigint_output_file();
+	test_killed_runs();
 	unlink(corpus);
 	rmdir(tmpdir);
 	return tcheck_done("test_signals");
