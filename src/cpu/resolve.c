@@ -112,7 +112,7 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 		e = svmc_cpu_load_json(buf, len, path, out, d);
 		break;
 	case FMT_LIBCPUID:
-		e = svmc_cpu_load_libcpuid(path, out, d);
+		e = svmc_cpu_load_libcpuid(buf, len, path, out, d);
 		break;
 	case FMT_CPUID_R: {
 		FILE *mf = fmemopen(buf, len, "r");
