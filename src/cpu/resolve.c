@@ -140,7 +140,30 @@ out:
 	return e;
 }
 
-static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, struct svmc_diag *d)
+/*
+ * What the modifiers of one argument have said so far, so that two that
+ * contradict each other (",+shstk,-shstk", ",+cet-ss,-shstk",
+ * ",maxphyaddr=40,maxphyaddr=48") are refused, naming both, rather than the
+ * last one silently winning.  Positions point into the modifier string.
+ */
+struct mod_seen {
+	const char *feat[SVMC_FEAT_COUNT];
+	size_t feat_len[SVMC_FEAT_COUNT];
+	const char *maxpa;
+	size_t maxpa_len;
+	unsigned maxpa_v;
+};
+
+static enum svmc_err contradiction(struct svmc_diag *d, const char *a, size_t alen, const char *b,
+				   size_t blen)
+{
+	return svmc_diag_set(d, SVMC_ERR_USAGE,
+			     "modifiers '%.*s' and '%.*s' contradict each other: give one",
+			     (int)alen, a, (int)blen, b);
+}
+
+static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, struct mod_seen *ms,
+			       struct svmc_diag *d)
 {
 	char word[64], close[200];
 	const struct svmc_feature_info *fi;
@@ -169,6 +192,11 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 					     "modifier '%s': MAXPHYADDR %ld is out of range "
 					     "(%d..%d)",
 					     word, v, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
+		if (ms->maxpa && ms->maxpa_v != (unsigned)v)
+			return contradiction(d, ms->maxpa, ms->maxpa_len, m, len);
+		ms->maxpa = m;
+		ms->maxpa_len = len;
+		ms->maxpa_v = (unsigned)v;
 		c->maxphyaddr = (unsigned)v;
 		return SVMC_OK;
 	}
@@ -183,18 +211,24 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 				     "modifier '%s': unknown feature '%s'%s%s%s", word, word + 1,
 				     close[0] ? " (close: " : "", close, close[0] ? ")" : "");
 	}
+	if (ms->feat[fi->id] && ms->feat[fi->id][0] != word[0])
+		return contradiction(d, ms->feat[fi->id], ms->feat_len[fi->id], m, len);
+	ms->feat[fi->id] = m;
+	ms->feat_len[fi->id] = len;
 	svmc_featset_set(&c->features, fi->id, word[0] == '+');
 	return SVMC_OK;
 }
 
 enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, struct svmc_diag *d)
 {
+	struct mod_seen ms;
 	const char *p = mods;
 
+	memset(&ms, 0, sizeof(ms));
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		enum svmc_err e = apply_one(c, p, len, d);
+		enum svmc_err e = apply_one(c, p, len, &ms, d);
 
 		if (e)
 			return e;

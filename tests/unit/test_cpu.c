@@ -502,6 +502,17 @@ static void test_modifiers(void)
 	CHECK(svmc_cpu_resolve("epyc-genoa,shstk", &A, &d) == SVMC_ERR_USAGE);
 	CHECK(svmc_cpu_resolve("epyc-genoa,,+shstk", &A, &d) == SVMC_ERR_USAGE);
 	CHECK(svmc_cpu_resolve("epyc-genoa,+shstk,", &A, &d) == SVMC_ERR_USAGE);
+	/* contradictory modifiers are refused, naming both as written */
+	CHECK(svmc_cpu_resolve("epyc-milan,+shstk,-shstk", &A, &d) == SVMC_ERR_USAGE);
+	CHECK(strstr(d.msg, "'+shstk' and '-shstk' contradict") != NULL);
+	CHECK(svmc_cpu_resolve("epyc-milan,+cet-ss,-nrip-save,-SHSTK", &A, &d) == SVMC_ERR_USAGE);
+	CHECK(strstr(d.msg, "'+cet-ss' and '-SHSTK'") != NULL);
+	CHECK(svmc_cpu_resolve("epyc-milan,maxphyaddr=40,maxphyaddr=48", &A, &d) == SVMC_ERR_USAGE);
+	CHECK(strstr(d.msg, "'maxphyaddr=40' and 'maxphyaddr=48'") != NULL);
+	/* saying the same thing twice is not a contradiction */
+	CHECK(svmc_cpu_resolve("epyc-milan,-shstk,-cet_ss,maxphyaddr=40,maxphyaddr=40", &A, &d) ==
+	      SVMC_OK);
+	CHECK(!svmc_cpu_has(&A, SVMC_FEAT_SHSTK));
 	CHECK(svmc_cpu_resolve("epyc-genoa,+sev-e", &A, &d) == SVMC_ERR_NOTFOUND);
 	CHECK(strstr(d.msg, "sev_es") != NULL);
 	CHECK(svmc_cpu_resolve("epyc-genao", &A, &d) == SVMC_ERR_NOTFOUND);
