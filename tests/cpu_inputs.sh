@@ -7,7 +7,7 @@
 # name in the working directory), `profile list` over FIFOs and hundreds of
 # profiles, and no terminal control byte from a profile reaching the terminal.
 set -u
-bin=$1 shared=$2 profiles=$3
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") shared=$2 profiles=$(cd "$3" && pwd)
 dump=$shared/profiles-data/milan-epyc-7713.test
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -35,6 +35,39 @@ wait
 [ -z "$(ls "${TMPDIR:-/tmp}" | grep '^svmcheck-[A-Za-z0-9]\{6\}$' | while read -r d; do
 	[ -O "${TMPDIR:-/tmp}/$d" ] && [ -f "${TMPDIR:-/tmp}/$d/dump" ] && echo "$d"; done)" ] ||
 	bad "a private libcpuid copy was left in ${TMPDIR:-/tmp}"
+
+# ---- a bare word is a profile name, never a file of the working directory --
+mkdir "$T/cwd"
+cp "$profiles/epyc-rome.json" "$T/cwd/epyc-milan"
+(cd "$T/cwd" && "$bin" vectors -c epyc-milan > "$T/out" 2> "$T/err")
+rc=$?
+[ $rc = 2 ] || bad "file ./epyc-milan beside the bundled name: exit $rc, expected 2"
+grep -q "'epyc-milan' is ambiguous: it names the profile .*/epyc-milan.json and the file ./epyc-milan" \
+	"$T/err" || bad "ambiguous name: message does not name both: $(cat "$T/err")"
+(cd "$T/cwd" && "$bin" vectors -c ./epyc-milan > "$T/out" 2> "$T/err") ||
+	bad "./epyc-milan: $(cat "$T/err")"
+grep -q 'CPU epyc-rome$' "$T/out" || bad "./epyc-milan did not read the file"
+(cd "$T/cwd" && mv epyc-milan rome && "$bin" vectors -c rome > "$T/out" 2> "$T/err")
+rc=$?
+[ $rc = 2 ] && grep -q 'write ./rome' "$T/err" || bad "bare word naming only a file: exit $rc $(cat "$T/err")"
+(cd "$T/cwd" && mv rome rome.json && "$bin" vectors -c rome.json > "$T/out" 2> "$T/err") ||
+	bad "a file with an extension: $(cat "$T/err")"
+(cd "$T/cwd" && "$bin" migrate -q --from epyc-milan --to epyc-rome)
+[ $? = 1 ] || bad "migrate epyc-milan -> epyc-rome is not 'incompatible' (exit 1)"
+
+# ---- profile list: no FIFO opened, no entry limit ----------------------------
+mkdir "$T/many"
+for i in $(seq 1 300); do
+	sed 's/"name": *"[^"]*"/"name": "p'"$i"'"/' "$profiles/epyc-rome.json" > "$T/many/p$i.json"
+done
+mkfifo "$T/many/zz-fifo.json"
+SVMCHECK_PROFILE_PATH=$T/many:$profiles timeout 20 "$bin" profile list > "$T/out" 2> "$T/err"
+rc=$?
+[ $rc = 2 ] || bad "profile list with a FIFO: exit $rc, expected 2 (124: it blocked)"
+grep -q 'zz-fifo.json: a FIFO, not a profile file: skipped' "$T/err" ||
+	bad "profile list: the FIFO is not reported: $(cat "$T/err")"
+[ "$(grep -c '^p[0-9]' "$T/out")" = 300 ] || bad "profile list: not all 300 profiles listed"
+grep -q '^epyc-milan ' "$T/out" || bad "profile list: bundled profiles hidden behind 300 others"
 
 [ $fail = 0 ] && echo "ok cpu_inputs"
 exit $fail

@@ -238,9 +238,17 @@ enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, str
 	}
 }
 
+/* "dump.txt", "milan.json": a '.' after the first byte, with something after it. */
+static bool has_extension(const char *word)
+{
+	const char *dot = strrchr(word, '.');
+
+	return dot && dot > word && dot[1] != '\0';
+}
+
 enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svmc_diag *d)
 {
-	char base[4096], path[4200], close[240];
+	char base[4096], path[4200] = "", close[240];
 	const char *comma = strchr(arg, ',');
 	size_t blen = comma ? (size_t)(comma - arg) : strlen(arg);
 	struct stat st;
@@ -256,20 +264,52 @@ enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svm
 	memcpy(base, arg, blen);
 	base[blen] = '\0';
 
-	if (strcmp(base, "host") == 0) {
-		e = svmc_cpu_capture_host(out, d);
-	} else if (strchr(base, '/') || stat(base, &st) == 0) {
+	if (strchr(base, '/')) {
 		e = svmc_cpu_load_file(base, out, d);
-	} else if (svmc_profile_find(base, path, sizeof(path))) {
-		e = svmc_cpu_load_file(path, out, d);
-		if (!e)
-			svmc_strlcpy(out->name, base, sizeof(out->name));
 	} else {
-		svmc_close_matches(base, true, close, sizeof(close), 6);
-		e = svmc_diag_set(
-			d, SVMC_ERR_NOTFOUND,
-			"unknown CPU '%s': not a file, not a bundled profile, not host; %s%s", base,
-			close[0] ? "close: " : "run 'svmcheck profile list' for the names", close);
+		/*
+		 * A bare word names host or a profile of the search path; a
+		 * file of the working directory only when the word has an
+		 * extension ("dump.txt").  A word that is both is refused:
+		 * a stray file must not silently replace a bundled profile.
+		 */
+		bool host = strcmp(base, "host") == 0;
+		bool named = host || svmc_profile_find(base, path, sizeof(path));
+		bool file = stat(base, &st) == 0;
+
+		if (named && file)
+			e = svmc_diag_set(
+				d, SVMC_ERR_USAGE,
+				"'%s' is ambiguous: it names %s%s and the file ./%s in the "
+				"working directory; write ./%s for the file%s%s",
+				base, host ? "this host" : "the profile ", host ? "" : path, base,
+				base,
+				host ? ", or run from another directory for this host" :
+				       ", or the profile's path: ",
+				host ? "" : path);
+		else if (host)
+			e = svmc_cpu_capture_host(out, d);
+		else if (named) {
+			e = svmc_cpu_load_file(path, out, d);
+			if (!e)
+				svmc_strlcpy(out->name, base, sizeof(out->name));
+		} else if (file && has_extension(base)) {
+			e = svmc_cpu_load_file(base, out, d);
+		} else if (file) {
+			e = svmc_diag_set(d, SVMC_ERR_NOTFOUND,
+					  "unknown CPU '%s': not a bundled profile, not host (a "
+					  "bare word is a profile name); to read the file ./%s of "
+					  "the working directory, write ./%s",
+					  base, base, base);
+		} else {
+			svmc_close_matches(base, true, close, sizeof(close), 6);
+			e = svmc_diag_set(
+				d, SVMC_ERR_NOTFOUND,
+				"unknown CPU '%s': not a file, not a bundled profile, not host; %s%s",
+				base,
+				close[0] ? "close: " : "run 'svmcheck profile list' for the names",
+				close);
+		}
 	}
 	/* Keep the argument as the input name, whatever the loader put there. */
 	d->input = arg;
