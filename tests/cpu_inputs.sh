@@ -69,5 +69,33 @@ grep -q 'zz-fifo.json: a FIFO, not a profile file: skipped' "$T/err" ||
 [ "$(grep -c '^p[0-9]' "$T/out")" = 300 ] || bad "profile list: not all 300 profiles listed"
 grep -q '^epyc-milan ' "$T/out" || bad "profile list: bundled profiles hidden behind 300 others"
 
+# ---- no terminal control byte from an input reaches the terminal -----------
+esc=$(printf '\033')
+bel=$(printf '\007')
+mkdir "$T/esc"
+sed -e 's/"name": *"[^"]*"/"name": "evil\\u001b]0;pwned\\u0007"/' \
+	-e 's/"description": *"[^"]*"/"description": "d\\u001b[2J\\u009b"/' \
+	"$profiles/epyc-rome.json" > "$T/esc/evil.json"
+for cmd in "profile show $T/esc/evil.json" "vectors -c $T/esc/evil.json" "profile list"; do
+	# shellcheck disable=SC2086
+	SVMCHECK_PROFILE_PATH=$T/esc "$bin" $cmd > "$T/out" 2> "$T/err"
+	if grep -q "[$esc$bel]" "$T/out" "$T/err"; then
+		bad "'$cmd' copies ESC or BEL to the terminal"
+	fi
+done
+SVMCHECK_PROFILE_PATH=$T/esc "$bin" profile show "$T/esc/evil.json" > "$T/out"
+grep -q 'evil?]0;pwned?' "$T/out" || bad "profile show: the name is not shown with '?' for control bytes"
+SVMCHECK_PROFILE_PATH=$T/esc "$bin" -j profile show "$T/esc/evil.json" > "$T/out"
+grep -q '"name":"evil\\u001b\]0;pwned\\u0007"' "$T/out" || bad "profile show -j: the name is not escaped exactly"
+printf '{"type":"vmcb","\\u001b]0;x\\u0007":1}\n' > "$T/esc/rec.json"
+"$bin" replay -c epyc-milan "$T/esc/rec.json" > "$T/out" 2> "$T/err"
+grep -q "[$esc$bel]" "$T/err" && bad "a JSON reader message copies ESC or BEL to the terminal"
+grep -q '?]0;x?' "$T/err" || bad "a JSON reader message does not show the key with '?': $(cat "$T/err")"
+sed 's/"vendor": *"AuthenticAMD"/"vendor": "AuthenticAMD\\u0000x"/' "$profiles/epyc-milan.json" > "$T/esc/nul.json"
+"$bin" profile show "$T/esc/nul.json" > "$T/out" 2> "$T/err"
+rc=$?
+[ $rc = 2 ] && grep -q '"vendor" holds a NUL character' "$T/err" ||
+	bad "a vendor string with a NUL: exit $rc $(cat "$T/err")"
+
 [ $fail = 0 ] && echo "ok cpu_inputs"
 exit $fail
