@@ -390,7 +390,7 @@ static bool lc_aida_line(struct lc_scan *sc, const char *line, int assigned, int
  * stores them; the numbers are then read again as written (lc_hex32,
  * lc_dec), and any difference refused.  Hence the cert-err34-c exceptions.
  */
-static bool libcpuid_safe(const char *text, size_t len, struct lc_scan *sc)
+static bool libcpuid_safe(char *text, size_t len, struct lc_scan *sc)
 {
 	static const char dashes[] = "----------------------------------------"
 				     "----------------------------------------";
@@ -400,7 +400,7 @@ static bool libcpuid_safe(const char *text, size_t len, struct lc_scan *sc)
 	short hcpu;
 	int idx, sub, k, cpu = 0;
 	uint32_t reg[4];
-	FILE *f = fmemopen((void *)(uintptr_t)text, len, "r");
+	FILE *f = fmemopen(text, len, "r"); /* "r": never written */
 	bool ok = true;
 
 	sc->line = 0;
@@ -585,8 +585,8 @@ static enum svmc_err lc_handoff_open(struct lc_handoff *h, const char *text, siz
 	return SVMC_OK;
 }
 
-enum svmc_err svmc_cpu_load_libcpuid(const char *text, size_t len, const char *path,
-				     struct svmc_cpu *out, struct svmc_diag *d)
+enum svmc_err svmc_cpu_load_libcpuid(char *text, size_t len, const char *path, struct svmc_cpu *out,
+				     struct svmc_diag *d)
 {
 	struct cpu_raw_data_array_t arr;
 	libcpuid_warn_fn_t old;
