@@ -626,11 +626,29 @@ enum svmc_err svmc_cpu_load_libcpuid(char *text, size_t len, const char *path, s
 		goto out;
 	}
 	if (warn_count) {
-		/* 0.6.2 returns 0 on garbage and only warns: that is a malformed dump. */
+		/*
+		 * 0.6.2 returns 0 on garbage and only warns: that is a malformed
+		 * dump.  Its warning names the private copy ("Warning: file
+		 * '/proc/self/fd/4', line 9: '...' not understood!"): keep the
+		 * line number and the quoted line, not that name.
+		 */
+		const char *at = strstr(warn_first, "', line ");
+		unsigned long ln = 0;
+		char *end = NULL;
+
+		if (at) {
+			ln = strtoul(at + 8, &end, 10);
+			if (end && end[0] == ':' && end[1] == ' ' && ln > 0) {
+				d->line = ln;
+				at = end + 2;
+			} else {
+				at = NULL;
+			}
+		}
 		e = svmc_diag_set(
 			d, SVMC_ERR_FORMAT,
 			"not a valid libcpuid raw dump (%u line%s not understood; first: %s)",
-			warn_count, warn_count == 1 ? "" : "s", warn_first);
+			warn_count, warn_count == 1 ? "" : "s", at ? at : warn_first);
 		goto out;
 	}
 	if (arr.num_raw == 0 || !arr.raw) {

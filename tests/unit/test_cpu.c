@@ -362,6 +362,10 @@ static void test_malformed(void)
 			&d) == SVMC_ERR_FORMAT);
 	/* libcpuid garbage: 0.6.2 returns 0 and only warns; we refuse. */
 	CHECK(load_text("bad.test", "version=0.6.2\nnonsense line\n", &A, &d) == SVMC_ERR_FORMAT);
+	/* ...naming the line of the dump, never the private copy libcpuid read */
+	CHECK_EQ_U64(d.line, 2);
+	CHECK(strstr(d.msg, "'nonsense line' not understood") != NULL);
+	CHECK(strstr(d.msg, "/proc/") == NULL && strstr(d.msg, "svmcheck-") == NULL);
 	CHECK(load_text("zero.test", "version=0.6.2\n", &A, &d) == SVMC_ERR_EMPTY);
 	CHECK(svmc_cpu_load_file(tmpdir, &A, &d) == SVMC_ERR_IO);
 	CHECK(svmc_cpu_load_file("/nonexistent/x.json", &A, &d) == SVMC_ERR_IO);
