@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "emit/profile_json.h"
@@ -125,53 +126,89 @@ static const struct argp profile_argp = {
 
 /* ---- list ------------------------------------------------------------------ */
 
-#define LIST_MAX 256
+/*
+ * Every NAME.json of every profile directory, the first directory winning
+ * as in lookup (svmc_profile_find), with no limit on how many.  A NAME.json
+ * that is not a regular file (a FIFO, a device, a directory) is never
+ * opened: opening a FIFO would block.  It is listed as skipped, and
+ * reported, as lookup skips it too.
+ */
+struct list_entry {
+	char *name, *path;
+	const char *skip; /* why it is not read (not a regular file), NULL to read it */
+};
 
 struct list_ctx {
-	char *names[LIST_MAX];
-	char *paths[LIST_MAX];
-	unsigned n;
+	struct list_entry *e;
+	unsigned n, cap;
+	bool nomem;
 };
+
+static const char *not_regular(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode)  ? "a directory" :
+	       S_ISFIFO(st->st_mode) ? "a FIFO" :
+	       S_ISCHR(st->st_mode)  ? "a character device" :
+	       S_ISBLK(st->st_mode)  ? "a block device" :
+	       S_ISSOCK(st->st_mode) ? "a socket" :
+				       "not a regular file";
+}
 
 static int list_dir(const char *dir, void *arg)
 {
 	struct list_ctx *lc = arg;
 	DIR *dp = opendir(dir);
-	struct dirent *e;
+	struct dirent *de;
 
 	if (!dp)
 		return 0;
-	while ((e = readdir(dp)) != NULL && lc->n < LIST_MAX) {
-		size_t len = strlen(e->d_name);
+	while ((de = readdir(dp)) != NULL) {
+		size_t len = strlen(de->d_name);
+		struct list_entry *le;
+		struct stat st;
 		bool dup = false;
-		char *path;
 
-		if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0 || e->d_name[0] == '.')
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0 || de->d_name[0] == '.')
 			continue;
-		for (unsigned i = 0; i < lc->n; i++)
-			if (strlen(lc->names[i]) == len - 5 &&
-			    strncmp(lc->names[i], e->d_name, len - 5) == 0)
-				dup = true; /* an earlier directory wins, as in lookup */
+		for (unsigned i = 0; i < lc->n && !dup; i++)
+			dup = !lc->e[i].skip && strlen(lc->e[i].name) == len - 5 &&
+			      strncmp(lc->e[i].name, de->d_name, len - 5) == 0;
 		if (dup)
-			continue;
-		path = malloc(strlen(dir) + len + 2);
-		lc->names[lc->n] = strndup(e->d_name, len - 5);
-		if (!path || !lc->names[lc->n]) {
-			free(path);
-			free(lc->names[lc->n]);
+			continue; /* an earlier directory wins, as in lookup */
+		if (lc->n == lc->cap) {
+			unsigned cap = lc->cap ? 2 * lc->cap : 64;
+			struct list_entry *ne = realloc(lc->e, cap * sizeof(*ne));
+
+			if (!ne) {
+				lc->nomem = true;
+				break;
+			}
+			lc->e = ne;
+			lc->cap = cap;
+		}
+		le = &lc->e[lc->n];
+		le->path = malloc(strlen(dir) + len + 2);
+		le->name = strndup(de->d_name, len - 5);
+		if (!le->path || !le->name) {
+			free(le->path);
+			free(le->name);
+			lc->nomem = true;
 			break;
 		}
-		sprintf(path, "%s/%s", dir, e->d_name);
-		lc->paths[lc->n++] = path;
+		sprintf(le->path, "%s/%s", dir, de->d_name);
+		le->skip = stat(le->path, &st) != 0 ? NULL : /* svmc_cpu_load_file says why */
+				   S_ISREG(st.st_mode) ? NULL :
+							 not_regular(&st);
+		lc->n++;
 	}
 	closedir(dp);
-	return 0;
+	return lc->nomem;
 }
 
 static int cmp_idx(const void *a, const void *b, void *arg)
 {
-	char **names = arg;
-	return strcmp(names[*(const unsigned *)a], names[*(const unsigned *)b]);
+	const struct list_entry *e = arg;
+	return strcmp(e[*(const unsigned *)a].name, e[*(const unsigned *)b].name);
 }
 
 /* A bundled profile: JSON keys; text prints name, kind, MAXPHYADDR, description. */
@@ -191,7 +228,7 @@ static int do_list(struct out *o)
 		.o = o, .cols = list_cols, .ncols = L_NCOLS, .flags = SVMC_TABLE_NO_HEAD
 	};
 	struct list_ctx lc = { .n = 0 };
-	unsigned idx[LIST_MAX];
+	unsigned *idx = NULL;
 	struct svmc_cpu *c = malloc(sizeof(*c));
 	struct svmc_diag *bad = NULL; /* errors kept for the JSON objects after the list */
 	unsigned nbad = 0;
@@ -202,11 +239,19 @@ static int do_list(struct out *o)
 		return EXIT_TROUBLE;
 	}
 	svmc_profile_dirs(list_dir, &lc);
+	if (lc.n)
+		idx = malloc(lc.n * sizeof(*idx));
 	if (svmc_emit_json(o) && lc.n)
 		bad = malloc(lc.n * sizeof(*bad));
+	if (lc.nomem || (lc.n && !idx) || (svmc_emit_json(o) && lc.n && !bad)) {
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory listing the profiles");
+		rc = EXIT_TROUBLE;
+		goto out;
+	}
 	for (unsigned i = 0; i < lc.n; i++)
 		idx[i] = i;
-	qsort_r(idx, lc.n, sizeof(idx[0]), cmp_idx, lc.names);
+	if (lc.n)
+		qsort_r(idx, lc.n, sizeof(idx[0]), cmp_idx, lc.e);
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/profile-list");
 	svmc_emit_u64(o, "schema_version", 1);
@@ -215,7 +260,12 @@ static int do_list(struct out *o)
 		unsigned i = idx[k];
 		struct svmc_diag d;
 
-		if (svmc_cpu_load_file(lc.paths[i], c, &d) != SVMC_OK) {
+		if (lc.e[i].skip) {
+			svmc_diag_init(&d, lc.e[i].path);
+			svmc_diag_set(&d, SVMC_ERR_IO, "%s, not a profile file: skipped",
+				      lc.e[i].skip);
+		}
+		if (lc.e[i].skip || svmc_cpu_load_file(lc.e[i].path, c, &d) != SVMC_OK) {
 			/* the line now; with -j the object after the document */
 			cli_report_text(&d);
 			if (bad)
@@ -225,13 +275,13 @@ static int do_list(struct out *o)
 		}
 		{
 			struct svmc_cell cells[L_NCOLS] = {
-				[L_NAME] = { .s = lc.names[i] },
+				[L_NAME] = { .s = lc.e[i].name },
 				[L_KIND] = { .s = c->has_leaves ? "cpu" : "guest-model",
 					     .text = c->has_leaves ? "cpu" : "guest" },
 				[L_SVM] = { .u = svmc_cpu_has(c, SVMC_FEAT_SVM) },
 				[L_MAXPHYADDR] = { .u = c->maxphyaddr },
 				[L_DESCRIPTION] = { .s = c->description },
-				[L_PATH] = { .s = lc.paths[i] },
+				[L_PATH] = { .s = lc.e[i].path },
 			};
 			svmc_table_row(&t, cells, false);
 		}
@@ -240,14 +290,17 @@ static int do_list(struct out *o)
 	svmc_emit_obj_end(o);
 	for (unsigned k = 0; k < nbad && svmc_emit_json(o); k++)
 		cli_emit_diag(o, &bad[k]);
-	free(bad);
 	if (lc.n == 0)
 		cli_errorf(o, SVMC_ERR_NOTFOUND,
 			   "no bundled profile found (set SVMCHECK_PROFILE_PATH)");
+out:
+	free(bad);
 	for (unsigned i = 0; i < lc.n; i++) {
-		free(lc.names[i]);
-		free(lc.paths[i]);
+		free(lc.e[i].name);
+		free(lc.e[i].path);
 	}
+	free(lc.e);
+	free(idx);
 	free(c);
 	return rc;
 }

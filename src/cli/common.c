@@ -101,7 +101,9 @@ void cli_report_text(const struct svmc_diag *d)
 {
 	char buf[1024];
 
+	/* input names and messages quote untrusted bytes: never raw to a terminal */
 	svmc_diag_format(d, buf, sizeof(buf));
+	svmc_emit_text_safe(buf, strlen(buf), 0);
 	fprintf(stderr, "svmcheck: %s\n", buf);
 }
 

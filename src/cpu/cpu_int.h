@@ -22,7 +22,12 @@
  */
 enum svmc_err svmc_cpu_load_cpuid_r(FILE *f, const char *path, struct svmc_cpu *out,
 				    struct svmc_diag *d);
-enum svmc_err svmc_cpu_load_libcpuid(const char *path, struct svmc_cpu *out, struct svmc_diag *d);
+/*
+ * The libcpuid reader takes the bytes already read, as the JSON one does
+ * (not const only because fmemopen(3) wants a writable buffer: it reads).
+ */
+enum svmc_err svmc_cpu_load_libcpuid(char *text, size_t len, const char *path, struct svmc_cpu *out,
+				     struct svmc_diag *d);
 enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 				 struct svmc_cpu *out, struct svmc_diag *d);
 

@@ -26,6 +26,23 @@
 #include "hexdigit.h"
 #include "jsonscan.h"
 
+/*
+ * A JSON string may hold U+0000 ("AuthenticAMD\u0000x"), which every C
+ * string here would cut short, reading "AuthenticAMD": such a string is
+ * refused.  True when v (a string) has no NUL; else false with d set,
+ * what naming the member.
+ */
+static bool no_nul(json_object *v, const char *what, struct svmc_diag *d)
+{
+	const char *s = json_object_get_string(v);
+	int n = json_object_get_string_len(v);
+
+	if (n <= 0 || !memchr(s, '\0', (size_t)n))
+		return true;
+	svmc_diag_set(d, SVMC_ERR_FORMAT, "%s holds a NUL character (\\u0000)", what);
+	return false;
+}
+
 /* Optional string member; false with d set when present but not a string. */
 static bool get_str(json_object *o, const char *key, char *dst, size_t n, struct svmc_diag *d)
 {
@@ -42,6 +59,13 @@ static bool get_str(json_object *o, const char *key, char *dst, size_t n, struct
 		svmc_diag_set(d, SVMC_ERR_RANGE, "\"%s\" is longer than %zu characters", key,
 			      n - 1);
 		return false;
+	}
+	{
+		char what[48];
+
+		snprintf(what, sizeof(what), "\"%s\"", key);
+		if (!no_nul(v, what, d))
+			return false;
 	}
 	svmc_strlcpy(dst, json_object_get_string(v), n);
 	return true;
@@ -120,6 +144,8 @@ static enum svmc_err read_leaves(json_object *arr, struct svmc_cpu *c, struct sv
 						     "leaves[%zu].%s must be a hex string "
 						     "\"0x...\", not %s",
 						     i, keys[k], svmc_json_type_word(v));
+			if (!no_nul(v, keys[k], d))
+				return d->code;
 			if (!parse_hex_str(json_object_get_string(v), &val[k]))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
 						     "leaves[%zu].%s is \"%.40s\", not 0x followed "
@@ -147,12 +173,16 @@ static enum svmc_err read_features(json_object *arr, struct svmc_cpu *c, struct 
 
 		if (json_object_is_type(o, json_type_string)) {
 			name = json_object_get_string(o);
+			if (!no_nul(o, "a feature name", d))
+				return d->code;
 		} else if (json_object_is_type(o, json_type_object)) {
 			if (!json_object_object_get_ex(o, "name", &v) ||
 			    !json_object_is_type(v, json_type_string))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
 						     "features[%zu] needs a string \"name\"", i);
 			name = json_object_get_string(v);
+			if (!no_nul(v, "a feature name", d))
+				return d->code;
 			if (!json_object_object_get_ex(o, "present", &v) ||
 			    !json_object_is_type(v, json_type_boolean))
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,

@@ -112,7 +112,7 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 		e = svmc_cpu_load_json(buf, len, path, out, d);
 		break;
 	case FMT_LIBCPUID:
-		e = svmc_cpu_load_libcpuid(path, out, d);
+		e = svmc_cpu_load_libcpuid(buf, len, path, out, d);
 		break;
 	case FMT_CPUID_R: {
 		FILE *mf = fmemopen(buf, len, "r");
@@ -140,7 +140,30 @@ out:
 	return e;
 }
 
-static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, struct svmc_diag *d)
+/*
+ * What the modifiers of one argument have said so far, so that two that
+ * contradict each other (",+shstk,-shstk", ",+cet-ss,-shstk",
+ * ",maxphyaddr=40,maxphyaddr=48") are refused, naming both, rather than the
+ * last one silently winning.  Positions point into the modifier string.
+ */
+struct mod_seen {
+	const char *feat[SVMC_FEAT_COUNT];
+	size_t feat_len[SVMC_FEAT_COUNT];
+	const char *maxpa;
+	size_t maxpa_len;
+	unsigned maxpa_v;
+};
+
+static enum svmc_err contradiction(struct svmc_diag *d, const char *a, size_t alen, const char *b,
+				   size_t blen)
+{
+	return svmc_diag_set(d, SVMC_ERR_USAGE,
+			     "modifiers '%.*s' and '%.*s' contradict each other: give one",
+			     (int)alen, a, (int)blen, b);
+}
+
+static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, struct mod_seen *ms,
+			       struct svmc_diag *d)
 {
 	char word[64], close[200];
 	const struct svmc_feature_info *fi;
@@ -169,6 +192,11 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 					     "modifier '%s': MAXPHYADDR %ld is out of range "
 					     "(%d..%d)",
 					     word, v, SVMC_MAXPHYADDR_MIN, SVMC_MAXPHYADDR_MAX);
+		if (ms->maxpa && ms->maxpa_v != (unsigned)v)
+			return contradiction(d, ms->maxpa, ms->maxpa_len, m, len);
+		ms->maxpa = m;
+		ms->maxpa_len = len;
+		ms->maxpa_v = (unsigned)v;
 		c->maxphyaddr = (unsigned)v;
 		return SVMC_OK;
 	}
@@ -183,18 +211,24 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 				     "modifier '%s': unknown feature '%s'%s%s%s", word, word + 1,
 				     close[0] ? " (close: " : "", close, close[0] ? ")" : "");
 	}
+	if (ms->feat[fi->id] && ms->feat[fi->id][0] != word[0])
+		return contradiction(d, ms->feat[fi->id], ms->feat_len[fi->id], m, len);
+	ms->feat[fi->id] = m;
+	ms->feat_len[fi->id] = len;
 	svmc_featset_set(&c->features, fi->id, word[0] == '+');
 	return SVMC_OK;
 }
 
 enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, struct svmc_diag *d)
 {
+	struct mod_seen ms;
 	const char *p = mods;
 
+	memset(&ms, 0, sizeof(ms));
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		enum svmc_err e = apply_one(c, p, len, d);
+		enum svmc_err e = apply_one(c, p, len, &ms, d);
 
 		if (e)
 			return e;
@@ -204,9 +238,17 @@ enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, str
 	}
 }
 
+/* "dump.txt", "milan.json": a '.' after the first byte, with something after it. */
+static bool has_extension(const char *word)
+{
+	const char *dot = strrchr(word, '.');
+
+	return dot && dot > word && dot[1] != '\0';
+}
+
 enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svmc_diag *d)
 {
-	char base[4096], path[4200], close[240];
+	char base[4096], path[4200] = "", close[240];
 	const char *comma = strchr(arg, ',');
 	size_t blen = comma ? (size_t)(comma - arg) : strlen(arg);
 	struct stat st;
@@ -222,20 +264,52 @@ enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svm
 	memcpy(base, arg, blen);
 	base[blen] = '\0';
 
-	if (strcmp(base, "host") == 0) {
-		e = svmc_cpu_capture_host(out, d);
-	} else if (strchr(base, '/') || stat(base, &st) == 0) {
+	if (strchr(base, '/')) {
 		e = svmc_cpu_load_file(base, out, d);
-	} else if (svmc_profile_find(base, path, sizeof(path))) {
-		e = svmc_cpu_load_file(path, out, d);
-		if (!e)
-			svmc_strlcpy(out->name, base, sizeof(out->name));
 	} else {
-		svmc_close_matches(base, true, close, sizeof(close), 6);
-		e = svmc_diag_set(
-			d, SVMC_ERR_NOTFOUND,
-			"unknown CPU '%s': not a file, not a bundled profile, not host; %s%s", base,
-			close[0] ? "close: " : "run 'svmcheck profile list' for the names", close);
+		/*
+		 * A bare word names host or a profile of the search path; a
+		 * file of the working directory only when the word has an
+		 * extension ("dump.txt").  A word that is both is refused:
+		 * a stray file must not silently replace a bundled profile.
+		 */
+		bool host = strcmp(base, "host") == 0;
+		bool named = host || svmc_profile_find(base, path, sizeof(path));
+		bool file = stat(base, &st) == 0;
+
+		if (named && file)
+			e = svmc_diag_set(
+				d, SVMC_ERR_USAGE,
+				"'%s' is ambiguous: it names %s%s and the file ./%s in the "
+				"working directory; write ./%s for the file%s%s",
+				base, host ? "this host" : "the profile ", host ? "" : path, base,
+				base,
+				host ? ", or run from another directory for this host" :
+				       ", or the profile's path: ",
+				host ? "" : path);
+		else if (host)
+			e = svmc_cpu_capture_host(out, d);
+		else if (named) {
+			e = svmc_cpu_load_file(path, out, d);
+			if (!e)
+				svmc_strlcpy(out->name, base, sizeof(out->name));
+		} else if (file && has_extension(base)) {
+			e = svmc_cpu_load_file(base, out, d);
+		} else if (file) {
+			e = svmc_diag_set(d, SVMC_ERR_NOTFOUND,
+					  "unknown CPU '%s': not a bundled profile, not host (a "
+					  "bare word is a profile name); to read the file ./%s of "
+					  "the working directory, write ./%s",
+					  base, base, base);
+		} else {
+			svmc_close_matches(base, true, close, sizeof(close), 6);
+			e = svmc_diag_set(
+				d, SVMC_ERR_NOTFOUND,
+				"unknown CPU '%s': not a file, not a bundled profile, not host; %s%s",
+				base,
+				close[0] ? "close: " : "run 'svmcheck profile list' for the names",
+				close);
+		}
 	}
 	/* Keep the argument as the input name, whatever the loader put there. */
 	d->input = arg;

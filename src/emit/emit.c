@@ -9,6 +9,86 @@
 
 #define OUT_BUF (64u << 10)
 
+/* The only escape sequences text output may carry: these colours, when on. */
+static const char *const color_seq[] = {
+	[OUT_C_NONE] = "",           [OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m",
+	[OUT_C_FAIL] = "\033[1;31m", [OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",
+	[OUT_C_DIM] = "\033[2m",
+};
+
+/*
+ * Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s[0..n), 0
+ * if there is none.  The second byte's range depends on the lead (Unicode
+ * 15, table 3-7): that rules out overlong forms, UTF-16 surrogates and code
+ * points above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
+		      c >= 0xe0 && c < 0xf0 ? 2 :
+		      c >= 0xc2 && c < 0xe0 ? 1 :
+					      0;
+	unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+
+	if (!need || need >= n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k <= need; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return need + 1;
+}
+
+/* Does a byte need a look before it goes to a terminal? */
+static inline bool text_byte_suspect(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f;
+}
+
+/* The colour sequence at s[0..n), if one is there: its length, else 0. */
+static size_t color_at(const char *s, size_t n)
+{
+	for (size_t k = OUT_C_RESET; k < sizeof(color_seq) / sizeof(color_seq[0]); k++) {
+		size_t l = strlen(color_seq[k]);
+
+		if (l <= n && memcmp(s, color_seq[k], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+/* svmc_emit_text_safe(), keeping this emitter's own colours when colors is set. */
+static void text_safe(char *s, size_t n, unsigned flags, bool colors)
+{
+	unsigned char *u = (unsigned char *)s;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		size_t l;
+
+		if (!text_byte_suspect(c))
+			continue;
+		if ((c == '\n' || c == '\t') && (flags & SVMC_TEXT_LINES))
+			continue;
+		if (c == 0x1b && colors && (l = color_at(s + i, n - i)) != 0) {
+			i += l - 1;
+			continue;
+		}
+		if (c >= 0xc2 && (l = utf8_len(u + i, n - i)) != 0 &&
+		    !(c == 0xc2 && u[i + 1] < 0xa0)) { /* U+0080..U+009F: C1 controls */
+			i += l - 1;
+			continue;
+		}
+		u[i] = '?';
+	}
+}
+
+void svmc_emit_text_safe(char *s, size_t n, unsigned flags)
+{
+	text_safe(s, n, flags, false);
+}
+
 int svmc_emit_init(struct out *o, FILE *f, enum svmc_emit_mode mode, bool color)
 {
 	memset(o, 0, sizeof(*o));
@@ -61,8 +141,40 @@ static void reserve(struct out *o, size_t n)
 	}
 }
 
+/* s[0..n) has nothing text_safe() would look at twice. */
+static bool text_clean(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++)
+		bad |= text_byte_suspect(u[i]) && u[i] != '\n' && u[i] != '\t';
+	return !bad;
+}
+
 void svmc_emit_raw(struct out *o, const char *s, size_t n)
 {
+	if (o->mode == OUT_TEXT && !text_clean(s, n)) {
+		/* through the buffer, made safe for a terminal, in pieces */
+		while (n) {
+			size_t k = n < OUT_BUF / 2 ? n : OUT_BUF / 2;
+
+			reserve(o, k);
+			if (o->len + k > o->cap)
+				return;
+			memcpy(o->buf + o->len, s, k);
+			text_safe(o->buf + o->len, k, SVMC_TEXT_LINES, o->color);
+			o->len += k;
+			s += k;
+			n -= k;
+			if (o->len >= OUT_BUF) {
+				if (!o->error && fwrite(o->buf, 1, o->len, o->f) != o->len)
+					o->error = true;
+				o->len = 0;
+			}
+		}
+		return;
+	}
 	if (n >= OUT_BUF) {
 		/* a whole block (replay's batches): write it from where it is */
 		if (o->len && !o->error && fwrite(o->buf, 1, o->len, o->f) != o->len)
@@ -99,8 +211,10 @@ void svmc_emit_vprintf(struct out *o, const char *fmt, va_list ap)
 		n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap2);
 	}
 	va_end(ap2);
-	if (n > 0 && (size_t)n < o->cap - o->len)
+	if (n > 0 && (size_t)n < o->cap - o->len) {
+		text_safe(o->buf + o->len, (size_t)n, SVMC_TEXT_LINES, o->color);
 		o->len += (size_t)n;
+	}
 	if (o->len >= OUT_BUF)
 		reserve(o, o->cap);
 }
@@ -121,12 +235,7 @@ void svmc_emit_puts(struct out *o, const char *s)
 
 const char *svmc_emit_color(const struct out *o, enum svmc_emit_color c)
 {
-	static const char *const seq[] = {
-		[OUT_C_NONE] = "",           [OUT_C_RESET] = "\033[0m", [OUT_C_PASS] = "\033[32m",
-		[OUT_C_FAIL] = "\033[1;31m", [OUT_C_WARN] = "\033[33m", [OUT_C_BOLD] = "\033[1m",
-		[OUT_C_DIM] = "\033[2m",
-	};
-	return o->color ? seq[c] : "";
+	return o->color ? color_seq[c] : "";
 }
 
 bool svmc_emit_want_color(enum svmc_emit_color_when w, int fd)
@@ -241,28 +350,15 @@ char *svmc_emit_json_escape(char *p, const char *s, size_t n)
 			}
 		} else {
 			/*
-			 * c >= 0x80: well-formed UTF-8 passes, anything else
-			 * becomes U+FFFD byte by byte.  The second byte's range
-			 * depends on the lead (Unicode 15, table 3-7): that
-			 * rules out overlong forms, UTF-16 surrogates and code
-			 * points above U+10FFFF.
+			 * c >= 0x80: well-formed UTF-8 (utf8_len) passes,
+			 * anything else becomes U+FFFD byte by byte.
 			 */
-			size_t need = c >= 0xf0 && c < 0xf5 ? 3 :
-				      c >= 0xe0 && c < 0xf0 ? 2 :
-				      c >= 0xc2 && c < 0xe0 ? 1 :
-							      0;
-			unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-			unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-			bool ok = need && i + need < n;
+			size_t l = utf8_len((const unsigned char *)s + i, n - i);
 
-			if (ok)
-				ok = (unsigned char)s[i + 1] >= lo && (unsigned char)s[i + 1] <= hi;
-			for (size_t k = 2; ok && k <= need; k++)
-				ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-			if (ok) {
-				memcpy(p, s + i, need + 1);
-				p += need + 1;
-				i += need;
+			if (l) {
+				memcpy(p, s + i, l);
+				p += l;
+				i += l - 1;
 			} else {
 				p = put_bytes(p, "\\ufffd", 6);
 			}

@@ -10,7 +10,8 @@
  * through table.h, whose backends sit on these calls; the profile and VMCB
  * writers (profile_json.h, vmcb_json.h) are built the same way.  The replay
  * record writer (replay_fmt.h) formats into its own buffers for speed, with
- * this file's string escaper, the only one.  No allocation per record, one
+ * this file's string escaper, the only one.  Text output never carries a
+ * terminal control byte of its input (svmc_emit_text_safe).  No allocation per record, one
  * fwrite per 64 KiB.
  */
 #ifndef SVMCHECK_OUT_H
@@ -112,6 +113,20 @@ void svmc_emit_pretty_raw(struct out *o, const char *s, size_t n);
 char *svmc_emit_json_escape(char *p, const char *s, size_t n);
 /* Length of the prefix of s[0..n) that goes into a JSON string unescaped. */
 size_t svmc_emit_json_clean_prefix(const char *s, size_t n);
+
+/*
+ * s[0..n) made safe for a terminal, in place, byte for byte: C0 control
+ * bytes (ESC, BEL, CR, backspace...), DEL, C1 controls (U+0080..U+009F)
+ * and bytes that are not well-formed UTF-8 each become '?'; with
+ * SVMC_TEXT_LINES, '\n' and '\t' stay.  The one sanitiser of text for a
+ * terminal: the error path (cli_report_text) applies it to every message,
+ * text-mode output (svmc_emit_printf, svmc_emit_puts, svmc_emit_raw, so
+ * tables and records) to everything but this emitter's own colours, and
+ * readers to the excerpts of input they quote.  JSON output needs none:
+ * svmc_emit_json_escape() escapes every control byte.
+ */
+#define SVMC_TEXT_LINES 1u
+void svmc_emit_text_safe(char *s, size_t n, unsigned flags);
 
 /* Raw bytes into the buffer (for callers that format themselves). */
 void svmc_emit_raw(struct out *o, const char *s, size_t n);

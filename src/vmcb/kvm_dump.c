@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit/emit.h"
 #include "hexdigit.h"
 #include "vmcb/reader.h"
 
@@ -264,23 +265,20 @@ static const char *find(const char *p, const char *e, const char *s)
 	return memmem(p, (size_t)(e - p), s, strlen(s));
 }
 
-/* Printable excerpt of a value for messages: at most 24 bytes, '?' for non-text. */
+/* Printable excerpt of a value for messages: at most 24 bytes, made safe for a terminal. */
 static const char *excerpt(const char *s, size_t n, char *buf, size_t cap)
 {
-	size_t i, m = n < 24 ? n : 24;
+	size_t m = n < 24 ? n : 24;
 
 	if (m > cap - 4)
 		m = cap - 4;
-	for (i = 0; i < m; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
+	memcpy(buf, s, m);
+	svmc_emit_text_safe(buf, m, 0);
 	if (n > m) {
-		buf[i++] = '.';
-		buf[i++] = '.';
-		buf[i++] = '.';
+		memcpy(buf + m, "...", 3);
+		m += 3;
 	}
-	buf[i] = 0;
+	buf[m] = 0;
 	return buf;
 }
 

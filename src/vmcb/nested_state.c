@@ -22,6 +22,13 @@
 #define NS_FULL (NS_HDR + SVMC_VMCB_PAGE_SIZE)
 #define NS_FORMAT_VMX 0u
 #define NS_FORMAT_SVM 1u
+/*
+ * The flags an SVM blob may carry (Linux arch/x86/include/uapi/asm/kvm.h:
+ * KVM_STATE_NESTED_GUEST_MODE, _RUN_PENDING, _GIF_SET; EVMCS 0x4 and
+ * MTF_PENDING 0x8 are VMX-only).  Any other bit is a blob this reader does
+ * not understand, refused rather than ignored.
+ */
+#define NS_FLAGS_KNOWN 0x0103u
 
 static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
 {
@@ -59,6 +66,13 @@ static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, str
 				     "(header and vmcb12)",
 				     size);
 	}
+	if (flags & ~NS_FLAGS_KNOWN) {
+		src_consume(s, n < size ? n : size);
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "nested-state flags 0x%04x have unknown bits 0x%04x (known: "
+				     "GUEST_MODE 0x1, RUN_PENDING 0x2, GIF_SET 0x100)",
+				     flags, flags & ~NS_FLAGS_KNOWN);
+	}
 	if (size == NS_HDR) {
 		src_consume(s, NS_HDR);
 		return svmc_diag_set(
@@ -88,12 +102,13 @@ struct ns_state {
 
 static bool ns_whole_svm(const unsigned char *h)
 {
-	uint16_t format;
+	uint16_t flags, format;
 	uint32_t size;
 
+	memcpy(&flags, h, 2);
 	memcpy(&format, h + 2, 2);
 	memcpy(&size, h + 4, 4);
-	return format == NS_FORMAT_SVM && size == NS_FULL;
+	return format == NS_FORMAT_SVM && size == NS_FULL && !(flags & ~NS_FLAGS_KNOWN);
 }
 
 static size_t ns_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n)

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cpu/cpu_int.h"
-#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +18,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct svmc_cpu cpu;
 	struct svmc_diag d;
 	enum svmc_err e;
-	char path[64];
 	char *buf;
 
 	if (size == 0 || size > CPU_FILE_MAX || memchr(data, '\0', size))
@@ -42,14 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		e = svmc_cpu_load_cpuid_r(mf, "fuzz", &cpu, &d);
 		fclose(mf);
 	} else if (strcmp(FUZZ_PROFILE_FMT, "libcpuid") == 0) {
-		int fd = fuzz_memfile(data, size, path, sizeof(path));
-
-		if (fd < 0) {
-			free(buf);
-			return 0;
-		}
-		e = svmc_cpu_load_libcpuid(path, &cpu, &d);
-		close(fd);
+		e = svmc_cpu_load_libcpuid(buf, size, "fuzz", &cpu, &d);
 	} else {
 		abort();
 	}

@@ -377,6 +377,10 @@ static void test_malformed(void)
 			&d) == SVMC_ERR_FORMAT);
 	/* libcpuid garbage: 0.6.2 returns 0 and only warns; we refuse. */
 	CHECK(load_text("bad.test", "version=0.6.2\nnonsense line\n", &A, &d) == SVMC_ERR_FORMAT);
+	/* ...naming the line of the dump, never the private copy libcpuid read */
+	CHECK_EQ_U64(d.line, 2);
+	CHECK(strstr(d.msg, "'nonsense line' not understood") != NULL);
+	CHECK(strstr(d.msg, "/proc/") == NULL && strstr(d.msg, "svmcheck-") == NULL);
 	CHECK(load_text("zero.test", "version=0.6.2\n", &A, &d) == SVMC_ERR_EMPTY);
 	CHECK(svmc_cpu_load_file(tmpdir, &A, &d) == SVMC_ERR_IO);
 	CHECK(svmc_cpu_load_file("/nonexistent/x.json", &A, &d) == SVMC_ERR_IO);
@@ -517,6 +521,17 @@ static void test_modifiers(void)
 	CHECK(svmc_cpu_resolve("epyc-genoa,shstk", &A, &d) == SVMC_ERR_USAGE);
 	CHECK(svmc_cpu_resolve("epyc-genoa,,+shstk", &A, &d) == SVMC_ERR_USAGE);
 	CHECK(svmc_cpu_resolve("epyc-genoa,+shstk,", &A, &d) == SVMC_ERR_USAGE);
+	/* contradictory modifiers are refused, naming both as written */
+	CHECK(svmc_cpu_resolve("epyc-milan,+shstk,-shstk", &A, &d) == SVMC_ERR_USAGE);
+	CHECK(strstr(d.msg, "'+shstk' and '-shstk' contradict") != NULL);
+	CHECK(svmc_cpu_resolve("epyc-milan,+cet-ss,-nrip-save,-SHSTK", &A, &d) == SVMC_ERR_USAGE);
+	CHECK(strstr(d.msg, "'+cet-ss' and '-SHSTK'") != NULL);
+	CHECK(svmc_cpu_resolve("epyc-milan,maxphyaddr=40,maxphyaddr=48", &A, &d) == SVMC_ERR_USAGE);
+	CHECK(strstr(d.msg, "'maxphyaddr=40' and 'maxphyaddr=48'") != NULL);
+	/* saying the same thing twice is not a contradiction */
+	CHECK(svmc_cpu_resolve("epyc-milan,-shstk,-cet_ss,maxphyaddr=40,maxphyaddr=40", &A, &d) ==
+	      SVMC_OK);
+	CHECK(!svmc_cpu_has(&A, SVMC_FEAT_SHSTK));
 	CHECK(svmc_cpu_resolve("epyc-genoa,+sev-e", &A, &d) == SVMC_ERR_NOTFOUND);
 	CHECK(strstr(d.msg, "sev_es") != NULL);
 	CHECK(svmc_cpu_resolve("epyc-genao", &A, &d) == SVMC_ERR_NOTFOUND);
@@ -752,6 +767,83 @@ static void test_libcpuid_unsafe(void)
 #undef ZA
 }
 
+/*
+ * libcpuid 0.6.2 reads %x and %d modulo 2^32 and keeps the last of two rows:
+ * each is refused with its line; an AIDA64 sub-leaf written in hex that it
+ * reads as another ("[SL 0C]" as 0) is left out instead of overwriting leaf 0xd.
+ */
+static void test_libcpuid_values(void)
+{
+	static const char milan[] = DATA "milan-epyc-7713.test";
+	static const struct {
+		const char *from, *to, *why;
+	} bad[] = {
+		{ "ext_cpuid[8]=00003030", "ext_cpuid[8]=100003040", "wider than 32 bits" },
+		{ "basic_cpuid[7]=", "basic_cpuid[4294967303]=", "index 4294967303 is outside" },
+		{ "basic_cpuid[7]=", "basic_cpuid[-1]=", "not a decimal number" },
+	};
+	char text[16384], mod[16500], *hit;
+	struct svmc_diag d;
+	FILE *f = fopen(milan, "r");
+	size_t n;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	CHECK(load_text("milan-copy.test", text, &A, &d) == SVMC_OK);
+	CHECK(svmc_cpu_has(&A, SVMC_FEAT_SHSTK) && svmc_cpu_has(&A, SVMC_FEAT_SMEP));
+	CHECK_EQ_U64(A.maxphyaddr, 48);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hit = strstr(text, bad[i].from);
+		CHECK(hit != NULL);
+		if (!hit)
+			continue;
+		snprintf(mod, sizeof(mod), "%.*s%s%s", (int)(hit - text), text, bad[i].to,
+			 hit + strlen(bad[i].from));
+		CHECK_EQ_U64(load_text("bad-value.test", mod, &A, &d), SVMC_ERR_FORMAT);
+		CHECK(strstr(d.msg, bad[i].why) != NULL);
+		CHECK(d.line != SVMC_NO_LINE);
+		if (!strstr(d.msg, bad[i].why))
+			fprintf(stderr, "  case %u: %s\n", i, d.msg);
+	}
+	/* a row given twice: the same values pass, different ones are refused */
+	snprintf(mod, sizeof(mod), "%sbasic_cpuid[7]=00000000 219c97a9 0040068c 00000010\n", text);
+	CHECK_EQ_U64(load_text("dup-same.test", mod, &A, &d), SVMC_OK);
+	snprintf(mod, sizeof(mod), "%sbasic_cpuid[7]=00000000 00000000 00000000 00000000\n", text);
+	CHECK_EQ_U64(load_text("dup.test", mod, &A, &d), SVMC_ERR_FORMAT);
+	CHECK(strstr(d.msg, "basic_cpuid[7] given twice with different values") != NULL);
+	CHECK_EQ_U64(d.line, 90);
+	/* AIDA64: [SL 0C] of leaf 0xd is read by libcpuid as sub-leaf 0 */
+	CHECK_EQ_U64(load_text("aida.txt",
+			       "------[ CPUID Registers / Logical CPU #0 ]------\n"
+			       "CPUID 00000000: 0000000D-68747541-444D4163-69746E65\n"
+			       "CPUID 00000001: 00A00F11-00800800-7EDA320B-178BFBFF\n"
+			       "CPUID 00000007: 00000000-219C97A9-0040068C-00000010 [SL 00]\n"
+			       "CPUID 0000000D: 00000207-00000340-00000988-00000000 [SL 00]\n"
+			       "CPUID 0000000D: 00000018-00000000-00000001-00000000 [SL 0C]\n"
+			       "CPUID 80000000: 80000001-68747541-444D4163-69746E65\n"
+			       "CPUID 80000001: 00A00F11-40000000-75C237FF-2FD3FBFF\n",
+			       &A, &d),
+		     SVMC_OK);
+	CHECK(svmc_cpu_leaf(&A, 0xd, 0) == NULL);
+	CHECK(svmc_cpu_leaf(&A, 7, 0) != NULL);
+	CHECK_EQ_U64(load_text("aida-wide.txt",
+			       "------[ CPUID Registers / Logical CPU #0 ]------\n"
+			       "CPUID 100000007: 00000000-219C97A9-0040068C-00000010\n",
+			       &A, &d),
+		     SVMC_ERR_FORMAT);
+	CHECK(strstr(d.msg, "leaf number is wider than 32 bits") != NULL);
+	CHECK_EQ_U64(load_text("aida-cpu.txt",
+			       "------[ CPUID Registers / Logical CPU #0 ]------\n"
+			       "------[ CPUID Registers / Logical CPU #65536 ]------\n",
+			       &A, &d),
+		     SVMC_ERR_FORMAT);
+	CHECK(strstr(d.msg, "logical CPU number out of range") != NULL);
+}
+
 int main(void)
 {
 	tcheck_profiles();
@@ -763,6 +855,7 @@ int main(void)
 	test_gating();
 	test_maxphyaddr_leaf();
 	test_libcpuid_unsafe();
+	test_libcpuid_values();
 	test_malformed();
 	test_json();
 	test_modifiers();

@@ -277,10 +277,11 @@ static void test_table(void)
 	char *text = table_out(OUT_TEXT), *json = table_out(OUT_JSON);
 	json_object *a = json ? json_tokener_parse(json) : NULL;
 
+	/* DEL is escaped in JSON, a '?' in text (svmc_emit_text_safe) */
 	CHECK_STREQ(text, "N     name   ok  why\n"
-			  "0     a\x7f     no  w\n"
-			  "1     a\x7f     yes w\n"
-			  "2-3   a\x7f     yes w\n"
+			  "0     a?     no  w\n"
+			  "1     a?     yes w\n"
+			  "2-3   a?     yes w\n"
 			  "4-5   b      yes w\n");
 	CHECK(a && json_object_is_type(a, json_type_array) && json_object_array_length(a) == 6);
 	CHECK_STREQ(json,
@@ -325,6 +326,40 @@ static void test_profile_writer(void)
 	}
 }
 
+/*
+ * Terminal safety: no control byte of an input (a profile's name, a
+ * message quoting a dump) reaches text output, only the emitter's own
+ * colours; well-formed UTF-8 other than the C1 controls passes.
+ */
+static void test_text_safe(void)
+{
+	char s[] = "a\033]0;title\007b\xc2\x9b"
+		   "c\xc3\xa9\xff\r\n\t";
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct out o;
+
+	svmc_emit_text_safe(s, strlen(s), 0);
+	CHECK_STREQ(s, "a?]0;title?b??c\xc3\xa9????");
+	memcpy(s, "x\ny\tz\r", 6);
+	svmc_emit_text_safe(s, 6, SVMC_TEXT_LINES);
+	CHECK(memcmp(s, "x\ny\tz?", 6) == 0);
+
+	f = open_memstream(&mem, &len);
+	CHECK(f && svmc_emit_init(&o, f, OUT_TEXT, true) == 0);
+	if (!f)
+		return;
+	svmc_emit_printf(&o, "%s%s%s\n", svmc_emit_color(&o, OUT_C_BOLD), "n\033]0;t\007",
+			 svmc_emit_color(&o, OUT_C_RESET));
+	svmc_emit_puts(&o, "p\033[2J\n");
+	svmc_emit_raw(&o, "r\b\x1b\n", 4);
+	svmc_emit_fini(&o);
+	fclose(f);
+	CHECK_STREQ(mem, "\033[1mn?]0;t?\033[0m\np?[2J\nr??\n");
+	free(mem);
+}
+
 int main(void)
 {
 	tcheck_profiles();
@@ -333,6 +368,7 @@ int main(void)
 	test_stream_writer();
 	test_replay_record();
 	test_table();
+	test_text_safe();
 	test_profile_writer();
 	return tcheck_done("test_emit_json");
 }
