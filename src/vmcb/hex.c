@@ -93,7 +93,12 @@ struct hex_state {
 	/* bytes waiting to be placed: first a '*' run over [pos, rep_end), then cur */
 	bool rep;
 	uint64_t rep_start, rep_end, rep_line;
-	unsigned char pat[HEX_LINE_BYTES]; /* the repeated line (prev may move on meanwhile) */
+	/*
+	 * the repeated line (prev may move on meanwhile), written out again and
+	 * again for a page and one line more, so that a page of the run, at any
+	 * phase of the line, is one memcpy whatever the line's length
+	 */
+	unsigned char pat[SVMC_VMCB_PAGE_SIZE + HEX_LINE_BYTES];
 	size_t pat_n;
 	unsigned char cur[HEX_LINE_BYTES];
 	size_t cur_n, cur_i;
@@ -340,11 +345,10 @@ static void start_dump(struct hex_state *st, const struct hex_line *l)
 static size_t place(struct hex_state *st, unsigned char *page, size_t fill, uint64_t *page_line)
 {
 	if (st->rep) {
-		while (st->pos < st->rep_end && fill < SVMC_VMCB_PAGE_SIZE) {
+		if (st->pos < st->rep_end && fill < SVMC_VMCB_PAGE_SIZE) {
 			size_t at = (size_t)((st->pos - st->rep_start) % st->pat_n);
-			size_t n = st->pat_n - at;
-			if (n > SVMC_VMCB_PAGE_SIZE - fill)
-				n = SVMC_VMCB_PAGE_SIZE - fill;
+			size_t n = SVMC_VMCB_PAGE_SIZE - fill;
+			/* at < pat_n <= HEX_LINE_BYTES and n <= a page: inside pat */
 			if (n > st->rep_end - st->pos)
 				n = (size_t)(st->rep_end - st->pos);
 			if (fill == 0)
@@ -422,8 +426,10 @@ static bool take_run(struct hex_state *st, uint64_t rel)
 	st->rep_end = rel;
 	st->rep_line = st->star_line;
 	st->run_total += rel - st->pos;
-	memcpy(st->pat, st->prev, st->prev_n);
 	st->pat_n = st->prev_n;
+	for (size_t i = 0; i < sizeof(st->pat); i += st->pat_n)
+		memcpy(st->pat + i, st->prev,
+		       st->pat_n < sizeof(st->pat) - i ? st->pat_n : sizeof(st->pat) - i);
 	return true;
 }
 
