@@ -38,6 +38,7 @@
  * bytes that belong to the next page wait in a small per-reader buffer.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "hexdigit.h"
@@ -236,11 +237,14 @@ static char xxd_char(unsigned char v)
  */
 static void xxd_order(struct hex_line *l, const char *hex_end, const char *line_end)
 {
-	const char *a = line_end - l->n;
+	const char *a;
 	bool be = true, le = true;
 
 	l->order = 0;
-	if (l->grp < 2 || l->n % l->grp || a < hex_end + 2 || a[-1] != ' ' || a[-2] != ' ')
+	if (l->grp < 2 || l->n % l->grp || line_end - hex_end < (ptrdiff_t)l->n + 2)
+		return;
+	a = line_end - l->n;
+	if (a[-1] != ' ' || a[-2] != ' ')
 		return;
 	for (size_t i = 0; i < l->n; i++) {
 		size_t j = i - i % l->grp + (l->grp - 1 - i % l->grp);
