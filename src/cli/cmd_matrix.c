@@ -14,7 +14,7 @@
  * status: 0 when every ordered pair is identical or superset (one class, in
  * practice: if A to B is a superset, B to A is a subset), 1 otherwise, 2 for
  * trouble (a CPU argument that cannot be read, has no SVM, an unreadable
- * --from-file).
+ * --from-file, one with a NUL byte or a line over 4096 bytes).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -102,20 +102,32 @@ static const struct argp matrix_argp = {
 
 /* ---- the fleet ------------------------------------------------------------ */
 
-/* A distinct CPU argument string and its class (-1 when it failed). */
+/*
+ * A distinct CPU argument string (owned), its class (-1 when it failed), how
+ * many CPUs name it, and where it first appeared (a --from-file FILE and
+ * LINE, or the command line: file NULL).
+ */
 struct distinct {
-	const char *arg;
+	char *arg;
 	uint64_t hash;
 	long cls;
 	size_t hosts;
+	const char *file;
+	uint64_t line;
 };
 
+/*
+ * The fleet.  Memory grows with the distinct arguments, not with the hosts:
+ * the CPUs in order (for the "cpus" list of -j) are kept as runs of one
+ * distinct argument, each run two LEB128 varints (index, length) in `seq`,
+ * so a million lines naming a few profiles cost a few bytes each at most,
+ * and a file of one name repeated costs a few bytes in all.
+ */
 struct fleet {
-	char **cpu; /* every CPU argument, in order (borrowed or owned) */
-	size_t ncpu, capcpu;
-	char **owned; /* strings read from files */
-	size_t nowned, capowned;
-	size_t *which; /* per CPU: its distinct index */
+	size_t ncpu;        /* CPUs, every line and argument counted */
+	unsigned char *seq; /* finished runs */
+	size_t nseq, capseq;
+	size_t run_k, run_n; /* the open run (run_n 0: none) */
 	struct distinct *d;
 	size_t nd, capd;
 	size_t *ix; /* open addressing over d: index + 1 */
@@ -155,71 +167,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int add_cpu(struct fleet *f, char *arg)
-{
-	if (grow((void **)&f->cpu, &f->capcpu, f->ncpu + 1, sizeof(*f->cpu)) != 0)
-		return -1;
-	f->cpu[f->ncpu++] = arg;
-	return 0;
-}
-
-/* Read FILE's lines as CPU arguments.  0, or -1 after reporting. */
-static int read_file(struct out *o, struct fleet *f, const char *path)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char line[MAX_LINE + 2];
-	uint64_t lineno = 0;
-	int rc = 0;
-
-	if (!fp) {
-		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: cannot open: %s", path,
-			   strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), fp)) {
-		size_t len = strlen(line);
-		char *s = line, *copy;
-
-		lineno++;
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			cli_errorf(o, SVMC_ERR_LIMIT,
-				   "--from-file %s:%" PRIu64 ": line longer than %d bytes", path,
-				   lineno, MAX_LINE);
-			rc = -1;
-			break;
-		}
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-			       line[len - 1] == ' ' || line[len - 1] == '\t'))
-			line[--len] = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s || *s == '#')
-			continue;
-		copy = strdup(s);
-		if (!copy ||
-		    grow((void **)&f->owned, &f->capowned, f->nowned + 1, sizeof(*f->owned)) != 0 ||
-		    add_cpu(f, copy) != 0) {
-			free(copy);
-			cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
-			rc = -1;
-			break;
-		}
-		f->owned[f->nowned++] = copy;
-	}
-	if (rc == 0 && ferror(fp)) {
-		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: read error", path);
-		rc = -1;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	return rc;
-}
-
-/* Index of arg among the distinct arguments, adding it.  (size_t)-1 on no memory. */
-static size_t distinct_of(struct fleet *f, const char *arg)
+/* Index of arg among the distinct arguments, adding a copy of it.  (size_t)-1 on no memory. */
+static size_t distinct_of(struct fleet *f, const char *arg, const char *file, uint64_t line)
 {
 	uint64_t h = str_hash(arg);
 	size_t slot;
+	char *copy;
 
 	if (f->capix) {
 		for (slot = (size_t)h & (f->capix - 1); f->ix[slot];
@@ -231,13 +184,18 @@ static size_t distinct_of(struct fleet *f, const char *arg)
 	}
 	if (grow((void **)&f->d, &f->capd, f->nd + 1, sizeof(*f->d)) != 0)
 		return (size_t)-1;
-	f->d[f->nd] = (struct distinct){ arg, h, -1, 0 };
+	copy = strdup(arg);
+	if (!copy)
+		return (size_t)-1;
+	f->d[f->nd] = (struct distinct){ copy, h, -1, 0, file, line };
 	f->nd++;
 	if (2 * f->nd >= f->capix) {
 		size_t cap = f->capix ? 2 * f->capix : 256;
 		size_t *ix = calloc(cap, sizeof(*ix));
-		if (!ix)
+		if (!ix) {
+			free(f->d[--f->nd].arg);
 			return (size_t)-1;
+		}
 		for (size_t i = 0; i < f->nd; i++) {
 			slot = (size_t)f->d[i].hash & (cap - 1);
 			while (ix[slot])
@@ -256,6 +214,133 @@ static size_t distinct_of(struct fleet *f, const char *arg)
 	return f->nd - 1;
 }
 
+static int put_varint(struct fleet *f, size_t v)
+{
+	do {
+		if (grow((void **)&f->seq, &f->capseq, f->nseq + 1, 1) != 0)
+			return -1;
+		f->seq[f->nseq++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return 0;
+}
+
+static size_t get_varint(const unsigned char *p, size_t *at)
+{
+	size_t v = 0;
+	unsigned shift = 0;
+
+	do
+		v |= (size_t)(p[*at] & 0x7f) << shift, shift += 7;
+	while (p[(*at)++] & 0x80);
+	return v;
+}
+
+/* Close the open run into seq.  0 or -1 (no memory). */
+static int close_run(struct fleet *f)
+{
+	if (f->run_n && (put_varint(f, f->run_k) != 0 || put_varint(f, f->run_n) != 0))
+		return -1;
+	f->run_n = 0;
+	return 0;
+}
+
+/* One more CPU, named arg, from file:line (file NULL: the command line).  0 or -1 (no memory). */
+static int add_cpu(struct fleet *f, const char *arg, const char *file, uint64_t line)
+{
+	size_t k = distinct_of(f, arg, file, line);
+
+	if (k == (size_t)-1)
+		return -1;
+	if (f->run_n && f->run_k != k && close_run(f) != 0)
+		return -1;
+	f->run_k = k;
+	f->run_n++;
+	f->d[k].hosts++;
+	f->ncpu++;
+	return 0;
+}
+
+/*
+ * One line of a --from-file: trimmed, blank and '#' lines skipped.  0, or -1
+ * after reporting.
+ */
+static int file_line(struct out *o, struct fleet *f, const char *name, uint64_t lineno, char *s,
+		     size_t len)
+{
+	while (len && (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	s[len] = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || *s == '#')
+		return 0;
+	if (add_cpu(f, s, name, lineno) != 0) {
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read FILE's lines as CPU arguments, streamed: only the distinct arguments
+ * are kept.  A NUL byte or a line longer than MAX_LINE bytes is an error
+ * naming FILE:LINE, and the rest of that file is not read (so /dev/zero or a
+ * binary file ends at once).  0, or -1 after reporting.
+ */
+static int read_file(struct out *o, struct fleet *f, const char *path)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	static char buf[1 << 16];
+	char line[MAX_LINE + 1];
+	size_t len = 0, n;
+	uint64_t lineno = 1;
+	int rc = 0;
+
+	if (!fp) {
+		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: cannot open: %s", path,
+			   strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			char c = buf[i];
+			if (c == '\n') {
+				rc = file_line(o, f, name, lineno, line, len);
+				if (rc)
+					break;
+				lineno++;
+				len = 0;
+			} else if (c == '\0') {
+				cli_errorf(o, SVMC_ERR_FORMAT,
+					   "--from-file %s:%" PRIu64 ": a NUL byte in the line "
+					   "(not a text file of CPU arguments, one a line)",
+					   name, lineno);
+				rc = -1;
+				break;
+			} else if (len == MAX_LINE) {
+				cli_errorf(o, SVMC_ERR_LIMIT,
+					   "--from-file %s:%" PRIu64 ": line longer than %d bytes",
+					   name, lineno, MAX_LINE);
+				rc = -1;
+				break;
+			} else {
+				line[len++] = c;
+			}
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: read error: %s", name, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && len)
+		rc = file_line(o, f, name, lineno, line, len);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
 /* Resolve, compose and compile one distinct argument into its class.  0, or -1 after reporting. */
 static int classify(struct out *o, struct fleet *f, struct distinct *d, const struct svmc_model *m,
 		    const struct svmc_cpu *guest, struct svmc_cpu *cpu, struct svmc_compiled *comp)
@@ -264,18 +349,25 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 	enum svmc_err e;
 	size_t cls;
 
-	if (cli_resolve_cpu(o, NULL, d->arg, NULL, NULL, cpu) != 0)
+	char where[64 + MAX_LINE / 16];
+
+	where[0] = '\0';
+	if (d->file)
+		snprintf(where, sizeof(where), "--from-file %s:%" PRIu64, d->file, d->line);
+	if (cli_resolve_cpu(o, d->file ? where : NULL, d->arg, NULL, NULL, cpu) != 0)
 		return -1;
 	if (guest)
 		svmc_cpu_compose(cpu, guest);
 	svmc_diag_init(&dg, NULL);
 	e = svmc_compile(comp, m, cpu, &dg);
 	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(o, e, "CPU %s: %s; a host for nested guests needs SVM", d->arg, dg.msg);
+		cli_errorf(o, e, "CPU %s%s%s%s: %s; a host for nested guests needs SVM", d->arg,
+			   *where ? " (" : "", where, *where ? ")" : "", dg.msg);
 		return -1;
 	}
 	if (e != SVMC_OK) {
-		cli_errorf(o, e, "CPU %s: %s", d->arg, dg.msg);
+		cli_errorf(o, e, "CPU %s%s%s%s: %s", d->arg, *where ? " (" : "", where,
+			   *where ? ")" : "", dg.msg);
 		return -1;
 	}
 	if (svmc_classes_add(&f->classes, comp, &cls) != SVMC_OK) {
@@ -288,11 +380,9 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 
 static void fleet_free(struct fleet *f)
 {
-	for (size_t i = 0; i < f->nowned; i++)
-		free(f->owned[i]);
-	free(f->owned);
-	free(f->cpu);
-	free(f->which);
+	for (size_t i = 0; i < f->nd; i++)
+		free(f->d[i].arg);
+	free(f->seq);
 	free(f->d);
 	free(f->ix);
 	if (f->cls_args)
@@ -459,11 +549,14 @@ static void print_matrix(struct out *o, struct fleet *f, const struct svmc_model
 			o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n",
 			m->name);
 	svmc_emit_arr_begin(o, "cpus");
-	for (size_t i = 0; i < f->ncpu; i++) {
-		svmc_emit_obj_begin(o, NULL);
-		svmc_emit_str(o, "cpu", f->cpu[i]);
-		svmc_emit_u64(o, "class", (uint64_t)f->d[f->which[i]].cls + 1);
-		svmc_emit_obj_end(o);
+	for (size_t at = 0; at < f->nseq;) {
+		size_t k = get_varint(f->seq, &at), n = get_varint(f->seq, &at);
+		for (size_t i = 0; i < n; i++) {
+			svmc_emit_obj_begin(o, NULL);
+			svmc_emit_str(o, "cpu", f->d[k].arg);
+			svmc_emit_u64(o, "class", (uint64_t)f->d[k].cls + 1);
+			svmc_emit_obj_end(o);
+		}
 	}
 	svmc_emit_arr_end(o);
 	svmc_emit_obj_begin(o, "summary");
@@ -503,16 +596,23 @@ int cmd_matrix(int argc, char **argv)
 		goto done;
 	}
 	for (int i = 0; i < a.ncpus; i++)
-		if (add_cpu(&f, a.cpus[i]) != 0) {
+		if (add_cpu(&f, a.cpus[i], NULL, 0) != 0) {
 			cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
+	/* every file is read, each up to its first error, so that all are reported */
 	for (int i = 0; i < a.nfiles; i++)
-		if (read_file(&o, &f, a.files[i]) != 0) {
-			rc = EXIT_TROUBLE;
-			goto done;
-		}
+		if (read_file(&o, &f, a.files[i]) != 0)
+			bad = true;
+	if (!bad && close_run(&f) != 0) {
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
+		bad = true;
+	}
+	if (bad) {
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
 	if (!f.ncpu) {
 		cli_errorf(&o, SVMC_ERR_USAGE, "no CPU given: the files hold no CPU argument");
 		rc = EXIT_TROUBLE;
@@ -520,8 +620,7 @@ int cmd_matrix(int argc, char **argv)
 	}
 	cpu = malloc(sizeof(*cpu));
 	comp = malloc(sizeof(*comp));
-	f.which = malloc(f.ncpu * sizeof(*f.which));
-	if (!cpu || !comp || !f.which) {
+	if (!cpu || !comp) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -537,17 +636,9 @@ int cmd_matrix(int argc, char **argv)
 	}
 
 	/* each distinct argument once, in order of first appearance */
-	for (size_t i = 0; i < f.ncpu; i++) {
-		size_t k = distinct_of(&f, f.cpu[i]);
-		if (k == (size_t)-1) {
-			cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
-			rc = EXIT_TROUBLE;
-			goto done;
-		}
-		f.which[i] = k;
-		if (f.d[k].hosts++ == 0 && classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0)
+	for (size_t k = 0; k < f.nd; k++)
+		if (classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0)
 			bad = true;
-	}
 	if (bad) {
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -559,7 +650,7 @@ int cmd_matrix(int argc, char **argv)
 	}
 
 	nc = f.classes.n;
-	res = calloc(nc * nc, sizeof(*res));
+	res = calloc(nc ? nc * nc : 1, sizeof(*res));
 	if (!res) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;

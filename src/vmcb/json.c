@@ -284,8 +284,14 @@ static void mark_unknown(struct svmc_record *rec, enum svmc_field_id f)
 	rec->known[f >> 6] &= ~(UINT64_C(1) << (f & 63));
 }
 
-static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg, const char *path,
-			     struct svmc_diag *d)
+/*
+ * A segment object: its four sub-fields, each a value or null.  The known
+ * mask has one bit per segment, so a null sub-field makes the whole segment
+ * unknown (*whole false): the checks that read it are then reported as not
+ * evaluated, never computed from a guessed value.
+ */
+static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg, bool *whole,
+			     const char *path, struct svmc_diag *d)
 {
 	static const char *const keys[4] = { "selector", "attrib", "limit", "base" };
 	static const unsigned bits[4] = { 16, 16, 32, 64 };
@@ -320,6 +326,11 @@ static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg,
 				d, SVMC_ERR_FORMAT,
 				"%s: \"%s\" is missing (give the whole segment, or null)", path,
 				keys[i]);
+		v[i] = 0;
+		if (json_object_get_type(sub) == json_type_null) {
+			*whole = false;
+			continue;
+		}
 		e = get_uint(sub, bits[i], kpath(p, sizeof(p), path, keys[i], NULL), &v[i], d);
 		if (e)
 			return e;
@@ -364,12 +375,15 @@ static enum svmc_err get_area(struct json_object *obj, enum svmc_area area, cons
 			continue;
 		bp = (unsigned char *)&rec->vmcb + f->offset;
 		switch (f->kind) {
-		case SVMC_FK_SEG:
-			e = get_seg(val, svmc_field_seg(rec, f->id), p, d);
+		case SVMC_FK_SEG: {
+			bool whole = true;
+			e = get_seg(val, svmc_field_seg(rec, f->id), &whole, p, d);
 			if (e)
 				return e;
-			svmc_mark_known(rec, f->id);
+			if (whole)
+				svmc_mark_known(rec, f->id);
 			break;
+		}
 		case SVMC_FK_BYTES:
 			e = get_bytes(val, bp, f->size, p, d);
 			if (e)

@@ -8,6 +8,9 @@
  * detection (detect.c) recognises each fixture as hex.
  */
 #include <stdlib.h>
+#include <time.h>
+#include <inttypes.h>
+#include <unistd.h>
 
 #include "svmcheck/record.h"
 #include "vmcb/reader.h"
@@ -118,6 +121,60 @@ static void star_budget(void)
 	}
 }
 
+/*
+ * A '*' after a one-byte line repeats that byte up to 1 GiB: 262,144 pages
+ * of 'A'.  The run is placed a page at a time (one memcpy from a page of
+ * the repeated line), not a line at a time: byte by byte it took 6.5 s of
+ * CPU (29 s under ASan); a page at a time well under a second.  3 s of CPU
+ * is the bound.
+ */
+static void star_one_byte(void)
+{
+	static struct svmc_record rec;
+	char path[] = "/tmp/svmc-hex-star1-XXXXXX";
+	const char text[] = "00000000  41                                                |A|\n"
+			    "*\n"
+			    "40000000\n";
+	struct svmc_reader *r;
+	struct svmc_diag d;
+	uint64_t nrec = 0, nerr = 0, bad = 0;
+	clock_t t0;
+	double cpu;
+	int fd = mkstemp(path);
+	enum svmc_err e;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	svmc_diag_init(&d, path);
+	t0 = clock();
+	if (svmc_reader_open(&r, path, SVMC_FMT_HEX, &d) != SVMC_OK) {
+		CHECK(0);
+		unlink(path);
+		return;
+	}
+	while ((e = svmc_reader_next(r, &rec, &d)) != SVMC_ERR_EMPTY && nrec + nerr < 300000) {
+		const unsigned char *b = (const unsigned char *)&rec.vmcb;
+		if (e != SVMC_OK) {
+			nerr++;
+			continue;
+		}
+		nrec++;
+		if (b[0] != 'A' || memcmp(b, b + 1, SVMC_VMCB_PAGE_SIZE - 1) != 0)
+			bad++;
+	}
+	svmc_reader_close(r);
+	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	unlink(path);
+	printf("star_one_byte: %" PRIu64 " pages in %.2f s of CPU\n", nrec, cpu);
+	CHECK_EQ_U64(nrec, 262144);
+	CHECK_EQ_U64(nerr, 0);
+	CHECK_EQ_U64(bad, 0);
+	CHECK(cpu < 3.0);
+}
+
 int main(void)
 {
 	const struct result *x;
@@ -135,6 +192,22 @@ int main(void)
 	one_page("page.odx", 1);     /* od -Ax */
 	one_page("page.gdb", 1);     /* 0x405000 <vmcb_page+16>: words */
 	one_page("page-kernel.gdb", 1);
+	/*
+	 * xxd -e prints groups as little-endian words, its ASCII column in
+	 * memory order: the column tells the order ("svmcheck hexdump" at
+	 * 0x7f0 reads "vsmchce khxedpmu" the other way)
+	 */
+	one_page("page.xxde", 1);  /* xxd -e: 4-byte groups */
+	one_page("page.xxde8", 1); /* xxd -e -g8 */
+	one_page("page.xxde2", 1); /* xxd -e -g2 */
+	one_page("page.xxdg4", 1); /* xxd -g4: groups in byte order */
+	one_page("page.xxdp", 1);  /* xxd -p: no offsets, 30 bytes a line */
+	one_page("page.xxdi", 2);  /* xxd -i: a C array; line 1 is its declaration */
+	one_page("page.hd", 1);    /* plain hexdump: 7 hex digits, 16-bit words */
+	one_page("page.odd", 1);   /* od -A d -t x4: decimal offsets */
+	one_page("page.odx1", 1);  /* od -A x -t x1z */
+	one_page("page-w.gdb", 1); /* gdb 13.1 x/1024wx &vmcb_page */
+	one_page("page-b.gdb", 1); /* gdb 13.1 x/4096bx &vmcb_page */
 
 	/* two pages; in hexdump and od a '*' run (line 45) crosses into page 2 */
 	two_pages("two.xxd", 257);
@@ -142,6 +215,36 @@ int main(void)
 	two_pages("two.od", 45);
 	two_pages("two.odx", 45);
 	two_pages("two.gdb", 257);
+	two_pages("two.hd", 45); /* the '*' run, with 7-digit hex offsets */
+
+	/*
+	 * A page without a printable byte: xxd -e and xxd -g4 print the same
+	 * columns for different bytes, so 4-byte groups are refused rather than
+	 * guessed; xxd's default 2-byte groups are read in byte order.
+	 */
+	x = readall("noprint.xxde");
+	CHECK_EQ_U64(x->nrec, 0);
+	CHECK_EQ_U64(x->nerr, 1);
+	CHECK(has(x->err[0].msg, "cannot tell whether this xxd dump of 4-byte groups"));
+	CHECK_EQ_U64(x->err[0].line, 1);
+	x = readall("noprint.xxd");
+	CHECK_EQ_U64(x->nrec, 1);
+	if (x->nrec == 1)
+		CHECK(((const unsigned char *)&x->rec[0].vmcb)[0] == 1 &&
+		      ((const unsigned char *)&x->rec[0].vmcb)[4095] == (4095 * 7) % 31 + 1);
+
+	/*
+	 * A zero page: "0001000" after the '*' is 4096 in hex (hexdump) and 512
+	 * in octal (od): only hex makes whole pages.  "0010000" is a page in
+	 * octal and 16 in hex: od's dump cannot tell, and says so.
+	 */
+	x = readall("zero.hd");
+	CHECK_EQ_U64(x->nrec, 1);
+	CHECK_EQ_U64(x->nerr, 0);
+	x = readall("zero.od");
+	CHECK_EQ_U64(x->nrec, 0);
+	CHECK_EQ_U64(x->nerr, 1);
+	CHECK(has(x->err[0].msg, "cannot tell which"));
 
 	/* two dumps of page.bin one after the other: offset 0 again starts a new dump */
 	x = readall("concat.xxd");
@@ -243,6 +346,7 @@ int main(void)
 	CHECK(has(x->err[0].msg, "(2064 of 4096"));
 
 	star_budget();
+	star_one_byte();
 
 	/* detection of every dialect (detect.c is not ours: this reviews it) */
 	detect("page.xxd");
@@ -253,6 +357,14 @@ int main(void)
 	detect("page.gdb");
 	detect("page-kernel.gdb");
 	detect("two.hexdump");
+	detect("page.xxde");
+	detect("page.xxde8");
+	detect("page.xxdp");
+	detect("page.xxdi");
+	detect("page.hd");
+	detect("page.odd");
+	detect("page-w.gdb");
+	detect("page-b.gdb");
 
 	return tcheck_done("test_hex");
 }

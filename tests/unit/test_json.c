@@ -254,6 +254,26 @@ static void test_framings(void)
 		CHECK(r->format == SVMC_FMT_JSON);
 	}
 
+	/*
+	 * a segment sub-field may be null (unknown) like every field: the
+	 * segment is then unknown as a whole (one known bit per segment)
+	 */
+	read_all("{\"save\":{\"cs\":{\"selector\":\"0x8\",\"attrib\":null,\"limit\":\"0xffff\","
+		 "\"base\":\"0x0\"},\"ss\":{\"selector\":null,\"attrib\":null,\"limit\":null,"
+		 "\"base\":null},\"ds\":{\"selector\":\"0x10\",\"attrib\":\"0x93\","
+		 "\"limit\":\"0xffff\",\"base\":\"0x0\"}}}",
+		 &o);
+	CHECK(o.n == 1 && o.e[0] == SVMC_OK);
+	if (o.nrec == 1) {
+		CHECK(!svmc_known(&o.rec[0], SVMC_F_CS));
+		CHECK(!svmc_known(&o.rec[0], SVMC_F_SS));
+		CHECK(svmc_known(&o.rec[0], SVMC_F_DS) && o.rec[0].vmcb.save.ds.attrib == 0x93);
+	}
+	/* a wrong sub-field next to a null one is still refused, by name */
+	CHECK(one_error("{\"save\":{\"cs\":{\"selector\":null,\"attrib\":true,\"limit\":\"0x0\","
+			"\"base\":\"0x0\"}}}",
+			SVMC_ERR_FORMAT, 1, "save.cs.attrib"));
+
 	/* an array over several lines, and a plain integer value */
 	read_all("[\n{\"control\":{\"asid\":5}},\n{\"save\":{\"efer\":\"0x1000\"}}\n]\n", &o);
 	CHECK(o.n == 2 && o.e[0] == 0 && o.e[1] == 0);
