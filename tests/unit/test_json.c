@@ -501,9 +501,10 @@ static void test_roundtrip_binary(void)
 }
 
 /*
- * A partial JSON record to raw: the stated fields land at their offsets
- * (APM vol. 2 tables B-1, B-2), everything else is zero, and stderr warns
- * that a record had unknown fields.
+ * A partial JSON record to raw: refused (exit 2, no page) unless
+ * --fill-unknown=zero; then the stated fields land at their offsets (APM
+ * vol. 2 tables B-1, B-2), everything else is zero, stderr warns that a
+ * record had unknown fields and the exit status is 1.
  */
 static void test_partial_to_raw(void)
 {
@@ -526,10 +527,23 @@ static void test_partial_to_raw(void)
 	memcpy(want + 0x410, "\x08\x00\x9b\x0a\xff\xff\xff\xff", 8); /* cs */
 	want[0x4d1] = 0x05;                                          /* efer 0x500 */
 	write_file(path_in("partial.json"), json, strlen(json));
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' --to raw -o '%s' 2> '%s' > /dev/null",
-		 SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"),
-		 path_in("err.txt"));
-	CHECK(system(cmd) == 0);
+	/* without --fill-unknown the record is refused and nothing is written */
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' inspect -f json '%s' --to raw -o '%s' 2> /dev/null > /dev/null",
+		 SVMCHECK_BINARY, path_in("partial.json"), path_in("refused.bin"));
+	CHECK(WEXITSTATUS(system(cmd)) == 2);
+	f = fopen(path_in("refused.bin"), "rb");
+	n = f ? fread(got, 1, sizeof(got), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == 0);
+	/* with it: the page, and exit 1 (values were invented) */
+	snprintf(
+		cmd, sizeof(cmd),
+		"'%s' inspect -f json '%s' --to raw --fill-unknown=zero -o '%s' 2> '%s' > /dev/null",
+		SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"),
+		path_in("err.txt"));
+	CHECK(WEXITSTATUS(system(cmd)) == 1);
 	f = fopen(path_in("partial.bin"), "rb");
 	n = f ? fread(got, 1, sizeof(got), f) : 0;
 	if (f)
