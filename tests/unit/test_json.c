@@ -456,7 +456,8 @@ static void test_roundtrip_inprocess(void)
 	free(back);
 }
 
-/* Through the real binary: raw -> inspect -j -> -f json --to raw, 200 pages. */
+/* Through the real binary: raw -> inspect -j -> -f json --to raw, 200 pages (random
+ * bytes, not VMCB-like: -f raw). */
 static void test_roundtrip_binary(void)
 {
 	enum { N = 400 }; /* about 3 MiB of JSON: values span read windows */
@@ -469,7 +470,7 @@ static void test_roundtrip_binary(void)
 	for (int k = 0; k < N; k++)
 		random_page(pages + (size_t)k * SVMC_VMCB_PAGE_SIZE, k);
 	write_file(path_in("rt.bin"), pages, (size_t)N * SVMC_VMCB_PAGE_SIZE);
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' -o '%s'", SVMCHECK_BINARY,
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -f raw -j '%s' -o '%s'", SVMCHECK_BINARY,
 		 path_in("rt.bin"), path_in("rt.ndjson"));
 	rc = system(cmd);
 	CHECK(rc == 0);
@@ -487,7 +488,7 @@ static void test_roundtrip_binary(void)
 	CHECK(got == (size_t)N * SVMC_VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
 	/* the pretty form reads back too */
 	snprintf(cmd, sizeof(cmd),
-		 "'%s' -p inspect '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
+		 "'%s' -p inspect -f raw '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
 		 SVMCHECK_BINARY, path_in("rt.bin"), SVMCHECK_BINARY, path_in("back2.bin"));
 	rc = system(cmd);
 	CHECK(rc == 0);
