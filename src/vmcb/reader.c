@@ -215,7 +215,7 @@ size_t svmc_text_decode(enum svmc_text_enc e, const unsigned char *in, size_t n,
 }
 
 /* Read more input bytes into raw[], keeping the undecoded rest. */
-static void raw_refill(struct svmc_src *s)
+void svmc_src_raw_refill(struct svmc_src *s)
 {
 	if (s->raw_start > 0) {
 		memmove(s->raw, s->raw + s->raw_start, s->raw_end - s->raw_start);
@@ -244,7 +244,7 @@ static size_t text_decode(struct svmc_src *s, unsigned char *dst, size_t cap)
 		size_t used = 0, got;
 
 		if (s->raw_start == s->raw_end && !s->raw_eof)
-			raw_refill(s);
+			svmc_src_raw_refill(s);
 		got = svmc_text_decode(s->enc, s->raw + s->raw_start, s->raw_end - s->raw_start,
 				       &used, dst, cap, s->raw_eof);
 		s->raw_start += used;
@@ -253,7 +253,7 @@ static size_t text_decode(struct svmc_src *s, unsigned char *dst, size_t cap)
 		if (s->raw_eof && (used == 0 || s->raw_start == s->raw_end))
 			return 0;
 		if (used == 0)
-			raw_refill(s); /* an incomplete unit: more bytes first */
+			svmc_src_raw_refill(s); /* an incomplete unit: more bytes first */
 	}
 }
 

@@ -77,6 +77,24 @@ void svmc_src_close(struct svmc_src *s);
  */
 enum svmc_err svmc_src_text(struct svmc_src *s, struct svmc_diag *d);
 
+/* Read more input bytes into raw[] after the undecoded ones (decoders). */
+void svmc_src_raw_refill(struct svmc_src *s);
+
+/*
+ * journald's exports (journal.c): 1 when [b, b+n) opens like journalctl -o
+ * json / json-pretty / json-seq / json-sse (an object whose first key is
+ * "__CURSOR", "__REALTIME_TIMESTAMP" or "__MONOTONIC_TIMESTAMP"), 2 like
+ * -o export (a first line "__CURSOR=..."), else 0.  Pure.
+ */
+int svmc_journal_kind(const unsigned char *b, size_t n);
+
+/*
+ * After svmc_src_text(), before anything is read: when the input is a
+ * journald export, read it as the text of its MESSAGE fields, one line per
+ * input line (journal.c).  Returns whether it did.
+ */
+bool svmc_src_journal(struct svmc_src *s);
+
 /*
  * The encoding of a text input from its first n bytes, and in *bom the
  * length of its byte-order mark (0 if none).  UTF-16 without a mark is
