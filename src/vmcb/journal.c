@@ -214,6 +214,7 @@ static size_t json_value(struct journal *j, const unsigned char *p, size_t i, si
 			 unsigned depth)
 {
 	bool bytes_seen = false, first = true;
+	size_t k;
 
 	i = skip_ws(p, i, n);
 	if (i >= n)
@@ -251,7 +252,8 @@ static size_t json_value(struct journal *j, const unsigned char *p, size_t i, si
 		if (out && !first && !bytes_seen)
 			emit_byte(j, '\n');
 		first = false;
-		i = json_value(j, p, i, n, out, depth + 1);
+		k = json_value(j, p, i, n, out, depth + 1);
+		i = k > i ? k : i + 1; /* a stray '}' or the like: step over it */
 	}
 	return n;
 }
