@@ -118,7 +118,8 @@ static bool page_doubt(const unsigned char *p, char *why, size_t cap)
 	for (unsigned i = 0; i < 10; i++) {
 		uint16_t attrib;
 
-		memcpy(&attrib, p + segs + 16 * i + offsetof(struct svmc_vmcb_seg, attrib), 2);
+		memcpy(&attrib, p + segs + (size_t)16 * i + offsetof(struct svmc_vmcb_seg, attrib),
+		       2);
 		if (attrib & 0xf000) {
 			snprintf(why, cap, "segment attribute 0x%04x at 0x%03x has bits 15:12 set",
 				 attrib, segs + 16 * i + 2);
