@@ -25,13 +25,14 @@
 #include "svmcheck/record.h"
 #include "svmcheck/replay.h"
 
-enum { OPT_TO = 0x200 };
+enum { OPT_TO = 0x200, OPT_FILL_UNKNOWN };
 
 struct inspect_args {
 	enum svmc_format format;
 	const char *output; /* -o FILE or NULL */
 	bool to_raw;
-	const char *bad_format, *bad_to; /* reported after parsing, in the output mode */
+	bool fill_zero; /* --fill-unknown=zero: write unknown fields as zero */
+	const char *bad_format, *bad_to, *bad_fill; /* reported after parsing, in the output mode */
 	char **inputs;
 	int ninputs;
 };
@@ -40,6 +41,9 @@ static const struct argp_option inspect_options[] = {
 	{ "format", 'f', "FMT", 0,
 	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "to", OPT_TO, "raw", 0, "Convert the records to 4096-byte raw pages (needs -o FILE)", 0 },
+	{ "fill-unknown", OPT_FILL_UNKNOWN, "zero", 0,
+	  "With --to raw, write a record's unknown fields as zero instead of refusing the record",
+	  0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write to FILE (through a temporary file and rename) instead of standard output", 0 },
 	{ 0 }
@@ -63,6 +67,12 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 		else
 			a->to_raw = true;
 		return 0;
+	case OPT_FILL_UNKNOWN:
+		if (strcmp(arg, "zero") != 0)
+			a->bad_fill = arg;
+		else
+			a->fill_zero = true;
+		return 0;
 	case 'o':
 		a->output = arg;
 		return 0;
@@ -76,6 +86,8 @@ static error_t inspect_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (a->to_raw && !a->output)
 			argp_error(state, "--to raw needs -o FILE");
+		if (a->fill_zero && !a->to_raw)
+			argp_error(state, "--fill-unknown only applies to --to raw");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -89,21 +101,43 @@ static const struct argp inspect_argp = {
 	"Decode every VMCB record of the inputs: every field by name, with flags and encodings "
 	"spelled out.  With -j, one JSON object per record and a summary line (valid -f json "
 	"input).  With --to raw -o FILE, write the records as raw 4096-byte pages.\v"
-	"Exit status: 0 every input gave records and no error, 2 trouble (an unreadable input, a "
-	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
+	"Exit status: 0 every input gave records and no error, 1 --fill-unknown=zero wrote a record "
+	"with unknown fields as zero, 2 trouble (an unreadable input, a "
+	"bad record, a record refused by --to raw, an input without records, a usage error).  See svmcheck-inspect(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
 };
 
-/* Any unknown field other than a reserved range? */
-static bool has_unknown(const struct svmc_record *r)
+/*
+ * The unknown fields of r other than reserved ranges, by their JSON names,
+ * into buf ("cr0, efer, and 3 more" when they do not fit).  Returns how
+ * many there are.
+ */
+static unsigned unknown_fields(const struct svmc_record *r, char *buf, size_t cap)
 {
-	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
-		if (svmc_fields[i].kind != SVMC_FK_RESERVED &&
-		    !svmc_known(r, (enum svmc_field_id)i))
-			return true;
-	return false;
+	unsigned count = 0, listed = 0;
+	size_t used = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < SVMC_F_COUNT; i++) {
+		size_t len;
+
+		if (svmc_fields[i].kind == SVMC_FK_RESERVED || svmc_known(r, (enum svmc_field_id)i))
+			continue;
+		count++;
+		len = strlen(svmc_fields[i].json);
+		/* keep room for ", and NNNN more" */
+		if (used + len + 2 + 24 < cap) {
+			used += (size_t)snprintf(buf + used, cap - used, "%s%s", listed ? ", " : "",
+						 svmc_fields[i].json);
+			listed++;
+		}
+	}
+	if (listed < count && used < cap)
+		snprintf(buf + used, cap - used, ", and %u more", count - listed);
+	return count;
 }
 
 /* What the input loop feeds (svmc_inputs_each). */
@@ -115,14 +149,47 @@ struct inspect_run {
 	bool write_failed;
 };
 
+/*
+ * A raw page has no "unknown": writing one for a record that lacks fields
+ * would invent their values (zero), and the page would replay as if they
+ * had been captured.  Such a record is refused, through the error path,
+ * unless --fill-unknown=zero asks for exactly that.
+ */
+static bool refuse_partial(struct inspect_run *x, const struct svmc_record *rec)
+{
+	char names[200];
+	struct svmc_diag d;
+	unsigned n = unknown_fields(rec, names, sizeof(names));
+
+	if (n == 0)
+		return false;
+	if (x->a->fill_zero) {
+		x->partial++;
+		return false;
+	}
+	svmc_diag_init(&d, rec->input);
+	d.index = rec->index;
+	d.line = rec->line;
+	d.offset = rec->offset;
+	svmc_diag_set(&d, SVMC_ERR_FORMAT,
+		      "record %" PRIu64 " not written: %u field%s unknown (%s); "
+		      "--fill-unknown=zero writes them as zero",
+		      rec->index, n, n == 1 ? "" : "s", names);
+	cli_report(x->o, &d);
+	x->errors++;
+	return true;
+}
+
 static void inspect_record(void *arg, const struct svmc_record *rec)
 {
 	struct inspect_run *x = arg;
 
 	x->records++;
 	if (x->a->to_raw) {
-		if (has_unknown(rec))
-			x->partial++;
+		if (refuse_partial(x, rec)) {
+			x->records--;
+			return;
+		}
 		if (fwrite(&rec->vmcb, SVMC_VMCB_PAGE_SIZE, 1, x->raw) != 1)
 			x->write_failed = true;
 	} else {
@@ -161,6 +228,10 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (a.bad_to) {
 		cli_errorf(NULL, SVMC_ERR_USAGE, "--to takes raw, not '%s'", a.bad_to);
+		return EXIT_TROUBLE;
+	}
+	if (a.bad_fill) {
+		cli_errorf(NULL, SVMC_ERR_USAGE, "--fill-unknown takes zero, not '%s'", a.bad_fill);
 		return EXIT_TROUBLE;
 	}
 	to_file = a.output && strcmp(a.output, "-") != 0;
@@ -235,6 +306,9 @@ int cmd_inspect(int argc, char **argv)
 	/* a failure to finish the file is reported by cli_outfile_close */
 	if (to_file && cli_outfile_close(&of, !write_failed) != 0)
 		write_failed = true;
-	status = errors || write_failed || stdout_failed ? EXIT_TROUBLE : EXIT_PASS;
+	/* a page with invented (zero) values is not a clean conversion: exit 1 */
+	status = errors || write_failed || stdout_failed ? EXIT_TROUBLE :
+		 partial                                 ? EXIT_FAIL :
+							   EXIT_PASS;
 	return status;
 }

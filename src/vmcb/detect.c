@@ -10,9 +10,17 @@
  * asked: a raw page costs two probes, JSON text three.  A new format is
  * detected by giving its row a probe: nothing here changes.
  *
+ * Binary probes judge the input's bytes; text probes judge the text a text
+ * reader would read from them (svmc_probe_text_view: UTF-16 decoded, NUL
+ * runs dropped, byte-order mark removed), and only when that is text at
+ * all.  So a kernel log with a run of NULs (what a power loss leaves in a
+ * log file) or saved as UTF-16 is detected as the text it is, and binary
+ * data that is not a VMCB page (raw.c's probe) gets no format at all.
+ *
  * The helpers below are what several text probes share: the start of the
  * text, its first non-prompt lines, a substring search.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmcb/reader.h"
@@ -21,23 +29,58 @@ enum svmc_format svmc_detect_format(const unsigned char *b, size_t n)
 {
 	enum svmc_format found = SVMC_FMT_AUTO;
 	enum svmc_probe_score top = SVMC_PROBE_NONE;
+	unsigned char *view;
+	bool text;
+	size_t vn = svmc_probe_text_view(b, n, &view, &text);
 
 	/* a row whose best is below top cannot win; at top, only an earlier row can */
 	for (int level = SVMC_PROBE_HEADER; level > SVMC_PROBE_NONE && level >= (int)top; level--) {
 		for (unsigned f = SVMC_FMT_AUTO + 1; f < SVMC_FMT_COUNT; f++) {
 			const struct svmc_format_row *row = svmc_format_row((enum svmc_format)f);
+			bool binary = row->best >= SVMC_PROBE_BINARY;
 			enum svmc_probe_score s;
 
-			if (!row->probe || (int)row->best != level)
+			if (!row->probe || (int)row->best != level || (!binary && !text))
 				continue;
-			s = row->probe(b, n);
+			/* binary probes judge the bytes, text probes the text */
+			s = binary ? row->probe(b, n) : row->probe(view, vn);
 			if (s > top || (s == top && s != SVMC_PROBE_NONE && f < (unsigned)found)) {
 				top = s;
 				found = (enum svmc_format)f;
 			}
 		}
 	}
+	if (view != b)
+		free(view);
 	return found;
+}
+
+size_t svmc_probe_text_view(const unsigned char *b, size_t n, unsigned char **view, bool *is_text)
+{
+	size_t bom, used, vn = n, bad = 0;
+	enum svmc_text_enc e = svmc_text_encoding(b, n, &bom);
+
+	*view = (unsigned char *)b;
+	if (e != SVMC_ENC_BYTES || memchr(b, 0, n)) {
+		/* UTF-16 at most doubles (3 bytes for 2); bytes only shrink */
+		size_t cap = (n - bom) / 2 * 3 + 4;
+		unsigned char *v = malloc(cap);
+
+		if (v) {
+			vn = svmc_text_decode(e, b + bom, n - bom, &used, v, cap, true);
+			*view = v;
+		}
+	}
+	for (size_t i = 0; i < vn; i++) {
+		unsigned c = (*view)[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' &&
+		     c != 0x1b) ||
+		    c == 0x7f)
+			bad++;
+	}
+	*is_text = vn > 0 && bad * 16 <= vn; /* nothing but NULs is not text either */
+	return vn;
 }
 
 bool svmc_probe_has(const unsigned char *b, size_t n, const char *needle)

@@ -727,6 +727,8 @@ static enum svmc_probe_score json_probe(const unsigned char *b, size_t n)
 {
 	size_t i = svmc_probe_text_start(b, n);
 
+	if (svmc_journal_kind(b, n))
+		return SVMC_PROBE_NONE; /* journald's entries: kernel log text (kvm_dump.c) */
 	if (i < n && b[i] == '{')
 		return SVMC_PROBE_SYNTAX;
 	if (i < n && b[i] == '[' && json_array_start(b + i + 1, n - i - 1))

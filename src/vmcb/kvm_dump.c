@@ -1134,6 +1134,9 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 {
 	struct kd_state *st = r->state;
 
+	/* journalctl -o json/json-pretty/export: the MESSAGE fields are the log */
+	svmc_src_journal(&r->src);
+
 	for (unsigned i = 0; i < NLABELS; i++) {
 		const struct dlabel *l = &labels[i];
 		const char *name = l->field ? l->field : l->name;
@@ -1164,8 +1167,8 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 /*
  * dump_vmcb()'s headers or first label anywhere in the first bytes; else a
  * weaker hint that the text is a kernel log (a dump may come later): a
- * "kernel:", "kvm_amd" or "kvm:" token, or a first line that opens with a
- * dmesg timestamp '[' or a printk level '<'.
+ * "kernel:", "kvm_amd" or "kvm:" token, a journald export (journal.c), or
+ * a first line that opens with a dmesg timestamp '[' or a printk level '<'.
  */
 static enum svmc_probe_score kd_probe(const unsigned char *b, size_t n)
 {
@@ -1177,7 +1180,7 @@ static enum svmc_probe_score kd_probe(const unsigned char *b, size_t n)
 	    svmc_probe_has(b, n, "VMCB State Save Area"))
 		return SVMC_PROBE_LABELS;
 	if (svmc_probe_has(b, n, "kernel:") || svmc_probe_has(b, n, "kvm_amd") ||
-	    svmc_probe_has(b, n, "kvm:"))
+	    svmc_probe_has(b, n, "kvm:") || svmc_journal_kind(b, n))
 		return SVMC_PROBE_HINT;
 	if (svmc_probe_next_line(&p, (const char *)b + n, &first, &len) &&
 	    ((len > 2 && first[0] == '[') || (len > 3 && first[0] == '<')))

@@ -5,8 +5,11 @@
  * readv(2), so each page is copied once, by the kernel; raw_next copies a
  * page out of the read window where the window already holds it (after
  * format detection, or a partial page given back).  A size that is not a
- * multiple of 4096 is an error for the trailing part only.
+ * multiple of 4096 is an error for the trailing part only.  Detection
+ * (raw_probe) claims an input only when its pages look like VMCBs.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -63,22 +66,101 @@ static size_t raw_batch(struct svmc_reader *r, struct svmc_record *recs, size_t 
 }
 
 /*
- * Binary input: a NUL byte, or more than one control byte in 16, among the
- * first 4 KiB.  Text never has NULs; a VMCB page is mostly zeros.
+ * What a VMCB page looks like, so that -f auto never reads other bytes (a
+ * text log with a run of NULs, UTF-16 text, an unrelated binary file) as
+ * pages and judges them.  The rules are conservative: every page a
+ * processor or a hypervisor wrote meets them, and a page that does not is
+ * not judged by detection (-f raw still reads it).  A page must have
+ *   - the reserved ranges of the control area (APM vol. 2 table B-1:
+ *     0x018-0x03B, 0x05E, 0x06C, 0x0C4, 0x0E8, 0x100, 0x110, 0x122-0x137,
+ *     0x148-0x3DF; 764 bytes) at most 1/8 non-zero: the processor reads them
+ *     as must-be-zero and hypervisors clear them (Linux allocates VMCBs
+ *     zeroed); text has no zero bytes;
+ *   - every segment attribute word (ES ... TR) with bits 15:12 clear: the
+ *     attribute format has 12 bits (APM table B-2; Linux SVM_SELECTOR_*);
+ *   - a sign that it is in use: EFER.SVME (bit 12 at 0x4D0, which VMRUN
+ *     requires), the VMRUN intercept (0x010 bit 0, likewise) or a non-zero
+ *     ASID (0x058): a page of zeros is not a capture.
+ * Every whole page the probe sees (up to 16) must meet them, and there must
+ * be at least one.  A trailing partial page does not stop detection: the
+ * whole pages before it are VMCBs, and the reader reports the partial one
+ * as an error of its own (a capture cut short keeps its verdicts).
  */
+#define RSVD_(m)                                                                                  \
+	{                                                                                         \
+		offsetof(struct svmc_vmcb, control.m), sizeof(((struct svmc_vmcb *)0)->control.m) \
+	}
+static const struct {
+	unsigned short off, len;
+} ctl_reserved[] = {
+	RSVD_(reserved_0x018), RSVD_(reserved_0x05e), RSVD_(reserved_0x06c),
+	RSVD_(reserved_0x0c4), RSVD_(reserved_0x0e8), RSVD_(reserved_0x100),
+	RSVD_(reserved_0x110), RSVD_(reserved_0x122), RSVD_(reserved_0x148),
+};
+#undef RSVD_
+
+/* Why page p is not a VMCB, into why (cap bytes); false if it is one. */
+static bool page_doubt(const unsigned char *p, char *why, size_t cap)
+{
+	static const unsigned short segs = offsetof(struct svmc_vmcb, save.es);
+	unsigned total = 0, nonzero = 0;
+	uint64_t efer;
+	uint32_t misc2, asid;
+
+	for (size_t k = 0; k < sizeof(ctl_reserved) / sizeof(ctl_reserved[0]); k++)
+		for (unsigned i = 0; i < ctl_reserved[k].len; i++, total++)
+			nonzero += p[ctl_reserved[k].off + i] != 0;
+	if (nonzero * 8 > total) {
+		snprintf(why, cap, "%u of the %u reserved bytes of the control area are not zero",
+			 nonzero, total);
+		return true;
+	}
+	for (unsigned i = 0; i < 10; i++) {
+		uint16_t attrib;
+
+		memcpy(&attrib, p + segs + (size_t)16 * i + offsetof(struct svmc_vmcb_seg, attrib),
+		       2);
+		if (attrib & 0xf000) {
+			snprintf(why, cap, "segment attribute 0x%04x at 0x%03x has bits 15:12 set",
+				 attrib, segs + 16 * i + 2);
+			return true;
+		}
+	}
+	memcpy(&efer, p + offsetof(struct svmc_vmcb, save.efer), 8);
+	memcpy(&misc2, p + offsetof(struct svmc_vmcb, control.intercept_misc2), 4);
+	memcpy(&asid, p + offsetof(struct svmc_vmcb, control.asid), 4);
+	if (!(efer & (UINT64_C(1) << 12)) && !(misc2 & 1) && asid == 0) {
+		snprintf(why, cap, "no EFER.SVME, no VMRUN intercept and ASID 0: not in use");
+		return true;
+	}
+	return false;
+}
+
+const char *svmc_raw_doubt(const unsigned char *b, size_t n, char *buf, size_t cap)
+{
+	char why[96];
+
+	if (cap)
+		buf[0] = '\0';
+	if (n < SVMC_VMCB_PAGE_SIZE) {
+		snprintf(buf, cap, "%zu bytes, less than one 4096-byte page", n);
+		return buf;
+	}
+	for (size_t at = 0; at + SVMC_VMCB_PAGE_SIZE <= n; at += SVMC_VMCB_PAGE_SIZE)
+		if (page_doubt(b + at, why, sizeof(why))) {
+			snprintf(buf, cap, "page %zu (offset 0x%zx): %s", at / SVMC_VMCB_PAGE_SIZE,
+				 at, why);
+			return buf;
+		}
+	return buf;
+}
+
+/* Whole pages that all look like VMCBs (see above). */
 static enum svmc_probe_score raw_probe(const unsigned char *b, size_t n)
 {
-	size_t look = n < 4096 ? n : 4096, bad = 0;
+	char why[160];
 
-	for (size_t i = 0; i < look; i++) {
-		unsigned c = b[i];
-
-		if (c == 0)
-			return SVMC_PROBE_BINARY;
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
-			bad++;
-	}
-	return bad * 16 > look ? SVMC_PROBE_BINARY : SVMC_PROBE_NONE;
+	return *svmc_raw_doubt(b, n, why, sizeof(why)) ? SVMC_PROBE_NONE : SVMC_PROBE_BINARY;
 }
 
 static const struct svmc_format_ops raw_ops = {

@@ -69,6 +69,214 @@ void svmc_src_close(struct svmc_src *s)
 	s->fd = -1;
 	free(s->buf);
 	s->buf = NULL;
+	free(s->raw);
+	s->raw = NULL;
+	free(s->dec_state);
+	s->dec_state = NULL;
+}
+
+/* ---- text: encodings, NUL noise, the decoding source ----------------------- */
+
+static bool ascii_text(unsigned c)
+{
+	return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f);
+}
+
+enum svmc_text_enc svmc_text_encoding(const unsigned char *b, size_t n, size_t *bom)
+{
+	size_t units = 0;
+	bool le = true, be = true;
+
+	*bom = 0;
+	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+		*bom = 3;
+		return SVMC_ENC_UTF8_BOM;
+	}
+	if (n >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff))) {
+		bool little = b[0] == 0xff;
+		size_t i;
+
+		for (i = 2; i + 1 < n && i < 2 + 512; i += 2) {
+			unsigned u = little ? b[i] | (unsigned)b[i + 1] << 8 :
+					      (unsigned)b[i] << 8 | b[i + 1];
+
+			if (u == 0 || (u < 0x20 && !ascii_text(u)) || u == 0x7f)
+				return SVMC_ENC_BYTES;
+		}
+		*bom = 2;
+		return little ? SVMC_ENC_UTF16LE : SVMC_ENC_UTF16BE;
+	}
+	for (size_t i = 0; i + 1 < n && units < 256; i += 2, units++) {
+		le = le && b[i + 1] == 0 && ascii_text(b[i]);
+		be = be && b[i] == 0 && ascii_text(b[i + 1]);
+		if (!le && !be)
+			return SVMC_ENC_BYTES;
+	}
+	if (units < 4)
+		return SVMC_ENC_BYTES;
+	return le ? SVMC_ENC_UTF16LE : SVMC_ENC_UTF16BE;
+}
+
+/* c as UTF-8 into out (room for 4). Returns the length. */
+static size_t utf8_put(uint32_t c, unsigned char *out)
+{
+	if (c < 0x80) {
+		out[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (unsigned char)(0xc0 | c >> 6);
+		out[1] = (unsigned char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | c >> 12);
+		out[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (unsigned char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | c >> 18);
+	out[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+	out[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+	out[3] = (unsigned char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+size_t svmc_text_decode(enum svmc_text_enc e, const unsigned char *in, size_t n, size_t *used,
+			unsigned char *out, size_t cap, bool end)
+{
+	size_t i = 0, o = 0;
+
+	if (e != SVMC_ENC_UTF16LE && e != SVMC_ENC_UTF16BE) {
+		/* bytes: copy, NULs dropped (memchr finds the runs) */
+		while (i < n && o < cap) {
+			size_t k = n - i < cap - o ? n - i : cap - o;
+			const unsigned char *z = memchr(in + i, 0, k);
+
+			if (z)
+				k = (size_t)(z - (in + i));
+			memcpy(out + o, in + i, k);
+			o += k;
+			i += k;
+			while (i < n && in[i] == 0)
+				i++;
+		}
+		*used = i;
+		return o;
+	}
+	while (i < n) {
+		bool le = e == SVMC_ENC_UTF16LE;
+		uint32_t c;
+		size_t take = 2;
+		unsigned char tmp[4];
+		size_t k;
+
+		if (n - i < 2) {
+			if (!end)
+				break;
+			c = 0xfffd; /* an odd trailing byte */
+			take = 1;
+		} else {
+			c = le ? in[i] | (uint32_t)in[i + 1] << 8 :
+				 (uint32_t)in[i] << 8 | in[i + 1];
+			if (c >= 0xd800 && c < 0xdc00) {
+				if (n - i < 4 && !end)
+					break;
+				if (n - i >= 4) {
+					uint32_t lo = le ? in[i + 2] | (uint32_t)in[i + 3] << 8 :
+							   (uint32_t)in[i + 2] << 8 | in[i + 3];
+
+					if (lo >= 0xdc00 && lo < 0xe000) {
+						c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+						take = 4;
+					} else {
+						c = 0xfffd;
+					}
+				} else {
+					c = 0xfffd;
+				}
+			} else if (c >= 0xdc00 && c < 0xe000) {
+				c = 0xfffd;
+			}
+		}
+		if (c == 0) {
+			i += take;
+			continue;
+		}
+		k = utf8_put(c, tmp);
+		if (k > cap - o)
+			break;
+		memcpy(out + o, tmp, k);
+		o += k;
+		i += take;
+	}
+	*used = i;
+	return o;
+}
+
+/* Read more input bytes into raw[], keeping the undecoded rest. */
+void svmc_src_raw_refill(struct svmc_src *s)
+{
+	if (s->raw_start > 0) {
+		memmove(s->raw, s->raw + s->raw_start, s->raw_end - s->raw_start);
+		s->raw_end -= s->raw_start;
+		s->raw_start = 0;
+	}
+	while (!s->raw_eof && s->raw_end < SRC_BUF_SIZE) {
+		ssize_t n = read(s->fd, s->raw + s->raw_end, SRC_BUF_SIZE - s->raw_end);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			s->err = errno;
+		if (n <= 0)
+			s->raw_eof = true;
+		else
+			s->raw_end += (size_t)n;
+		break;
+	}
+}
+
+/* The decoder of plain text and UTF-16 (svmc_src.decode). */
+static size_t text_decode(struct svmc_src *s, unsigned char *dst, size_t cap)
+{
+	for (;;) {
+		size_t used = 0, got;
+
+		if (s->raw_start == s->raw_end && !s->raw_eof)
+			svmc_src_raw_refill(s);
+		got = svmc_text_decode(s->enc, s->raw + s->raw_start, s->raw_end - s->raw_start,
+				       &used, dst, cap, s->raw_eof);
+		s->raw_start += used;
+		if (got)
+			return got;
+		if (s->raw_eof && (used == 0 || s->raw_start == s->raw_end))
+			return 0;
+		if (used == 0)
+			svmc_src_raw_refill(s); /* an incomplete unit: more bytes first */
+	}
+}
+
+enum svmc_err svmc_src_text(struct svmc_src *s, struct svmc_diag *d)
+{
+	unsigned char *win = malloc(SRC_BUF_SIZE);
+	size_t bom;
+
+	if (!win)
+		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+	/* the bytes read so far become the undecoded input */
+	s->raw = s->buf;
+	s->raw_start = s->start;
+	s->raw_end = s->end;
+	s->raw_eof = s->eof;
+	s->buf = win;
+	s->start = s->end = 0;
+	s->eof = false;
+	s->enc = svmc_text_encoding(s->raw + s->raw_start, s->raw_end - s->raw_start, &bom);
+	s->raw_start += bom;
+	if (!s->decode)
+		s->decode = text_decode;
+	return SVMC_OK;
 }
 
 /*
@@ -89,7 +297,19 @@ static size_t src_read_to(struct svmc_src *s, size_t want, bool exact)
 		s->start = 0;
 	}
 	while (s->end < want && !s->eof) {
-		ssize_t n = read(s->fd, s->buf + s->end, (exact ? want : s->cap) - s->end);
+		ssize_t n;
+
+		if (s->decode) {
+			/* text: exactness only matters to binary readers */
+			if (s->cap - s->end < 4)
+				break; /* room for any UTF-8 character, or none */
+			n = (ssize_t)s->decode(s, s->buf + s->end, s->cap - s->end);
+			if (n == 0)
+				s->eof = true;
+			s->end += (size_t)n;
+			continue;
+		}
+		n = read(s->fd, s->buf + s->end, (exact ? want : s->cap) - s->end);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -272,6 +492,30 @@ const char *svmc_format_names(char *buf, size_t n)
 	return buf;
 }
 
+/*
+ * Detection found nothing: say why, for binary data in terms of what a
+ * VMCB page must look like (the reader of -f raw does not judge that).
+ */
+static enum svmc_err cannot_tell(const unsigned char *b, size_t n, struct svmc_diag *d)
+{
+	char names[256], why[160];
+	unsigned char *view;
+	bool text;
+
+	svmc_probe_text_view(b, n, &view, &text);
+	if (view != b)
+		free(view);
+	svmc_format_names(names, sizeof(names));
+	if (!text && *svmc_raw_doubt(b, n, why, sizeof(why)))
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "binary data that does not look like VMCB pages (%s); "
+				     "-f raw reads it as pages anyway, or give another -f (%s)",
+				     why, names);
+	return svmc_diag_set(d, SVMC_ERR_FORMAT,
+			     "cannot tell the format from the content; give one with -f (%s)",
+			     names);
+}
+
 enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum svmc_format fmt,
 			       struct svmc_diag *d)
 {
@@ -300,13 +544,7 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
 		}
 		fmt = svmc_detect_format(src_ptr(&r->src), n);
 		if (fmt == SVMC_FMT_AUTO) {
-			char names[256];
-
-			e = svmc_diag_set(
-				d, SVMC_ERR_FORMAT,
-				"cannot tell the format from the content; give one with -f "
-				"(%s)",
-				svmc_format_names(names, sizeof(names)));
+			e = cannot_tell(src_ptr(&r->src), n, d);
 			goto fail;
 		}
 	}
@@ -314,6 +552,13 @@ enum svmc_err svmc_reader_open(struct svmc_reader **out, const char *path, enum 
 	if (!r->ops) {
 		e = svmc_diag_set(d, SVMC_ERR_USAGE, "unknown format");
 		goto fail;
+	}
+	if (svmc_format_row(fmt)->best < SVMC_PROBE_BINARY) {
+		/* a text format (its probe cannot claim binary bytes): decode */
+		svmc_src_fill(&r->src, 64u << 10);
+		e = svmc_src_text(&r->src, d);
+		if (e)
+			goto fail;
 	}
 	if (r->ops->state_size) {
 		r->state = calloc(1, r->ops->state_size);

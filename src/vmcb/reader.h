@@ -24,6 +24,19 @@
 #define SRC_BUF_SIZE (1u << 20)  /* read window */
 #define SRC_LINE_MAX (64u << 10) /* longest line a text reader sees whole */
 
+/*
+ * How the bytes of a text input encode its characters (svmc_text_encoding):
+ * bytes as they are (ASCII or UTF-8, the default), UTF-8 behind a
+ * byte-order mark, or UTF-16 with or without one (PowerShell's `>` and
+ * Windows editors write UTF-16LE with a mark).
+ */
+enum svmc_text_enc {
+	SVMC_ENC_BYTES = 0,
+	SVMC_ENC_UTF8_BOM,
+	SVMC_ENC_UTF16LE,
+	SVMC_ENC_UTF16BE,
+};
+
 struct svmc_src {
 	int fd;
 	bool own_fd;
@@ -36,11 +49,74 @@ struct svmc_src {
 	uint64_t lineno; /* lines returned so far by svmc_src_getline */
 	bool regular;    /* a regular file: positional reads are possible */
 	uint64_t base;   /* file offset of input offset 0 (stdin need not start at 0) */
+	/*
+	 * Text inputs only (svmc_src_text): the window holds the text a text
+	 * reader reads, decoded from the input bytes, which wait in raw[]: NUL
+	 * bytes dropped, a byte-order mark removed, UTF-16 turned into UTF-8,
+	 * or journald's framing peeled off (decode is then journal_decode).
+	 * pos and lineno count that text.
+	 */
+	size_t (*decode)(struct svmc_src *s, unsigned char *dst, size_t cap);
+	unsigned char *raw; /* undecoded input bytes [raw_start, raw_end) */
+	size_t raw_start, raw_end;
+	bool raw_eof;
+	enum svmc_text_enc enc;
+	void *dec_state; /* the decoder's own state, freed by svmc_src_close */
 };
 
 /* Open path ("-" = stdin); directories and unreadable files fail with d set. */
 enum svmc_err svmc_src_open(struct svmc_src *s, const char *path, struct svmc_diag *d);
 void svmc_src_close(struct svmc_src *s);
+
+/*
+ * Read the input as text from here on: what the window holds (nothing must
+ * have been consumed yet) and every later read is decoded as
+ * svmc_text_decode() says, for the encoding svmc_text_encoding() finds in
+ * the first bytes, and the byte-order mark is dropped.  Text readers call
+ * this through svmc_reader_open; binary readers never do.
+ */
+enum svmc_err svmc_src_text(struct svmc_src *s, struct svmc_diag *d);
+
+/* Read more input bytes into raw[] after the undecoded ones (decoders). */
+void svmc_src_raw_refill(struct svmc_src *s);
+
+/*
+ * journald's exports (journal.c): 1 when [b, b+n) opens like journalctl -o
+ * json / json-pretty / json-seq / json-sse (an object whose first key is
+ * "__CURSOR", "__REALTIME_TIMESTAMP" or "__MONOTONIC_TIMESTAMP"), 2 like
+ * -o export (a first line "__CURSOR=..."), else 0.  Pure.
+ */
+int svmc_journal_kind(const unsigned char *b, size_t n);
+
+/*
+ * After svmc_src_text(), before anything is read: when the input is a
+ * journald export, read it as the text of its MESSAGE fields, one line per
+ * input line (journal.c).  Returns whether it did.
+ */
+bool svmc_src_journal(struct svmc_src *s);
+
+/*
+ * The encoding of a text input from its first n bytes, and in *bom the
+ * length of its byte-order mark (0 if none).  UTF-16 without a mark is
+ * recognised only when every one of the first (up to 256) code units is an
+ * ASCII text character with a zero high byte: a binary page, full of zero
+ * bytes, never looks like that, nor does ASCII or UTF-8 text.  With a mark,
+ * the units after it must hold no U+0000 and no control character other
+ * than tab, CR and LF.  Pure.
+ */
+enum svmc_text_enc svmc_text_encoding(const unsigned char *b, size_t n, size_t *bom);
+
+/*
+ * Decode [in, in+n) (after any byte-order mark) into at most cap bytes of
+ * UTF-8 at out, dropping every NUL (U+0000): a run of NUL bytes in a log is
+ * what a power loss leaves behind, never text.  Unpaired surrogates and,
+ * when `end` says no more input follows, a trailing odd byte or lone high
+ * surrogate become U+FFFD.  Stops before a character that does not fit, or
+ * (without `end`) before an incomplete UTF-16 unit or pair.  *used is the
+ * input bytes consumed; returns the bytes written.
+ */
+size_t svmc_text_decode(enum svmc_text_enc e, const unsigned char *in, size_t n, size_t *used,
+			unsigned char *out, size_t cap, bool end);
 
 /*
  * Make at least `want` bytes available from the current position (fewer at
@@ -187,6 +263,25 @@ const struct svmc_format_row *svmc_format_row(enum svmc_format f);
 enum svmc_format svmc_detect_format(const unsigned char *buf, size_t n);
 
 /* ---- helpers for the text formats' probes ---------------------------------- */
+
+/*
+ * The text the text probes judge: [b, b+n) decoded as a text reader would
+ * read it (svmc_text_encoding, svmc_text_decode: UTF-16 decoded, NULs
+ * dropped, byte-order mark removed), into *view (b itself when nothing
+ * changes, else a buffer to free with free(*view != b ? ...)); returns its
+ * length.  *is_text is false when nothing is left or more than one byte
+ * in 16 is a control character other than tab, LF, VT, FF, CR and ESC:
+ * binary data, which no text probe is asked about.  On allocation failure *view is b.
+ */
+size_t svmc_probe_text_view(const unsigned char *b, size_t n, unsigned char **view, bool *is_text);
+
+/*
+ * Why the first n bytes of an input are not VMCB pages, for the message of
+ * a detection that cannot tell (raw.c): "100 bytes, less than one 4096-byte
+ * page", "page 2 (offset 0x2000): ...".  Writes
+ * buf and returns it; "" when they look like VMCB pages.
+ */
+const char *svmc_raw_doubt(const unsigned char *b, size_t n, char *buf, size_t cap);
 
 /* Does needle occur in [b, b+n)? */
 bool svmc_probe_has(const unsigned char *b, size_t n, const char *needle);

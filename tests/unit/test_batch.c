@@ -73,9 +73,9 @@ static void test_raw_trailing(void)
 	CHECK_EQ_U64(got, 0);
 	svmc_reader_close(r);
 
-	/* a whole file: every page, then the end */
+	/* a whole file: every page, then the end (patterned pages: -f raw) */
 	write_raw(2, 0);
-	CHECK(svmc_reader_open(&r, path, SVMC_FMT_AUTO, &d) == SVMC_OK);
+	CHECK(svmc_reader_open(&r, path, SVMC_FMT_RAW, &d) == SVMC_OK);
 	e = svmc_reader_next_batch(r, recs, 8, &got, &d);
 	CHECK(e == SVMC_OK || e == SVMC_ERR_EMPTY);
 	CHECK_EQ_U64(got, 2);
@@ -142,9 +142,9 @@ static void test_span(void)
 	struct svmc_diag d;
 	size_t got;
 
-	write_raw(5, 10);
+	write_raw(5, 10); /* patterned pages, not VMCB-like: -f raw */
 	svmc_diag_init(&d, path);
-	CHECK(svmc_reader_open(&r, path, SVMC_FMT_AUTO, &d) == SVMC_OK);
+	CHECK(svmc_reader_open(&r, path, SVMC_FMT_RAW, &d) == SVMC_OK);
 	CHECK(svmc_reader_take_span(r, &sp));
 	CHECK_EQ_U64(sp.count, 5);
 	CHECK(svmc_span_read(&sp, 2, recs, 8, &got, &d) == SVMC_OK);

@@ -103,10 +103,29 @@ int main(void)
 	CHECK(o.first_err == SVMC_ERR_TRUNCATED);
 	CHECK_EQ_U64(o.first_err_off, 2 * SVMC_VMCB_PAGE_SIZE);
 
-	/* auto-detection picks raw for binary pages */
-	p = write_file("auto.bin", pages, SVMC_VMCB_PAGE_SIZE);
-	CHECK(read_all(p, SVMC_FMT_AUTO, &o, NULL) == SVMC_OK);
-	CHECK(o.records == 1 && o.last.format == SVMC_FMT_RAW);
+	/*
+	 * auto-detection picks raw for pages that look like VMCBs (zero
+	 * reserved bytes, EFER.SVME), and for no other binary bytes: the
+	 * patterned pages above are refused with a reason, -f raw reads them
+	 */
+	{
+		unsigned char vmcb[2 * SVMC_VMCB_PAGE_SIZE] = { 0 };
+		struct svmc_reader *rd;
+		struct svmc_diag dg;
+
+		vmcb[0x4d1] = 0x10;
+		vmcb[SVMC_VMCB_PAGE_SIZE + 0x058] = 1; /* ASID 1 */
+		p = write_file("auto.bin", vmcb, sizeof(vmcb));
+		CHECK(read_all(p, SVMC_FMT_AUTO, &o, NULL) == SVMC_OK);
+		CHECK(o.records == 2 && o.errors == 0 && o.last.format == SVMC_FMT_RAW);
+		p = write_file("auto.bin", pages, SVMC_VMCB_PAGE_SIZE);
+		svmc_diag_init(&dg, p);
+		CHECK(svmc_reader_open(&rd, p, SVMC_FMT_AUTO, &dg) == SVMC_ERR_FORMAT);
+		CHECK(strstr(dg.msg, "binary data that does not look like VMCB pages (page 0 "
+				     "(offset 0x0): ") != NULL);
+		CHECK(strstr(dg.msg, "-f raw reads it as pages anyway") != NULL);
+		CHECK(read_all(p, SVMC_FMT_RAW, &o, NULL) == SVMC_OK && o.records == 1);
+	}
 
 	/* nested state with its vmcb12, twice, then one without */
 	memset(blob, 0, sizeof(blob));

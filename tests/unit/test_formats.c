@@ -75,11 +75,17 @@ static void test_policy(void)
 	memcpy(ns + 2, &format, 2);
 	memcpy(ns + 4, &size, 4);
 	CHECK(svmc_detect_format(ns, sizeof(ns)) == SVMC_FMT_NESTED_STATE);
-	format = 0; /* VMX: not ours, so just binary */
+	format = 0; /* VMX: not ours; and a page of zeros behind it is not a VMCB */
 	memcpy(ns + 2, &format, 2);
-	CHECK(svmc_detect_format(ns, sizeof(ns)) == SVMC_FMT_RAW);
-	/* binary beats JSON's opening brace */
-	CHECK(svmc_detect_format(bin, sizeof(bin)) == SVMC_FMT_RAW);
+	CHECK(svmc_detect_format(ns, sizeof(ns)) == SVMC_FMT_AUTO);
+	/* a page that looks like a VMCB (EFER.SVME, zero reserved bytes) is raw... */
+	ns[128 + 0x4d1] = 0x10;
+	CHECK(svmc_detect_format(ns + 128, 4096) == SVMC_FMT_RAW);
+	/* ...and beats JSON's opening brace */
+	ns[128] = '{';
+	CHECK(svmc_detect_format(ns + 128, 4096) == SVMC_FMT_RAW);
+	/* NUL bytes are noise to the text readers: '{' and NULs is JSON text */
+	CHECK(svmc_detect_format(bin, sizeof(bin)) == SVMC_FMT_JSON);
 	/* JSON's syntax beats the labels inside its strings */
 	CHECK(detect("{\"note\":\"(XEN) cr_intercepts VMCB Control Area\"}\n") == SVMC_FMT_JSON);
 	/* Xen's tag and labels beat dump_vmcb's labels */
@@ -100,15 +106,25 @@ static void test_policy(void)
 	CHECK(detect("cr_intercepts = 0x0\n") == SVMC_FMT_AUTO);
 }
 
-/* Every probe asked, the strongest answer, the first row among equals. */
+/*
+ * Every probe asked, the strongest answer, the first row among equals;
+ * binary probes on the bytes, text probes on the text view when it is text.
+ */
 static enum svmc_format detect_all(const unsigned char *b, size_t n, int *over)
 {
 	enum svmc_format found = SVMC_FMT_AUTO;
 	enum svmc_probe_score top = SVMC_PROBE_NONE;
+	unsigned char *view;
+	bool text;
+	size_t vn = svmc_probe_text_view(b, n, &view, &text);
 
 	for (unsigned f = SVMC_FMT_AUTO + 1; f < SVMC_FMT_COUNT; f++) {
 		const struct svmc_format_row *row = svmc_format_row((enum svmc_format)f);
-		enum svmc_probe_score s = row && row->probe ? row->probe(b, n) : SVMC_PROBE_NONE;
+		bool binary = row && row->best >= SVMC_PROBE_BINARY;
+		enum svmc_probe_score s = SVMC_PROBE_NONE;
+
+		if (row && row->probe && (binary || text))
+			s = binary ? row->probe(b, n) : row->probe(view, vn);
 
 		if (row && s > row->best)
 			(*over)++;
@@ -117,6 +133,8 @@ static enum svmc_format detect_all(const unsigned char *b, size_t n, int *over)
 			found = (enum svmc_format)f;
 		}
 	}
+	if (view != b)
+		free(view);
 	return found;
 }
 
@@ -156,7 +174,7 @@ static void test_skipping(void)
 		"# ",
 		"abcdef01 x",
 	};
-	unsigned char buf[512];
+	unsigned char buf[4096 + 512];
 	uint32_t x = 12345;
 	int over = 0, differ = 0, seen[SVMC_FMT_COUNT] = { 0 };
 
@@ -182,6 +200,11 @@ static void test_skipping(void)
 			memset(buf + 8, 'a', 128);
 			n = n > 136 ? n : 136;
 		}
+		if ((x >> 8) % 64 == 1) { /* a page that looks like a VMCB, text glued to it */
+			memset(buf + n, 0, 4096);
+			buf[n + 0x4d1] = 0x10; /* EFER.SVME */
+			n += 4096;
+		}
 		enum svmc_format want = detect_all(buf, n, &over);
 		if (svmc_detect_format(buf, n) != want)
 			differ++;
@@ -193,8 +216,84 @@ static void test_skipping(void)
 		CHECK(seen[f] > 0); /* the inputs reach every format */
 }
 
+/* s as UTF-16 (little- or big-endian, with or without a byte-order mark) into out. */
+static size_t utf16(const char *s, bool be, bool bom, unsigned char *out)
+{
+	size_t n = 0;
+
+	if (bom) {
+		out[n++] = be ? 0xfe : 0xff;
+		out[n++] = be ? 0xff : 0xfe;
+	}
+	for (; *s; s++) {
+		out[n++] = be ? 0 : (unsigned char)*s;
+		out[n++] = be ? (unsigned char)*s : 0;
+	}
+	return n;
+}
+
+/*
+ * What a text reader reads is what the text probes judge: a kernel log with
+ * a run of NULs (a power loss) and one saved as UTF-16 are kernel logs, not
+ * raw pages; text behind a UTF-8 byte-order mark is text.
+ */
+static void test_text_views(void)
+{
+	static const char log[] = "[  10.000000] kvm_amd: VMCB Control Area:\n"
+				  "[  10.000001] kvm_amd: cr_read:            0013\n";
+	unsigned char buf[8192], *view;
+	size_t n, vn;
+	bool text;
+
+	/* 4096 bytes: a log line, a run of NULs, the dump (as after a power loss) */
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, "[   1.000000] Linux version 6.8\n", 32);
+	memcpy(buf + 4096 - sizeof(log) + 1, log, sizeof(log) - 1);
+	CHECK(svmc_detect_format(buf, 4096) == SVMC_FMT_KVM_DUMP);
+	CHECK(svmc_detect_format(buf, 8192) == SVMC_FMT_KVM_DUMP);
+	vn = svmc_probe_text_view(buf, 4096, &view, &text);
+	CHECK(text && vn == 32 + sizeof(log) - 1 && memchr(view, 0, vn) == NULL);
+	if (view != buf)
+		free(view);
+	/* nothing but NULs: neither text nor a VMCB */
+	memset(buf, 0, sizeof(buf));
+	CHECK(svmc_detect_format(buf, 8192) == SVMC_FMT_AUTO);
+	/* UTF-16, both byte orders, with and without a mark */
+	for (int be = 0; be < 2; be++)
+		for (int bom = 0; bom < 2; bom++) {
+			n = utf16(log, be, bom, buf);
+			CHECK(svmc_detect_format(buf, n) == SVMC_FMT_KVM_DUMP);
+			vn = svmc_probe_text_view(buf, n, &view, &text);
+			CHECK(text && vn == sizeof(log) - 1 && memcmp(view, log, vn) == 0);
+			if (view != buf)
+				free(view);
+		}
+	/* UTF-16 beyond ASCII and a surrogate pair, decoded to UTF-8 */
+	{
+		static const unsigned char in[] = { 0xff, 0xfe, 'a',  0,    0xe9, 0,
+						    0x3d, 0xd8, 0x00, 0xde, '\n', 0 };
+		size_t used, bom;
+
+		CHECK(svmc_text_encoding(in, sizeof(in), &bom) == SVMC_ENC_UTF16LE && bom == 2);
+		n = svmc_text_decode(SVMC_ENC_UTF16LE, in + 2, sizeof(in) - 2, &used, buf, 64,
+				     true);
+		CHECK(n == 8 && used == sizeof(in) - 2 &&
+		      memcmp(buf, "a\xc3\xa9\xf0\x9f\x98\x80\n", 8) == 0);
+		/* a pair cut by the end of the bytes so far waits for the rest */
+		n = svmc_text_decode(SVMC_ENC_UTF16LE, in + 2, 6, &used, buf, 64, false);
+		CHECK(n == 3 && used == 4);
+	}
+	/* a UTF-8 byte-order mark before a hex dump and before a kernel log */
+	CHECK(detect("\xef\xbb\xbf"
+		     "00000000: 1300 1100 0000 0000\n") == SVMC_FMT_HEX);
+	CHECK(detect("\xef\xbb\xbfkvm_amd: cr_read: 0013\n") == SVMC_FMT_KVM_DUMP);
+	/* ASCII text is not UTF-16, whatever its length */
+	CHECK(svmc_text_encoding((const unsigned char *)"abcdefgh", 8, &n) == SVMC_ENC_BYTES);
+}
+
 int main(void)
 {
+	test_text_views();
 	test_rows();
 	test_policy();
 	test_skipping();

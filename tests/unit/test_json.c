@@ -476,7 +476,8 @@ static void test_roundtrip_inprocess(void)
 	free(back);
 }
 
-/* Through the real binary: raw -> inspect -j -> -f json --to raw, 200 pages. */
+/* Through the real binary: raw -> inspect -j -> -f json --to raw, 200 pages (random
+ * bytes, not VMCB-like: -f raw). */
 static void test_roundtrip_binary(void)
 {
 	enum { N = 400 }; /* about 3 MiB of JSON: values span read windows */
@@ -489,7 +490,7 @@ static void test_roundtrip_binary(void)
 	for (int k = 0; k < N; k++)
 		random_page(pages + (size_t)k * SVMC_VMCB_PAGE_SIZE, k);
 	write_file(path_in("rt.bin"), pages, (size_t)N * SVMC_VMCB_PAGE_SIZE);
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -j '%s' -o '%s'", SVMCHECK_BINARY,
+	snprintf(cmd, sizeof(cmd), "'%s' inspect -f raw -j '%s' -o '%s'", SVMCHECK_BINARY,
 		 path_in("rt.bin"), path_in("rt.ndjson"));
 	rc = system(cmd);
 	CHECK(rc == 0);
@@ -507,7 +508,7 @@ static void test_roundtrip_binary(void)
 	CHECK(got == (size_t)N * SVMC_VMCB_PAGE_SIZE && memcmp(back, pages, got) == 0);
 	/* the pretty form reads back too */
 	snprintf(cmd, sizeof(cmd),
-		 "'%s' -p inspect '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
+		 "'%s' -p inspect -f raw '%s' | '%s' inspect -q -f json - --to raw -o '%s'",
 		 SVMCHECK_BINARY, path_in("rt.bin"), SVMCHECK_BINARY, path_in("back2.bin"));
 	rc = system(cmd);
 	CHECK(rc == 0);
@@ -521,9 +522,10 @@ static void test_roundtrip_binary(void)
 }
 
 /*
- * A partial JSON record to raw: the stated fields land at their offsets
- * (APM vol. 2 tables B-1, B-2), everything else is zero, and stderr warns
- * that a record had unknown fields.
+ * A partial JSON record to raw: refused (exit 2, no page) unless
+ * --fill-unknown=zero; then the stated fields land at their offsets (APM
+ * vol. 2 tables B-1, B-2), everything else is zero, stderr warns that a
+ * record had unknown fields and the exit status is 1.
  */
 static void test_partial_to_raw(void)
 {
@@ -546,10 +548,23 @@ static void test_partial_to_raw(void)
 	memcpy(want + 0x410, "\x08\x00\x9b\x0a\xff\xff\xff\xff", 8); /* cs */
 	want[0x4d1] = 0x05;                                          /* efer 0x500 */
 	write_file(path_in("partial.json"), json, strlen(json));
-	snprintf(cmd, sizeof(cmd), "'%s' inspect -f json '%s' --to raw -o '%s' 2> '%s' > /dev/null",
-		 SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"),
-		 path_in("err.txt"));
-	CHECK(system(cmd) == 0);
+	/* without --fill-unknown the record is refused and nothing is written */
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' inspect -f json '%s' --to raw -o '%s' 2> /dev/null > /dev/null",
+		 SVMCHECK_BINARY, path_in("partial.json"), path_in("refused.bin"));
+	CHECK(WEXITSTATUS(system(cmd)) == 2);
+	f = fopen(path_in("refused.bin"), "rb");
+	n = f ? fread(got, 1, sizeof(got), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == 0);
+	/* with it: the page, and exit 1 (values were invented) */
+	snprintf(
+		cmd, sizeof(cmd),
+		"'%s' inspect -f json '%s' --to raw --fill-unknown=zero -o '%s' 2> '%s' > /dev/null",
+		SVMCHECK_BINARY, path_in("partial.json"), path_in("partial.bin"),
+		path_in("err.txt"));
+	CHECK(WEXITSTATUS(system(cmd)) == 1);
 	f = fopen(path_in("partial.bin"), "rb");
 	n = f ? fread(got, 1, sizeof(got), f) : 0;
 	if (f)

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <string.h>
+
 #include "svmcheck/record.h"
+#include "vmcb/reader.h"
 #include "tcheck.h"
 
 #define FIX SVMCHECK_TEST_DIR "/fixtures/kvm/"
@@ -192,6 +195,9 @@ static void test_sample(void)
 		FIX "prefix_svm.log",          /* "SVM: " only */
 		FIX "prefix_none.log",         /* no prefix */
 		FIX "prefix_layers_nomod.log", /* no module token, mixed outer layers */
+		FIX "nul_kern.log",            /* a run of NULs (power loss) amid the log */
+		FIX "utf16le_bom.log",         /* UTF-16LE, byte-order mark, CRLF (PowerShell) */
+		FIX "utf16be.log",             /* UTF-16BE, no byte-order mark */
 	};
 	for (size_t i = 0; i < sizeof(prefixed) / sizeof(*prefixed); i++) {
 		fprintf(stderr, "- %s\n", prefixed[i]);
@@ -628,8 +634,100 @@ static void test_malformed(void)
 	}
 }
 
+/*
+ * journalctl's exports of sample_dmesg.log's messages (make_journal.py):
+ * the MESSAGE fields are read as the log, every other field is ignored, and
+ * the record's line is the input line of its first message: entry 3 of -o
+ * json (two unrelated messages first), member 12 of entry 3 of -o
+ * json-pretty (17 lines an entry), line 45 of -o export (16 lines an entry,
+ * one more for entry 2's binary MESSAGE).
+ */
+static void test_journal(void)
+{
+	static const struct {
+		const char *path;
+		uint64_t line;
+	} exports[] = {
+		{ FIX "journal.json", 3 },
+		{ FIX "journal-pretty.json", 47 },
+		{ FIX "journal.export", 45 },
+	};
+	char *buf = malloc(1 << 16), *lines = malloc(1 << 15);
+	size_t n = 0;
+	FILE *in = fopen(FIX "sample_dmesg.log", "r");
+	unsigned k = 0;
+
+	for (size_t i = 0; i < sizeof(exports) / sizeof(*exports); i++) {
+		unsigned char head[4096];
+		FILE *f = fopen(exports[i].path, "rb");
+		size_t got = f ? fread(head, 1, sizeof(head), f) : 0;
+
+		if (f)
+			fclose(f);
+		fprintf(stderr, "- %s\n", exports[i].path);
+		CHECK(svmc_detect_format(head, got) == SVMC_FMT_KVM_DUMP);
+		expect_one(exports[i].path, exports[i].line);
+		if (res[0].e == SVMC_OK)
+			check_sample(&res[0].rec);
+	}
+	/*
+	 * The value forms of -o json and -o json-seq, one per message in turn:
+	 * a string, an array of byte numbers (journalctl's form of a value that
+	 * is not UTF-8), a string with \u escapes, the field given twice (an
+	 * array of values, the second a later line of its own), behind RS.
+	 */
+	CHECK(buf && lines && in);
+	if (!buf || !lines || !in) {
+		free(buf);
+		free(lines);
+		if (in)
+			fclose(in);
+		return;
+	}
+	n += (size_t)sprintf(buf + n, "{\"__CURSOR\":\"s=1;i=1\",\"MESSAGE\":null}\n");
+	while (fgets(lines, 1 << 15, in)) {
+		char *m = strchr(lines, ']') + 2, *e = m + strcspn(m, "\n");
+
+		*e = '\0';
+		n += (size_t)sprintf(buf + n, "%s{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":",
+				     k % 5 == 4 ? "\x1e" : "");
+		if (k % 5 == 1) {
+			n += (size_t)sprintf(buf + n, "[");
+			for (char *c = m; *c; c++)
+				n += (size_t)sprintf(buf + n, "%s%u", c == m ? "" : ",",
+						     (unsigned char)*c);
+			n += (size_t)sprintf(buf + n, "]");
+		} else if (k % 5 == 2) {
+			n += (size_t)sprintf(buf + n, "\"");
+			for (char *c = m; *c; c++)
+				n += (size_t)(*c == ' ' ? sprintf(buf + n, "\\u0020") :
+							  sprintf(buf + n, "%c", *c));
+			n += (size_t)sprintf(buf + n, "\"");
+		} else if (k % 5 == 3 && fgets(lines + 4096, 4096, in)) {
+			char *m2 = strchr(lines + 4096, ']') + 2;
+
+			m2[strcspn(m2, "\n")] = '\0';
+			n += (size_t)sprintf(buf + n, "[\"%s\",\"%s\"]", m, m2);
+		} else {
+			n += (size_t)sprintf(buf + n, "\"%s\"", m);
+		}
+		n += (size_t)sprintf(buf + n, ",\"_TRANSPORT\":\"kernel\"}\n");
+		k++;
+	}
+	fclose(in);
+	CHECK(read_all(tmpfile_with(buf, n)) == 1);
+	CHECK(res[0].e == SVMC_OK);
+	if (res[0].e == SVMC_OK)
+		check_sample(&res[0].rec);
+	CHECK_EQ_U64(res[0].rec.line, 2);
+	unlink(tmpfile_with("", 0));
+	free(buf);
+	free(lines);
+}
+
 int main(void)
 {
+	test_journal();
 	test_sample();
 	test_eras();
 	test_layout();
