@@ -98,6 +98,13 @@ int cli_outfile_open(struct out *eo, struct svmc_atomic_file *af, const char *pa
 		     char *const *inputs, int ninputs);
 int cli_outfile_close(struct svmc_atomic_file *af, bool ok);
 
+struct svmc_input_stats;
+/*
+ * The note for the inputs that were kernel logs without a VMCB dump (the log
+ * of a healthy host: not an error), one line on stderr; nothing when none.
+ */
+void cli_note_logs_without_dump(const struct svmc_input_stats *st);
+
 /*
  * Give the library the profile search path: $SVMCHECK_PROFILE_PATH, this
  * installation's data directory (found from the executable), the build

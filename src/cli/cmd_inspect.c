@@ -195,6 +195,7 @@ int cmd_inspect(int argc, char **argv)
 		fprintf(stderr, "svmcheck: out of memory\n");
 		return EXIT_TROUBLE;
 	}
+	cli_note_logs_without_dump(&stats);
 	records = x.records;
 	errors = x.errors;
 	partial = x.partial;

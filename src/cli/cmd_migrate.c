@@ -468,7 +468,9 @@ static void replay_inputs(struct out *o, const struct migrate_args *a, const str
 				 &stats) != SVMC_OK) {
 		fprintf(stderr, "svmcheck: out of memory\n");
 		st->errors++;
+		return;
 	}
+	cli_note_logs_without_dump(&stats);
 	st->compared = stats.records;
 }
 

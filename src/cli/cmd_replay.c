@@ -545,6 +545,7 @@ int cmd_replay(int argc, char **argv)
 	}
 
 	run_pipeline(run, &st);
+	cli_note_logs_without_dump(&st);
 
 	if (run->prog.on)
 		progress_show(&run->prog, st.records, st.bytes, true);

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "emit/atomic.h"
 #include "svmcheck/cpu.h"
+#include "svmcheck/replay.h"
 
 struct cli_global cli_g = { .color = OUT_COLOR_AUTO };
 
@@ -212,4 +213,15 @@ int cli_outfile_close(struct svmc_atomic_file *af, bool ok)
 		return -1;
 	}
 	return 0;
+}
+
+void cli_note_logs_without_dump(const struct svmc_input_stats *st)
+{
+	if (st->logs_without_dump == 1)
+		fprintf(stderr, "svmcheck: %s: no VMCB dump in this kernel log\n",
+			svmc_input_display(st->first_log_without_dump));
+	else if (st->logs_without_dump)
+		fprintf(stderr, "svmcheck: no VMCB dump in %llu kernel logs (the first: %s)\n",
+			(unsigned long long)st->logs_without_dump,
+			svmc_input_display(st->first_log_without_dump));
 }

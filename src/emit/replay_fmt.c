@@ -409,7 +409,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 	const struct svmc_model *m = f->c->model;
 	size_t n;
 
-	text_where(b, r->input ? r->input : "-", r->index, r->line, r->offset);
+	text_where(b, svmc_input_display(r->input), r->index, r->line, r->offset);
 	RB_LIT(b, "  ");
 	switch (res->verdict) {
 	case SVMC_VMRUN:
