@@ -68,6 +68,22 @@ void cli_emit_diag(struct out *o, const struct svmc_diag *d);
  */
 char *cli_help_filter(int key, const char *text, void *input);
 
+/*
+ * "Did you mean": the name among name(0..n) (NULL entries skipped) closest
+ * to word by edit distance, letters compared without case, if it is within
+ * a third of word's length (at least 1); NULL when none is that close.
+ */
+const char *cli_suggest(const char *word, const char *(*name)(size_t i), size_t n);
+/*
+ * Usage errors for a name that is not in its registry, with the closest name
+ * ("did you mean 'kvm'?") and the registry's list: the message into buf
+ * (for argp_error), or reported through cli_errorf(o, SVMC_ERR_USAGE).
+ */
+const char *cli_unknown_model_msg(char *buf, size_t n, const char *word);
+const char *cli_unknown_format_msg(char *buf, size_t n, const char *word);
+void cli_unknown_model(struct out *o, const char *word);
+void cli_unknown_format(struct out *o, const char *word);
+
 struct svmc_cpu;
 /*
  * Resolve the CPU argument `arg` given with option `opt` ("-c", "--from"; NULL for an operand),

@@ -103,8 +103,7 @@ int cmd_checks(int argc, char **argv)
 	if (a.model) {
 		m = svmc_model_lookup(a.model);
 		if (!m) {
-			cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.model,
-				   svmc_model_names(names, sizeof(names)));
+			cli_unknown_model(&o, a.model);
 			svmc_emit_fini(&o);
 			return EXIT_TROUBLE;
 		}

@@ -153,10 +153,7 @@ int cmd_inspect(int argc, char **argv)
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	if (a.bad_format) {
-		char fnames[128];
-
-		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown format '%s' (auto, %s)", a.bad_format,
-			   svmc_format_names(fnames, sizeof(fnames)));
+		cli_unknown_format(NULL, a.bad_format);
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_to) {

@@ -20,6 +20,12 @@
 #include "svmcheck/cpu.h"
 
 enum verb { V_NONE, V_SHOW, V_CAPTURE, V_IMPORT, V_LIST };
+static const char *const verb_names[] = { NULL, "show", "capture", "import", "list" };
+
+static const char *verb_name_at(size_t i)
+{
+	return verb_names[i];
+}
 enum { OPT_GUEST = 0x300, OPT_NAME, OPT_DESC };
 
 struct profile_args {
@@ -65,15 +71,18 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->verb == V_NONE) {
-			if (strcmp(arg, "show") == 0)
-				a->verb = V_SHOW;
-			else if (strcmp(arg, "capture") == 0)
-				a->verb = V_CAPTURE;
-			else if (strcmp(arg, "import") == 0)
-				a->verb = V_IMPORT;
-			else if (strcmp(arg, "list") == 0)
-				a->verb = V_LIST;
-			else
+			const char *hint = cli_suggest(arg, verb_name_at, V_LIST + 1);
+
+			for (unsigned v = V_SHOW; v <= V_LIST; v++)
+				if (strcmp(arg, verb_names[v]) == 0)
+					a->verb = (enum verb)v;
+			if (a->verb == V_NONE && hint)
+				argp_error(
+					state,
+					"unknown profile command '%s'; did you mean '%s'? (show, "
+					"capture, import, list)",
+					arg, hint);
+			else if (a->verb == V_NONE)
 				argp_error(
 					state,
 					"unknown profile command '%s' (show, capture, import, list)",

@@ -456,16 +456,11 @@ int cmd_replay(int argc, char **argv)
 	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	if (a.bad_model) {
-		char names[128];
-		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.bad_model,
-			   svmc_model_names(names, sizeof(names)));
+		cli_unknown_model(NULL, a.bad_model);
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_format) {
-		char fnames[128];
-
-		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown format '%s' (auto, %s)", a.bad_format,
-			   svmc_format_names(fnames, sizeof(fnames)));
+		cli_unknown_format(NULL, a.bad_format);
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_threads) {

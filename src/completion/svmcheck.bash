@@ -164,6 +164,8 @@ _svmcheck()
 		_svmcheck_files "$cur" ;;
 	matrix)
 		_svmcheck_cpus "$prog" "$cur" ;;
+	help)
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" commands)" -- "$cur")) ;;
 	profile)
 		case $sub in
 		"") COMPREPLY=($(compgen -W "show capture import list" -- "$cur")) ;;
