@@ -581,8 +581,11 @@ static void text_head(struct out *o, const struct svmc_diff *df, const struct si
 				 df->narrowing + df->widening,
 				 df->narrowing + df->widening == 1 ? "" : "s", df->narrowing,
 				 df->widening);
+		/* "  breaks  what...": a wrapped difference continues under its text */
+		svmc_emit_hang(o, 10);
 		text_vectors(o, df);
 		text_state(o, df);
+		svmc_emit_hang(o, 0);
 	}
 	svmc_emit_printf(o, "\n");
 	text_advice(o, df, from, to, strict);

@@ -525,6 +525,7 @@ int cmd_replay(int argc, char **argv)
 			cli_outfile_close(&of, false);
 		goto trouble;
 	}
+	run->fmt.width = run->o.width; /* the terminal's, or 80 (emit.h) */
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
 	run->prog.tty = isatty(STDERR_FILENO);
 	run->prog.start = run->prog.last = now();

@@ -100,6 +100,8 @@ void cli_out_open(struct out *o)
 		cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 		exit(EXIT_TROUBLE);
 	}
+	if (m == OUT_TEXT)
+		o->width = svmc_emit_text_width(STDOUT_FILENO);
 }
 
 void cli_emit_diag(struct out *o, const struct svmc_diag *d)

@@ -5,3 +5,11 @@ add_test(NAME usability/help
           ${PROJECT_SOURCE_DIR}/tests/fixtures)
 set_tests_properties(usability/help PROPERTIES LABELS usability TIMEOUT 120
   ENVIRONMENT "LC_ALL=C;NO_COLOR=;SVMCHECK_PROFILE_PATH=${PROJECT_SOURCE_DIR}/profiles")
+
+# Text output fits 80 columns ($COLUMNS on a terminal): every case and every
+# command on the test inputs (tests/usability/width_test.sh).
+add_test(NAME usability/width
+  COMMAND sh ${PROJECT_SOURCE_DIR}/tests/usability/width_test.sh $<TARGET_FILE:svmcheck>
+          ${PROJECT_SOURCE_DIR}/tests)
+set_tests_properties(usability/width PROPERTIES LABELS usability TIMEOUT 300
+  ENVIRONMENT "LC_ALL=C;SVMCHECK_PROFILE_PATH=${PROJECT_SOURCE_DIR}/profiles")
