@@ -30,21 +30,21 @@ one() { # STEM NAME DESCRIPTION
 }
 
 one naples-epyc-7551p epyc-naples \
-	"AMD EPYC 7551P 32-Core (Naples, Zen 1, 17h/01h); cpuid -r dump from libcpuid test data (profiles-data)"
+	"AMD EPYC 7551P 32-Core (Naples, Zen 1, 17h/01h); cpuid -r dump from libcpuid test data"
 one naples-epyc-7401p-hyperv-guest epyc-naples-hyperv-guest \
 	"AMD EPYC 7401P captured INSIDE a Hyper-V guest: SVM hidden (a VM view, not a host); libcpuid test data"
 one rome-epyc-7742 epyc-rome \
-	"AMD EPYC 7742 64-Core (Rome, Zen 2, 17h/31h); cpuid -r dump from libcpuid test data (profiles-data)"
+	"AMD EPYC 7742 64-Core (Rome, Zen 2, 17h/31h); cpuid -r dump from libcpuid test data"
 one milan-epyc-7713 epyc-milan \
-	"AMD EPYC 7713 64-Core (Milan, Zen 3, 19h/01h); cpuid -r dump from libcpuid test data (profiles-data)"
+	"AMD EPYC 7713 64-Core (Milan, Zen 3, 19h/01h); cpuid -r dump from libcpuid test data"
 one genoa-epyc-9124 epyc-genoa \
 	"AMD EPYC 9124 16-Core (Genoa, Zen 4, 19h/11h), SEV-SNP on; cpuid -r dump from libcpuid test data"
 one genoa-epyc-9654-snp-off epyc-genoa-snp-off \
 	"AMD EPYC 9654 96-Core (Genoa, Zen 4, 19h/11h), SEV-SNP bit clear; cpuid -r dump from libcpuid test data"
 one bergamo-epyc-9754 epyc-bergamo \
-	"AMD EPYC 9754 128-Core (Bergamo, Zen 4c, 19h/A0h); cpuid -r dump from InstLatx64 (profiles-data)"
+	"AMD EPYC 9754 128-Core (Bergamo, Zen 4c, 19h/A0h); cpuid -r dump from InstLatx64"
 one turin-epyc-9655 epyc-turin \
-	"AMD EPYC 9655 96-Core (Turin, Zen 5, 1Ah/02h); cpuid -r dump from libcpuid test data (profiles-data)"
+	"AMD EPYC 9655 96-Core (Turin, Zen 5, 1Ah/02h); cpuid -r dump from libcpuid test data"
 one turin-dense-epyc-9965 epyc-turin-dense \
 	"AMD EPYC 9965 192-Core (Turin dense, Zen 5c, 1Ah/11h); cpuid -r dump from libcpuid test data"
 one hygon-c86-7185 hygon-dhyana \

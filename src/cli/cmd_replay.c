@@ -167,6 +167,7 @@ static void on_sigint(int sig)
 struct progress {
 	bool on, tty, shown;
 	double start, last;
+	uint64_t total; /* bytes of all inputs when every one is a regular file, else 0 */
 };
 
 static double now(void)
@@ -201,8 +202,31 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 		el = 1e-9;
 	human_bytes(b, sizeof(b), (double)bytes);
 	human_bytes(r, sizeof(r), (double)bytes / el);
-	fprintf(stderr, "%ssvmcheck: replay: %" PRIu64 " records, %s, %.0f records/s, %s/s%s",
-		p->tty ? "\r\033[K" : "", records, b, (double)records / el, r, p->tty ? "" : "\n");
+	if (p->total && bytes <= p->total) {
+		/* the size is known: how far, and when it ends at this rate */
+		char tot[32], eta[32] = "";
+		double rate = (double)bytes / el, left = (double)(p->total - bytes);
+
+		human_bytes(tot, sizeof(tot), (double)p->total);
+		if (!final && bytes && rate > 0) {
+			unsigned long s = (unsigned long)(left / rate + 0.5);
+
+			snprintf(eta, sizeof(eta), ", ETA %lu:%02lu:%02lu", s / 3600, s / 60 % 60,
+				 s % 60);
+		}
+		fprintf(stderr,
+			"%ssvmcheck: replay: %" PRIu64
+			" records, %s of %s (%.0f%%), %.0f records/s, "
+			"%s/s%s%s",
+			p->tty ? "\r\033[K" : "", records, b, tot,
+			100.0 * (double)bytes / (double)p->total, (double)records / el, r, eta,
+			p->tty ? "" : "\n");
+	} else {
+		fprintf(stderr,
+			"%ssvmcheck: replay: %" PRIu64 " records, %s, %.0f records/s, %s/s%s",
+			p->tty ? "\r\033[K" : "", records, b, (double)records / el, r,
+			p->tty ? "" : "\n");
+	}
 	if (final && p->tty)
 		fputc('\n', stderr);
 	p->shown = true;
@@ -391,6 +415,22 @@ static void run_pipeline(struct run *run, struct svmc_input_stats *st)
 
 /* ---- set-up --------------------------------------------------------------- */
 
+/* Bytes of all inputs when every one is a regular file (the progress's 100%), else 0. */
+static uint64_t inputs_size(const struct replay_args *a)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < a->ninputs; i++) {
+		struct stat st;
+
+		if (strcmp(a->inputs[i], "-") == 0 || stat(a->inputs[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
 static bool auto_progress(const struct replay_args *a)
 {
 	struct stat st;
@@ -528,6 +568,7 @@ int cmd_replay(int argc, char **argv)
 	run->fmt.width = run->o.width; /* the terminal's, or 80 (emit.h) */
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
 	run->prog.tty = isatty(STDERR_FILENO);
+	run->prog.total = run->prog.on ? inputs_size(&a) : 0;
 	run->prog.start = run->prog.last = now();
 
 	signal(SIGPIPE, SIG_DFL);

@@ -13,3 +13,10 @@ add_test(NAME usability/width
           ${PROJECT_SOURCE_DIR}/tests)
 set_tests_properties(usability/width PROPERTIES LABELS usability TIMEOUT 300
   ENVIRONMENT "LC_ALL=C;SVMCHECK_PROFILE_PATH=${PROJECT_SOURCE_DIR}/profiles")
+
+# profile list's header, SVM column, kinds and descriptions; capture's name
+# (tests/usability/profile_test.sh).
+add_test(NAME usability/profile
+  COMMAND sh ${PROJECT_SOURCE_DIR}/tests/usability/profile_test.sh $<TARGET_FILE:svmcheck>)
+set_tests_properties(usability/profile PROPERTIES LABELS usability TIMEOUT 60
+  ENVIRONMENT "LC_ALL=C;SVMCHECK_PROFILE_PATH=${PROJECT_SOURCE_DIR}/profiles")
