@@ -20,3 +20,13 @@ add_test(NAME usability/profile
   COMMAND sh ${PROJECT_SOURCE_DIR}/tests/usability/profile_test.sh $<TARGET_FILE:svmcheck>)
 set_tests_properties(usability/profile PROPERTIES LABELS usability TIMEOUT 60
   ENVIRONMENT "LC_ALL=C;SVMCHECK_PROFILE_PATH=${PROJECT_SOURCE_DIR}/profiles")
+
+# The documentation: pages render cleanly, JSON in pages keeps its quotes,
+# SEE ALSO names what exists, and every example command of README.md and the
+# man pages runs with the exit status its text gives
+# (tests/usability/examples_test.sh).
+add_test(NAME usability/examples
+  COMMAND bash ${PROJECT_SOURCE_DIR}/tests/usability/examples_test.sh $<TARGET_FILE:svmcheck>
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(usability/examples PROPERTIES LABELS usability TIMEOUT 300
+  ENVIRONMENT "LC_ALL=C")
