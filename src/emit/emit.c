@@ -205,7 +205,7 @@ void svmc_text_wrap(const char *s, size_t n, unsigned width, unsigned hang,
 		/* the first segment's indent is skipped with its first word */
 		size_t i = pos, fit = 0, w = col;
 
-		/* the longest run of whole words from pos that fits */
+		/* the longest run of whole words from pos that fits (w: columns to i) */
 		while (i < n) {
 			size_t j = i;
 
@@ -215,7 +215,7 @@ void svmc_text_wrap(const char *s, size_t n, unsigned width, unsigned hang,
 				break;
 			while (j < n && s[j] != ' ')
 				j++;
-			w = col + svmc_text_columns(s + pos, j - pos);
+			w += svmc_text_columns(s + i, j - i);
 			if (w > width && fit)
 				break;
 			fit = j;
