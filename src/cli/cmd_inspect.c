@@ -89,8 +89,9 @@ static const struct argp inspect_argp = {
 	"Decode every VMCB record of the inputs: every field by name, with flags and encodings "
 	"spelled out.  With -j, one JSON object per record and a summary line (valid -f json "
 	"input).  With --to raw -o FILE, write the records as raw 4096-byte pages.\v"
-	"Exit status: 0 every input gave records and no error, 2 trouble (an unreadable input, a "
-	"bad record, an input without records, a usage error).  See svmcheck-inspect(1).",
+	"Exit status: 0 every input gave records (or is a kernel log without a VMCB dump) and no "
+	"error, 2 trouble (an unreadable input, a bad record, an input without records, a usage "
+	"error).  See svmcheck-inspect(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
