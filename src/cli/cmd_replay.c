@@ -216,16 +216,16 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 		}
 		fprintf(stderr,
 			"%ssvmcheck: replay: %" PRIu64
-			" records, %s of %s (%.0f%%), %.0f records/s, "
+			" record%s, %s of %s (%.0f%%), %.0f records/s, "
 			"%s/s%s%s",
-			p->tty ? "\r\033[K" : "", records, b, tot,
+			p->tty ? "\r\033[K" : "", records, records == 1 ? "" : "s", b, tot,
 			100.0 * (double)bytes / (double)p->total, (double)records / el, r, eta,
 			p->tty ? "" : "\n");
 	} else {
 		fprintf(stderr,
-			"%ssvmcheck: replay: %" PRIu64 " records, %s, %.0f records/s, %s/s%s",
-			p->tty ? "\r\033[K" : "", records, b, (double)records / el, r,
-			p->tty ? "" : "\n");
+			"%ssvmcheck: replay: %" PRIu64 " record%s, %s, %.0f records/s, %s/s%s",
+			p->tty ? "\r\033[K" : "", records, records == 1 ? "" : "s", b,
+			(double)records / el, r, p->tty ? "" : "\n");
 	}
 	if (final && p->tty)
 		fputc('\n', stderr);
@@ -415,18 +415,26 @@ static void run_pipeline(struct run *run, struct svmc_input_stats *st)
 
 /* ---- set-up --------------------------------------------------------------- */
 
-/* Bytes of all inputs when every one is a regular file (the progress's 100%), else 0. */
+/*
+ * Bytes of all inputs when every one is a regular file (the progress's
+ * 100%; standard input counts from its offset when it is a file), else 0.
+ */
 static uint64_t inputs_size(const struct replay_args *a)
 {
 	uint64_t total = 0;
 
 	for (int i = 0; i < a->ninputs; i++) {
+		bool in = strcmp(a->inputs[i], "-") == 0;
 		struct stat st;
+		off_t at = 0;
 
-		if (strcmp(a->inputs[i], "-") == 0 || stat(a->inputs[i], &st) != 0 ||
+		if ((in ? fstat(STDIN_FILENO, &st) : stat(a->inputs[i], &st)) != 0 ||
 		    !S_ISREG(st.st_mode))
 			return 0;
-		total += (uint64_t)st.st_size;
+		if (in && (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) < 0)
+			return 0;
+		if (at < st.st_size)
+			total += (uint64_t)(st.st_size - at);
 	}
 	return total;
 }
