@@ -94,9 +94,14 @@ enum svmc_err svmc_diag_set(struct svmc_diag *d, enum svmc_err code, const char 
 	return code;
 }
 
+const char *svmc_input_display(const char *input)
+{
+	return !input || strcmp(input, "-") == 0 ? "<stdin>" : input;
+}
+
 size_t svmc_diag_format(const struct svmc_diag *d, char *buf, size_t n)
 {
-	const char *in = d->input ? d->input : "-";
+	const char *in = svmc_input_display(d->input);
 	int r;
 
 	if (d->line != SVMC_NO_LINE)

@@ -73,6 +73,11 @@ enum svmc_err svmc_diag_vset(struct svmc_diag *d, enum svmc_err code, const char
  * "msg" when d has neither input nor position, into buf (snprintf rules).
  */
 size_t svmc_diag_format(const struct svmc_diag *d, char *buf, size_t n);
+/*
+ * How messages name an input: "<stdin>" for standard input ("-" or NULL),
+ * else the name itself (borrowed).  JSON keeps the name as given.
+ */
+const char *svmc_input_display(const char *input);
 
 /* One member of a JSON error object: a string (str != NULL) or a number. */
 struct svmc_diag_member {

@@ -40,6 +40,15 @@ struct svmc_input_stats {
 	uint64_t errors;  /* errors passed to the error callback */
 	uint64_t bytes;   /* bytes consumed of the inputs finished */
 	bool stopped;     /* the stop callback (or the pipeline) ended the loop early */
+	/*
+	 * Inputs that detection read as kernel logs (format kvm-dump, detected
+	 * from kernel-log lines; not given with -f) with no VMCB dump and no
+	 * error: the log
+	 * of a host that never failed a VMRUN.  Not an error (errors does not
+	 * count them); first_log_without_dump names the first of them.
+	 */
+	uint64_t logs_without_dump;
+	const char *first_log_without_dump;
 };
 
 /*

@@ -68,6 +68,22 @@ void cli_emit_diag(struct out *o, const struct svmc_diag *d);
  */
 char *cli_help_filter(int key, const char *text, void *input);
 
+/*
+ * "Did you mean": the name among name(0..n) (NULL entries skipped) closest
+ * to word by edit distance, letters compared without case, if it is within
+ * a third of word's length (at least 1); NULL when none is that close.
+ */
+const char *cli_suggest(const char *word, const char *(*name)(size_t i), size_t n);
+/*
+ * Usage errors for a name that is not in its registry, with the closest name
+ * ("did you mean 'kvm'?") and the registry's list: the message into buf
+ * (for argp_error), or reported through cli_errorf(o, SVMC_ERR_USAGE).
+ */
+const char *cli_unknown_model_msg(char *buf, size_t n, const char *word);
+const char *cli_unknown_format_msg(char *buf, size_t n, const char *word);
+void cli_unknown_model(struct out *o, const char *word);
+void cli_unknown_format(struct out *o, const char *word);
+
 struct svmc_cpu;
 /*
  * Resolve the CPU argument `arg` given with option `opt` ("-c", "--from"; NULL for an operand),
@@ -100,6 +116,13 @@ int cli_outfile_refuse(struct out *eo, const char *path, char *const *inputs, in
 int cli_outfile_open(struct out *eo, struct svmc_atomic_file *af, const char *path,
 		     char *const *inputs, int ninputs);
 int cli_outfile_close(struct svmc_atomic_file *af, bool ok);
+
+struct svmc_input_stats;
+/*
+ * The note for the inputs that were kernel logs without a VMCB dump (the log
+ * of a healthy host: not an error), one line on stderr; nothing when none.
+ */
+void cli_note_logs_without_dump(const struct svmc_input_stats *st);
 
 /*
  * Give the library the profile search path: $SVMCHECK_PROFILE_PATH, this

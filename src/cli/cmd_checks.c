@@ -60,12 +60,16 @@ enum { COL_ID, COL_APM, COL_FIELDS, COL_RULE, COL_MODELS, NCOLS };
 static const struct svmc_col check_cols[NCOLS] = {
 	[COL_ID] = { .key = "id", .head = "CHECK", .width = 26 },
 	[COL_APM] = { .key = "apm", .head = "APM", .width = 9 },
-	[COL_FIELDS] = { .key = "fields", .head = "FIELDS", .type = SVMC_COL_LIST },
+	/* text: below the row, after the rule ("reads save.efer save.cr0"), so that rows fit 80 columns */
+	[COL_FIELDS] = { .key = "fields",
+			 .head = "",
+			 .type = SVMC_COL_LIST,
+			 .flags = SVMC_COL_BELOW },
 	[COL_RULE] = { .key = "rule", .head = "", .flags = SVMC_COL_BELOW },
-	[COL_MODELS] = { .key = "models", .head = "MODELS", .width = 27, .type = SVMC_COL_LIST },
+	[COL_MODELS] = { .key = "models", .head = "MODELS", .type = SVMC_COL_LIST },
 };
-static const unsigned char check_text_order[] = { COL_ID, COL_APM, COL_MODELS, COL_FIELDS,
-						  COL_RULE };
+static const unsigned char check_text_order[] = { COL_ID, COL_APM, COL_MODELS, COL_RULE,
+						  COL_FIELDS };
 
 #define MAX_NAMES 16
 
@@ -73,8 +77,8 @@ static void one_row(struct svmc_table *t, const struct svmc_check_info *ci)
 {
 	struct svmc_cell cells[NCOLS] = { { 0 } };
 	const char *models[MAX_NAMES], *fields[MAX_NAMES];
-	char paths[MAX_NAMES][64];
-	size_t nm = 0, nf = 0;
+	char paths[MAX_NAMES][64], reads[512];
+	size_t nm = 0, nf = 0, used;
 
 	for (size_t i = 0; i < svmc_model_count() && nm < MAX_NAMES; i++)
 		if (svmc_model_applies(svmc_model_at(i), ci->id))
@@ -83,7 +87,10 @@ static void one_row(struct svmc_table *t, const struct svmc_check_info *ci)
 		fields[nf] = svmc_field_path(ci->fields[k], paths[nf], sizeof(paths[nf]));
 	cells[COL_ID] = (struct svmc_cell){ .s = ci->name, .color = OUT_C_BOLD };
 	cells[COL_APM].s = ci->apm;
-	cells[COL_FIELDS] = (struct svmc_cell){ .list = fields, .n = nf };
+	used = (size_t)snprintf(reads, sizeof(reads), "reads");
+	for (size_t k = 0; k < nf && used < sizeof(reads); k++)
+		used += (size_t)snprintf(reads + used, sizeof(reads) - used, " %s", fields[k]);
+	cells[COL_FIELDS] = (struct svmc_cell){ .list = fields, .n = nf, .text = reads };
 	cells[COL_RULE].s = ci->rule;
 	cells[COL_MODELS] = (struct svmc_cell){ .list = models, .n = nm };
 	svmc_table_row(t, cells, false);
@@ -103,8 +110,7 @@ int cmd_checks(int argc, char **argv)
 	if (a.model) {
 		m = svmc_model_lookup(a.model);
 		if (!m) {
-			cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.model,
-				   svmc_model_names(names, sizeof(names)));
+			cli_unknown_model(&o, a.model);
 			svmc_emit_fini(&o);
 			return EXIT_TROUBLE;
 		}

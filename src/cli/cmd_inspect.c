@@ -101,9 +101,10 @@ static const struct argp inspect_argp = {
 	"Decode every VMCB record of the inputs: every field by name, with flags and encodings "
 	"spelled out.  With -j, one JSON object per record and a summary line (valid -f json "
 	"input).  With --to raw -o FILE, write the records as raw 4096-byte pages.\v"
-	"Exit status: 0 every input gave records and no error, 1 --fill-unknown=zero wrote a record "
-	"with unknown fields as zero, 2 trouble (an unreadable input, a "
-	"bad record, a record refused by --to raw, an input without records, a usage error).  See svmcheck-inspect(1).",
+	"Exit status: 0 every input gave records (or is a kernel log without a VMCB dump) and no "
+	"error, 1 --fill-unknown=zero wrote a record with unknown fields as zero, 2 trouble (an "
+	"unreadable input, a bad record, a record refused by --to raw, an input without records, "
+	"a usage error).  See svmcheck-inspect(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
@@ -220,10 +221,7 @@ int cmd_inspect(int argc, char **argv)
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	if (a.bad_format) {
-		char fnames[128];
-
-		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown format '%s' (auto, %s)", a.bad_format,
-			   svmc_format_names(fnames, sizeof(fnames)));
+		cli_unknown_format(NULL, a.bad_format);
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_to) {
@@ -266,6 +264,7 @@ int cmd_inspect(int argc, char **argv)
 		fprintf(stderr, "svmcheck: out of memory\n");
 		return EXIT_TROUBLE;
 	}
+	cli_note_logs_without_dump(&stats);
 	records = x.records;
 	errors = x.errors;
 	partial = x.partial;

@@ -578,7 +578,6 @@ int cmd_matrix(int argc, char **argv)
 	struct svmc_compiled *comp = NULL;
 	const struct svmc_model *m;
 	enum svmc_mresult *res = NULL;
-	char names[128];
 	struct out o;
 	int rc = EXIT_PASS;
 	bool bad = false;
@@ -590,8 +589,7 @@ int cmd_matrix(int argc, char **argv)
 	svmc_classes_init(&f.classes);
 	m = svmc_model_lookup(a.model ? a.model : "kvm");
 	if (!m) {
-		cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.model,
-			   svmc_model_names(names, sizeof(names)));
+		cli_unknown_model(&o, a.model);
 		rc = EXIT_TROUBLE;
 		goto done;
 	}

@@ -67,7 +67,7 @@ static const struct argp_option migrate_options[] = {
 static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 {
 	struct migrate_args *a = state->input;
-	char names[128];
+	char names[512];
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -99,8 +99,7 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
-			argp_error(state, "unknown format '%s' (auto, %s)", arg,
-				   svmc_format_names(names, sizeof(names)));
+			argp_error(state, "%s", cli_unknown_format_msg(names, sizeof(names), arg));
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
@@ -400,7 +399,7 @@ static void emit_record(struct out *o, const struct side *from, const struct sid
 		svmc_emit_obj_end(o);
 		return;
 	}
-	svmc_emit_printf(o, "  %s #%" PRIu64 ": %s -> %s", r->input, r->index,
+	svmc_emit_printf(o, "  %s #%" PRIu64 ": %s -> %s", svmc_input_display(r->input), r->index,
 			 svmc_verdict_name(rf->verdict), svmc_verdict_name(rt->verdict));
 	if (res->first >= 0) {
 		enum svmc_check_id id = (enum svmc_check_id)res->first;
@@ -468,7 +467,9 @@ static void replay_inputs(struct out *o, const struct migrate_args *a, const str
 				 &stats) != SVMC_OK) {
 		fprintf(stderr, "svmcheck: out of memory\n");
 		st->errors++;
+		return;
 	}
+	cli_note_logs_without_dump(&stats);
 	st->compared = stats.records;
 }
 
@@ -580,8 +581,11 @@ static void text_head(struct out *o, const struct svmc_diff *df, const struct si
 				 df->narrowing + df->widening,
 				 df->narrowing + df->widening == 1 ? "" : "s", df->narrowing,
 				 df->widening);
+		/* "  breaks  what...": a wrapped difference continues under its text */
+		svmc_emit_hang(o, 10);
 		text_vectors(o, df);
 		text_state(o, df);
+		svmc_emit_hang(o, 0);
 	}
 	svmc_emit_printf(o, "\n");
 	text_advice(o, df, from, to, strict);
@@ -593,7 +597,6 @@ int cmd_migrate(int argc, char **argv)
 	static struct svmc_diff df; /* about 100 KiB */
 	struct side from = { 0 }, to = { 0 };
 	struct rec_state *st = NULL;
-	char names[128];
 	struct out o;
 	int rc;
 
@@ -611,8 +614,7 @@ int cmd_migrate(int argc, char **argv)
 	if (!from.model || !to.model) {
 		const char *bad = !from.model ? (a.from_model ? a.from_model : a.model) :
 						(a.to_model ? a.to_model : a.model);
-		cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", bad,
-			   svmc_model_names(names, sizeof(names)));
+		cli_unknown_model(&o, bad);
 		rc = EXIT_TROUBLE;
 		goto done;
 	}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "emit/profile_json.h"
@@ -21,6 +22,12 @@
 #include "svmcheck/cpu.h"
 
 enum verb { V_NONE, V_SHOW, V_CAPTURE, V_IMPORT, V_LIST };
+static const char *const verb_names[] = { NULL, "show", "capture", "import", "list" };
+
+static const char *verb_name_at(size_t i)
+{
+	return verb_names[i];
+}
 enum { OPT_GUEST = 0x300, OPT_NAME, OPT_DESC };
 
 struct profile_args {
@@ -39,7 +46,8 @@ static const struct argp_option profile_options[] = {
 	  0 },
 	{ "output", 'o', "FILE", 0,
 	  "capture, import: write the JSON profile to FILE (atomically) instead of stdout", 0 },
-	{ "name", OPT_NAME, "NAME", 0, "capture, import: the profile's name", 0 },
+	{ "name", OPT_NAME, "NAME", 0,
+	  "capture, import: the profile's name (capture: this host's name by default)", 0 },
 	{ "description", OPT_DESC, "TEXT", 0, "capture, import: the profile's description", 0 },
 	{ 0 }
 };
@@ -66,15 +74,18 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->verb == V_NONE) {
-			if (strcmp(arg, "show") == 0)
-				a->verb = V_SHOW;
-			else if (strcmp(arg, "capture") == 0)
-				a->verb = V_CAPTURE;
-			else if (strcmp(arg, "import") == 0)
-				a->verb = V_IMPORT;
-			else if (strcmp(arg, "list") == 0)
-				a->verb = V_LIST;
-			else
+			const char *hint = cli_suggest(arg, verb_name_at, V_LIST + 1);
+
+			for (unsigned v = V_SHOW; v <= V_LIST; v++)
+				if (strcmp(arg, verb_names[v]) == 0)
+					a->verb = (enum verb)v;
+			if (a->verb == V_NONE && hint)
+				argp_error(
+					state,
+					"unknown profile command '%s'; did you mean '%s'? (show, "
+					"capture, import, list)",
+					arg, hint);
+			else if (a->verb == V_NONE)
 				argp_error(
 					state,
 					"unknown profile command '%s' (show, capture, import, list)",
@@ -211,22 +222,25 @@ static int cmp_idx(const void *a, const void *b, void *arg)
 	return strcmp(e[*(const unsigned *)a].name, e[*(const unsigned *)b].name);
 }
 
-/* A bundled profile: JSON keys; text prints name, kind, MAXPHYADDR, description. */
+/*
+ * A bundled profile: JSON keys; text prints name, kind, SVM, MAXPHYADDR and
+ * the description (wrapped under itself) under a header.  The kind is one
+ * word in both: "cpu" (a real CPU's CPUID leaves) or "guest-model" (a QEMU
+ * guest CPU model, the argument of --guest).
+ */
 enum { L_NAME, L_KIND, L_SVM, L_MAXPHYADDR, L_DESCRIPTION, L_PATH, L_NCOLS };
 static const struct svmc_col list_cols[L_NCOLS] = {
-	[L_NAME] = { .key = "name", .head = "", .width = 26 },
-	[L_KIND] = { .key = "kind", .head = "", .width = 5 },
-	[L_SVM] = { .key = "svm", .type = SVMC_COL_BOOL },
-	[L_MAXPHYADDR] = { .key = "maxphyaddr", .head = "", .width = -3, .type = SVMC_COL_U64 },
-	[L_DESCRIPTION] = { .key = "description", .head = "", .gap = 2 },
+	[L_NAME] = { .key = "name", .head = "NAME", .width = 25 },
+	[L_KIND] = { .key = "kind", .head = "KIND", .width = 11 },
+	[L_SVM] = { .key = "svm", .head = "SVM", .width = 3, .type = SVMC_COL_BOOL },
+	[L_MAXPHYADDR] = { .key = "maxphyaddr", .head = "PHYS", .width = -4, .type = SVMC_COL_U64 },
+	[L_DESCRIPTION] = { .key = "description", .head = "DESCRIPTION", .gap = 2 },
 	[L_PATH] = { .key = "path" },
 };
 
 static int do_list(struct out *o)
 {
-	struct svmc_table t = {
-		.o = o, .cols = list_cols, .ncols = L_NCOLS, .flags = SVMC_TABLE_NO_HEAD
-	};
+	struct svmc_table t = { .o = o, .cols = list_cols, .ncols = L_NCOLS };
 	struct list_ctx lc = { .n = 0 };
 	unsigned *idx = NULL;
 	struct svmc_cpu *c = malloc(sizeof(*c));
@@ -276,9 +290,9 @@ static int do_list(struct out *o)
 		{
 			struct svmc_cell cells[L_NCOLS] = {
 				[L_NAME] = { .s = lc.e[i].name },
-				[L_KIND] = { .s = c->has_leaves ? "cpu" : "guest-model",
-					     .text = c->has_leaves ? "cpu" : "guest" },
-				[L_SVM] = { .u = svmc_cpu_has(c, SVMC_FEAT_SVM) },
+				[L_KIND] = { .s = c->has_leaves ? "cpu" : "guest-model" },
+				[L_SVM] = { .u = svmc_cpu_has(c, SVMC_FEAT_SVM),
+					    .text = svmc_cpu_has(c, SVMC_FEAT_SVM) ? "yes" : "no" },
 				[L_MAXPHYADDR] = { .u = c->maxphyaddr },
 				[L_DESCRIPTION] = { .s = c->description },
 				[L_PATH] = { .s = lc.e[i].path },
@@ -303,6 +317,22 @@ out:
 	free(idx);
 	free(c);
 	return rc;
+}
+
+/*
+ * The name of a captured profile: this host's name (gethostname(2), up to
+ * its first dot, as `hostname -s` prints it), so that profiles captured on
+ * several hosts do not all say "host"; "host" when it has none.  --name
+ * overrides it.
+ */
+static void host_name(char *buf, size_t n)
+{
+	char h[256] = "";
+
+	if (gethostname(h, sizeof(h) - 1) != 0 || !h[0])
+		snprintf(h, sizeof(h), "host");
+	h[strcspn(h, ".")] = '\0';
+	snprintf(buf, n, "%s", h[0] ? h : "host");
 }
 
 int cmd_profile(int argc, char **argv)
@@ -369,7 +399,7 @@ int cmd_profile(int argc, char **argv)
 		if (a.desc)
 			snprintf(c->description, sizeof(c->description), "%s", a.desc);
 		if (a.verb == V_CAPTURE && !a.name)
-			snprintf(c->name, sizeof(c->name), "host");
+			host_name(c->name, sizeof(c->name));
 		svmc_emit_flush(&o);
 		e = svmc_cpu_save_json(c, a.output ? a.output : "-", &d);
 		if (e) {

@@ -171,6 +171,7 @@ static void on_sigint(int sig)
 struct progress {
 	bool on, tty, shown;
 	double start, last;
+	uint64_t total; /* bytes of all inputs when every one is a regular file, else 0 */
 };
 
 static double now(void)
@@ -205,8 +206,31 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 		el = 1e-9;
 	human_bytes(b, sizeof(b), (double)bytes);
 	human_bytes(r, sizeof(r), (double)bytes / el);
-	fprintf(stderr, "%ssvmcheck: replay: %" PRIu64 " records, %s, %.0f records/s, %s/s%s",
-		p->tty ? "\r\033[K" : "", records, b, (double)records / el, r, p->tty ? "" : "\n");
+	if (p->total && bytes <= p->total) {
+		/* the size is known: how far, and when it ends at this rate */
+		char tot[32], eta[32] = "";
+		double rate = (double)bytes / el, left = (double)(p->total - bytes);
+
+		human_bytes(tot, sizeof(tot), (double)p->total);
+		if (!final && bytes && rate > 0) {
+			unsigned long s = (unsigned long)(left / rate + 0.5);
+
+			snprintf(eta, sizeof(eta), ", ETA %lu:%02lu:%02lu", s / 3600, s / 60 % 60,
+				 s % 60);
+		}
+		fprintf(stderr,
+			"%ssvmcheck: replay: %" PRIu64
+			" record%s, %s of %s (%.0f%%), %.0f records/s, "
+			"%s/s%s%s",
+			p->tty ? "\r\033[K" : "", records, records == 1 ? "" : "s", b, tot,
+			100.0 * (double)bytes / (double)p->total, (double)records / el, r, eta,
+			p->tty ? "" : "\n");
+	} else {
+		fprintf(stderr,
+			"%ssvmcheck: replay: %" PRIu64 " record%s, %s, %.0f records/s, %s/s%s",
+			p->tty ? "\r\033[K" : "", records, records == 1 ? "" : "s", b,
+			(double)records / el, r, p->tty ? "" : "\n");
+	}
 	if (final && p->tty)
 		fputc('\n', stderr);
 	p->shown = true;
@@ -395,6 +419,30 @@ static void run_pipeline(struct run *run, struct svmc_input_stats *st)
 
 /* ---- set-up --------------------------------------------------------------- */
 
+/*
+ * Bytes of all inputs when every one is a regular file (the progress's
+ * 100%; standard input counts from its offset when it is a file), else 0.
+ */
+static uint64_t inputs_size(const struct replay_args *a)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < a->ninputs; i++) {
+		bool in = strcmp(a->inputs[i], "-") == 0;
+		struct stat st;
+		off_t at = 0;
+
+		if ((in ? fstat(STDIN_FILENO, &st) : stat(a->inputs[i], &st)) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+		if (in && (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) < 0)
+			return 0;
+		if (at < st.st_size)
+			total += (uint64_t)(st.st_size - at);
+	}
+	return total;
+}
+
 static bool auto_progress(const struct replay_args *a)
 {
 	struct stat st;
@@ -460,16 +508,11 @@ int cmd_replay(int argc, char **argv)
 	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
 	if (a.bad_model) {
-		char names[128];
-		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.bad_model,
-			   svmc_model_names(names, sizeof(names)));
+		cli_unknown_model(NULL, a.bad_model);
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_format) {
-		char fnames[128];
-
-		cli_errorf(NULL, SVMC_ERR_USAGE, "unknown format '%s' (auto, %s)", a.bad_format,
-			   svmc_format_names(fnames, sizeof(fnames)));
+		cli_unknown_format(NULL, a.bad_format);
 		return EXIT_TROUBLE;
 	}
 	if (a.bad_threads) {
@@ -534,8 +577,10 @@ int cmd_replay(int argc, char **argv)
 			cli_outfile_close(&of, false);
 		goto trouble;
 	}
+	run->fmt.width = run->o.width; /* the terminal's, or 80 (emit.h) */
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
 	run->prog.tty = isatty(STDERR_FILENO);
+	run->prog.total = run->prog.on ? inputs_size(&a) : 0;
 	run->prog.start = run->prog.last = now();
 
 	svmc_atomic_catch_signal(SIGPIPE, true);
@@ -549,6 +594,7 @@ int cmd_replay(int argc, char **argv)
 	}
 
 	run_pipeline(run, &st);
+	cli_note_logs_without_dump(&st);
 
 	if (run->prog.on)
 		progress_show(&run->prog, st.records, st.bytes, true);

@@ -185,7 +185,6 @@ int cmd_vectors(int argc, char **argv)
 	const struct svmc_model *m;
 	struct out o;
 	enum svmc_err err;
-	char names[128];
 	int rc = EXIT_PASS;
 
 	argp_parse(&vectors_argp, argc, argv, 0, NULL, &a);
@@ -193,8 +192,7 @@ int cmd_vectors(int argc, char **argv)
 
 	m = svmc_model_lookup(a.model);
 	if (!m) {
-		cli_errorf(&o, SVMC_ERR_USAGE, "unknown model '%s' (models: %s)", a.model,
-			   svmc_model_names(names, sizeof(names)));
+		cli_unknown_model(&o, a.model);
 		rc = EXIT_TROUBLE;
 		goto done;
 	}

@@ -6,6 +6,7 @@
  * error object whose members come from svmc_diag_members() (the same shape
  * the replay record writer uses), with a stable snake_case "code".
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,10 @@
 
 #include "cli/cli.h"
 #include "emit/atomic.h"
+#include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
+#include "svmcheck/record.h"
+#include "svmcheck/replay.h"
 
 struct cli_global cli_g = { .color = OUT_COLOR_AUTO };
 
@@ -27,8 +31,15 @@ static const struct argp_option output_options[] = {
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "Colour text output: auto (default: on a terminal, unless NO_COLOR or TERM=dumb), always, never",
 	  -1 },
+	/* -h as --help (argp has only -?), hidden: the help lists --help */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Give this help list", -1 },
 	{ 0 }
 };
+
+static bool color_word(const char *s)
+{
+	return strcmp(s, "auto") == 0 || strcmp(s, "always") == 0 || strcmp(s, "never") == 0;
+}
 
 static error_t output_parse(int key, char *arg, struct argp_state *state)
 {
@@ -42,7 +53,16 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 	case 'q':
 		cli_g.quiet = true;
 		return 0;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		return 0;
 	case OPT_COLOR:
+		/*
+		 * The argument is optional, so argp takes only --color=WHEN; take
+		 * "--color WHEN" too when the next word is one of the three.
+		 */
+		if (!arg && state->next < state->argc && color_word(state->argv[state->next]))
+			arg = state->argv[state->next++];
 		if (!arg || strcmp(arg, "always") == 0)
 			cli_g.color = OUT_COLOR_ALWAYS;
 		else if (strcmp(arg, "auto") == 0)
@@ -80,6 +100,8 @@ void cli_out_open(struct out *o)
 		cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 		exit(EXIT_TROUBLE);
 	}
+	if (m == OUT_TEXT)
+		o->width = svmc_emit_text_width(STDOUT_FILENO);
 }
 
 void cli_emit_diag(struct out *o, const struct svmc_diag *d)
@@ -214,4 +236,127 @@ int cli_outfile_close(struct svmc_atomic_file *af, bool ok)
 		return -1;
 	}
 	return 0;
+}
+
+void cli_note_logs_without_dump(const struct svmc_input_stats *st)
+{
+	if (st->logs_without_dump == 1)
+		fprintf(stderr, "svmcheck: %s: no VMCB dump in this kernel log\n",
+			svmc_input_display(st->first_log_without_dump));
+	else if (st->logs_without_dump)
+		fprintf(stderr, "svmcheck: no VMCB dump in %llu kernel logs (the first: %s)\n",
+			(unsigned long long)st->logs_without_dump,
+			svmc_input_display(st->first_log_without_dump));
+}
+
+/* ---- "did you mean" ------------------------------------------------------- */
+
+/*
+ * Edit distance of a and b (insertions, deletions, substitutions and swaps
+ * of two neighbours: the optimal string alignment distance), letters
+ * compared without case; words of 64 letters or more are never close.
+ */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned d[64][64], la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	for (unsigned i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (unsigned j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (unsigned i = 1; i <= la; i++) {
+		for (unsigned j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]),
+			    cb = tolower((unsigned char)b[j - 1]);
+			unsigned best = d[i - 1][j - 1] + (ca != cb);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *cli_suggest(const char *word, const char *(*name)(size_t i), size_t n)
+{
+	const char *best = NULL;
+	unsigned best_d = 0, len = (unsigned)strlen(word);
+	/* a third of the word may be wrong, at least one letter */
+	unsigned limit = len / 3 > 1 ? len / 3 : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *c = name(i);
+		unsigned dist;
+
+		if (!c)
+			continue;
+		dist = edit_distance(word, c);
+		if (dist <= limit && (!best || dist < best_d)) {
+			best = c;
+			best_d = dist;
+		}
+	}
+	return best;
+}
+
+static const char *model_name_at(size_t i)
+{
+	return svmc_model_at(i)->name;
+}
+
+static const char *format_name_at(size_t i)
+{
+	return svmc_format_name((enum svmc_format)i);
+}
+
+/* "unknown KIND 'word'; did you mean 'x'? (KINDs: list)" into buf. */
+static const char *unknown_msg(char *buf, size_t n, const char *kind, const char *word,
+			       const char *hint, const char *list)
+{
+	if (hint)
+		snprintf(buf, n, "unknown %s '%s'; did you mean '%s'? (%ss: %s)", kind, word, hint,
+			 kind, list);
+	else
+		snprintf(buf, n, "unknown %s '%s' (%ss: %s)", kind, word, kind, list);
+	return buf;
+}
+
+const char *cli_unknown_model_msg(char *buf, size_t n, const char *word)
+{
+	char names[256];
+
+	return unknown_msg(buf, n, "model", word,
+			   cli_suggest(word, model_name_at, svmc_model_count()),
+			   svmc_model_names(names, sizeof(names)));
+}
+
+const char *cli_unknown_format_msg(char *buf, size_t n, const char *word)
+{
+	char names[256], list[300];
+
+	snprintf(list, sizeof(list), "auto, %s", svmc_format_names(names, sizeof(names)));
+	return unknown_msg(buf, n, "format", word,
+			   cli_suggest(word, format_name_at, SVMC_FMT_COUNT), list);
+}
+
+void cli_unknown_model(struct out *o, const char *word)
+{
+	char msg[512];
+
+	cli_errorf(o, SVMC_ERR_USAGE, "%s", cli_unknown_model_msg(msg, sizeof(msg), word));
+}
+
+void cli_unknown_format(struct out *o, const char *word)
+{
+	char msg[512];
+
+	cli_errorf(o, SVMC_ERR_USAGE, "%s", cli_unknown_format_msg(msg, sizeof(msg), word));
 }

@@ -35,6 +35,7 @@ struct command {
 };
 
 static int cmd_complete(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "decode every VMCB record of captures, for people or as JSON" },
@@ -44,6 +45,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "what changes validity between two CPUs (live migration)" },
 	{ "matrix", cmd_matrix, "migrate results between every pair of a fleet's CPU classes" },
 	{ "profile", cmd_profile, "show, capture, import and list CPU profiles" },
+	{ "help", cmd_help, "the commands, or one command's options: help [COMMAND]" },
 	{ "__complete", cmd_complete, NULL },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -149,6 +151,32 @@ static int cmd_complete(int argc, char **argv)
 	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_PASS : EXIT_TROUBLE;
 }
 
+/* The visible command names, for cli_suggest(). */
+static const char *command_name_at(size_t i)
+{
+	return commands[i].summary ? commands[i].name : NULL;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* "unknown command 'x'; did you mean 'y'?" (no hint when nothing is close). */
+static const char *unknown_command_msg(char *buf, size_t n, const char *word)
+{
+	const char *hint = cli_suggest(word, command_name_at, NCOMMANDS);
+
+	if (hint)
+		snprintf(buf, n, "unknown command '%s'; did you mean '%s'?", word, hint);
+	else
+		snprintf(buf, n, "unknown command '%s'", word);
+	return buf;
+}
+
 struct top_state {
 	const struct command *cmd;
 	int cmd_index;
@@ -157,24 +185,29 @@ struct top_state {
 static error_t top_parse(int key, char *arg, struct argp_state *state)
 {
 	struct top_state *ts = state->input;
+	char msg[256];
 
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = NULL;
 		return 0;
 	case ARGP_KEY_ARG:
-		for (size_t i = 0; i < NCOMMANDS; i++) {
-			if (strcmp(arg, commands[i].name) == 0) {
-				ts->cmd = &commands[i];
-				ts->cmd_index = state->next - 1;
-				state->next = state->argc; /* the command parses the rest */
-				return 0;
-			}
+		ts->cmd = find_command(arg);
+		if (ts->cmd) {
+			ts->cmd_index = state->next - 1;
+			state->next = state->argc; /* the command parses the rest */
+			return 0;
 		}
-		argp_error(state, "unknown command '%s'", arg);
+		argp_error(state, "%s", unknown_command_msg(msg, sizeof(msg), arg));
 		return 0;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no command given");
+		/*
+		 * Bare `svmcheck`: the help, with the commands, on stdout, and
+		 * the usage-error status, as git and ip do (their 1 and 255 are
+		 * their usage statuses; svmcheck's is 2).
+		 */
+		argp_state_help(state, stdout,
+				(ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK) | ARGP_HELP_EXIT_ERR);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -235,6 +268,39 @@ static void close_stdout(void)
 		svmc_diag_set(&d, SVMC_ERR_IO, "write error");
 	cli_report_text(&d);
 	_exit(EXIT_TROUBLE);
+}
+
+/*
+ * `svmcheck help [COMMAND]`: the top-level help (as `svmcheck --help`), or
+ * COMMAND's (as `svmcheck COMMAND --help`); exit 0, or 2 for an unknown
+ * command or more than one.
+ */
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+	char prog[64], help[] = "--help", msg[256];
+	char *av[3] = { prog, help, NULL };
+
+	if (argc == 1 ||
+	    (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
+		/* as `svmcheck --help`: argp adds its own options only when parsing */
+		char top[] = "svmcheck";
+		char *tv[3] = { top, help, NULL };
+
+		argp_parse(&top_argp, 2, tv, ARGP_IN_ORDER, NULL, NULL);
+		return EXIT_PASS;
+	}
+	c = argc == 2 ? find_command(argv[1]) : NULL;
+	if (argc > 2 || !c || !c->summary) {
+		cli_errorf(NULL, SVMC_ERR_USAGE, "%s",
+			   argc > 2 ? "help takes one COMMAND at most" :
+				      unknown_command_msg(msg, sizeof(msg), argv[1]));
+		return EXIT_TROUBLE;
+	}
+	if (c == find_command("help"))
+		return cmd_help(1, argv);
+	snprintf(prog, sizeof(prog), "svmcheck %s", c->name);
+	return c->run(2, av);
 }
 
 int main(int argc, char **argv)

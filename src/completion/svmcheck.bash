@@ -39,11 +39,10 @@ _svmcheck_options()
 
 _svmcheck_profiles()
 {
-	local prog=$1 IFS=$' \t\n' name
-	# first column of the text listing; never coloured when piped
-	"$prog" --color=never profile list 2>/dev/null | while read -r name _; do
-		printf '%s\n' "$name"
-	done
+	local prog=$1
+	# the "name" members of the JSON listing (the text one is for people:
+	# a header, wrapped descriptions)
+	"$prog" profile list -j 2>/dev/null | grep -o '"name":"[^"\\]*"' | cut -d'"' -f4
 }
 
 _svmcheck_files()
@@ -164,6 +163,8 @@ _svmcheck()
 		_svmcheck_files "$cur" ;;
 	matrix)
 		_svmcheck_cpus "$prog" "$cur" ;;
+	help)
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" commands)" -- "$cur")) ;;
 	profile)
 		case $sub in
 		"") COMPREPLY=($(compgen -W "show capture import list" -- "$cur")) ;;

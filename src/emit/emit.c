@@ -98,11 +98,15 @@ int svmc_emit_init(struct out *o, FILE *f, enum svmc_emit_mode mode, bool color)
 	o->cap = (size_t)OUT_BUF * 2;
 	o->buf = malloc(o->cap);
 	o->first[0] = true;
+	o->width = mode == OUT_TEXT ? SVMC_TEXT_WIDTH : 0;
 	return o->buf ? 0 : -1;
 }
 
+static void line_flush(struct out *o);
+
 int svmc_emit_flush(struct out *o)
 {
+	line_flush(o);
 	if (o->len && !o->error) {
 		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
 			o->error = true;
@@ -118,6 +122,9 @@ int svmc_emit_fini(struct out *o)
 	int r = svmc_emit_flush(o);
 	free(o->buf);
 	o->buf = NULL;
+	free(o->line);
+	o->line = NULL;
+	o->line_len = o->line_cap = 0;
 	return r;
 }
 
@@ -152,7 +159,7 @@ static bool text_clean(const char *s, size_t n)
 	return !bad;
 }
 
-void svmc_emit_raw(struct out *o, const char *s, size_t n)
+static void buf_put(struct out *o, const char *s, size_t n)
 {
 	if (o->mode == OUT_TEXT && !text_clean(s, n)) {
 		/* through the buffer, made safe for a terminal, in pieces */
@@ -196,6 +203,166 @@ void svmc_emit_raw(struct out *o, const char *s, size_t n)
 	}
 }
 
+static void buf_put_cb(void *ctx, const char *s, size_t n)
+{
+	buf_put(ctx, s, n);
+}
+
+/* Print the pending part of a line as it is (before raw bytes, at a flush). */
+static void line_flush(struct out *o)
+{
+	if (o->line_len) {
+		buf_put(o, o->line, o->line_len);
+		o->line_len = 0;
+	}
+}
+
+void svmc_emit_raw(struct out *o, const char *s, size_t n)
+{
+	line_flush(o);
+	buf_put(o, s, n);
+}
+
+/* Room for n more bytes in o->line; false (and o->error) without memory. */
+static bool line_room(struct out *o, size_t n)
+{
+	size_t cap = o->line_cap ? o->line_cap : 256;
+	char *p;
+
+	if (o->line_len + n <= o->line_cap)
+		return true;
+	while (cap < o->line_len + n)
+		cap *= 2;
+	p = realloc(o->line, cap);
+	if (!p) {
+		o->error = true;
+		return false;
+	}
+	o->line = p;
+	o->line_cap = cap;
+	return true;
+}
+
+/* Wrap and print every complete line in o->line; keep the rest. */
+static void line_drain(struct out *o)
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(o->line + start, '\n', o->line_len - start))) {
+		size_t n = (size_t)(nl - (o->line + start));
+
+		svmc_text_wrap(o->line + start, n, o->width, o->hang, buf_put_cb, o);
+		buf_put(o, "\n", 1);
+		start += n + 1;
+	}
+	memmove(o->line, o->line + start, o->line_len - start);
+	o->line_len -= start;
+}
+
+void svmc_emit_text(struct out *o, const char *s, size_t n)
+{
+	if (o->mode != OUT_TEXT)
+		return;
+	if (!o->width) {
+		buf_put(o, s, n);
+		return;
+	}
+	if (!line_room(o, n))
+		return;
+	memcpy(o->line + o->line_len, s, n);
+	o->line_len += n;
+	line_drain(o);
+}
+
+size_t svmc_text_columns(const char *s, size_t n)
+{
+	size_t cols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0x1b && i + 1 < n && s[i + 1] == '[') {
+			/* CSI: parameters up to a final byte 0x40..0x7e */
+			i += 2;
+			while (i < n && ((unsigned char)s[i] < 0x40 || (unsigned char)s[i] > 0x7e))
+				i++;
+			continue;
+		}
+		if ((c & 0xc0) != 0x80)
+			cols++;
+	}
+	return cols;
+}
+
+void svmc_text_wrap(const char *s, size_t n, unsigned width, unsigned hang,
+		    void (*put)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	static const char spaces[] = "                                                            ";
+	size_t pos = 0, col = 0, lead = 0;
+
+	if (!width || svmc_text_columns(s, n) <= width) {
+		put(ctx, s, n);
+		return;
+	}
+	while (lead < n && s[lead] == ' ')
+		lead++;
+	if (!hang)
+		hang = (unsigned)lead + 4;
+	if (hang + 16 > width)
+		hang = width > 32 ? width / 2 : 0;
+	if (hang > sizeof(spaces) - 1)
+		hang = sizeof(spaces) - 1;
+	for (;;) {
+		/* the first segment's indent is skipped with its first word */
+		size_t i = pos, fit = 0, w = col;
+
+		/* the longest run of whole words from pos that fits (w: columns to i) */
+		while (i < n) {
+			size_t j = i;
+
+			while (j < n && s[j] == ' ')
+				j++;
+			if (j == n)
+				break;
+			while (j < n && s[j] != ' ')
+				j++;
+			w += svmc_text_columns(s + i, j - i);
+			if (w > width && fit)
+				break;
+			fit = j;
+			i = j;
+			if (w > width)
+				break; /* one word wider than the room: alone on its line */
+		}
+		if (!fit || i >= n) {
+			put(ctx, s + pos, n - pos);
+			return;
+		}
+		put(ctx, s + pos, fit - pos);
+		pos = fit;
+		while (pos < n && s[pos] == ' ')
+			pos++;
+		if (pos >= n)
+			return;
+		put(ctx, "\n", 1);
+		put(ctx, spaces, hang);
+		col = hang;
+	}
+}
+
+unsigned svmc_emit_text_width(int fd)
+{
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (!c || !isatty(fd))
+		return SVMC_TEXT_WIDTH;
+	v = strtol(c, &end, 10);
+	return *end == '\0' && end != c && v >= 40 && v <= 1000 ? (unsigned)v : SVMC_TEXT_WIDTH;
+}
+
 void svmc_emit_vprintf(struct out *o, const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -203,6 +370,25 @@ void svmc_emit_vprintf(struct out *o, const char *fmt, va_list ap)
 
 	if (o->mode != OUT_TEXT)
 		return;
+	if (o->width) {
+		char small[512];
+
+		va_copy(ap2, ap);
+		n = vsnprintf(small, sizeof(small), fmt, ap);
+		if (n < 0) {
+			va_end(ap2);
+			return;
+		}
+		if ((size_t)n < sizeof(small)) {
+			svmc_emit_text(o, small, (size_t)n);
+		} else if (line_room(o, (size_t)n + 1)) {
+			vsnprintf(o->line + o->line_len, (size_t)n + 1, fmt, ap2);
+			o->line_len += (size_t)n;
+			line_drain(o);
+		}
+		va_end(ap2);
+		return;
+	}
 	va_copy(ap2, ap);
 	reserve(o, 512);
 	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
@@ -229,8 +415,7 @@ void svmc_emit_printf(struct out *o, const char *fmt, ...)
 
 void svmc_emit_puts(struct out *o, const char *s)
 {
-	if (o->mode == OUT_TEXT)
-		svmc_emit_raw(o, s, strlen(s));
+	svmc_emit_text(o, s, strlen(s));
 }
 
 const char *svmc_emit_color(const struct out *o, enum svmc_emit_color c)

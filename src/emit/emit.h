@@ -48,6 +48,11 @@ struct out {
 	bool is_arr[OUT_MAX_DEPTH];
 	bool on_line[OUT_MAX_DEPTH]; /* pretty mode: this container stays on one line */
 	bool error;                  /* a write failed (EPIPE, ENOSPC) */
+	/* text: lines wider than width columns are wrapped (0: never) */
+	unsigned width;
+	unsigned hang; /* continuation indent (0: the line's own indent + 4) */
+	char *line;    /* text: the line being printed, until its '\n' */
+	size_t line_len, line_cap;
 };
 
 /* Set up o over f (not owned).  Returns 0 or -1 (no memory). */
@@ -128,8 +133,42 @@ size_t svmc_emit_json_clean_prefix(const char *s, size_t n);
 #define SVMC_TEXT_LINES 1u
 void svmc_emit_text_safe(char *s, size_t n, unsigned flags);
 
-/* Raw bytes into the buffer (for callers that format themselves). */
+/* Raw bytes into the buffer (for callers that format themselves): never wrapped. */
 void svmc_emit_raw(struct out *o, const char *s, size_t n);
+/* Text (ignored unless OUT_TEXT): s[0..n) as svmc_emit_puts prints it, wrapped. */
+void svmc_emit_text(struct out *o, const char *s, size_t n);
+
+/*
+ * Text fits the terminal.  In OUT_TEXT, every line that svmc_emit_printf,
+ * svmc_emit_puts and svmc_emit_text complete is wrapped to o->width display
+ * columns (ANSI colour sequences take none, a UTF-8 character one): broken
+ * at spaces, continuation lines indented by o->hang columns, or by the
+ * line's own indent + 4 when hang is 0.  A word longer than the room is
+ * never split.  svmc_emit_init sets width SVMC_TEXT_WIDTH; JSON is never
+ * wrapped.
+ */
+#define SVMC_TEXT_WIDTH 80
+/*
+ * The width for text on fd: $COLUMNS when fd is a terminal and COLUMNS is a
+ * number from 40 to 1000, else SVMC_TEXT_WIDTH (files and pipes get 80, so
+ * that their text does not depend on the terminal it was made on).
+ */
+unsigned svmc_emit_text_width(int fd);
+/* Continuation indent for the lines completed from now on (0: the default). */
+static inline void svmc_emit_hang(struct out *o, unsigned hang)
+{
+	o->hang = hang;
+}
+/*
+ * The one wrapper: s[0..n), one line without its '\n', to put(ctx, ...) in
+ * pieces, wrapped as described above at width with continuation indent hang
+ * (0: the line's indent + 4; never more than half the width).  Allocates
+ * nothing (the replay record writer calls it for failing records).
+ */
+void svmc_text_wrap(const char *s, size_t n, unsigned width, unsigned hang,
+		    void (*put)(void *ctx, const char *s, size_t n), void *ctx);
+/* Display columns of s[0..n): ANSI CSI sequences 0, UTF-8 continuation bytes 0. */
+size_t svmc_text_columns(const char *s, size_t n);
 
 /* --color=auto|always|never, NO_COLOR, TERM=dumb and isatty(fd). */
 enum svmc_emit_color_when { OUT_COLOR_AUTO, OUT_COLOR_ALWAYS, OUT_COLOR_NEVER };

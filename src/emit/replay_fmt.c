@@ -7,6 +7,7 @@
  * Failing records call into the engine for sentences, which is fine: they
  * are the ones a person reads.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,7 @@ int svmc_replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c,
 	struct rbuf t = { 0 };
 
 	memset(f, 0, sizeof(*f));
+	f->width = SVMC_TEXT_WIDTH;
 	f->c = c;
 	f->style = style;
 	f->cpu = cpu;
@@ -383,6 +385,41 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 	RB_LIT(b, "\"}\n");
 }
 
+/* ---- text ---------------------------------------------------------------- */
+
+static void rb_put_cb(void *ctx, const char *s, size_t n)
+{
+	rb_put(ctx, s, n);
+}
+
+/*
+ * The line b->p[start..b->len) (no '\n' yet) wrapped to f->width, continuing
+ * hang columns in (0: its indent + 4).  Lines longer than f->wrap stay as
+ * they are.  No allocation: the copy lives in f.
+ */
+static void wrap_line(struct replay_fmt *f, struct rbuf *b, size_t start, unsigned hang)
+{
+	size_t n = b->len - start;
+
+	if (!f->width || b->oom || n <= f->width || n > sizeof(f->wrap) ||
+	    svmc_text_columns(b->p + start, n) <= f->width)
+		return;
+	memcpy(f->wrap, b->p + start, n);
+	b->len = start;
+	svmc_text_wrap(f->wrap, n, f->width, hang, rb_put_cb, b);
+}
+
+/* Does msg hold val ("0x..." of the field's width) as a whole number? */
+static bool says_value(const char *msg, const char *val)
+{
+	size_t n = strlen(val);
+
+	for (const char *p = strstr(msg, val); p; p = strstr(p + 1, val))
+		if (!isxdigit((unsigned char)p[n]))
+			return true;
+	return false;
+}
+
 /* "input#index (offset N)" / "(line N)". */
 static void text_where(struct rbuf *b, const char *input, uint64_t index, uint64_t line,
 		       uint64_t offset)
@@ -407,9 +444,10 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			const struct svmc_result *res)
 {
 	const struct svmc_model *m = f->c->model;
-	size_t n;
+	size_t n, start = b->len, vstart, vend;
+	char val[24];
 
-	text_where(b, r->input ? r->input : "-", r->index, r->line, r->offset);
+	text_where(b, svmc_input_display(r->input), r->index, r->line, r->offset);
 	RB_LIT(b, "  ");
 	switch (res->verdict) {
 	case SVMC_VMRUN:
@@ -424,6 +462,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		rb_puts(b, f->col_reset);
 		RB_LIT(b, "  not evaluated (fields missing from the input): ");
 		id_list(f, b, res->unevaluated, false);
+		wrap_line(f, b, start, 4);
 		RB_LIT(b, "\n");
 		return;
 	case SVMC_VMEXIT_INVALID:
@@ -434,6 +473,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 	rb_puts(b, f->col_reset);
 	RB_LIT(b, "  ");
 	id_list(f, b, res->failed, false);
+	wrap_line(f, b, start, 4);
 	RB_LIT(b, "\n");
 	for (unsigned i = 0; i < m->norder; i++) {
 		unsigned id = m->order[i];
@@ -442,6 +482,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		if (!((res->failed >> id) & 1))
 			continue;
 		ci = svmc_check_info((enum svmc_check_id)id);
+		start = b->len;
 		RB_LIT(b, "  ");
 		rb_puts(b, ci->name);
 		if (strcmp(ci->apm, "-") == 0) {
@@ -452,17 +493,37 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			RB_LIT(b, ") ");
 		}
 		rb_puts(b, ci->field_path);
+		/* "field = value: sentence", or "field: sentence" when the sentence says the value */
+		vstart = b->len;
 		RB_LIT(b, " = ");
 		rb_hex(b, svmc_check_value(&r->vmcb, (enum svmc_check_id)id), ci->field_digits);
+		vend = b->len;
 		RB_LIT(b, ": ");
 		n = check_message_at(f, b, r, id, 0);
-		if (n != SIZE_MAX)
+		if (n != SIZE_MAX && !b->oom) {
+			char *msg = b->p + b->len;
+
+			if (vend - vstart - 3 < sizeof(val)) {
+				memcpy(val, b->p + vstart + 3, vend - vstart - 3);
+				val[vend - vstart - 3] = '\0';
+				msg[n] = '\0';
+				if (says_value(msg, val)) {
+					/* drop " = value" */
+					memmove(b->p + vstart, b->p + vend,
+						(size_t)(msg + n - (b->p + vend)));
+					b->len -= vend - vstart;
+				}
+			}
 			b->len += n;
+		}
+		wrap_line(f, b, start, 6);
 		RB_LIT(b, "\n");
 	}
 	if (res->unevaluated) {
+		start = b->len;
 		RB_LIT(b, "  not evaluated: ");
 		id_list(f, b, res->unevaluated, false);
+		wrap_line(f, b, start, 6);
 		RB_LIT(b, "\n");
 	}
 }
@@ -528,6 +589,8 @@ void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct 
 		RB_LIT(b, "}\n");
 		return;
 	}
+	size_t start = b->len;
+
 	count(b, k->records, "record", "records");
 	RB_LIT(b, ": ");
 	rb_u64(b, k->vmrun);
@@ -545,5 +608,7 @@ void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct 
 		RB_LIT(b, ", guest ");
 		rb_puts(b, f->guest);
 	}
-	RB_LIT(b, ")\n");
+	RB_LIT(b, ")");
+	wrap_line(f, b, start, 4);
+	RB_LIT(b, "\n");
 }

@@ -59,6 +59,13 @@ struct replay_fmt {
 	/* per check: {"check":"..","apm":"..","field":"..","value":" (0: too long) */
 	char frag[SVMC_CHECK_COUNT][128];
 	uint8_t frag_len[SVMC_CHECK_COUNT];
+	/*
+	 * Text: the width lines are wrapped to (svmc_text_wrap; init sets
+	 * SVMC_TEXT_WIDTH, 0 never wraps), and the copy of a line being wrapped:
+	 * only the lines of failing records and the summary are looked at.
+	 */
+	unsigned width;
+	char wrap[2048];
 };
 
 /*

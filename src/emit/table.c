@@ -107,11 +107,12 @@ void svmc_table_begin(struct svmc_table *t, const char *key)
 	bool first = true;
 
 	t->pending = false;
+	t->hang = 0;
 	if (svmc_emit_json(t->o)) {
 		svmc_emit_arr_begin(t->o, key);
 		return;
 	}
-	if (t->o->mode != OUT_TEXT || (t->flags & SVMC_TABLE_NO_HEAD))
+	if (t->o->mode != OUT_TEXT)
 		return;
 	addf(&l, "%s", t->indent ? t->indent : "");
 	for (unsigned k = 0; k < text_count(t); k++) {
@@ -120,11 +121,32 @@ void svmc_table_begin(struct svmc_table *t, const char *key)
 
 		if (!text_col(c) || (c->flags & SVMC_COL_BELOW))
 			continue;
+		/* a row too wide continues under its last column, if that leaves 24 columns */
+		t->hang =
+			(unsigned)svmc_text_columns(l.s, l.n) + (first ? 0 : (c->gap ? c->gap : 1));
 		add_col(t, &l, c, first, c->head, OUT_C_NONE);
 		first = false;
 	}
+	if (t->hang + 24 > t->o->width)
+		t->hang = 0;
 	addf(&l, "\n");
-	svmc_emit_raw(t->o, l.s, l.n);
+	if (!(t->flags & SVMC_TABLE_NO_HEAD))
+		svmc_emit_text(t->o, l.s, l.n);
+}
+
+/*
+ * Text of a row: its first line (the columns) wraps under the last column,
+ * the lines below it (SVMC_COL_BELOW) under their own indent.
+ */
+static void row_text(struct svmc_table *t, const char *s, size_t n)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t k = nl ? (size_t)(nl - s) + 1 : n;
+
+	svmc_emit_hang(t->o, t->hang);
+	svmc_emit_text(t->o, s, k);
+	svmc_emit_hang(t->o, 0);
+	svmc_emit_text(t->o, s + k, n - k);
 }
 
 static void json_row(struct svmc_table *t, const struct svmc_cell *cells)
@@ -182,8 +204,8 @@ static void flush_run(struct svmc_table *t)
 		snprintf(label, sizeof(label), "%" PRIu64, t->run_first);
 	addf(&l, "%s", t->indent ? t->indent : "");
 	add_col(t, &l, c, true, label, OUT_C_NONE);
-	svmc_emit_raw(t->o, l.s, l.n);
-	svmc_emit_raw(t->o, t->run_rest, t->run_rest_len);
+	svmc_emit_text(t->o, l.s, l.n);
+	row_text(t, t->run_rest, t->run_rest_len);
 }
 
 void svmc_table_row(struct svmc_table *t, const struct svmc_cell *cells, bool foldable)
@@ -225,7 +247,7 @@ void svmc_table_row(struct svmc_table *t, const struct svmc_cell *cells, bool fo
 	}
 	if (!fold) {
 		flush_run(t);
-		svmc_emit_raw(t->o, head.s, head.n);
+		row_text(t, head.s, head.n);
 		return;
 	}
 	if (t->pending && cells[i0].u == t->run_last + 1 && rest.n == t->run_rest_len &&
@@ -279,7 +301,10 @@ void svmc_kv_hex(struct svmc_kv *k, const char *name, uint64_t v, unsigned digit
 	}
 	snprintf(val, sizeof(val), "0x%0*" PRIx64, (int)digits, v);
 	if (note && note[0]) {
+		/* a long note (flag names) continues under the notes */
+		svmc_emit_hang(k->o, 2 + (unsigned)k->name_w + 1 + (unsigned)k->value_w + 1);
 		svmc_emit_printf(k->o, "  %-*s %-*s %s\n", k->name_w, name, k->value_w, val, note);
+		svmc_emit_hang(k->o, 0);
 		return;
 	}
 	pad = k->name_w - (int)strlen(name);

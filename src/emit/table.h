@@ -69,6 +69,8 @@ struct svmc_table {
 	unsigned ntext;
 	const char *indent; /* text: before every line (NULL: none) */
 	unsigned flags;
+	/* text: where a wrapped row continues: under its last column (set by begin) */
+	unsigned hang;
 	/* folding state (text): the pending run and its rendered rest */
 	bool pending;
 	uint64_t run_first, run_last;

@@ -74,7 +74,7 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 	svmc_emit_str(o, "type", "vmcb");
 	svmc_emit_str(o, "input", input);
 	svmc_emit_u64(o, "index", r->index);
-	svmc_emit_printf(o, "%s: record %" PRIu64, input, r->index);
+	svmc_emit_printf(o, "%s: record %" PRIu64, svmc_input_display(r->input), r->index);
 	if (r->line != SVMC_NO_LINE) {
 		svmc_emit_u64(o, "line", r->line);
 		svmc_emit_printf(o, ", line %" PRIu64, r->line);

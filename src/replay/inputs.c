@@ -4,6 +4,16 @@
  * format, read its records in batches into memory the caller hands out,
  * pass every error at its place, say when an input gave nothing at all,
  * and go on with the next input.  See svmcheck/replay.h.
+ *
+ * An input that gave nothing is an error ("no VMCB record"), except a
+ * kernel log: when detection read the input as kvm-dump (its first lines
+ * are kernel-log lines: "[   12.345678] ...", "<4>...", "kernel:") and that
+ * reader found neither a dump nor a bad line, it is the log of a host whose
+ * VMRUNs never failed.  A format given with -f is taken as a promise that a
+ * dump is there: finding none stays an error.
+ * That is counted in the stats (the caller notes it), not reported as an
+ * error.  An empty input and an input no reader recognises stay errors
+ * (svmc_reader_open reports them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +98,7 @@ void svmc_inputs_run(const char *const *inputs, size_t n, enum svmc_format fmt,
 		struct svmc_diag d;
 		struct svmc_span sp; /* read by the span's users until input_done */
 		uint64_t got = 0;
-		bool bad;
+		bool bad, log;
 
 		svmc_diag_init(&d, in);
 		if (svmc_reader_open(&rd, in, fmt, &d) != SVMC_OK) {
@@ -99,9 +109,13 @@ void svmc_inputs_run(const char *const *inputs, size_t n, enum svmc_format fmt,
 		}
 		bad = read_input(rd, in, ops, arg, st, &got, &sp);
 		st->bytes += svmc_reader_bytes(rd);
+		log = fmt == SVMC_FMT_AUTO && svmc_reader_format(rd) == SVMC_FMT_KVM_DUMP;
 		input_done(ops, arg); /* after this no span read uses rd's file */
 		svmc_reader_close(rd);
-		if (!got && !bad && !st->stopped) {
+		if (!got && !bad && !st->stopped && log) {
+			if (!st->logs_without_dump++)
+				st->first_log_without_dump = in;
+		} else if (!got && !bad && !st->stopped) {
 			svmc_diag_init(&d, in);
 			svmc_diag_set(&d, SVMC_ERR_EMPTY, "no VMCB record");
 			st->errors++;

@@ -46,7 +46,8 @@ expect()
 
 expect "replay" svmcheck re
 expect "checks" svmcheck ch
-expect "checks inspect matrix migrate profile replay vectors" svmcheck ""
+expect "checks help inspect matrix migrate profile replay vectors" svmcheck ""
+expect "replay" svmcheck help rep
 expect "" svmcheck zz
 expect "apm kvm kvm-legacy kvm-v1" svmcheck replay -m ""
 expect "kvm-legacy kvm-v1" svmcheck replay --model = kvm-

@@ -56,6 +56,9 @@ check_options() {
 cmds=$("$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
 [ -n "$cmds" ] || fail "no command list in svmcheck --help"
 check_options "$("$BIN" --help)" "$MAN/svmcheck.1"
+# `help` is svmcheck.1's (svmcheck help [COMMAND] is svmcheck [COMMAND] --help)
+grep -q '^\.B help' "$MAN/svmcheck.1" || fail "svmcheck.1 does not document the help command"
+cmds=$(printf '%s\n' "$cmds" | grep -vx help)
 for c in $cmds; do
 	check_options "$("$BIN" "$c" --help)" "$MAN/svmcheck-$c.1"
 	grep -q "svmcheck\\\\-$c (1)\|svmcheck\\\\-$c\$" "$MAN/svmcheck.1" ||

@@ -304,7 +304,7 @@ int main(void)
 		char *t = (char *)slurp(o1, &tn);
 		CHECK(t &&
 		      strstr(t, "\n5003 records: 2502 VMRUN, 2501 VMEXIT_INVALID, 0 INCOMPLETE, "
-				"1 error (model kvm, cpu epyc-rome)\n"));
+				"1 error (model kvm,\n    cpu epyc-rome)\n"));
 		CHECK(t && strncmp(t, in1, strlen(in1)) == 0 &&
 		      strncmp(t + strlen(in1), "#0 (offset 0)  VMRUN\n", 21) == 0);
 		free(t);
