@@ -1,5 +1,5 @@
 #!/bin/bash
-# cpu_inputs.sh SVMCHECK SHARED_DIR PROFILES_DIR
+# cpu_inputs.sh SVMCHECK CPUID_DUMPS_DIR PROFILES_DIR
 #
 # CPU arguments as users give them: a libcpuid dump read exactly once (from
 # standard input, a process substitution, a FIFO that can be read only once),
@@ -7,8 +7,8 @@
 # name in the working directory), `profile list` over FIFOs and hundreds of
 # profiles, and no terminal control byte from a profile reaching the terminal.
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") shared=$2 profiles=$(cd "$3" && pwd)
-dump=$shared/profiles-data/milan-epyc-7713.test
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") dumps=$2 profiles=$(cd "$3" && pwd)
+dump=$dumps/milan-epyc-7713.test
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SVMCHECK_PROFILE_PATH=$profiles LC_ALL=C NO_COLOR=1

@@ -3,5 +3,5 @@
 # terminal safety of profile strings.
 add_test(NAME cli/cpu-inputs
   COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cpu_inputs.sh $<TARGET_FILE:svmcheck>
-    ${SVMCHECK_SHARED_DIR} ${PROJECT_SOURCE_DIR}/profiles)
+    ${PROJECT_SOURCE_DIR}/tests/fixtures/cpuid ${PROJECT_SOURCE_DIR}/profiles)
 set_tests_properties(cli/cpu-inputs PROPERTIES LABELS cli TIMEOUT 180)
