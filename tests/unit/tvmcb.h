@@ -3,13 +3,33 @@
  * every model accepts on any SVM CPU with MAXPHYADDR >= 32 (EFER with SVME
  * and long mode, CR0 0x80050033 = PG|AM|WP|NE|ET|MP|PE, CR4 with PAE, a
  * 64-bit code segment, the power-on G_PAT, VMRUN and NMI intercepted, ASID
- * 1, permission maps low in memory), every field known.  Header-only.
+ * 1, permission maps low in memory), every field known; and the seeded
+ * random generator the randomized engine tests draw from.  Header-only.
  */
 #ifndef SVMCHECK_TVMCB_H
 #define SVMCHECK_TVMCB_H
 
 #include "svmcheck/record.h"
 #include "vmcb/svm_bits.h"
+
+/*
+ * xorshift64*: a fixed seed gives the same records on every run and host.
+ * Each test sets trng_state to its own seed before drawing.
+ */
+static uint64_t trng_state = UINT64_C(0x9e3779b97f4a7c15);
+
+static inline uint64_t rnd(void)
+{
+	trng_state ^= trng_state >> 12;
+	trng_state ^= trng_state << 25;
+	trng_state ^= trng_state >> 27;
+	return trng_state * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+static inline unsigned rnd_below(unsigned n)
+{
+	return (unsigned)(rnd() % n);
+}
 
 static inline void tvmcb_long_mode(struct svmc_record *r)
 {
