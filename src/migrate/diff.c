@@ -477,16 +477,6 @@ static void walk_np(struct walk *w, enum svmc_check_id id)
 		w->out->narrow_model = true;
 }
 
-static void walk_vec(struct walk *w, enum svmc_check_id id)
-{
-	walk_vectors(w, id);
-}
-
-static void walk_type(struct walk *w, enum svmc_check_id id)
-{
-	walk_types(w, id);
-}
-
 static void walk_cr4(struct walk *w, enum svmc_check_id id)
 {
 	walk_bits(w, id, SVMC_D_CR4);
@@ -528,8 +518,8 @@ static const struct walker {
 	unsigned deps;
 	void (*walk)(struct walk *w, enum svmc_check_id id);
 } walkers[] = {
-	{ SVMC_DEP_VECTORS, walk_vec },
-	{ SVMC_DEP_TYPES, walk_type },
+	{ SVMC_DEP_VECTORS, walk_vectors },
+	{ SVMC_DEP_TYPES, walk_types },
 	{ SVMC_DEP_CR4, walk_cr4 },
 	{ SVMC_DEP_EFER, walk_efer },
 	{ SVMC_DEP_CR3, walk_cr3 },
