@@ -65,7 +65,14 @@
 	X(CTRL_SEV_ALLOWED_FEATURES, "CTRL.SEV.ALLOWED_FEATURES") \
 	X(CTRL_EVENTINJ_TYPE, "CTRL.EVENTINJ.TYPE") \
 	X(CTRL_EVENTINJ_VECTOR, "CTRL.EVENTINJ.VECTOR") \
-	X(KVM_LATE_CR3, "KVM.LATE.CR3")
+	X(KVM_LATE_CR3, "KVM.LATE.CR3") \
+	X(NSTATE_FORMAT, "NSTATE.FORMAT") \
+	X(NSTATE_FLAGS, "NSTATE.FLAGS") \
+	X(NSTATE_VMCB_PA, "NSTATE.VMCB_PA") \
+	X(NSTATE_SIZE, "NSTATE.SIZE") \
+	X(NSTATE_L1_CR0_PG, "NSTATE.L1.CR0_PG") \
+	X(NSTATE_L1_CR0_PE, "NSTATE.L1.CR0_PE") \
+	X(NSTATE_L1_RFLAGS_VM, "NSTATE.L1.RFLAGS_VM")
 /* clang-format on */
 
 /* X-macro expansion: clang-format misreads it */
@@ -101,6 +108,13 @@ struct svmc_check_info {
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS]; /* every field it may read */
 	enum svmc_field_id report;
 	unsigned field_digits; /* hex digits of the value: 2 x its width in bytes */
+	/*
+	 * Checks of a nested-state header (NSTATE.FORMAT, .FLAGS, .VMCB_PA,
+	 * .SIZE) read no VMCB field (nfields 0): field_path names the header
+	 * member ("nested_state.flags") and header_fields is the SVMC_NSK_*
+	 * mask of the members they read; 0 for every other check.
+	 */
+	unsigned header_fields;
 };
 
 /*
@@ -210,6 +224,13 @@ struct svmc_eventinj_rule {
  */
 #define SVMC_MF_NP_NEEDS_NPT (1u << 0)   /* NP_ENABLE ignored unless the CPU has npt */
 #define SVMC_MF_CR3_LAM_EXEMPT (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
+/*
+ * A restore model: KVM_SET_NESTED_STATE on a nested_state record rather than
+ * VMRUN on a page.  Its header checks come first, every other check applies
+ * only in guest mode (GUEST_MODE set), and its verdicts are RESTORED and
+ * EINVAL.  Reached through the KVM model's `restore` member, never listed.
+ */
+#define SVMC_MF_RESTORE (1u << 3)
 
 /*
  * A model is data: a row set over the check table in its implementation's
@@ -227,8 +248,14 @@ struct svmc_model {
 	const struct svmc_gate *cr4_gates, *efer_gates; /* 64 each */
 	const struct svmc_eventinj_rule *eventinj;      /* NULL: unchecked */
 	uint64_t msrpm_size, iopm_size;                 /* bytes covered by the range checks */
-	unsigned norder;                                /* == popcount(checks) */
-	unsigned flags;                                 /* SVMC_MF_* */
+	/*
+	 * KVM's models: what the same kernel does with a nested_state record
+	 * (KVM_SET_NESTED_STATE), a model of the same name with SVMC_MF_RESTORE.
+	 * NULL for the others: a nested_state record is N/A under them.
+	 */
+	const struct svmc_model *restore;
+	unsigned norder; /* == popcount(checks) */
+	unsigned flags;  /* SVMC_MF_* */
 };
 
 /* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm"); NULL if unknown. */
@@ -240,6 +267,12 @@ size_t svmc_model_count(void);
 const struct svmc_model *svmc_model_at(size_t i);
 /* "kvm, kvm-legacy, kvm-v1, apm" into buf (for usage errors); returns buf. */
 const char *svmc_model_names(char *buf, size_t n);
+/*
+ * The model that judges a record of origin o when none is chosen: apm for a
+ * hardware-run VMCB (the CPU judged it), kvm otherwise (a page is taken to
+ * be a vmcb12; a nested_state record gets kvm's restore semantics).
+ */
+const struct svmc_model *svmc_model_for_origin(enum svmc_origin o);
 
 static inline bool svmc_model_applies(const struct svmc_model *m, enum svmc_check_id id)
 {
@@ -282,6 +315,8 @@ struct svmc_fused {
 	/* SVMC_FT_EVENTINJ: bit v%64 of [type][v/64] set = (type, v) fails */
 	uint64_t evtinj_bad[8][4];
 	bool slow; /* a check of the model has no term: always run the predicates */
+	/* a restore model (SVMC_MF_RESTORE): always the reference path */
+	bool slow_restore;
 };
 
 struct svmc_compiled {
@@ -337,17 +372,37 @@ static inline bool svmc_vector_valid(const struct svmc_compiled *c, unsigned vec
 
 /* ---- evaluating a record ------------------------------------------------- */
 
-enum svmc_verdict { SVMC_VMRUN, SVMC_VMEXIT_INVALID, SVMC_INCOMPLETE };
+/*
+ * VMRUN models: VMRUN, VMEXIT_INVALID or INCOMPLETE.  Restore models
+ * (nested_state records under KVM's models): RESTORED, EINVAL or INCOMPLETE.
+ * N/A: a nested_state record under a model that is not KVM's.
+ */
+enum svmc_verdict {
+	SVMC_VMRUN,
+	SVMC_VMEXIT_INVALID,
+	SVMC_INCOMPLETE,
+	SVMC_RESTORED,
+	SVMC_EINVAL,
+	SVMC_NA,
+};
 
-/* "VMRUN", "VMEXIT_INVALID", "INCOMPLETE". */
+/* "VMRUN", "VMEXIT_INVALID", "INCOMPLETE", "RESTORED", "EINVAL", "N/A". */
 const char *svmc_verdict_name(enum svmc_verdict v);
+
+/* A verdict that rejects the record (VMEXIT_INVALID, EINVAL): exit status 1. */
+static inline bool svmc_verdict_rejects(enum svmc_verdict v)
+{
+	return v == SVMC_VMEXIT_INVALID || v == SVMC_EINVAL;
+}
 
 struct svmc_result {
 	svmc_checkset failed;      /* every failing check */
 	svmc_checkset unevaluated; /* checks that needed an unknown field */
+	/* the compiled model that judged (messages are built against it); NULL for N/A */
+	const struct svmc_compiled *comp;
 	int first;                 /* failing check hit first in the model's order, -1 if none */
-	enum svmc_verdict verdict; /* VMEXIT_INVALID if any failed, else INCOMPLETE if
-				    * any unevaluated, else VMRUN */
+	enum svmc_verdict verdict; /* VMEXIT_INVALID (EINVAL) if any failed, else INCOMPLETE
+				    * if any unevaluated, else VMRUN (RESTORED) */
 };
 
 /*
@@ -381,5 +436,62 @@ size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb 
 
 /* The reported field's value in v (JSON "value"; format with info->field_digits). */
 uint64_t svmc_check_value(const struct svmc_vmcb *v, enum svmc_check_id id);
+
+/*
+ * The same for a whole record: the header checks (NSTATE.FORMAT, .FLAGS,
+ * .VMCB_PA, .SIZE) speak of r->nstate, the others of r->vmcb.  Prefer these
+ * where a record is at hand.
+ */
+size_t svmc_record_message(const struct svmc_compiled *c, const struct svmc_record *r,
+			   enum svmc_check_id id, char *buf, size_t n);
+uint64_t svmc_record_check_value(const struct svmc_record *r, enum svmc_check_id id);
+
+/* ---- judging a record for what it is ------------------------------------- */
+
+/*
+ * One model compiled for one CPU for every kind of record: VMRUN (pages and
+ * hardware-run VMCBs) and, for KVM's models, KVM_SET_NESTED_STATE
+ * (nested_state records).
+ */
+struct svmc_judge {
+	const struct svmc_model *model;
+	struct svmc_compiled vmrun;
+	struct svmc_compiled restore; /* compiled iff model->restore */
+};
+
+/* svmc_compile() for both; same returns (the restore form's are the same). */
+enum svmc_err svmc_judge_compile(struct svmc_judge *j, const struct svmc_model *m,
+				 const struct svmc_cpu *cpu, struct svmc_diag *d);
+
+/* The compiled form that judges r, or NULL when none applies (N/A). */
+const struct svmc_compiled *svmc_judge_pick(const struct svmc_judge *j,
+					    const struct svmc_record *r);
+
+/* Judge r; a record no form applies to gets verdict N/A (comp NULL). */
+void svmc_judge_evaluate(const struct svmc_judge *j, const struct svmc_record *r,
+			 struct svmc_result *res);
+
+/*
+ * Several models at once.  With by_origin, one result per record, from the
+ * judge its origin names (origin[o] indexes j[]); otherwise n results, one
+ * per judge in order.
+ */
+#define SVMC_PANEL_MAX 16
+struct svmc_panel {
+	const struct svmc_judge *j[SVMC_PANEL_MAX];
+	unsigned n;
+	bool by_origin;
+	uint8_t origin[SVMC_ORIGIN_COUNT];
+};
+
+/* Judge r into res[0..k); returns k (1 with by_origin, else p->n). */
+unsigned svmc_panel_evaluate(const struct svmc_panel *p, const struct svmc_record *r,
+			     struct svmc_result *res);
+
+/* The number of results per record: 1 with by_origin, else p->n. */
+static inline unsigned svmc_panel_width(const struct svmc_panel *p)
+{
+	return p->by_origin ? 1 : p->n;
+}
 
 #endif /* SVMCHECK_CHECK_H */

@@ -225,6 +225,66 @@ const char *svmc_format_summary(enum svmc_format f);
  */
 const char *svmc_format_names(char *buf, size_t n);
 
+/*
+ * Where a record comes from, which decides the question it answers
+ * (svmcheck-replay(1), ORIGINS):
+ *   page          raw pages and hex dumps: origin unknown, taken to be a
+ *                 vmcb12 as L1 wrote it (the default model is kvm)
+ *   hardware      a VMCB the CPU itself ran or rejected (KVM dump_vmcb, Xen
+ *                 svm_vmcb_dump): judged by the architecture (apm)
+ *   nested_state  a KVM_GET_NESTED_STATE blob: what KVM_SET_NESTED_STATE
+ *                 does with it on the destination of a migration
+ * New origins go at the end (a trace reader adds "trace").
+ */
+/* clang-format off */
+#define SVMC_ORIGINS(X) \
+	X(PAGE, "page") \
+	X(HARDWARE, "hardware") \
+	X(NESTED_STATE, "nested_state")
+
+#define SVMC_ORIGIN_ENUM_(id, name) SVMC_ORIGIN_##id,
+enum svmc_origin {
+	SVMC_ORIGINS(SVMC_ORIGIN_ENUM_)
+	SVMC_ORIGIN_COUNT
+};
+#undef SVMC_ORIGIN_ENUM_
+/* clang-format on */
+
+/* "page", "hardware", "nested_state" ("?" out of range). */
+const char *svmc_origin_name(enum svmc_origin o);
+/* Exact name of len bytes into *out: 0, or -1 if unknown. */
+int svmc_origin_parse(const char *name, size_t len, enum svmc_origin *out);
+
+/*
+ * The KVM_GET_NESTED_STATE header of a nested_state record (Linux
+ * arch/x86/include/uapi/asm/kvm.h, struct kvm_nested_state with the SVM
+ * header): u16 flags, u16 format, u32 size, u64 hdr.svm.vmcb_pa.  The
+ * vmcb12 that follows is the record's vmcb: KVM's cached vmcb12 control area
+ * and the vmcb01 save area, i.e. L1's own state.
+ */
+#define SVMC_NSTATE_GUEST_MODE 0x0001u
+#define SVMC_NSTATE_RUN_PENDING 0x0002u
+#define SVMC_NSTATE_GIF_SET 0x0100u
+#define SVMC_NSTATE_FLAGS_SVM (SVMC_NSTATE_GUEST_MODE | SVMC_NSTATE_RUN_PENDING | SVMC_NSTATE_GIF_SET)
+#define SVMC_NSTATE_FORMAT_SVM 1u
+#define SVMC_NSTATE_HDR_SIZE 128u
+#define SVMC_NSTATE_FULL_SIZE (SVMC_NSTATE_HDR_SIZE + SVMC_VMCB_PAGE_SIZE)
+
+/* Which members of struct svmc_nstate the input stated (its known mask). */
+#define SVMC_NSK_FLAGS 0x1u
+#define SVMC_NSK_FORMAT 0x2u
+#define SVMC_NSK_SIZE 0x4u
+#define SVMC_NSK_VMCB_PA 0x8u
+#define SVMC_NSK_ALL 0xfu
+
+struct svmc_nstate {
+	uint64_t vmcb_pa; /* hdr.svm.vmcb_pa: the vmcb12 GPA */
+	uint32_t size;    /* header plus data */
+	uint16_t flags;   /* SVMC_NSTATE_* */
+	uint16_t format;  /* 1 = SVM */
+	uint8_t known;    /* SVMC_NSK_* */
+};
+
 /* One VMCB read from an input. */
 struct svmc_record {
 	struct svmc_vmcb vmcb;
@@ -234,6 +294,8 @@ struct svmc_record {
 	uint64_t line;                    /* text formats: first line, else 0 */
 	uint64_t offset;                  /* binary formats: byte offset, else SVMC_NO_OFFSET */
 	enum svmc_format format;          /* the reader that produced it */
+	enum svmc_origin origin;          /* what ran or wrote it */
+	struct svmc_nstate nstate;        /* origin nested_state: the header, else all 0 */
 };
 
 /* Clear everything: all fields zero and unknown. */

@@ -124,9 +124,12 @@ struct svmc_replay_ops {
 	size_t out_size; /* bytes of per-batch output (may be 0) */
 	/* Optional: release what a batch output holds, at the end of the run. */
 	void (*out_fini)(void *arg, void *out);
-	/* Required, on a worker: record r judged res, into batch output out. */
+	/*
+	 * Required, on a worker: record r judged res[0..nres), one result per
+	 * model of the panel (svmc_panel_evaluate()), into batch output out.
+	 */
 	void (*record)(void *w, void *out, const struct svmc_record *r,
-		       const struct svmc_result *res);
+		       const struct svmc_result *res, unsigned nres);
 	/* Required, on a worker: error d at its place among the records, into out. */
 	void (*error)(void *w, void *out, const struct svmc_diag *d);
 	/*
@@ -153,14 +156,14 @@ struct svmc_replay_ops {
 };
 
 struct svmc_replay_opts {
-	const struct svmc_compiled *comp; /* borrowed, read-only, shared by the threads */
+	const struct svmc_panel *panel; /* borrowed, read-only, shared by the threads */
 	enum svmc_format format;          /* SVMC_FMT_AUTO: per input from its content */
 	unsigned threads;                 /* 1..SVMC_REPLAY_MAX_THREADS; 1 runs inline */
 	bool sync_inputs; /* write each input's output before the next is read, then input_done */
 };
 
 /*
- * Judge every record of inputs[0..n) with o->comp and pass the results to
+ * Judge every record of inputs[0..n) with o->panel and pass the results to
  * ops in input order, whatever the number of threads: the output of
  * threads = N is the output of threads = 1.  With threads = 1 everything
  * runs on the caller's thread, without locks or copies.  With more, the
@@ -179,12 +182,14 @@ enum svmc_err svmc_replay_run(const struct svmc_replay_opts *o, const char *cons
 
 /*
  * Judge every record of inputs[0..n) under from and under to (both
- * borrowed); call changed(arg, r, rf, rt) for each record whose verdict
- * differs (rf under from, rt under to) and error(arg, d) for each error of
- * the input loop.  st->records counts the records compared.  Returns
- * SVMC_OK or SVMC_ERR_NOMEM (nothing read).
+ * borrowed; each record by the form that applies to it, so a nested_state
+ * record replays KVM_SET_NESTED_STATE on both sides); call changed(arg, r,
+ * rf, rt) for each record whose verdict differs (rf under from, rt under
+ * to) and error(arg, d) for each error of the input loop.  st->records
+ * counts the records compared.  Returns SVMC_OK or SVMC_ERR_NOMEM (nothing
+ * read).
  */
-enum svmc_err svmc_migrate_records(const struct svmc_compiled *from, const struct svmc_compiled *to,
+enum svmc_err svmc_migrate_records(const struct svmc_judge *from, const struct svmc_judge *to,
 				   const char *const *inputs, size_t n, enum svmc_format fmt,
 				   void (*changed)(void *arg, const struct svmc_record *r,
 						   const struct svmc_result *rf,

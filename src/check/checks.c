@@ -240,6 +240,57 @@ static bool g_late_cr3(const struct svmc_compiled *c, const struct svmc_record *
 	       (KNOWN(r, EFER) && KNOWN(r, CR0) && svmc_long_mode(v));
 }
 
+/*
+ * KVM_SET_NESTED_STATE (arch/x86/kvm/x86.c kvm_arch_vcpu_ioctl() and
+ * arch/x86/kvm/svm/nested.c svm_set_nested_state(), newest): the header
+ * first, then the cached vmcb12 controls, then L1's save area.
+ */
+static bool h_format(const struct svmc_compiled *c, const struct svmc_nstate *h)
+{
+	(void)c;
+	return h->format != SVMC_NSTATE_FORMAT_SVM;
+}
+
+/* A flag SVM does not know, or RUN_PENDING without GUEST_MODE (x86.c). */
+static bool h_flags(const struct svmc_compiled *c, const struct svmc_nstate *h)
+{
+	(void)c;
+	return (h->flags & ~SVMC_NSTATE_FLAGS_SVM) ||
+	       ((h->flags & SVMC_NSTATE_RUN_PENDING) && !(h->flags & SVMC_NSTATE_GUEST_MODE));
+}
+
+/* page_address_valid(): page-aligned and a legal GPA. */
+static bool h_vmcb_pa(const struct svmc_compiled *c, const struct svmc_nstate *h)
+{
+	return (h->vmcb_pa & 0xfff) || (h->vmcb_pa & c->pa_rsvd);
+}
+
+/* Below the header (x86.c) or, in guest mode, below header and vmcb12. */
+static bool h_size(const struct svmc_compiled *c, const struct svmc_nstate *h)
+{
+	(void)c;
+	return h->size < SVMC_NSTATE_HDR_SIZE ||
+	       ((h->flags & SVMC_NSTATE_GUEST_MODE) && h->size < SVMC_NSTATE_FULL_SIZE);
+}
+
+static bool f_l1_cr0_pg(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return !(v->save.cr0 & CR0_PG);
+}
+
+static bool f_l1_cr0_pe(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return !(v->save.cr0 & CR0_PE);
+}
+
+static bool f_l1_rflags_vm(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return (v->save.rflags & RFLAGS_VM) != 0;
+}
+
 /* ---- messages ------------------------------------------------------------- */
 
 /* snprintf that returns a length >= 0 and tolerates n == 0. */
@@ -622,6 +673,74 @@ static int m_late_cr3(const struct svmc_compiled *c, const struct svmc_vmcb *v, 
 		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
 }
 
+static int hm_format(const struct svmc_compiled *c, const struct svmc_nstate *h, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n, "the nested-state format is %u (%s), not 1 (KVM_STATE_NESTED_FORMAT_SVM)",
+		   h->format, h->format == 0 ? "VMX" : "unknown");
+}
+
+static int hm_flags(const struct svmc_compiled *c, const struct svmc_nstate *h, char *b, size_t n)
+{
+	(void)c;
+	if (h->flags & ~SVMC_NSTATE_FLAGS_SVM)
+		return put(b, n,
+			   "the nested-state flags are 0x%04x: bits 0x%04x are not GUEST_MODE (0x1), "
+			   "RUN_PENDING (0x2) or GIF_SET (0x100)",
+			   h->flags, h->flags & ~SVMC_NSTATE_FLAGS_SVM);
+	return put(b, n,
+		   "the nested-state flags are 0x%04x: RUN_PENDING (0x2) is set without GUEST_MODE (0x1)",
+		   h->flags);
+}
+
+static int hm_vmcb_pa(const struct svmc_compiled *c, const struct svmc_nstate *h, char *b, size_t n)
+{
+	if (h->vmcb_pa & 0xfff)
+		return put(b, n, "the vmcb12 address vmcb_pa " HX " is not page-aligned",
+			   U(h->vmcb_pa));
+	return put(b, n,
+		   "the vmcb12 address vmcb_pa " HX " is not a legal physical address: bits " HX
+		   " are at or above MAXPHYADDR %u",
+		   U(h->vmcb_pa), U(h->vmcb_pa & c->pa_rsvd), c->maxphyaddr);
+}
+
+static int hm_size(const struct svmc_compiled *c, const struct svmc_nstate *h, char *b, size_t n)
+{
+	(void)c;
+	if (h->size < SVMC_NSTATE_HDR_SIZE)
+		return put(b, n, "the nested-state size %u is below the 128-byte header", h->size);
+	return put(b, n,
+		   "the nested-state size %u is below 4224 (header and vmcb12), yet GUEST_MODE is set",
+		   h->size);
+}
+
+static int m_l1_cr0_pg(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "L1's CR0 is " HX
+		   ": PG (bit 31) is clear, but L1 must have paging on to have run VMRUN",
+		   U(v->save.cr0));
+}
+
+static int m_l1_cr0_pe(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "L1's CR0 is " HX
+		   ": PE (bit 0) is clear, but L1 must be in protected mode to have run VMRUN",
+		   U(v->save.cr0));
+}
+
+static int m_l1_rflags_vm(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			  size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "L1's RFLAGS is " HX ": VM (bit 17) is set, but VMRUN cannot run in virtual-8086 mode",
+		   U(v->save.rflags));
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 /* row helpers: the fields a check reads (nfields counted), the field it reports */
@@ -633,6 +752,9 @@ static int m_late_cr3(const struct svmc_compiled *c, const struct svmc_vmcb *v, 
 #define TERM_CONST(t, k) .term = SVMC_FT_##t, .fmask = SVMC_FM_CONST, .fconst = (k)
 #define CODE(name) .fails = f_##name, .msg = m_##name
 #define GUARD(name) .passes_partial = g_##name
+#define HEADER(name, path, need, digits)                                                  \
+	.hdr_fails = h_##name, .hdr_msg = hm_##name, .hdr_path = (path), .hdr_need = (need), \
+	.hdr_digits = (digits)
 
 /*
  * One row per check (APM vol. 2 section 15.5.1 "VMRUN", 15.20 "Event
@@ -807,6 +929,42 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				      TERM(NLM_CR3_BAD, CR3_RSVD),
 				      CODE(late_cr3),
 				      GUARD(late_cr3) },
+	[SVMC_CHECK_NSTATE_FORMAT] = { .apm = "-",
+				       .rule = "KVM_SET_NESTED_STATE: the header's format is not 1 (SVM)",
+				       HEADER(format, "nested_state.format", SVMC_NSK_FORMAT, 4) },
+	[SVMC_CHECK_NSTATE_FLAGS] = { .apm = "-",
+				      .rule = "KVM_SET_NESTED_STATE: a flag other than GUEST_MODE, RUN_PENDING, GIF_SET, "
+					      "or RUN_PENDING without GUEST_MODE",
+				      HEADER(flags, "nested_state.flags", SVMC_NSK_FLAGS, 4) },
+	[SVMC_CHECK_NSTATE_VMCB_PA] = { .apm = "-",
+					.rule = "KVM_SET_NESTED_STATE in guest mode: vmcb_pa is not page-aligned or not a legal GPA",
+					.state = "vmcb12 address (vmcb_pa)",
+					.deps = SVMC_DEP_PA,
+					.guest_mode_only = true,
+					HEADER(vmcb_pa, "nested_state.vmcb_pa", SVMC_NSK_FLAGS | SVMC_NSK_VMCB_PA,
+					       16) },
+	[SVMC_CHECK_NSTATE_SIZE] = { .apm = "-",
+				     .rule = "KVM_SET_NESTED_STATE: size below the 128-byte header, or in guest mode below "
+					     "128 + 4096",
+				     HEADER(size, "nested_state.size", SVMC_NSK_FLAGS | SVMC_NSK_SIZE, 8) },
+	[SVMC_CHECK_NSTATE_L1_CR0_PG] = { .apm = "-",
+					  .rule = "KVM_SET_NESTED_STATE in guest mode: L1's saved CR0.PG is 0",
+					  FIELDS(F(CR0)),
+					  .report = F(CR0),
+					  .guest_mode_only = true,
+					  CODE(l1_cr0_pg) },
+	[SVMC_CHECK_NSTATE_L1_CR0_PE] = { .apm = "-",
+					  .rule = "KVM_SET_NESTED_STATE in guest mode: L1's saved CR0.PE is 0",
+					  FIELDS(F(CR0)),
+					  .report = F(CR0),
+					  .guest_mode_only = true,
+					  CODE(l1_cr0_pe) },
+	[SVMC_CHECK_NSTATE_L1_RFLAGS_VM] = { .apm = "-",
+					     .rule = "KVM_SET_NESTED_STATE in guest mode: L1's saved RFLAGS.VM is 1",
+					     FIELDS(F(RFLAGS)),
+					     .report = F(RFLAGS),
+					     .guest_mode_only = true,
+					     CODE(l1_rflags_vm) },
 };
 
 /* ---- the public view of a row --------------------------------------------- */
@@ -847,7 +1005,11 @@ static void info_build(void)
 		ci->nfields = row->nfields;
 		memcpy(ci->fields, row->fields, sizeof(ci->fields));
 		ci->report = row->report;
-		if (rf->kind == SVMC_FK_SEG) {
+		ci->header_fields = row->hdr_need;
+		if (row->hdr_fails) {
+			ci->field_path = row->hdr_path;
+			ci->field_digits = row->hdr_digits;
+		} else if (rf->kind == SVMC_FK_SEG) {
 			ci->field_path = member_attrib_path[row->report];
 			ci->field_digits = 2 * sizeof(((struct svmc_vmcb_seg *)0)->attrib);
 		} else {
@@ -882,7 +1044,7 @@ uint64_t svmc_check_value(const struct svmc_vmcb *v, enum svmc_check_id id)
 	const unsigned char *p;
 	uint64_t x = 0;
 
-	if ((unsigned)id >= SVMC_CHECK_COUNT)
+	if ((unsigned)id >= SVMC_CHECK_COUNT || svmc_check_rows[id].hdr_fails)
 		return 0;
 	f = &svmc_fields[svmc_check_rows[id].report];
 	p = (const unsigned char *)v + f->offset;
@@ -895,9 +1057,34 @@ uint64_t svmc_check_value(const struct svmc_vmcb *v, enum svmc_check_id id)
 	return x;
 }
 
-size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
-			  enum svmc_check_id id, char *buf, size_t n)
+uint64_t svmc_check_header_value(const struct svmc_nstate *h, enum svmc_check_id id)
 {
+	switch (id) {
+	case SVMC_CHECK_NSTATE_FORMAT:
+		return h->format;
+	case SVMC_CHECK_NSTATE_FLAGS:
+		return h->flags;
+	case SVMC_CHECK_NSTATE_VMCB_PA:
+		return h->vmcb_pa;
+	case SVMC_CHECK_NSTATE_SIZE:
+		return h->size;
+	default:
+		return 0;
+	}
+}
+
+uint64_t svmc_record_check_value(const struct svmc_record *r, enum svmc_check_id id)
+{
+	if ((unsigned)id < SVMC_CHECK_COUNT && svmc_check_rows[id].hdr_fails)
+		return svmc_check_header_value(&r->nstate, id);
+	return svmc_check_value(&r->vmcb, id);
+}
+
+/* The message of check id: on the header h when it is a header check and h is given. */
+static size_t message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
+		      const struct svmc_nstate *h, enum svmc_check_id id, char *buf, size_t n)
+{
+	const struct svmc_check_row *row;
 	struct sb s = { buf, n, 0 };
 	int k;
 
@@ -906,9 +1093,28 @@ size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb 
 			buf[0] = '\0';
 		return 0;
 	}
-	k = svmc_check_rows[id].msg(c, v, buf, n);
+	row = &svmc_check_rows[id];
+	if (row->hdr_fails)
+		k = h ? row->hdr_msg(c, h, buf, n) : put(buf, n, "%s", row->rule);
+	else
+		k = row->msg(c, v, buf, n);
 	s.len = k > 0 ? (size_t)k : 0;
-	sb_add(&s, "; %s fails %sVMRUN with VMEXIT_INVALID", c->model->actor,
-	       svmc_check_rows[id].after_checks ? "the nested " : "");
+	if (c->model->flags & SVMC_MF_RESTORE)
+		sb_add(&s, "; %s fails with EINVAL", c->model->actor);
+	else
+		sb_add(&s, "; %s fails %sVMRUN with VMEXIT_INVALID", c->model->actor,
+		       row->after_checks ? "the nested " : "");
 	return s.len;
+}
+
+size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
+			  enum svmc_check_id id, char *buf, size_t n)
+{
+	return message(c, v, NULL, id, buf, n);
+}
+
+size_t svmc_record_message(const struct svmc_compiled *c, const struct svmc_record *r,
+			   enum svmc_check_id id, char *buf, size_t n)
+{
+	return message(c, &r->vmcb, &r->nstate, id, buf, n);
 }

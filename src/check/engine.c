@@ -80,6 +80,7 @@ void svmc_fused_compile(struct svmc_compiled *c)
 	struct svmc_vmcb probe;
 
 	memset(f, 0, sizeof(*f));
+	f->slow_restore = (m->flags & SVMC_MF_RESTORE) != 0;
 	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
 		const struct svmc_check_row *row = &svmc_check_rows[id];
 
@@ -162,13 +163,63 @@ uint64_t svmc_fused_fails(const struct svmc_compiled *c, const struct svmc_vmcb 
 	return fused_fails(c, v);
 }
 
-static void finish(struct svmc_result *res, svmc_checkset failed, svmc_checkset unevaluated,
-		   int first)
+static void finish(const struct svmc_compiled *c, struct svmc_result *res, svmc_checkset failed,
+		   svmc_checkset unevaluated, int first)
 {
 	res->failed = failed;
 	res->unevaluated = unevaluated;
 	res->first = first;
+	res->comp = c;
 	res->verdict = failed ? SVMC_VMEXIT_INVALID : unevaluated ? SVMC_INCOMPLETE : SVMC_VMRUN;
+}
+
+/*
+ * KVM_SET_NESTED_STATE (svm_set_nested_state()): the model's checks in its
+ * order, header checks on the header, the others on the VMCB; with the
+ * header's GUEST_MODE known clear, KVM returns 0 before any check but the
+ * format and flags.  Nested-state blobs are few: no fast path.
+ */
+static void evaluate_restore(const struct svmc_compiled *c, const struct svmc_record *r,
+			     struct svmc_result *res)
+{
+	const struct svmc_model *m = c->model;
+	const struct svmc_nstate *h = &r->nstate;
+	bool not_guest = (h->known & SVMC_NSK_FLAGS) && !(h->flags & SVMC_NSTATE_GUEST_MODE);
+	svmc_checkset failed = 0, unevaluated = 0;
+	int first = -1;
+
+	for (unsigned i = 0; i < m->norder; i++) {
+		unsigned id = m->order[i];
+		const struct svmc_check_row *row = &svmc_check_rows[id];
+		const uint64_t *need = c->need[id];
+		bool fails;
+
+		if (row->hdr_fails) {
+			if (row->guest_mode_only && not_guest)
+				continue;
+			if ((h->known & row->hdr_need) != row->hdr_need) {
+				unevaluated |= SVMC_CHECK_BIT(id);
+				continue;
+			}
+			fails = row->hdr_fails(c, h);
+		} else {
+			if (not_guest)
+				continue;
+			if ((need[0] & ~r->known[0]) | (need[1] & ~r->known[1])) {
+				if (!row->passes_partial || !row->passes_partial(c, r))
+					unevaluated |= SVMC_CHECK_BIT(id);
+				continue;
+			}
+			fails = row->fails(c, &r->vmcb);
+		}
+		if (fails) {
+			failed |= SVMC_CHECK_BIT(id);
+			if (first < 0)
+				first = (int)id;
+		}
+	}
+	finish(c, res, failed, unevaluated, first);
+	res->verdict = failed ? SVMC_EINVAL : unevaluated ? SVMC_INCOMPLETE : SVMC_RESTORED;
 }
 
 void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_record *r,
@@ -178,6 +229,10 @@ void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_re
 	svmc_checkset failed = 0, unevaluated = 0;
 	int first = -1;
 
+	if (m->flags & SVMC_MF_RESTORE) {
+		evaluate_restore(c, r, res);
+		return;
+	}
 	for (unsigned i = 0; i < m->norder; i++) {
 		unsigned id = m->order[i];
 		const struct svmc_check_row *row = &svmc_check_rows[id];
@@ -195,7 +250,7 @@ void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_re
 				first = (int)id;
 		}
 	}
-	finish(res, failed, unevaluated, first);
+	finish(c, res, failed, unevaluated, first);
 }
 
 void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
@@ -207,14 +262,14 @@ void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
 	int first = -1;
 
 	_Static_assert(SVMC_KNOWN_WORDS == 2, "the known test below reads two words");
-	if ((need[0] & ~r->known[0]) | (need[1] & ~r->known[1])) {
+	if ((need[0] & ~r->known[0]) | (need[1] & ~r->known[1]) | c->fused.slow_restore) {
 		/* a text dump that lacks some field: guards decide, per check */
 		svmc_evaluate_reference(c, r, res);
 		return;
 	}
 	if (!fused_fails(c, &r->vmcb)) {
 		/* the common case: every check passes */
-		finish(res, 0, 0, -1);
+		finish(c, res, 0, 0, -1);
 		return;
 	}
 	/* something fails: which, and which first, in the model's order */
@@ -228,7 +283,7 @@ void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
 				first = (int)id;
 		}
 	}
-	finish(res, failed, 0, first);
+	finish(c, res, failed, 0, first);
 }
 
 const char *svmc_verdict_name(enum svmc_verdict v)
@@ -240,6 +295,63 @@ const char *svmc_verdict_name(enum svmc_verdict v)
 		return "VMEXIT_INVALID";
 	case SVMC_INCOMPLETE:
 		return "INCOMPLETE";
+	case SVMC_RESTORED:
+		return "RESTORED";
+	case SVMC_EINVAL:
+		return "EINVAL";
+	case SVMC_NA:
+		return "N/A";
 	}
 	return "?";
+}
+
+/* ---- judges and panels ------------------------------------------------------ */
+
+enum svmc_err svmc_judge_compile(struct svmc_judge *j, const struct svmc_model *m,
+				 const struct svmc_cpu *cpu, struct svmc_diag *d)
+{
+	enum svmc_err e;
+
+	j->model = m;
+	e = svmc_compile(&j->vmrun, m, cpu, d);
+	if (m->restore)
+		(void)svmc_compile(&j->restore, m->restore, cpu, NULL); /* same CPU, same returns */
+	else
+		memset(&j->restore, 0, sizeof(j->restore));
+	return e;
+}
+
+const struct svmc_compiled *svmc_judge_pick(const struct svmc_judge *j,
+					    const struct svmc_record *r)
+{
+	if (r->origin != SVMC_ORIGIN_NESTED_STATE)
+		return &j->vmrun;
+	return j->model->restore ? &j->restore : NULL;
+}
+
+void svmc_judge_evaluate(const struct svmc_judge *j, const struct svmc_record *r,
+			 struct svmc_result *res)
+{
+	const struct svmc_compiled *c = svmc_judge_pick(j, r);
+
+	if (c) {
+		svmc_evaluate(c, r, res);
+		return;
+	}
+	memset(res, 0, sizeof(*res));
+	res->first = -1;
+	res->verdict = SVMC_NA;
+}
+
+unsigned svmc_panel_evaluate(const struct svmc_panel *p, const struct svmc_record *r,
+			     struct svmc_result *res)
+{
+	if (p->by_origin) {
+		unsigned o = (unsigned)r->origin < SVMC_ORIGIN_COUNT ? r->origin : 0;
+		svmc_judge_evaluate(p->j[p->origin[o]], r, res);
+		return 1;
+	}
+	for (unsigned i = 0; i < p->n; i++)
+		svmc_judge_evaluate(p->j[i], r, &res[i]);
+	return p->n;
 }

@@ -67,6 +67,16 @@ struct svmc_check_row {
 	bool (*fails)(const struct svmc_compiled *c, const struct svmc_vmcb *v);
 	bool (*passes_partial)(const struct svmc_compiled *c, const struct svmc_record *r);
 	int (*msg)(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *buf, size_t n);
+	/*
+	 * A check of the nested-state header instead of the VMCB (fails and msg
+	 * NULL): its predicate and sentence on the header, the members it reads
+	 * (SVMC_NSK_*), the member it reports and its hex digits.  Only restore
+	 * models (SVMC_MF_RESTORE) hold such rows.
+	 */
+	bool (*hdr_fails)(const struct svmc_compiled *c, const struct svmc_nstate *h);
+	int (*hdr_msg)(const struct svmc_compiled *c, const struct svmc_nstate *h, char *buf,
+		       size_t n);
+	const char *hdr_path;
 	uint64_t fconst;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS];
 	unsigned nfields;
@@ -74,7 +84,15 @@ struct svmc_check_row {
 	unsigned deps; /* enum svmc_dep */
 	uint8_t term;  /* enum svmc_fused_term */
 	uint8_t fmask; /* enum svmc_fmask */
+	uint8_t hdr_need;   /* header checks: SVMC_NSK_* read */
+	uint8_t hdr_digits; /* header checks: hex digits of the reported member */
 	bool after_checks;
+	/*
+	 * Restore models: the check applies only when the header says guest
+	 * mode (KVM_SET_NESTED_STATE returns 0 before it otherwise).  Every
+	 * VMCB check of a restore model is so gated too.
+	 */
+	bool guest_mode_only;
 };
 
 extern const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT];
@@ -134,6 +152,9 @@ static inline bool svmc_sev_bad(const struct svmc_vmcb *v)
 	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) &&
 	       svmc_sev_disallowed(v);
 }
+
+/* The value a header check reports, from h (0 for other checks). */
+uint64_t svmc_check_header_value(const struct svmc_nstate *h, enum svmc_check_id id);
 
 /* ---- the engine (engine.c) ------------------------------------------------ */
 

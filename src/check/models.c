@@ -168,18 +168,41 @@ static const struct svmc_eventinj_rule kvm_v1_eventinj = {
  */
 /* model row sets in columns */
 /* clang-format off */
-#define KVM_ROWS(X)                                                                                      \
-	X(SAVE_EFER_SVME) X(SAVE_CR0_CD_NW) X(SAVE_CR0_HIGH) X(SAVE_DR6_HIGH) X(SAVE_DR7_HIGH)              \
-	X(SAVE_LM_PAE) X(SAVE_LM_PE) X(SAVE_CR3_MBZ) X(SAVE_LM_CS_LD) X(SAVE_CR4_RSVD) X(SAVE_EFER_RSVD)   \
+#define KVM_SAVE_ROWS(X)                                                                         \
+	X(SAVE_EFER_SVME) X(SAVE_CR0_CD_NW) X(SAVE_CR0_HIGH) X(SAVE_DR6_HIGH) X(SAVE_DR7_HIGH)      \
+	X(SAVE_LM_PAE) X(SAVE_LM_PE) X(SAVE_CR3_MBZ) X(SAVE_LM_CS_LD) X(SAVE_CR4_RSVD) X(SAVE_EFER_RSVD)
+#define KVM_CTRL_ROWS(X)                                                                                 \
 	X(CTRL_INTERCEPT_VMRUN) X(CTRL_ASID_ZERO) X(CTRL_NP_NCR3) X(CTRL_MSRPM_RANGE) X(CTRL_IOPM_RANGE) \
-	X(CTRL_VNMI_NMI_INTERCEPT) X(CTRL_EVENTINJ_TYPE) X(CTRL_EVENTINJ_VECTOR) X(KVM_LATE_CR3)
+	X(CTRL_VNMI_NMI_INTERCEPT) X(CTRL_EVENTINJ_TYPE) X(CTRL_EVENTINJ_VECTOR)
+#define KVM_ROWS(X) KVM_SAVE_ROWS(X) KVM_CTRL_ROWS(X) X(KVM_LATE_CR3)
 
 /* kvm-legacy: kvm without what the 2026 series added (EVENTINJ, nCR3, CS.L/D). */
-#define KVM_LEGACY_ROWS(X)                                                                         \
+#define KVM_LEGACY_SAVE_ROWS(X)                                                                    \
 	X(SAVE_EFER_SVME) X(SAVE_CR0_CD_NW) X(SAVE_CR0_HIGH) X(SAVE_DR6_HIGH) X(SAVE_DR7_HIGH)        \
-	X(SAVE_LM_PAE) X(SAVE_LM_PE) X(SAVE_CR3_MBZ) X(SAVE_CR4_RSVD) X(SAVE_EFER_RSVD)              \
+	X(SAVE_LM_PAE) X(SAVE_LM_PE) X(SAVE_CR3_MBZ) X(SAVE_CR4_RSVD) X(SAVE_EFER_RSVD)
+#define KVM_LEGACY_CTRL_ROWS(X)                                                                    \
 	X(CTRL_INTERCEPT_VMRUN) X(CTRL_ASID_ZERO) X(CTRL_MSRPM_RANGE) X(CTRL_IOPM_RANGE)             \
-	X(CTRL_VNMI_NMI_INTERCEPT) X(KVM_LATE_CR3)
+	X(CTRL_VNMI_NMI_INTERCEPT)
+#define KVM_LEGACY_ROWS(X) KVM_LEGACY_SAVE_ROWS(X) KVM_LEGACY_CTRL_ROWS(X) X(KVM_LATE_CR3)
+
+/*
+ * KVM_SET_NESTED_STATE (arch/x86/kvm/svm/nested.c svm_set_nested_state(),
+ * newest; the generic flag and size checks in x86.c come first): the header
+ * (format, flags; in guest mode vmcb_pa, size), the controls after KVM's
+ * sanitising copy (the same rows as VMRUN's: the copy drops NP_ENABLE
+ * without npt and page-masks the bitmap bases, as those rows already
+ * model), L1's CR0.PG, CR0.PE and RFLAGS.VM, then the save checks on L1's
+ * save area (nested_vmcb_check_save() with check_gpat false: never G_PAT).
+ * Not modelled, because the blob does not hold them: the vCPU's EFER.SVME
+ * and SMM state (KVM_SET_SREGS, KVM_SET_VCPU_EVENTS), its current CR0 (the
+ * CD/NW test), the header gPAT (shared-PAT quirk off only) and the L2 CR3
+ * load at the end.
+ */
+#define NSTATE_HDR_ROWS(X) X(NSTATE_FORMAT) X(NSTATE_FLAGS) X(NSTATE_VMCB_PA) X(NSTATE_SIZE)
+#define NSTATE_L1_ROWS(X) X(NSTATE_L1_CR0_PG) X(NSTATE_L1_CR0_PE) X(NSTATE_L1_RFLAGS_VM)
+#define KVM_RESTORE_ROWS(X) NSTATE_HDR_ROWS(X) KVM_CTRL_ROWS(X) NSTATE_L1_ROWS(X) KVM_SAVE_ROWS(X)
+#define KVM_LEGACY_RESTORE_ROWS(X) \
+	NSTATE_HDR_ROWS(X) KVM_LEGACY_CTRL_ROWS(X) NSTATE_L1_ROWS(X) KVM_LEGACY_SAVE_ROWS(X)
 
 /*
  * apm: save area as kvm, then VMRUN intercept, ASID, nCR3, G_PAT, MSRPM,
@@ -194,6 +217,8 @@ static const struct svmc_eventinj_rule kvm_v1_eventinj = {
 
 static const uint8_t kvm_order[] = { KVM_ROWS(ORD) };
 static const uint8_t kvm_legacy_order[] = { KVM_LEGACY_ROWS(ORD) };
+static const uint8_t kvm_restore_order[] = { KVM_RESTORE_ROWS(ORD) };
+static const uint8_t kvm_legacy_restore_order[] = { KVM_LEGACY_RESTORE_ROWS(ORD) };
 static const uint8_t apm_order[] = { APM_ROWS(ORD) };
 
 #define NORDER(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
@@ -213,6 +238,35 @@ static const uint8_t apm_order[] = { APM_ROWS(ORD) };
 	.actor = "KVM", .cr4_gates = cr4_kvm, .efer_gates = efer_kvm, .flags = KVM_FLAGS, \
 	.msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
 
+/* what KVM_SET_NESTED_STATE does in the same kernel: a restore model of the same name */
+#define KVM_RESTORE_BASE                                                     \
+	.actor = "KVM_SET_NESTED_STATE", .cr4_gates = cr4_kvm, .efer_gates = efer_kvm, \
+	.flags = KVM_FLAGS | SVMC_MF_RESTORE, .msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
+
+static const struct svmc_model kvm_restore = {
+	.name = "kvm",
+	.summary = "KVM_SET_NESTED_STATE of upstream KVM (2026)",
+	KVM_RESTORE_BASE,
+	CHECKS(KVM_RESTORE_ROWS, kvm_restore_order),
+	.eventinj = &kvm_eventinj,
+};
+
+static const struct svmc_model kvm_legacy_restore = {
+	.name = "kvm-legacy",
+	.summary = "KVM_SET_NESTED_STATE before the 2026 series",
+	KVM_RESTORE_BASE,
+	CHECKS(KVM_LEGACY_RESTORE_ROWS, kvm_legacy_restore_order),
+	.eventinj = NULL,
+};
+
+static const struct svmc_model kvm_v1_restore = {
+	.name = "kvm-v1",
+	.summary = "KVM_SET_NESTED_STATE with the first posted EVENTINJ patch",
+	KVM_RESTORE_BASE,
+	CHECKS(KVM_RESTORE_ROWS, kvm_restore_order),
+	.eventinj = &kvm_v1_eventinj,
+};
+
 static const struct svmc_model models[] = {
 	{
 		.name = "kvm",
@@ -220,6 +274,7 @@ static const struct svmc_model models[] = {
 		KVM_BASE,
 		CHECKS(KVM_ROWS, kvm_order),
 		.eventinj = &kvm_eventinj,
+		.restore = &kvm_restore,
 	},
 	{
 		.name = "kvm-legacy",
@@ -227,6 +282,7 @@ static const struct svmc_model models[] = {
 		KVM_BASE,
 		CHECKS(KVM_LEGACY_ROWS, kvm_legacy_order),
 		.eventinj = NULL, /* EVENTINJ not checked */
+		.restore = &kvm_legacy_restore,
 	},
 	{
 		.name = "kvm-v1",
@@ -235,6 +291,7 @@ static const struct svmc_model models[] = {
 		KVM_BASE,
 		CHECKS(KVM_ROWS, kvm_order),
 		.eventinj = &kvm_v1_eventinj,
+		.restore = &kvm_v1_restore,
 	},
 	{
 		.name = "apm",
@@ -264,6 +321,11 @@ const struct svmc_model *svmc_model_lookup(const char *name)
 const struct svmc_model *svmc_model_default(void)
 {
 	return &models[0];
+}
+
+const struct svmc_model *svmc_model_for_origin(enum svmc_origin o)
+{
+	return o == SVMC_ORIGIN_HARDWARE ? svmc_model_lookup("apm") : &models[0];
 }
 
 size_t svmc_model_count(void)

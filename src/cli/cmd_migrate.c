@@ -141,7 +141,7 @@ struct side {
 	const char *arg, *guest, *label;
 	const struct svmc_model *model;
 	struct svmc_cpu *cpu;
-	struct svmc_compiled comp;
+	struct svmc_judge judge; /* judge.vmrun: the class diff; both forms: the records */
 };
 
 static int setup_side(struct out *o, struct side *s)
@@ -160,7 +160,7 @@ static int setup_side(struct out *o, struct side *s)
 	if (cli_resolve_cpu(o, opt, s->arg, gopt, s->guest, s->cpu) != 0)
 		return -1;
 	svmc_diag_init(&d, NULL);
-	e = svmc_compile(&s->comp, s->model, s->cpu, &d);
+	e = svmc_judge_compile(&s->judge, s->model, s->cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {
 		cli_errorf(o, e, "--%s %s: %s; a nested guest needs SVM on both sides", s->label,
 			   s->arg, d.msg);
@@ -311,7 +311,7 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 			o,
 			"what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
 			"phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
-			to->comp.maxphyaddr, to->comp.maxphyaddr, from->arg, to->comp.maxphyaddr,
+			to->judge.vmrun.maxphyaddr, to->judge.vmrun.maxphyaddr, from->arg, to->judge.vmrun.maxphyaddr,
 			to->arg);
 	if (df->narrow_host)
 		svmc_emit_printf(
@@ -350,27 +350,26 @@ static void json_failures(struct out *o, const struct svmc_compiled *c, const st
 		if (!svmc_result_failed(res, id))
 			continue;
 		info = svmc_check_info(id);
-		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
+		svmc_record_message(c, r, id, msg, sizeof(msg));
 		svmc_emit_obj_begin(o, NULL);
 		svmc_emit_str(o, "check", info->name);
 		svmc_emit_str(o, "apm", info->apm);
 		svmc_emit_str(o, "field", info->field_path);
-		svmc_emit_hex(o, "value", svmc_check_value(&r->vmcb, id), info->field_digits);
+		svmc_emit_hex(o, "value", svmc_record_check_value(r, id), info->field_digits);
 		svmc_emit_str(o, "message", msg);
 		svmc_emit_obj_end(o);
 	}
 	svmc_emit_arr_end(o);
 }
 
-static void emit_record(struct out *o, const struct side *from, const struct side *to,
-			const struct svmc_record *r, const struct svmc_result *rf,
+static void emit_record(struct out *o, const struct svmc_record *r, const struct svmc_result *rf,
 			const struct svmc_result *rt)
 {
-	/* the side that rejects it (or, between VMRUN and INCOMPLETE, the incomplete one) */
-	bool to_side = rt->verdict == SVMC_VMEXIT_INVALID ||
-		       (rf->verdict != SVMC_VMEXIT_INVALID && rt->verdict == SVMC_INCOMPLETE);
-	const struct svmc_compiled *c = to_side ? &to->comp : &from->comp;
+	/* the side that rejects it (or, between a pass and INCOMPLETE, the incomplete one) */
+	bool to_side = svmc_verdict_rejects(rt->verdict) ||
+		       (!svmc_verdict_rejects(rf->verdict) && rt->verdict == SVMC_INCOMPLETE);
 	const struct svmc_result *res = to_side ? rt : rf;
+	const struct svmc_compiled *c = res->comp;
 	char msg[512];
 
 	if (svmc_emit_json(o)) {
@@ -384,7 +383,8 @@ static void emit_record(struct out *o, const struct side *from, const struct sid
 		svmc_emit_str(o, "from", svmc_verdict_name(rf->verdict));
 		svmc_emit_str(o, "to", svmc_verdict_name(rt->verdict));
 		svmc_emit_str(o, "side", to_side ? "to" : "from");
-		json_failures(o, c, r, res);
+		if (c)
+			json_failures(o, c, r, res);
 		if (res->first >= 0)
 			svmc_emit_str(o, "first",
 				      svmc_check_info((enum svmc_check_id)res->first)->name);
@@ -401,9 +401,9 @@ static void emit_record(struct out *o, const struct side *from, const struct sid
 	}
 	svmc_emit_printf(o, "  %s #%" PRIu64 ": %s -> %s", svmc_input_display(r->input), r->index,
 			 svmc_verdict_name(rf->verdict), svmc_verdict_name(rt->verdict));
-	if (res->first >= 0) {
+	if (res->first >= 0 && c) {
 		enum svmc_check_id id = (enum svmc_check_id)res->first;
-		svmc_check_message(c, &r->vmcb, id, msg, sizeof(msg));
+		svmc_record_message(c, r, id, msg, sizeof(msg));
 		svmc_emit_printf(o, " on the %s: %s: %s", to_side ? "destination" : "source",
 				 svmc_check_info(id)->name, msg);
 		if (res->failed & ~SVMC_CHECK_BIT(id))
@@ -445,7 +445,7 @@ static void rec_changed(void *arg, const struct svmc_record *r, const struct svm
 	if (!x->st->changed && x->o->mode == OUT_TEXT)
 		svmc_emit_printf(x->o, "\nrecords whose verdict changes:\n");
 	x->st->changed++;
-	emit_record(x->o, x->from, x->to, r, rf, rt);
+	emit_record(x->o, r, rf, rt);
 }
 
 static void rec_error(void *arg, const struct svmc_diag *d)
@@ -462,7 +462,7 @@ static void replay_inputs(struct out *o, const struct migrate_args *a, const str
 	struct rec_run x = { o, from, to, st };
 	struct svmc_input_stats stats;
 
-	if (svmc_migrate_records(&from->comp, &to->comp, (const char *const *)a->inputs,
+	if (svmc_migrate_records(&from->judge, &to->judge, (const char *const *)a->inputs,
 				 (size_t)a->ninputs, a->format, rec_changed, rec_error, &x,
 				 &stats) != SVMC_OK) {
 		fprintf(stderr, "svmcheck: out of memory\n");
@@ -499,7 +499,7 @@ static void json_side(struct out *o, const char *key, const struct side *s)
 		svmc_emit_str(o, "guest", s->guest);
 	else
 		svmc_emit_null(o, "guest");
-	svmc_emit_u64(o, "maxphyaddr", s->comp.maxphyaddr);
+	svmc_emit_u64(o, "maxphyaddr", s->judge.vmrun.maxphyaddr);
 	svmc_emit_obj_end(o);
 }
 
@@ -574,7 +574,7 @@ static void text_head(struct out *o, const struct svmc_diff *df, const struct si
 		const struct side *s = sides[i];
 		svmc_emit_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from",
 				 s->arg, s->guest ? " as guest " : "", s->guest ? s->guest : "",
-				 s->model->name, s->comp.maxphyaddr);
+				 s->model->name, s->judge.vmrun.maxphyaddr);
 	}
 	if (df->nvec || df->nstate) {
 		svmc_emit_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n",
@@ -629,7 +629,7 @@ int cmd_migrate(int argc, char **argv)
 		goto done;
 	}
 
-	svmc_migrate_diff(&from.comp, &to.comp, &df);
+	svmc_migrate_diff(&from.judge.vmrun, &to.judge.vmrun, &df);
 	rc = svmc_mresult_status(df.result, a.strict);
 
 	if (svmc_emit_json(&o)) {

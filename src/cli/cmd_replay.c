@@ -240,7 +240,8 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 
 struct run {
 	const struct replay_args *a;
-	struct svmc_compiled comp;
+	struct svmc_judge judge;
+	struct svmc_panel panel;
 	bool quiet;
 	struct out o;
 	bool tty_out;          /* stdout is a terminal: write per input, promptly */
@@ -313,8 +314,9 @@ static void out_fini(void *arg, void *out)
 }
 
 static void print_record(void *w, void *out, const struct svmc_record *r,
-			 const struct svmc_result *res)
+			 const struct svmc_result *res, unsigned nres)
 {
+	(void)nres;
 	struct batch_out *bo = out;
 
 	svmc_replay_fmt_record(w, &bo->b, r, res, &bo->k);
@@ -328,8 +330,9 @@ static void print_error(void *w, void *out, const struct svmc_diag *d)
 }
 
 static void quiet_record(void *w, void *out, const struct svmc_record *r,
-			 const struct svmc_result *res)
+			 const struct svmc_result *res, unsigned nres)
 {
+	(void)nres;
 	(void)w;
 	(void)r;
 	count_only(&((struct batch_out *)out)->k, res);
@@ -393,7 +396,7 @@ static void on_progress(void *arg, uint64_t records, uint64_t bytes)
 /* Judge every input through the library's pipeline (svmcheck/replay.h). */
 static void run_pipeline(struct run *run, struct svmc_input_stats *st)
 {
-	const struct svmc_replay_opts opts = { &run->comp, run->a->format, run->a->threads,
+	const struct svmc_replay_opts opts = { &run->panel, run->a->format, run->a->threads,
 					       run->tty_out };
 	struct svmc_replay_ops ops = { sizeof(struct replay_fmt),
 				       worker_init,
@@ -543,7 +546,9 @@ int cmd_replay(int argc, char **argv)
 	if (resolve_cpu(run, cpu, &run->o) != 0)
 		goto trouble;
 	svmc_diag_init(&d, NULL);
-	e = svmc_compile(&run->comp, a.model, cpu, &d);
+	e = svmc_judge_compile(&run->judge, a.model, cpu, &d);
+	run->panel.j[0] = &run->judge;
+	run->panel.n = 1;
 	if (e == SVMC_ERR_NOSVM) {
 		cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan", d.msg);
 		goto trouble;
@@ -568,7 +573,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	run->tty_out = !to_file && isatty(STDOUT_FILENO);
 	if (svmc_replay_fmt_init(
-		    &run->fmt, &run->comp, cli_g.json ? REPLAY_JSON : REPLAY_TEXT, cpu->name,
+		    &run->fmt, &run->judge.vmrun, cli_g.json ? REPLAY_JSON : REPLAY_TEXT, cpu->name,
 		    cpu->guest[0] ? cpu->guest : NULL, svmc_emit_color(&run->o, OUT_C_PASS),
 		    svmc_emit_color(&run->o, OUT_C_FAIL), svmc_emit_color(&run->o, OUT_C_WARN),
 		    svmc_emit_color(&run->o, OUT_C_RESET)) != 0) {

@@ -352,6 +352,7 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		RB_LIT(b, "]}\n");
 		return;
 	case SVMC_VMEXIT_INVALID:
+	default:
 		break;
 	}
 	RB_LIT(b, "VMEXIT_INVALID\",\"failures\":[");
@@ -466,6 +467,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		RB_LIT(b, "\n");
 		return;
 	case SVMC_VMEXIT_INVALID:
+	default:
 		break;
 	}
 	rb_puts(b, f->col_fail);

@@ -1,13 +1,14 @@
 /*
  * records.c - the record diff of `svmcheck migrate`: every record of the
- * inputs is judged under the source's and the destination's compiled
- * models, and the records whose verdict differs are handed to the caller.
+ * inputs is judged under the source's and the destination's judges (a
+ * nested_state record by KVM_SET_NESTED_STATE on each side), and the
+ * records whose verdict differs are handed to the caller.
  * The reading is the one input loop (src/replay/inputs.c).
  */
 #include "svmcheck/replay.h"
 
 struct rdiff {
-	const struct svmc_compiled *from, *to;
+	const struct svmc_judge *from, *to;
 	void (*changed)(void *arg, const struct svmc_record *r, const struct svmc_result *rf,
 			const struct svmc_result *rt);
 	void (*error)(void *arg, const struct svmc_diag *d);
@@ -19,8 +20,8 @@ static void rdiff_record(void *arg, const struct svmc_record *r)
 	const struct rdiff *x = arg;
 	struct svmc_result rf, rt;
 
-	svmc_evaluate(x->from, r, &rf);
-	svmc_evaluate(x->to, r, &rt);
+	svmc_judge_evaluate(x->from, r, &rf);
+	svmc_judge_evaluate(x->to, r, &rt);
 	if (rf.verdict != rt.verdict)
 		x->changed(x->arg, r, &rf, &rt);
 }
@@ -32,7 +33,7 @@ static void rdiff_error(void *arg, const struct svmc_diag *d)
 	x->error(x->arg, d);
 }
 
-enum svmc_err svmc_migrate_records(const struct svmc_compiled *from, const struct svmc_compiled *to,
+enum svmc_err svmc_migrate_records(const struct svmc_judge *from, const struct svmc_judge *to,
 				   const char *const *inputs, size_t n, enum svmc_format fmt,
 				   void (*changed)(void *arg, const struct svmc_record *r,
 						   const struct svmc_result *rf,

@@ -83,12 +83,12 @@ static void inline_records(void *arg, struct svmc_record *recs, size_t n)
 {
 	struct inline_ctx *x = arg;
 	const struct svmc_replay_ops *ops = x->run.ops;
-	const struct svmc_compiled *c = x->run.o->comp;
-	struct svmc_result res;
+	const struct svmc_panel *pn = x->run.o->panel;
+	struct svmc_result res[SVMC_PANEL_MAX];
 
 	for (size_t i = 0; i < n; i++) {
-		svmc_evaluate(c, &recs[i], &res);
-		ops->record(x->w, x->out, &recs[i], &res);
+		unsigned k = svmc_panel_evaluate(pn, &recs[i], res);
+		ops->record(x->w, x->out, &recs[i], res, k);
 	}
 	run_write(&x->run, x->out, false);
 }
@@ -190,8 +190,8 @@ struct pool {
 static void process_batch(struct pool *p, void *w, struct batch *bt)
 {
 	const struct svmc_replay_ops *ops = p->run.ops;
-	const struct svmc_compiled *c = p->run.o->comp;
-	struct svmc_result res;
+	const struct svmc_panel *pn = p->run.o->panel;
+	struct svmc_result res[SVMC_PANEL_MAX];
 	unsigned e = 0;
 
 	if (bt->span) {
@@ -214,8 +214,8 @@ static void process_batch(struct pool *p, void *w, struct batch *bt)
 			ops->error(w, bt->out, &bt->errs[e]);
 		if (i == bt->n)
 			break;
-		svmc_evaluate(c, &bt->recs[i], &res);
-		ops->record(w, bt->out, &bt->recs[i], &res);
+		unsigned k = svmc_panel_evaluate(pn, &bt->recs[i], res);
+		ops->record(w, bt->out, &bt->recs[i], res, k);
 	}
 }
 

@@ -167,3 +167,30 @@ const struct svmc_vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, en
 	return (const struct svmc_vmcb_seg *)((const unsigned char *)&r->vmcb +
 					      svmc_fields[id].offset);
 }
+
+/* ---- origins -------------------------------------------------------------- */
+
+/* X-macro expansion: clang-format misreads it */
+/* clang-format off */
+static const char *const origin_names[SVMC_ORIGIN_COUNT] = {
+#define SVMC_X_ORIGIN_NAME(id, name) [SVMC_ORIGIN_##id] = name,
+	SVMC_ORIGINS(SVMC_X_ORIGIN_NAME)
+#undef SVMC_X_ORIGIN_NAME
+};
+/* clang-format on */
+
+const char *svmc_origin_name(enum svmc_origin o)
+{
+	return (unsigned)o < SVMC_ORIGIN_COUNT ? origin_names[o] : "?";
+}
+
+int svmc_origin_parse(const char *name, size_t len, enum svmc_origin *out)
+{
+	for (unsigned i = 0; i < SVMC_ORIGIN_COUNT; i++) {
+		if (strlen(origin_names[i]) == len && memcmp(origin_names[i], name, len) == 0) {
+			*out = (enum svmc_origin)i;
+			return 0;
+		}
+	}
+	return -1;
+}

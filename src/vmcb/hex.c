@@ -1013,6 +1013,7 @@ static enum svmc_probe_score hex_probe(const unsigned char *b, size_t n)
 
 static const struct svmc_format_ops hex_ops = {
 	.format = SVMC_FMT_HEX,
+	.origin = SVMC_ORIGIN_PAGE,
 	.state_size = sizeof(struct hex_state),
 	.fills_page = true,
 	.next = hex_next,

@@ -738,6 +738,7 @@ static enum svmc_probe_score json_probe(const unsigned char *b, size_t n)
 
 static const struct svmc_format_ops json_ops = {
 	.format = SVMC_FMT_JSON,
+	.origin = SVMC_ORIGIN_PAGE,
 	.state_size = sizeof(struct json_state),
 	.init = json_init,
 	.next = json_next,

@@ -1190,6 +1190,7 @@ static enum svmc_probe_score kd_probe(const unsigned char *b, size_t n)
 
 static const struct svmc_format_ops kvm_dump_ops = {
 	.format = SVMC_FMT_KVM_DUMP,
+	.origin = SVMC_ORIGIN_HARDWARE,
 	.state_size = sizeof(struct kd_state),
 	.init = kd_init,
 	.next = kd_next,

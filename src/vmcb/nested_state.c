@@ -5,7 +5,8 @@
  * 120-byte header union whose SVM member starts with u64 vmcb_pa: 128 bytes.
  * When the vCPU was in guest mode, size is 128 + 4096 and the vmcb12 page
  * follows.  Blobs are concatenated; a size that is neither 128 nor 4224
- * cannot be resynchronised, so the rest of the input is given up.
+ * cannot be resynchronised, so the rest of the input is given up.  The
+ * header is kept with the record (rec->nstate, origin nested_state).
  *
  * Fast path (ns_batch): one readv(2) puts the headers into a scratch array
  * and the pages straight into the records; the first header that is not
@@ -25,17 +26,35 @@
 /*
  * The flags an SVM blob may carry (Linux arch/x86/include/uapi/asm/kvm.h:
  * KVM_STATE_NESTED_GUEST_MODE, _RUN_PENDING, _GIF_SET; EVMCS 0x4 and
- * MTF_PENDING 0x8 are VMX-only).  Any other bit is a blob this reader does
- * not understand, refused rather than ignored.
+ * MTF_PENDING 0x8 are VMX-only).  A blob with another bit is read by ns_next
+ * (NSTATE.FLAGS judges it), never by the fast path.
  */
-#define NS_FLAGS_KNOWN 0x0103u
+#define NS_FLAGS_KNOWN SVMC_NSTATE_FLAGS_SVM
 
+/* The header at h into rec->nstate, all of it known. */
+static void ns_header(struct svmc_record *rec, const unsigned char *h)
+{
+	struct svmc_nstate *ns = &rec->nstate;
+
+	memcpy(&ns->flags, h, 2);
+	memcpy(&ns->format, h + 2, 2);
+	memcpy(&ns->size, h + 4, 4);
+	memcpy(&ns->vmcb_pa, h + 8, 8);
+	ns->known = SVMC_NSK_ALL;
+}
+
+/*
+ * One blob.  What KVM_SET_NESTED_STATE would refuse (a format that is not
+ * SVM, a flag it does not know, guest mode without a vmcb12) is still a
+ * record: the NSTATE.* checks judge it.  Only what cannot be read is an
+ * error: a short header, a size other than 128 or 4224 (the next blob
+ * cannot be found then) or a blob cut short.
+ */
 static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
 {
 	struct svmc_src *s = &r->src;
-	uint16_t flags, format;
+	uint16_t format;
 	uint32_t size;
-	uint64_t vmcb_pa;
 	size_t n = svmc_src_fill(s, NS_FULL);
 
 	if (n == 0)
@@ -48,48 +67,35 @@ static enum svmc_err ns_next(struct svmc_reader *r, struct svmc_record *rec, str
 			d, SVMC_ERR_TRUNCATED,
 			"%zu trailing bytes are shorter than a 128-byte nested-state header", n);
 	}
-	memcpy(&flags, src_ptr(s), 2);
 	memcpy(&format, src_ptr(s) + 2, 2);
 	memcpy(&size, src_ptr(s) + 4, 4);
-	memcpy(&vmcb_pa, src_ptr(s) + 8, 8);
-	if (format != NS_FORMAT_SVM) {
-		r->failed = true;
-		return svmc_diag_set(d, SVMC_ERR_FORMAT,
-				     "nested-state format is %u (%s), not 1 (SVM)", format,
-				     format == NS_FORMAT_VMX ? "VMX" : "unknown");
-	}
 	if (size != NS_HDR && size != NS_FULL) {
 		r->failed = true;
+		if (format != NS_FORMAT_SVM)
+			return svmc_diag_set(d, SVMC_ERR_FORMAT,
+					     "nested-state format is %u (%s), not 1 (SVM)", format,
+					     format == NS_FORMAT_VMX ? "VMX" : "unknown");
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "nested-state size %" PRIu32
 				     " is neither 128 (no vmcb12) nor 4224 "
 				     "(header and vmcb12)",
 				     size);
 	}
-	if (flags & ~NS_FLAGS_KNOWN) {
-		src_consume(s, n < size ? n : size);
-		return svmc_diag_set(d, SVMC_ERR_FORMAT,
-				     "nested-state flags 0x%04x have unknown bits 0x%04x (known: "
-				     "GUEST_MODE 0x1, RUN_PENDING 0x2, GIF_SET 0x100)",
-				     flags, flags & ~NS_FLAGS_KNOWN);
-	}
-	if (size == NS_HDR) {
-		src_consume(s, NS_HDR);
-		return svmc_diag_set(
-			d, SVMC_ERR_NOTFOUND,
-			"nested state (flags 0x%x) carries no vmcb12: the vCPU was not "
-			"in guest mode",
-			flags);
-	}
-	if (n < NS_FULL) {
+	if (n < size) {
 		src_consume(s, n);
 		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
 				     "nested state says 4224 bytes but only %zu remain", n);
 	}
-	memcpy(&rec->vmcb, src_ptr(s) + NS_HDR, SVMC_VMCB_PAGE_SIZE);
-	svmc_mark_all_known(rec);
+	ns_header(rec, src_ptr(s));
 	rec->offset = s->pos;
-	src_consume(s, NS_FULL);
+	if (size == NS_FULL) {
+		memcpy(&rec->vmcb, src_ptr(s) + NS_HDR, SVMC_VMCB_PAGE_SIZE);
+		svmc_mark_all_known(rec);
+	} else {
+		/* no vmcb12: the vCPU was not in guest mode (or the blob says so wrongly) */
+		memset(&rec->vmcb, 0, sizeof(rec->vmcb));
+	}
+	src_consume(s, size);
 	return SVMC_OK;
 }
 
@@ -129,6 +135,7 @@ static size_t ns_batch(struct svmc_reader *r, struct svmc_record *recs, size_t n
 	got = svmc_src_readv(s, iov, (int)(2 * n), NS_FULL);
 	while (k < n && got >= (k + 1) * NS_FULL && ns_whole_svm(st->hdr[k])) {
 		recs[k].offset = s->pos + k * NS_FULL;
+		ns_header(&recs[k], st->hdr[k]);
 		k++;
 	}
 	s->pos += k * NS_FULL;
@@ -168,6 +175,7 @@ static enum svmc_probe_score ns_probe(const unsigned char *b, size_t n)
 
 static const struct svmc_format_ops nested_state_ops = {
 	.format = SVMC_FMT_NESTED_STATE,
+	.origin = SVMC_ORIGIN_NESTED_STATE,
 	.state_size = sizeof(struct ns_state),
 	.fills_page = true,
 	.next = ns_next,

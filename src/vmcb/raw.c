@@ -165,6 +165,7 @@ static enum svmc_probe_score raw_probe(const unsigned char *b, size_t n)
 
 static const struct svmc_format_ops raw_ops = {
 	.format = SVMC_FMT_RAW,
+	.origin = SVMC_ORIGIN_PAGE,
 	.fills_page = true,
 	.next = raw_next,
 	.batch = raw_batch,

@@ -591,6 +591,7 @@ enum svmc_err svmc_reader_next(struct svmc_reader *r, struct svmc_record *rec, s
 		return SVMC_ERR_EMPTY;
 	if (r->ops->fills_page) {
 		memset(rec->known, 0, sizeof(rec->known));
+		memset(&rec->nstate, 0, sizeof(rec->nstate));
 		rec->line = 0;
 		rec->offset = SVMC_NO_OFFSET;
 	} else {
@@ -598,6 +599,7 @@ enum svmc_err svmc_reader_next(struct svmc_reader *r, struct svmc_record *rec, s
 	}
 	rec->input = r->input;
 	rec->format = r->ops->format;
+	rec->origin = r->ops->origin;
 	rec->index = r->index;
 	d->input = r->input;
 	d->line = SVMC_NO_LINE;
@@ -623,6 +625,9 @@ static void fixed_finish(struct svmc_reader *r, struct svmc_record *rec)
 	rec->line = SVMC_NO_LINE;
 	rec->input = r->input;
 	rec->format = r->ops->format;
+	rec->origin = r->ops->origin;
+	if (r->ops->origin != SVMC_ORIGIN_NESTED_STATE) /* the hook sets the header */
+		memset(&rec->nstate, 0, sizeof(rec->nstate));
 	rec->index = r->index++;
 }
 
@@ -696,6 +701,8 @@ static void span_finish(const struct svmc_span *sp, uint64_t j, struct svmc_reco
 	rec->line = SVMC_NO_LINE;
 	rec->input = sp->input;
 	rec->format = sp->format;
+	rec->origin = SVMC_ORIGIN_PAGE; /* spans are raw pages */
+	memset(&rec->nstate, 0, sizeof(rec->nstate));
 	rec->index = sp->index + j;
 	rec->offset = sp->pos + j * SVMC_VMCB_PAGE_SIZE;
 }

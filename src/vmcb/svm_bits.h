@@ -45,6 +45,9 @@
 #define CR0_CD BIT64(30)
 #define CR0_PG BIT64(31)
 
+/* RFLAGS */
+#define RFLAGS_VM BIT64(17) /* virtual-8086 mode */
+
 /* CR4 */
 #define CR4_VME BIT64(0)
 #define CR4_PVI BIT64(1)

@@ -718,6 +718,7 @@ static enum svmc_probe_score xen_probe(const unsigned char *b, size_t n)
 
 static const struct svmc_format_ops xen_dump_ops = {
 	.format = SVMC_FMT_XEN_DUMP,
+	.origin = SVMC_ORIGIN_HARDWARE,
 	.state_size = sizeof(struct xen_state),
 	.next = xen_next,
 };

@@ -120,11 +120,12 @@ static void out_fini(void *arg, void *out)
 }
 
 static void on_record(void *w, void *out, const struct svmc_record *r,
-		      const struct svmc_result *res)
+		      const struct svmc_result *res, unsigned nres)
 {
 	struct ev e = rec_ev(r, res);
 
 	(void)w;
+	CHECK(nres == 1);
 	push(out, &e);
 }
 
@@ -171,11 +172,12 @@ static const struct svmc_replay_ops ops = {
 	on_diag,          NULL,      on_stop,  NULL
 };
 
-static enum svmc_err replay(const struct svmc_compiled *c, const char *const *in, size_t n,
+static enum svmc_err replay(const struct svmc_judge *j, const char *const *in, size_t n,
 			    unsigned threads, unsigned stop_at, struct sink *s,
 			    struct svmc_input_stats *st)
 {
-	struct svmc_replay_opts o = { c, SVMC_FMT_AUTO, threads, false };
+	struct svmc_panel p = { .j = { j }, .n = 1 };
+	struct svmc_replay_opts o = { &p, SVMC_FMT_AUTO, threads, false };
 	struct svmc_diag d;
 	enum svmc_err e;
 
@@ -280,7 +282,8 @@ static int first_id(const char *name)
 int main(void)
 {
 	static struct svmc_cpu rome, milan;
-	static struct svmc_compiled c, cm;
+	static struct svmc_judge jc, jcm;
+	const struct svmc_compiled *const c_ = &jc.vmrun;
 	static unsigned char corpus[4 * SVMC_VMCB_PAGE_SIZE + 100];
 	static unsigned char big[NPAGES * SVMC_VMCB_PAGE_SIZE];
 	static char dir[] = "/tmp/svmcheck-pipeline-XXXXXX";
@@ -293,7 +296,7 @@ int main(void)
 				      SVMC_VMEXIT_INVALID };
 	struct svmc_input_stats st, st1;
 	struct sink s1, s;
-	struct direct dx = { &c, { 0 } };
+	struct direct dx = { c_, { 0 } };
 	struct changes ch = { 0 };
 	struct svmc_diag d;
 	FILE *f;
@@ -322,11 +325,11 @@ int main(void)
 	svmc_diag_init(&d, NULL);
 	CHECK(svmc_cpu_resolve("epyc-rome", &rome, &d) == SVMC_OK);
 	CHECK(svmc_cpu_resolve("epyc-milan", &milan, &d) == SVMC_OK);
-	CHECK(svmc_compile(&c, svmc_model_lookup("kvm"), &rome, &d) == SVMC_OK);
-	CHECK(svmc_compile(&cm, svmc_model_lookup("kvm"), &milan, &d) == SVMC_OK);
+	CHECK(svmc_judge_compile(&jc, svmc_model_lookup("kvm"), &rome, &d) == SVMC_OK);
+	CHECK(svmc_judge_compile(&jcm, svmc_model_lookup("kvm"), &milan, &d) == SVMC_OK);
 
 	/* one thread: the hand-worked verdicts, errors in place */
-	CHECK(replay(&c, in, NINPUTS, 1, 0, &s1, &st1) == SVMC_OK);
+	CHECK(replay(&jc, in, NINPUTS, 1, 0, &s1, &st1) == SVMC_OK);
 	CHECK(s1.workers == 1);
 	CHECK(!st1.stopped);
 	for (i = 0; i < NPAGES && i < s1.all.n; i++) {
@@ -373,7 +376,7 @@ int main(void)
 
 	/* N threads: exactly the same, in the same order */
 	for (unsigned t = 2; t <= 7; t += 5) {
-		CHECK(replay(&c, in, NINPUTS, t, 0, &s, &st) == SVMC_OK);
+		CHECK(replay(&jc, in, NINPUTS, t, 0, &s, &st) == SVMC_OK);
 		CHECK(s.workers == t);
 		CHECK(same_events(&s1.all, &s.all));
 		CHECK_EQ_U64(st.records, st1.records);
@@ -385,7 +388,7 @@ int main(void)
 
 	/* stop: the reading ends early, what was read is still handed back in order */
 	for (unsigned t = 1; t <= 2; t++) {
-		CHECK(replay(&c, in, NINPUTS, t, 1, &s, &st) == SVMC_OK);
+		CHECK(replay(&jc, in, NINPUTS, t, 1, &s, &st) == SVMC_OK);
 		CHECK(st.stopped);
 		CHECK(st.records < st1.records);
 		CHECK(s.all.n <= s1.all.n);
@@ -396,19 +399,19 @@ int main(void)
 	}
 
 	/* out of range thread counts are refused */
-	CHECK(replay(&c, in, NINPUTS, 0, 0, &s, &st) == SVMC_ERR_USAGE);
-	CHECK(replay(&c, in, NINPUTS, SVMC_REPLAY_MAX_THREADS + 1, 0, &s, &st) == SVMC_ERR_USAGE);
+	CHECK(replay(&jc, in, NINPUTS, 0, 0, &s, &st) == SVMC_ERR_USAGE);
+	CHECK(replay(&jc, in, NINPUTS, SVMC_REPLAY_MAX_THREADS + 1, 0, &s, &st) == SVMC_ERR_USAGE);
 
 	/* record diff: Milan has shstk, so only the #CP page changes, to VMRUN */
 	in[0] = DATA "corpus.bin";
-	CHECK(svmc_migrate_records(&c, &cm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error, &ch, &st) ==
+	CHECK(svmc_migrate_records(&jc, &jcm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error, &ch, &st) ==
 	      SVMC_OK);
 	CHECK_EQ_U64(st.records, 4);
 	CHECK_EQ_U64(ch.n, 1);
 	CHECK_EQ_U64(ch.index, 1);
 	CHECK(ch.from == SVMC_VMEXIT_INVALID && ch.to == SVMC_VMRUN);
 	CHECK_EQ_U64(ch.errors, 0);
-	CHECK(svmc_migrate_records(&c, &cm, in + 1, 2, SVMC_FMT_AUTO, ch_changed, ch_error, &ch,
+	CHECK(svmc_migrate_records(&jc, &jcm, in + 1, 2, SVMC_FMT_AUTO, ch_changed, ch_error, &ch,
 				   &st) == SVMC_OK);
 	CHECK_EQ_U64(ch.errors, 2); /* missing, and tail.bin's stray bytes */
 	CHECK_EQ_U64(st.records, 3);
