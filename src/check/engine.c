@@ -80,7 +80,11 @@ void svmc_fused_compile(struct svmc_compiled *c)
 	struct svmc_vmcb probe;
 
 	memset(f, 0, sizeof(*f));
-	f->slow_restore = (m->flags & SVMC_MF_RESTORE) != 0;
+	if (m->flags & SVMC_MF_RESTORE) {
+		/* restore models always take the reference path: no terms to build */
+		f->slow_restore = true;
+		return;
+	}
 	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
 		const struct svmc_check_row *row = &svmc_check_rows[id];
 
@@ -253,8 +257,9 @@ void svmc_evaluate_reference(const struct svmc_compiled *c, const struct svmc_re
 	finish(c, res, failed, unevaluated, first);
 }
 
-void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
-		   struct svmc_result *res)
+/* svmc_evaluate(), inlined into the panel's loop too (the replay hot path). */
+static inline void evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
+			    struct svmc_result *res)
 {
 	const uint64_t *need = c->fused.need_known;
 	const struct svmc_model *m;
@@ -284,6 +289,12 @@ void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
 		}
 	}
 	finish(c, res, failed, 0, first);
+}
+
+void svmc_evaluate(const struct svmc_compiled *c, const struct svmc_record *r,
+		   struct svmc_result *res)
+{
+	evaluate(c, r, res);
 }
 
 const char *svmc_verdict_name(enum svmc_verdict v)
@@ -321,21 +332,27 @@ enum svmc_err svmc_judge_compile(struct svmc_judge *j, const struct svmc_model *
 	return e;
 }
 
-const struct svmc_compiled *svmc_judge_pick(const struct svmc_judge *j,
-					    const struct svmc_record *r)
+static inline const struct svmc_compiled *pick(const struct svmc_judge *j,
+					       const struct svmc_record *r)
 {
 	if (r->origin != SVMC_ORIGIN_NESTED_STATE)
 		return &j->vmrun;
 	return j->model->restore ? &j->restore : NULL;
 }
 
-void svmc_judge_evaluate(const struct svmc_judge *j, const struct svmc_record *r,
+const struct svmc_compiled *svmc_judge_pick(const struct svmc_judge *j,
+					    const struct svmc_record *r)
+{
+	return pick(j, r);
+}
+
+static inline void judge(const struct svmc_judge *j, const struct svmc_record *r,
 			 struct svmc_result *res)
 {
-	const struct svmc_compiled *c = svmc_judge_pick(j, r);
+	const struct svmc_compiled *c = pick(j, r);
 
 	if (c) {
-		svmc_evaluate(c, r, res);
+		evaluate(c, r, res);
 		return;
 	}
 	memset(res, 0, sizeof(*res));
@@ -343,15 +360,21 @@ void svmc_judge_evaluate(const struct svmc_judge *j, const struct svmc_record *r
 	res->verdict = SVMC_NA;
 }
 
+void svmc_judge_evaluate(const struct svmc_judge *j, const struct svmc_record *r,
+			 struct svmc_result *res)
+{
+	judge(j, r, res);
+}
+
 unsigned svmc_panel_evaluate(const struct svmc_panel *p, const struct svmc_record *r,
 			     struct svmc_result *res)
 {
 	if (p->by_origin) {
 		unsigned o = (unsigned)r->origin < SVMC_ORIGIN_COUNT ? r->origin : 0;
-		svmc_judge_evaluate(p->j[p->origin[o]], r, res);
+		judge(p->j[p->origin[o]], r, res);
 		return 1;
 	}
 	for (unsigned i = 0; i < p->n; i++)
-		svmc_judge_evaluate(p->j[i], r, &res[i]);
+		judge(p->j[i], r, &res[i]);
 	return p->n;
 }

@@ -240,7 +240,7 @@ static bool unexplained(const struct svmc_record *r, const struct svmc_result *r
 void svmc_replay_count(struct replay_counts *k, const struct svmc_record *r,
 		       const struct svmc_result *res, unsigned nres)
 {
-	const struct svmc_result *w = worst(res, nres);
+	const struct svmc_result *w = nres == 1 ? res : worst(res, nres);
 
 	k->records++;
 	switch (w->verdict) {
@@ -265,7 +265,7 @@ void svmc_replay_count(struct replay_counts *k, const struct svmc_record *r,
 	}
 	if ((unsigned)r->origin < SVMC_ORIGIN_COUNT)
 		k->origins[r->origin]++;
-	if (unexplained(r, res, nres))
+	if (r->origin == SVMC_ORIGIN_HARDWARE && unexplained(r, res, nres))
 		k->unexplained++;
 	if (nres > 1)
 		for (unsigned i = 0; i < nres && i < SVMC_PANEL_MAX; i++)
@@ -483,18 +483,55 @@ static void rb_explained(struct rbuf *b, int e)
 	"a KVM_GET_NESTED_STATE blob is restored by KVM_SET_NESTED_STATE, which only " \
 	"KVM's models (kvm, kvm-legacy, kvm-v1) describe"
 
-/* ,"captured_exit":"npf" (or null) */
-static void json_captured(struct rbuf *b, const struct svmc_record *r)
-{
-	char name[40];
+#define CAPTURED_MAX 64 /* bytes put_captured() writes at most */
 
-	if (!svmc_known(r, SVMC_F_EXIT_CODE)) {
-		RB_LIT(b, ",\"captured_exit\":null");
-		return;
+/* ,"captured_exit":"npf" (or null) at q; names are cached per code. */
+static char *put_captured(struct replay_fmt *f, char *q, const struct svmc_record *r)
+{
+	uint64_t code = r->vmcb.control.exit_code;
+	unsigned slot = (unsigned)(code ^ (code >> 8)) & 15;
+
+	if (!svmc_known(r, SVMC_F_EXIT_CODE))
+		return put_bytes(q, ",\"captured_exit\":null", 21);
+	if (!f->exits[slot].len || f->exits[slot].code != code) {
+		svmc_exit_name(code, f->exits[slot].name, sizeof(f->exits[slot].name));
+		f->exits[slot].len = (uint8_t)strlen(f->exits[slot].name);
+		f->exits[slot].code = code;
 	}
-	RB_LIT(b, ",\"captured_exit\":\"");
-	rb_puts(b, svmc_exit_name(r->vmcb.control.exit_code, name, sizeof(name)));
-	RB_LIT(b, "\"");
+	q = put_bytes(q, ",\"captured_exit\":\"", 18);
+	q = put_bytes(q, f->exits[slot].name, f->exits[slot].len);
+	*q++ = '"';
+	return q;
+}
+
+static void json_captured(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r)
+{
+	char *p = rb_room(b, CAPTURED_MAX);
+
+	if (p)
+		b->len += (size_t)(put_captured(f, p, r) - p);
+}
+
+/* ,"explained":true|false|null at q (at most 18 bytes). */
+static char *put_explained(char *q, int e)
+{
+	if (e < 0)
+		return put_bytes(q, ",\"explained\":null", 17);
+	if (e)
+		return put_bytes(q, ",\"explained\":true", 17);
+	return put_bytes(q, ",\"explained\":false", 18);
+}
+
+/* ,"model":"kvm" for model m, cached while m stays the same. */
+static void model_part(struct replay_fmt *f, const struct svmc_model *m)
+{
+	int n;
+
+	if (m == f->last_model)
+		return;
+	n = snprintf(f->model_part, sizeof(f->model_part), ",\"model\":\"%s\"", m->name);
+	f->model_part_len = n > 0 && (size_t)n < sizeof(f->model_part) ? (size_t)n : 0;
+	f->last_model = m;
 }
 
 /* One result, the one-model shape: from "verdict" to the end of the object. */
@@ -576,12 +613,30 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 	*q++ = '"';
 	b->len += (size_t)(q - p);
 	if (nres == 1) {
-		RB_LIT(b, ",\"model\":\"");
-		rb_puts(b, res_model(f, r, res, 0)->name);
-		RB_LIT(b, "\"");
+		model_part(f, res_model(f, r, res, 0));
+		if (!res->failed && !res->unevaluated && res->verdict != SVMC_NA) {
+			/* the common case, VMRUN or RESTORED: the rest in one piece of room */
+			const char *v = svmc_verdict_name(res->verdict);
+			size_t vn = strlen(v);
+
+			p = rb_room(b, f->model_part_len + f->cpu_part_len + vn + CAPTURED_MAX + 64);
+			if (!p)
+				return;
+			q = put_bytes(p, f->model_part, f->model_part_len);
+			q = put_bytes(q, f->cpu_part, f->cpu_part_len);
+			q = put_bytes(q, ",\"verdict\":\"", 12);
+			q = put_bytes(q, v, vn);
+			q = put_bytes(q, "\",\"failures\":[]", 15);
+			q = put_captured(f, q, r);
+			q = put_explained(q, svmc_replay_explained(r, res));
+			q = put_bytes(q, "}\n", 2);
+			b->len += (size_t)(q - p);
+			return;
+		}
+		rb_put(b, f->model_part, f->model_part_len);
 		rb_put(b, f->cpu_part, f->cpu_part_len);
 		json_verdict(f, b, r, res);
-		json_captured(b, r);
+		json_captured(f, b, r);
 		RB_LIT(b, ",\"explained\":");
 		rb_explained(b, svmc_replay_explained(r, res));
 	} else {
@@ -593,7 +648,7 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			json_verdict_entry(f, b, r, &res[i], i);
 		}
 		RB_LIT(b, "]");
-		json_captured(b, r);
+		json_captured(f, b, r);
 	}
 	RB_LIT(b, "}\n");
 }

@@ -80,6 +80,15 @@ struct replay_fmt {
 	enum svmc_format last_format;
 	char fmt_part[48]; /* ,"format":"raw" */
 	size_t fmt_part_len;
+	/* caches: the last model named (,"model":"kvm") and exit codes' names */
+	const struct svmc_model *last_model;
+	char model_part[48];
+	size_t model_part_len;
+	struct {
+		uint64_t code;
+		char name[31];
+		uint8_t len; /* 0: empty slot */
+	} exits[16]; /* direct-mapped by the code's low bits */
 	/* per check: {"check":"..","apm":"..","field":"..","value":" (0: too long) */
 	char frag[SVMC_CHECK_COUNT][128];
 	uint8_t frag_len[SVMC_CHECK_COUNT];

@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -338,47 +339,66 @@ const char *svmc_decode_exit_code(uint64_t c, char *buf, size_t n)
 	return buf;
 }
 
-/* An upper-case table name in lower case into a. */
-static void app_lower(struct app *a, const char *name)
+/*
+ * The exit-name builder: no printf, because replay -j names the exit of
+ * every record (the hot path of a raw corpus).  Appends s to buf at *at,
+ * in lower case when lower, cut to fit n (NUL always written when n > 0).
+ */
+static void put_name(char *buf, size_t n, size_t *at, const char *s, bool lower)
 {
-	char low[40];
-	size_t i;
+	for (; *s && *at + 1 < n; s++)
+		buf[(*at)++] = (char)(lower && *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+	if (n)
+		buf[*at < n ? *at : n - 1] = '\0';
+}
 
-	for (i = 0; name[i] && i + 1 < sizeof(low); i++)
-		low[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
-	low[i] = '\0';
-	app_printf(a, "%s", low); /* no space: "excp_" + "pf" */
+/* A number below 100 in decimal. */
+static void put_small(char *buf, size_t n, size_t *at, unsigned v)
+{
+	char d[3] = { 0 };
+
+	if (v >= 10) {
+		d[0] = (char)('0' + v / 10 % 10);
+		d[1] = (char)('0' + v % 10);
+	} else {
+		d[0] = (char)('0' + v);
+	}
+	put_name(buf, n, at, d, false);
 }
 
 const char *svmc_exit_name(uint64_t c, char *buf, size_t n)
 {
-	struct app a;
+	size_t at = 0;
 
-	app_init(&a, buf, n);
+	if (n)
+		buf[0] = '\0';
 	if (c == SVM_EXIT_ERR || c == 0xffffffffu) {
-		app_word(&a, "VMEXIT_INVALID");
+		put_name(buf, n, &at, "VMEXIT_INVALID", false);
 	} else if (c < 0x40) {
-		app_printf(&a, "%s_%s%u", c & 0x10 ? "write" : "read", c < 0x20 ? "cr" : "dr",
-			   (unsigned)(c & 15));
+		put_name(buf, n, &at, c & 0x10 ? "write_" : "read_", false);
+		put_name(buf, n, &at, c < 0x20 ? "cr" : "dr", false);
+		put_small(buf, n, &at, (unsigned)(c & 15));
 	} else if (c < 0x60) {
 		unsigned vec = (unsigned)(c - 0x40);
 		const char *m = svmc_vector_name(vec)->mnemonic;
 
-		app_word(&a, "excp_");
+		put_name(buf, n, &at, "excp_", false);
 		if (m[0])
-			app_lower(&a, m);
+			put_name(buf, n, &at, m, true);
 		else
-			app_printf(&a, "%u", vec);
+			put_small(buf, n, &at, vec);
 	} else if (c < 0x60 + sizeof(exit_names_0x60) / sizeof(exit_names_0x60[0])) {
-		app_lower(&a, exit_names_0x60[c - 0x60]);
+		put_name(buf, n, &at, exit_names_0x60[c - 0x60], true);
 	} else if (c >= 0x90 && c < 0xa0) {
-		app_printf(&a, "cr%u_write_trap", (unsigned)(c - 0x90));
+		put_name(buf, n, &at, "cr", false);
+		put_small(buf, n, &at, (unsigned)(c - 0x90));
+		put_name(buf, n, &at, "_write_trap", false);
 	} else if (c >= 0xa0 && c < 0xa0 + sizeof(exit_names_0xa0) / sizeof(exit_names_0xa0[0])) {
-		app_lower(&a, exit_names_0xa0[c - 0xa0]);
+		put_name(buf, n, &at, exit_names_0xa0[c - 0xa0], true);
 	} else if (c >= 0x400 && c < 0x404) {
-		app_lower(&a, exit_names_0x400[c - 0x400]);
+		put_name(buf, n, &at, exit_names_0x400[c - 0x400], true);
 	} else {
-		app_printf(&a, "0x%" PRIx64, c);
+		snprintf(buf, n, "0x%" PRIx64, c); /* no name: rare */
 	}
 	return buf;
 }
