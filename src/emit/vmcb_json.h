@@ -6,7 +6,9 @@
  * raw page survives raw -> JSON -> raw byte for byte.
  *
  * Shape: {"type":"vmcb","input":…,"index":N,"line":N | "offset":N,
- * "format":…,"control":{…},"save":{…},"reserved":{…}}.  Integer fields are
+ * "format":…,"origin":…,"nested_state":{…} (origin nested_state only),
+ * "control":{…},"save":{…},"reserved":{…}}; a nested-state header without
+ * a vmcb12 has "control":null,"save":null.  Integer fields are
  * "0x…" hex strings zero-padded to the field width, segments are
  * {"selector","attrib","limit","base"} objects, insn_bytes is a string of
  * 30 hex digits, unknown fields are null.  "reserved" (an addition to the
@@ -30,6 +32,13 @@
  * allocates nothing.
  */
 void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first);
+
+/*
+ * Is r a nested-state header without a vmcb12 (origin nested_state, no field
+ * of the page known)?  inspect shows the header alone then, and has no page
+ * to write for it.
+ */
+bool svmc_vmcb_header_only(const struct svmc_record *r);
 
 /* svmc_vmcb_emit() in JSON modes only: nothing happens otherwise. */
 void svmc_vmcb_json_write(struct out *o, const struct svmc_record *r);

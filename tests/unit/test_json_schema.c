@@ -29,7 +29,9 @@ enum kt {
 	T_STR,  /* string */
 	T_STRN, /* string or null */
 	T_NUM,  /* integer */
+	T_NUMN, /* integer or null */
 	T_BOOL,
+	T_BOOLN, /* boolean or null */
 	T_HEX,  /* "0x..." */
 	T_HEXN, /* "0x..." or null (unknown field) */
 	T_OBJ,  /* object with sub-schema */
@@ -80,6 +82,10 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 		if (t != json_type_string)
 			bad(path, "not a string");
 		return;
+	case T_NUMN:
+		if (t == json_type_null)
+			return;
+		/* fall through */
 	case T_NUM:
 		if (t != json_type_int)
 			bad(path, "not an integer");
@@ -87,6 +93,10 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 											     << 53)
 			bad(path, "integer outside 0..2^53: must be a hex string");
 		return;
+	case T_BOOLN:
+		if (t == json_type_null)
+			return;
+		/* fall through */
 	case T_BOOL:
 		if (t != json_type_boolean)
 			bad(path, "not a boolean");
@@ -248,9 +258,18 @@ static const struct key save_keys[] = { SEG("es"),         SEG("cs"),         SE
 		"format", T_STR, 0, NULL                                                      \
 	}
 
+static const struct key nstate_keys[] = {
+	{ "flags", T_HEXN, 0, NULL },    { "guest_mode", T_BOOLN, 0, NULL },
+	{ "run_pending", T_BOOLN, 0, NULL }, { "gif_set", T_BOOLN, 0, NULL },
+	{ "format", T_NUMN, 0, NULL },   { "size", T_NUMN, 0, NULL },
+	{ "vmcb_pa", T_HEXN, 0, NULL },  END
+};
+/* a nested-state header without a vmcb12 has "control" and "save" null */
 static const struct key inspect_rec[] = { RECORD_HEAD,
-					  { "control", T_OBJ, 0, control_keys },
-					  { "save", T_OBJ, 0, save_keys },
+					  { "origin", T_STR, 0, NULL },
+					  { "nested_state", T_OBJ, 1, nstate_keys },
+					  { "control", T_OBJN, 0, control_keys },
+					  { "save", T_OBJN, 0, save_keys },
 					  { "reserved", T_ANY, 1, NULL },
 					  END };
 static const struct key replay_rec[] = { RECORD_HEAD,
