@@ -375,11 +375,11 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (x.headers_dropped)
 		fprintf(stderr,
-			"svmcheck: warning: %" PRIu64 " nested-state record%s written as bare "
-			"pages: the header (and with it the KVM_SET_NESTED_STATE restore) is "
-			"dropped, and the save area is L1's (vmcb01), not L2's; --to nested-state "
-			"keeps the blob\n",
-			x.headers_dropped, x.headers_dropped == 1 ? "" : "s");
+			"svmcheck: warning: %" PRIu64 " nested-state record%s written as %s: the "
+			"header (and with it the KVM_SET_NESTED_STATE restore) is dropped, and the "
+			"save area is L1's (vmcb01), not L2's; --to nested-state keeps the blob\n",
+			x.headers_dropped, x.headers_dropped == 1 ? "" : "s",
+			x.headers_dropped == 1 ? "a bare page" : "bare pages");
 	if (partial)
 		fprintf(stderr,
 			"svmcheck: warning: %" PRIu64

@@ -61,7 +61,11 @@ static void write_field(struct svmc_kv *k, const struct svmc_record *r, const st
 
 bool svmc_vmcb_header_only(const struct svmc_record *r)
 {
-	if (r->origin != SVMC_ORIGIN_NESTED_STATE)
+	const struct svmc_nstate *h = &r->nstate;
+
+	/* a size of 4224 says a vmcb12 follows: unknown fields are then just unknown */
+	if (r->origin != SVMC_ORIGIN_NESTED_STATE ||
+	    ((h->known & SVMC_NSK_SIZE) && h->size >= SVMC_NSTATE_FULL_SIZE))
 		return false;
 	for (unsigned w = 0; w < SVMC_KNOWN_WORDS; w++)
 		if (r->known[w])
@@ -88,7 +92,11 @@ static const char *origin_words(const struct svmc_record *r)
 static void kv_number(struct svmc_kv *k, const char *name, uint64_t v, const char *note)
 {
 	svmc_emit_u64(k->o, name, v);
-	svmc_emit_printf(k->o, "  %-*s %-*" PRIu64 " %s\n", k->name_w, name, k->value_w, v, note);
+	if (note[0])
+		svmc_emit_printf(k->o, "  %-*s %-*" PRIu64 " %s\n", k->name_w, name, k->value_w, v,
+				 note);
+	else
+		svmc_emit_printf(k->o, "  %-*s %" PRIu64 "\n", k->name_w, name, v);
 }
 
 /*
@@ -146,13 +154,13 @@ static void write_no_vmcb12(struct out *o, const struct svmc_nstate *h)
 {
 	svmc_emit_null(o, "control");
 	svmc_emit_null(o, "save");
-	if (!(h->known & SVMC_NSK_FLAGS))
-		svmc_emit_puts(o, "No vmcb12.\n");
-	else if (h->flags & SVMC_NSTATE_GUEST_MODE)
-		svmc_emit_puts(o, "No vmcb12, although GUEST_MODE is set: NSTATE.SIZE fails.\n");
-	else
+	if ((h->known & SVMC_NSK_FLAGS) && !(h->flags & SVMC_NSTATE_GUEST_MODE))
 		svmc_emit_puts(o, "No vmcb12: the vCPU was not in guest mode (nothing nested to "
 				  "restore).\n");
+	else if ((h->known & SVMC_NSK_FLAGS) && (h->known & SVMC_NSK_SIZE))
+		svmc_emit_puts(o, "No vmcb12, although GUEST_MODE is set: NSTATE.SIZE fails.\n");
+	else
+		svmc_emit_puts(o, "No vmcb12.\n");
 }
 
 void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)

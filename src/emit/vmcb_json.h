@@ -35,7 +35,7 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first);
 
 /*
  * Is r a nested-state header without a vmcb12 (origin nested_state, no field
- * of the page known)?  inspect shows the header alone then, and has no page
+ * of the page known, and a size that is unknown or below 4224)?  inspect shows the header alone then, and has no page
  * to write for it.
  */
 bool svmc_vmcb_header_only(const struct svmc_record *r);

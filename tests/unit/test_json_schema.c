@@ -741,6 +741,10 @@ int main(void)
 		inspect_sum, 0, 3, 0);
 	nd_case("-p inspect " FIX "/kvm/two_dumps.log /nonexistent.bin", inspect_rec, inspect_sum,
 		2, 2, 1);
+	/* nested state: the header object; a header without a vmcb12 has null areas */
+	nd_case("-j inspect " FIX "/nested_state_inspect/l2_running.bin " FIX
+		"/nested_state_inspect/not_guest.bin",
+		inspect_rec, inspect_sum, 0, 2, 0);
 	nd_case("-j replay -c epyc-milan " FIX "/raw/dump25.bin " FIX "/kvm/cut_control.log",
 		replay_rec, replay_sum, 1, 3, 0);
 	/* bad_conflict.log: the first dump gives asid twice (1, then 2): an error in
