@@ -447,10 +447,11 @@ static enum svmc_err get_origin(struct json_object *val, struct svmc_record *rec
 				struct svmc_diag *d)
 {
 	const char *s = json_object_get_string(val);
+	size_t len = (size_t)json_object_get_string_len(val);
 	char names[96];
 	size_t used = 0;
 
-	if (svmc_origin_parse(s, (size_t)json_object_get_string_len(val), &rec->origin) == 0)
+	if (svmc_origin_parse(s, len, &rec->origin) == 0)
 		return SVMC_OK;
 	names[0] = '\0';
 	for (unsigned i = 0; i < SVMC_ORIGIN_COUNT && used < sizeof(names); i++) {
@@ -460,8 +461,9 @@ static enum svmc_err get_origin(struct json_object *val, struct svmc_record *rec
 			break;
 		used += (size_t)w;
 	}
-	return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"origin\": \"%.40s\" is not an origin (%s)", s,
-			     names);
+	/* a NUL inside the string would otherwise show a valid name */
+	return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"origin\": \"%.40s\"%s is not an origin (%s)", s,
+			     strlen(s) != len ? " (with a NUL byte)" : "", names);
 }
 
 /*
