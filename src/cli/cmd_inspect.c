@@ -163,9 +163,8 @@ struct inspect_run {
 };
 
 /* Refuse rec through the error path (it is not written): the reason in words. */
-__attribute__((format(printf, 3, 4))) static void refuse(struct inspect_run *x,
-							   const struct svmc_record *rec,
-							   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+refuse(struct inspect_run *x, const struct svmc_record *rec, const char *fmt, ...)
 {
 	struct svmc_diag d;
 	char why[320];
@@ -259,8 +258,9 @@ static bool write_nstate(struct inspect_run *x, const struct svmc_record *rec)
 		return false;
 	}
 	if (!page && !svmc_vmcb_header_only(rec)) {
-		refuse(x, rec, "its nested-state size 128 says there is no vmcb12, yet the record "
-			       "has fields of one");
+		refuse(x, rec,
+		       "its nested-state size 128 says there is no vmcb12, yet the record "
+		       "has fields of one");
 		return false;
 	}
 	if (page && refuse_partial(x, rec))

@@ -131,8 +131,8 @@ static void write_nstate(struct svmc_kv *k, const struct svmc_nstate *h)
 	if (h->known & SVMC_NSK_FORMAT)
 		kv_number(k, "format", h->format,
 			  h->format == SVMC_NSTATE_FORMAT_SVM ? "SVM" :
-			  h->format == 0		      ? "VMX" :
-							"unknown");
+			  h->format == 0                      ? "VMX" :
+								"unknown");
 	else
 		svmc_kv_unknown(k, "format");
 	if (h->known & SVMC_NSK_SIZE)
@@ -202,7 +202,8 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 		/* a nested-state blob pairs vmcb12's control area with L1's save area */
 		if (area == SVMC_AREA_CONTROL)
 			svmc_kv_begin(&k, "control",
-				      nstate ? "Control area (KVM's cached vmcb12)" : "Control area");
+				      nstate ? "Control area (KVM's cached vmcb12)" :
+					       "Control area");
 		else
 			svmc_kv_begin(&k, "save",
 				      nstate ? "State save area (L1's state: vmcb01, not L2's)" :

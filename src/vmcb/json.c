@@ -472,8 +472,8 @@ static enum svmc_err get_origin(struct json_object *val, struct svmc_record *rec
  */
 static const struct {
 	const char *key;
-	unsigned bits;   /* integer members: the width; 0 for a flag boolean */
-	uint16_t mask;   /* integer members: their SVMC_NSK_* bit; booleans: their flag */
+	unsigned bits;    /* integer members: the width; 0 for a flag boolean */
+	uint16_t mask;    /* integer members: their SVMC_NSK_* bit; booleans: their flag */
 	const char *flag; /* booleans: the flag's name */
 } nstate_keys[] = {
 	{ "flags", 16, SVMC_NSK_FLAGS, NULL },
@@ -537,11 +537,12 @@ static enum svmc_err get_nstate(struct json_object *obj, struct svmc_record *rec
 		while (i < NSTATE_KEYS && strcmp(key, nstate_keys[i].key) != 0)
 			i++;
 		if (i == NSTATE_KEYS)
-			return svmc_diag_set(d, SVMC_ERR_FORMAT,
-					     "unknown key \"%.60s\" in \"nested_state\" (expected "
-					     "flags, guest_mode, run_pending, gif_set, format, size, "
-					     "vmcb_pa)",
-					     key);
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"unknown key \"%.60s\" in \"nested_state\" (expected "
+				"flags, guest_mode, run_pending, gif_set, format, size, "
+				"vmcb_pa)",
+				key);
 		kpath(p, sizeof(p), "nested_state", key, NULL);
 		if (json_object_get_type(val) == json_type_null)
 			continue;

@@ -32,13 +32,13 @@ enum kt {
 	T_NUMN, /* integer or null */
 	T_BOOL,
 	T_BOOLN, /* boolean or null */
-	T_HEX,  /* "0x..." */
-	T_HEXN, /* "0x..." or null (unknown field) */
-	T_OBJ,  /* object with sub-schema */
-	T_OBJN, /* object with sub-schema, or null */
-	T_ARR,  /* array of objects with sub-schema */
-	T_ARRS, /* array of strings */
-	T_ANY,  /* object whose keys are free (inspect "reserved") */
+	T_HEX,   /* "0x..." */
+	T_HEXN,  /* "0x..." or null (unknown field) */
+	T_OBJ,   /* object with sub-schema */
+	T_OBJN,  /* object with sub-schema, or null */
+	T_ARR,   /* array of objects with sub-schema */
+	T_ARRS,  /* array of strings */
+	T_ANY,   /* object whose keys are free (inspect "reserved") */
 };
 
 struct key {
@@ -259,10 +259,10 @@ static const struct key save_keys[] = { SEG("es"),         SEG("cs"),         SE
 	}
 
 static const struct key nstate_keys[] = {
-	{ "flags", T_HEXN, 0, NULL },    { "guest_mode", T_BOOLN, 0, NULL },
+	{ "flags", T_HEXN, 0, NULL },        { "guest_mode", T_BOOLN, 0, NULL },
 	{ "run_pending", T_BOOLN, 0, NULL }, { "gif_set", T_BOOLN, 0, NULL },
-	{ "format", T_NUMN, 0, NULL },   { "size", T_NUMN, 0, NULL },
-	{ "vmcb_pa", T_HEXN, 0, NULL },  END
+	{ "format", T_NUMN, 0, NULL },       { "size", T_NUMN, 0, NULL },
+	{ "vmcb_pa", T_HEXN, 0, NULL },      END
 };
 /* a nested-state header without a vmcb12 has "control" and "save" null */
 static const struct key inspect_rec[] = { RECORD_HEAD,
