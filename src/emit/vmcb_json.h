@@ -26,9 +26,10 @@
 /*
  * Write r into o in o's mode, every field described once (table.h
  * records): in JSON one top-level object (one NDJSON line); in text a
- * heading line, every field of the control and save areas by name with its
- * value and its decode in words, and notes on non-zero reserved bytes,
- * after a blank line unless first.  Nothing in quiet mode.  Borrows r;
+ * heading line, the origin in words, a nested-state record's header, every
+ * field of the control and save areas by name with its value and its
+ * decode in words (or, for a header without a vmcb12, a line saying so),
+ * and notes on non-zero reserved bytes, after a blank line unless first.  Nothing in quiet mode.  Borrows r;
  * allocates nothing.
  */
 void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first);
