@@ -75,7 +75,7 @@ _svmcheck_value()
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
 	--to)
 		if [[ $cmd == inspect ]]; then
-			COMPREPLY=($(compgen -W "raw" -- "$cur"))
+			COMPREPLY=($(compgen -W "raw nested-state" -- "$cur"))
 		else
 			_svmcheck_cpus "$prog" "$cur"
 		fi ;;

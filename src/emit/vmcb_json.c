@@ -59,11 +59,116 @@ static void write_field(struct svmc_kv *k, const struct svmc_record *r, const st
 	}
 }
 
+bool svmc_vmcb_header_only(const struct svmc_record *r)
+{
+	const struct svmc_nstate *h = &r->nstate;
+
+	/* a size of 4224 says a vmcb12 follows: unknown fields are then just unknown */
+	if (r->origin != SVMC_ORIGIN_NESTED_STATE ||
+	    ((h->known & SVMC_NSK_SIZE) && h->size >= SVMC_NSTATE_FULL_SIZE))
+		return false;
+	for (unsigned w = 0; w < SVMC_KNOWN_WORDS; w++)
+		if (r->known[w])
+			return false;
+	return true;
+}
+
+/* The origin in words, for the text listing (svmc_origin_name's key in JSON). */
+static const char *origin_words(const struct svmc_record *r)
+{
+	if (r->origin == SVMC_ORIGIN_HARDWARE) {
+		if (r->format == SVMC_FMT_KVM_DUMP)
+			return "a VMCB the CPU ran; KVM dump_vmcb";
+		if (r->format == SVMC_FMT_XEN_DUMP)
+			return "a VMCB the CPU ran; Xen svm_vmcb_dump";
+		return "a VMCB the CPU ran";
+	}
+	if (r->origin == SVMC_ORIGIN_NESTED_STATE)
+		return "KVM_GET_NESTED_STATE";
+	return "taken to be a vmcb12 as L1 wrote it";
+}
+
+/* A number member: a JSON number, in text a row aligned with the hex rows. */
+static void kv_number(struct svmc_kv *k, const char *name, uint64_t v, const char *note)
+{
+	svmc_emit_u64(k->o, name, v);
+	if (note[0])
+		svmc_emit_printf(k->o, "  %-*s %-*" PRIu64 " %s\n", k->name_w, name, k->value_w, v,
+				 note);
+	else
+		svmc_emit_printf(k->o, "  %-*s %" PRIu64 "\n", k->name_w, name, v);
+}
+
+/*
+ * The KVM_GET_NESTED_STATE header: flags (with the three SVM flags as
+ * booleans in JSON), format, size and vmcb_pa; members the input did not
+ * state are unknown (null, ?).
+ */
+static void write_nstate(struct svmc_kv *k, const struct svmc_nstate *h)
+{
+	static const struct {
+		const char *key;
+		uint16_t bit;
+	} flag_keys[] = {
+		{ "guest_mode", SVMC_NSTATE_GUEST_MODE },
+		{ "run_pending", SVMC_NSTATE_RUN_PENDING },
+		{ "gif_set", SVMC_NSTATE_GIF_SET },
+	};
+	char dec[SVMC_DECODE_MAX];
+
+	svmc_kv_begin(k, "nested_state", "Nested-state header (KVM_GET_NESTED_STATE)");
+	if (h->known & SVMC_NSK_FLAGS)
+		svmc_kv_hex(k, "flags", h->flags, 4,
+			    svmc_decode_nstate_flags(h->flags, dec, sizeof(dec)));
+	else
+		svmc_kv_unknown(k, "flags");
+	for (size_t i = 0; i < sizeof(flag_keys) / sizeof(flag_keys[0]); i++) {
+		if (h->known & SVMC_NSK_FLAGS)
+			svmc_emit_bool(k->o, flag_keys[i].key, h->flags & flag_keys[i].bit);
+		else
+			svmc_emit_null(k->o, flag_keys[i].key);
+	}
+	if (h->known & SVMC_NSK_FORMAT)
+		kv_number(k, "format", h->format,
+			  h->format == SVMC_NSTATE_FORMAT_SVM ? "SVM" :
+			  h->format == 0                      ? "VMX" :
+								"unknown");
+	else
+		svmc_kv_unknown(k, "format");
+	if (h->known & SVMC_NSK_SIZE)
+		kv_number(k, "size", h->size,
+			  h->size == SVMC_NSTATE_FULL_SIZE ? "header and vmcb12" :
+			  h->size == SVMC_NSTATE_HDR_SIZE  ? "header only" :
+							     "");
+	else
+		svmc_kv_unknown(k, "size");
+	if (h->known & SVMC_NSK_VMCB_PA)
+		svmc_kv_hex(k, "vmcb_pa", h->vmcb_pa, 16, "the vmcb12's address (GPA)");
+	else
+		svmc_kv_unknown(k, "vmcb_pa");
+	svmc_kv_end(k);
+}
+
+/* A header without a vmcb12: said in words (text), both areas null (JSON). */
+static void write_no_vmcb12(struct out *o, const struct svmc_nstate *h)
+{
+	svmc_emit_null(o, "control");
+	svmc_emit_null(o, "save");
+	if ((h->known & SVMC_NSK_FLAGS) && !(h->flags & SVMC_NSTATE_GUEST_MODE))
+		svmc_emit_puts(o, "No vmcb12: the vCPU was not in guest mode (nothing nested to "
+				  "restore).\n");
+	else if ((h->known & SVMC_NSK_FLAGS) && (h->known & SVMC_NSK_SIZE))
+		svmc_emit_puts(o, "No vmcb12, although GUEST_MODE is set: NSTATE.SIZE fails.\n");
+	else
+		svmc_emit_puts(o, "No vmcb12.\n");
+}
+
 void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 {
 	struct svmc_kv k = { .o = o, .name_w = NAME_W, .value_w = VALUE_W };
 	const char *input = r->input ? r->input : "-";
 	bool any_reserved_known = false, note = false;
+	bool nstate = r->origin == SVMC_ORIGIN_NESTED_STATE;
 
 	if (!svmc_emit_json(o) && o->mode != OUT_TEXT)
 		return;
@@ -84,9 +189,25 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 	}
 	svmc_emit_str(o, "format", svmc_format_name(r->format));
 	svmc_emit_printf(o, ", format %s\n", svmc_format_name(r->format));
+	svmc_emit_str(o, "origin", svmc_origin_name(r->origin));
+	svmc_emit_printf(o, "origin: %s (%s)\n", svmc_origin_name(r->origin), origin_words(r));
+	if (nstate)
+		write_nstate(&k, &r->nstate);
+	if (svmc_vmcb_header_only(r)) {
+		write_no_vmcb12(o, &r->nstate);
+		svmc_emit_obj_end(o);
+		return;
+	}
 	for (int area = SVMC_AREA_CONTROL; area <= SVMC_AREA_SAVE; area++) {
-		svmc_kv_begin(&k, area == SVMC_AREA_CONTROL ? "control" : "save",
-			      area == SVMC_AREA_CONTROL ? "Control area" : "State save area");
+		/* a nested-state blob pairs vmcb12's control area with L1's save area */
+		if (area == SVMC_AREA_CONTROL)
+			svmc_kv_begin(&k, "control",
+				      nstate ? "Control area (KVM's cached vmcb12)" :
+					       "Control area");
+		else
+			svmc_kv_begin(&k, "save",
+				      nstate ? "State save area (L1's state: vmcb01, not L2's)" :
+					       "State save area");
 		for (unsigned i = 0; i < SVMC_F_COUNT; i++) {
 			const struct svmc_field *f = &svmc_fields[i];
 			if ((int)f->area != area || f->kind == SVMC_FK_RESERVED)

@@ -6,7 +6,9 @@
  * raw page survives raw -> JSON -> raw byte for byte.
  *
  * Shape: {"type":"vmcb","input":…,"index":N,"line":N | "offset":N,
- * "format":…,"control":{…},"save":{…},"reserved":{…}}.  Integer fields are
+ * "format":…,"origin":…,"nested_state":{…} (origin nested_state only),
+ * "control":{…},"save":{…},"reserved":{…}}; a nested-state header without
+ * a vmcb12 has "control":null,"save":null.  Integer fields are
  * "0x…" hex strings zero-padded to the field width, segments are
  * {"selector","attrib","limit","base"} objects, insn_bytes is a string of
  * 30 hex digits, unknown fields are null.  "reserved" (an addition to the
@@ -24,12 +26,20 @@
 /*
  * Write r into o in o's mode, every field described once (table.h
  * records): in JSON one top-level object (one NDJSON line); in text a
- * heading line, every field of the control and save areas by name with its
- * value and its decode in words, and notes on non-zero reserved bytes,
- * after a blank line unless first.  Nothing in quiet mode.  Borrows r;
+ * heading line, the origin in words, a nested-state record's header, every
+ * field of the control and save areas by name with its value and its
+ * decode in words (or, for a header without a vmcb12, a line saying so),
+ * and notes on non-zero reserved bytes, after a blank line unless first.  Nothing in quiet mode.  Borrows r;
  * allocates nothing.
  */
 void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first);
+
+/*
+ * Is r a nested-state header without a vmcb12 (origin nested_state, no field
+ * of the page known, and a size that is unknown or below 4224)?  inspect shows the header alone then, and has no page
+ * to write for it.
+ */
+bool svmc_vmcb_header_only(const struct svmc_record *r);
 
 /* svmc_vmcb_emit() in JSON modes only: nothing happens otherwise. */
 void svmc_vmcb_json_write(struct out *o, const struct svmc_record *r);

@@ -526,6 +526,12 @@ const char *svmc_decode_erap_ctl(uint8_t v, char *buf, size_t n)
 	return bits(v, NAMES(names), buf, n);
 }
 
+const char *svmc_decode_nstate_flags(uint16_t v, char *buf, size_t n)
+{
+	static const char *const names[9] = { "GUEST_MODE", "RUN_PENDING", [8] = "GIF_SET" };
+	return bits(v, NAMES(names), buf, n);
+}
+
 const char *svmc_decode_pat(uint64_t v, char *buf, size_t n)
 {
 	static const char *const types[8] = {

@@ -78,6 +78,8 @@ const char *svmc_decode_clean(uint32_t v, char *buf, size_t n);
 const char *svmc_decode_int_state(uint32_t v, char *buf, size_t n);
 /* erap_ctl: "ALLOW_LARGER_RAP CLEAR_RAP". */
 const char *svmc_decode_erap_ctl(uint8_t v, char *buf, size_t n);
+/* KVM_GET_NESTED_STATE header flags: "GUEST_MODE RUN_PENDING GIF_SET" (others bitN). */
+const char *svmc_decode_nstate_flags(uint16_t v, char *buf, size_t n);
 /* G_PAT: the eight entries PA0..PA7 by memory type, "WB WT UC- UC ...". */
 const char *svmc_decode_pat(uint64_t v, char *buf, size_t n);
 

@@ -442,6 +442,144 @@ static enum svmc_err get_reserved(struct json_object *obj, struct svmc_record *r
 	return SVMC_OK;
 }
 
+/* "origin" (a string, checked by the caller): one of svmc_origin_name's names. */
+static enum svmc_err get_origin(struct json_object *val, struct svmc_record *rec,
+				struct svmc_diag *d)
+{
+	const char *s = json_object_get_string(val);
+	size_t len = (size_t)json_object_get_string_len(val);
+	char names[96];
+	size_t used = 0;
+
+	if (svmc_origin_parse(s, len, &rec->origin) == 0)
+		return SVMC_OK;
+	names[0] = '\0';
+	for (unsigned i = 0; i < SVMC_ORIGIN_COUNT && used < sizeof(names); i++) {
+		int w = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+				 svmc_origin_name((enum svmc_origin)i));
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	/* a NUL inside the string would otherwise show a valid name */
+	return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"origin\": \"%.40s\"%s is not an origin (%s)", s,
+			     strlen(s) != len ? " (with a NUL byte)" : "", names);
+}
+
+/*
+ * The members of "nested_state": the header's integers, and the three SVM
+ * flags as booleans, which repeat bits of "flags".
+ */
+static const struct {
+	const char *key;
+	unsigned bits;    /* integer members: the width; 0 for a flag boolean */
+	uint16_t mask;    /* integer members: their SVMC_NSK_* bit; booleans: their flag */
+	const char *flag; /* booleans: the flag's name */
+} nstate_keys[] = {
+	{ "flags", 16, SVMC_NSK_FLAGS, NULL },
+	{ "guest_mode", 0, SVMC_NSTATE_GUEST_MODE, "GUEST_MODE" },
+	{ "run_pending", 0, SVMC_NSTATE_RUN_PENDING, "RUN_PENDING" },
+	{ "gif_set", 0, SVMC_NSTATE_GIF_SET, "GIF_SET" },
+	{ "format", 16, SVMC_NSK_FORMAT, NULL },
+	{ "size", 32, SVMC_NSK_SIZE, NULL },
+	{ "vmcb_pa", 64, SVMC_NSK_VMCB_PA, NULL },
+};
+#define NSTATE_KEYS (sizeof(nstate_keys) / sizeof(nstate_keys[0]))
+
+static void nstate_store(struct svmc_nstate *h, uint16_t nsk, uint64_t v)
+{
+	/* get_uint has checked v against the member's width */
+	if (nsk == SVMC_NSK_FLAGS)
+		h->flags = (uint16_t)v;
+	else if (nsk == SVMC_NSK_FORMAT)
+		h->format = (uint16_t)v;
+	else if (nsk == SVMC_NSK_SIZE)
+		h->size = (uint32_t)v;
+	else
+		h->vmcb_pa = v;
+	h->known |= (uint8_t)nsk;
+}
+
+/*
+ * "nested_state": the KVM_GET_NESTED_STATE header of a record of origin
+ * nested_state (so "origin" must say so).  Each member given is known, null
+ * or absent is unknown.  A boolean must agree with "flags" when both are
+ * given; without "flags", the three booleans together state the flags (no
+ * other bit set), fewer of them leave the flags unknown.
+ */
+static enum svmc_err get_nstate(struct json_object *obj, struct svmc_record *rec,
+				struct svmc_diag *d)
+{
+	struct svmc_nstate *h = &rec->nstate;
+	uint16_t bset = 0, bval = 0; /* the flags the booleans state, and their values */
+	char p[96];
+	enum svmc_err e;
+
+	if (json_object_get_type(obj) == json_type_null)
+		return SVMC_OK;
+	if (json_object_get_type(obj) != json_type_object)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "\"nested_state\": expected an object, got %s",
+				     svmc_json_type_word(obj));
+	if (rec->origin != SVMC_ORIGIN_NESTED_STATE)
+		return svmc_diag_set(d, SVMC_ERR_CONFLICT,
+				     "\"nested_state\" is the header of a KVM_GET_NESTED_STATE "
+				     "blob, but the record's origin is %s (give \"origin\": "
+				     "\"nested_state\")",
+				     svmc_origin_name(rec->origin));
+	/* json-c's iteration macro, braced like a for loop */
+	/* clang-format off */
+	json_object_object_foreach(obj, key, val) {
+		/* clang-format on */
+		size_t i = 0;
+		uint64_t v;
+
+		while (i < NSTATE_KEYS && strcmp(key, nstate_keys[i].key) != 0)
+			i++;
+		if (i == NSTATE_KEYS)
+			return svmc_diag_set(
+				d, SVMC_ERR_FORMAT,
+				"unknown key \"%.60s\" in \"nested_state\" (expected "
+				"flags, guest_mode, run_pending, gif_set, format, size, "
+				"vmcb_pa)",
+				key);
+		kpath(p, sizeof(p), "nested_state", key, NULL);
+		if (json_object_get_type(val) == json_type_null)
+			continue;
+		if (nstate_keys[i].bits == 0) {
+			if (json_object_get_type(val) != json_type_boolean)
+				return svmc_diag_set(d, SVMC_ERR_FORMAT,
+						     "%s: expected true, false or null, got %s", p,
+						     svmc_json_type_word(val));
+			bset |= nstate_keys[i].mask;
+			if (json_object_get_boolean(val))
+				bval |= nstate_keys[i].mask;
+			continue;
+		}
+		e = get_uint(val, nstate_keys[i].bits, p, &v, d);
+		if (e)
+			return e;
+		nstate_store(h, nstate_keys[i].mask, v);
+	}
+	if (!(h->known & SVMC_NSK_FLAGS)) {
+		if (bset == SVMC_NSTATE_FLAGS_SVM)
+			nstate_store(h, SVMC_NSK_FLAGS, bval);
+		return SVMC_OK;
+	}
+	for (size_t i = 0; i < NSTATE_KEYS; i++) {
+		uint16_t bit = nstate_keys[i].mask;
+
+		if (nstate_keys[i].bits || !(bset & bit) || !((h->flags ^ bval) & bit))
+			continue;
+		return svmc_diag_set(d, SVMC_ERR_CONFLICT,
+				     "nested_state.%s is %s but nested_state.flags 0x%04x has %s "
+				     "(0x%x) %s",
+				     nstate_keys[i].key, (bval & bit) ? "true" : "false", h->flags,
+				     nstate_keys[i].flag, bit, (h->flags & bit) ? "set" : "clear");
+	}
+	return SVMC_OK;
+}
+
 /* Is the top-level metadata key k of the right type?  NULL if k is unknown. */
 static const char *meta_type_ok(const char *k, struct json_object *v, bool *ok)
 {
@@ -455,6 +593,7 @@ static const char *meta_type_ok(const char *k, struct json_object *v, bool *ok)
 		{ "line", json_type_int, "an integer" },
 		{ "offset", json_type_int, "an integer" },
 		{ "format", json_type_string, "a string" },
+		{ "origin", json_type_string, "a string" },
 	};
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
 		if (strcmp(k, meta[i].key) == 0) {
@@ -478,15 +617,16 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 		const char *want;
 
 		if (strcmp(key, "type") == 0 || strcmp(key, "control") == 0 ||
-		    strcmp(key, "save") == 0 || strcmp(key, "reserved") == 0)
+		    strcmp(key, "save") == 0 || strcmp(key, "reserved") == 0 ||
+		    strcmp(key, "nested_state") == 0)
 			continue;
 		want = meta_type_ok(key, val, &ok);
 		if (!want)
 			return svmc_diag_set(
 				d, SVMC_ERR_FORMAT,
 				"unknown key \"%.60s\" in a VMCB record (expected type, "
-				"input, index, line, offset, format, control, save, "
-				"reserved)",
+				"input, index, line, offset, format, origin, nested_state, "
+				"control, save, reserved)",
 				key);
 		if (!ok)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key,
@@ -494,6 +634,16 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 	}
 	{
 		struct json_object *v;
+		if (json_object_object_get_ex(obj, "origin", &v)) {
+			e = get_origin(v, rec, d);
+			if (e)
+				return e;
+		}
+		if (json_object_object_get_ex(obj, "nested_state", &v)) {
+			e = get_nstate(v, rec, d);
+			if (e)
+				return e;
+		}
 		if (json_object_object_get_ex(obj, "control", &v)) {
 			e = get_area(v, SVMC_AREA_CONTROL, "control", rec, d);
 			if (e)

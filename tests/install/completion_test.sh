@@ -61,7 +61,8 @@ expect "fleet.txt foo.bin" svmcheck matrix f
 expect "" svmcheck replay -c epyc-genoa,-sh
 expect "kvm-dump" svmcheck inspect -f kv
 expect "hex" svmcheck replay --format = h
-expect "raw" svmcheck inspect --to = ""
+expect "nested-state raw" svmcheck inspect --to = ""
+expect "nested-state" svmcheck inspect --to = n
 expect "epyc-rome" svmcheck migrate --from epyc-milan --to epyc-ro
 expect "always auto" svmcheck --color = a
 expect "never" svmcheck vectors --color = n

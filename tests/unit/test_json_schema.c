@@ -29,15 +29,16 @@ enum kt {
 	T_STR,  /* string */
 	T_STRN, /* string or null */
 	T_NUM,  /* integer */
+	T_NUMN, /* integer or null */
 	T_BOOL,
 	T_BOOLN, /* boolean or null */
 	T_HEX,   /* "0x..." */
-	T_HEXN, /* "0x..." or null (unknown field) */
-	T_OBJ,  /* object with sub-schema */
-	T_OBJN, /* object with sub-schema, or null */
-	T_ARR,  /* array of objects with sub-schema */
-	T_ARRS, /* array of strings */
-	T_ANY,  /* object whose keys are free (inspect "reserved") */
+	T_HEXN,  /* "0x..." or null (unknown field) */
+	T_OBJ,   /* object with sub-schema */
+	T_OBJN,  /* object with sub-schema, or null */
+	T_ARR,   /* array of objects with sub-schema */
+	T_ARRS,  /* array of strings */
+	T_ANY,   /* object whose keys are free (inspect "reserved") */
 };
 
 struct key {
@@ -81,6 +82,10 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 		if (t != json_type_string)
 			bad(path, "not a string");
 		return;
+	case T_NUMN:
+		if (t == json_type_null)
+			return;
+		/* fall through */
 	case T_NUM:
 		if (t != json_type_int)
 			bad(path, "not an integer");
@@ -253,9 +258,18 @@ static const struct key save_keys[] = { SEG("es"),         SEG("cs"),         SE
 		"format", T_STR, 0, NULL                                                      \
 	}
 
+static const struct key nstate_keys[] = {
+	{ "flags", T_HEXN, 0, NULL },        { "guest_mode", T_BOOLN, 0, NULL },
+	{ "run_pending", T_BOOLN, 0, NULL }, { "gif_set", T_BOOLN, 0, NULL },
+	{ "format", T_NUMN, 0, NULL },       { "size", T_NUMN, 0, NULL },
+	{ "vmcb_pa", T_HEXN, 0, NULL },      END
+};
+/* a nested-state header without a vmcb12 has "control" and "save" null */
 static const struct key inspect_rec[] = { RECORD_HEAD,
-					  { "control", T_OBJ, 0, control_keys },
-					  { "save", T_OBJ, 0, save_keys },
+					  { "origin", T_STR, 0, NULL },
+					  { "nested_state", T_OBJ, 1, nstate_keys },
+					  { "control", T_OBJN, 0, control_keys },
+					  { "save", T_OBJN, 0, save_keys },
 					  { "reserved", T_ANY, 1, NULL },
 					  END };
 /* one entry of "verdicts" (replay -m with several models) */
@@ -753,6 +767,10 @@ int main(void)
 		inspect_sum, 0, 3, 0);
 	nd_case("-p inspect " FIX "/kvm/two_dumps.log /nonexistent.bin", inspect_rec, inspect_sum,
 		2, 2, 1);
+	/* nested state: the header object; a header without a vmcb12 has null areas */
+	nd_case("-j inspect " FIX "/nested_state_inspect/l2_running.bin " FIX
+		"/nested_state_inspect/not_guest.bin",
+		inspect_rec, inspect_sum, 0, 2, 0);
 	nd_case("-j replay -c epyc-milan " FIX "/raw/dump25.bin " FIX "/kvm/cut_control.log",
 		replay_rec, replay_sum, 1, 3, 0);
 	/* every model side by side: "verdicts" per record, "models" in the summary */
