@@ -182,14 +182,16 @@ enum svmc_err svmc_replay_run(const struct svmc_replay_opts *o, const char *cons
 
 /*
  * Judge every record of inputs[0..n) under from and under to (both
- * borrowed; each record by the form that applies to it, so a nested_state
+ * borrowed, each giving one result per record: one model, or a model per
+ * origin; each record by the form that applies to it, so a nested_state
  * record replays KVM_SET_NESTED_STATE on both sides); call changed(arg, r,
  * rf, rt) for each record whose verdict differs (rf under from, rt under
  * to) and error(arg, d) for each error of the input loop.  st->records
- * counts the records compared.  Returns SVMC_OK or SVMC_ERR_NOMEM (nothing
- * read).
+ * counts the records compared.  Returns SVMC_OK, SVMC_ERR_USAGE (a panel
+ * of several models side by side: nothing read) or SVMC_ERR_NOMEM
+ * (nothing read).
  */
-enum svmc_err svmc_migrate_records(const struct svmc_judge *from, const struct svmc_judge *to,
+enum svmc_err svmc_migrate_records(const struct svmc_panel *from, const struct svmc_panel *to,
 				   const char *const *inputs, size_t n, enum svmc_format fmt,
 				   void (*changed)(void *arg, const struct svmc_record *r,
 						   const struct svmc_result *rf,

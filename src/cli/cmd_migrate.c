@@ -142,6 +142,13 @@ struct side {
 	const struct svmc_model *model;
 	struct svmc_cpu *cpu;
 	struct svmc_judge judge; /* judge.vmrun: the class diff; both forms: the records */
+	/*
+	 * No model named for this side: a record is judged by the model its
+	 * origin implies (hardware-run VMCBs by apm, in hw), as replay does.
+	 */
+	bool by_origin;
+	struct svmc_judge hw;
+	struct svmc_panel panel; /* the records' judges */
 };
 
 static int setup_side(struct out *o, struct side *s)
@@ -161,6 +168,17 @@ static int setup_side(struct out *o, struct side *s)
 		return -1;
 	svmc_diag_init(&d, NULL);
 	e = svmc_judge_compile(&s->judge, s->model, s->cpu, &d);
+	s->panel = (struct svmc_panel){ .j = { &s->judge }, .n = 1 };
+	if (e == SVMC_OK && s->by_origin) {
+		e = svmc_judge_compile(&s->hw, svmc_model_for_origin(SVMC_ORIGIN_HARDWARE), s->cpu,
+				       &d);
+		s->panel.j[1] = &s->hw;
+		s->panel.n = 2;
+		s->panel.by_origin = true;
+		for (unsigned k = 0; k < SVMC_ORIGIN_COUNT; k++)
+			s->panel.origin[k] =
+				svmc_model_for_origin((enum svmc_origin)k) == s->hw.model ? 1 : 0;
+	}
 	if (e == SVMC_ERR_NOSVM) {
 		cli_errorf(o, e, "--%s %s: %s; a nested guest needs SVM on both sides", s->label,
 			   s->arg, d.msg);
@@ -380,6 +398,7 @@ static void emit_record(struct out *o, const struct svmc_record *r, const struct
 			svmc_emit_u64(o, "line", r->line);
 		else if (r->offset != SVMC_NO_OFFSET)
 			svmc_emit_u64(o, "offset", r->offset);
+		svmc_emit_str(o, "origin", svmc_origin_name(r->origin));
 		svmc_emit_str(o, "from", svmc_verdict_name(rf->verdict));
 		svmc_emit_str(o, "to", svmc_verdict_name(rt->verdict));
 		svmc_emit_str(o, "side", to_side ? "to" : "from");
@@ -462,7 +481,7 @@ static void replay_inputs(struct out *o, const struct migrate_args *a, const str
 	struct rec_run x = { o, from, to, st };
 	struct svmc_input_stats stats;
 
-	if (svmc_migrate_records(&from->judge, &to->judge, (const char *const *)a->inputs,
+	if (svmc_migrate_records(&from->panel, &to->panel, (const char *const *)a->inputs,
 				 (size_t)a->ninputs, a->format, rec_changed, rec_error, &x,
 				 &stats) != SVMC_OK) {
 		fprintf(stderr, "svmcheck: out of memory\n");
@@ -611,6 +630,8 @@ int cmd_migrate(int argc, char **argv)
 	to.label = "to";
 	from.model = svmc_model_lookup(a.from_model ? a.from_model : a.model ? a.model : "kvm");
 	to.model = svmc_model_lookup(a.to_model ? a.to_model : a.model ? a.model : "kvm");
+	from.by_origin = !a.from_model && !a.model;
+	to.by_origin = !a.to_model && !a.model;
 	if (!from.model || !to.model) {
 		const char *bad = !from.model ? (a.from_model ? a.from_model : a.model) :
 						(a.to_model ? a.to_model : a.model);

@@ -8,7 +8,7 @@
 #include "svmcheck/replay.h"
 
 struct rdiff {
-	const struct svmc_judge *from, *to;
+	const struct svmc_panel *from, *to;
 	void (*changed)(void *arg, const struct svmc_record *r, const struct svmc_result *rf,
 			const struct svmc_result *rt);
 	void (*error)(void *arg, const struct svmc_diag *d);
@@ -20,8 +20,8 @@ static void rdiff_record(void *arg, const struct svmc_record *r)
 	const struct rdiff *x = arg;
 	struct svmc_result rf, rt;
 
-	svmc_judge_evaluate(x->from, r, &rf);
-	svmc_judge_evaluate(x->to, r, &rt);
+	svmc_panel_evaluate(x->from, r, &rf);
+	svmc_panel_evaluate(x->to, r, &rt);
 	if (rf.verdict != rt.verdict)
 		x->changed(x->arg, r, &rf, &rt);
 }
@@ -33,7 +33,7 @@ static void rdiff_error(void *arg, const struct svmc_diag *d)
 	x->error(x->arg, d);
 }
 
-enum svmc_err svmc_migrate_records(const struct svmc_judge *from, const struct svmc_judge *to,
+enum svmc_err svmc_migrate_records(const struct svmc_panel *from, const struct svmc_panel *to,
 				   const char *const *inputs, size_t n, enum svmc_format fmt,
 				   void (*changed)(void *arg, const struct svmc_record *r,
 						   const struct svmc_result *rf,
@@ -42,6 +42,9 @@ enum svmc_err svmc_migrate_records(const struct svmc_judge *from, const struct s
 				   struct svmc_input_stats *st)
 {
 	struct rdiff x = { from, to, changed, error, arg };
+
+	if (svmc_panel_width(from) != 1 || svmc_panel_width(to) != 1)
+		return SVMC_ERR_USAGE;
 
 	return svmc_inputs_each(inputs, n, fmt, rdiff_record, rdiff_error, &x, st);
 }

@@ -378,7 +378,8 @@ static const struct key mrec_keys[] = {
 	{ "line", T_NUM, 1, NULL },  { "offset", T_NUM, 1, NULL },
 	{ "from", T_STR, 0, NULL },  { "to", T_STR, 0, NULL },
 	{ "side", T_STR, 0, NULL },  { "failures", T_ARR, 0, failure_keys },
-	{ "first", T_STR, 1, NULL }, END
+	{ "first", T_STR, 1, NULL }, { "origin", T_STR, 0, NULL },
+	{ "unevaluated", T_ARRS, 1, NULL }, END
 };
 /* migrate's errors[]: the error object of every command (see error_rec) */
 static const struct key merr_keys[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },

@@ -283,6 +283,7 @@ int main(void)
 {
 	static struct svmc_cpu rome, milan;
 	static struct svmc_judge jc, jcm;
+	const struct svmc_panel pc = { .j = { &jc }, .n = 1 }, pcm = { .j = { &jcm }, .n = 1 };
 	const struct svmc_compiled *const c_ = &jc.vmrun;
 	static unsigned char corpus[4 * SVMC_VMCB_PAGE_SIZE + 100];
 	static unsigned char big[NPAGES * SVMC_VMCB_PAGE_SIZE];
@@ -404,17 +405,23 @@ int main(void)
 
 	/* record diff: Milan has shstk, so only the #CP page changes, to VMRUN */
 	in[0] = DATA "corpus.bin";
-	CHECK(svmc_migrate_records(&jc, &jcm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error, &ch, &st) ==
+	CHECK(svmc_migrate_records(&pc, &pcm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error, &ch, &st) ==
 	      SVMC_OK);
 	CHECK_EQ_U64(st.records, 4);
 	CHECK_EQ_U64(ch.n, 1);
 	CHECK_EQ_U64(ch.index, 1);
 	CHECK(ch.from == SVMC_VMEXIT_INVALID && ch.to == SVMC_VMRUN);
 	CHECK_EQ_U64(ch.errors, 0);
-	CHECK(svmc_migrate_records(&jc, &jcm, in + 1, 2, SVMC_FMT_AUTO, ch_changed, ch_error, &ch,
+	CHECK(svmc_migrate_records(&pc, &pcm, in + 1, 2, SVMC_FMT_AUTO, ch_changed, ch_error, &ch,
 				   &st) == SVMC_OK);
 	CHECK_EQ_U64(ch.errors, 2); /* missing, and tail.bin's stray bytes */
 	CHECK_EQ_U64(st.records, 3);
+	/* one result per record on each side: models side by side are refused */
+	{
+		struct svmc_panel two = { .j = { &jc, &jcm }, .n = 2 };
+		CHECK(svmc_migrate_records(&two, &pcm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error,
+					   &ch, &st) == SVMC_ERR_USAGE);
+	}
 
 	free(s1.all.v);
 	free(dx.all.v);
