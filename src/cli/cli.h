@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "emit/emit.h"
+#include "svmcheck/check.h"
 #include "svmcheck/error.h"
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_TROUBLE = 2 };
@@ -80,6 +81,15 @@ const char *cli_suggest(const char *word, const char *(*name)(size_t i), size_t 
  * (for argp_error), or reported through cli_errorf(o, SVMC_ERR_USAGE).
  */
 const char *cli_unknown_model_msg(char *buf, size_t n, const char *word);
+
+/*
+ * -m MODEL[,MODEL...] or "all" (every model, in svmc_model_at() order)
+ * into out[0..*n), at most max, in the order given, duplicates dropped.
+ * Returns 0, or -1 after reporting through cli_unknown_model(o, word) (an
+ * unknown or empty name) or a usage error (more than max models).
+ */
+int cli_parse_models(struct out *o, const char *arg, const struct svmc_model **out, unsigned max,
+		     unsigned *n);
 const char *cli_unknown_format_msg(char *buf, size_t n, const char *word);
 void cli_unknown_model(struct out *o, const char *word);
 void cli_unknown_format(struct out *o, const char *word);

@@ -80,11 +80,22 @@ static void one_row(struct svmc_table *t, const struct svmc_check_info *ci)
 	char paths[MAX_NAMES][64], reads[512];
 	size_t nm = 0, nf = 0, used;
 
-	for (size_t i = 0; i < svmc_model_count() && nm < MAX_NAMES; i++)
-		if (svmc_model_applies(svmc_model_at(i), ci->id))
-			models[nm++] = svmc_model_at(i)->name;
+	static const char *const header_members[] = { "nested_state.flags", "nested_state.format",
+						      "nested_state.size", "nested_state.vmcb_pa" };
+
+	for (size_t i = 0; i < svmc_model_count() && nm < MAX_NAMES; i++) {
+		const struct svmc_model *m = svmc_model_at(i);
+
+		/* a model applies a check on VMRUN, or on a nested state it restores */
+		if (svmc_model_applies(m, ci->id) ||
+		    (m->restore && svmc_model_applies(m->restore, ci->id)))
+			models[nm++] = m->name;
+	}
 	for (unsigned k = 0; k < ci->nfields && nf < MAX_NAMES; k++, nf++)
 		fields[nf] = svmc_field_path(ci->fields[k], paths[nf], sizeof(paths[nf]));
+	for (unsigned k = 0; k < 4 && nf < MAX_NAMES; k++) /* SVMC_NSK_* bit k */
+		if ((ci->header_fields >> k) & 1)
+			fields[nf++] = header_members[k];
 	cells[COL_ID] = (struct svmc_cell){ .s = ci->name, .color = OUT_C_BOLD };
 	cells[COL_APM].s = ci->apm;
 	used = (size_t)snprintf(reads, sizeof(reads), "reads");
@@ -138,6 +149,21 @@ int cmd_checks(int argc, char **argv)
 		one_row(&t, svmc_check_info(m ? (enum svmc_check_id)m->order[i] :
 						(enum svmc_check_id)i));
 	svmc_table_end(&t);
+	if (m && m->restore) {
+		/* what the same kernel checks when it restores a nested state */
+		const struct svmc_model *r = m->restore;
+
+		svmc_emit_printf(&o, "\n%s on a nested_state record, in order:\n ", r->actor);
+		svmc_emit_arr_begin(&o, "restore");
+		for (unsigned i = 0; i < r->norder; i++) {
+			const char *id = svmc_check_info((enum svmc_check_id)r->order[i])->name;
+
+			svmc_emit_str(&o, NULL, id);
+			svmc_emit_printf(&o, " %s", id);
+		}
+		svmc_emit_arr_end(&o);
+		svmc_emit_printf(&o, "\n");
+	}
 	svmc_emit_obj_end(&o);
 	return svmc_emit_fini(&o) == 0 ? EXIT_PASS : EXIT_TROUBLE;
 }

@@ -52,11 +52,11 @@ struct replay_args {
 	const char *output;
 	const char *cpu;
 	const char *guest;
-	const struct svmc_model *model;
+	const char *models; /* -m as given; NULL: the model follows each record's origin */
 	unsigned threads;
 	int progress; /* -1 auto, 0 off, 1 on */
 	/* reported after parsing, in the output mode: */
-	const char *bad_model, *bad_format, *bad_threads;
+	const char *bad_format, *bad_threads;
 	char **inputs;
 	int ninputs;
 };
@@ -68,7 +68,10 @@ static const struct argp_option replay_options[] = {
 	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect the CPU with a guest CPU model (e.g. qemu-EPYC-v4): the L1 vCPU's view", 0 },
-	{ "model", 'm', "MODEL", 0, "Implementation model: {models,default}", 0 },
+	{ "model", 'm', "MODEL[,MODEL...]", 0,
+	  "Implementation models, side by side, or all: {models}; default: by each record's "
+	  "origin (apm for hardware-run VMCBs, kvm for pages and nested states)",
+	  0 },
 	{ "format", 'f', "FMT", 0,
 	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "output", 'o', "FILE", 0,
@@ -100,8 +103,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		a->guest = arg;
 		return 0;
 	case 'm':
-		a->model = svmc_model_lookup(arg);
-		a->bad_model = a->model ? NULL : arg;
+		a->models = arg;
 		return 0;
 	case 'f':
 		a->bad_format = svmc_format_parse(arg, &a->format) != 0 ? arg : NULL;
@@ -145,11 +147,14 @@ static const struct argp replay_argp = {
 	replay_parse,
 	"INPUT...",
 	"Run the VMRUN consistency checks of a model on every VMCB record of the inputs and print "
-	"one verdict per record (VMRUN, VMEXIT_INVALID with every failing check, or INCOMPLETE) "
-	"and a summary.  With -j, one JSON object per record and a summary object (NDJSON).\v"
-	"Exit status: 0 every record VMRUN, 1 some record VMEXIT_INVALID or INCOMPLETE, 2 trouble "
-	"(a usage error, an unreadable or malformed input, a CPU without SVM), 130 interrupted.  "
-	"See svmcheck-replay(1).",
+	"one verdict per record (VMRUN, VMEXIT_INVALID with every failing check, or INCOMPLETE; "
+	"RESTORED or EINVAL for a KVM nested state, whose restore KVM_SET_NESTED_STATE judges) "
+	"and a summary.  Each record is judged for what it is: a hardware-run VMCB (a KVM or Xen "
+	"dump) by the architecture (apm), a page or a nested state by kvm, unless -m names the "
+	"models.  With -j, one JSON object per record and a summary object (NDJSON).\v"
+	"Exit status: 0 every record passes under every model, 1 some record VMEXIT_INVALID, "
+	"EINVAL or INCOMPLETE, 2 trouble (a usage error, an unreadable or malformed input, a CPU "
+	"without SVM), 130 interrupted.  See svmcheck-replay(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
@@ -240,7 +245,7 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 
 struct run {
 	const struct replay_args *a;
-	struct svmc_judge judge;
+	struct svmc_judge judge[SVMC_PANEL_MAX];
 	struct svmc_panel panel;
 	bool quiet;
 	struct out o;
@@ -261,14 +266,6 @@ struct batch_out {
 static void report_stderr(const struct svmc_diag *d)
 {
 	cli_report_text(d);
-}
-
-static inline void count_only(struct replay_counts *k, const struct svmc_result *res)
-{
-	k->records++;
-	k->vmrun += res->verdict == SVMC_VMRUN;
-	k->vmexit_invalid += res->verdict == SVMC_VMEXIT_INVALID;
-	k->incomplete += res->verdict == SVMC_INCOMPLETE;
 }
 
 /* Move b into the output stream; stop the run if writing failed. */
@@ -316,10 +313,9 @@ static void out_fini(void *arg, void *out)
 static void print_record(void *w, void *out, const struct svmc_record *r,
 			 const struct svmc_result *res, unsigned nres)
 {
-	(void)nres;
 	struct batch_out *bo = out;
 
-	svmc_replay_fmt_record(w, &bo->b, r, res, &bo->k);
+	svmc_replay_fmt_record(w, &bo->b, r, res, nres, &bo->k);
 }
 
 static void print_error(void *w, void *out, const struct svmc_diag *d)
@@ -332,10 +328,8 @@ static void print_error(void *w, void *out, const struct svmc_diag *d)
 static void quiet_record(void *w, void *out, const struct svmc_record *r,
 			 const struct svmc_result *res, unsigned nres)
 {
-	(void)nres;
 	(void)w;
-	(void)r;
-	count_only(&((struct batch_out *)out)->k, res);
+	svmc_replay_count(&((struct batch_out *)out)->k, r, res, nres);
 }
 
 static void quiet_error(void *w, void *out, const struct svmc_diag *d)
@@ -351,11 +345,7 @@ static int write_batch(void *arg, void *out, bool all)
 	struct run *run = arg;
 	struct batch_out *bo = out;
 
-	run->k.records += bo->k.records;
-	run->k.vmrun += bo->k.vmrun;
-	run->k.vmexit_invalid += bo->k.vmexit_invalid;
-	run->k.incomplete += bo->k.incomplete;
-	run->k.errors += bo->k.errors;
+	svmc_replay_counts_add(&run->k, &bo->k);
 	memset(&bo->k, 0, sizeof(bo->k));
 	if (run->quiet || run->o.error)
 		bo->b.len = 0;
@@ -493,6 +483,44 @@ static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 	return 0;
 }
 
+/*
+ * The panel: the models of -m side by side, or without -m one model per
+ * origin (svmc_model_for_origin()).  Only the models are set here; they are
+ * compiled once the CPU is known.  0, or -1 after reporting.
+ */
+static int set_models(struct run *run, const struct replay_args *a)
+{
+	struct svmc_panel *p = &run->panel;
+	const struct svmc_model *m[SVMC_PANEL_MAX];
+	unsigned n;
+
+	if (a->models) {
+		if (cli_parse_models(&run->o, a->models, m, SVMC_PANEL_MAX, &n) != 0)
+			return -1;
+		for (unsigned i = 0; i < n; i++) {
+			run->judge[i].model = m[i];
+			p->j[i] = &run->judge[i];
+		}
+		p->n = n;
+		return 0;
+	}
+	p->by_origin = true;
+	for (unsigned o = 0; o < SVMC_ORIGIN_COUNT; o++) {
+		const struct svmc_model *om = svmc_model_for_origin((enum svmc_origin)o);
+		unsigned i = 0;
+
+		while (i < p->n && run->judge[i].model != om)
+			i++;
+		if (i == p->n) {
+			run->judge[i].model = om;
+			p->j[i] = &run->judge[i];
+			p->n++;
+		}
+		p->origin[o] = (uint8_t)i;
+	}
+	return 0;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = {
@@ -510,10 +538,6 @@ int cmd_replay(int argc, char **argv)
 
 	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
-	if (a.bad_model) {
-		cli_unknown_model(NULL, a.bad_model);
-		return EXIT_TROUBLE;
-	}
 	if (a.bad_format) {
 		cli_unknown_format(NULL, a.bad_format);
 		return EXIT_TROUBLE;
@@ -524,8 +548,6 @@ int cmd_replay(int argc, char **argv)
 			   a.bad_threads);
 		return EXIT_TROUBLE;
 	}
-	if (!a.model)
-		a.model = svmc_model_default();
 	run = calloc(1, sizeof(*run));
 	cpu = malloc(sizeof(*cpu));
 	if (!run || !cpu) {
@@ -543,19 +565,20 @@ int cmd_replay(int argc, char **argv)
 	/* the -o rule (cli_outfile_open applies it too) before any work */
 	if (cli_outfile_refuse(&run->o, a.output, a.inputs, a.ninputs) != 0)
 		goto trouble;
-	if (resolve_cpu(run, cpu, &run->o) != 0)
+	if (set_models(run, &a) != 0 || resolve_cpu(run, cpu, &run->o) != 0)
 		goto trouble;
-	svmc_diag_init(&d, NULL);
-	e = svmc_judge_compile(&run->judge, a.model, cpu, &d);
-	run->panel.j[0] = &run->judge;
-	run->panel.n = 1;
-	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan", d.msg);
-		goto trouble;
-	}
-	if (e != SVMC_OK) {
-		cli_errorf(&run->o, e, "-c %s: %s", a.cpu, d.msg);
-		goto trouble;
+	for (unsigned i = 0; i < run->panel.n; i++) {
+		svmc_diag_init(&d, NULL);
+		e = svmc_judge_compile(&run->judge[i], run->judge[i].model, cpu, &d);
+		if (e == SVMC_ERR_NOSVM) {
+			cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan",
+				   d.msg);
+			goto trouble;
+		}
+		if (e != SVMC_OK) {
+			cli_errorf(&run->o, e, "-c %s: %s", a.cpu, d.msg);
+			goto trouble;
+		}
 	}
 
 	if (to_file) {
@@ -573,7 +596,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	run->tty_out = !to_file && isatty(STDOUT_FILENO);
 	if (svmc_replay_fmt_init(
-		    &run->fmt, &run->judge.vmrun, cli_g.json ? REPLAY_JSON : REPLAY_TEXT, cpu->name,
+		    &run->fmt, &run->panel, cli_g.json ? REPLAY_JSON : REPLAY_TEXT, cpu->name,
 		    cpu->guest[0] ? cpu->guest : NULL, svmc_emit_color(&run->o, OUT_C_PASS),
 		    svmc_emit_color(&run->o, OUT_C_FAIL), svmc_emit_color(&run->o, OUT_C_WARN),
 		    svmc_emit_color(&run->o, OUT_C_RESET)) != 0) {
@@ -623,7 +646,7 @@ int cmd_replay(int argc, char **argv)
 		status = EXIT_INTERRUPTED;
 	else if (run->k.errors || failed_write)
 		status = EXIT_TROUBLE;
-	else if (run->k.vmexit_invalid || run->k.incomplete)
+	else if (run->k.vmexit_invalid || run->k.einval || run->k.incomplete)
 		status = EXIT_FAIL;
 	else
 		status = EXIT_PASS;

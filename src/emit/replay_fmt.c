@@ -15,6 +15,7 @@
 
 #include "emit/emit.h"
 #include "emit/replay_fmt.h"
+#include "vmcb/decode.h"
 
 static const char hexd[] = "0123456789abcdef";
 
@@ -68,7 +69,7 @@ static void rb_put(struct rbuf *b, const char *s, size_t n)
 	}
 }
 
-#define RB_LIT(b, lit) rb_put((b), (lit), sizeof(lit) - 1)
+#define RB_LIT(b, lit) rb_put((b), "" lit, sizeof(lit) - 1) /* "" lit: literals only */
 
 static void rb_puts(struct rbuf *b, const char *s)
 {
@@ -168,18 +169,117 @@ void svmc_rbuf_json_str(struct rbuf *b, const char *s)
 	b->len += (size_t)(svmc_emit_json_escape(p, s, n) - p);
 }
 
+/* ---- counts ---------------------------------------------------------------- */
+
+void svmc_replay_counts_add(struct replay_counts *dst, const struct replay_counts *src)
+{
+	dst->records += src->records;
+	dst->vmrun += src->vmrun;
+	dst->vmexit_invalid += src->vmexit_invalid;
+	dst->incomplete += src->incomplete;
+	dst->errors += src->errors;
+	dst->restored += src->restored;
+	dst->einval += src->einval;
+	dst->na += src->na;
+	dst->unexplained += src->unexplained;
+	for (unsigned o = 0; o < SVMC_ORIGIN_COUNT; o++)
+		dst->origins[o] += src->origins[o];
+	for (unsigned m = 0; m < SVMC_PANEL_MAX; m++)
+		for (unsigned v = 0; v < 6; v++)
+			dst->per_model[m][v] += src->per_model[m][v];
+}
+
+int svmc_replay_explained(const struct svmc_record *r, const struct svmc_result *res)
+{
+	bool invalid;
+
+	if (r->origin != SVMC_ORIGIN_HARDWARE || !svmc_known(r, SVMC_F_EXIT_CODE))
+		return -1;
+	if (res->verdict != SVMC_VMRUN && res->verdict != SVMC_VMEXIT_INVALID)
+		return -1;
+	invalid = r->vmcb.control.exit_code == UINT64_MAX ||
+		  r->vmcb.control.exit_code == UINT64_C(0xffffffff);
+	return invalid == (res->verdict == SVMC_VMEXIT_INVALID);
+}
+
+/* A verdict's weight for the worst of several: rejection, INCOMPLETE, pass, N/A. */
+static int severity(enum svmc_verdict v)
+{
+	return svmc_verdict_rejects(v) ? 3 : v == SVMC_INCOMPLETE ? 2 : v == SVMC_NA ? 0 : 1;
+}
+
+/* The result that rejects first among res[0..n) (or is the worst), for the top-level counts. */
+static const struct svmc_result *worst(const struct svmc_result *res, unsigned n)
+{
+	const struct svmc_result *w = &res[0];
+
+	for (unsigned i = 1; i < n; i++)
+		if (severity(res[i].verdict) > severity(w->verdict))
+			w = &res[i];
+	return w;
+}
+
+/* No model explains the capture: some result says "not explained" and none says "explained". */
+static bool unexplained(const struct svmc_record *r, const struct svmc_result *res, unsigned n)
+{
+	bool no = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		int e = svmc_replay_explained(r, &res[i]);
+
+		if (e == 1)
+			return false;
+		no |= e == 0;
+	}
+	return no;
+}
+
+void svmc_replay_count(struct replay_counts *k, const struct svmc_record *r,
+		       const struct svmc_result *res, unsigned nres)
+{
+	const struct svmc_result *w = worst(res, nres);
+
+	k->records++;
+	switch (w->verdict) {
+	case SVMC_VMRUN:
+		k->vmrun++;
+		break;
+	case SVMC_VMEXIT_INVALID:
+		k->vmexit_invalid++;
+		break;
+	case SVMC_INCOMPLETE:
+		k->incomplete++;
+		break;
+	case SVMC_RESTORED:
+		k->restored++;
+		break;
+	case SVMC_EINVAL:
+		k->einval++;
+		break;
+	case SVMC_NA:
+		k->na++;
+		break;
+	}
+	if ((unsigned)r->origin < SVMC_ORIGIN_COUNT)
+		k->origins[r->origin]++;
+	if (unexplained(r, res, nres))
+		k->unexplained++;
+	if (nres > 1)
+		for (unsigned i = 0; i < nres && i < SVMC_PANEL_MAX; i++)
+			k->per_model[i][res[i].verdict]++;
+}
+
 /* ---- set-up ---------------------------------------------------------------- */
 
-int svmc_replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c,
-			 enum replay_style style, const char *cpu, const char *guest,
-			 const char *col_pass, const char *col_fail, const char *col_warn,
-			 const char *col_reset)
+int svmc_replay_fmt_init(struct replay_fmt *f, const struct svmc_panel *p, enum replay_style style,
+			 const char *cpu, const char *guest, const char *col_pass,
+			 const char *col_fail, const char *col_warn, const char *col_reset)
 {
 	struct rbuf t = { 0 };
 
 	memset(f, 0, sizeof(*f));
 	f->width = SVMC_TEXT_WIDTH;
-	f->c = c;
+	f->panel = p;
 	f->style = style;
 	f->cpu = cpu;
 	f->guest = guest;
@@ -189,21 +289,18 @@ int svmc_replay_fmt_init(struct replay_fmt *f, const struct svmc_compiled *c,
 	f->col_reset = col_reset ? col_reset : "";
 	f->last_format = SVMC_FMT_COUNT;
 
-	RB_LIT(&t, ",\"model\":");
-	svmc_rbuf_json_str(&t, c->model->name);
 	RB_LIT(&t, ",\"cpu\":");
 	svmc_rbuf_json_str(&t, cpu);
 	if (guest) {
 		RB_LIT(&t, ",\"guest\":");
 		svmc_rbuf_json_str(&t, guest);
 	}
-	RB_LIT(&t, ",\"verdict\":\"");
-	if (t.oom || t.len >= sizeof(f->tail)) {
+	if (t.oom || t.len >= sizeof(f->cpu_part)) {
 		svmc_rbuf_free(&t);
 		return -1;
 	}
-	memcpy(f->tail, t.p, t.len);
-	f->tail_len = t.len;
+	memcpy(f->cpu_part, t.p, t.len);
+	f->cpu_part_len = t.len;
 	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
 		const struct svmc_check_info *ci = svmc_check_info((enum svmc_check_id)id);
 
@@ -250,14 +347,32 @@ static void json_format(struct replay_fmt *f, enum svmc_format fmt)
 	f->last_format = fmt;
 }
 
-/* Append the IDs of set (model order) as a JSON array body or a spaced list. */
-static void id_list(struct replay_fmt *f, struct rbuf *b, svmc_checkset set, bool json)
+/* The model that judged res (N/A results have no compiled form). */
+static const struct svmc_model *res_model(const struct replay_fmt *f, const struct svmc_record *r,
+					  const struct svmc_result *res, unsigned i)
 {
-	const struct svmc_model *m = f->c->model;
+	const struct svmc_panel *p = f->panel;
+
+	if (res->comp)
+		return res->comp->model;
+	if (p->by_origin)
+		return p->j[p->origin[(unsigned)r->origin < SVMC_ORIGIN_COUNT ? r->origin : 0]]
+			->model;
+	return p->j[i < p->n ? i : 0]->model;
+}
+
+/*
+ * Append the IDs of set in the model order of res (check order for N/A)
+ * as a JSON array body or a spaced list.
+ */
+static void id_list(struct rbuf *b, const struct svmc_result *res, svmc_checkset set, bool json)
+{
+	const struct svmc_model *m = res->comp ? res->comp->model : NULL;
+	unsigned n = m ? m->norder : SVMC_CHECK_COUNT;
 	bool first = true;
 
-	for (unsigned i = 0; i < m->norder; i++) {
-		unsigned id = m->order[i];
+	for (unsigned i = 0; i < n; i++) {
+		unsigned id = m ? m->order[i] : i;
 
 		if (!((set >> id) & 1))
 			continue;
@@ -281,8 +396,8 @@ static void id_list(struct replay_fmt *f, struct rbuf *b, svmc_checkset set, boo
  * b->len + skip (nothing is counted yet).  Returns its length, or SIZE_MAX
  * if b cannot grow.
  */
-static size_t check_message_at(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-			       unsigned id, size_t skip)
+static size_t check_message_at(const struct svmc_compiled *c, struct rbuf *b,
+			       const struct svmc_record *r, unsigned id, size_t skip)
 {
 	char *p = rb_room(b, skip + MSG_MAX + 1);
 	size_t n;
@@ -290,15 +405,15 @@ static size_t check_message_at(struct replay_fmt *f, struct rbuf *b, const struc
 	if (!p)
 		return SIZE_MAX;
 	p[skip] = '\0';
-	n = svmc_check_message(f->c, &r->vmcb, (enum svmc_check_id)id, p + skip, MSG_MAX);
+	n = svmc_record_message(c, r, (enum svmc_check_id)id, p + skip, MSG_MAX);
 	return n < MSG_MAX ? n : MSG_MAX - 1;
 }
 
 /* The message of check id as a JSON string: in place when it needs no escape. */
-static void json_message(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-			 unsigned id)
+static void json_message(const struct svmc_compiled *c, struct rbuf *b,
+			 const struct svmc_record *r, unsigned id)
 {
-	size_t n = check_message_at(f, b, r, id, 1);
+	size_t n = check_message_at(c, b, r, id, 1);
 	char *p, msg[MSG_MAX];
 
 	if (n == SIZE_MAX)
@@ -315,49 +430,16 @@ static void json_message(struct replay_fmt *f, struct rbuf *b, const struct svmc
 	svmc_rbuf_json_str(b, msg);
 }
 
-static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-			const struct svmc_result *res)
+/* The failure objects of res, in its model's order (the array body). */
+static void json_failures(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			  const struct svmc_result *res)
 {
-	const char *input = r->input ? r->input : "-";
-	const struct svmc_model *m = f->c->model;
-	char *p, *q;
+	const struct svmc_compiled *c = res->comp;
 
-	if (input != f->last_input)
-		json_prefix(f, input);
-	if (r->format != f->last_format)
-		json_format(f, r->format);
-	/* everything up to the verdict in one piece of room */
-	p = rb_room(b, f->prefix.len + f->fmt_part_len + f->tail_len + 64);
-	if (!p)
+	if (!c)
 		return;
-	q = p;
-	memcpy(q, f->prefix.p, f->prefix.len);
-	q = u64_to(q + f->prefix.len, r->index);
-	if (r->line != SVMC_NO_LINE)
-		q = u64_to(put_bytes(q, ",\"line\":", 8), r->line);
-	else if (r->offset != SVMC_NO_OFFSET)
-		q = u64_to(put_bytes(q, ",\"offset\":", 10), r->offset);
-	memcpy(q, f->fmt_part, f->fmt_part_len);
-	q += f->fmt_part_len;
-	memcpy(q, f->tail, f->tail_len);
-	q += f->tail_len;
-	b->len += (size_t)(q - p);
-	switch (res->verdict) {
-	case SVMC_VMRUN:
-		RB_LIT(b, "VMRUN\",\"failures\":[]}\n");
-		return;
-	case SVMC_INCOMPLETE:
-		RB_LIT(b, "INCOMPLETE\",\"failures\":[],\"unevaluated\":[");
-		id_list(f, b, res->unevaluated, true);
-		RB_LIT(b, "]}\n");
-		return;
-	case SVMC_VMEXIT_INVALID:
-	default:
-		break;
-	}
-	RB_LIT(b, "VMEXIT_INVALID\",\"failures\":[");
-	for (unsigned i = 0, n = 0; i < m->norder; i++) {
-		unsigned id = m->order[i];
+	for (unsigned i = 0, n = 0; i < c->model->norder; i++) {
+		unsigned id = c->model->order[i];
 		const struct svmc_check_info *ci;
 
 		if (!((res->failed >> id) & 1))
@@ -376,14 +458,141 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			svmc_rbuf_json_str(b, ci->field_path);
 			RB_LIT(b, ",\"value\":\"");
 		}
-		rb_hex(b, svmc_check_value(&r->vmcb, (enum svmc_check_id)id), ci->field_digits);
+		rb_hex(b, svmc_record_check_value(r, (enum svmc_check_id)id), ci->field_digits);
 		RB_LIT(b, "\",\"message\":");
-		json_message(f, b, r, id);
+		json_message(c, b, r, id);
 		RB_LIT(b, "}");
 	}
-	RB_LIT(b, "],\"first\":\"");
-	rb_puts(b, res->first >= 0 ? svmc_check_info((enum svmc_check_id)res->first)->name : "");
-	RB_LIT(b, "\"}\n");
+}
+
+static void rb_explained(struct rbuf *b, int e)
+{
+	if (e < 0)
+		RB_LIT(b, "null");
+	else if (e)
+		RB_LIT(b, "true");
+	else
+		RB_LIT(b, "false");
+}
+
+/* The reason an N/A verdict gives (one line). */
+#define NA_REASON                                                                     \
+	"a KVM_GET_NESTED_STATE blob is restored by KVM_SET_NESTED_STATE, which only " \
+	"KVM's models (kvm, kvm-legacy, kvm-v1) describe"
+
+/* ,"captured_exit":"npf" (or null) */
+static void json_captured(struct rbuf *b, const struct svmc_record *r)
+{
+	char name[40];
+
+	if (!svmc_known(r, SVMC_F_EXIT_CODE)) {
+		RB_LIT(b, ",\"captured_exit\":null");
+		return;
+	}
+	RB_LIT(b, ",\"captured_exit\":\"");
+	rb_puts(b, svmc_exit_name(r->vmcb.control.exit_code, name, sizeof(name)));
+	RB_LIT(b, "\"");
+}
+
+/* One result, the one-model shape: from "verdict" to the end of the object. */
+static void json_verdict(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			 const struct svmc_result *res)
+{
+	RB_LIT(b, ",\"verdict\":\"");
+	rb_puts(b, svmc_verdict_name(res->verdict));
+	RB_LIT(b, "\",\"failures\":[");
+	json_failures(f, b, r, res);
+	RB_LIT(b, "]");
+	if (svmc_verdict_rejects(res->verdict)) {
+		RB_LIT(b, ",\"first\":\"");
+		rb_puts(b,
+			res->first >= 0 ? svmc_check_info((enum svmc_check_id)res->first)->name : "");
+		RB_LIT(b, "\"");
+	} else if (res->verdict == SVMC_INCOMPLETE) {
+		RB_LIT(b, ",\"unevaluated\":[");
+		id_list(b, res, res->unevaluated, true);
+		RB_LIT(b, "]");
+	} else if (res->verdict == SVMC_NA) {
+		RB_LIT(b, ",\"reason\":\"" NA_REASON "\"");
+	}
+}
+
+/* One entry of "verdicts": {"model", "verdict", "first", "failures", "unevaluated", "explained"}. */
+static void json_verdict_entry(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			       const struct svmc_result *res, unsigned i)
+{
+	RB_LIT(b, "{\"model\":\"");
+	rb_puts(b, res_model(f, r, res, i)->name);
+	RB_LIT(b, "\",\"verdict\":\"");
+	rb_puts(b, svmc_verdict_name(res->verdict));
+	RB_LIT(b, "\",\"first\":");
+	if (res->first >= 0) {
+		RB_LIT(b, "\"");
+		rb_puts(b, svmc_check_info((enum svmc_check_id)res->first)->name);
+		RB_LIT(b, "\"");
+	} else {
+		RB_LIT(b, "null");
+	}
+	RB_LIT(b, ",\"failures\":[");
+	json_failures(f, b, r, res);
+	RB_LIT(b, "],\"unevaluated\":[");
+	id_list(b, res, res->unevaluated, true);
+	RB_LIT(b, "],\"explained\":");
+	rb_explained(b, svmc_replay_explained(r, res));
+	if (res->verdict == SVMC_NA)
+		RB_LIT(b, ",\"reason\":\"" NA_REASON "\"");
+	RB_LIT(b, "}");
+}
+
+static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			const struct svmc_result *res, unsigned nres)
+{
+	const char *input = r->input ? r->input : "-";
+	const char *origin = svmc_origin_name(r->origin);
+	char *p, *q;
+
+	if (input != f->last_input)
+		json_prefix(f, input);
+	if (r->format != f->last_format)
+		json_format(f, r->format);
+	/* everything up to the model in one piece of room */
+	p = rb_room(b, f->prefix.len + f->fmt_part_len + f->cpu_part_len + 96);
+	if (!p)
+		return;
+	q = p;
+	memcpy(q, f->prefix.p, f->prefix.len);
+	q = u64_to(q + f->prefix.len, r->index);
+	if (r->line != SVMC_NO_LINE)
+		q = u64_to(put_bytes(q, ",\"line\":", 8), r->line);
+	else if (r->offset != SVMC_NO_OFFSET)
+		q = u64_to(put_bytes(q, ",\"offset\":", 10), r->offset);
+	memcpy(q, f->fmt_part, f->fmt_part_len);
+	q += f->fmt_part_len;
+	q = put_bytes(q, ",\"origin\":\"", 11);
+	q = put_bytes(q, origin, strlen(origin));
+	*q++ = '"';
+	b->len += (size_t)(q - p);
+	if (nres == 1) {
+		RB_LIT(b, ",\"model\":\"");
+		rb_puts(b, res_model(f, r, res, 0)->name);
+		RB_LIT(b, "\"");
+		rb_put(b, f->cpu_part, f->cpu_part_len);
+		json_verdict(f, b, r, res);
+		json_captured(b, r);
+		RB_LIT(b, ",\"explained\":");
+		rb_explained(b, svmc_replay_explained(r, res));
+	} else {
+		rb_put(b, f->cpu_part, f->cpu_part_len);
+		RB_LIT(b, ",\"verdicts\":[");
+		for (unsigned i = 0; i < nres; i++) {
+			if (i)
+				RB_LIT(b, ",");
+			json_verdict_entry(f, b, r, &res[i], i);
+		}
+		RB_LIT(b, "]");
+		json_captured(b, r);
+	}
+	RB_LIT(b, "}\n");
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -441,107 +650,298 @@ static void text_where(struct rbuf *b, const char *input, uint64_t index, uint64
 	}
 }
 
-static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-			const struct svmc_result *res)
+/* What an input of this origin and format is, in words. */
+static const char *origin_words(const struct svmc_record *r)
 {
-	const struct svmc_model *m = f->c->model;
+	switch (r->origin) {
+	case SVMC_ORIGIN_HARDWARE:
+		return r->format == SVMC_FMT_XEN_DUMP ? "a hardware-run VMCB (Xen svm_vmcb_dump)" :
+		       r->format == SVMC_FMT_KVM_DUMP ? "a hardware-run VMCB (KVM dump_vmcb)" :
+							"a hardware-run VMCB";
+	case SVMC_ORIGIN_NESTED_STATE:
+		return "a nested state (KVM_GET_NESTED_STATE), judged as KVM_SET_NESTED_STATE "
+		       "restores it";
+	case SVMC_ORIGIN_PAGE:
+	default:
+		return "a vmcb12 as L1 wrote it";
+	}
+}
+
+/*
+ * Models by origin: before the first record of an input that is not a page,
+ * the model it is judged by and why ("model apm: a hardware-run VMCB (KVM
+ * dump_vmcb)").  Decided by the record alone, so -t N prints what -t 1 does.
+ */
+static void text_model_line(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			    const struct svmc_result *res)
+{
+	size_t start = b->len;
+
+	if (!f->panel->by_origin || r->index != 0 || r->origin == SVMC_ORIGIN_PAGE)
+		return;
+	RB_LIT(b, "model ");
+	rb_puts(b, res_model(f, r, res, 0)->name);
+	RB_LIT(b, ": ");
+	rb_puts(b, origin_words(r));
+	wrap_line(f, b, start, 4);
+	RB_LIT(b, "\n");
+}
+
+/* "  (captured npf)" for hardware records. */
+static void text_captured(struct rbuf *b, const struct svmc_record *r)
+{
+	char name[40];
+
+	if (r->origin != SVMC_ORIGIN_HARDWARE || !svmc_known(r, SVMC_F_EXIT_CODE))
+		return;
+	RB_LIT(b, "  (captured ");
+	rb_puts(b, svmc_exit_name(r->vmcb.control.exit_code, name, sizeof(name)));
+	RB_LIT(b, ")");
+}
+
+/* The note under a hardware record whose captured exit model m does not explain. */
+static void text_unexplained(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			     const char *models)
+{
+	size_t start = b->len;
+	bool invalid = r->vmcb.control.exit_code == UINT64_MAX ||
+		       r->vmcb.control.exit_code == UINT64_C(0xffffffff);
+
+	rb_puts(b, f->col_warn);
+	RB_LIT(b, "  note:");
+	rb_puts(b, f->col_reset);
+	if (invalid) {
+		RB_LIT(b, " the CPU rejected this VMCB but no check of model ");
+		rb_puts(b, models);
+		RB_LIT(b, " explains it (state not modelled: VMSA, AVIC, ...; a different CPU; or "
+			  "a missing check)");
+	} else {
+		RB_LIT(b, " the CPU ran this VMCB, yet model ");
+		rb_puts(b, models);
+		RB_LIT(b, " rejects it: the CPU profile or the model is wrong");
+	}
+	wrap_line(f, b, start, 8);
+	RB_LIT(b, "\n");
+}
+
+/* "  ID (APM x) field = value: sentence", or "field: sentence" when the sentence says the value. */
+static void text_failure(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			 const struct svmc_compiled *c, unsigned id, const char *also)
+{
+	const struct svmc_check_info *ci = svmc_check_info((enum svmc_check_id)id);
 	size_t n, start = b->len, vstart, vend;
 	char val[24];
 
+	RB_LIT(b, "  ");
+	rb_puts(b, ci->name);
+	if (strcmp(ci->apm, "-") == 0) {
+		RB_LIT(b, " (not in the APM) ");
+	} else {
+		RB_LIT(b, " (APM ");
+		rb_puts(b, ci->apm);
+		RB_LIT(b, ") ");
+	}
+	rb_puts(b, ci->field_path);
+	vstart = b->len;
+	RB_LIT(b, " = ");
+	rb_hex(b, svmc_record_check_value(r, (enum svmc_check_id)id), ci->field_digits);
+	vend = b->len;
+	RB_LIT(b, ": ");
+	n = check_message_at(c, b, r, id, 0);
+	if (n != SIZE_MAX && !b->oom) {
+		char *msg = b->p + b->len;
+
+		if (vend - vstart - 3 < sizeof(val)) {
+			memcpy(val, b->p + vstart + 3, vend - vstart - 3);
+			val[vend - vstart - 3] = '\0';
+			msg[n] = '\0';
+			if (says_value(msg, val)) {
+				/* drop " = value" */
+				memmove(b->p + vstart, b->p + vend,
+					(size_t)(msg + n - (b->p + vend)));
+				b->len -= vend - vstart;
+			}
+		}
+		b->len += n;
+	}
+	if (also) {
+		RB_LIT(b, " [");
+		rb_puts(b, also);
+		RB_LIT(b, "]");
+	}
+	wrap_line(f, b, start, 6);
+	RB_LIT(b, "\n");
+}
+
+static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			const struct svmc_result *res)
+{
+	const struct svmc_compiled *c = res->comp;
+	size_t start;
+
+	text_model_line(f, b, r, res);
+	start = b->len;
 	text_where(b, svmc_input_display(r->input), r->index, r->line, r->offset);
 	RB_LIT(b, "  ");
 	switch (res->verdict) {
 	case SVMC_VMRUN:
+	case SVMC_RESTORED:
 		rb_puts(b, f->col_pass);
-		RB_LIT(b, "VMRUN");
+		rb_puts(b, svmc_verdict_name(res->verdict));
 		rb_puts(b, f->col_reset);
-		RB_LIT(b, "\n");
-		return;
+		text_captured(b, r);
+		break;
 	case SVMC_INCOMPLETE:
 		rb_puts(b, f->col_warn);
 		RB_LIT(b, "INCOMPLETE");
 		rb_puts(b, f->col_reset);
 		RB_LIT(b, "  not evaluated (fields missing from the input): ");
-		id_list(f, b, res->unevaluated, false);
-		wrap_line(f, b, start, 4);
-		RB_LIT(b, "\n");
-		return;
+		id_list(b, res, res->unevaluated, false);
+		text_captured(b, r);
+		break;
+	case SVMC_NA:
+		RB_LIT(b, "N/A  " NA_REASON);
+		break;
 	case SVMC_VMEXIT_INVALID:
+	case SVMC_EINVAL:
 	default:
+		rb_puts(b, f->col_fail);
+		rb_puts(b, svmc_verdict_name(res->verdict));
+		rb_puts(b, f->col_reset);
+		RB_LIT(b, "  ");
+		id_list(b, res, res->failed, false);
+		text_captured(b, r);
 		break;
 	}
-	rb_puts(b, f->col_fail);
-	RB_LIT(b, "VMEXIT_INVALID");
-	rb_puts(b, f->col_reset);
-	RB_LIT(b, "  ");
-	id_list(f, b, res->failed, false);
 	wrap_line(f, b, start, 4);
 	RB_LIT(b, "\n");
-	for (unsigned i = 0; i < m->norder; i++) {
-		unsigned id = m->order[i];
-		const struct svmc_check_info *ci;
+	if (svmc_verdict_rejects(res->verdict) && c) {
+		for (unsigned i = 0; i < c->model->norder; i++)
+			if ((res->failed >> c->model->order[i]) & 1)
+				text_failure(f, b, r, c, c->model->order[i], NULL);
+		if (res->unevaluated) {
+			start = b->len;
+			RB_LIT(b, "  not evaluated: ");
+			id_list(b, res, res->unevaluated, false);
+			wrap_line(f, b, start, 6);
+			RB_LIT(b, "\n");
+		}
+	}
+	if (svmc_replay_explained(r, res) == 0)
+		text_unexplained(f, b, r, res_model(f, r, res, 0)->name);
+}
 
-		if (!((res->failed >> id) & 1))
+/* "kvm, apm": the models among res[0..n) whose result has check id in the set of which. */
+static void models_with(const struct replay_fmt *f, const struct svmc_record *r,
+			const struct svmc_result *res, unsigned n, unsigned id, bool failed,
+			char *buf, size_t len)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		svmc_checkset set = failed ? res[i].failed : res[i].unevaluated;
+		int w;
+
+		if (!((set >> id) & 1))
 			continue;
-		ci = svmc_check_info((enum svmc_check_id)id);
-		start = b->len;
-		RB_LIT(b, "  ");
-		rb_puts(b, ci->name);
-		if (strcmp(ci->apm, "-") == 0) {
-			RB_LIT(b, " (not in the APM) ");
-		} else {
-			RB_LIT(b, " (APM ");
-			rb_puts(b, ci->apm);
-			RB_LIT(b, ") ");
-		}
-		rb_puts(b, ci->field_path);
-		/* "field = value: sentence", or "field: sentence" when the sentence says the value */
-		vstart = b->len;
-		RB_LIT(b, " = ");
-		rb_hex(b, svmc_check_value(&r->vmcb, (enum svmc_check_id)id), ci->field_digits);
-		vend = b->len;
-		RB_LIT(b, ": ");
-		n = check_message_at(f, b, r, id, 0);
-		if (n != SIZE_MAX && !b->oom) {
-			char *msg = b->p + b->len;
+		w = snprintf(buf + k, len - k, "%s%s", k ? ", " : "",
+			     res_model(f, r, &res[i], i)->name);
+		if (w < 0 || (size_t)w >= len - k)
+			break;
+		k += (size_t)w;
+	}
+}
 
-			if (vend - vstart - 3 < sizeof(val)) {
-				memcpy(val, b->p + vstart + 3, vend - vstart - 3);
-				val[vend - vstart - 3] = '\0';
-				msg[n] = '\0';
-				if (says_value(msg, val)) {
-					/* drop " = value" */
-					memmove(b->p + vstart, b->p + vend,
-						(size_t)(msg + n - (b->p + vend)));
-					b->len -= vend - vstart;
-				}
-			}
-			b->len += n;
+/*
+ * Several models: one line with a column per model (its verdict, or the
+ * first failing check), then each failing check once with the models that
+ * report it, then the unevaluated checks likewise.
+ */
+static void text_record_multi(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			      const struct svmc_result *res, unsigned n)
+{
+	svmc_checkset done = 0, all_unev = 0;
+	char models[SVMC_PANEL_MAX * 16];
+	size_t start = b->len;
+
+	text_where(b, svmc_input_display(r->input), r->index, r->line, r->offset);
+	for (unsigned i = 0; i < n; i++) {
+		const struct svmc_result *x = &res[i];
+		bool bad = svmc_verdict_rejects(x->verdict);
+
+		RB_LIT(b, "  ");
+		rb_puts(b, res_model(f, r, x, i)->name);
+		RB_LIT(b, "=");
+		rb_puts(b, bad ? f->col_fail :
+			   x->verdict == SVMC_INCOMPLETE ? f->col_warn :
+			   x->verdict == SVMC_NA	 ? "" :
+							   f->col_pass);
+		if (bad && x->first >= 0)
+			rb_puts(b, svmc_check_info((enum svmc_check_id)x->first)->name);
+		else
+			rb_puts(b, svmc_verdict_name(x->verdict));
+		rb_puts(b, f->col_reset);
+		all_unev |= x->unevaluated;
+	}
+	text_captured(b, r);
+	wrap_line(f, b, start, 4);
+	RB_LIT(b, "\n");
+	for (unsigned i = 0; i < n; i++) {
+		const struct svmc_compiled *c = res[i].comp;
+
+		if (!c)
+			continue;
+		for (unsigned k = 0; k < c->model->norder; k++) {
+			unsigned id = c->model->order[k];
+
+			if (!((res[i].failed >> id) & 1) || ((done >> id) & 1))
+				continue;
+			done |= SVMC_CHECK_BIT(id);
+			models_with(f, r, res, n, id, true, models, sizeof(models));
+			text_failure(f, b, r, c, id, models);
 		}
+	}
+	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
+		if (!((all_unev >> id) & 1))
+			continue;
+		start = b->len;
+		RB_LIT(b, "  not evaluated: ");
+		rb_puts(b, svmc_check_info((enum svmc_check_id)id)->name);
+		models_with(f, r, res, n, id, false, models, sizeof(models));
+		RB_LIT(b, " [");
+		rb_puts(b, models);
+		RB_LIT(b, "]");
 		wrap_line(f, b, start, 6);
 		RB_LIT(b, "\n");
 	}
-	if (res->unevaluated) {
-		start = b->len;
-		RB_LIT(b, "  not evaluated: ");
-		id_list(f, b, res->unevaluated, false);
-		wrap_line(f, b, start, 6);
-		RB_LIT(b, "\n");
+	if (unexplained(r, res, n)) {
+		size_t k = 0;
+
+		models[0] = '\0';
+		for (unsigned i = 0; i < n; i++) {
+			int w;
+
+			if (svmc_replay_explained(r, &res[i]) != 0)
+				continue;
+			w = snprintf(models + k, sizeof(models) - k, "%s%s", k ? ", " : "",
+				     res_model(f, r, &res[i], i)->name);
+			if (w < 0 || (size_t)w >= sizeof(models) - k)
+				break;
+			k += (size_t)w;
+		}
+		text_unexplained(f, b, r, models);
 	}
 }
 
 void svmc_replay_fmt_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
-			    const struct svmc_result *res, struct replay_counts *k)
+			    const struct svmc_result *res, unsigned nres, struct replay_counts *k)
 {
-	k->records++;
-	if (res->verdict == SVMC_VMRUN)
-		k->vmrun++;
-	else if (res->verdict == SVMC_VMEXIT_INVALID)
-		k->vmexit_invalid++;
-	else
-		k->incomplete++;
+	svmc_replay_count(k, r, res, nres);
 	if (f->style == REPLAY_JSON)
-		json_record(f, b, r, res);
+		json_record(f, b, r, res, nres);
+	else if (nres > 1)
+		text_record_multi(f, b, r, res, nres);
 	else
 		text_record(f, b, r, res);
 }
@@ -575,35 +975,120 @@ static void count(struct rbuf *b, uint64_t n, const char *one, const char *many)
 	rb_puts(b, n == 1 ? one : many);
 }
 
+/* The JSON summary's verdict counts of one model (or the top level). */
+static void json_counts(struct rbuf *b, const uint64_t v[6])
+{
+	static const char *const key[6] = { "vmrun",	"vmexit_invalid", "incomplete",
+					    "restored", "einval",	  "na" };
+
+	for (unsigned i = 0; i < 6; i++) {
+		rb_puts(b, i ? ",\"" : "\"");
+		rb_puts(b, key[i]);
+		RB_LIT(b, "\":");
+		rb_u64(b, v[i]);
+	}
+}
+
+/* "2 VMRUN, 1 VMEXIT_INVALID, 0 INCOMPLETE[, n RESTORED, n EINVAL, n N/A]" */
+static void text_counts(struct rbuf *b, const uint64_t v[6])
+{
+	for (unsigned i = 0; i < 6; i++) {
+		if (i >= SVMC_RESTORED && !v[i])
+			continue; /* the restore verdicts and N/A only when they occur */
+		if (i)
+			RB_LIT(b, ", ");
+		rb_u64(b, v[i]);
+		RB_LIT(b, " ");
+		rb_puts(b, svmc_verdict_name((enum svmc_verdict)i));
+	}
+}
+
+/* "model kvm", or by origin "model apm" / "models apm (hardware), kvm (the rest)". */
+static void text_models(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k)
+{
+	const struct svmc_panel *p = f->panel;
+	const struct svmc_model *used[SVMC_ORIGIN_COUNT];
+	unsigned nused = 0;
+
+	if (!p->by_origin) {
+		rb_puts(b, p->n > 1 ? "models " : "model ");
+		for (unsigned i = 0; i < p->n; i++) {
+			if (i)
+				RB_LIT(b, ", ");
+			rb_puts(b, p->j[i]->model->name);
+		}
+		return;
+	}
+	for (unsigned o = 0; o < SVMC_ORIGIN_COUNT; o++) {
+		const struct svmc_model *m = p->j[p->origin[o]]->model;
+		bool seen = false;
+
+		if (!k->origins[o])
+			continue;
+		for (unsigned i = 0; i < nused; i++)
+			seen |= used[i] == m;
+		if (!seen)
+			used[nused++] = m;
+	}
+	if (nused <= 1) {
+		RB_LIT(b, "model ");
+		rb_puts(b, nused ? used[0]->name : p->j[p->origin[SVMC_ORIGIN_PAGE]]->model->name);
+		return;
+	}
+	RB_LIT(b, "models by origin: ");
+	for (unsigned o = 0, n = 0; o < SVMC_ORIGIN_COUNT; o++) {
+		if (!k->origins[o])
+			continue;
+		if (n++)
+			RB_LIT(b, ", ");
+		rb_puts(b, p->j[p->origin[o]]->model->name);
+		RB_LIT(b, " for ");
+		rb_puts(b, svmc_origin_name((enum svmc_origin)o));
+	}
+}
+
 void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k)
 {
+	const struct svmc_panel *p = f->panel;
+	const uint64_t top[6] = { k->vmrun, k->vmexit_invalid, k->incomplete,
+				  k->restored, k->einval, k->na };
+	size_t start = b->len;
+
 	if (f->style == REPLAY_JSON) {
 		RB_LIT(b, "{\"type\":\"summary\",\"records\":");
 		rb_u64(b, k->records);
-		RB_LIT(b, ",\"vmrun\":");
-		rb_u64(b, k->vmrun);
-		RB_LIT(b, ",\"vmexit_invalid\":");
-		rb_u64(b, k->vmexit_invalid);
-		RB_LIT(b, ",\"incomplete\":");
-		rb_u64(b, k->incomplete);
+		RB_LIT(b, ",");
+		json_counts(b, top);
+		RB_LIT(b, ",\"unexplained\":");
+		rb_u64(b, k->unexplained);
 		RB_LIT(b, ",\"errors\":");
 		rb_u64(b, k->errors);
+		if (!p->by_origin && p->n > 1) {
+			RB_LIT(b, ",\"models\":[");
+			for (unsigned i = 0; i < p->n; i++) {
+				rb_puts(b, i ? ",{\"model\":\"" : "{\"model\":\"");
+				rb_puts(b, p->j[i]->model->name);
+				RB_LIT(b, "\",");
+				json_counts(b, k->per_model[i]);
+				RB_LIT(b, "}");
+			}
+			RB_LIT(b, "]");
+		}
 		RB_LIT(b, "}\n");
 		return;
 	}
-	size_t start = b->len;
-
 	count(b, k->records, "record", "records");
 	RB_LIT(b, ": ");
-	rb_u64(b, k->vmrun);
-	RB_LIT(b, " VMRUN, ");
-	rb_u64(b, k->vmexit_invalid);
-	RB_LIT(b, " VMEXIT_INVALID, ");
-	rb_u64(b, k->incomplete);
-	RB_LIT(b, " INCOMPLETE, ");
+	text_counts(b, top);
+	RB_LIT(b, ", ");
 	count(b, k->errors, "error", "errors");
-	RB_LIT(b, " (model ");
-	rb_puts(b, f->c->model->name);
+	if (k->unexplained) {
+		RB_LIT(b, ", ");
+		rb_u64(b, k->unexplained);
+		RB_LIT(b, " unexplained");
+	}
+	RB_LIT(b, " (");
+	text_models(f, b, k);
 	RB_LIT(b, ", cpu ");
 	rb_puts(b, f->cpu);
 	if (f->guest) {
@@ -613,4 +1098,15 @@ void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct 
 	RB_LIT(b, ")");
 	wrap_line(f, b, start, 4);
 	RB_LIT(b, "\n");
+	if (p->by_origin || p->n < 2)
+		return;
+	for (unsigned i = 0; i < p->n; i++) {
+		start = b->len;
+		RB_LIT(b, "  ");
+		rb_puts(b, p->j[i]->model->name);
+		RB_LIT(b, ": ");
+		text_counts(b, k->per_model[i]);
+		wrap_line(f, b, start, 6);
+		RB_LIT(b, "\n");
+	}
 }

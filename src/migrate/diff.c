@@ -448,6 +448,15 @@ static void walk_ncr3(struct walk *w, enum svmc_check_id id)
 		  ta && tnp ? w->t->pa_rsvd : 0, fa, ta, fnp, tnp);
 }
 
+/* A physical address that must be legal whatever the mode (the nested-state vmcb_pa). */
+static void walk_pa(struct walk *w, enum svmc_check_id id)
+{
+	bool fa = applies(w->f, id), ta = applies(w->t, id);
+
+	walk_mask(w, id, svmc_check_rows[id].state, fa ? w->f->pa_rsvd : 0,
+		  ta ? w->t->pa_rsvd : 0, fa, ta, true, true);
+}
+
 static void walk_msrpm(struct walk *w, enum svmc_check_id id)
 {
 	walk_range(w, id, w->f->msrpm_last, w->t->msrpm_last);
@@ -524,6 +533,7 @@ static const struct walker {
 	{ SVMC_DEP_EFER, walk_efer },
 	{ SVMC_DEP_CR3, walk_cr3 },
 	{ SVMC_DEP_PA | SVMC_DEP_NP, walk_ncr3 },
+	{ SVMC_DEP_PA, walk_pa },
 	{ SVMC_DEP_PA | SVMC_DEP_MSRPM, walk_msrpm },
 	{ SVMC_DEP_PA | SVMC_DEP_IOPM, walk_iopm },
 	{ SVMC_DEP_NP, walk_np },

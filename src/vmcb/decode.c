@@ -338,6 +338,51 @@ const char *svmc_decode_exit_code(uint64_t c, char *buf, size_t n)
 	return buf;
 }
 
+/* An upper-case table name in lower case into a. */
+static void app_lower(struct app *a, const char *name)
+{
+	char low[40];
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
+	low[i] = '\0';
+	app_printf(a, "%s", low); /* no space: "excp_" + "pf" */
+}
+
+const char *svmc_exit_name(uint64_t c, char *buf, size_t n)
+{
+	struct app a;
+
+	app_init(&a, buf, n);
+	if (c == SVM_EXIT_ERR || c == 0xffffffffu) {
+		app_word(&a, "VMEXIT_INVALID");
+	} else if (c < 0x40) {
+		app_printf(&a, "%s_%s%u", c & 0x10 ? "write" : "read", c < 0x20 ? "cr" : "dr",
+			   (unsigned)(c & 15));
+	} else if (c < 0x60) {
+		unsigned vec = (unsigned)(c - 0x40);
+		const char *m = svmc_vector_name(vec)->mnemonic;
+
+		app_word(&a, "excp_");
+		if (m[0])
+			app_lower(&a, m);
+		else
+			app_printf(&a, "%u", vec);
+	} else if (c < 0x60 + sizeof(exit_names_0x60) / sizeof(exit_names_0x60[0])) {
+		app_lower(&a, exit_names_0x60[c - 0x60]);
+	} else if (c >= 0x90 && c < 0xa0) {
+		app_printf(&a, "cr%u_write_trap", (unsigned)(c - 0x90));
+	} else if (c >= 0xa0 && c < 0xa0 + sizeof(exit_names_0xa0) / sizeof(exit_names_0xa0[0])) {
+		app_lower(&a, exit_names_0xa0[c - 0xa0]);
+	} else if (c >= 0x400 && c < 0x404) {
+		app_lower(&a, exit_names_0x400[c - 0x400]);
+	} else {
+		app_printf(&a, "0x%" PRIx64, c);
+	}
+	return buf;
+}
+
 /* ---- segments (Linux SVM_SELECTOR_*) and the small control fields -------- */
 
 const char *svmc_decode_seg_attrib(uint16_t at, char *buf, size_t n)

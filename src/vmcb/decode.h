@@ -50,6 +50,15 @@ const char *svmc_decode_eventinj(uint32_t v, uint32_t err, char *buf, size_t n);
 const char *svmc_decode_exit_code(uint64_t code, char *buf, size_t n);
 
 /*
+ * The exit code as svmcheck-json(5) "captured_exit" names it: "VMEXIT_INVALID"
+ * for -1 at either width (0xffffffffffffffff, or 0xffffffff as older KVM and
+ * QEMU 7.2 write it), else the APM name in lower case ("npf", "hlt",
+ * "ioio", "read_cr3", "excp_pf", "cr4_write_trap"), and "0x..." for a code
+ * without a name.
+ */
+const char *svmc_exit_name(uint64_t code, char *buf, size_t n);
+
+/*
  * Segment attributes (Linux SVM_SELECTOR_*): "type=0xb(code,R,A) S DPL=0 P L"
  * with AVL L DB G when set, "bits15:12=0x?" when those are set, "none" for 0.
  */

@@ -184,7 +184,8 @@ static void test_replay_record(void)
 {
 	static struct svmc_cpu cpu;
 	static struct svmc_record r;
-	struct svmc_compiled c;
+	static struct svmc_judge j;
+	struct svmc_panel pn = { .j = { &j }, .n = 1 };
 	struct svmc_diag d;
 	struct replay_fmt f;
 	struct svmc_result res;
@@ -194,8 +195,8 @@ static void test_replay_record(void)
 	size_t pos = 0, nobj = 0;
 
 	CHECK(svmc_cpu_resolve("epyc-genoa", &cpu, &d) == SVMC_OK);
-	CHECK(svmc_compile(&c, svmc_model_lookup("kvm"), &cpu, &d) == SVMC_OK);
-	CHECK(svmc_replay_fmt_init(&f, &c, REPLAY_JSON, "cpu\x7f\xff", NULL, NULL, NULL, NULL,
+	CHECK(svmc_judge_compile(&j, svmc_model_lookup("kvm"), &cpu, &d) == SVMC_OK);
+	CHECK(svmc_replay_fmt_init(&f, &pn, REPLAY_JSON, "cpu\x7f\xff", NULL, NULL, NULL, NULL,
 				   NULL) == 0);
 	svmc_record_clear(&r);
 	svmc_mark_all_known(&r);
@@ -204,9 +205,9 @@ static void test_replay_record(void)
 	for (size_t i = 0; i < NNASTY; i++) {
 		r.input = nasty[i];
 		r.index = i;
-		svmc_evaluate(&c, &r, &res);
+		svmc_evaluate(&j.vmrun, &r, &res);
 		CHECK(res.verdict == SVMC_VMEXIT_INVALID);
-		svmc_replay_fmt_record(&f, &b, &r, &res, &k);
+		svmc_replay_fmt_record(&f, &b, &r, &res, 1, &k);
 	}
 	svmc_replay_fmt_summary(&f, &b, &k);
 	/* every line is one object; each record names its input as given */

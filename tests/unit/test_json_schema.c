@@ -30,7 +30,8 @@ enum kt {
 	T_STRN, /* string or null */
 	T_NUM,  /* integer */
 	T_BOOL,
-	T_HEX,  /* "0x..." */
+	T_BOOLN, /* boolean or null */
+	T_HEX,   /* "0x..." */
 	T_HEXN, /* "0x..." or null (unknown field) */
 	T_OBJ,  /* object with sub-schema */
 	T_OBJN, /* object with sub-schema, or null */
@@ -87,6 +88,10 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 											     << 53)
 			bad(path, "integer outside 0..2^53: must be a hex string");
 		return;
+	case T_BOOLN:
+		if (t == json_type_null)
+			return;
+		/* fall through */
 	case T_BOOL:
 		if (t != json_type_boolean)
 			bad(path, "not a boolean");
@@ -253,13 +258,28 @@ static const struct key inspect_rec[] = { RECORD_HEAD,
 					  { "save", T_OBJ, 0, save_keys },
 					  { "reserved", T_ANY, 1, NULL },
 					  END };
+/* one entry of "verdicts" (replay -m with several models) */
+static const struct key verdict_keys[] = { { "model", T_STR, 0, NULL },
+					   { "verdict", T_STR, 0, NULL },
+					   { "first", T_STRN, 0, NULL },
+					   { "failures", T_ARR, 0, failure_keys },
+					   { "unevaluated", T_ARRS, 0, NULL },
+					   { "explained", T_BOOLN, 0, NULL },
+					   { "reason", T_STR, 1, NULL },
+					   END };
+/* model, verdict, failures and explained are absent with several models (verdicts instead) */
 static const struct key replay_rec[] = { RECORD_HEAD,
-					 { "model", T_STR, 0, NULL },
+					 { "origin", T_STR, 0, NULL },
+					 { "model", T_STR, 1, NULL },
 					 { "cpu", T_STR, 0, NULL },
-					 { "verdict", T_STR, 0, NULL },
-					 { "failures", T_ARR, 0, failure_keys },
+					 { "verdict", T_STR, 1, NULL },
+					 { "failures", T_ARR, 1, failure_keys },
 					 { "first", T_STR, 1, NULL },
 					 { "unevaluated", T_ARRS, 1, NULL },
+					 { "reason", T_STR, 1, NULL },
+					 { "captured_exit", T_STRN, 0, NULL },
+					 { "explained", T_BOOLN, 1, NULL },
+					 { "verdicts", T_ARR, 1, verdict_keys },
 					 END };
 static const struct key error_rec[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
 					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
@@ -270,12 +290,22 @@ static const struct key inspect_sum[] = { { "type", T_STR, 0, NULL },
 					  { "errors", T_NUM, 0, NULL },
 					  { "inputs", T_NUM, 0, NULL },
 					  END };
+static const struct key model_count_keys[] = {
+	{ "model", T_STR, 0, NULL },	{ "vmrun", T_NUM, 0, NULL },	{ "vmexit_invalid", T_NUM, 0, NULL },
+	{ "incomplete", T_NUM, 0, NULL }, { "restored", T_NUM, 0, NULL }, { "einval", T_NUM, 0, NULL },
+	{ "na", T_NUM, 0, NULL },	END
+};
 static const struct key replay_sum[] = { { "type", T_STR, 0, NULL },
 					 { "records", T_NUM, 0, NULL },
 					 { "vmrun", T_NUM, 0, NULL },
 					 { "vmexit_invalid", T_NUM, 0, NULL },
 					 { "incomplete", T_NUM, 0, NULL },
+					 { "restored", T_NUM, 0, NULL },
+					 { "einval", T_NUM, 0, NULL },
+					 { "na", T_NUM, 0, NULL },
+					 { "unexplained", T_NUM, 0, NULL },
 					 { "errors", T_NUM, 0, NULL },
+					 { "models", T_ARR, 1, model_count_keys },
 					 END };
 
 /* clang-format off */
@@ -304,6 +334,7 @@ static const struct key check_keys[] = { { "id", T_STR, 0, NULL },      { "apm",
 static const struct key checks_doc[] = { SCHEMA_HEAD,
 					 { "model", T_STR, 1, NULL },
 					 { "checks", T_ARR, 0, check_keys },
+					 { "restore", T_ARRS, 1, NULL },
 					 END };
 
 static const struct key side_keys[] = { { "cpu", T_STR, 0, NULL },
@@ -723,6 +754,9 @@ int main(void)
 	nd_case("-p inspect " FIX "/kvm/two_dumps.log /nonexistent.bin", inspect_rec, inspect_sum,
 		2, 2, 1);
 	nd_case("-j replay -c epyc-milan " FIX "/raw/dump25.bin " FIX "/kvm/cut_control.log",
+		replay_rec, replay_sum, 1, 3, 0);
+	/* every model side by side: "verdicts" per record, "models" in the summary */
+	nd_case("-j replay -m all -c epyc-milan " FIX "/raw/dump25.bin " FIX "/kvm/cut_control.log",
 		replay_rec, replay_sum, 1, 3, 0);
 	/* bad_conflict.log: the first dump gives asid twice (1, then 2): an error in
 	 * place; the second dump is a record */
