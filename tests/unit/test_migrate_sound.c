@@ -315,12 +315,7 @@ static void check_rows(void)
 		const struct svmc_check_row *row = &svmc_check_rows[id];
 
 		CHECK((row->deps & ~SVMC_DEP_ALL) == 0);
-		/*
-		 * TODO(lead): NSTATE.VMCB_PA (deps SVMC_DEP_PA alone) has no
-		 * walker yet; the lead adds one in src/migrate/diff.c.  Drop
-		 * this exemption then.
-		 */
-		CHECK(svmc_migrate_walks(row->deps) || id == SVMC_CHECK_NSTATE_VMCB_PA);
+		CHECK(svmc_migrate_walks(row->deps));
 		/* every row is applied by some model */
 		CHECK(((vmrun | restore) >> id) & 1);
 		/*
