@@ -399,6 +399,25 @@ static void test_incomplete(void)
 	CHECK(jr.verdict == SVMC_INCOMPLETE);
 	CHECK_EQ_U64(jr.unevaluated, BIT(NSTATE_FLAGS) | BIT(NSTATE_VMCB_PA) | BIT(NSTATE_SIZE));
 
+	/*
+	 * flags unknown and L1 in virtual-8086 mode: KVM refuses it in guest
+	 * mode and never looks without; undecided (found in review: this was
+	 * EINVAL).  A wrong format fails whatever the flags.
+	 */
+	r = *gm_blob(0x1000, &page);
+	r.nstate.known &= (uint8_t)~SVMC_NSK_FLAGS;
+	r.vmcb.save.rflags |= B(17);
+	jr = eval(&kvm_genoa, &r);
+	CHECK(jr.verdict == SVMC_INCOMPLETE);
+	CHECK_EQ_U64(jr.failed, 0);
+	CHECK_EQ_U64(jr.unevaluated, BIT(NSTATE_FLAGS) | BIT(NSTATE_VMCB_PA) | BIT(NSTATE_SIZE) |
+					     BIT(NSTATE_L1_RFLAGS_VM));
+	r.nstate.format = 0;
+	jr = eval(&kvm_genoa, &r);
+	CHECK(jr.verdict == SVMC_EINVAL);
+	CHECK_EQ_U64(jr.failed, BIT(NSTATE_FORMAT));
+	CHECK(jr.first == SVMC_CHECK_NSTATE_FORMAT);
+
 	/* size unknown, but the format is known wrong: a failure wins */
 	r = *gm_blob(0x1000, &page);
 	r.nstate.known &= (uint8_t)~SVMC_NSK_SIZE;
