@@ -561,6 +561,43 @@ static void test_concatenated(void)
 	CHECK_EQ_U64(rs->rec[1].index, 1);
 }
 
+/* The committed fixtures (tests/fixtures/nested_state, see its README). */
+static void test_fixtures(void)
+{
+	static const char fx[] = SVMCHECK_TEST_DIR "/fixtures/nested_state/";
+	static const struct {
+		const char *name;
+		int nrec;
+		enum svmc_verdict with_ss, without_ss; /* each record, epyc-genoa and ,-shstk */
+		int first_without;
+	} f[] = {
+		{ "guest.bin", 1, SVMC_RESTORED, SVMC_RESTORED, -1 },
+		{ "cp.bin", 1, SVMC_RESTORED, SVMC_EINVAL, SVMC_CHECK_CTRL_EVENTINJ_VECTOR },
+		{ "header_only.bin", 1, SVMC_RESTORED, SVMC_RESTORED, -1 },
+		{ "bad_vmcb_pa.bin", 1, SVMC_EINVAL, SVMC_EINVAL, SVMC_CHECK_NSTATE_VMCB_PA },
+	};
+	const struct result *rs;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		treader_detect(fx, f[i].name, SVMC_FMT_NESTED_STATE);
+		rs = treader_readall(fx, f[i].name, SVMC_FMT_AUTO);
+		CHECK(rs->nrec == f[i].nrec && rs->nerr == 0);
+		CHECK(eval(&kvm_genoa, &rs->rec[0]).verdict == f[i].with_ss);
+		CHECK(eval(&kvm_noss, &rs->rec[0]).verdict == f[i].without_ss);
+		CHECK(eval(&kvm_noss, &rs->rec[0]).first == f[i].first_without);
+		CHECK(eval(&apm_genoa, &rs->rec[0]).verdict == SVMC_NA);
+	}
+	rs = treader_readall(fx, "header_only.bin", SVMC_FMT_AUTO);
+	CHECK_EQ_U64(rs->rec[0].nstate.flags, SVMC_NSTATE_GIF_SET);
+	CHECK_EQ_U64(rs->rec[0].nstate.size, SVMC_NSTATE_HDR_SIZE);
+	rs = treader_readall(fx, "two.bin", SVMC_FMT_AUTO);
+	CHECK(rs->nrec == 2 && rs->nerr == 0);
+	CHECK_EQ_U64(rs->rec[1].offset, SVMC_NSTATE_FULL_SIZE);
+	CHECK_EQ_U64(rs->rec[1].nstate.vmcb_pa, 0x10a4b000);
+	CHECK(eval(&kvm_noss, &rs->rec[0]).verdict == SVMC_RESTORED);
+	CHECK(eval(&kvm_noss, &rs->rec[1]).verdict == SVMC_EINVAL);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -579,6 +616,7 @@ int main(void)
 	test_incomplete();
 	test_messages();
 	test_concatenated();
+	test_fixtures();
 	{
 		char p[128];
 
