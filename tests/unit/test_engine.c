@@ -1396,37 +1396,26 @@ static void test_guard_sound(void)
  * apm as svmcheck-checks(1) lists it), not read from models.c.
  */
 #define C(x) SVMC_CHECK_##x
-static const enum svmc_check_id order_kvm[] = {
-	C(SAVE_EFER_SVME),
-	C(SAVE_CR0_CD_NW),
-	C(SAVE_CR0_HIGH),
-	C(SAVE_DR6_HIGH),
-	C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE),
-	C(SAVE_LM_PE),
-	C(SAVE_CR3_MBZ),
-	C(SAVE_LM_CS_LD),
-	C(SAVE_CR4_RSVD),
-	C(SAVE_EFER_RSVD),
-	C(CTRL_INTERCEPT_VMRUN),
-	C(CTRL_ASID_ZERO),
-	C(CTRL_NP_NCR3),
-	C(CTRL_MSRPM_RANGE),
-	C(CTRL_IOPM_RANGE),
-	C(CTRL_VNMI_NMI_INTERCEPT),
-	C(CTRL_EVENTINJ_TYPE),
-	C(CTRL_EVENTINJ_VECTOR),
-	C(KVM_LATE_CR3),
-};
+/* nested_vmcb_check_save(), then nested_vmcb_check_controls() */
+#define KVM_SAVE_ORDER                                                            \
+	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), \
+		C(SAVE_DR7_HIGH), C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), \
+		C(SAVE_LM_CS_LD), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD)
+#define KVM_CTRL_ORDER                                                                    \
+	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_NP_NCR3), C(CTRL_MSRPM_RANGE), \
+		C(CTRL_IOPM_RANGE), C(CTRL_VNMI_NMI_INTERCEPT), C(CTRL_EVENTINJ_TYPE),    \
+		C(CTRL_EVENTINJ_VECTOR)
+static const enum svmc_check_id order_kvm[] = { KVM_SAVE_ORDER, KVM_CTRL_ORDER, C(KVM_LATE_CR3) };
 /* kvm without the 2026 additions (CS.L/D, nCR3, EVENTINJ) */
-static const enum svmc_check_id order_kvm_legacy[] = {
-	C(SAVE_EFER_SVME),   C(SAVE_CR0_CD_NW),       C(SAVE_CR0_HIGH),
-	C(SAVE_DR6_HIGH),    C(SAVE_DR7_HIGH),        C(SAVE_LM_PAE),
-	C(SAVE_LM_PE),       C(SAVE_CR3_MBZ),         C(SAVE_CR4_RSVD),
-	C(SAVE_EFER_RSVD),   C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO),
-	C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE),      C(CTRL_VNMI_NMI_INTERCEPT),
-	C(KVM_LATE_CR3),
-};
+#define KVM_LEGACY_SAVE_ORDER                                                     \
+	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), \
+		C(SAVE_DR7_HIGH), C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), \
+		C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD)
+#define KVM_LEGACY_CTRL_ORDER                                                                \
+	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE), \
+		C(CTRL_VNMI_NMI_INTERCEPT)
+static const enum svmc_check_id order_kvm_legacy[] = { KVM_LEGACY_SAVE_ORDER, KVM_LEGACY_CTRL_ORDER,
+						       C(KVM_LATE_CR3) };
 /* save area as kvm, then VMRUN intercept, ASID, nCR3, G_PAT, MSRPM, IOPM,
  * SEV features, EVENTINJ */
 static const enum svmc_check_id order_apm[] = {
@@ -1447,48 +1436,10 @@ static const enum svmc_check_id order_apm[] = {
  */
 #define RS_HDR C(NSTATE_FORMAT), C(NSTATE_FLAGS), C(NSTATE_VMCB_PA), C(NSTATE_SIZE)
 #define RS_L1 C(NSTATE_L1_CR0_PG), C(NSTATE_L1_CR0_PE), C(NSTATE_L1_RFLAGS_VM)
-static const enum svmc_check_id order_kvm_restore[] = {
-	RS_HDR,
-	C(CTRL_INTERCEPT_VMRUN),
-	C(CTRL_ASID_ZERO),
-	C(CTRL_NP_NCR3),
-	C(CTRL_MSRPM_RANGE),
-	C(CTRL_IOPM_RANGE),
-	C(CTRL_VNMI_NMI_INTERCEPT),
-	C(CTRL_EVENTINJ_TYPE),
-	C(CTRL_EVENTINJ_VECTOR),
-	RS_L1,
-	C(SAVE_EFER_SVME),
-	C(SAVE_CR0_CD_NW),
-	C(SAVE_CR0_HIGH),
-	C(SAVE_DR6_HIGH),
-	C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE),
-	C(SAVE_LM_PE),
-	C(SAVE_CR3_MBZ),
-	C(SAVE_LM_CS_LD),
-	C(SAVE_CR4_RSVD),
-	C(SAVE_EFER_RSVD),
-};
-static const enum svmc_check_id order_kvm_legacy_restore[] = {
-	RS_HDR,
-	C(CTRL_INTERCEPT_VMRUN),
-	C(CTRL_ASID_ZERO),
-	C(CTRL_MSRPM_RANGE),
-	C(CTRL_IOPM_RANGE),
-	C(CTRL_VNMI_NMI_INTERCEPT),
-	RS_L1,
-	C(SAVE_EFER_SVME),
-	C(SAVE_CR0_CD_NW),
-	C(SAVE_CR0_HIGH),
-	C(SAVE_DR6_HIGH),
-	C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE),
-	C(SAVE_LM_PE),
-	C(SAVE_CR3_MBZ),
-	C(SAVE_CR4_RSVD),
-	C(SAVE_EFER_RSVD),
-};
+static const enum svmc_check_id order_kvm_restore[] = { RS_HDR, KVM_CTRL_ORDER, RS_L1,
+							KVM_SAVE_ORDER };
+static const enum svmc_check_id order_kvm_legacy_restore[] = { RS_HDR, KVM_LEGACY_CTRL_ORDER, RS_L1,
+							       KVM_LEGACY_SAVE_ORDER };
 
 /* Make r fail check id (brk) or undo exactly that, from baseline() or
  * legacy_pae(); no two of them set the same bits (but SAVE.LM.PE and
