@@ -70,30 +70,45 @@ static void l1_page(struct svmc_vmcb *v)
 }
 
 /*
- * Write one blob (header: u16 flags, u16 format, u32 size, u64 vmcb_pa,
- * then zeros to 128 bytes; the page when size is 4224) and read it back:
- * exactly one record, no error.
+ * Write one blob to f: the header (u16 flags, u16 format, u32 size, u64
+ * vmcb_pa, then zeros to 128 bytes), and the page when size is 4224.
  */
-static const struct svmc_record *blob(uint16_t flags, uint16_t format, uint32_t size,
-				      uint64_t vmcb_pa, const struct svmc_vmcb *page)
+static void put_blob(FILE *f, uint16_t flags, uint16_t format, uint32_t size, uint64_t vmcb_pa,
+		     const struct svmc_vmcb *page)
 {
 	unsigned char h[SVMC_NSTATE_HDR_SIZE] = { 0 };
-	char path[128];
-	FILE *f;
-	const struct result *rs;
 
 	memcpy(h, &flags, 2);
 	memcpy(h + 2, &format, 2);
 	memcpy(h + 4, &size, 4);
 	memcpy(h + 8, &vmcb_pa, 8);
-	snprintf(path, sizeof(path), "%sblob.bin", tdir);
+	fwrite(h, 1, sizeof(h), f);
+	if (size == SVMC_NSTATE_FULL_SIZE)
+		fwrite(page, 1, SVMC_VMCB_PAGE_SIZE, f);
+}
+
+/* Open tdir/name for writing (the test cannot go on without it). */
+static FILE *create(const char *name)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", tdir, name);
 	f = fopen(path, "wb");
 	CHECK(f != NULL);
 	if (!f)
 		exit(1);
-	fwrite(h, 1, sizeof(h), f);
-	if (size == SVMC_NSTATE_FULL_SIZE)
-		fwrite(page, 1, SVMC_VMCB_PAGE_SIZE, f);
+	return f;
+}
+
+/* One blob through a file and the reader: exactly one record, no error. */
+static const struct svmc_record *blob(uint16_t flags, uint16_t format, uint32_t size,
+				      uint64_t vmcb_pa, const struct svmc_vmcb *page)
+{
+	FILE *f = create("blob.bin");
+	const struct result *rs;
+
+	put_blob(f, flags, format, size, vmcb_pa, page);
 	fclose(f);
 	rs = treader_readall(tdir, "blob.bin", SVMC_FMT_NESTED_STATE);
 	CHECK(rs->nrec == 1 && rs->nerr == 0);
@@ -529,28 +544,12 @@ static void test_messages(void)
 static void test_concatenated(void)
 {
 	struct svmc_vmcb page;
-	unsigned char h[SVMC_NSTATE_HDR_SIZE] = { 0 };
-	uint16_t flags = 0x101, format = 1;
-	uint32_t size = SVMC_NSTATE_FULL_SIZE;
-	uint64_t pa = 0x1001;
 	const struct result *rs;
-	char path[128];
-	FILE *f;
+	FILE *f = create("two.bin");
 
 	l1_page(&page);
-	snprintf(path, sizeof(path), "%stwo.bin", tdir);
-	f = fopen(path, "wb");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	memcpy(h, &flags, 2);
-	memcpy(h + 2, &format, 2);
-	memcpy(h + 4, &size, 4);
-	fwrite(h, 1, sizeof(h), f); /* vmcb_pa 0: fine */
-	fwrite(&page, 1, sizeof(page), f);
-	memcpy(h + 8, &pa, 8);
-	fwrite(h, 1, sizeof(h), f); /* vmcb_pa 0x1001: not page-aligned */
-	fwrite(&page, 1, sizeof(page), f);
+	put_blob(f, 0x101, 1, SVMC_NSTATE_FULL_SIZE, 0, &page);      /* fine */
+	put_blob(f, 0x101, 1, SVMC_NSTATE_FULL_SIZE, 0x1001, &page); /* not page-aligned */
 	fclose(f);
 	treader_detect(tdir, "two.bin", SVMC_FMT_NESTED_STATE);
 	rs = treader_readall(tdir, "two.bin", SVMC_FMT_NESTED_STATE);
