@@ -189,17 +189,20 @@ void svmc_replay_counts_add(struct replay_counts *dst, const struct replay_count
 			dst->per_model[m][v] += src->per_model[m][v];
 }
 
+/* The capture says VMEXIT_INVALID: -1 at either width (older KVM and QEMU 7.2 write 32 bits). */
+static bool captured_invalid(const struct svmc_record *r)
+{
+	return r->vmcb.control.exit_code == UINT64_MAX ||
+	       r->vmcb.control.exit_code == UINT64_C(0xffffffff);
+}
+
 int svmc_replay_explained(const struct svmc_record *r, const struct svmc_result *res)
 {
-	bool invalid;
-
 	if (r->origin != SVMC_ORIGIN_HARDWARE || !svmc_known(r, SVMC_F_EXIT_CODE))
 		return -1;
 	if (res->verdict != SVMC_VMRUN && res->verdict != SVMC_VMEXIT_INVALID)
 		return -1;
-	invalid = r->vmcb.control.exit_code == UINT64_MAX ||
-		  r->vmcb.control.exit_code == UINT64_C(0xffffffff);
-	return invalid == (res->verdict == SVMC_VMEXIT_INVALID);
+	return captured_invalid(r) == (res->verdict == SVMC_VMEXIT_INVALID);
 }
 
 /* A verdict's weight for the worst of several: rejection, INCOMPLETE, pass, N/A. */
@@ -704,21 +707,23 @@ static void text_unexplained(struct replay_fmt *f, struct rbuf *b, const struct 
 			     const char *models)
 {
 	size_t start = b->len;
-	bool invalid = r->vmcb.control.exit_code == UINT64_MAX ||
-		       r->vmcb.control.exit_code == UINT64_C(0xffffffff);
+	bool several = strchr(models, ',') != NULL;
 
 	rb_puts(b, f->col_warn);
 	RB_LIT(b, "  note:");
 	rb_puts(b, f->col_reset);
-	if (invalid) {
-		RB_LIT(b, " the CPU rejected this VMCB but no check of model ");
+	if (captured_invalid(r)) {
+		RB_LIT(b, " the CPU rejected this VMCB but no check of ");
+		rb_puts(b, several ? "models " : "model ");
 		rb_puts(b, models);
 		RB_LIT(b, " explains it (state not modelled: VMSA, AVIC, ...; a different CPU; or "
 			  "a missing check)");
 	} else {
-		RB_LIT(b, " the CPU ran this VMCB, yet model ");
+		RB_LIT(b, " the CPU ran this VMCB, yet ");
+		rb_puts(b, several ? "models " : "model ");
 		rb_puts(b, models);
-		RB_LIT(b, " rejects it: the CPU profile or the model is wrong");
+		rb_puts(b, several ? " reject it: the CPU profile or the models are wrong" :
+				     " rejects it: the CPU profile or the model is wrong");
 	}
 	wrap_line(f, b, start, 8);
 	RB_LIT(b, "\n");
