@@ -181,14 +181,18 @@ static void finish(const struct svmc_compiled *c, struct svmc_result *res, svmc_
  * KVM_SET_NESTED_STATE (svm_set_nested_state()): the model's checks in its
  * order, header checks on the header, the others on the VMCB; with the
  * header's GUEST_MODE known clear, KVM returns 0 before any check but the
- * format and flags.  Nested-state blobs are few: no fast path.
+ * format and flags.  With the flags unknown, whether it returns early is
+ * unknown: a check of guest mode that fails then decides nothing (it may
+ * never run), so it is unevaluated; one that passes passes either way.
+ * Nested-state blobs are few: no fast path.
  */
 static void evaluate_restore(const struct svmc_compiled *c, const struct svmc_record *r,
 			     struct svmc_result *res)
 {
 	const struct svmc_model *m = c->model;
 	const struct svmc_nstate *h = &r->nstate;
-	bool not_guest = (h->known & SVMC_NSK_FLAGS) && !(h->flags & SVMC_NSTATE_GUEST_MODE);
+	bool flags_known = (h->known & SVMC_NSK_FLAGS) != 0;
+	bool not_guest = flags_known && !(h->flags & SVMC_NSTATE_GUEST_MODE);
 	svmc_checkset failed = 0, unevaluated = 0;
 	int first = -1;
 
@@ -215,6 +219,10 @@ static void evaluate_restore(const struct svmc_compiled *c, const struct svmc_re
 				continue;
 			}
 			fails = row->fails(c, &r->vmcb);
+		}
+		if (fails && !flags_known && (!row->hdr_fails || row->guest_mode_only)) {
+			unevaluated |= SVMC_CHECK_BIT(id);
+			continue;
 		}
 		if (fails) {
 			failed |= SVMC_CHECK_BIT(id);
@@ -340,8 +348,7 @@ static inline const struct svmc_compiled *pick(const struct svmc_judge *j,
 	return j->model->restore ? &j->restore : NULL;
 }
 
-const struct svmc_compiled *svmc_judge_pick(const struct svmc_judge *j,
-					    const struct svmc_record *r)
+const struct svmc_compiled *svmc_judge_pick(const struct svmc_judge *j, const struct svmc_record *r)
 {
 	return pick(j, r);
 }

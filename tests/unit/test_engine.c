@@ -7,8 +7,11 @@
  * made unknown must leave it unevaluated; a check passed by its guard must
  * pass for every value of the unknown field), `first` in each model's order
  * (peeling records that fail nearly every check, against orders written
- * out here), the model tables themselves, and messages.  Expected values are worked out from APM 15.5.1 and
- * KVM's nested_vmcb_check_save()/_controls() by hand, not taken from the program.
+ * out here), the model tables themselves, and messages.  The same for the
+ * restore forms of KVM's models (KVM_SET_NESTED_STATE: header checks,
+ * NSTATE.L1.*, verdicts RESTORED/EINVAL).  Expected values are worked out
+ * from APM 15.5.1 and KVM's nested_vmcb_check_save()/_controls() and
+ * svm_set_nested_state() by hand, not taken from the program.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +22,16 @@
 
 #define B(n) (UINT64_C(1) << (n))
 
-static const char *const model_names[] = { "kvm", "kvm-legacy", "kvm-v1", "apm" };
+/*
+ * The VMRUN models first (NMODELS), then the restore forms of KVM's
+ * (KVM_SET_NESTED_STATE, reached through model->restore): NFORMS in all.
+ */
+static const char *const model_names[] = { "kvm",           "kvm-legacy",  "kvm-v1",
+					   "apm",           "kvm/restore", "kvm-legacy/restore",
+					   "kvm-v1/restore" };
 #define NMODELS 4
+#define NFORMS 7
+#define RESTORE_SUFFIX "/restore"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -42,9 +53,29 @@ static struct svmc_cpu *base_cpu(void)
 	return &cpu_buf;
 }
 
+/* "kvm" is kvm's VMRUN model, "kvm/restore" its restore form. */
+static const struct svmc_model *model_get(const char *name)
+{
+	const char *sl = strchr(name, '/');
+	char base[32];
+	const struct svmc_model *m;
+
+	if (!sl)
+		return svmc_model_lookup(name);
+	CHECK(strcmp(sl, RESTORE_SUFFIX) == 0 && (size_t)(sl - name) < sizeof(base));
+	snprintf(base, sizeof(base), "%.*s", (int)(sl - name), name);
+	m = svmc_model_lookup(base);
+	return m ? m->restore : NULL;
+}
+
+static bool is_restore(const char *name)
+{
+	return strchr(name, '/') != NULL;
+}
+
 static void compile(struct svmc_compiled *c, const char *model, const struct svmc_cpu *cpu)
 {
-	const struct svmc_model *m = svmc_model_lookup(model);
+	const struct svmc_model *m = model_get(model);
 	CHECK(m != NULL);
 	enum svmc_err e = svmc_compile(c, m, cpu, NULL);
 	CHECK(e == SVMC_OK || (e == SVMC_ERR_NOSVM && !svmc_cpu_has(cpu, SVMC_FEAT_SVM)));
@@ -54,6 +85,8 @@ static void compile(struct svmc_compiled *c, const char *model, const struct svm
  * A valid 64-bit guest: EFER SCE|LME|LMA|NXE|SVME, CR0 PE|MP|ET|NE|WP|AM|PG,
  * CR4 PAE|PGE|OSFXSR|OSXMMEXCPT, CS L=1 D=0, VMRUN intercepted, ASID 1,
  * page-aligned MSRPM/IOPM low in memory, no NP, no event, PAT default.
+ * The nested-state header of a blob taken in guest mode goes with it (read
+ * only by the restore forms): GUEST_MODE, format 1, size 4224, vmcb_pa 0x1000.
  */
 static void baseline(struct svmc_record *r)
 {
@@ -72,6 +105,11 @@ static void baseline(struct svmc_record *r)
 	v->control.msrpm_base_pa = 0x10000;
 	v->control.iopm_base_pa = 0x20000;
 	svmc_mark_all_known(r);
+	r->nstate.flags = SVMC_NSTATE_GUEST_MODE;
+	r->nstate.format = SVMC_NSTATE_FORMAT_SVM;
+	r->nstate.size = SVMC_NSTATE_FULL_SIZE;
+	r->nstate.vmcb_pa = 0x1000;
+	r->nstate.known = SVMC_NSK_ALL;
 }
 
 /* Legacy PAE paging (not long mode): LME/LMA clear, CS 32-bit. */
@@ -94,7 +132,7 @@ static struct svmc_result run(const char *model, const struct svmc_cpu *cpu,
 
 static bool applies(const char *model, enum svmc_check_id id)
 {
-	return svmc_model_applies(svmc_model_lookup(model), id);
+	return svmc_model_applies(model_get(model), id);
 }
 
 /* ---- one failing and one passing VMCB per check ---------------------------- */
@@ -239,34 +277,98 @@ static void mu_late_cr3(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
 	legacy_pae(r);
 	r->vmcb.save.cr3 = fail ? B(48) | 0x1000 : B(48) - 0x1000;
 }
+/* the header checks: only the restore forms read r->nstate */
+static void mu_ns_format(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	r->nstate.format = fail ? 0 : 1; /* 0 is VMX's */
+}
+static void mu_ns_flags(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	/* 0x4 (VMX's EVMCS) is not SVM's; GUEST_MODE stays, so the rest is checked */
+	r->nstate.flags = fail ? 0x105 : 0x103;
+}
+static void mu_ns_vmcb_pa(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	/* page-aligned both: the last page below MAXPHYADDR 48, and the bit at it */
+	r->nstate.vmcb_pa = fail ? B(48) : B(48) - 0x1000;
+}
+static void mu_ns_size(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	r->nstate.size = fail ? 128 + 4096 - 1 : 128 + 4096;
+}
+static void mu_l1_cr0_pg(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	/* with PG clear, long mode is off: no long-mode check fires */
+	if (fail)
+		r->vmcb.save.cr0 &= ~CR0_PG;
+}
+static void mu_l1_cr0_pe(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	/* outside long mode, or SAVE.LM.PE fails too */
+	legacy_pae(r);
+	if (fail)
+		r->vmcb.save.cr0 &= ~CR0_PE;
+}
+static void mu_l1_rflags_vm(struct svmc_record *r, struct svmc_cpu *cpu, bool fail)
+{
+	(void)cpu;
+	/* VM is bit 17; RF (16) and AC (18) around it are fine; bit 1 is always 1 */
+	r->vmcb.save.rflags = fail ? B(17) | 0x2 : B(16) | B(18) | 0x2;
+}
 
+/* the restore forms (svm_set_nested_state(): every check of the VMRUN model but
+ * KVM.LATE.CR3, plus the header and L1 checks); RS_NEW: without kvm-legacy's */
+#define RS_ALL " kvm/restore kvm-legacy/restore kvm-v1/restore"
+#define RS_NEW " kvm/restore kvm-v1/restore"
 static const struct {
 	enum svmc_check_id id;
 	mutator mu;
 	const char *models; /* the models that apply it, hand-listed from svmcheck-checks(1) */
+	/*
+	 * Restore forms only: checks that also fail with the failing record
+	 * (rfail_also) or fail with the passing one (rpass_fails), because L1's
+	 * own checks (NSTATE.L1.*) read the same bits.
+	 */
+	svmc_checkset rfail_also, rpass_fails;
 } cases[] = {
-	{ SVMC_CHECK_SAVE_EFER_SVME, mu_efer_svme, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_CR0_CD_NW, mu_cr0_cd_nw, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_CR0_HIGH, mu_cr0_high, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_DR6_HIGH, mu_dr6_high, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_DR7_HIGH, mu_dr7_high, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_LM_PAE, mu_lm_pae, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_LM_PE, mu_lm_pe, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_CR3_MBZ, mu_cr3_mbz, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_LM_CS_LD, mu_lm_cs_ld, "kvm kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_CR4_RSVD, mu_cr4_rsvd, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_SAVE_EFER_RSVD, mu_efer_rsvd, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_NP_GPAT, mu_np_gpat, "apm" },
-	{ SVMC_CHECK_CTRL_INTERCEPT_VMRUN, mu_vmrun, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_ASID_ZERO, mu_asid, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_NP_NCR3, mu_ncr3, "kvm kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_MSRPM_RANGE, mu_msrpm, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_IOPM_RANGE, mu_iopm, "kvm kvm-legacy kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT, mu_vnmi, "kvm kvm-legacy kvm-v1" },
-	{ SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES, mu_sev, "apm" },
-	{ SVMC_CHECK_CTRL_EVENTINJ_TYPE, mu_evtinj_type, "kvm kvm-v1 apm" },
-	{ SVMC_CHECK_CTRL_EVENTINJ_VECTOR, mu_evtinj_vector, "kvm kvm-v1 apm" },
-	{ SVMC_CHECK_KVM_LATE_CR3, mu_late_cr3, "kvm kvm-legacy kvm-v1" },
+	{ SVMC_CHECK_SAVE_EFER_SVME, mu_efer_svme, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_CR0_CD_NW, mu_cr0_cd_nw, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_CR0_HIGH, mu_cr0_high, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_DR6_HIGH, mu_dr6_high, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_DR7_HIGH, mu_dr7_high, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_LM_PAE, mu_lm_pae, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	/* PE clear: L1's CR0.PE check fails first, in long mode or not */
+	{ SVMC_CHECK_SAVE_LM_PE, mu_lm_pe, "kvm kvm-legacy kvm-v1 apm" RS_ALL,
+	  SVMC_CHECK_BIT(SVMC_CHECK_NSTATE_L1_CR0_PE),
+	  SVMC_CHECK_BIT(SVMC_CHECK_NSTATE_L1_CR0_PE) },
+	{ SVMC_CHECK_SAVE_CR3_MBZ, mu_cr3_mbz, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_LM_CS_LD, mu_lm_cs_ld, "kvm kvm-v1 apm" RS_NEW, 0, 0 },
+	{ SVMC_CHECK_SAVE_CR4_RSVD, mu_cr4_rsvd, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_SAVE_EFER_RSVD, mu_efer_rsvd, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_CTRL_NP_GPAT, mu_np_gpat, "apm", 0, 0 },
+	{ SVMC_CHECK_CTRL_INTERCEPT_VMRUN, mu_vmrun, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_CTRL_ASID_ZERO, mu_asid, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_CTRL_NP_NCR3, mu_ncr3, "kvm kvm-v1 apm" RS_NEW, 0, 0 },
+	{ SVMC_CHECK_CTRL_MSRPM_RANGE, mu_msrpm, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_CTRL_IOPM_RANGE, mu_iopm, "kvm kvm-legacy kvm-v1 apm" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT, mu_vnmi, "kvm kvm-legacy kvm-v1" RS_ALL, 0, 0 },
+	{ SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES, mu_sev, "apm", 0, 0 },
+	{ SVMC_CHECK_CTRL_EVENTINJ_TYPE, mu_evtinj_type, "kvm kvm-v1 apm" RS_NEW, 0, 0 },
+	{ SVMC_CHECK_CTRL_EVENTINJ_VECTOR, mu_evtinj_vector, "kvm kvm-v1 apm" RS_NEW, 0, 0 },
+	{ SVMC_CHECK_KVM_LATE_CR3, mu_late_cr3, "kvm kvm-legacy kvm-v1", 0, 0 },
+	{ SVMC_CHECK_NSTATE_FORMAT, mu_ns_format, RS_ALL + 1, 0, 0 },
+	{ SVMC_CHECK_NSTATE_FLAGS, mu_ns_flags, RS_ALL + 1, 0, 0 },
+	{ SVMC_CHECK_NSTATE_VMCB_PA, mu_ns_vmcb_pa, RS_ALL + 1, 0, 0 },
+	{ SVMC_CHECK_NSTATE_SIZE, mu_ns_size, RS_ALL + 1, 0, 0 },
+	{ SVMC_CHECK_NSTATE_L1_CR0_PG, mu_l1_cr0_pg, RS_ALL + 1, 0, 0 },
+	{ SVMC_CHECK_NSTATE_L1_CR0_PE, mu_l1_cr0_pe, RS_ALL + 1, 0, 0 },
+	{ SVMC_CHECK_NSTATE_L1_RFLAGS_VM, mu_l1_rflags_vm, RS_ALL + 1, 0, 0 },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -279,6 +381,17 @@ static bool in_list(const char *list, const char *name)
 	return false;
 }
 
+/*
+ * Under a VMRUN model a failing record is VMEXIT_INVALID, a passing one
+ * VMRUN; under a restore form EINVAL and RESTORED.
+ */
+static enum svmc_verdict want_verdict(const char *model, bool fails)
+{
+	if (is_restore(model))
+		return fails ? SVMC_EINVAL : SVMC_RESTORED;
+	return fails ? SVMC_VMEXIT_INVALID : SVMC_VMRUN;
+}
+
 static void test_every_check(void)
 {
 	struct svmc_record r;
@@ -287,9 +400,12 @@ static void test_every_check(void)
 	CHECK(NCASES == SVMC_CHECK_COUNT);
 	for (size_t i = 0; i < NCASES; i++) {
 		const char *idname = svmc_check_info(cases[i].id)->name;
-		for (unsigned mi = 0; mi < NMODELS; mi++) {
+		for (unsigned mi = 0; mi < NFORMS; mi++) {
 			const char *model = model_names[mi];
 			bool want = in_list(cases[i].models, model);
+			bool rs = is_restore(model);
+			svmc_checkset also = rs ? cases[i].rfail_also : 0;
+			svmc_checkset pass_fails = rs ? cases[i].rpass_fails : 0;
 			struct svmc_result res;
 
 			if (applies(model, cases[i].id) != want) {
@@ -298,43 +414,47 @@ static void test_every_check(void)
 				CHECK(0);
 			}
 
-			/* failing VMCB: exactly this check fails under models that apply it */
+			/* failing record: exactly this check fails under models that apply it */
 			baseline(&r);
 			cases[i].mu(&r, base_cpu(), true);
 			res = run(model, base_cpu(), &r);
 			if (want) {
-				if (res.failed != SVMC_CHECK_BIT(cases[i].id))
+				if (res.failed != (SVMC_CHECK_BIT(cases[i].id) | also))
 					fprintf(stderr, "%s under %s: failed=0x%llx\n", idname,
 						model, (unsigned long long)res.failed);
-				CHECK_EQ_U64(res.failed, SVMC_CHECK_BIT(cases[i].id));
-				CHECK(res.first == (int)cases[i].id);
-				CHECK(res.verdict == SVMC_VMEXIT_INVALID);
+				CHECK_EQ_U64(res.failed, SVMC_CHECK_BIT(cases[i].id) | also);
+				/* NSTATE.L1.* come before the save checks */
+				CHECK(res.first ==
+				      (also ? __builtin_ctzll(also) : (int)cases[i].id));
+				CHECK(res.verdict == want_verdict(model, true));
 				struct svmc_compiled c;
 				compile(&c, model, base_cpu());
-				size_t len = svmc_check_message(&c, &r.vmcb, cases[i].id, msg,
-								sizeof(msg));
+				size_t len =
+					svmc_record_message(&c, &r, cases[i].id, msg, sizeof(msg));
 				CHECK(len > 40 && len < sizeof(msg));
 				CHECK(strstr(msg, "fails") != NULL &&
 				      strstr(msg, "(null)") == NULL);
+				CHECK(strstr(msg, rs ? "; KVM_SET_NESTED_STATE fails with EINVAL" :
+						       "VMRUN with VMEXIT_INVALID") != NULL);
 			} else {
-				if (res.failed)
+				if (res.failed & ~also)
 					fprintf(stderr,
 						"%s under %s (not applied): failed=0x%llx\n",
 						idname, model, (unsigned long long)res.failed);
-				CHECK_EQ_U64(res.failed, 0);
-				CHECK(res.verdict == SVMC_VMRUN);
+				CHECK_EQ_U64(res.failed, also);
+				CHECK(res.verdict == want_verdict(model, also != 0));
 			}
 
-			/* passing VMCB at the boundary */
+			/* passing record at the boundary */
 			baseline(&r);
 			cases[i].mu(&r, base_cpu(), false);
 			res = run(model, base_cpu(), &r);
-			if (res.failed)
+			if (res.failed != pass_fails)
 				fprintf(stderr, "%s pass case under %s: failed=0x%llx\n", idname,
 					model, (unsigned long long)res.failed);
-			CHECK_EQ_U64(res.failed, 0);
-			CHECK(res.verdict == SVMC_VMRUN);
-			CHECK(res.first == -1);
+			CHECK_EQ_U64(res.failed, pass_fails);
+			CHECK(res.verdict == want_verdict(model, pass_fails != 0));
+			CHECK(res.first == (pass_fails ? __builtin_ctzll(pass_fails) : -1));
 		}
 	}
 }
@@ -342,12 +462,12 @@ static void test_every_check(void)
 static void test_baseline_valid(void)
 {
 	struct svmc_record r;
-	for (unsigned mi = 0; mi < NMODELS; mi++) {
+	for (unsigned mi = 0; mi < NFORMS; mi++) {
 		baseline(&r);
 		struct svmc_result res = run(model_names[mi], base_cpu(), &r);
 		CHECK_EQ_U64(res.failed, 0);
 		CHECK_EQ_U64(res.unevaluated, 0);
-		CHECK(res.verdict == SVMC_VMRUN);
+		CHECK(res.verdict == want_verdict(model_names[mi], false));
 		legacy_pae(&r);
 		res = run(model_names[mi], base_cpu(), &r);
 		CHECK_EQ_U64(res.failed, 0);
@@ -737,9 +857,9 @@ static void test_unknown(void)
 	struct svmc_result res;
 	struct svmc_cpu *cpu = base_cpu();
 
-	/* nothing known: every applied check is unevaluated */
-	for (unsigned mi = 0; mi < NMODELS; mi++) {
-		const struct svmc_model *m = svmc_model_lookup(model_names[mi]);
+	/* nothing known (header included): every applied check is unevaluated */
+	for (unsigned mi = 0; mi < NFORMS; mi++) {
+		const struct svmc_model *m = model_get(model_names[mi]);
 		svmc_record_clear(&r);
 		res = run(model_names[mi], cpu, &r);
 		CHECK_EQ_U64(res.unevaluated, m->checks);
@@ -851,37 +971,48 @@ static void test_unknown(void)
 /*
  * The fields each check reads, written out from APM 15.5.1 and KVM nested.c
  * (not from the check table): a check may be evaluated only when all of
- * them are known.
+ * them are known.  The header checks read no VMCB field but members of the
+ * nested-state header (hdr, SVMC_NSK_*): in guest mode only, so those read
+ * the flags too.
  */
 static const struct {
 	enum svmc_check_id id;
 	enum svmc_field_id f[4];
 	unsigned n;
+	unsigned hdr;
 } reads[] = {
-	{ SVMC_CHECK_SAVE_EFER_SVME, { SVMC_F_EFER }, 1 },
-	{ SVMC_CHECK_SAVE_CR0_CD_NW, { SVMC_F_CR0 }, 1 },
-	{ SVMC_CHECK_SAVE_CR0_HIGH, { SVMC_F_CR0 }, 1 },
-	{ SVMC_CHECK_SAVE_DR6_HIGH, { SVMC_F_DR6 }, 1 },
-	{ SVMC_CHECK_SAVE_DR7_HIGH, { SVMC_F_DR7 }, 1 },
-	{ SVMC_CHECK_SAVE_LM_PAE, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR4 }, 3 },
-	{ SVMC_CHECK_SAVE_LM_PE, { SVMC_F_EFER, SVMC_F_CR0 }, 2 },
-	{ SVMC_CHECK_SAVE_CR3_MBZ, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR3 }, 3 },
-	{ SVMC_CHECK_SAVE_LM_CS_LD, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR4, SVMC_F_CS }, 4 },
-	{ SVMC_CHECK_SAVE_CR4_RSVD, { SVMC_F_CR4 }, 1 },
-	{ SVMC_CHECK_SAVE_EFER_RSVD, { SVMC_F_EFER }, 1 },
-	{ SVMC_CHECK_CTRL_NP_GPAT, { SVMC_F_NESTED_CTL, SVMC_F_G_PAT }, 2 },
-	{ SVMC_CHECK_CTRL_INTERCEPT_VMRUN, { SVMC_F_INTERCEPT_MISC2 }, 1 },
-	{ SVMC_CHECK_CTRL_ASID_ZERO, { SVMC_F_ASID }, 1 },
-	{ SVMC_CHECK_CTRL_NP_NCR3, { SVMC_F_NESTED_CTL, SVMC_F_NESTED_CR3 }, 2 },
-	{ SVMC_CHECK_CTRL_MSRPM_RANGE, { SVMC_F_MSRPM_BASE_PA }, 1 },
-	{ SVMC_CHECK_CTRL_IOPM_RANGE, { SVMC_F_IOPM_BASE_PA }, 1 },
-	{ SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT, { SVMC_F_INT_CTL, SVMC_F_INTERCEPT_MISC1 }, 2 },
+	{ SVMC_CHECK_SAVE_EFER_SVME, { SVMC_F_EFER }, 1, 0 },
+	{ SVMC_CHECK_SAVE_CR0_CD_NW, { SVMC_F_CR0 }, 1, 0 },
+	{ SVMC_CHECK_SAVE_CR0_HIGH, { SVMC_F_CR0 }, 1, 0 },
+	{ SVMC_CHECK_SAVE_DR6_HIGH, { SVMC_F_DR6 }, 1, 0 },
+	{ SVMC_CHECK_SAVE_DR7_HIGH, { SVMC_F_DR7 }, 1, 0 },
+	{ SVMC_CHECK_SAVE_LM_PAE, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR4 }, 3, 0 },
+	{ SVMC_CHECK_SAVE_LM_PE, { SVMC_F_EFER, SVMC_F_CR0 }, 2, 0 },
+	{ SVMC_CHECK_SAVE_CR3_MBZ, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR3 }, 3, 0 },
+	{ SVMC_CHECK_SAVE_LM_CS_LD, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR4, SVMC_F_CS }, 4, 0 },
+	{ SVMC_CHECK_SAVE_CR4_RSVD, { SVMC_F_CR4 }, 1, 0 },
+	{ SVMC_CHECK_SAVE_EFER_RSVD, { SVMC_F_EFER }, 1, 0 },
+	{ SVMC_CHECK_CTRL_NP_GPAT, { SVMC_F_NESTED_CTL, SVMC_F_G_PAT }, 2, 0 },
+	{ SVMC_CHECK_CTRL_INTERCEPT_VMRUN, { SVMC_F_INTERCEPT_MISC2 }, 1, 0 },
+	{ SVMC_CHECK_CTRL_ASID_ZERO, { SVMC_F_ASID }, 1, 0 },
+	{ SVMC_CHECK_CTRL_NP_NCR3, { SVMC_F_NESTED_CTL, SVMC_F_NESTED_CR3 }, 2, 0 },
+	{ SVMC_CHECK_CTRL_MSRPM_RANGE, { SVMC_F_MSRPM_BASE_PA }, 1, 0 },
+	{ SVMC_CHECK_CTRL_IOPM_RANGE, { SVMC_F_IOPM_BASE_PA }, 1, 0 },
+	{ SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT, { SVMC_F_INT_CTL, SVMC_F_INTERCEPT_MISC1 }, 2, 0 },
 	{ SVMC_CHECK_CTRL_SEV_ALLOWED_FEATURES,
 	  { SVMC_F_NESTED_CTL, SVMC_F_ALLOWED_SEV_FEATURES, SVMC_F_GUEST_SEV_FEATURES },
-	  3 },
-	{ SVMC_CHECK_CTRL_EVENTINJ_TYPE, { SVMC_F_EVENT_INJ }, 1 },
-	{ SVMC_CHECK_CTRL_EVENTINJ_VECTOR, { SVMC_F_EVENT_INJ }, 1 },
-	{ SVMC_CHECK_KVM_LATE_CR3, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR3 }, 3 },
+	  3,
+	  0 },
+	{ SVMC_CHECK_CTRL_EVENTINJ_TYPE, { SVMC_F_EVENT_INJ }, 1, 0 },
+	{ SVMC_CHECK_CTRL_EVENTINJ_VECTOR, { SVMC_F_EVENT_INJ }, 1, 0 },
+	{ SVMC_CHECK_KVM_LATE_CR3, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR3 }, 3, 0 },
+	{ SVMC_CHECK_NSTATE_FORMAT, { 0 }, 0, SVMC_NSK_FORMAT },
+	{ SVMC_CHECK_NSTATE_FLAGS, { 0 }, 0, SVMC_NSK_FLAGS },
+	{ SVMC_CHECK_NSTATE_VMCB_PA, { 0 }, 0, SVMC_NSK_FLAGS | SVMC_NSK_VMCB_PA },
+	{ SVMC_CHECK_NSTATE_SIZE, { 0 }, 0, SVMC_NSK_FLAGS | SVMC_NSK_SIZE },
+	{ SVMC_CHECK_NSTATE_L1_CR0_PG, { SVMC_F_CR0 }, 1, 0 },
+	{ SVMC_CHECK_NSTATE_L1_CR0_PE, { SVMC_F_CR0 }, 1, 0 },
+	{ SVMC_CHECK_NSTATE_L1_RFLAGS_VM, { SVMC_F_RFLAGS }, 1, 0 },
 };
 #define NREADS (sizeof(reads) / sizeof(reads[0]))
 
@@ -916,6 +1047,9 @@ static void zero_field(struct svmc_record *r, unsigned f)
 		break;
 	case SVMC_F_DR7:
 		v->save.dr7 = 0;
+		break;
+	case SVMC_F_RFLAGS:
+		v->save.rflags = 0;
 		break;
 	case SVMC_F_CS:
 		memset(&v->save.cs, 0, sizeof(v->save.cs));
@@ -967,7 +1101,8 @@ static void zero_field(struct svmc_record *r, unsigned f)
  * reader leaves it), leaves the check unevaluated -- never failed, and not
  * passed either, since what is still known agrees with a failure; each
  * field it does not read, made unknown, leaves it failing; and with only
- * its own fields known it still fails.
+ * its own fields known it still fails.  The same for the members of the
+ * nested-state header under the restore forms.
  */
 static void test_unknown_each_field(void)
 {
@@ -981,19 +1116,22 @@ static void test_unknown_each_field(void)
 		uint64_t bit = SVMC_CHECK_BIT(id);
 		mutator mu = NULL;
 
+		svmc_checkset also = 0;
+
 		CHECK(ci->id == id);
 		/* the public field list is the same set */
 		CHECK_EQ_U64(ci->nfields, reads[i].n);
 		for (unsigned k = 0; k < ci->nfields; k++)
 			CHECK(reads_field(i, ci->fields[k]));
+		CHECK_EQ_U64(ci->header_fields, reads[i].hdr);
 		for (size_t j = 0; j < NCASES; j++)
 			if (cases[j].id == id)
-				mu = cases[j].mu;
+				mu = cases[j].mu, also = cases[j].rfail_also;
 		CHECK(mu != NULL);
 		if (!mu)
 			continue;
 
-		for (unsigned mi = 0; mi < NMODELS; mi++) {
+		for (unsigned mi = 0; mi < NFORMS; mi++) {
 			const char *m = model_names[mi];
 			if (!applies(m, id))
 				continue;
@@ -1001,7 +1139,32 @@ static void test_unknown_each_field(void)
 			baseline(&r);
 			mu(&r, base_cpu(), true);
 			res = run(m, base_cpu(), &r);
-			CHECK_EQ_U64(res.failed, bit);
+			CHECK_EQ_U64(res.failed, bit | (is_restore(m) ? also : 0));
+
+			/*
+			 * each header member unknown: unevaluated if read, else still
+			 * failing; every check but the format's depends on the flags
+			 * too (on GUEST_MODE: KVM may return before it)
+			 */
+			for (unsigned k = 1; is_restore(m) && k <= SVMC_NSK_ALL; k <<= 1) {
+				unsigned hread =
+					reads[i].hdr |
+					(id != SVMC_CHECK_NSTATE_FORMAT ? SVMC_NSK_FLAGS : 0);
+				bool rd = (hread & k) != 0;
+
+				baseline(&r);
+				mu(&r, base_cpu(), true);
+				r.nstate.known &= (uint8_t)~k;
+				res = run(m, base_cpu(), &r);
+				if (rd != !!(res.unevaluated & bit) || rd == !!(res.failed & bit))
+					fprintf(stderr,
+						"%s under %s, header member 0x%x unknown: failed=%d "
+						"unevaluated=%d\n",
+						ci->name, m, k, !!(res.failed & bit),
+						!!(res.unevaluated & bit));
+				CHECK(rd == !!(res.unevaluated & bit));
+				CHECK(rd != !!(res.failed & bit));
+			}
 
 			for (unsigned f = 0; f < SVMC_F_COUNT; f++) {
 				for (int zero = 0; zero < 2; zero++) {
@@ -1066,6 +1229,9 @@ static void set_field(struct svmc_record *r, unsigned f, uint64_t x)
 	case SVMC_F_DR7:
 		v->save.dr7 = x;
 		break;
+	case SVMC_F_RFLAGS:
+		v->save.rflags = x;
+		break;
 	case SVMC_F_CS:
 		v->save.cs.attrib = (uint16_t)x;
 		break;
@@ -1127,6 +1293,8 @@ static uint64_t get_field(const struct svmc_record *r, unsigned f)
 		return v->save.dr6;
 	case SVMC_F_DR7:
 		return v->save.dr7;
+	case SVMC_F_RFLAGS:
+		return v->save.rflags;
 	case SVMC_F_CS:
 		return v->save.cs.attrib;
 	case SVMC_F_G_PAT:
@@ -1173,7 +1341,7 @@ static void test_guard_sound(void)
 	struct svmc_result res;
 	unsigned passed_by_guard = 0;
 
-	for (unsigned mi = 0; mi < NMODELS; mi++) {
+	for (unsigned mi = 0; mi < NFORMS; mi++) {
 		compile(&c, model_names[mi], base_cpu());
 		for (size_t src = 0; src < 2 + 2 * NCASES; src++) {
 			if (src == 0)
@@ -1228,37 +1396,26 @@ static void test_guard_sound(void)
  * apm as svmcheck-checks(1) lists it), not read from models.c.
  */
 #define C(x) SVMC_CHECK_##x
-static const enum svmc_check_id order_kvm[] = {
-	C(SAVE_EFER_SVME),
-	C(SAVE_CR0_CD_NW),
-	C(SAVE_CR0_HIGH),
-	C(SAVE_DR6_HIGH),
-	C(SAVE_DR7_HIGH),
-	C(SAVE_LM_PAE),
-	C(SAVE_LM_PE),
-	C(SAVE_CR3_MBZ),
-	C(SAVE_LM_CS_LD),
-	C(SAVE_CR4_RSVD),
-	C(SAVE_EFER_RSVD),
-	C(CTRL_INTERCEPT_VMRUN),
-	C(CTRL_ASID_ZERO),
-	C(CTRL_NP_NCR3),
-	C(CTRL_MSRPM_RANGE),
-	C(CTRL_IOPM_RANGE),
-	C(CTRL_VNMI_NMI_INTERCEPT),
-	C(CTRL_EVENTINJ_TYPE),
-	C(CTRL_EVENTINJ_VECTOR),
-	C(KVM_LATE_CR3),
-};
+/* nested_vmcb_check_save(), then nested_vmcb_check_controls() */
+#define KVM_SAVE_ORDER                                                            \
+	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), \
+		C(SAVE_DR7_HIGH), C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), \
+		C(SAVE_LM_CS_LD), C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD)
+#define KVM_CTRL_ORDER                                                                    \
+	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_NP_NCR3), C(CTRL_MSRPM_RANGE), \
+		C(CTRL_IOPM_RANGE), C(CTRL_VNMI_NMI_INTERCEPT), C(CTRL_EVENTINJ_TYPE),    \
+		C(CTRL_EVENTINJ_VECTOR)
+static const enum svmc_check_id order_kvm[] = { KVM_SAVE_ORDER, KVM_CTRL_ORDER, C(KVM_LATE_CR3) };
 /* kvm without the 2026 additions (CS.L/D, nCR3, EVENTINJ) */
-static const enum svmc_check_id order_kvm_legacy[] = {
-	C(SAVE_EFER_SVME),   C(SAVE_CR0_CD_NW),       C(SAVE_CR0_HIGH),
-	C(SAVE_DR6_HIGH),    C(SAVE_DR7_HIGH),        C(SAVE_LM_PAE),
-	C(SAVE_LM_PE),       C(SAVE_CR3_MBZ),         C(SAVE_CR4_RSVD),
-	C(SAVE_EFER_RSVD),   C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO),
-	C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE),      C(CTRL_VNMI_NMI_INTERCEPT),
-	C(KVM_LATE_CR3),
-};
+#define KVM_LEGACY_SAVE_ORDER                                                     \
+	C(SAVE_EFER_SVME), C(SAVE_CR0_CD_NW), C(SAVE_CR0_HIGH), C(SAVE_DR6_HIGH), \
+		C(SAVE_DR7_HIGH), C(SAVE_LM_PAE), C(SAVE_LM_PE), C(SAVE_CR3_MBZ), \
+		C(SAVE_CR4_RSVD), C(SAVE_EFER_RSVD)
+#define KVM_LEGACY_CTRL_ORDER                                                                \
+	C(CTRL_INTERCEPT_VMRUN), C(CTRL_ASID_ZERO), C(CTRL_MSRPM_RANGE), C(CTRL_IOPM_RANGE), \
+		C(CTRL_VNMI_NMI_INTERCEPT)
+static const enum svmc_check_id order_kvm_legacy[] = { KVM_LEGACY_SAVE_ORDER, KVM_LEGACY_CTRL_ORDER,
+						       C(KVM_LATE_CR3) };
 /* save area as kvm, then VMRUN intercept, ASID, nCR3, G_PAT, MSRPM, IOPM,
  * SEV features, EVENTINJ */
 static const enum svmc_check_id order_apm[] = {
@@ -1271,8 +1428,22 @@ static const enum svmc_check_id order_apm[] = {
 	C(CTRL_EVENTINJ_TYPE), C(CTRL_EVENTINJ_VECTOR),
 };
 
+/*
+ * svm_set_nested_state(): the header (format, flags, then in guest mode
+ * vmcb_pa and size), nested_vmcb_check_controls() on the cached controls,
+ * L1's CR0.PG, CR0.PE, RFLAGS.VM, then nested_vmcb_check_save() on L1's
+ * save area; never the late CR3 load.
+ */
+#define RS_HDR C(NSTATE_FORMAT), C(NSTATE_FLAGS), C(NSTATE_VMCB_PA), C(NSTATE_SIZE)
+#define RS_L1 C(NSTATE_L1_CR0_PG), C(NSTATE_L1_CR0_PE), C(NSTATE_L1_RFLAGS_VM)
+static const enum svmc_check_id order_kvm_restore[] = { RS_HDR, KVM_CTRL_ORDER, RS_L1,
+							KVM_SAVE_ORDER };
+static const enum svmc_check_id order_kvm_legacy_restore[] = { RS_HDR, KVM_LEGACY_CTRL_ORDER, RS_L1,
+							       KVM_LEGACY_SAVE_ORDER };
+
 /* Make r fail check id (brk) or undo exactly that, from baseline() or
- * legacy_pae(); no two of them set the same bits. */
+ * legacy_pae(); no two of them set the same bits (but SAVE.LM.PE and
+ * NSTATE.L1.CR0_PE: never in one record). */
 static void order_break(struct svmc_record *r, enum svmc_check_id id, bool brk)
 {
 	struct svmc_vmcb *v = &r->vmcb;
@@ -1348,6 +1519,27 @@ static void order_break(struct svmc_record *r, enum svmc_check_id id, bool brk)
 	case C(CTRL_EVENTINJ_VECTOR): /* TYPE 3, vector 15 (reserved) */
 		v->control.event_inj = brk ? SVM_EVTINJ_VALID | (3u << 8) | 15 : 0;
 		break;
+	case C(NSTATE_FORMAT):
+		r->nstate.format = brk ? 2 : 1;
+		break;
+	case C(NSTATE_FLAGS): /* GUEST_MODE stays */
+		r->nstate.flags = brk ? r->nstate.flags | 0x8 : r->nstate.flags & ~0x8;
+		break;
+	case C(NSTATE_VMCB_PA):
+		r->nstate.vmcb_pa = brk ? r->nstate.vmcb_pa | 0x800 : r->nstate.vmcb_pa & ~0x800;
+		break;
+	case C(NSTATE_SIZE):
+		r->nstate.size = brk ? 128 : 128 + 4096;
+		break;
+	case C(NSTATE_L1_CR0_PG): /* outside long mode only */
+		v->save.cr0 = brk ? v->save.cr0 & ~CR0_PG : v->save.cr0 | CR0_PG;
+		break;
+	case C(NSTATE_L1_CR0_PE): /* outside long mode only */
+		v->save.cr0 = brk ? v->save.cr0 & ~CR0_PE : v->save.cr0 | CR0_PE;
+		break;
+	case C(NSTATE_L1_RFLAGS_VM):
+		v->save.rflags = brk ? v->save.rflags | B(17) : v->save.rflags & ~B(17);
+		break;
 	default:
 		CHECK(0);
 	}
@@ -1378,6 +1570,38 @@ static const enum svmc_check_id rec_lm_pae[] = {
 static const enum svmc_check_id rec_legacy[] = {
 	SAVE_COMMON, C(SAVE_CR4_RSVD),        C(SAVE_EFER_RSVD),
 	CTRL_COMMON, C(CTRL_EVENTINJ_VECTOR), C(KVM_LATE_CR3),
+};
+/*
+ * For the restore forms: the header and RFLAGS.VM break with anything; L1's
+ * CR0.PG and CR0.PE only outside long mode (clearing PG leaves it, clearing
+ * PE in it fails SAVE.LM.PE too), so SAVE.LM.PE is never broken alone and
+ * can never be first: NSTATE.L1.CR0_PE comes before it and always fails
+ * with it.
+ */
+static const enum svmc_check_id rec_rs_lm_nopae[] = {
+	RS_HDR,          SAVE_COMMON,           C(SAVE_LM_PAE),
+	C(SAVE_CR3_MBZ), C(SAVE_CR4_RSVD),      C(SAVE_EFER_RSVD),
+	CTRL_COMMON,     C(CTRL_EVENTINJ_TYPE), C(NSTATE_L1_RFLAGS_VM),
+};
+static const enum svmc_check_id rec_rs_lm_pae[] = {
+	RS_HDR,
+	SAVE_COMMON,
+	C(SAVE_CR3_MBZ),
+	C(SAVE_LM_CS_LD),
+	C(SAVE_CR4_RSVD),
+	C(SAVE_EFER_RSVD),
+	CTRL_COMMON,
+	C(CTRL_EVENTINJ_VECTOR),
+	C(NSTATE_L1_RFLAGS_VM),
+};
+static const enum svmc_check_id rec_rs_legacy[] = {
+	RS_HDR,
+	SAVE_COMMON,
+	C(SAVE_CR4_RSVD),
+	C(SAVE_EFER_RSVD),
+	CTRL_COMMON,
+	C(CTRL_EVENTINJ_VECTOR),
+	RS_L1,
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1444,11 +1668,14 @@ static void test_order(void)
 		{ "kvm-legacy", order_kvm_legacy, NELEM(order_kvm_legacy) },
 		{ "kvm-v1", order_kvm, NELEM(order_kvm) },
 		{ "apm", order_apm, NELEM(order_apm) },
+		{ "kvm/restore", order_kvm_restore, NELEM(order_kvm_restore) },
+		{ "kvm-legacy/restore", order_kvm_legacy_restore, NELEM(order_kvm_legacy_restore) },
+		{ "kvm-v1/restore", order_kvm_restore, NELEM(order_kvm_restore) },
 	};
 
-	CHECK(NELEM(orders) == NMODELS);
+	CHECK(NELEM(orders) == NFORMS);
 	for (size_t o = 0; o < NELEM(orders); o++) {
-		const struct svmc_model *m = svmc_model_lookup(orders[o].model);
+		const struct svmc_model *m = model_get(orders[o].model);
 		svmc_checkset set = 0, seen = 0;
 
 		/* the hand-written list is the model's check set, in its order */
@@ -1460,6 +1687,17 @@ static void test_order(void)
 			CHECK(m->order[i] == orders[o].want[i]);
 
 		/* and the engine reports `first` in that order */
+		if (is_restore(orders[o].model)) {
+			peel(orders[o].model, orders[o].want, orders[o].n, rec_rs_lm_nopae,
+			     NELEM(rec_rs_lm_nopae), false, &seen);
+			peel(orders[o].model, orders[o].want, orders[o].n, rec_rs_lm_pae,
+			     NELEM(rec_rs_lm_pae), false, &seen);
+			peel(orders[o].model, orders[o].want, orders[o].n, rec_rs_legacy,
+			     NELEM(rec_rs_legacy), true, &seen);
+			/* every check but SAVE.LM.PE (see rec_rs_legacy) was first */
+			CHECK_EQ_U64(seen, m->checks & ~SVMC_CHECK_BIT(SVMC_CHECK_SAVE_LM_PE));
+			continue;
+		}
 		peel(orders[o].model, orders[o].want, orders[o].n, rec_lm_nopae,
 		     NELEM(rec_lm_nopae), false, &seen);
 		peel(orders[o].model, orders[o].want, orders[o].n, rec_lm_pae, NELEM(rec_lm_pae),
@@ -1517,6 +1755,19 @@ static void test_models(void)
 	CHECK_STREQ(svmc_verdict_name(SVMC_VMRUN), "VMRUN");
 	CHECK_STREQ(svmc_verdict_name(SVMC_VMEXIT_INVALID), "VMEXIT_INVALID");
 	CHECK_STREQ(svmc_verdict_name(SVMC_INCOMPLETE), "INCOMPLETE");
+	CHECK_STREQ(svmc_verdict_name(SVMC_RESTORED), "RESTORED");
+	CHECK_STREQ(svmc_verdict_name(SVMC_EINVAL), "EINVAL");
+	CHECK_STREQ(svmc_verdict_name(SVMC_NA), "N/A");
+	CHECK(svmc_verdict_rejects(SVMC_EINVAL) && svmc_verdict_rejects(SVMC_VMEXIT_INVALID));
+	CHECK(!svmc_verdict_rejects(SVMC_RESTORED) && !svmc_verdict_rejects(SVMC_NA) &&
+	      !svmc_verdict_rejects(SVMC_INCOMPLETE));
+	/* KVM's models have a restore form of the same name; apm has none */
+	for (unsigned mi = NMODELS; mi < NFORMS; mi++) {
+		const struct svmc_model *rm = model_get(model_names[mi]);
+		CHECK(rm != NULL && (rm->flags & SVMC_MF_RESTORE) && rm->restore == NULL);
+		CHECK(rm && strncmp(model_names[mi], rm->name, strlen(rm->name)) == 0);
+	}
+	CHECK(svmc_model_lookup("apm")->restore == NULL);
 
 	/* a CPU without SVM compiles, with NOSVM */
 	struct svmc_cpu *cpu = base_cpu();

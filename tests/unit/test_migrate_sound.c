@@ -289,18 +289,63 @@ static void check_pair(unsigned mf, unsigned cf, unsigned mt, unsigned ct)
 
 /* ---- the rows ----------------------------------------------------------------- */
 
+/*
+ * The rows a VMRUN model applies (the listed models) and those of the
+ * restore forms (model->restore: KVM_SET_NESTED_STATE).
+ */
+static void model_rows(svmc_checkset *vmrun, svmc_checkset *restore)
+{
+	*vmrun = *restore = 0;
+	for (size_t i = 0; i < svmc_model_count(); i++) {
+		const struct svmc_model *m = svmc_model_at(i);
+
+		CHECK(!(m->flags & SVMC_MF_RESTORE));
+		*vmrun |= m->checks;
+		if (m->restore)
+			*restore |= m->restore->checks;
+	}
+}
+
 static void check_rows(void)
 {
+	svmc_checkset vmrun, restore;
+
+	model_rows(&vmrun, &restore);
 	for (unsigned id = 0; id < SVMC_CHECK_COUNT; id++) {
 		const struct svmc_check_row *row = &svmc_check_rows[id];
 
 		CHECK((row->deps & ~SVMC_DEP_ALL) == 0);
 		CHECK(svmc_migrate_walks(row->deps));
-		/* every built-in check has a fast-path term */
-		CHECK(row->term != SVMC_FT_NONE && row->term < SVMC_FT_COUNT);
+		/* every row is applied by some model */
+		CHECK(((vmrun | restore) >> id) & 1);
+		/*
+		 * every check of a VMRUN model has a fast-path term; a row only
+		 * restore forms apply (the header and NSTATE.L1.* checks) needs
+		 * none: restore forms always take the reference path
+		 */
+		if ((vmrun >> id) & 1)
+			CHECK(row->term != SVMC_FT_NONE && row->term < SVMC_FT_COUNT);
+		else
+			CHECK(row->term == SVMC_FT_NONE);
+		/* a VMCB check has its predicate; a header check its own */
+		CHECK((row->fails != NULL) != (row->hdr_fails != NULL));
 		/* an address limit names the state it moves */
 		if (row->deps & (SVMC_DEP_CR3 | SVMC_DEP_PA | SVMC_DEP_NP))
 			CHECK(row->state != NULL);
+	}
+}
+
+/* A restore form never takes the fused path: it has checks without a term. */
+static void check_restore_slow(void)
+{
+	for (size_t i = 0; i < svmc_model_count(); i++) {
+		const struct svmc_model *m = svmc_model_at(i);
+		struct svmc_compiled c;
+
+		if (!m->restore || ncpus == 0)
+			continue;
+		CHECK(svmc_compile(&c, m->restore, &cpus[0], NULL) == SVMC_OK);
+		CHECK(c.fused.slow_restore);
 	}
 }
 
@@ -311,6 +356,7 @@ int main(void)
 
 	check_rows();
 	load_profiles();
+	check_restore_slow();
 	CHECK(nmodels <= 8);
 	for (unsigned i = 0; i < NRECORDS; i++)
 		make_record(&records[i]);
