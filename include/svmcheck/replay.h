@@ -157,8 +157,8 @@ struct svmc_replay_ops {
 
 struct svmc_replay_opts {
 	const struct svmc_panel *panel; /* borrowed, read-only, shared by the threads */
-	enum svmc_format format;          /* SVMC_FMT_AUTO: per input from its content */
-	unsigned threads;                 /* 1..SVMC_REPLAY_MAX_THREADS; 1 runs inline */
+	enum svmc_format format;        /* SVMC_FMT_AUTO: per input from its content */
+	unsigned threads;               /* 1..SVMC_REPLAY_MAX_THREADS; 1 runs inline */
 	bool sync_inputs; /* write each input's output before the next is read, then input_done */
 };
 

@@ -239,7 +239,7 @@ static const uint8_t apm_order[] = { APM_ROWS(ORD) };
 	.msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
 
 /* what KVM_SET_NESTED_STATE does in the same kernel: a restore model of the same name */
-#define KVM_RESTORE_BASE                                                     \
+#define KVM_RESTORE_BASE                                                               \
 	.actor = "KVM_SET_NESTED_STATE", .cr4_gates = cr4_kvm, .efer_gates = efer_kvm, \
 	.flags = KVM_FLAGS | SVMC_MF_RESTORE, .msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
 

@@ -329,8 +329,8 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 			o,
 			"what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
 			"phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
-			to->judge.vmrun.maxphyaddr, to->judge.vmrun.maxphyaddr, from->arg, to->judge.vmrun.maxphyaddr,
-			to->arg);
+			to->judge.vmrun.maxphyaddr, to->judge.vmrun.maxphyaddr, from->arg,
+			to->judge.vmrun.maxphyaddr, to->arg);
 	if (df->narrow_host)
 		svmc_emit_printf(
 			o,

@@ -371,8 +371,8 @@ int cli_parse_models(struct out *o, const char *arg, const struct svmc_model **o
 		const struct svmc_model *m;
 		bool dup = false;
 
-		snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) ? len : sizeof(word) - 1),
-			 p);
+		snprintf(word, sizeof(word), "%.*s",
+			 (int)(len < sizeof(word) ? len : sizeof(word) - 1), p);
 		m = len < sizeof(word) ? svmc_model_lookup(word) : NULL;
 		if (!m) {
 			cli_unknown_model(o, word);

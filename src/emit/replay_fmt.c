@@ -413,8 +413,8 @@ static size_t check_message_at(const struct svmc_compiled *c, struct rbuf *b,
 }
 
 /* The message of check id as a JSON string: in place when it needs no escape. */
-static void json_message(const struct svmc_compiled *c, struct rbuf *b,
-			 const struct svmc_record *r, unsigned id)
+static void json_message(const struct svmc_compiled *c, struct rbuf *b, const struct svmc_record *r,
+			 unsigned id)
 {
 	size_t n = check_message_at(c, b, r, id, 1);
 	char *p, msg[MSG_MAX];
@@ -479,7 +479,7 @@ static void rb_explained(struct rbuf *b, int e)
 }
 
 /* The reason an N/A verdict gives (one line). */
-#define NA_REASON                                                                     \
+#define NA_REASON                                                                      \
 	"a KVM_GET_NESTED_STATE blob is restored by KVM_SET_NESTED_STATE, which only " \
 	"KVM's models (kvm, kvm-legacy, kvm-v1) describe"
 
@@ -545,8 +545,8 @@ static void json_verdict(struct replay_fmt *f, struct rbuf *b, const struct svmc
 	RB_LIT(b, "]");
 	if (svmc_verdict_rejects(res->verdict)) {
 		RB_LIT(b, ",\"first\":\"");
-		rb_puts(b,
-			res->first >= 0 ? svmc_check_info((enum svmc_check_id)res->first)->name : "");
+		rb_puts(b, res->first >= 0 ? svmc_check_info((enum svmc_check_id)res->first)->name :
+					     "");
 		RB_LIT(b, "\"");
 	} else if (res->verdict == SVMC_INCOMPLETE) {
 		RB_LIT(b, ",\"unevaluated\":[");
@@ -619,7 +619,8 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			const char *v = svmc_verdict_name(res->verdict);
 			size_t vn = strlen(v);
 
-			p = rb_room(b, f->model_part_len + f->cpu_part_len + vn + CAPTURED_MAX + 64);
+			p = rb_room(b,
+				    f->model_part_len + f->cpu_part_len + vn + CAPTURED_MAX + 64);
 			if (!p)
 				return;
 			q = put_bytes(p, f->model_part, f->model_part_len);
@@ -933,9 +934,9 @@ static void text_record_multi(struct replay_fmt *f, struct rbuf *b, const struct
 		RB_LIT(b, "  ");
 		rb_puts(b, res_model(f, r, x, i)->name);
 		RB_LIT(b, "=");
-		rb_puts(b, bad ? f->col_fail :
+		rb_puts(b, bad                           ? f->col_fail :
 			   x->verdict == SVMC_INCOMPLETE ? f->col_warn :
-			   x->verdict == SVMC_NA	 ? "" :
+			   x->verdict == SVMC_NA         ? "" :
 							   f->col_pass);
 		if (bad && x->first >= 0)
 			rb_puts(b, svmc_check_info((enum svmc_check_id)x->first)->name);
@@ -1038,8 +1039,8 @@ static void count(struct rbuf *b, uint64_t n, const char *one, const char *many)
 /* The JSON summary's verdict counts of one model (or the top level). */
 static void json_counts(struct rbuf *b, const uint64_t v[6])
 {
-	static const char *const key[6] = { "vmrun",	"vmexit_invalid", "incomplete",
-					    "restored", "einval",	  "na" };
+	static const char *const key[6] = { "vmrun",    "vmexit_invalid", "incomplete",
+					    "restored", "einval",         "na" };
 
 	for (unsigned i = 0; i < 6; i++) {
 		rb_puts(b, i ? ",\"" : "\"");
@@ -1110,8 +1111,8 @@ static void text_models(struct replay_fmt *f, struct rbuf *b, const struct repla
 void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct replay_counts *k)
 {
 	const struct svmc_panel *p = f->panel;
-	const uint64_t top[6] = { k->vmrun, k->vmexit_invalid, k->incomplete,
-				  k->restored, k->einval, k->na };
+	const uint64_t top[6] = { k->vmrun,    k->vmexit_invalid, k->incomplete,
+				  k->restored, k->einval,         k->na };
 	size_t start = b->len;
 
 	if (f->style == REPLAY_JSON) {

@@ -71,7 +71,7 @@ struct replay_fmt {
 	const struct svmc_panel *panel;
 	enum replay_style style;
 	const char *col_pass, *col_fail, *col_warn, *col_reset; /* "" without colour */
-	char cpu_part[320]; /* JSON: ,"cpu":..[,"guest":..] */
+	char cpu_part[320];                                     /* JSON: ,"cpu":..[,"guest":..] */
 	size_t cpu_part_len;
 	const char *cpu, *guest; /* for the summary (guest may be NULL) */
 	/* cache: the last input name, JSON-escaped into a record prefix */
@@ -88,7 +88,7 @@ struct replay_fmt {
 		uint64_t code;
 		char name[31];
 		uint8_t len; /* 0: empty slot */
-	} exits[16]; /* direct-mapped by the code's low bits */
+	} exits[16];         /* direct-mapped by the code's low bits */
 	/* per check: {"check":"..","apm":"..","field":"..","value":" (0: too long) */
 	char frag[SVMC_CHECK_COUNT][128];
 	uint8_t frag_len[SVMC_CHECK_COUNT];

@@ -453,8 +453,8 @@ static void walk_pa(struct walk *w, enum svmc_check_id id)
 {
 	bool fa = applies(w->f, id), ta = applies(w->t, id);
 
-	walk_mask(w, id, svmc_check_rows[id].state, fa ? w->f->pa_rsvd : 0,
-		  ta ? w->t->pa_rsvd : 0, fa, ta, true, true);
+	walk_mask(w, id, svmc_check_rows[id].state, fa ? w->f->pa_rsvd : 0, ta ? w->t->pa_rsvd : 0,
+		  fa, ta, true, true);
 }
 
 static void walk_msrpm(struct walk *w, enum svmc_check_id id)

@@ -181,7 +181,7 @@ struct svmc_format_ops {
 	enum svmc_format format;
 	enum svmc_origin origin; /* what its records are (a reader may set each its own) */
 	size_t state_size;       /* zeroed bytes allocated for ->state */
-	bool fills_page;   /* next() overwrites all 4096 bytes: skip clearing them */
+	bool fills_page;         /* next() overwrites all 4096 bytes: skip clearing them */
 	/* Called once after open; may read from the source. */
 	enum svmc_err (*init)(struct svmc_reader *r, struct svmc_diag *d);
 	/* Same contract as svmc_reader_next(); rec is cleared by the caller. */

@@ -273,14 +273,12 @@ static const struct key inspect_rec[] = { RECORD_HEAD,
 					  { "reserved", T_ANY, 1, NULL },
 					  END };
 /* one entry of "verdicts" (replay -m with several models) */
-static const struct key verdict_keys[] = { { "model", T_STR, 0, NULL },
-					   { "verdict", T_STR, 0, NULL },
-					   { "first", T_STRN, 0, NULL },
-					   { "failures", T_ARR, 0, failure_keys },
-					   { "unevaluated", T_ARRS, 0, NULL },
-					   { "explained", T_BOOLN, 0, NULL },
-					   { "reason", T_STR, 1, NULL },
-					   END };
+static const struct key verdict_keys[] = {
+	{ "model", T_STR, 0, NULL },        { "verdict", T_STR, 0, NULL },
+	{ "first", T_STRN, 0, NULL },       { "failures", T_ARR, 0, failure_keys },
+	{ "unevaluated", T_ARRS, 0, NULL }, { "explained", T_BOOLN, 0, NULL },
+	{ "reason", T_STR, 1, NULL },       END
+};
 /* model, verdict, failures and explained are absent with several models (verdicts instead) */
 static const struct key replay_rec[] = { RECORD_HEAD,
 					 { "origin", T_STR, 0, NULL },
@@ -304,11 +302,14 @@ static const struct key inspect_sum[] = { { "type", T_STR, 0, NULL },
 					  { "errors", T_NUM, 0, NULL },
 					  { "inputs", T_NUM, 0, NULL },
 					  END };
-static const struct key model_count_keys[] = {
-	{ "model", T_STR, 0, NULL },	{ "vmrun", T_NUM, 0, NULL },	{ "vmexit_invalid", T_NUM, 0, NULL },
-	{ "incomplete", T_NUM, 0, NULL }, { "restored", T_NUM, 0, NULL }, { "einval", T_NUM, 0, NULL },
-	{ "na", T_NUM, 0, NULL },	END
-};
+static const struct key model_count_keys[] = { { "model", T_STR, 0, NULL },
+					       { "vmrun", T_NUM, 0, NULL },
+					       { "vmexit_invalid", T_NUM, 0, NULL },
+					       { "incomplete", T_NUM, 0, NULL },
+					       { "restored", T_NUM, 0, NULL },
+					       { "einval", T_NUM, 0, NULL },
+					       { "na", T_NUM, 0, NULL },
+					       END };
 static const struct key replay_sum[] = { { "type", T_STR, 0, NULL },
 					 { "records", T_NUM, 0, NULL },
 					 { "vmrun", T_NUM, 0, NULL },
@@ -374,11 +375,11 @@ static const struct key mstate_keys[] = {
 	{ "to_maxphyaddr", T_NUM, 1, NULL }, END
 };
 static const struct key mrec_keys[] = {
-	{ "input", T_STR, 0, NULL }, { "index", T_NUM, 0, NULL },
-	{ "line", T_NUM, 1, NULL },  { "offset", T_NUM, 1, NULL },
-	{ "from", T_STR, 0, NULL },  { "to", T_STR, 0, NULL },
-	{ "side", T_STR, 0, NULL },  { "failures", T_ARR, 0, failure_keys },
-	{ "first", T_STR, 1, NULL }, { "origin", T_STR, 0, NULL },
+	{ "input", T_STR, 0, NULL },        { "index", T_NUM, 0, NULL },
+	{ "line", T_NUM, 1, NULL },         { "offset", T_NUM, 1, NULL },
+	{ "from", T_STR, 0, NULL },         { "to", T_STR, 0, NULL },
+	{ "side", T_STR, 0, NULL },         { "failures", T_ARR, 0, failure_keys },
+	{ "first", T_STR, 1, NULL },        { "origin", T_STR, 0, NULL },
 	{ "unevaluated", T_ARRS, 1, NULL }, END
 };
 /* migrate's errors[]: the error object of every command (see error_rec) */

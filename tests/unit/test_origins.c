@@ -161,9 +161,8 @@ static void test_fixture_table(void)
 		}
 		judge_by_origin(w->cpu, &r, &res, &m);
 		if (strcmp(svmc_verdict_name(res.verdict), w->verdict) != 0 ||
-		    strcmp(res.first >= 0 ?
-				   svmc_check_info((enum svmc_check_id)res.first)->name :
-				   "",
+		    strcmp(res.first >= 0 ? svmc_check_info((enum svmc_check_id)res.first)->name :
+					    "",
 			   w->first) != 0)
 			fprintf(stderr, "%s#%u on %s:\n", w->file, w->index, w->cpu);
 		CHECK_STREQ(svmc_origin_name(r.origin), "hardware");
@@ -187,23 +186,40 @@ static void test_fixture_table(void)
 static void test_table_complete(void)
 {
 	static const char *const files[] = {
-		"kvm/bad_conflict.log",	      "kvm/bad_cut.log",
-		"kvm/bad_garbage.log",	      "kvm/bad_wide.log",
-		"kvm/cut_control.log",	      "kvm/headerless.log",
-		"kvm/noise.log",	      "kvm/nul_kern.log",
-		"kvm/prefix_dmesg_T.log",     "kvm/prefix_dmesg_r.log",
-		"kvm/prefix_dmesg_svm.log",   "kvm/prefix_dmesg_x.log",
-		"kvm/prefix_journal_iso.log", "kvm/prefix_journal_mono.log",
-		"kvm/prefix_kernlog.log",     "kvm/prefix_kmsg.log",
-		"kvm/prefix_kvm_amd.log",     "kvm/prefix_layers_nomod.log",
-		"kvm/prefix_none.log",	      "kvm/prefix_svm.log",
-		"kvm/sample_dmesg.log",	      "kvm/sample_journal.log",
-		"kvm/sev_snp_2026.log",	      "kvm/sev_snp_6.15.log",
-		"kvm/two_dumps.log",	      "kvm/utf16be.log",
-		"kvm/utf16le_bom.log",	      "kvm/v26_failed.log",
-		"kvm/v4x_svm.log",	      "kvm/v514_svm.log",
-		"xen/keyhandler.txt",	      "xen/old3x.txt",
-		"xen/sample.txt",	      "xen/timestamps.txt",
+		"kvm/bad_conflict.log",
+		"kvm/bad_cut.log",
+		"kvm/bad_garbage.log",
+		"kvm/bad_wide.log",
+		"kvm/cut_control.log",
+		"kvm/headerless.log",
+		"kvm/noise.log",
+		"kvm/nul_kern.log",
+		"kvm/prefix_dmesg_T.log",
+		"kvm/prefix_dmesg_r.log",
+		"kvm/prefix_dmesg_svm.log",
+		"kvm/prefix_dmesg_x.log",
+		"kvm/prefix_journal_iso.log",
+		"kvm/prefix_journal_mono.log",
+		"kvm/prefix_kernlog.log",
+		"kvm/prefix_kmsg.log",
+		"kvm/prefix_kvm_amd.log",
+		"kvm/prefix_layers_nomod.log",
+		"kvm/prefix_none.log",
+		"kvm/prefix_svm.log",
+		"kvm/sample_dmesg.log",
+		"kvm/sample_journal.log",
+		"kvm/sev_snp_2026.log",
+		"kvm/sev_snp_6.15.log",
+		"kvm/two_dumps.log",
+		"kvm/utf16be.log",
+		"kvm/utf16le_bom.log",
+		"kvm/v26_failed.log",
+		"kvm/v4x_svm.log",
+		"kvm/v514_svm.log",
+		"xen/keyhandler.txt",
+		"xen/old3x.txt",
+		"xen/sample.txt",
+		"xen/timestamps.txt",
 		"xen/xen41.txt",
 	};
 	static struct svmc_record r;
@@ -213,7 +229,8 @@ static void test_table_complete(void)
 			bool found = false;
 
 			for (size_t i = 0; i < NROWS; i++)
-				found |= strcmp(rows[i].file, files[f]) == 0 && rows[i].index == idx;
+				found |= strcmp(rows[i].file, files[f]) == 0 &&
+					 rows[i].index == idx;
 			if (!found)
 				fprintf(stderr, "%s#%u has no row\n", files[f], idx);
 			CHECK(found);

@@ -405,8 +405,8 @@ int main(void)
 
 	/* record diff: Milan has shstk, so only the #CP page changes, to VMRUN */
 	in[0] = DATA "corpus.bin";
-	CHECK(svmc_migrate_records(&pc, &pcm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error, &ch, &st) ==
-	      SVMC_OK);
+	CHECK(svmc_migrate_records(&pc, &pcm, in, 1, SVMC_FMT_AUTO, ch_changed, ch_error, &ch,
+				   &st) == SVMC_OK);
 	CHECK_EQ_U64(st.records, 4);
 	CHECK_EQ_U64(ch.n, 1);
 	CHECK_EQ_U64(ch.index, 1);
