@@ -173,7 +173,7 @@ const struct svmc_vmcb_seg *svmc_field_seg_const(const struct svmc_record *r, en
 /* X-macro expansion: clang-format misreads it */
 /* clang-format off */
 static const char *const origin_names[SVMC_ORIGIN_COUNT] = {
-#define SVMC_X_ORIGIN_NAME(id, name) [SVMC_ORIGIN_##id] = name,
+#define SVMC_X_ORIGIN_NAME(id, name) [SVMC_ORIGIN_##id] = (name),
 	SVMC_ORIGINS(SVMC_X_ORIGIN_NAME)
 #undef SVMC_X_ORIGIN_NAME
 };
