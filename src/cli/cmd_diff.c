@@ -654,6 +654,8 @@ static int write_diff(struct diff_run *run, unsigned nmodels, bool by_default)
 
 	cli_out_open(&o);
 	svmc_emit_obj_begin(&o, NULL);
+	svmc_emit_str(&o, "schema", "svmcheck/diff");
+	svmc_emit_u64(&o, "schema_version", 1);
 	write_record(&o, 'a', r[0]);
 	write_record(&o, 'b', r[1]);
 	svmc_emit_printf(&o, "\n");

@@ -159,7 +159,7 @@ _svmcheck()
 		return 0
 	fi
 	case $cmd in
-	inspect | replay | migrate)
+	inspect | replay | migrate | diff)
 		_svmcheck_files "$cur" ;;
 	matrix)
 		_svmcheck_cpus "$prog" "$cur" ;;
