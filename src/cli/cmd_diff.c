@@ -28,8 +28,8 @@
 
 enum { OPT_GUEST = 0x300 };
 
-#define NAME_W 22  /* text: the field name column, as inspect's */
-#define VALUE_W 18 /* text: the value column (16 hex digits and "0x") */
+#define NAME_W 22                  /* text: the field name column, as inspect's */
+#define VALUE_W 18                 /* text: the value column (16 hex digits and "0x") */
 #define VALUE_COL (2 + NAME_W + 3) /* text: where values start, after "a " */
 #define MAX_SPANS 4                /* text: differing byte runs of a reserved range named */
 
@@ -79,7 +79,8 @@ static error_t diff_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->nargs == 2)
-			argp_error(state, "diff compares two records, A and B; '%s' is a third", arg);
+			argp_error(state, "diff compares two records, A and B; '%s' is a third",
+				   arg);
 		else
 			a->arg[a->nargs++] = arg;
 		return 0;
@@ -210,18 +211,19 @@ static int side_read(struct side *s, enum svmc_format fmt)
 	}
 	if (s->pick && !s->found) {
 		if (s->count == 1)
-			side_trouble(s, SVMC_ERR_RANGE, "no record %s: the input holds 1 record (#0)",
-				     s->pick);
+			side_trouble(s, SVMC_ERR_RANGE,
+				     "no record %s: the input holds 1 record (#0)", s->pick);
 		else
 			side_trouble(s, SVMC_ERR_RANGE,
-				     "no record %s: the input holds %" PRIu64 " records (#0 to #%" PRIu64
-				     ")",
+				     "no record %s: the input holds %" PRIu64
+				     " records (#0 to #%" PRIu64 ")",
 				     s->pick, s->count, s->count - 1);
 		return -1;
 	}
 	if (!s->pick && s->count > 1) {
 		side_trouble(s, SVMC_ERR_USAGE,
-			     "the input holds %" PRIu64 " records; pick one with %s#INDEX (#0 to #%" PRIu64 ")",
+			     "the input holds %" PRIu64
+			     " records; pick one with %s#INDEX (#0 to #%" PRIu64 ")",
 			     s->count, svmc_input_display(s->path), s->count - 1);
 		return -1;
 	}
@@ -274,7 +276,8 @@ static void differ_str(struct differ *x, const char *path, const char *name, con
 	for (int i = 0; i < 2; i++) {
 		svmc_emit_str(x->o, i ? "b" : "a", v[i]);
 		svmc_emit_printf(x->o, "  %s %s\n",
-				 side_label(x->o, label, sizeof(label), name, (char)('a' + i)), v[i]);
+				 side_label(x->o, label, sizeof(label), name, (char)('a' + i)),
+				 v[i]);
 	}
 	svmc_emit_obj_end(x->o);
 	x->count++;
@@ -418,7 +421,8 @@ static void say_known_one(struct differ *x)
 			if (!((x->known_one[i][f >> 6] >> (f & 63)) & 1))
 				continue;
 			if (!any)
-				svmc_emit_printf(x->o, "Reserved ranges known in %c only:", 'a' + i);
+				svmc_emit_printf(x->o,
+						 "Reserved ranges known in %c only:", 'a' + i);
 			svmc_emit_printf(x->o, " %s", svmc_fields[f].json);
 			any = true;
 		}
@@ -483,8 +487,8 @@ static enum svmc_emit_color verdict_color(enum svmc_verdict v)
  * The IDs of set in m's order: a JSON array under key (none when key is
  * NULL) and, with text, each after a space in text output.
  */
-static void write_ids(struct out *o, const char *key, const struct svmc_model *m,
-		      svmc_checkset set, bool text)
+static void write_ids(struct out *o, const char *key, const struct svmc_model *m, svmc_checkset set,
+		      bool text)
 {
 	if (key)
 		svmc_emit_arr_begin(o, key);
@@ -535,8 +539,9 @@ static void write_verdict(struct out *o, char c, const struct svmc_model *m,
 		svmc_emit_printf(o, ": not evaluated for lack of fields:");
 		write_ids(o, "unevaluated", judged_by(res), res->unevaluated, true);
 	} else if (res->verdict == SVMC_NA) {
-		svmc_emit_printf(o, ": a nested-state blob is restored by KVM_SET_NESTED_STATE, "
-				    "which model %s does not describe",
+		svmc_emit_printf(o,
+				 ": a nested-state blob is restored by KVM_SET_NESTED_STATE, "
+				 "which model %s does not describe",
 				 m->name);
 	}
 	svmc_emit_printf(o, "\n");
@@ -633,7 +638,8 @@ static int compile_judges(struct diff_run *run, unsigned n, const char *cpu_arg)
 		svmc_diag_init(&d, NULL);
 		e = svmc_judge_compile(&run->judge[i], run->model[i], &run->cpu, &d);
 		if (e == SVMC_ERR_NOSVM) {
-			cli_errorf(NULL, e, "%s; give a profile with -c, e.g. -c epyc-milan", d.msg);
+			cli_errorf(NULL, e, "%s; give a profile with -c, e.g. -c epyc-milan",
+				   d.msg);
 			return -1;
 		}
 		if (e != SVMC_OK) {
