@@ -111,11 +111,13 @@ static const struct argp diff_argp = {
 /* ---- reading one side ----------------------------------------------------- */
 
 struct side {
-	const char *arg;  /* as given */
-	char *path;       /* the input: arg, or a copy of arg up to its '#' */
-	const char *pick; /* the digits after '#', NULL when the whole input is meant */
-	uint64_t want;    /* their value (UINT64_MAX when too large to be a record) */
-	uint64_t count;   /* records read */
+	const char *arg;      /* as given */
+	const char *path;     /* the input: arg, or owned */
+	char *owned;          /* a copy of arg up to its '#', or NULL */
+	const char *pick;     /* the digits after '#', NULL when the whole input is meant */
+	uint64_t want;        /* their value (UINT64_MAX when too large to be a record) */
+	uint64_t count;       /* records read */
+	uint64_t first, last; /* the indexes of the first and last of them */
 	bool found, bad;
 	struct svmc_record rec, next; /* the record; the loop's room for the others */
 };
@@ -130,13 +132,14 @@ static int side_parse(struct side *s, const char *arg)
 	struct stat st;
 
 	s->arg = arg;
-	s->path = (char *)arg;
+	s->path = arg;
 	if (!hash || hash == arg || !hash[1] || hash[1 + strspn(hash + 1, "0123456789")] ||
 	    stat(arg, &st) == 0)
 		return 0;
-	s->path = strndup(arg, (size_t)(hash - arg));
-	if (!s->path)
+	s->owned = strndup(arg, (size_t)(hash - arg));
+	if (!s->owned)
 		return -1;
+	s->path = s->owned;
 	s->pick = hash + 1;
 	errno = 0;
 	s->want = strtoull(s->pick, NULL, 10);
@@ -155,17 +158,32 @@ static void side_records(void *arg, struct svmc_record *recs, size_t n)
 {
 	struct side *s = arg;
 
-	for (size_t i = 0; i < n; i++, s->count++)
+	for (size_t i = 0; i < n; i++, s->count++) {
+		if (!s->count)
+			s->first = recs[i].index;
+		s->last = recs[i].index;
 		if (!s->found && (!s->pick || recs[i].index == s->want)) {
 			s->rec = recs[i];
 			s->found = true;
 		}
+	}
 }
 
+/*
+ * An error of another record than the one #INDEX picks is said on stderr
+ * only: it does not concern what is compared (a kernel log with one bad dump
+ * and the good one asked for).  Any other error fails the side.
+ */
 static void side_error(void *arg, const struct svmc_diag *d)
 {
+	struct side *s = arg;
+
+	if (s->pick && d->index != SVMC_NO_INDEX && d->index != s->want) {
+		cli_report_text(d);
+		return;
+	}
 	cli_report(NULL, d);
-	((struct side *)arg)->bad = true;
+	s->bad = true;
 }
 
 /* Once the record asked for is read, the rest of its input does not matter. */
@@ -192,8 +210,10 @@ static void side_trouble(const struct side *s, enum svmc_err code, const char *f
 }
 
 /*
- * Read side s: its one record, or the record its #INDEX names.  Every error
- * of the input is reported; returns 0 when s->rec holds the record.
+ * Read side s: its one record (the whole input is read, to count them), or
+ * the record its #INDEX names (reading stops there).  Every error met is
+ * reported; one that concerns the input, or its record, fails the side.
+ * Returns 0 when s->rec holds the record.
  */
 static int side_read(struct side *s, enum svmc_format fmt)
 {
@@ -212,19 +232,20 @@ static int side_read(struct side *s, enum svmc_format fmt)
 	if (s->pick && !s->found) {
 		if (s->count == 1)
 			side_trouble(s, SVMC_ERR_RANGE,
-				     "no record %s: the input holds 1 record (#0)", s->pick);
+				     "no record %s: the input holds 1 record (#%" PRIu64 ")",
+				     s->pick, s->first);
 		else
 			side_trouble(s, SVMC_ERR_RANGE,
-				     "no record %s: the input holds %" PRIu64
-				     " records (#0 to #%" PRIu64 ")",
-				     s->pick, s->count, s->count - 1);
+				     "no record %s: the input holds %" PRIu64 " records (#%" PRIu64
+				     " to #%" PRIu64 ")",
+				     s->pick, s->count, s->first, s->last);
 		return -1;
 	}
 	if (!s->pick && s->count > 1) {
 		side_trouble(s, SVMC_ERR_USAGE,
 			     "the input holds %" PRIu64
-			     " records; pick one with %s#INDEX (#0 to #%" PRIu64 ")",
-			     s->count, svmc_input_display(s->path), s->count - 1);
+			     " records; pick one with %s#INDEX (#%" PRIu64 " to #%" PRIu64 ")",
+			     s->count, svmc_input_display(s->path), s->first, s->last);
 		return -1;
 	}
 	return 0;
@@ -735,8 +756,7 @@ int cmd_diff(int argc, char **argv)
 	status = write_diff(run, nmodels, !a.models);
 out:
 	for (int i = 0; i < 2; i++)
-		if (run->side[i].path != run->side[i].arg)
-			free(run->side[i].path);
+		free(run->side[i].owned);
 	free(run);
 	return status;
 }
