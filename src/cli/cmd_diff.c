@@ -287,13 +287,20 @@ struct differ {
 	uint64_t known_one[2][SVMC_KNOWN_WORDS];
 };
 
-static void differ_str(struct differ *x, const char *path, const char *name, const char *va,
-		       const char *vb)
+/* The side that does not know a value: JSON null, text "unknown". */
+static void put_unknown(struct differ *x, const char *label)
+{
+	svmc_emit_null(x->o, label);
+	svmc_emit_printf(x->o, "  %s unknown\n", label);
+}
+
+/* A header fact that is a word on both sides (the origin). */
+static void differ_str(struct differ *x, const char *name, const char *va, const char *vb)
 {
 	const char *v[2] = { va, vb };
 	char label[64];
 
-	entry_begin(x->o, path, "Record header", &x->heading);
+	entry_begin(x->o, name, "Record header", &x->heading);
 	for (int i = 0; i < 2; i++) {
 		svmc_emit_str(x->o, i ? "b" : "a", v[i]);
 		svmc_emit_printf(x->o, "  %s %s\n",
@@ -322,7 +329,7 @@ static void differ_nstate(struct differ *x, unsigned bit, const char *name, uint
 		if (x->r[i]->nstate.known & bit)
 			svmc_kv_hex(&x->k, l, v[i], digits, NULL);
 		else
-			svmc_kv_unknown(&x->k, l);
+			put_unknown(x, l);
 	}
 	svmc_emit_obj_end(x->o);
 	x->count++;
@@ -334,7 +341,7 @@ static void differ_header(struct differ *x)
 	const struct svmc_nstate *na = &x->r[0]->nstate, *nb = &x->r[1]->nstate;
 
 	if (x->r[0]->origin != x->r[1]->origin)
-		differ_str(x, "origin", "origin", svmc_origin_name(x->r[0]->origin),
+		differ_str(x, "origin", svmc_origin_name(x->r[0]->origin),
 			   svmc_origin_name(x->r[1]->origin));
 	differ_nstate(x, SVMC_NSK_FLAGS, "flags", na->flags, nb->flags, 4);
 	differ_nstate(x, SVMC_NSK_FORMAT, "format", na->format, nb->format, 4);
@@ -406,12 +413,15 @@ static void differ_field(struct differ *x, const struct svmc_field *f)
 	x->count++;
 	if (f->kind != SVMC_FK_RESERVED) {
 		for (int i = 0; i < 2; i++) {
+			const char *l =
+				side_label(x->o, label, sizeof(label), f->json, (char)('a' + i));
+
 			/* a segment's line continues under the values */
 			svmc_emit_hang(x->o, VALUE_COL);
-			svmc_vmcb_field_kv(&x->k,
-					   side_label(x->o, label, sizeof(label), f->json,
-						      (char)('a' + i)),
-					   x->r[i], f);
+			if (k[i])
+				svmc_vmcb_field_kv(&x->k, l, x->r[i], f);
+			else
+				put_unknown(x, l);
 		}
 		svmc_emit_hang(x->o, 0);
 		svmc_emit_obj_end(x->o);
