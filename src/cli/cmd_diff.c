@@ -31,7 +31,7 @@ enum { OPT_GUEST = 0x300 };
 #define NAME_W 22                  /* text: the field name column, as inspect's */
 #define VALUE_W 18                 /* text: the value column (16 hex digits and "0x") */
 #define VALUE_COL (2 + NAME_W + 3) /* text: where values start, after "a " */
-#define MAX_SPANS 4                /* text: differing byte runs of a reserved range named */
+#define MAX_RUNS 4                 /* text: differing byte runs of a reserved range named */
 
 struct diff_args {
 	enum svmc_format format;
@@ -381,7 +381,7 @@ static void reserved_runs(struct differ *x, const struct svmc_field *f)
 		svmc_emit_u64(x->o, "offset", f->offset + i);
 		svmc_emit_u64(x->o, "size", j - i + 1);
 		svmc_emit_obj_end(x->o);
-		if (runs < MAX_SPANS) {
+		if (runs < MAX_RUNS) {
 			svmc_emit_printf(x->o, "%s0x%03x", runs ? ", " : "", f->offset + i);
 			if (j > i)
 				svmc_emit_printf(x->o, "-0x%03x", f->offset + j);
@@ -390,9 +390,9 @@ static void reserved_runs(struct differ *x, const struct svmc_field *f)
 		i = j + 1;
 	}
 	svmc_emit_arr_end(x->o);
-	if (runs > MAX_SPANS)
-		svmc_emit_printf(x->o, " and %u more run%s", runs - MAX_SPANS,
-				 runs - MAX_SPANS == 1 ? "" : "s");
+	if (runs > MAX_RUNS)
+		svmc_emit_printf(x->o, " and %u more run%s", runs - MAX_RUNS,
+				 runs - MAX_RUNS == 1 ? "" : "s");
 	svmc_emit_printf(x->o, " differ\n");
 }
 
