@@ -94,6 +94,19 @@ const char *cli_unknown_format_msg(char *buf, size_t n, const char *word);
 void cli_unknown_model(struct out *o, const char *word);
 void cli_unknown_format(struct out *o, const char *word);
 
+struct svmc_model;
+/*
+ * A -m argument: one model name or a comma-separated list of them, where
+ * "all" stands for every model of the table (svmc_model_at() order), into
+ * out[0..*n), in the order given; a model named twice is kept once, where
+ * it first appears.  At most max models.  On an unknown name (the
+ * cli_unknown_model() message), an empty name ("kvm,,apm") or more than
+ * max models, reports a usage error through cli_errorf(NULL, ...) (call it
+ * after argp_parse, so that the error comes in the output mode asked for)
+ * and returns -1 (*n is then 0); 0 on success, *n >= 1.
+ */
+int cli_parse_models(const char *arg, const struct svmc_model **out, unsigned max, unsigned *n);
+
 struct svmc_cpu;
 /*
  * Resolve the CPU argument `arg` given with option `opt` ("-c", "--from"; NULL for an operand),
@@ -149,5 +162,6 @@ int cmd_checks(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif /* SVMCHECK_CLI_H */

@@ -399,3 +399,53 @@ void cli_unknown_format(struct out *o, const char *word)
 
 	cli_errorf(o, SVMC_ERR_USAGE, "%s", cli_unknown_format_msg(msg, sizeof(msg), word));
 }
+
+/* Append m to out[0..*n) unless it is there already; -1 when max are there. */
+static int add_model(const struct svmc_model *m, const struct svmc_model **out, unsigned max,
+		     unsigned *n)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (out[i] == m)
+			return 0;
+	if (*n >= max)
+		return -1;
+	out[(*n)++] = m;
+	return 0;
+}
+
+int cli_parse_models(const char *arg, const struct svmc_model **out, unsigned max, unsigned *n)
+{
+	const char *p = arg;
+
+	*n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char word[64];
+		int r = 0;
+
+		if (len == 0) {
+			cli_errorf(NULL, SVMC_ERR_USAGE, "-m '%s': a model name is empty", arg);
+			break;
+		}
+		/* a name too long for word is no model's: report it cut short */
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		if (strcmp(word, "all") == 0) {
+			for (size_t i = 0; i < svmc_model_count() && r == 0; i++)
+				r = add_model(svmc_model_at(i), out, max, n);
+		} else if (svmc_model_lookup(word)) {
+			r = add_model(svmc_model_lookup(word), out, max, n);
+		} else {
+			cli_unknown_model(NULL, word);
+			break;
+		}
+		if (r != 0) {
+			cli_errorf(NULL, SVMC_ERR_USAGE, "-m '%s': at most %u models", arg, max);
+			break;
+		}
+		if (p[len] == '\0')
+			return 0;
+		p += len + 1;
+	}
+	*n = 0;
+	return -1;
+}

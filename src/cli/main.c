@@ -40,6 +40,7 @@ static int cmd_help(int argc, char **argv);
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "decode every VMCB record of captures, for people or as JSON" },
 	{ "replay", cmd_replay, "run the VMRUN consistency checks on every record" },
+	{ "diff", cmd_diff, "compare two records field by field, and their verdicts" },
 	{ "vectors", cmd_vectors, "EVENTINJ validity of every TYPE and vector on a CPU" },
 	{ "checks", cmd_checks, "list every consistency check and the models that apply it" },
 	{ "migrate", cmd_migrate, "what changes validity between two CPUs (live migration)" },

@@ -68,7 +68,14 @@ _svmcheck_value()
 	local prog=$1 cmd=$2 opt=$3 cur=$4
 	case $opt in
 	-m | --model | --from-model | --to-model)
-		COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" models)" -- "$cur")) ;;
+		local models pre=""
+		models=$(_svmcheck_words "$prog" models)
+		# diff's -m takes a comma-separated list, or all
+		if [[ $cmd == diff && ($opt == -m || $opt == --model) ]]; then
+			models+=$'\n'all
+			[[ $cur == *,* ]] && pre=${cur%,*},
+		fi
+		COMPREPLY=($(compgen -P "$pre" -W "$models" -- "${cur#"$pre"}")) ;;
 	-f | --format)
 		COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" formats)" -- "$cur")) ;;
 	--color)
@@ -159,7 +166,7 @@ _svmcheck()
 		return 0
 	fi
 	case $cmd in
-	inspect | replay | migrate)
+	inspect | replay | migrate | diff)
 		_svmcheck_files "$cur" ;;
 	matrix)
 		_svmcheck_cpus "$prog" "$cur" ;;

@@ -25,13 +25,14 @@ static bool all_zero(const unsigned char *p, size_t n)
 #define VALUE_W 18 /* text: the value column (16 hex digits and "0x") */
 
 /* One field: the same description for both backends (table.h records). */
-static void write_field(struct svmc_kv *k, const struct svmc_record *r, const struct svmc_field *f)
+void svmc_vmcb_field_kv(struct svmc_kv *k, const char *name, const struct svmc_record *r,
+			const struct svmc_field *f)
 {
 	const unsigned char *p = (const unsigned char *)&r->vmcb + f->offset;
 	char dec[SVMC_DECODE_MAX];
 
 	if (!svmc_known(r, f->id)) {
-		svmc_kv_unknown(k, f->json);
+		svmc_kv_unknown(k, name);
 		return;
 	}
 	dec[0] = '\0';
@@ -47,14 +48,14 @@ static void write_field(struct svmc_kv *k, const struct svmc_record *r, const st
 			{ "base", s->base, 16 },
 		};
 
-		svmc_kv_group(k, f->json, parts, 4, dec);
+		svmc_kv_group(k, name, parts, 4, dec);
 		break;
 	}
 	case SVMC_FK_BYTES:
-		svmc_kv_hexbytes(k, f->json, p, f->size);
+		svmc_kv_hexbytes(k, name, p, f->size);
 		break;
 	default:
-		svmc_kv_hex(k, f->json, svmc_field_get(r, f->id), 2u * f->size, dec);
+		svmc_kv_hex(k, name, svmc_field_get(r, f->id), 2u * f->size, dec);
 		break;
 	}
 }
@@ -212,7 +213,7 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 			const struct svmc_field *f = &svmc_fields[i];
 			if ((int)f->area != area || f->kind == SVMC_FK_RESERVED)
 				continue;
-			write_field(&k, r, f);
+			svmc_vmcb_field_kv(&k, f->json, r, f);
 		}
 		svmc_kv_end(&k);
 	}

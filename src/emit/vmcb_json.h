@@ -41,6 +41,17 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first);
  */
 bool svmc_vmcb_header_only(const struct svmc_record *r);
 
+struct svmc_kv;
+/*
+ * One field f of r (any kind but RESERVED) as the value `name` of k
+ * (table.h): JSON a member (hex string, segment object, hex bytes, null
+ * when unknown), text a line with the value and inspect's decode in words
+ * ("?" when unknown).  svmc_vmcb_emit() writes every field through it;
+ * `diff` writes the two sides of a field that differs.
+ */
+void svmc_vmcb_field_kv(struct svmc_kv *k, const char *name, const struct svmc_record *r,
+			const struct svmc_field *f);
+
 /* svmc_vmcb_emit() in JSON modes only: nothing happens otherwise. */
 void svmc_vmcb_json_write(struct out *o, const struct svmc_record *r);
 

@@ -46,13 +46,17 @@ expect()
 
 expect "replay" svmcheck re
 expect "checks" svmcheck ch
-expect "checks help inspect matrix migrate profile replay vectors" svmcheck ""
+expect "checks diff help inspect matrix migrate profile replay vectors" svmcheck ""
 expect "replay" svmcheck help rep
 expect "" svmcheck zz
 expect "apm kvm kvm-legacy kvm-v1" svmcheck replay -m ""
 expect "kvm-legacy kvm-v1" svmcheck replay --model = kvm-
 expect "kvm-legacy kvm-v1" svmcheck migrate --from-model kvm-
 expect "" svmcheck replay -m x
+expect "all apm kvm kvm-legacy kvm-v1" svmcheck diff -m ""
+expect "kvm,all kvm,apm" svmcheck diff --model = kvm,a
+expect "kvm,apm,kvm-legacy kvm,apm,kvm-v1" svmcheck diff -m kvm,apm,kvm-
+expect "foo.bin" svmcheck diff -c epyc-milan fo
 expect "epyc-milan" svmcheck replay -c epyc-m
 expect "epyc-milan" svmcheck -j vectors --cpu = epyc-m
 expect "qemu-EPYC-Rome-v4 qemu-EPYC-Rome-v5" svmcheck profile show qemu-EPYC-R

@@ -39,6 +39,7 @@ enum kt {
 	T_ARR,   /* array of objects with sub-schema */
 	T_ARRS,  /* array of strings */
 	T_ANY,   /* object whose keys are free (inspect "reserved") */
+	T_VAL,   /* diff's "a"/"b": hex, a segment (sub-schema), hex bytes, an origin, or null */
 };
 
 struct key {
@@ -67,6 +68,14 @@ static int is_hex(const char *s)
 }
 
 static void check_obj(json_object *o, const struct key *keys, const char *path);
+
+/* A string of lower-case hex digit pairs (insn_bytes, reserved ranges). */
+static int is_hexbytes(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n % 2 == 0 && strspn(s, "0123456789abcdef") == n;
+}
 
 static void check_val(json_object *v, const struct key *k, const char *path)
 {
@@ -142,6 +151,19 @@ static void check_val(json_object *v, const struct key *k, const char *path)
 	case T_ANY:
 		if (t != json_type_object)
 			bad(path, "not an object");
+		return;
+	case T_VAL:
+		if (t == json_type_object)
+			check_obj(v, k->sub, path);
+		else if (t == json_type_string) {
+			const char *str = json_object_get_string(v);
+
+			if (!is_hex(str) && !is_hexbytes(str) && strcmp(str, "page") != 0 &&
+			    strcmp(str, "hardware") != 0 && strcmp(str, "nested_state") != 0)
+				bad(path, "not a VMCB value, hex bytes or an origin");
+		} else if (t != json_type_null) {
+			bad(path, "not a VMCB value, hex bytes, an origin or null");
+		}
 		return;
 	}
 }
@@ -407,6 +429,40 @@ static const struct key migrate_doc[] = { SCHEMA_HEAD,
 					  { "summary", T_OBJ, 0, msum_keys },
 					  END };
 
+static const struct key dside_keys[] = { { "input", T_STR, 0, NULL },
+					 { "index", T_NUM, 0, NULL },
+					 { "line", T_NUM, 1, NULL },
+					 { "offset", T_NUM, 1, NULL },
+					 { "format", T_STR, 0, NULL },
+					 { "origin", T_STR, 0, NULL },
+					 END };
+static const struct key drun_keys[] = { { "offset", T_NUM, 0, NULL },
+					{ "size", T_NUM, 0, NULL },
+					END };
+static const struct key dfield_keys[] = { { "field", T_STR, 0, NULL },
+					  { "a", T_VAL, 0, seg_keys },
+					  { "b", T_VAL, 0, seg_keys },
+					  { "bytes", T_ARR, 1, drun_keys },
+					  END };
+static const struct key dres_keys[] = { { "verdict", T_STR, 0, NULL },
+					{ "first", T_STRN, 0, NULL },
+					{ "failures", T_ARRS, 0, NULL },
+					{ "unevaluated", T_ARRS, 1, NULL },
+					END };
+static const struct key dverdict_keys[] = { { "model", T_STR, 0, NULL },
+					    { "a", T_OBJ, 0, dres_keys },
+					    { "b", T_OBJ, 0, dres_keys },
+					    END };
+static const struct key diff_doc[] = { SCHEMA_HEAD,
+				       { "a", T_OBJ, 0, dside_keys },
+				       { "b", T_OBJ, 0, dside_keys },
+				       { "fields", T_ARR, 0, dfield_keys },
+				       { "cpu", T_STR, 0, NULL },
+				       { "guest", T_STR, 1, NULL },
+				       { "verdicts", T_ARR, 0, dverdict_keys },
+				       { "identical", T_BOOL, 0, NULL },
+				       END };
+
 static const struct key class_keys[] = { { "id", T_NUM, 0, NULL },
 					 { "cpus", T_ARRS, 0, NULL },
 					 { "hosts", T_NUM, 0, NULL },
@@ -661,6 +717,7 @@ static void colour_cases(void)
 		"replay -c epyc-milan " FIX "/raw/dump25.bin",
 		"migrate --from epyc-milan --to epyc-rome",
 		"vectors -c epyc-genoa",
+		"diff -c epyc-milan " FIX "/kvm/two_dumps.log#0 " FIX "/kvm/two_dumps.log#1",
 	};
 	int rc;
 
@@ -732,6 +789,14 @@ static void self_test(void)
 		int r, e;
 		CHECK(ndjson_errors(nd, inspect_rec, inspect_sum, &r, &e, 1) > 0);
 	}
+	/* diff: a decimal number or a word where a VMCB value belongs */
+	CHECK(doc_errors(
+		      "{\"schema\":\"svmcheck/diff\",\"schema_version\":1,\"a\":{\"input\":"
+		      "\"x\",\"index\":0,\"format\":\"raw\",\"origin\":\"page\"},\"b\":{\"input\":"
+		      "\"x\",\"index\":0,\"format\":\"raw\",\"origin\":\"page\"},\"fields\":["
+		      "{\"field\":\"control.asid\",\"a\":5,\"b\":\"five\"}],\"cpu\":\"c\","
+		      "\"verdicts\":[],\"identical\":false}",
+		      "svmcheck/diff", diff_doc) == 2);
 	schema_errors = before; /* the deliberate failures above are not real ones */
 }
 
@@ -757,6 +822,16 @@ int main(void)
 		 matrix_doc, 1);
 	doc_case("-j matrix --guest qemu-EPYC-Rome-v4 epyc-milan epyc-rome", "svmcheck/matrix",
 		 matrix_doc, -1);
+	/* diff: hex, segment, byte and origin values; nested-state header; INCOMPLETE, N/A */
+	doc_case("-j diff -c epyc-milan " FIX "/kvm/two_dumps.log#0 " FIX "/kvm/two_dumps.log#1",
+		 "svmcheck/diff", diff_doc, 1);
+	doc_case("-p diff -c epyc-milan -m all " FIX "/raw/longmode.bin " FIX "/hex/page.xxd",
+		 "svmcheck/diff", diff_doc, 1);
+	doc_case("-j diff -c epyc-milan " FIX "/raw/nested.bin " FIX "/kvm/cut_control.log#0",
+		 "svmcheck/diff", diff_doc, 1);
+	doc_case("-j diff -c epyc-milan --guest qemu-EPYC-Rome-v4 " FIX "/raw/longmode.bin " FIX
+		 "/raw/longmode.bin",
+		 "svmcheck/diff", diff_doc, 0);
 	doc_case("-j profile show epyc-milan", "svmcheck/profile", show_doc, 0);
 	doc_case("-p profile show qemu-EPYC-v4", "svmcheck/profile", show_doc, 0);
 	doc_case("-j profile list", "svmcheck/profile-list", list_doc, 0);
