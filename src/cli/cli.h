@@ -82,14 +82,6 @@ const char *cli_suggest(const char *word, const char *(*name)(size_t i), size_t 
  */
 const char *cli_unknown_model_msg(char *buf, size_t n, const char *word);
 
-/*
- * -m MODEL[,MODEL...] or "all" (every model, in svmc_model_at() order)
- * into out[0..*n), at most max, in the order given, duplicates dropped.
- * Returns 0, or -1 after reporting through cli_unknown_model(o, word) (an
- * unknown or empty name) or a usage error (more than max models).
- */
-int cli_parse_models(struct out *o, const char *arg, const struct svmc_model **out, unsigned max,
-		     unsigned *n);
 const char *cli_unknown_format_msg(char *buf, size_t n, const char *word);
 void cli_unknown_model(struct out *o, const char *word);
 void cli_unknown_format(struct out *o, const char *word);

@@ -495,7 +495,7 @@ static int set_models(struct run *run, const struct replay_args *a)
 	unsigned n;
 
 	if (a->models) {
-		if (cli_parse_models(&run->o, a->models, m, SVMC_PANEL_MAX, &n) != 0)
+		if (cli_parse_models(a->models, m, SVMC_PANEL_MAX, &n) != 0)
 			return -1;
 		for (unsigned i = 0; i < n; i++) {
 			run->judge[i].model = m[i];
@@ -559,13 +559,19 @@ int cmd_replay(int argc, char **argv)
 	run->a = &a;
 	run->quiet = cli_g.quiet;
 	to_file = a.output && strcmp(a.output, "-") != 0;
+	/* a usage error, reported as the other usage errors are (before the output opens) */
+	if (set_models(run, &a) != 0) {
+		free(run);
+		free(cpu);
+		return EXIT_TROUBLE;
+	}
 
 	/* Errors before any record: stdout carries a JSON error object with -j. */
 	cli_out_open(&run->o);
 	/* the -o rule (cli_outfile_open applies it too) before any work */
 	if (cli_outfile_refuse(&run->o, a.output, a.inputs, a.ninputs) != 0)
 		goto trouble;
-	if (set_models(run, &a) != 0 || resolve_cpu(run, cpu, &run->o) != 0)
+	if (resolve_cpu(run, cpu, &run->o) != 0)
 		goto trouble;
 	for (unsigned i = 0; i < run->panel.n; i++) {
 		svmc_diag_init(&d, NULL);

@@ -354,45 +354,6 @@ void cli_unknown_model(struct out *o, const char *word)
 	cli_errorf(o, SVMC_ERR_USAGE, "%s", cli_unknown_model_msg(msg, sizeof(msg), word));
 }
 
-int cli_parse_models(struct out *o, const char *arg, const struct svmc_model **out, unsigned max,
-		     unsigned *n)
-{
-	const char *p = arg;
-
-	*n = 0;
-	if (strcmp(arg, "all") == 0) {
-		for (size_t i = 0; i < svmc_model_count() && *n < max; i++)
-			out[(*n)++] = svmc_model_at(i);
-		return 0;
-	}
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		char word[64];
-		const struct svmc_model *m;
-		bool dup = false;
-
-		snprintf(word, sizeof(word), "%.*s",
-			 (int)(len < sizeof(word) ? len : sizeof(word) - 1), p);
-		m = len < sizeof(word) ? svmc_model_lookup(word) : NULL;
-		if (!m) {
-			cli_unknown_model(o, word);
-			return -1;
-		}
-		for (unsigned i = 0; i < *n; i++)
-			dup |= out[i] == m;
-		if (!dup) {
-			if (*n >= max) {
-				cli_errorf(o, SVMC_ERR_USAGE, "-m takes at most %u models", max);
-				return -1;
-			}
-			out[(*n)++] = m;
-		}
-		if (!p[len])
-			return 0;
-		p += len + 1;
-	}
-}
-
 void cli_unknown_format(struct out *o, const char *word)
 {
 	char msg[512];
