@@ -49,10 +49,10 @@ expect "checks" svmcheck ch
 expect "checks help inspect matrix migrate profile replay vectors" svmcheck ""
 expect "replay" svmcheck help rep
 expect "" svmcheck zz
-expect "apm kvm kvm-legacy kvm-v1" svmcheck replay -m ""
+expect "apm bochs kvm kvm-legacy kvm-v1 qemu qemu-7.2 xen" svmcheck replay -m ""
 expect "kvm-legacy kvm-v1" svmcheck replay --model = kvm-
 expect "kvm-legacy kvm-v1" svmcheck migrate --from-model kvm-
-expect "" svmcheck replay -m x
+expect "" svmcheck replay -m z
 expect "epyc-milan" svmcheck replay -c epyc-m
 expect "epyc-milan" svmcheck -j vectors --cpu = epyc-m
 expect "qemu-EPYC-Rome-v4 qemu-EPYC-Rome-v5" svmcheck profile show qemu-EPYC-R
@@ -90,7 +90,7 @@ cat >"$TMP/fake/svmcheck" <<EOF
 case "\$*" in
 "__complete commands") "$BIN" "\$@" && echo frobnicate ;;
 "__complete formats") "$BIN" "\$@" && echo qemu-trace ;;
-"__complete models") "$BIN" "\$@" && echo qemu ;;
+"__complete models") "$BIN" "\$@" && echo kvm-next ;;
 "replay --help") "$BIN" "\$@" && echo "      --brand-new=X          an option added later" ;;
 *) exec "$BIN" "\$@" ;;
 esac
@@ -100,8 +100,8 @@ PATH="$TMP/fake:$PATH"
 expect "frobnicate" svmcheck fro
 expect "qemu-trace" svmcheck inspect -f qemu
 expect "qemu-trace" svmcheck replay --format = q
-expect "qemu" svmcheck vectors -m q
-expect "qemu" svmcheck migrate --to-model q
+expect "kvm-next" svmcheck vectors -m kvm-n
+expect "kvm-next" svmcheck migrate --to-model kvm-n
 expect "--brand-new=" svmcheck replay --bra
 expect "" svmcheck inspect --bra
 
