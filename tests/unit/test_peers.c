@@ -707,6 +707,124 @@ static void test_bochs_order(void)
 	FIRST("bochs", cpu_base(), r, "SAVE.CS.LD_ANY");
 }
 
+/* ---- the new rows with fields unknown ---------------------------------------------- */
+
+static void mk_any_mode(struct svmc_record *r)
+{
+	tvmcb_long_mode(r);
+	r->vmcb.save.cr3 |= UINT64_C(1) << 40;
+}
+
+static void mk_cr3_xen(struct svmc_record *r)
+{
+	tvmcb_long_mode(r);
+	r->vmcb.save.cr3 = 0x1004;
+}
+
+static void mk_lma_no_lme(struct svmc_record *r)
+{
+	tvmcb_long_mode(r);
+	r->vmcb.save.efer &= ~EFER_LME;
+}
+
+static void mk_raw_range(struct svmc_record *r)
+{
+	tvmcb_long_mode(r);
+	r->vmcb.control.msrpm_base_pa = (UINT64_C(1) << 40) - 0x1fff;
+}
+
+static void mk_evtinj_rsvd(struct svmc_record *r)
+{
+	tvmcb_long_mode(r);
+	r->vmcb.control.event_inj = 1u << 12;
+}
+
+static void mk_cs_ld_any(struct svmc_record *r)
+{
+	*r = *legacy_pae();
+	r->vmcb.save.cs.attrib |= SVM_SELECTOR_L_MASK;
+}
+
+static void mk_pcide_nolm(struct svmc_record *r)
+{
+	*r = *legacy_pae();
+	r->vmcb.save.cr4 |= CR4_PCIDE;
+}
+
+static void forget(struct svmc_record *r, enum svmc_field_id f)
+{
+	r->known[f >> 6] &= ~(UINT64_C(1) << (f & 63));
+}
+
+/*
+ * Each new row, from a record it fails: with any field it reads unknown it
+ * is unevaluated, never failed or passed (what is still known agrees with
+ * the failure); and where its guard is known off it passes with the other
+ * fields unknown.
+ */
+static void test_unknown_fields(void)
+{
+	static const struct {
+		const char *id, *model;
+		void (*make)(struct svmc_record *r);
+	} rows[] = {
+		{ "SAVE.CR3.ANY_MODE", "qemu", mk_any_mode },
+		{ "SAVE.CR3.XEN", "xen", mk_cr3_xen },
+		{ "SAVE.EFER.LMA_NO_LME", "xen", mk_lma_no_lme },
+		{ "CTRL.MSRPM.RAW_RANGE", "xen", mk_raw_range },
+		{ "CTRL.EVENTINJ.RSVD", "xen", mk_evtinj_rsvd },
+		{ "SAVE.CS.LD_ANY", "bochs", mk_cs_ld_any },
+		{ "SAVE.CR4.PCIDE_NOLM", "bochs", mk_pcide_nolm },
+	};
+	static struct svmc_record r;
+	struct svmc_result res;
+
+	CHECK_EQ_U64(sizeof(rows) / sizeof(rows[0]),
+		     SVMC_CHECK_COUNT - SVMC_CHECK_SAVE_CR3_ANY_MODE); /* every new row */
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		enum svmc_check_id id;
+		const struct svmc_check_info *ci;
+
+		CHECK(svmc_check_lookup(rows[i].id, &id) == 0);
+		ci = svmc_check_info(id);
+		rows[i].make(&r);
+		res = judge(rows[i].model, cpu_with(SVMC_FEAT_PCID, true), &r);
+		CHECK(svmc_result_failed(&res, id));
+		for (unsigned k = 0; k < ci->nfields; k++) {
+			rows[i].make(&r);
+			forget(&r, ci->fields[k]);
+			res = judge(rows[i].model, cpu_with(SVMC_FEAT_PCID, true), &r);
+			CHECK(!svmc_result_failed(&res, id));
+			CHECK((res.unevaluated >> id) & 1);
+		}
+	}
+
+	/* guards: Xen's CR3 rule with paging known off, or a CR3 with no bit it tests */
+	r = *legacy_nopae();
+	r.vmcb.save.cr0 &= ~CR0_PG;
+	r.vmcb.save.cr3 = 0xfff;
+	forget(&r, SVMC_F_CR3);
+	forget(&r, SVMC_F_EFER);
+	res = judge("xen", cpu_base(), &r);
+	CHECK(!((res.unevaluated >> SVMC_CHECK_SAVE_CR3_XEN) & 1));
+	mk_cr3_xen(&r);
+	r.vmcb.save.cr3 = 0x1000;
+	forget(&r, SVMC_F_EFER);
+	forget(&r, SVMC_F_CR4);
+	res = judge("xen", cpu_base(), &r);
+	CHECK(!((res.unevaluated >> SVMC_CHECK_SAVE_CR3_XEN) & 1));
+	CHECK(!svmc_result_failed(&res, SVMC_CHECK_SAVE_CR3_XEN));
+	/* PCIDE outside long mode: long mode known, or PCIDE known clear */
+	r = *lm();
+	forget(&r, SVMC_F_CR4);
+	res = judge("bochs", cpu_base(), &r);
+	CHECK(!((res.unevaluated >> SVMC_CHECK_SAVE_CR4_PCIDE_NOLM) & 1));
+	r = *legacy_pae();
+	forget(&r, SVMC_F_EFER);
+	res = judge("bochs", cpu_base(), &r);
+	CHECK(!((res.unevaluated >> SVMC_CHECK_SAVE_CR4_PCIDE_NOLM) & 1));
+}
+
 /* ---- what every one of them shares ----------------------------------------------- */
 
 static void test_common(void)
@@ -785,6 +903,7 @@ int main(void)
 	test_bochs_save();
 	test_bochs_eventinj();
 	test_bochs_order();
+	test_unknown_fields();
 	test_common();
 	return tcheck_done("test_peers");
 }
