@@ -633,14 +633,12 @@ static int m_range(const struct svmc_compiled *c, const char *what, uint64_t bas
 
 	if (c->maxphyaddr >= 64)
 		return put(b, n,
-			   "the %s at " HX
-			   " (%s) wraps past the end of the 64-bit address space",
+			   "the %s at " HX " (%s) wraps past the end of the 64-bit address space",
 			   what, U(pb), size);
 	if (pb & c->pa_rsvd)
 		return put(b, n,
 			   "the %s at " HX
-			   " (%s) starts beyond MAXPHYADDR %u (physical addresses end at " HX
-			   ")%s",
+			   " (%s) starts beyond MAXPHYADDR %u (physical addresses end at " HX ")%s",
 			   what, U(pb), size, c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)),
 			   wraps ? " and wraps past the end of the 64-bit address space" : "");
 	return put(b, n,
@@ -757,8 +755,9 @@ static int m_cr3_any_mode(const struct svmc_compiled *c, const struct svmc_vmcb 
 			  size_t n)
 {
 	return put(b, n,
-		   "CR3 " HX " must be a legal physical address in every paging mode, but it sets bits "
-		   HX " at or above MAXPHYADDR %u",
+		   "CR3 " HX
+		   " must be a legal physical address in every paging mode, but it sets bits " HX
+		   " at or above MAXPHYADDR %u",
 		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
 }
 
@@ -788,11 +787,12 @@ static int m_msrpm_raw_range(const struct svmc_compiled *c, const struct svmc_vm
 	char size[40];
 
 	if (end < base)
-		return put(b, n,
-			   "the MSR permission map read from " HX
-			   " (the base as given, bits 11:0 kept; %s) wraps past the end of the 64-bit "
-			   "address space",
-			   U(base), svmc_map_size_words(c->msrpm_last, size, sizeof(size)));
+		return put(
+			b, n,
+			"the MSR permission map read from " HX
+			" (the base as given, bits 11:0 kept; %s) wraps past the end of the 64-bit "
+			"address space",
+			U(base), svmc_map_size_words(c->msrpm_last, size, sizeof(size)));
 	return put(b, n,
 		   "the MSR permission map read from " HX
 		   " (the base as given, bits 11:0 kept; %s) ends at " HX
@@ -841,13 +841,15 @@ static int hm_flags(const struct svmc_compiled *c, const struct svmc_nstate *h, 
 {
 	(void)c;
 	if (h->flags & ~SVMC_NSTATE_FLAGS_SVM)
-		return put(b, n,
-			   "the nested-state flags are 0x%04x: bits 0x%04x are not GUEST_MODE (0x1), "
-			   "RUN_PENDING (0x2) or GIF_SET (0x100)",
-			   h->flags, h->flags & ~SVMC_NSTATE_FLAGS_SVM);
-	return put(b, n,
-		   "the nested-state flags are 0x%04x: RUN_PENDING (0x2) is set without GUEST_MODE (0x1)",
-		   h->flags);
+		return put(
+			b, n,
+			"the nested-state flags are 0x%04x: bits 0x%04x are not GUEST_MODE (0x1), "
+			"RUN_PENDING (0x2) or GIF_SET (0x100)",
+			h->flags, h->flags & ~SVMC_NSTATE_FLAGS_SVM);
+	return put(
+		b, n,
+		"the nested-state flags are 0x%04x: RUN_PENDING (0x2) is set without GUEST_MODE (0x1)",
+		h->flags);
 }
 
 static int hm_vmcb_pa(const struct svmc_compiled *c, const struct svmc_nstate *h, char *b, size_t n)
@@ -866,9 +868,10 @@ static int hm_size(const struct svmc_compiled *c, const struct svmc_nstate *h, c
 	(void)c;
 	if (h->size < SVMC_NSTATE_HDR_SIZE)
 		return put(b, n, "the nested-state size %u is below the 128-byte header", h->size);
-	return put(b, n,
-		   "the nested-state size %u is below 4224 (header and vmcb12), yet GUEST_MODE is set",
-		   h->size);
+	return put(
+		b, n,
+		"the nested-state size %u is below 4224 (header and vmcb12), yet GUEST_MODE is set",
+		h->size);
 }
 
 static int m_l1_cr0_pg(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
@@ -894,7 +897,8 @@ static int m_l1_rflags_vm(const struct svmc_compiled *c, const struct svmc_vmcb 
 {
 	(void)c;
 	return put(b, n,
-		   "L1's RFLAGS is " HX ": VM (bit 17) is set, but VMRUN cannot run in virtual-8086 mode",
+		   "L1's RFLAGS is " HX
+		   ": VM (bit 17) is set, but VMRUN cannot run in virtual-8086 mode",
 		   U(v->save.rflags));
 }
 
@@ -909,7 +913,7 @@ static int m_l1_rflags_vm(const struct svmc_compiled *c, const struct svmc_vmcb 
 #define TERM_CONST(t, k) .term = SVMC_FT_##t, .fmask = SVMC_FM_CONST, .fconst = (k)
 #define CODE(name) .fails = f_##name, .msg = m_##name
 #define GUARD(name) .passes_partial = g_##name
-#define HEADER(name, path, need, digits)                                                  \
+#define HEADER(name, path, need, digits)                                                     \
 	.hdr_fails = h_##name, .hdr_msg = hm_##name, .hdr_path = (path), .hdr_need = (need), \
 	.hdr_digits = (digits)
 
@@ -1100,12 +1104,13 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					.state = "vmcb12 address (vmcb_pa)",
 					.deps = SVMC_DEP_PA,
 					.guest_mode_only = true,
-					HEADER(vmcb_pa, "nested_state.vmcb_pa", SVMC_NSK_FLAGS | SVMC_NSK_VMCB_PA,
-					       16) },
+					HEADER(vmcb_pa, "nested_state.vmcb_pa",
+					       SVMC_NSK_FLAGS | SVMC_NSK_VMCB_PA, 16) },
 	[SVMC_CHECK_NSTATE_SIZE] = { .apm = "-",
 				     .rule = "KVM_SET_NESTED_STATE: size below the 128-byte header, or in guest mode below "
 					     "128 + 4096",
-				     HEADER(size, "nested_state.size", SVMC_NSK_FLAGS | SVMC_NSK_SIZE, 8) },
+				     HEADER(size, "nested_state.size",
+					    SVMC_NSK_FLAGS | SVMC_NSK_SIZE, 8) },
 	[SVMC_CHECK_NSTATE_L1_CR0_PG] = { .apm = "-",
 					  .rule = "KVM_SET_NESTED_STATE in guest mode: L1's saved CR0.PG is 0",
 					  FIELDS(F(CR0)),

@@ -81,9 +81,9 @@ struct svmc_check_row {
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS];
 	unsigned nfields;
 	enum svmc_field_id report;
-	unsigned deps; /* enum svmc_dep */
-	uint8_t term;  /* enum svmc_fused_term */
-	uint8_t fmask; /* enum svmc_fmask */
+	unsigned deps;      /* enum svmc_dep */
+	uint8_t term;       /* enum svmc_fused_term */
+	uint8_t fmask;      /* enum svmc_fmask */
 	uint8_t hdr_need;   /* header checks: SVMC_NSK_* read */
 	uint8_t hdr_digits; /* header checks: hex digits of the reported member */
 	bool after_checks;

@@ -411,13 +411,13 @@ static const uint8_t xen_order[] = { XEN_ROWS(ORD) };
 	.msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
 
 /* what KVM_SET_NESTED_STATE does in the same kernel: a restore model of the same name */
-#define KVM_RESTORE_BASE                                                     \
+#define KVM_RESTORE_BASE                                                               \
 	.actor = "KVM_SET_NESTED_STATE", .cr4_gates = cr4_kvm, .efer_gates = efer_kvm, \
 	.flags = KVM_FLAGS | SVMC_MF_RESTORE, .msrpm_size = MSRPM_SIZE, .iopm_size = IOPM_SIZE
 
 /* what both QEMU models share (.cr4_gates differ) */
-#define QEMU_BASE                                                                             \
-	.actor = "QEMU", .efer_gates = efer_qemu, .eventinj = &qemu_eventinj, .flags = 0,     \
+#define QEMU_BASE                                                                         \
+	.actor = "QEMU", .efer_gates = efer_qemu, .eventinj = &qemu_eventinj, .flags = 0, \
 	.msrpm_size = QEMU_MSRPM_SIZE, .iopm_size = IOPM_SIZE
 
 static const struct svmc_model kvm_restore = {
@@ -491,7 +491,8 @@ static const struct svmc_model models[] = {
 	},
 	{
 		.name = "qemu-7.2",
-		.summary = "QEMU 7.2.22 TCG as Debian 12 ships it: DR6 before DR7, no LAM_SUP or FRED",
+		.summary =
+			"QEMU 7.2.22 TCG as Debian 12 ships it: DR6 before DR7, no LAM_SUP or FRED",
 		QEMU_BASE,
 		CHECKS(QEMU_7_2_ROWS, qemu_7_2_order),
 		.cr4_gates = cr4_qemu_7_2,

@@ -411,8 +411,7 @@ static void walk_mask(struct walk *w, enum svmc_check_id id, const char *what, u
  * base is 2^N - last, for a page base rounded up to its page.  Every base
  * above it fails too.  ~0 when none fails (a one-byte map at MAXPHYADDR 64).
  */
-static uint64_t first_bad_base(const struct svmc_compiled *c, enum svmc_check_id id,
-			       uint64_t last)
+static uint64_t first_bad_base(const struct svmc_compiled *c, enum svmc_check_id id, uint64_t last)
 {
 	uint64_t limit = c->pa_rsvd ? UINT64_C(1) << lowbit(c->pa_rsvd) : 0; /* 0 stands for 2^64 */
 
@@ -446,9 +445,8 @@ static void walk_range(struct walk *w, enum svmc_check_id id, uint64_t lf, uint6
 		snprintf(s->what, sizeof(s->what), "%s (%s) base at or above 0x%016llx", what,
 			 fa ? fsize : tsize, (unsigned long long)s->first);
 	else
-		snprintf(s->what, sizeof(s->what),
-			 "%s (%s -> %s) base at or above 0x%016llx",
-			 what, fsize, tsize, (unsigned long long)s->first);
+		snprintf(s->what, sizeof(s->what), "%s (%s -> %s) base at or above 0x%016llx", what,
+			 fsize, tsize, (unsigned long long)s->first);
 	addr_because(w, id, fa, ta, true, true, s->because, sizeof(s->because));
 	if (narrows && fa == ta && cpu_narrows_maxphyaddr(w))
 		w->out->narrow_maxphyaddr = true;
@@ -487,12 +485,13 @@ static void walk_np_bits(struct walk *w, enum svmc_check_id id)
 		s = new_state(w, SVMC_D_CHECK, id, i == 0, i != 0);
 		if (!s)
 			continue;
-		snprintf(s->what, sizeof(s->what), "%s, with nested_ctl bits 0x%02llx", svmc_check_rows[id].state,
-			 (unsigned long long)sets[i]);
-		snprintf(s->because, sizeof(s->because),
-			 "NP is enabled by nested_ctl bits 0x%02llx under model %s, 0x%02llx under model %s",
-			 (unsigned long long)fm, w->f->model->name, (unsigned long long)tm,
-			 w->t->model->name);
+		snprintf(s->what, sizeof(s->what), "%s, with nested_ctl bits 0x%02llx",
+			 svmc_check_rows[id].state, (unsigned long long)sets[i]);
+		snprintf(
+			s->because, sizeof(s->because),
+			"NP is enabled by nested_ctl bits 0x%02llx under model %s, 0x%02llx under model %s",
+			(unsigned long long)fm, w->f->model->name, (unsigned long long)tm,
+			w->t->model->name);
 		if (i == 0)
 			w->out->narrow_model = true;
 	}

@@ -22,10 +22,10 @@
 /* ---- CPUs and records ------------------------------------------------------- */
 
 static const enum svmc_feature base_features[] = {
-	SVMC_FEAT_VME,  SVMC_FEAT_DE,	   SVMC_FEAT_PSE, SVMC_FEAT_TSC, SVMC_FEAT_PAE,
-	SVMC_FEAT_MCE,  SVMC_FEAT_PGE,	   SVMC_FEAT_MCA, SVMC_FEAT_FXSR, SVMC_FEAT_SSE,
-	SVMC_FEAT_XSAVE, SVMC_FEAT_SYSCALL, SVMC_FEAT_NX, SVMC_FEAT_LM,  SVMC_FEAT_SVM,
-	SVMC_FEAT_NPT,
+	SVMC_FEAT_VME,  SVMC_FEAT_DE,  SVMC_FEAT_PSE,   SVMC_FEAT_TSC,
+	SVMC_FEAT_PAE,  SVMC_FEAT_MCE, SVMC_FEAT_PGE,   SVMC_FEAT_MCA,
+	SVMC_FEAT_FXSR, SVMC_FEAT_SSE, SVMC_FEAT_XSAVE, SVMC_FEAT_SYSCALL,
+	SVMC_FEAT_NX,   SVMC_FEAT_LM,  SVMC_FEAT_SVM,   SVMC_FEAT_NPT,
 };
 
 /* The test CPU: the basics, SVM with NPT, MAXPHYADDR 40; nothing else. */
@@ -880,9 +880,10 @@ static void test_common(void)
 	CHECK_EQ_U64(j.vmrun.maxphyaddr, 40);
 	r.vmcb.control.iopm_base_pa = UINT64_C(1) << 40;
 	svmc_check_message(&j.vmrun, &r.vmcb, SVMC_CHECK_CTRL_IOPM_RANGE, msg, sizeof(msg));
-	CHECK_STREQ(msg, "the I/O permission map at 0x0000010000000000 (1 byte) starts beyond "
-			 "MAXPHYADDR 40 (physical addresses end at 0x000000ffffffffff); Bochs fails "
-			 "VMRUN with VMEXIT_INVALID");
+	CHECK_STREQ(msg,
+		    "the I/O permission map at 0x0000010000000000 (1 byte) starts beyond "
+		    "MAXPHYADDR 40 (physical addresses end at 0x000000ffffffffff); Bochs fails "
+		    "VMRUN with VMEXIT_INVALID");
 }
 
 int main(void)
