@@ -15,9 +15,12 @@
 
 #include "check/internal.h"
 #include "svmcheck/check.h"
+#include "svmcheck/migrate.h"
 #include "tcheck.h"
 #include "tvmcb.h"
 #include "vmcb/svm_bits.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- CPUs and records ------------------------------------------------------- */
 
@@ -35,7 +38,7 @@ static struct svmc_cpu *cpu_base(void)
 
 	memset(&cpu, 0, sizeof(cpu));
 	snprintf(cpu.name, sizeof(cpu.name), "peers-test");
-	for (size_t k = 0; k < sizeof(base_features) / sizeof(base_features[0]); k++)
+	for (size_t k = 0; k < NELEM(base_features); k++)
 		svmc_featset_set(&cpu.features, base_features[k], true);
 	cpu.maxphyaddr = 40;
 	return &cpu;
@@ -161,6 +164,22 @@ static void first_(const char *model, const struct svmc_cpu *cpu, const struct s
 		tcheck_failed++;
 		fprintf(stderr, "line %d: %s: want first %s, got %s (first %s)\n", line, model, id,
 			svmc_verdict_name(res.verdict), id_name(res.first));
+	}
+}
+
+/* TYPE 3 with each vector of valid[] accepted and each of invalid[] rejected by VECTOR. */
+static void exception_vectors(const char *model, const unsigned *valid, size_t nvalid,
+			      const unsigned *invalid, size_t ninvalid)
+{
+	struct svmc_record *r = lm();
+
+	for (size_t i = 0; i < nvalid; i++) {
+		r->vmcb.control.event_inj = (uint32_t)exception(valid[i]);
+		PASSES(model, cpu_base(), r); /* no shstk, no sev_es */
+	}
+	for (size_t i = 0; i < ninvalid; i++) {
+		r->vmcb.control.event_inj = (uint32_t)exception(invalid[i]);
+		FAILS(model, cpu_base(), r, "CTRL.EVENTINJ.VECTOR");
 	}
 }
 
@@ -319,14 +338,7 @@ static void test_qemu_eventinj(const char *q)
 	static const unsigned invalid[] = { 2, 31, 32, 255 };
 
 	/* TYPE 3: invalid exactly for 2 and 31-255, with no feature gate */
-	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
-		r->vmcb.control.event_inj = (uint32_t)exception(valid[i]);
-		PASSES(q, cpu_base(), r); /* no shstk, no sev_es */
-	}
-	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
-		r->vmcb.control.event_inj = (uint32_t)exception(invalid[i]);
-		FAILS(q, cpu_base(), r, "CTRL.EVENTINJ.VECTOR");
-	}
+	exception_vectors(q, valid, NELEM(valid), invalid, NELEM(invalid));
 	/* TYPE 1, 5, 6, 7 with V; nothing without V; bits 30:12 ignored; TYPE 2 any vector */
 	r->vmcb.control.event_inj = SVM_EVTINJ_VALID | (5u << SVM_EVTINJ_TYPE_SHIFT) | 14;
 	FAILS(q, cpu_base(), r, "CTRL.EVENTINJ.TYPE");
@@ -663,19 +675,13 @@ static void test_bochs_save(void)
 
 static void test_bochs_eventinj(void)
 {
-	struct svmc_record *r = lm();
+	struct svmc_record *r;
 	static const unsigned valid[] = { 0, 1, 3, 4, 5, 9, 15, 20, 21, 27, 29, 31 };
 	static const unsigned invalid[] = { 2, 32, 255 };
 
 	/* B22: TYPE 3 fails for 2 and above 31; 2.7 injects #OF and #BR into a 64-bit L2 */
-	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
-		r->vmcb.control.event_inj = (uint32_t)exception(valid[i]);
-		PASSES("bochs", cpu_base(), r);
-	}
-	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
-		r->vmcb.control.event_inj = (uint32_t)exception(invalid[i]);
-		FAILS("bochs", cpu_base(), r, "CTRL.EVENTINJ.VECTOR");
-	}
+	exception_vectors("bochs", valid, NELEM(valid), invalid, NELEM(invalid));
+	r = lm();
 	r->vmcb.control.event_inj = (uint32_t)exception(31);
 	FAILS("qemu", cpu_base(), r, "CTRL.EVENTINJ.VECTOR");
 	/* B21 */
@@ -779,9 +785,9 @@ static void test_unknown_fields(void)
 	static struct svmc_record r;
 	struct svmc_result res;
 
-	CHECK_EQ_U64(sizeof(rows) / sizeof(rows[0]),
+	CHECK_EQ_U64(NELEM(rows),
 		     SVMC_CHECK_COUNT - SVMC_CHECK_SAVE_CR3_ANY_MODE); /* every new row */
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < NELEM(rows); i++) {
 		enum svmc_check_id id;
 		const struct svmc_check_info *ci;
 
@@ -823,6 +829,93 @@ static void test_unknown_fields(void)
 	forget(&r, SVMC_F_EFER);
 	res = judge("bochs", cpu_base(), &r);
 	CHECK(!((res.unevaluated >> SVMC_CHECK_SAVE_CR4_PCIDE_NOLM) & 1));
+}
+
+/* ---- migrate: the thresholds and NP bits the diff names ------------------------------ */
+
+/* The map base field a range check reads. */
+static uint64_t *map_base(struct svmc_record *r, enum svmc_check_id id)
+{
+	return id == SVMC_CHECK_CTRL_IOPM_RANGE ? &r->vmcb.control.iopm_base_pa :
+						  &r->vmcb.control.msrpm_base_pa;
+}
+
+/*
+ * Every map threshold the diff of (mf on cf) -> (mt on ct) names is exact:
+ * a base at `first` is accepted or rejected by that check on each side as
+ * the delta says, and the base just below it is accepted by both.
+ */
+static unsigned check_map_thresholds(const char *mf, unsigned cf, const char *mt, unsigned ct)
+{
+	static struct svmc_compiled f, t;
+	static struct svmc_diff df;
+	static struct svmc_record r;
+	struct svmc_cpu *cpu = cpu_base();
+	struct svmc_result a, b;
+	unsigned seen = 0;
+
+	cpu->maxphyaddr = cf;
+	CHECK(svmc_compile(&f, svmc_model_lookup(mf), cpu, NULL) == SVMC_OK);
+	cpu->maxphyaddr = ct;
+	CHECK(svmc_compile(&t, svmc_model_lookup(mt), cpu, NULL) == SVMC_OK);
+	svmc_migrate_diff(&f, &t, &df);
+	for (unsigned i = 0; i < df.nstate; i++) {
+		const struct svmc_state_delta *d = &df.state[i];
+		enum svmc_check_id id = d->check;
+
+		if (d->kind != SVMC_D_ADDR ||
+		    !(svmc_check_rows[id].deps & (SVMC_DEP_MSRPM | SVMC_DEP_IOPM)))
+			continue;
+		seen++;
+		tvmcb_long_mode(&r);
+		*map_base(&r, id) = d->first;
+		svmc_evaluate(&f, &r, &a);
+		svmc_evaluate(&t, &r, &b);
+		CHECK_EQ_U64(svmc_result_failed(&a, id), !d->from);
+		CHECK_EQ_U64(svmc_result_failed(&b, id), !d->to);
+		*map_base(&r, id) = d->first - 1;
+		svmc_evaluate(&f, &r, &a);
+		svmc_evaluate(&t, &r, &b);
+		CHECK(!svmc_result_failed(&a, id) && !svmc_result_failed(&b, id));
+	}
+	return seen;
+}
+
+static void test_migrate(void)
+{
+	static struct svmc_compiled f, t;
+	static struct svmc_diff df;
+	static struct svmc_record r;
+	struct svmc_result a, b;
+	bool listed = false;
+
+	/* QEMU's one byte more: 2^N - 8 KiB newly rejected (and nothing else of the maps) */
+	CHECK_EQ_U64(check_map_thresholds("kvm", 40, "qemu", 40), 1);
+	/* Bochs's base pages against its own 40 bits, from a 48-bit and a 36-bit CPU */
+	CHECK_EQ_U64(check_map_thresholds("kvm", 48, "bochs", 48), 2);
+	CHECK_EQ_U64(check_map_thresholds("kvm", 36, "bochs", 36), 2);
+	CHECK_EQ_U64(check_map_thresholds("bochs", 36, "qemu-7.2", 40), 2);
+	/* Xen's unmasked base: its own check on one side, and MAXPHYADDR moving it */
+	CHECK_EQ_U64(check_map_thresholds("kvm", 40, "xen", 40), 2);
+	CHECK_EQ_U64(check_map_thresholds("xen", 40, "xen", 36), 2); /* and the IOPM */
+	CHECK_EQ_U64(check_map_thresholds("xen", 36, "xen", 40), 2);
+
+	/* NP on through another bit of byte 0x90: listed, and a record does flip */
+	CHECK(svmc_compile(&f, svmc_model_lookup("kvm"), cpu_base(), NULL) == SVMC_OK);
+	CHECK(svmc_compile(&t, svmc_model_lookup("bochs"), cpu_base(), NULL) == SVMC_OK);
+	CHECK(svmc_migrate_diff(&f, &t, &df) == SVMC_MIG_INCOMPATIBLE);
+	for (unsigned i = 0; i < df.nstate; i++)
+		if (df.state[i].check == SVMC_CHECK_CTRL_NP_NCR3 &&
+		    df.state[i].kind == SVMC_D_CHECK && df.state[i].from && !df.state[i].to &&
+		    strstr(df.state[i].what, "0xfe"))
+			listed = true;
+	CHECK(listed);
+	tvmcb_long_mode(&r);
+	r.vmcb.control.nested_ctl = SVM_NESTED_CTL_SEV_ES_ENABLE;
+	r.vmcb.control.nested_cr3 = UINT64_C(1) << 45;
+	svmc_evaluate(&f, &r, &a);
+	svmc_evaluate(&t, &r, &b);
+	CHECK(a.verdict == SVMC_VMRUN && svmc_result_failed(&b, SVMC_CHECK_CTRL_NP_NCR3));
 }
 
 /* ---- what every one of them shares ----------------------------------------------- */
@@ -905,6 +998,7 @@ int main(void)
 	test_bochs_eventinj();
 	test_bochs_order();
 	test_unknown_fields();
+	test_migrate();
 	test_common();
 	return tcheck_done("test_peers");
 }
