@@ -226,9 +226,9 @@ struct svmc_eventinj_rule {
 
 /*
  * Model flags (sanitizing and variants); each one is read by svmc_compile().
- * What needs no flag: EVENTINJ bits 30:12 are ignored by every model here
- * because no check of theirs reads them, and G_PAT is checked iff the
- * model's check set holds CTRL.NP.GPAT.
+ * What needs no flag: EVENTINJ bits 30:12 are ignored by every model
+ * without CTRL.EVENTINJ.RSVD (Xen's) because no other check reads them,
+ * and G_PAT is checked iff the model's check set holds CTRL.NP.GPAT.
  */
 #define SVMC_MF_NP_NEEDS_NPT (1u << 0)   /* NP_ENABLE ignored unless the CPU has npt */
 #define SVMC_MF_CR3_LAM_EXEMPT (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
