@@ -364,7 +364,8 @@ static const struct svmc_eventinj_rule bochs_eventinj = {
  * the rows, Xen's CR/EFER setters queue a #GP for some values and carry on;
  * where a row fails the VMRUN still ends in VMEXIT_INVALID, and where none
  * does (CR4.CET with CR0.WP clear; CR3 high bits outside LMA under HAP)
- * which level receives the #GP is unverified.
+ * which level receives the #GP is unverified; and the #UD to L1 when the
+ * VMCB Xen builds for L2 fails the same validity check.
  */
 #define XEN_ROWS(X)                                                                                 \
 	X(CTRL_IOPM_RANGE) X(CTRL_MSRPM_RAW_RANGE) X(SAVE_EFER_SVME) X(SAVE_CR0_CD_NW)                \
