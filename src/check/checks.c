@@ -246,17 +246,21 @@ static bool f_cr3_any_mode(const struct svmc_compiled *c, const struct svmc_vmcb
 	return (v->save.cr3 & c->cr3_rsvd) != 0;
 }
 
+/* CR3 bits Xen always reserves with paging on, and those it adds without PAE or with LMA */
+#define XEN_CR3_LOW_RSVD UINT64_C(0x7)
+#define XEN_CR3_MID_RSVD UINT64_C(0xfe0)
+
 /* The reserved CR3 bits Xen tests in the mode v is in, 0 with paging off. */
 static uint64_t xen_cr3_bad(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 {
 	const struct svmc_vmcb_save *s = &v->save;
 	bool lma = s->efer & EFER_LMA;
-	uint64_t bad = UINT64_C(0x7);
+	uint64_t bad = XEN_CR3_LOW_RSVD;
 
 	if (!(s->cr0 & CR0_PG))
 		return 0;
 	if (!(s->cr4 & CR4_PAE) || lma)
-		bad |= UINT64_C(0xfe0);
+		bad |= XEN_CR3_MID_RSVD;
 	if (lma)
 		bad |= c->pa_rsvd;
 	return s->cr3 & bad;
@@ -271,7 +275,8 @@ static bool f_cr3_xen(const struct svmc_compiled *c, const struct svmc_vmcb *v)
 static bool g_cr3_xen(const struct svmc_compiled *c, const struct svmc_record *r)
 {
 	return (KNOWN(r, CR0) && !(r->vmcb.save.cr0 & CR0_PG)) ||
-	       (KNOWN(r, CR3) && !(r->vmcb.save.cr3 & (UINT64_C(0xfe7) | c->pa_rsvd)));
+	       (KNOWN(r, CR3) &&
+		!(r->vmcb.save.cr3 & (XEN_CR3_LOW_RSVD | XEN_CR3_MID_RSVD | c->pa_rsvd)));
 }
 
 static bool f_efer_lma_no_lme(const struct svmc_compiled *c, const struct svmc_vmcb *v)

@@ -247,11 +247,12 @@ static void walk_bits(struct walk *w, enum svmc_check_id id, enum svmc_delta_kin
 			snprintf(s->what, sizeof(s->what), "%s bit %u", cr4 ? "CR4" : "EFER", bit);
 
 		if (fa && ta && memcmp(gf, gt, sizeof(*gf)) == 0 &&
-		    (gf->kind == SVMC_GATE_FEATURE || gf->kind == SVMC_GATE_EITHER)) {
+		    (gf->kind == SVMC_GATE_FEATURE || gf->kind == SVMC_GATE_EITHER ||
+		     gf->kind == SVMC_GATE_BOTH)) {
 			/* same rule, different CPU: the feature(s) that differ */
 			unsigned f1 = gf->feat, f2 = gf->feat2;
 			bool d1 = has(w->f, f1) != has(w->t, f1);
-			bool d2 = gf->kind == SVMC_GATE_EITHER && has(w->f, f2) != has(w->t, f2);
+			bool d2 = gf->kind != SVMC_GATE_FEATURE && has(w->f, f2) != has(w->t, f2);
 			char one[128], two[128];
 
 			if (d1 && d2) {
