@@ -916,6 +916,16 @@ static void test_migrate(void)
 	svmc_evaluate(&f, &r, &a);
 	svmc_evaluate(&t, &r, &b);
 	CHECK(a.verdict == SVMC_VMRUN && svmc_result_failed(&b, SVMC_CHECK_CTRL_NP_NCR3));
+
+	/* a BOTH gate (Bochs's EFER.TCE: lm and tce) names the feature that differs */
+	CHECK(svmc_compile(&f, svmc_model_lookup("bochs"), cpu_with(SVMC_FEAT_TCE, true), NULL) ==
+	      SVMC_OK);
+	CHECK(svmc_compile(&t, svmc_model_lookup("bochs"), cpu_base(), NULL) == SVMC_OK);
+	CHECK(svmc_migrate_diff(&f, &t, &df) == SVMC_MIG_SUBSET);
+	CHECK_EQ_U64(df.nstate, 1);
+	CHECK_EQ_U64(df.state[0].bit, 15);
+	CHECK_EQ_U64(df.state[0].feature, SVMC_FEAT_TCE);
+	CHECK(svmc_featset_has(&df.narrow_features, SVMC_FEAT_TCE) && !df.narrow_model);
 }
 
 /* ---- what every one of them shares ----------------------------------------------- */
