@@ -72,7 +72,14 @@
 	X(NSTATE_SIZE, "NSTATE.SIZE") \
 	X(NSTATE_L1_CR0_PG, "NSTATE.L1.CR0_PG") \
 	X(NSTATE_L1_CR0_PE, "NSTATE.L1.CR0_PE") \
-	X(NSTATE_L1_RFLAGS_VM, "NSTATE.L1.RFLAGS_VM")
+	X(NSTATE_L1_RFLAGS_VM, "NSTATE.L1.RFLAGS_VM") \
+	X(SAVE_CR3_ANY_MODE, "SAVE.CR3.ANY_MODE") \
+	X(SAVE_CR3_XEN, "SAVE.CR3.XEN") \
+	X(SAVE_EFER_LMA_NO_LME, "SAVE.EFER.LMA_NO_LME") \
+	X(CTRL_MSRPM_RAW_RANGE, "CTRL.MSRPM.RAW_RANGE") \
+	X(CTRL_EVENTINJ_RSVD, "CTRL.EVENTINJ.RSVD") \
+	X(SAVE_CS_LD_ANY, "SAVE.CS.LD_ANY") \
+	X(SAVE_CR4_PCIDE_NOLM, "SAVE.CR4.PCIDE_NOLM")
 /* clang-format on */
 
 /* X-macro expansion: clang-format misreads it */
@@ -136,6 +143,7 @@ enum svmc_gate_kind {
 	SVMC_GATE_FEATURE,      /* allowed iff feat */
 	SVMC_GATE_EITHER,       /* allowed iff feat or feat2 */
 	SVMC_GATE_AND_NOT,      /* allowed iff feat and not feat2 (EFER.LMSLE) */
+	SVMC_GATE_BOTH,         /* allowed iff feat and feat2 (Bochs: EFER.SVME needs lm) */
 };
 
 struct svmc_gate {
@@ -218,9 +226,9 @@ struct svmc_eventinj_rule {
 
 /*
  * Model flags (sanitizing and variants); each one is read by svmc_compile().
- * What needs no flag: EVENTINJ bits 30:12 are ignored by every model here
- * because no check of theirs reads them, and G_PAT is checked iff the
- * model's check set holds CTRL.NP.GPAT.
+ * What needs no flag: EVENTINJ bits 30:12 are ignored by every model
+ * without CTRL.EVENTINJ.RSVD (Xen's) because no other check reads them,
+ * and G_PAT is checked iff the model's check set holds CTRL.NP.GPAT.
  */
 #define SVMC_MF_NP_NEEDS_NPT (1u << 0)   /* NP_ENABLE ignored unless the CPU has npt */
 #define SVMC_MF_CR3_LAM_EXEMPT (1u << 2) /* CR3 bits 62:61 not checked if the CPU has lam */
@@ -231,6 +239,8 @@ struct svmc_eventinj_rule {
  * EINVAL.  Reached through the KVM model's `restore` member, never listed.
  */
 #define SVMC_MF_RESTORE (1u << 3)
+/* Any bit of nested_ctl's byte 0x90 enables NP (Bochs reads the byte into a bool) */
+#define SVMC_MF_NP_ANY_BYTE (1u << 4)
 
 /*
  * A model is data: a row set over the check table in its implementation's
@@ -256,16 +266,23 @@ struct svmc_model {
 	const struct svmc_model *restore;
 	unsigned norder; /* == popcount(checks) */
 	unsigned flags;  /* SVMC_MF_* */
+	/*
+	 * 0: the CPU's MAXPHYADDR.  Else the implementation's own width, which
+	 * its checks use whatever the CPU profile says (Bochs: the compile-time
+	 * BX_PHY_ADDRESS_WIDTH, 40 in x86-64 builds).
+	 */
+	unsigned maxphyaddr;
 };
 
-/* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm"); NULL if unknown. */
+/* Model by exact name ("kvm", "kvm-legacy", "kvm-v1", "apm", "qemu", "qemu-7.2", "bochs",
+ * "xen"); NULL if unknown. */
 const struct svmc_model *svmc_model_lookup(const char *name);
 /* The default model (kvm). */
 const struct svmc_model *svmc_model_default(void);
 /* All models, in listing order: svmc_model_at(0..svmc_model_count()-1). */
 size_t svmc_model_count(void);
 const struct svmc_model *svmc_model_at(size_t i);
-/* "kvm, kvm-legacy, kvm-v1, apm" into buf (for usage errors); returns buf. */
+/* "kvm, kvm-legacy, kvm-v1, apm, ..." into buf (for usage errors); returns buf. */
 const char *svmc_model_names(char *buf, size_t n);
 /*
  * The model that judges a record of origin o when none is chosen: apm for a
@@ -335,7 +352,8 @@ struct svmc_compiled {
 	uint64_t cr3_rsvd;              /* pa_rsvd minus LAM bits 62:61 where exempt */
 	uint64_t msrpm_last, iopm_last; /* size - 1 of each map */
 
-	/* NP_ENABLE after sanitizing: SVM_NESTED_CTL_NP_ENABLE or 0 (ignored) */
+	/* the nested_ctl bits that enable NP after sanitizing: SVM_NESTED_CTL_NP_ENABLE,
+	 * 0xff (SVMC_MF_NP_ANY_BYTE) or 0 (ignored) */
 	uint64_t np_mask;
 
 	/* EVENTINJ: TYPE bit t set = valid; TYPE-3 vector bitmap; reasons */

@@ -240,6 +240,83 @@ static bool g_late_cr3(const struct svmc_compiled *c, const struct svmc_record *
 	       (KNOWN(r, EFER) && KNOWN(r, CR0) && svmc_long_mode(v));
 }
 
+/* QEMU: CR3 against MAXPHYADDR whatever L2's paging mode (see the row). */
+static bool f_cr3_any_mode(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	return (v->save.cr3 & c->cr3_rsvd) != 0;
+}
+
+/* CR3 bits Xen always reserves with paging on, and those it adds without PAE or with LMA */
+#define XEN_CR3_LOW_RSVD UINT64_C(0x7)
+#define XEN_CR3_MID_RSVD UINT64_C(0xfe0)
+
+/* The reserved CR3 bits Xen tests in the mode v is in, 0 with paging off. */
+static uint64_t xen_cr3_bad(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	const struct svmc_vmcb_save *s = &v->save;
+	bool lma = s->efer & EFER_LMA;
+	uint64_t bad = XEN_CR3_LOW_RSVD;
+
+	if (!(s->cr0 & CR0_PG))
+		return 0;
+	if (!(s->cr4 & CR4_PAE) || lma)
+		bad |= XEN_CR3_MID_RSVD;
+	if (lma)
+		bad |= c->pa_rsvd;
+	return s->cr3 & bad;
+}
+
+static bool f_cr3_xen(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	return xen_cr3_bad(c, v) != 0;
+}
+
+/* Paging known off, or a CR3 with none of the bits Xen may test. */
+static bool g_cr3_xen(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	return (KNOWN(r, CR0) && !(r->vmcb.save.cr0 & CR0_PG)) ||
+	       (KNOWN(r, CR3) &&
+		!(r->vmcb.save.cr3 & (XEN_CR3_LOW_RSVD | XEN_CR3_MID_RSVD | c->pa_rsvd)));
+}
+
+static bool f_efer_lma_no_lme(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return (v->save.efer & EFER_LMA) && !(v->save.efer & EFER_LME);
+}
+
+/* Xen copies the map from the base as given: bits 11:0 are not masked. */
+static bool f_msrpm_raw_range(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	return svmc_range_bad_raw(v->control.msrpm_base_pa, c->msrpm_last, c->pa_rsvd);
+}
+
+static bool f_evtinj_rsvd(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return (v->control.event_inj & SVM_EVTINJ_RESERVED_BITS) != 0;
+}
+
+static bool f_cs_ld_any(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return svmc_cs_l_and_d(v);
+}
+
+/* Bochs recomputes LMA as LME and PG, so "outside long mode" is svmc_long_mode()'s. */
+static bool f_cr4_pcide_nolm(const struct svmc_compiled *c, const struct svmc_vmcb *v)
+{
+	(void)c;
+	return !svmc_long_mode(v) && (v->save.cr4 & CR4_PCIDE);
+}
+
+static bool g_cr4_pcide_nolm(const struct svmc_compiled *c, const struct svmc_record *r)
+{
+	(void)c;
+	return (KNOWN(r, CR4) && !(r->vmcb.save.cr4 & CR4_PCIDE)) ||
+	       (KNOWN(r, EFER) && KNOWN(r, CR0) && svmc_long_mode(&r->vmcb));
+}
+
 /*
  * KVM_SET_NESTED_STATE (arch/x86/kvm/x86.c kvm_arch_vcpu_ioctl() and
  * arch/x86/kvm/svm/nested.c svm_set_nested_state(), newest): the header
@@ -430,6 +507,12 @@ static void gate_cause(struct sb *s, const struct svmc_compiled *c, const struct
 	case SVMC_GATE_EITHER:
 		sb_add(s, "%s and %s are both absent", f1, f2);
 		break;
+	case SVMC_GATE_BOTH:
+		if (!has1 && !has2)
+			sb_add(s, "%s and %s are both absent", f1, f2);
+		else
+			sb_add(s, "%s is absent", has1 ? f2 : f1);
+		break;
 	case SVMC_GATE_AND_NOT:
 		if (!has1 && has2)
 			sb_add(s, "%s is absent and %s is present", f1, f2);
@@ -549,25 +632,25 @@ static int m_range(const struct svmc_compiled *c, const char *what, uint64_t bas
 {
 	uint64_t pb = base & ~UINT64_C(0xfff);
 	bool wraps = pb + last < pb;
-	unsigned long long kib = U((last + 1) / 1024);
+	char size[40];
+
+	svmc_map_size_words(last, size, sizeof(size));
 
 	if (c->maxphyaddr >= 64)
 		return put(b, n,
-			   "the %s at " HX
-			   " (%llu KiB) wraps past the end of the 64-bit address space",
-			   what, U(pb), kib);
+			   "the %s at " HX " (%s) wraps past the end of the 64-bit address space",
+			   what, U(pb), size);
 	if (pb & c->pa_rsvd)
 		return put(b, n,
 			   "the %s at " HX
-			   " (%llu KiB) starts beyond MAXPHYADDR %u (physical addresses end at " HX
-			   ")%s",
-			   what, U(pb), kib, c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)),
+			   " (%s) starts beyond MAXPHYADDR %u (physical addresses end at " HX ")%s",
+			   what, U(pb), size, c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)),
 			   wraps ? " and wraps past the end of the 64-bit address space" : "");
 	return put(b, n,
-		   "the %s at " HX " (%llu KiB, last byte " HX
+		   "the %s at " HX " (%s, last byte " HX
 		   ") reaches beyond MAXPHYADDR %u (physical addresses "
 		   "end at " HX ")",
-		   what, U(pb), kib, U(pb + last), c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)));
+		   what, U(pb), size, U(pb + last), c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)));
 }
 
 static int m_msrpm_range(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
@@ -671,6 +754,85 @@ static int m_late_cr3(const struct svmc_compiled *c, const struct svmc_vmcb *v, 
 		   " are at or above MAXPHYADDR %u (KVM loads "
 		   "CR3 after the consistency checks, in any paging mode)",
 		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
+}
+
+static int m_cr3_any_mode(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			  size_t n)
+{
+	return put(b, n,
+		   "CR3 " HX
+		   " must be a legal physical address in every paging mode, but it sets bits " HX
+		   " at or above MAXPHYADDR %u",
+		   U(v->save.cr3), U(v->save.cr3 & c->cr3_rsvd), c->maxphyaddr);
+}
+
+static int m_cr3_xen(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
+{
+	uint64_t bad = xen_cr3_bad(c, v);
+
+	return put(b, n,
+		   "with paging on, CR3 " HX " sets bits " HX
+		   " that are reserved in this mode (bits 2:0; bits 11:5 without PAE or with "
+		   "EFER.LMA; with EFER.LMA, bits at or above MAXPHYADDR %u)",
+		   U(v->save.cr3), U(bad), c->maxphyaddr);
+}
+
+static int m_efer_lma_no_lme(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			     size_t n)
+{
+	(void)c;
+	return put(b, n, "EFER is " HX ": LMA (bit 10) is set while LME (bit 8) is clear",
+		   U(v->save.efer));
+}
+
+static int m_msrpm_raw_range(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			     size_t n)
+{
+	uint64_t base = v->control.msrpm_base_pa, end = base + c->msrpm_last;
+	char size[40];
+
+	if (end < base)
+		return put(
+			b, n,
+			"the MSR permission map read from " HX
+			" (the base as given, bits 11:0 kept; %s) wraps past the end of the 64-bit "
+			"address space",
+			U(base), svmc_map_size_words(c->msrpm_last, size, sizeof(size)));
+	return put(b, n,
+		   "the MSR permission map read from " HX
+		   " (the base as given, bits 11:0 kept; %s) ends at " HX
+		   ", beyond MAXPHYADDR %u (physical addresses end at " HX ")",
+		   U(base), svmc_map_size_words(c->msrpm_last, size, sizeof(size)), U(end),
+		   c->maxphyaddr, U(c->pa_rsvd ^ ~UINT64_C(0)));
+}
+
+static int m_evtinj_rsvd(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			 size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "EVENTINJ is 0x%08x: reserved bits 30:12 hold 0x%05x (checked even when the "
+		   "valid bit 31 is clear)",
+		   v->control.event_inj, (v->control.event_inj & SVM_EVTINJ_RESERVED_BITS) >> 12);
+}
+
+static int m_cs_ld_any(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b, size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "CS (attrib 0x%04x) has both L (64-bit, attrib bit 9) and D (32-bit default "
+		   "size, attrib bit 10) set, which is rejected in any mode",
+		   v->save.cs.attrib);
+}
+
+static int m_cr4_pcide_nolm(const struct svmc_compiled *c, const struct svmc_vmcb *v, char *b,
+			    size_t n)
+{
+	(void)c;
+	return put(b, n,
+		   "CR4 is " HX ": PCIDE (bit 17) is set outside long mode (EFER.LME and CR0.PG "
+		   "are not both set)",
+		   U(v->save.cr4));
 }
 
 static int hm_format(const struct svmc_compiled *c, const struct svmc_nstate *h, char *b, size_t n)
@@ -872,16 +1034,18 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				      CODE(np_ncr3),
 				      GUARD(np_ncr3) },
 	[SVMC_CHECK_CTRL_MSRPM_RANGE] = { .apm = "15.5.1",
-					  .rule = "the 8 KiB MSR permission map reaches past MAXPHYADDR",
-					  .state = "MSR permission map (8 KiB)",
+					  .rule = "the MSR permission map (8 KiB; QEMU tests one byte more, Bochs the "
+						  "base page only) reaches past MAXPHYADDR",
+					  .state = "MSR permission map",
 					  FIELDS(F(MSRPM_BASE_PA)),
 					  .report = F(MSRPM_BASE_PA),
 					  .deps = SVMC_DEP_PA | SVMC_DEP_MSRPM,
 					  TERM(MSRPM, ALL),
 					  CODE(msrpm_range) },
 	[SVMC_CHECK_CTRL_IOPM_RANGE] = { .apm = "15.5.1",
-					 .rule = "the 12 KiB I/O permission map reaches past MAXPHYADDR",
-					 .state = "I/O permission map (12 KiB)",
+					 .rule = "the I/O permission map (12 KiB; Bochs tests the base page only) reaches "
+						 "past MAXPHYADDR",
+					 .state = "I/O permission map",
 					 FIELDS(F(IOPM_BASE_PA)),
 					 .report = F(IOPM_BASE_PA),
 					 .deps = SVMC_DEP_PA | SVMC_DEP_IOPM,
@@ -970,6 +1134,63 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					     .report = F(RFLAGS),
 					     .guest_mode_only = true,
 					     CODE(l1_rflags_vm) },
+	/*
+	 * Checks of other implementations (shared/spec/peers.md, December
+	 * 2026): each rule is that implementation's own condition.
+	 */
+	[SVMC_CHECK_SAVE_CR3_ANY_MODE] = { .apm = "-",
+					   .rule = "a CR3 bit at or above MAXPHYADDR is 1, in any paging mode of L2, no LAM "
+						   "exemption (QEMU helper_vmrun: checked while L1's EFER.LMA is set, "
+						   "which svmcheck assumes; a 32-bit L1 gets no check)",
+					   .state = "CR3 in any paging mode",
+					   FIELDS(F(CR3)),
+					   .report = F(CR3),
+					   .deps = SVMC_DEP_CR3,
+					   CODE(cr3_any_mode) },
+	[SVMC_CHECK_SAVE_CR3_XEN] = { .apm = "-",
+				      .rule = "CR0.PG is 1 and CR3 sets bits 2:0, or bits 11:5 when CR4.PAE is 0 or "
+					      "EFER.LMA is 1 (CR4.PCIDE ignored), or bits at or above MAXPHYADDR when "
+					      "EFER.LMA (the VMCB's bit) is 1 (Xen svm_vmcb_isvalid; Xen's CR3 setter may "
+					      "also queue a #GP for high bits outside LMA under HAP: not modelled, the "
+					      "level that receives it is unverified)",
+				      .state = "CR3 with paging on and EFER.LMA",
+				      FIELDS(F(EFER), F(CR0), F(CR4), F(CR3)),
+				      .report = F(CR3),
+				      .deps = SVMC_DEP_CR3,
+				      CODE(cr3_xen),
+				      GUARD(cr3_xen) },
+	[SVMC_CHECK_SAVE_EFER_LMA_NO_LME] = { .apm = "-",
+					      .rule = "EFER.LMA (bit 10) is 1 and EFER.LME (bit 8) is 0 (Xen hvm_efer_valid)",
+					      FIELDS(F(EFER)),
+					      .report = F(EFER),
+					      CODE(efer_lma_no_lme) },
+	[SVMC_CHECK_CTRL_MSRPM_RAW_RANGE] = { .apm = "-",
+					      .rule = "the 8 KiB MSR permission map, read from the base with bits 11:0 kept, "
+						      "reaches past MAXPHYADDR (Xen also fails a map not backed by guest RAM: "
+						      "not modelled)",
+					      .state = "unmasked MSR permission map",
+					      FIELDS(F(MSRPM_BASE_PA)),
+					      .report = F(MSRPM_BASE_PA),
+					      .deps = SVMC_DEP_PA | SVMC_DEP_MSRPM,
+					      CODE(msrpm_raw_range) },
+	[SVMC_CHECK_CTRL_EVENTINJ_RSVD] = { .apm = "-",
+					    .rule = "a reserved EVENTINJ bit 30:12 is 1, even with the valid bit 31 clear "
+						    "(Xen svm_vmcb_isvalid)",
+					    FIELDS(F(EVENT_INJ)),
+					    .report = F(EVENT_INJ),
+					    CODE(evtinj_rsvd) },
+	[SVMC_CHECK_SAVE_CS_LD_ANY] = { .apm = "-",
+					.rule = "CS.L and CS.D are both 1, in any mode (Bochs SvmEnterLoadCheckGuestState)",
+					FIELDS(F(CS)),
+					.report = F(CS),
+					CODE(cs_ld_any) },
+	[SVMC_CHECK_SAVE_CR4_PCIDE_NOLM] = { .apm = "-",
+					     .rule = "CR4.PCIDE is 1 outside long mode (LME and CR0.PG not both 1; Bochs "
+						     "check_CR4)",
+					     FIELDS(F(EFER), F(CR0), F(CR4)),
+					     .report = F(CR4),
+					     CODE(cr4_pcide_nolm),
+					     GUARD(cr4_pcide_nolm) },
 };
 
 /* ---- the public view of a row --------------------------------------------- */

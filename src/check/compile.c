@@ -25,6 +25,8 @@ bool svmc_gate_allows(const struct svmc_gate *g, const struct svmc_featset *fs)
 		return svmc_featset_has(fs, g->feat) || svmc_featset_has(fs, g->feat2);
 	case SVMC_GATE_AND_NOT:
 		return svmc_featset_has(fs, g->feat) && !svmc_featset_has(fs, g->feat2);
+	case SVMC_GATE_BOTH:
+		return svmc_featset_has(fs, g->feat) && svmc_featset_has(fs, g->feat2);
 	default:
 		return false;
 	}
@@ -72,8 +74,10 @@ const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n)
 			 svmc_feature_cpuid(g->feat2, b, sizeof(b)));
 		break;
 	case SVMC_GATE_AND_NOT:
-		snprintf(buf, n, "needs %s (%s) and no %s (%s)", svmc_feature_table[g->feat].name,
+	case SVMC_GATE_BOTH:
+		snprintf(buf, n, "needs %s (%s) and %s%s (%s)", svmc_feature_table[g->feat].name,
 			 svmc_feature_cpuid(g->feat, a, sizeof(a)),
+			 g->kind == SVMC_GATE_AND_NOT ? "no " : "",
 			 svmc_feature_table[g->feat2].name,
 			 svmc_feature_cpuid(g->feat2, b, sizeof(b)));
 		break;
@@ -81,6 +85,20 @@ const char *svmc_gate_describe(const struct svmc_gate *g, char *buf, size_t n)
 		snprintf(buf, n, "always reserved");
 		break;
 	}
+	return buf;
+}
+
+const char *svmc_map_size_words(uint64_t last, char *buf, size_t n)
+{
+	uint64_t size = last + 1, kib = size / 1024, rest = size % 1024;
+
+	if (!kib)
+		snprintf(buf, n, "%llu byte%s", (unsigned long long)size, size == 1 ? "" : "s");
+	else if (!rest)
+		snprintf(buf, n, "%llu KiB", (unsigned long long)kib);
+	else
+		snprintf(buf, n, "%llu KiB and %llu byte%s", (unsigned long long)kib,
+			 (unsigned long long)rest, rest == 1 ? "" : "s");
 	return buf;
 }
 
@@ -159,7 +177,8 @@ enum svmc_err svmc_compile(struct svmc_compiled *out, const struct svmc_model *m
 			   const struct svmc_cpu *cpu, struct svmc_diag *d)
 {
 	enum svmc_err err = SVMC_OK;
-	unsigned mpa = cpu->maxphyaddr;
+	/* an implementation with its own address width ignores the CPU's */
+	unsigned mpa = m->maxphyaddr ? m->maxphyaddr : cpu->maxphyaddr;
 
 	memset(out, 0, sizeof(*out));
 	out->model = m;
@@ -180,7 +199,7 @@ enum svmc_err svmc_compile(struct svmc_compiled *out, const struct svmc_model *m
 	out->msrpm_last = m->msrpm_size - 1;
 	out->iopm_last = m->iopm_size - 1;
 
-	out->np_mask = SVM_NESTED_CTL_NP_ENABLE;
+	out->np_mask = (m->flags & SVMC_MF_NP_ANY_BYTE) ? 0xff : SVM_NESTED_CTL_NP_ENABLE;
 	if ((m->flags & SVMC_MF_NP_NEEDS_NPT) && !svmc_featset_has(&cpu->features, SVMC_FEAT_NPT))
 		out->np_mask = 0;
 

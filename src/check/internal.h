@@ -122,13 +122,18 @@ static inline bool svmc_gpat_bad(uint64_t pat)
 	return (pat & (ones * 0xf8)) != 0 || (((pat >> 1) & ~(pat >> 2)) & ones) != 0;
 }
 
-/* The map [base & ~0xfff, that + last] has an address with a bit of rsvd set, or wraps. */
+/* The map [base, base + last] (base as given) has an address with a bit of rsvd set, or wraps. */
+static inline bool svmc_range_bad_raw(uint64_t base, uint64_t last, uint64_t rsvd)
+{
+	uint64_t end = base + last;
+	/* wrapping past 2^64 is past any MAXPHYADDR too */
+	return ((base | end) & rsvd) != 0 || end < base;
+}
+
+/* The same for the map at base & ~0xfff (the page-masked base). */
 static inline bool svmc_range_bad(uint64_t base, uint64_t last, uint64_t rsvd)
 {
-	uint64_t b = base & ~UINT64_C(0xfff);
-	uint64_t end = b + last;
-	/* wrapping past 2^64 is past any MAXPHYADDR too */
-	return ((b | end) & rsvd) != 0 || end < b;
+	return svmc_range_bad_raw(base & ~UINT64_C(0xfff), last, rsvd);
 }
 
 /* V_NMI_ENABLE set and NMIs not intercepted. */
@@ -152,6 +157,9 @@ static inline bool svmc_sev_bad(const struct svmc_vmcb *v)
 	       (v->control.allowed_sev_features & VMCB_ALLOWED_SEV_FEATURES_VALID) &&
 	       svmc_sev_disallowed(v);
 }
+
+/* The size of a map whose last byte is at offset last: "12 KiB", "8 KiB and 1 byte", "1 byte". */
+const char *svmc_map_size_words(uint64_t last, char *buf, size_t n);
 
 /* The value a header check reports, from h (0 for other checks). */
 uint64_t svmc_check_header_value(const struct svmc_nstate *h, enum svmc_check_id id);

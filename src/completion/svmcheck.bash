@@ -70,8 +70,8 @@ _svmcheck_value()
 	-m | --model | --from-model | --to-model)
 		local models pre=""
 		models=$(_svmcheck_words "$prog" models)
-		# diff's -m takes a comma-separated list, or all
-		if [[ $cmd == diff && ($opt == -m || $opt == --model) ]]; then
+		# replay's and diff's -m take a comma-separated list, or all
+		if [[ ($cmd == diff || $cmd == replay) && ($opt == -m || $opt == --model) ]]; then
 			models+=$'\n'all
 			[[ $cur == *,* ]] && pre=${cur%,*},
 		fi

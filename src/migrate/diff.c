@@ -247,11 +247,12 @@ static void walk_bits(struct walk *w, enum svmc_check_id id, enum svmc_delta_kin
 			snprintf(s->what, sizeof(s->what), "%s bit %u", cr4 ? "CR4" : "EFER", bit);
 
 		if (fa && ta && memcmp(gf, gt, sizeof(*gf)) == 0 &&
-		    (gf->kind == SVMC_GATE_FEATURE || gf->kind == SVMC_GATE_EITHER)) {
+		    (gf->kind == SVMC_GATE_FEATURE || gf->kind == SVMC_GATE_EITHER ||
+		     gf->kind == SVMC_GATE_BOTH)) {
 			/* same rule, different CPU: the feature(s) that differ */
 			unsigned f1 = gf->feat, f2 = gf->feat2;
 			bool d1 = has(w->f, f1) != has(w->t, f1);
-			bool d2 = gf->kind == SVMC_GATE_EITHER && has(w->f, f2) != has(w->t, f2);
+			bool d2 = gf->kind != SVMC_GATE_FEATURE && has(w->f, f2) != has(w->t, f2);
 			char one[128], two[128];
 
 			if (d1 && d2) {
@@ -326,6 +327,13 @@ static void bits_words(uint64_t bits, char *buf, size_t n)
 		snprintf(buf, n, "a bit of 0x%016llx", (unsigned long long)bits);
 }
 
+/* The CPUs' MAXPHYADDR narrows (not a model's own width, which no CPU setting moves). */
+static bool cpu_narrows_maxphyaddr(const struct walk *w)
+{
+	return w->f->maxphyaddr > w->t->maxphyaddr && !w->f->model->maxphyaddr &&
+	       !w->t->model->maxphyaddr;
+}
+
 /* Why an address limit moved, in words. */
 static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta, bool fnp,
 			 bool tnp, char *buf, size_t n)
@@ -349,9 +357,14 @@ static void addr_because(struct walk *w, enum svmc_check_id id, bool fa, bool ta
 		    fnp ? "source" : "destination", fnp ? "destination" : "source");
 		return;
 	}
-	if (f->maxphyaddr != t->maxphyaddr)
+	if (f->maxphyaddr != t->maxphyaddr && !f->model->maxphyaddr && !t->model->maxphyaddr)
 		ADD("MAXPHYADDR (CPUID 0x80000008:EAX[7:0]) %u on the source, %u on the destination",
 		    f->maxphyaddr, t->maxphyaddr);
+	else if (f->maxphyaddr != t->maxphyaddr)
+		ADD("MAXPHYADDR %u on the source (%s), %u on the destination (%s)", f->maxphyaddr,
+		    f->model->maxphyaddr ? "the model's own" : "CPUID 0x80000008:EAX[7:0]",
+		    t->maxphyaddr,
+		    t->model->maxphyaddr ? "the model's own" : "CPUID 0x80000008:EAX[7:0]");
 	if ((svmc_check_rows[id].deps & SVMC_DEP_CR3) &&
 	    ((f->cr3_rsvd ^ f->pa_rsvd) != (t->cr3_rsvd ^ t->pa_rsvd))) {
 		char fw[128];
@@ -384,7 +397,7 @@ static void walk_mask(struct walk *w, enum svmc_check_id id, const char *what, u
 		bits_words(sets[i], bw, sizeof(bw));
 		snprintf(s->what, sizeof(s->what), "%s with %s set", what, bw);
 		addr_because(w, id, fa, ta, fnp, tnp, s->because, sizeof(s->because));
-		if (i == 0 && fa == ta && fnp == tnp && w->f->maxphyaddr > w->t->maxphyaddr)
+		if (i == 0 && fa == ta && fnp == tnp && cpu_narrows_maxphyaddr(w))
 			w->out->narrow_maxphyaddr = true;
 		else if (i == 0)
 			w->out->narrow_model = true;
@@ -392,15 +405,22 @@ static void walk_mask(struct walk *w, enum svmc_check_id id, const char *what, u
 }
 
 /*
- * The first 4 KiB-aligned base whose map of last+1 bytes fails the range
- * check (spec: base & ~0xfff and base + size - 1 both legal, no wrap):
- * 2^MAXPHYADDR - (size - 4 KiB), computed modulo 2^64 so that MAXPHYADDR 64
- * gives 2^64 - (size - 4 KiB).
+ * The lowest base that fails the range check of row id, from the first
+ * address past MAXPHYADDR (2^N, computed modulo 2^64 so that MAXPHYADDR 64
+ * gives 0): the map at base b covers [b, b + last] with b the base as given
+ * (CTRL.MSRPM.RAW_RANGE) or its page (the others), so the first failing
+ * base is 2^N - last, for a page base rounded up to its page.  Every base
+ * above it fails too.  ~0 when none fails (a one-byte map at MAXPHYADDR 64).
  */
-static uint64_t first_bad_base(const struct svmc_compiled *c, uint64_t last)
+static uint64_t first_bad_base(const struct svmc_compiled *c, enum svmc_check_id id, uint64_t last)
 {
 	uint64_t limit = c->pa_rsvd ? UINT64_C(1) << lowbit(c->pa_rsvd) : 0; /* 0 stands for 2^64 */
-	return limit - ((last + 1) & ~UINT64_C(0xfff)) + 0x1000;
+
+	if (!limit && !last)
+		return ~UINT64_C(0);
+	if (id == SVMC_CHECK_CTRL_MSRPM_RAW_RANGE)
+		return limit - last;
+	return (limit - last + 0xfff) & ~UINT64_C(0xfff);
 }
 
 static void walk_range(struct walk *w, enum svmc_check_id id, uint64_t lf, uint64_t lt)
@@ -408,10 +428,11 @@ static void walk_range(struct walk *w, enum svmc_check_id id, uint64_t lf, uint6
 	const char *what = svmc_check_rows[id].state;
 	bool fa = applies(w->f, id), ta = applies(w->t, id);
 	/* "no limit" as the base one past the last page: nothing rejected */
-	uint64_t bf = fa ? first_bad_base(w->f, lf) : ~UINT64_C(0);
-	uint64_t bt = ta ? first_bad_base(w->t, lt) : ~UINT64_C(0);
+	uint64_t bf = fa ? first_bad_base(w->f, id, lf) : ~UINT64_C(0);
+	uint64_t bt = ta ? first_bad_base(w->t, id, lt) : ~UINT64_C(0);
 	struct svmc_state_delta *s;
 	bool narrows = bt < bf;
+	char fsize[24], tsize[24];
 
 	if (bf == bt)
 		return;
@@ -419,10 +440,16 @@ static void walk_range(struct walk *w, enum svmc_check_id id, uint64_t lf, uint6
 	if (!s)
 		return;
 	s->first = narrows ? bt : bf;
-	snprintf(s->what, sizeof(s->what), "%s base at or above 0x%016llx", what,
-		 (unsigned long long)s->first);
+	svmc_map_size_words(lf, fsize, sizeof(fsize));
+	svmc_map_size_words(lt, tsize, sizeof(tsize));
+	if (!fa || !ta || lf == lt)
+		snprintf(s->what, sizeof(s->what), "%s (%s) base at or above 0x%016llx", what,
+			 fa ? fsize : tsize, (unsigned long long)s->first);
+	else
+		snprintf(s->what, sizeof(s->what), "%s (%s -> %s) base at or above 0x%016llx", what,
+			 fsize, tsize, (unsigned long long)s->first);
 	addr_because(w, id, fa, ta, true, true, s->because, sizeof(s->because));
-	if (narrows && fa == ta && w->f->maxphyaddr > w->t->maxphyaddr)
+	if (narrows && fa == ta && cpu_narrows_maxphyaddr(w))
 		w->out->narrow_maxphyaddr = true;
 	else if (narrows)
 		w->out->narrow_model = true;
@@ -439,6 +466,38 @@ static void walk_cr3(struct walk *w, enum svmc_check_id id)
 		  ta ? w->t->cr3_rsvd : 0, fa, ta, true, true);
 }
 
+/*
+ * Both sides honour NP and apply check id, but different nested_ctl bits
+ * enable it (Bochs: any bit of the byte): a VMCB with only the bits of one
+ * side has the check there alone.
+ */
+static void walk_np_bits(struct walk *w, enum svmc_check_id id)
+{
+	uint64_t fm = w->f->np_mask, tm = w->t->np_mask;
+	uint64_t sets[2] = { tm & ~fm, fm & ~tm }; /* narrowing, widening */
+
+	if (!applies(w->f, id) || !applies(w->t, id) || !fm || !tm)
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct svmc_state_delta *s;
+
+		if (!sets[i])
+			continue;
+		s = new_state(w, SVMC_D_CHECK, id, i == 0, i != 0);
+		if (!s)
+			continue;
+		snprintf(s->what, sizeof(s->what), "%s, with nested_ctl bits 0x%02llx",
+			 svmc_check_rows[id].state, (unsigned long long)sets[i]);
+		snprintf(
+			s->because, sizeof(s->because),
+			"NP is enabled by nested_ctl bits 0x%02llx under model %s, 0x%02llx under model %s",
+			(unsigned long long)fm, w->f->model->name, (unsigned long long)tm,
+			w->t->model->name);
+		if (i == 0)
+			w->out->narrow_model = true;
+	}
+}
+
 static void walk_ncr3(struct walk *w, enum svmc_check_id id)
 {
 	bool fa = applies(w->f, id), ta = applies(w->t, id);
@@ -446,6 +505,7 @@ static void walk_ncr3(struct walk *w, enum svmc_check_id id)
 
 	walk_mask(w, id, svmc_check_rows[id].state, fa && fnp ? w->f->pa_rsvd : 0,
 		  ta && tnp ? w->t->pa_rsvd : 0, fa, ta, fnp, tnp);
+	walk_np_bits(w, id);
 }
 
 /* A physical address that must be legal whatever the mode (the nested-state vmcb_pa). */
@@ -475,6 +535,7 @@ static void walk_np(struct walk *w, enum svmc_check_id id)
 	bool fa = mf && fnp, ta = mt && tnp;
 	struct svmc_state_delta *s;
 
+	walk_np_bits(w, id);
 	if (fa == ta)
 		return;
 	s = new_state(w, SVMC_D_CHECK, id, !fa, !ta);

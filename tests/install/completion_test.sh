@@ -49,11 +49,12 @@ expect "checks" svmcheck ch
 expect "checks diff help inspect matrix migrate profile replay vectors" svmcheck ""
 expect "replay" svmcheck help rep
 expect "" svmcheck zz
-expect "apm kvm kvm-legacy kvm-v1" svmcheck replay -m ""
+expect "all apm bochs kvm kvm-legacy kvm-v1 qemu qemu-7.2 xen" svmcheck replay -m ""
+expect "kvm,kvm-legacy kvm,kvm-v1" svmcheck replay -m kvm,kvm-
 expect "kvm-legacy kvm-v1" svmcheck replay --model = kvm-
 expect "kvm-legacy kvm-v1" svmcheck migrate --from-model kvm-
-expect "" svmcheck replay -m x
-expect "all apm kvm kvm-legacy kvm-v1" svmcheck diff -m ""
+expect "" svmcheck replay -m z
+expect "all apm bochs kvm kvm-legacy kvm-v1 qemu qemu-7.2 xen" svmcheck diff -m ""
 expect "kvm,all kvm,apm" svmcheck diff --model = kvm,a
 expect "kvm,apm,kvm-legacy kvm,apm,kvm-v1" svmcheck diff -m kvm,apm,kvm-
 expect "foo.bin" svmcheck diff -c epyc-milan fo
@@ -95,7 +96,7 @@ cat >"$TMP/fake/svmcheck" <<EOF
 case "\$*" in
 "__complete commands") "$BIN" "\$@" && echo frobnicate ;;
 "__complete formats") "$BIN" "\$@" && echo qemu-trace ;;
-"__complete models") "$BIN" "\$@" && echo qemu ;;
+"__complete models") "$BIN" "\$@" && echo kvm-next ;;
 "replay --help") "$BIN" "\$@" && echo "      --brand-new=X          an option added later" ;;
 *) exec "$BIN" "\$@" ;;
 esac
@@ -105,8 +106,8 @@ PATH="$TMP/fake:$PATH"
 expect "frobnicate" svmcheck fro
 expect "qemu-trace" svmcheck inspect -f qemu
 expect "qemu-trace" svmcheck replay --format = q
-expect "qemu" svmcheck vectors -m q
-expect "qemu" svmcheck migrate --to-model q
+expect "kvm-next" svmcheck vectors -m kvm-n
+expect "kvm-next" svmcheck migrate --to-model kvm-n
 expect "--brand-new=" svmcheck replay --bra
 expect "" svmcheck inspect --bra
 

@@ -81,7 +81,7 @@ function choice(line,   a, n, w) {
 	else if (a[1] == ".RB" && n >= 3) w = a[3]
 	else return ""
 	gsub(/"/, "", w)
-	return w ~ /^[a-z][a-z0-9_-]*$/ ? w : ""
+	return w ~ /^[a-z]([a-z0-9_.-]*[a-z0-9])?$/ ? w : ""
 }'
 
 # option_choices PAGE OPTION: the choices listed for --OPTION: in the paragraph

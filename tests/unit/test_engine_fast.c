@@ -9,7 +9,9 @@
  * field a check reads is kept or sometimes mutated (a bit flipped, low
  * bits randomized, a high bit set, all bits random); a third of the records have
  * random fields unknown.  For every record with every needed field known,
- * the fused test alone must also be exact: nonzero iff some check fails.
+ * the fused test alone must also be exact: nonzero iff some check fails
+ * (a model with a check that has no fused term is `slow`: its fused test is
+ * always nonzero, so that the predicates decide).
  * The test also proves that the random set reaches every check: each check
  * of each model must fail, and pass, on some record.
  */
@@ -25,8 +27,9 @@
 #define NRECORDS 200000
 #define NCPUS 7
 
-static const char *const model_names[] = { "kvm", "kvm-legacy", "kvm-v1", "apm" };
-#define NMODELS 4
+static const char *const model_names[] = { "kvm",  "kvm-legacy", "kvm-v1", "apm",
+					   "qemu", "qemu-7.2",   "bochs",  "xen" };
+#define NMODELS 8
 
 /* ---- CPUs ------------------------------------------------------------------ */
 
@@ -249,7 +252,8 @@ static void test_fast_equals_reference(void)
 						(unsigned long long)ref.failed,
 						(unsigned long long)ref.unevaluated, ref.first);
 				if (all_needed_known(c, &rec) &&
-				    (svmc_fused_fails(c, &rec.vmcb) != 0) != (ref.failed != 0) &&
+				    (svmc_fused_fails(c, &rec.vmcb) != 0) !=
+					    (c->fused.slow || ref.failed != 0) &&
 				    fused_wrong++ < 5)
 					fprintf(stderr,
 						"record %lu, %s on cpu %u: fused test %s, reference failed %#llx\n",
