@@ -138,6 +138,21 @@ int cmd_checks(int argc, char **argv)
 	} else {
 		svmc_emit_printf(&o, "%u checks; models: %s\n\n", n,
 				 svmc_model_names(names, sizeof(names)));
+		/* JSON: the models, in the order -m all takes them */
+		if (svmc_emit_json(&o)) {
+			svmc_emit_arr_begin(&o, "models");
+			for (size_t i = 0; i < svmc_model_count(); i++) {
+				const struct svmc_model *mi = svmc_model_at(i);
+
+				svmc_emit_obj_begin(&o, NULL);
+				svmc_emit_str(&o, "name", mi->name);
+				svmc_emit_str(&o, "summary", mi->summary);
+				svmc_emit_str(&o, "actor", mi->actor);
+				svmc_emit_bool(&o, "restores", mi->restore != NULL);
+				svmc_emit_obj_end(&o);
+			}
+			svmc_emit_arr_end(&o);
+		}
 	}
 	t = (struct svmc_table){ .o = &o,
 				 .cols = check_cols,

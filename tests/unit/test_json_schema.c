@@ -368,7 +368,13 @@ static const struct key vectors_doc[] = { SCHEMA_HEAD,
 static const struct key check_keys[] = { { "id", T_STR, 0, NULL },      { "apm", T_STR, 0, NULL },
 					 { "fields", T_ARRS, 0, NULL }, { "rule", T_STR, 0, NULL },
 					 { "models", T_ARRS, 0, NULL }, END };
+static const struct key model_keys[] = { { "name", T_STR, 0, NULL },
+					 { "summary", T_STR, 0, NULL },
+					 { "actor", T_STR, 0, NULL },
+					 { "restores", T_BOOL, 0, NULL },
+					 END };
 static const struct key checks_doc[] = { SCHEMA_HEAD,
+					 { "models", T_ARR, 1, model_keys },
 					 { "model", T_STR, 1, NULL },
 					 { "checks", T_ARR, 0, check_keys },
 					 { "restore", T_ARRS, 1, NULL },
@@ -758,6 +764,63 @@ static void colour_cases(void)
 	CHECK(rc == 2);
 }
 
+/*
+ * replay -m all: every record has one verdict per model, in the order of
+ * checks -j's model list, each verdict one of the documented ones; the exit
+ * status says whether any record is rejected under any model.
+ */
+static void models_all_order(void)
+{
+	int rc;
+	char *doc = run("", "-j checks", &rc);
+	json_object *o = json_tokener_parse(doc), *models = NULL;
+	char *out, *line;
+	size_t nrec = 0, nmodels;
+
+	CHECK(rc == 0 && o && json_object_object_get_ex(o, "models", &models));
+	if (!models) {
+		free(doc);
+		return;
+	}
+	nmodels = json_object_array_length(models);
+	CHECK(nmodels >= 4);
+	/* two_dumps.log#0 fails SAVE.CR0.CD_NW under every model: exit 1 */
+	out = run("", "-j replay -m all -c epyc-milan " FIX "/kvm/two_dumps.log " FIX
+		  "/raw/nested.bin",
+		  &rc);
+	CHECK(rc == 1);
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		json_object *r = json_tokener_parse(line), *t, *v;
+
+		CHECK(r != NULL);
+		if (!r || !json_object_object_get_ex(r, "type", &t) ||
+		    strcmp(json_object_get_string(t), "vmcb") != 0) {
+			json_object_put(r);
+			continue;
+		}
+		nrec++;
+		CHECK(!json_object_object_get_ex(r, "verdict", NULL));
+		CHECK(json_object_object_get_ex(r, "verdicts", &v));
+		CHECK(v && json_object_array_length(v) == nmodels);
+		for (size_t i = 0; v && i < json_object_array_length(v) && i < nmodels; i++) {
+			json_object *e = json_object_array_get_idx(v, i), *mn, *want, *vd;
+
+			json_object_object_get_ex(json_object_array_get_idx(models, i), "name",
+						  &want);
+			CHECK(json_object_object_get_ex(e, "model", &mn));
+			CHECK_STREQ(json_object_get_string(mn), json_object_get_string(want));
+			CHECK(json_object_object_get_ex(e, "verdict", &vd));
+			CHECK(strstr(" VMRUN VMEXIT_INVALID INCOMPLETE RESTORED EINVAL N/A ",
+				     json_object_get_string(vd)) != NULL);
+		}
+		json_object_put(r);
+	}
+	CHECK(nrec == 3); /* two dumps and one nested state */
+	free(out);
+	json_object_put(o);
+	free(doc);
+}
+
 /* ---- the checker must be able to fail ------------------------------------ */
 
 static void self_test(void)
@@ -810,6 +873,7 @@ int main(void)
 	doc_case("-j vectors -c epyc-genoa", "svmcheck/vectors", vectors_doc, 0);
 	doc_case("-p vectors -c epyc-rome -m kvm-v1", "svmcheck/vectors", vectors_doc, 0);
 	doc_case("-j checks", "svmcheck/checks", checks_doc, 0);
+	models_all_order();
 	doc_case("checks -m apm -j", "svmcheck/checks", checks_doc, 0);
 	doc_case("-j migrate --from epyc-milan --to epyc-rome", "svmcheck/migrate", migrate_doc, 1);
 	doc_case("-p migrate --from qemu-EPYC-v4 --to epyc-milan", "svmcheck/migrate", migrate_doc,
