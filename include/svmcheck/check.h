@@ -464,6 +464,14 @@ size_t svmc_record_message(const struct svmc_compiled *c, const struct svmc_reco
 			   enum svmc_check_id id, char *buf, size_t n);
 uint64_t svmc_record_check_value(const struct svmc_record *r, enum svmc_check_id id);
 
+/*
+ * svmc_record_message() without the "; WHO fails ..." tail: the reason
+ * alone, for a failure that several models report (replay -m LIST names
+ * them instead).
+ */
+size_t svmc_record_reason(const struct svmc_compiled *c, const struct svmc_record *r,
+			  enum svmc_check_id id, char *buf, size_t n);
+
 /* ---- judging a record for what it is ------------------------------------- */
 
 /*

@@ -1306,9 +1306,13 @@ uint64_t svmc_record_check_value(const struct svmc_record *r, enum svmc_check_id
 	return svmc_check_value(&r->vmcb, id);
 }
 
-/* The message of check id: on the header h when it is a header check and h is given. */
+/*
+ * The message of check id: on the header h when it is a header check and h
+ * is given; with tail, "; WHO fails ..." after the reason.
+ */
 static size_t message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
-		      const struct svmc_nstate *h, enum svmc_check_id id, char *buf, size_t n)
+		      const struct svmc_nstate *h, enum svmc_check_id id, bool tail, char *buf,
+		      size_t n)
 {
 	const struct svmc_check_row *row;
 	struct sb s = { buf, n, 0 };
@@ -1325,6 +1329,8 @@ static size_t message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
 	else
 		k = row->msg(c, v, buf, n);
 	s.len = k > 0 ? (size_t)k : 0;
+	if (!tail)
+		return s.len;
 	if (c->model->flags & SVMC_MF_RESTORE)
 		sb_add(&s, "; %s fails with EINVAL", c->model->actor);
 	else
@@ -1336,11 +1342,17 @@ static size_t message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
 size_t svmc_check_message(const struct svmc_compiled *c, const struct svmc_vmcb *v,
 			  enum svmc_check_id id, char *buf, size_t n)
 {
-	return message(c, v, NULL, id, buf, n);
+	return message(c, v, NULL, id, true, buf, n);
 }
 
 size_t svmc_record_message(const struct svmc_compiled *c, const struct svmc_record *r,
 			   enum svmc_check_id id, char *buf, size_t n)
 {
-	return message(c, &r->vmcb, &r->nstate, id, buf, n);
+	return message(c, &r->vmcb, &r->nstate, id, true, buf, n);
+}
+
+size_t svmc_record_reason(const struct svmc_compiled *c, const struct svmc_record *r,
+			  enum svmc_check_id id, char *buf, size_t n)
+{
+	return message(c, &r->vmcb, &r->nstate, id, false, buf, n);
 }

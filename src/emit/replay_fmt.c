@@ -412,6 +412,20 @@ static size_t check_message_at(const struct svmc_compiled *c, struct rbuf *b,
 	return n < MSG_MAX ? n : MSG_MAX - 1;
 }
 
+/* The same, the reason alone (several models report it: they are named instead). */
+static size_t check_reason_at(const struct svmc_compiled *c, struct rbuf *b,
+			      const struct svmc_record *r, unsigned id)
+{
+	char *p = rb_room(b, MSG_MAX + 1);
+	size_t n;
+
+	if (!p)
+		return SIZE_MAX;
+	p[0] = '\0';
+	n = svmc_record_reason(c, r, (enum svmc_check_id)id, p, MSG_MAX);
+	return n < MSG_MAX ? n : MSG_MAX - 1;
+}
+
 /* The message of check id as a JSON string: in place when it needs no escape. */
 static void json_message(const struct svmc_compiled *c, struct rbuf *b, const struct svmc_record *r,
 			 unsigned id)
@@ -808,7 +822,7 @@ static void text_failure(struct replay_fmt *f, struct rbuf *b, const struct svmc
 	rb_hex(b, svmc_record_check_value(r, (enum svmc_check_id)id), ci->field_digits);
 	vend = b->len;
 	RB_LIT(b, ": ");
-	n = check_message_at(c, b, r, id, 0);
+	n = also ? check_reason_at(c, b, r, id) : check_message_at(c, b, r, id, 0);
 	if (n != SIZE_MAX && !b->oom) {
 		char *msg = b->p + b->len;
 
@@ -826,9 +840,8 @@ static void text_failure(struct replay_fmt *f, struct rbuf *b, const struct svmc
 		b->len += n;
 	}
 	if (also) {
-		RB_LIT(b, " [");
+		RB_LIT(b, "; rejected by ");
 		rb_puts(b, also);
-		RB_LIT(b, "]");
 	}
 	wrap_line(f, b, start, 6);
 	RB_LIT(b, "\n");
@@ -915,14 +928,49 @@ static void models_with(const struct replay_fmt *f, const struct svmc_record *r,
 }
 
 /*
+ * The models among res[i..n) that fail check id for the reason res[i]
+ * gives ("kvm, apm") into buf, each marked in done[]: a check whose reason
+ * differs between models (kvm-v1's mask, a gate of another model) is
+ * printed once per reason.
+ */
+static void sharing(const struct replay_fmt *f, const struct svmc_record *r,
+		    const struct svmc_result *res, unsigned n, unsigned i, unsigned id,
+		    svmc_checkset *done, char *buf, size_t len)
+{
+	char mine[MSG_MAX], theirs[MSG_MAX];
+	size_t k = 0;
+
+	svmc_record_reason(res[i].comp, r, (enum svmc_check_id)id, mine, sizeof(mine));
+	buf[0] = '\0';
+	for (unsigned j = i; j < n; j++) {
+		int w;
+
+		if (!res[j].comp || !((res[j].failed >> id) & 1) || ((done[j] >> id) & 1))
+			continue;
+		if (j != i) {
+			svmc_record_reason(res[j].comp, r, (enum svmc_check_id)id, theirs,
+					   sizeof(theirs));
+			if (strcmp(mine, theirs) != 0)
+				continue;
+		}
+		done[j] |= SVMC_CHECK_BIT(id);
+		w = snprintf(buf + k, len - k, "%s%s", k ? ", " : "",
+			     res_model(f, r, &res[j], j)->name);
+		if (w < 0 || (size_t)w >= len - k)
+			break;
+		k += (size_t)w;
+	}
+}
+
+/*
  * Several models: one line with a column per model (its verdict, or the
- * first failing check), then each failing check once with the models that
- * report it, then the unevaluated checks likewise.
+ * first failing check), then each failing check once per reason with the
+ * models that report it, then the unevaluated checks likewise.
  */
 static void text_record_multi(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
 			      const struct svmc_result *res, unsigned n)
 {
-	svmc_checkset done = 0, all_unev = 0;
+	svmc_checkset done[SVMC_PANEL_MAX] = { 0 }, all_unev = 0;
 	char models[SVMC_PANEL_MAX * 16];
 	size_t start = b->len;
 
@@ -956,10 +1004,9 @@ static void text_record_multi(struct replay_fmt *f, struct rbuf *b, const struct
 		for (unsigned k = 0; k < c->model->norder; k++) {
 			unsigned id = c->model->order[k];
 
-			if (!((res[i].failed >> id) & 1) || ((done >> id) & 1))
+			if (!((res[i].failed >> id) & 1) || ((done[i] >> id) & 1))
 				continue;
-			done |= SVMC_CHECK_BIT(id);
-			models_with(f, r, res, n, id, true, models, sizeof(models));
+			sharing(f, r, res, n, i, id, done, models, sizeof(models));
 			text_failure(f, b, r, c, id, models);
 		}
 	}
