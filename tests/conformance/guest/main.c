@@ -103,6 +103,14 @@ void conform_main(uint32_t magic, uint32_t mbi);
 void isr_handler(struct isr_frame *f);
 
 static volatile int vmrun_gp;
+/*
+ * Which long mode the guest walks when EFER.LME and EFER.LMA disagree:
+ * QEMU loads EFER.LMA as the VMCB has it, Bochs recomputes LMA = LME and
+ * CR0.PG.  QEMU sets CPUID.1:ECX[31] (hypervisor) and Bochs does not.
+ * Tables of the wrong mode would send the guest through garbage for
+ * seconds before it faults.
+ */
+static int lma_as_loaded;
 static uint64_t phys_mask; /* the address bits below MAXPHYADDR, page part */
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -136,13 +144,12 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
 }
 
+/* rep movsb: one instruction to emulate instead of a loop of them */
 static void *copy(void *dst, const void *src, size_t n)
 {
-	uint8_t *d = dst;
-	const uint8_t *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -255,7 +262,8 @@ static void dump_cpuid(void)
 {
 	uint32_t r[4];
 
-	puts_serial("cpuid begin\nCPU 0:\n");
+	/* a line of its own after whatever the firmware printed */
+	puts_serial("\ncpuid begin\nCPU 0:\n");
 	cpuid(0, 0, r);
 	for (uint32_t l = 0; l <= r[0] && l < 0x40; l++) {
 		dump_leaf(l, 0);
@@ -355,7 +363,7 @@ static void adjust(uint8_t *v)
 	if (cr0 & CR0_PG) {
 		const void *t;
 
-		if ((efer & (EFER_LME | EFER_LMA)) && (cr4 & CR4_PAE))
+		if ((efer & (lma_as_loaded ? EFER_LMA : EFER_LME)) && (cr4 & CR4_PAE))
 			t = (cr4 & CR4_LA57) ? (const void *)g_pml5 : (const void *)g_pml4;
 		else if (cr4 & CR4_PAE)
 			t = g_pae;
@@ -432,6 +440,8 @@ void conform_main(uint32_t magic, uint32_t mbi)
 	serial_init();
 	idt_init();
 	tables_init();
+	cpuid(1, 0, r);
+	lma_as_loaded = (r[2] >> 31) & 1;
 	cpuid(0x80000008u, 0, r);
 	phys_mask = ((1ull << (r[0] & 0xff)) - 1) & ~0xfffull;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | (1ull << 12));
