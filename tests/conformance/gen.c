@@ -90,8 +90,8 @@ static unsigned below(unsigned n)
  */
 enum mode { M_LONG, M_LONG57, M_COMPAT, M_PAE, M_PAGING32, M_PROT, M_REAL, M_COUNT };
 
-static const char *const mode_names[M_COUNT] = { "long", "long-la57", "compat", "pae",
-						 "paging32", "prot", "real" };
+static const char *const mode_names[M_COUNT] = { "long",     "long-la57", "compat", "pae",
+						 "paging32", "prot",      "real" };
 
 static void base(struct svmc_vmcb *v, enum mode m)
 {
@@ -228,8 +228,8 @@ static void boundary_np(struct out *o, unsigned maxphy)
 			base(&v, M_LONG);
 			v.control.nested_ctl = np_values[n];
 			v.control.nested_cr3 = 0x1000 | BIT64(bits[b]);
-			emit(o, &v, "CTRL.NP.NCR3 nested_ctl 0x%" PRIx64 " nCR3 bit %u", np_values[n],
-			     bits[b]);
+			emit(o, &v, "CTRL.NP.NCR3 nested_ctl 0x%" PRIx64 " nCR3 bit %u",
+			     np_values[n], bits[b]);
 		}
 		base(&v, M_LONG);
 		v.control.nested_ctl = np_values[n];
@@ -283,12 +283,14 @@ static void boundary_regs(struct out *o)
 		for (unsigned bit = 0; bit < 64; bit++) {
 			base(&v, m);
 			v.save.cr4 ^= BIT64(bit);
-			emit(o, &v, "SAVE.CR4.RSVD %s mode, CR4 bit %u flipped", mode_names[m], bit);
+			emit(o, &v, "SAVE.CR4.RSVD %s mode, CR4 bit %u flipped", mode_names[m],
+			     bit);
 		}
 		for (unsigned bit = 0; bit < 64; bit++) {
 			base(&v, m);
 			v.save.efer ^= BIT64(bit);
-			emit(o, &v, "SAVE.EFER.RSVD %s mode, EFER bit %u flipped", mode_names[m], bit);
+			emit(o, &v, "SAVE.EFER.RSVD %s mode, EFER bit %u flipped", mode_names[m],
+			     bit);
 		}
 		for (unsigned bit = 0; bit < 64; bit++) {
 			base(&v, m);
@@ -357,16 +359,17 @@ static void boundary_control(struct out *o)
 		v.control.int_ctl = c & 1 ? V_NMI_ENABLE_MASK : 0;
 		if (!(c & 2))
 			v.control.intercept_misc1 &= ~INTERCEPT1_NMI;
-		emit(o, &v, "CTRL.VNMI.NMI_INTERCEPT V_NMI_ENABLE %u NMI intercept %u", c & 1, c >> 1);
+		emit(o, &v, "CTRL.VNMI.NMI_INTERCEPT V_NMI_ENABLE %u NMI intercept %u", c & 1,
+		     c >> 1);
 	}
 	for (unsigned c = 0; c < 8; c++) {
 		base(&v, M_LONG);
-		v.control.nested_ctl =
-			SVM_NESTED_CTL_SEV_ENABLE | (c & 1 ? SVM_NESTED_CTL_SEV_ES_ENABLE : 0);
+		v.control.nested_ctl = SVM_NESTED_CTL_SEV_ENABLE |
+				       (c & 1 ? SVM_NESTED_CTL_SEV_ES_ENABLE : 0);
 		v.control.allowed_sev_features = (c & 2 ? SEV_FEATURES_VALID : 0) | 0x1;
 		v.control.guest_sev_features = c & 4 ? 0x2 : 0x1;
-		emit(o, &v, "CTRL.SEV.ALLOWED_FEATURES SEV-ES %u valid %u guest feature %s",
-		     c & 1, (c >> 1) & 1, c & 4 ? "not allowed" : "allowed");
+		emit(o, &v, "CTRL.SEV.ALLOWED_FEATURES SEV-ES %u valid %u guest feature %s", c & 1,
+		     (c >> 1) & 1, c & 4 ? "not allowed" : "allowed");
 	}
 	/* EVENTINJ: every TYPE with V set and clear, every TYPE 3 vector */
 	for (unsigned t = 0; t < 8; t++)
@@ -415,9 +418,9 @@ static void mutate(struct svmc_vmcb *v, unsigned maxphy, FILE *txt)
 {
 	struct svmc_vmcb_save *s = &v->save;
 	struct svmc_vmcb_control *k = &v->control;
-	static const uint64_t efer_bits[] = { EFER_SCE,   EFER_LME,   EFER_LMA, EFER_NXE,
-					      EFER_SVME,  EFER_LMSLE, EFER_FFXSR, EFER_TCE,
-					      EFER_MCOMMIT, EFER_INTWB, EFER_UAIE, EFER_AUTOIBRS };
+	static const uint64_t efer_bits[] = { EFER_SCE,     EFER_LME,   EFER_LMA,   EFER_NXE,
+					      EFER_SVME,    EFER_LMSLE, EFER_FFXSR, EFER_TCE,
+					      EFER_MCOMMIT, EFER_INTWB, EFER_UAIE,  EFER_AUTOIBRS };
 	static const uint64_t cr0_bits[] = { CR0_PE, CR0_PG, CR0_CD, CR0_NW, CR0_WP, CR0_ET };
 	unsigned bit = below(64);
 

@@ -141,7 +141,9 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
 }
 
 /* rep movsb: one instruction to emulate instead of a loop of them */
@@ -315,8 +317,8 @@ static void idt_init(void)
 static void tables_init(void)
 {
 	for (int i = 0; i < 512; i++) {
-		g_pd[i] = ((uint64_t)i << 21) | 0x83;          /* P RW PS */
-		n_pd[i] = ((uint64_t)i << 21) | 0x87;          /* P RW US PS */
+		g_pd[i] = ((uint64_t)i << 21) | 0x83;       /* P RW PS */
+		n_pd[i] = ((uint64_t)i << 21) | 0x87;       /* P RW US PS */
 		g_pae[i] = (uint64_t)(uintptr_t)g_pd | 0x1; /* PDPTE: P only */
 	}
 	g_pml5[0] = (uint64_t)(uintptr_t)g_pml4 | 0x3;
@@ -453,11 +455,13 @@ void conform_main(uint32_t magic, uint32_t mbi)
 		const uint32_t *info = (const uint32_t *)(uintptr_t)mbi;
 
 		if ((info[0] & (1u << 3)) && info[5])
-			blob_mem = (const uint8_t *)(uintptr_t) * (const uint32_t *)(uintptr_t)info[6];
+			blob_mem =
+				(const uint8_t *)(uintptr_t) * (const uint32_t *)(uintptr_t)info[6];
 	}
 	blob_page(0, blob_head);
 	if (h->magic != BLOB_MAGIC) {
-		puts_serial(blob_mem ? "fatal no blob in the module\n" : "fatal no blob on the disk\n");
+		puts_serial(blob_mem ? "fatal no blob in the module\n" :
+				       "fatal no blob on the disk\n");
 		leave(3);
 	}
 	puts_serial("start ");
