@@ -39,7 +39,10 @@ for emu in qemu bochs; do
 	grep -q "^conformance $emu: $total images, 4 boots" "$tmp/out" || fail "$emu: not 4 boots"
 	grep -q "^conformance apm: [0-9]*/$((total - 2)) agree$" "$tmp/out" ||
 		fail "$emu: the hang and the crash are judged"
-	grep -q 'not judged: 1 images hang' "$tmp/out" || fail "$emu: the hang is not listed"
+	grep -q '^  not judged: 1 image, hang: no progress for 1s' "$tmp/out" ||
+		fail "$emu: the hang is not listed"
+	grep -q '^  not judged: 1 image, crash: \[CPU0  \] fake panic at image 7;' "$tmp/out" ||
+		fail "$emu: the crash is not listed"
 	# an HLT exit is VMRUN: the valid images agree, the failing ones do not
 	grep -q '^ *[0-9]* *real VMRUN, apm VMEXIT_INVALID SAVE.EFER.SVME ' "$tmp/out" ||
 		fail "$emu: no disagreement class for SAVE.EFER.SVME"
