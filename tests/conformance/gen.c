@@ -29,8 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svmcheck/vmcb.h"
-#include "vmcb/svm_bits.h"
+#include "tvmcb.h"
 #include "guest/blob.h"
 
 #define PAGE 4096u
@@ -66,27 +65,16 @@ static uint64_t parse_u64(const char *s, const char *what)
 	return v;
 }
 
-/* xorshift64*, as tests/unit/tvmcb.h: a seed gives the same images anywhere */
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * UINT64_C(0x2545f4914f6cdd1d);
-}
-
 static unsigned below(unsigned n)
 {
-	return (unsigned)(rnd() % n);
+	return rnd_below(n);
 }
 
 /*
  * The paging modes of the guest, each a valid VMCB on any SVM CPU with
- * long mode (tests/unit/tvmcb.h's guest for long mode): every random image
- * starts from one, and the boundary cases of a check that depends on the
- * mode are repeated in each.
+ * long mode: the unit tests' guest (tests/unit/tvmcb.h) for long mode, and
+ * its legacy-mode neighbours.  Every random image starts from one, and the
+ * boundary cases of a check that depends on the mode are repeated in each.
  */
 enum mode { M_LONG, M_LONG57, M_COMPAT, M_PAE, M_PAGING32, M_PROT, M_REAL, M_COUNT };
 
@@ -95,26 +83,14 @@ static const char *const mode_names[M_COUNT] = { "long",     "long-la57", "compa
 
 static void base(struct svmc_vmcb *v, enum mode m)
 {
+	static struct svmc_record r;
 	struct svmc_vmcb_save *s = &v->save;
-	struct svmc_vmcb_control *k = &v->control;
 
-	memset(v, 0, sizeof(*v));
-	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_SVME;
-	s->cr0 = 0x80050033; /* PG AM WP NE ET MP PE */
-	s->cr4 = CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	s->cr3 = 0x1000;
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
+	tvmcb_long_mode(&r);
+	*v = r.vmcb;
 	s->rflags = 0x2;
-	s->cs.attrib = 0x029b | CS_L;
 	s->cs.limit = 0xffffffff;
 	s->ds.attrib = s->es.attrib = s->ss.attrib = 0x0c93;
-	s->g_pat = UINT64_C(0x0007040600070406);
-	k->intercept_misc1 = INTERCEPT1_NMI | INTERCEPT1_HLT;
-	k->intercept_misc2 = INTERCEPT2_VMRUN;
-	k->asid = 1;
-	k->msrpm_base_pa = 0x10000;
-	k->iopm_base_pa = 0x20000;
 	switch (m) {
 	case M_LONG:
 		break;
@@ -125,7 +101,7 @@ static void base(struct svmc_vmcb *v, enum mode m)
 		s->cs.attrib = 0x0c9b; /* G, D */
 		break;
 	case M_PAE:
-		s->efer = EFER_SCE | EFER_SVME;
+		s->efer = EFER_SCE | EFER_NXE | EFER_SVME;
 		s->cs.attrib = 0x0c9b;
 		break;
 	case M_PAGING32:
@@ -200,15 +176,17 @@ static void boundary_maps(struct out *o, unsigned maxphy)
 		v.control.iopm_base_pa = b;
 		emit(o, &v, "CTRL.IOPM.RANGE base 2^%u-0x%" PRIx64, maxphy, map_deltas[i]);
 	}
-	for (unsigned bit = maxphy - 1; bit <= 63; bit += (bit < maxphy + 1 ? 1 : 63 - bit)) {
-		base(&v, M_LONG);
-		v.control.msrpm_base_pa = BIT64(bit);
-		emit(o, &v, "CTRL.MSRPM.RANGE base bit %u", bit);
-		base(&v, M_LONG);
-		v.control.iopm_base_pa = BIT64(bit);
-		emit(o, &v, "CTRL.IOPM.RANGE base bit %u", bit);
-		if (bit == 63)
-			break;
+	{
+		const unsigned bits[] = { maxphy - 1, maxphy, maxphy + 1, 63 };
+
+		for (size_t i = 0; i < 4; i++) {
+			base(&v, M_LONG);
+			v.control.msrpm_base_pa = BIT64(bits[i]);
+			emit(o, &v, "CTRL.MSRPM.RANGE base bit %u", bits[i]);
+			base(&v, M_LONG);
+			v.control.iopm_base_pa = BIT64(bits[i]);
+			emit(o, &v, "CTRL.IOPM.RANGE base bit %u", bits[i]);
+		}
 	}
 }
 
@@ -550,7 +528,8 @@ static void cmd_images(const char *dir, unsigned maxphy, uint64_t count, uint64_
 	boundary_maps(&o, maxphy);
 	boundary_np(&o, maxphy);
 	boundary_control(&o);
-	rng_state = seed ? seed : UINT64_C(0x9e3779b97f4a7c15);
+	if (seed)
+		trng_state = seed;
 	for (uint64_t i = 0; i < count; i++) {
 		enum mode m = (enum mode)below(M_COUNT);
 		unsigned n = 1 + below(3);
