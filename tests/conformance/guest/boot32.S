@@ -32,7 +32,14 @@ entry32:
 	cli
 	cld
 	mov %eax, %esi
-	mov %ebx, %edi
+	mov %ebx, %ebp
+	/* zero .bss: the multiboot loader does, our boot sector does not */
+	mov $bss_start, %edi
+	mov $bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+	mov %ebp, %edi
 	mov $boot_stack_top, %esp
 
 	/* PD: 512 2-MiB pages (P, RW, PS) = the first GiB, identity */

@@ -458,6 +458,12 @@ void conform_main(uint32_t magic, uint32_t mbi)
 			blob_mem =
 				(const uint8_t *)(uintptr_t) * (const uint32_t *)(uintptr_t)info[6];
 	}
+	/*
+	 * The #GP catch works: VMRUN with rAX not page-aligned raises #GP in
+	 * QEMU and Bochs alike (the runner checks this line).
+	 */
+	run((uint64_t)(uintptr_t)vmcb | 1);
+	puts_serial(vmrun_gp ? "gp check: caught\n" : "gp check: VMRUN did not fault\n");
 	blob_page(0, blob_head);
 	if (h->magic != BLOB_MAGIC) {
 		puts_serial(blob_mem ? "fatal no blob in the module\n" :
