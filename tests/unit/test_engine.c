@@ -1,5 +1,5 @@
 /*
- * test_engine.c - the check table, the four models and the engine, check by
+ * test_engine.c - the check table, the models and the engine, check by
  * check: for every check in every model that applies it, a VMCB that fails
  * only that check and one that passes it at the boundary; models that do
  * not apply a check must not report it.  Also: unknown fields (INCOMPLETE
