@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_emu.h"
 #include "emit/atomic.h"
 #include "emit/replay_fmt.h"
 #include "svmcheck/check.h"
@@ -45,7 +46,7 @@
 #define FLUSH_AT (64u << 10)
 #define LARGE_INPUT (64ull << 20) /* --progress default: an input this large */
 
-enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN };
 
 struct replay_args {
 	enum svmc_format format;
@@ -53,6 +54,7 @@ struct replay_args {
 	const char *cpu;
 	const char *guest;
 	const char *models; /* -m as given; NULL: the model follows each record's origin */
+	const char *run;    /* --run EMULATOR, or NULL */
 	unsigned threads;
 	int progress; /* -1 auto, 0 off, 1 on */
 	/* reported after parsing, in the output mode: */
@@ -83,6 +85,10 @@ static const struct argp_option replay_options[] = {
 	  "more than one input or a large one, unless -q)",
 	  0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "Never show progress", 0 },
+	{ "run", OPT_RUN, "EMULATOR", 0,
+	  "Also run each record under the real emulator (qemu or bochs) with the conformance "
+	  "guest, and print its verdict beside its own model's",
+	  0 },
 	{ 0 }
 };
 
@@ -126,6 +132,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NO_PROGRESS:
 		a->progress = 0;
 		return 0;
+	case OPT_RUN:
+		a->run = arg;
+		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
 		a->ninputs = state->argc - state->next;
@@ -153,7 +162,8 @@ static const struct argp replay_argp = {
 	"dump) by the architecture (apm), a page or a nested state by kvm, unless -m names the "
 	"models.  With -j, one JSON object per record and a summary object (NDJSON).\v"
 	"Exit status: 0 every record passes under every model, 1 some record VMEXIT_INVALID, "
-	"EINVAL or INCOMPLETE, 2 trouble (a usage error, an unreadable or malformed input, a CPU "
+	"EINVAL or INCOMPLETE (or, with --run, a real verdict the emulator's model does not "
+	"give), 2 trouble (a usage error, an unreadable or malformed input, a CPU "
 	"without SVM), 130 interrupted.  See svmcheck-replay(1).",
 	cli_output_children,
 	cli_help_filter,
@@ -163,6 +173,7 @@ static const struct argp replay_argp = {
 /* ---- signals -------------------------------------------------------------- */
 
 static volatile sig_atomic_t interrupted;
+static struct run_emu *emu;            /* --run: the records' real verdicts */
 static struct sigaction sigint_before; /* main's: remove the -o temporary file and die */
 
 static void on_sigint(int sig)
@@ -314,8 +325,11 @@ static void print_record(void *w, void *out, const struct svmc_record *r,
 			 const struct svmc_result *res, unsigned nres)
 {
 	struct batch_out *bo = out;
+	size_t start = bo->b.len;
 
 	svmc_replay_fmt_record(w, &bo->b, r, res, nres, &bo->k);
+	if (emu)
+		run_emu_format(emu, w, &bo->b, start, r);
 }
 
 static void print_error(void *w, void *out, const struct svmc_diag *d)
@@ -587,6 +601,28 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigint;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, &sigint_before);
+	}
+	if (a.run) {
+		int rc = run_emu_start(a.run, a.inputs, a.ninputs, a.format, &interrupted, &run->o,
+				       &emu);
+
+		if (rc > 0) {
+			svmc_emit_fini(&run->o);
+			free(cpu);
+			free(run);
+			return EXIT_INTERRUPTED;
+		}
+		if (rc < 0)
+			goto trouble;
+	}
+
 	if (to_file) {
 		svmc_emit_fini(&run->o);
 		if (cli_outfile_open(NULL, &of, a.output, a.inputs, a.ninputs) != 0 ||
@@ -597,6 +633,7 @@ int cmd_replay(int argc, char **argv)
 			}
 			free(cpu);
 			free(run);
+			run_emu_free(emu);
 			return EXIT_TROUBLE;
 		}
 	}
@@ -618,14 +655,6 @@ int cmd_replay(int argc, char **argv)
 	run->prog.start = run->prog.last = now();
 
 	svmc_atomic_catch_signal(SIGPIPE, true);
-	{
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_sigint;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, &sigint_before);
-	}
 
 	run_pipeline(run, &st);
 	cli_note_logs_without_dump(&st);
@@ -652,17 +681,20 @@ int cmd_replay(int argc, char **argv)
 		status = EXIT_INTERRUPTED;
 	else if (run->k.errors || failed_write)
 		status = EXIT_TROUBLE;
-	else if (run->k.vmexit_invalid || run->k.einval || run->k.incomplete)
+	else if (run->k.vmexit_invalid || run->k.einval || run->k.incomplete ||
+		 (emu && run_emu_disagreements(emu)))
 		status = EXIT_FAIL;
 	else
 		status = EXIT_PASS;
 	free(cpu);
 	free(run);
+	run_emu_free(emu);
 	return status;
 
 trouble:
 	svmc_emit_fini(&run->o);
 	free(cpu);
 	free(run);
+	run_emu_free(emu);
 	return EXIT_TROUBLE;
 }
