@@ -1003,28 +1003,34 @@ static const char *not_run_reason(const struct entry *x)
 	return x->state == ST_NSTATE ? "a nested state is restored, not run" : "fields unknown";
 }
 
-/* The model's failing checks, in its order, comma-separated. */
-static void put_failures(struct rbuf *b, const struct svmc_model *m, svmc_checkset failed,
-			 bool json)
+/*
+ * The model's failing checks, in its order, into buf: JSON strings
+ * ("A","B") or text (" A, B").
+ */
+static const char *failures(const struct svmc_model *m, svmc_checkset failed, bool json, char *buf,
+			    size_t n)
 {
-	bool first = true;
+	size_t len = 0;
 
-	for (unsigned i = 0; i < m->norder; i++) {
+	buf[0] = '\0';
+	for (unsigned i = 0; i < m->norder && len < n; i++) {
 		enum svmc_check_id id = (enum svmc_check_id)m->order[i];
+		int w;
 
 		if (!((failed >> id) & 1))
 			continue;
-		if (json)
-			putf(b, "%s\"%s\"", first ? "" : ",", svmc_check_info(id)->name);
-		else
-			putf(b, "%s%s", first ? " " : ", ", svmc_check_info(id)->name);
-		first = false;
+		w = snprintf(buf + len, n - len, json ? "%s\"%s\"" : "%s%s",
+			     len ? (json ? "," : ", ") : (json ? "" : " "),
+			     svmc_check_info(id)->name);
+		len += w > 0 ? (size_t)w : 0;
 	}
+	return buf;
 }
 
 static void format_json(const struct run_emu *e, struct rbuf *b, const struct entry *x)
 {
 	const struct image *im = x && x->state == ST_RUN ? &e->img[x->image] : NULL;
+	char fails[2048];
 	static const char *const outcome[] = { "null", NULL, "\"gp\"", "\"hang\"", "\"crash\"" };
 
 	put(b, ",\"run\":{\"emulator\":");
@@ -1048,7 +1054,7 @@ static void format_json(const struct run_emu *e, struct rbuf *b, const struct en
 	svmc_rbuf_json_str(b, e->model->name);
 	putf(b, ",\"model_verdict\":\"%s\",\"model_failures\":[",
 	     svmc_verdict_name((enum svmc_verdict)im->verdict));
-	put_failures(b, e->model, im->failed, true);
+	put(b, failures(e->model, im->failed, true, fails, sizeof(fails)));
 	putf(b, "],\"agree\":%s", im->agree < 0 ? "null" : im->agree ? "true" : "false");
 	if (im->why) {
 		put(b, ",\"reason\":");
@@ -1057,41 +1063,67 @@ static void format_json(const struct run_emu *e, struct rbuf *b, const struct en
 	put(b, "}");
 }
 
+static void put_piece(void *ctx, const char *s, size_t n)
+{
+	svmc_rbuf_put(ctx, s, n);
+}
+
+/* One text line, wrapped at the record writer's width as its own lines are. */
+static __attribute__((format(printf, 3, 4))) void line(const struct replay_fmt *f, struct rbuf *b,
+						       const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	svmc_text_wrap(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, f->width, 0,
+		       put_piece, b);
+	svmc_rbuf_put(b, "\n", 1);
+}
+
 static void format_text(const struct run_emu *e, const struct replay_fmt *f, struct rbuf *b,
 			const struct entry *x)
 {
 	const struct image *im = x && x->state == ST_RUN ? &e->img[x->image] : NULL;
-	char name[32];
+	char name[32], real[320], fails[2048];
 
 	if (!im) {
-		putf(b, "  %s %s: not run: %s\n", e->name, e->version, not_run_reason(x));
+		line(f, b, "  %s %s: not run: %s", e->name, e->version, not_run_reason(x));
 		return;
 	}
-	putf(b, "  %s %s (real): ", e->name, e->version);
 	switch (im->outcome) {
 	case OC_EXIT:
 		if (exit_invalid(im->exit))
-			putf(b, "VMEXIT_INVALID (exit 0x%016" PRIx64 ")\n", im->exit);
+			snprintf(real, sizeof(real), "VMEXIT_INVALID (exit 0x%016" PRIx64 ")",
+				 im->exit);
 		else
-			putf(b, "VMRUN (exit %s)\n", svmc_exit_name(im->exit, name, sizeof(name)));
+			snprintf(real, sizeof(real), "VMRUN (exit %s)",
+				 svmc_exit_name(im->exit, name, sizeof(name)));
 		break;
 	case OC_GP:
-		put(b, "#GP on VMRUN\n");
+		snprintf(real, sizeof(real), "#GP on VMRUN");
 		break;
 	default:
-		putf(b, "%s (%s)\n", im->outcome == OC_HANG ? "hang" : "crash",
-		     im->why ? im->why : "?");
+		snprintf(real, sizeof(real), "%s (%s)", im->outcome == OC_HANG ? "hang" : "crash",
+			 im->why ? im->why : "?");
 		break;
 	}
-	putf(b, "  model %s on the emulator's CPU: %s", e->model->name,
-	     svmc_verdict_name((enum svmc_verdict)im->verdict));
-	put_failures(b, e->model, im->failed, false);
+	line(f, b, "  %s %s (real): %s", e->name, e->version, real);
+	failures(e->model, im->failed, false, fails, sizeof(fails));
 	if (im->agree < 0)
-		put(b, "; no real verdict to compare\n");
-	else if (im->agree)
-		putf(b, "; %sagrees%s\n", f->col_pass, f->col_reset);
+		line(f, b, "  model %s on the emulator's CPU: %s%s; no real verdict to compare",
+		     e->model->name, svmc_verdict_name((enum svmc_verdict)im->verdict), fails);
 	else
-		putf(b, "; %sDISAGREES with the real %s%s\n", f->col_fail, e->name, f->col_reset);
+		line(f, b, "  model %s on the emulator's CPU: %s%s; %s%s%s%s", e->model->name,
+		     svmc_verdict_name((enum svmc_verdict)im->verdict), fails,
+		     im->agree ? f->col_pass : f->col_fail,
+		     im->agree ? "agrees" : "DISAGREES with the real ", im->agree ? "" : e->name,
+		     f->col_reset);
 }
 
 void run_emu_format(const struct run_emu *e, const struct replay_fmt *f, struct rbuf *b,
