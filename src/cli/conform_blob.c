@@ -18,6 +18,7 @@ static __attribute__((format(printf, 3, 4))) int fail(char *msg, size_t n, const
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is right above */
 	vsnprintf(msg, n, fmt, ap);
 	va_end(ap);
 	return -1;
@@ -50,7 +51,7 @@ static int copy_into(FILE *out, const char *path, long max, char *msg, size_t n)
 int conform_disk_write(const char *bootsect, const char *program, const char *blob, const char *out,
 		       char *msg, size_t n)
 {
-	const long cyl = 16 * 63 * 512;
+	const long cyl = 16L * 63 * 512;
 	FILE *f = fopen(out, "wb");
 	long end;
 	int rc;

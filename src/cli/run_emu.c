@@ -14,6 +14,7 @@
  * removed at the end, after an error and after an interrupt (the first
  * SIGINT: replay's handler sets *stop, the boot is killed and cleaned up).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -123,7 +124,7 @@ static void remove_dir(struct run_emu *e)
 		return;
 	d = opendir(e->dir);
 	while (d && (de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
 		    in_dir(e, de->d_name, p, sizeof(p)))
 			unlink(p);
 	if (d)
@@ -430,12 +431,24 @@ static char *slurp(const char *path)
 	return s;
 }
 
+/* The version number (digits and dots) after marker in text, or "unknown". */
+static void take_version(struct run_emu *e, const char *text, const char *marker)
+{
+	const char *v = text ? strstr(text, marker) : NULL;
+	size_t n = v ? strspn(v + strlen(marker), "0123456789.") : 0;
+
+	if (n && n < sizeof(e->version))
+		snprintf(e->version, sizeof(e->version), "%.*s", (int)n, v + strlen(marker));
+	else
+		strcpy(e->version, "unknown");
+}
+
 /* "QEMU emulator version 7.2.22 (Debian ...)": 7.2.22 */
 static int qemu_version(struct run_emu *e)
 {
 	char *argv[] = { e->exe, "--version", NULL };
 	char log[PATH_MAX];
-	char *s, *v;
+	char *s;
 	pid_t pid;
 	int st;
 
@@ -445,12 +458,8 @@ static int qemu_version(struct run_emu *e)
 		cli_errorf(e->eo, SVMC_ERR_IO, "replay --run qemu: %s --version failed", e->exe);
 		return -1;
 	}
-	v = strstr(s, "version ");
-	if (v)
-		sscanf(v + 8, "%31[0-9.]", e->version);
+	take_version(e, s, "version ");
 	free(s);
-	if (!e->version[0])
-		strcpy(e->version, "unknown");
 	return 0;
 }
 
@@ -675,6 +684,28 @@ static void log_tail(const struct boot *b, char *buf, size_t n)
 	free(log);
 }
 
+/* "img N exit 0x<hex>" or "img N gp": true with the image, outcome and code. */
+static bool parse_img(const char *l, unsigned long *i, enum outcome *oc, uint64_t *code)
+{
+	char *end;
+
+	if (strncmp(l, "img ", 4) != 0 || !isdigit((unsigned char)l[4]))
+		return false;
+	errno = 0;
+	*i = strtoul(l + 4, &end, 10);
+	if (errno)
+		return false;
+	if (strcmp(end, " gp") == 0) {
+		*oc = OC_GP;
+		return true;
+	}
+	if (strncmp(end, " exit 0x", 8) != 0 || !isxdigit((unsigned char)end[8]))
+		return false;
+	*code = strtoull(end + 8, &end, 16);
+	*oc = OC_EXIT;
+	return *end == '\0' && errno == 0;
+}
+
 /*
  * Read one boot's serial output: the CPUID block (the first boot) into
  * cpuid.txt, the images' results.  *last = the last image reported, or
@@ -698,8 +729,8 @@ static int read_serial(struct run_emu *e, const struct boot *b, uint32_t start, 
 		cf = fopen(cpuid, "w");
 	while ((l = next_line(&s)) != NULL) {
 		unsigned long i;
-		unsigned long long code;
-		char word[8];
+		uint64_t code = 0;
+		enum outcome oc;
 
 		if (in_cpuid) {
 			if (strcmp(l, "cpuid end") == 0)
@@ -714,13 +745,9 @@ static int read_serial(struct run_emu *e, const struct boot *b, uint32_t start, 
 			started = true;
 		} else if (strcmp(l, "done") == 0) {
 			*done = true;
-		} else if (sscanf(l, "img %lu %7s %llx", &i, word, &code) >= 2 && i < e->nimg) {
-			if (strcmp(word, "gp") == 0) {
-				e->img[i].outcome = OC_GP;
-			} else if (strcmp(word, "exit") == 0) {
-				e->img[i].outcome = OC_EXIT;
-				e->img[i].exit = code;
-			}
+		} else if (parse_img(l, &i, &oc, &code) && i < e->nimg) {
+			e->img[i].outcome = (uint8_t)oc;
+			e->img[i].exit = code;
 			*last = (int64_t)i;
 		}
 	}
@@ -910,14 +937,11 @@ static int setup(struct run_emu *e, const char *emu, enum svmc_format fmt)
 /* Bochs names its version in its banner: "Bochs x86 Emulator 2.7". */
 static void bochs_version(struct run_emu *e)
 {
-	char p[PATH_MAX], *log, *v;
+	char p[PATH_MAX], *log = NULL;
 
-	strcpy(e->version, "unknown");
-	if (!in_dir(e, "emulator.1", p, sizeof(p)) || !(log = slurp(p)))
-		return;
-	v = strstr(log, "Bochs x86 Emulator ");
-	if (v)
-		sscanf(v + 19, "%31[0-9.]", e->version);
+	if (in_dir(e, "emulator.1", p, sizeof(p)))
+		log = slurp(p);
+	take_version(e, log, "Bochs x86 Emulator ");
 	free(log);
 }
 
