@@ -96,6 +96,22 @@ PATH="$tmp/bin:$PATH" SVMCHECK_GUEST_DIR="$tmp/guest" FAKE_HANG=99 FAKE_CRASH=1 
 grep -q '"index":1,.*"run":{[^}]*"verdict":"crash","exit":null,.*"agree":null,"reason":"\[CPU0  \] fake panic at image 1"}}$' "$tmp/out" ||
 	fail "JSON: the crash of image 1 is not in its run object"
 
+# a disagreement alone makes the exit status 1: the fake emulator runs a
+# guest with ASID 0, which qemu-7.2 rejects and xen (no ASID check) passes
+cp "$tests/fixtures/raw/longmode.bin" "$tmp/asid0.bin"
+printf '\000\000\000\000' | dd of="$tmp/asid0.bin" bs=1 seek=88 conv=notrunc 2> /dev/null # control.asid
+st=0
+PATH="$tmp/bin:$PATH" SVMCHECK_GUEST_DIR="$tmp/guest" FAKE_HANG=99 FAKE_CRASH=99 \
+	"$svmcheck" replay -c epyc-milan -m xen --run qemu "$tests/fixtures/raw/longmode.bin" \
+	"$tmp/asid0.bin" > "$tmp/out" 2> "$tmp/err" || st=$?
+[ "$st" -eq 1 ] || fail "disagreement: exit status $st, not 1"
+[ "$(grep -c '  VMRUN$' "$tmp/out")" -eq 2 ] || fail "disagreement: xen does not pass both records"
+# (the line wraps at 80 columns)
+grep -A1 "^  model qemu-7.2 on the emulator's CPU: VMEXIT_INVALID CTRL.ASID.ZERO; DISAGREES$" "$tmp/out" |
+	grep -q '^      with the real qemu$' || fail "disagreement: not flagged"
+grep -q "^  model qemu-7.2 on the emulator's CPU: VMRUN; agrees$" "$tmp/out" ||
+	fail "disagreement: the agreeing record is not said to agree"
+
 # 3. an interrupt while the emulator hangs: exit 130, nothing left behind
 PATH="$tmp/bin:$PATH" SVMCHECK_GUEST_DIR="$tmp/guest" FAKE_HANG=0 FAKE_CRASH=99 \
 	"$svmcheck" replay -c epyc-milan --run qemu "$tmp/ten.bin" > "$tmp/out" 2> "$tmp/err" &
