@@ -8,6 +8,8 @@
 #     (tests/conformance/selftest/fake-emulator): image 3 hangs, image 7
 #     crashes, both are reported as such and every other image gets its
 #     exit, under both emulator names, from a file and from standard input;
+#   * the JSON run object, and a disagreement with the emulator's model
+#     flagged and alone making the exit status 1;
 #   * the private directory is gone after a run, an error and an interrupt.
 set -u
 svmcheck=$1
