@@ -55,6 +55,7 @@ struct replay_args {
 	const char *guest;
 	const char *models; /* -m as given; NULL: the model follows each record's origin */
 	const char *run;    /* --run EMULATOR, or NULL */
+	bool cpu_given;     /* -c (else host, or with --run the emulator's CPU) */
 	unsigned threads;
 	int progress; /* -1 auto, 0 off, 1 on */
 	/* reported after parsing, in the output mode: */
@@ -66,7 +67,7 @@ struct replay_args {
 static const struct argp_option replay_options[] = {
 	{ "cpu", 'c', "CPU", 0,
 	  "The CPU that executes VMRUN: a profile file, a bundled name (epyc-milan, ...) or host "
-	  "(default), with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
+	  "(default; with --run, the emulator's), with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
 	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect the CPU with a guest CPU model (e.g. qemu-EPYC-v4): the L1 vCPU's view", 0 },
@@ -104,6 +105,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'c':
 		a->cpu = arg;
+		a->cpu_given = true;
 		return 0;
 	case OPT_GUEST:
 		a->guest = arg;
@@ -473,7 +475,9 @@ static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 	char where[512];
 
 	svmc_diag_init(&d, run->a->cpu);
-	if (svmc_cpu_resolve(run->a->cpu, cpu, &d) != SVMC_OK) {
+	if (emu && !run->a->cpu_given)
+		*cpu = *run_emu_cpu(emu);
+	else if (svmc_cpu_resolve(run->a->cpu, cpu, &d) != SVMC_OK) {
 		svmc_diag_format(&d, where, sizeof(where));
 		cli_errorf(eo, d.code, "-c %s", where);
 		return -1;
@@ -585,22 +589,9 @@ int cmd_replay(int argc, char **argv)
 	/* the -o rule (cli_outfile_open applies it too) before any work */
 	if (cli_outfile_refuse(&run->o, a.output, a.inputs, a.ninputs) != 0)
 		goto trouble;
-	if (resolve_cpu(run, cpu, &run->o) != 0)
+	/* --run without -c: the emulator's CPU, known once the guest has printed it */
+	if ((!a.run || a.cpu_given) && resolve_cpu(run, cpu, &run->o) != 0)
 		goto trouble;
-	for (unsigned i = 0; i < run->panel.n; i++) {
-		svmc_diag_init(&d, NULL);
-		e = svmc_judge_compile(&run->judge[i], run->judge[i].model, cpu, &d);
-		if (e == SVMC_ERR_NOSVM) {
-			cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan",
-				   d.msg);
-			goto trouble;
-		}
-		if (e != SVMC_OK) {
-			cli_errorf(&run->o, e, "-c %s: %s", a.cpu, d.msg);
-			goto trouble;
-		}
-	}
-
 	{
 		struct sigaction sa;
 
@@ -619,8 +610,21 @@ int cmd_replay(int argc, char **argv)
 			free(run);
 			return EXIT_INTERRUPTED;
 		}
-		if (rc < 0)
+		if (rc < 0 || (!a.cpu_given && resolve_cpu(run, cpu, &run->o) != 0))
 			goto trouble;
+	}
+	for (unsigned i = 0; i < run->panel.n; i++) {
+		svmc_diag_init(&d, NULL);
+		e = svmc_judge_compile(&run->judge[i], run->judge[i].model, cpu, &d);
+		if (e == SVMC_ERR_NOSVM) {
+			cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan",
+				   d.msg);
+			goto trouble;
+		}
+		if (e != SVMC_OK) {
+			cli_errorf(&run->o, e, "-c %s: %s", a.cpu, d.msg);
+			goto trouble;
+		}
 	}
 
 	if (to_file) {

@@ -90,6 +90,7 @@ struct run_emu {
 	char dir[PATH_MAX / 2];   /* the run's private directory; "" once removed */
 	char version[32];
 	const struct svmc_model *model;
+	struct svmc_cpu *cpu; /* the emulator's, from the guest's CPUID dump */
 	char **inputs;
 	int ninputs;
 	struct entry *ent;
@@ -200,7 +201,8 @@ static int find_guest(struct run_emu *e)
 	cli_errorf(e->eo, SVMC_ERR_NOTFOUND,
 		   "replay --run: the conformance guest (conform.bin, bootsect.bin) is missing: "
 		   "not in the build tree (%s) nor installed (libexec/svmcheck); svmcheck builds "
-		   "it with gcc, ld and objcopy for x86-64, or set SVMCHECK_GUEST_DIR",
+		   "it when gcc, ld and objcopy for x86-64 are installed (Debian packages gcc, "
+		   "binutils), or set SVMCHECK_GUEST_DIR",
 		   SVMCHECK_GUEST_BUILD_DIR);
 	return -1;
 }
@@ -824,7 +826,7 @@ static bool exit_invalid(uint64_t code)
 
 static int judge_images(struct run_emu *e)
 {
-	struct svmc_cpu *cpu = malloc(sizeof(*cpu));
+	struct svmc_cpu *cpu = e->cpu = malloc(sizeof(*cpu));
 	struct svmc_compiled *c = malloc(sizeof(*c));
 	struct svmc_record *r = malloc(sizeof(*r));
 	char p[PATH_MAX], where[512];
@@ -880,7 +882,6 @@ static int judge_images(struct run_emu *e)
 out:
 	if (blob)
 		fclose(blob);
-	free(cpu);
 	free(c);
 	free(r);
 	return rc;
@@ -1167,6 +1168,11 @@ void run_emu_format(const struct run_emu *e, const struct replay_fmt *f, struct 
 	put(b, "}\n");
 }
 
+const struct svmc_cpu *run_emu_cpu(const struct run_emu *e)
+{
+	return e->cpu;
+}
+
 uint64_t run_emu_disagreements(const struct run_emu *e)
 {
 	return e->disagree;
@@ -1180,5 +1186,6 @@ void run_emu_free(struct run_emu *e)
 		free(e->whys[i]);
 	free(e->ent);
 	free(e->img);
+	free(e->cpu);
 	free(e);
 }

@@ -20,6 +20,7 @@
 
 #include "emit/emit.h"
 #include "emit/replay_fmt.h"
+#include "svmcheck/cpu.h"
 #include "svmcheck/record.h"
 
 struct run_emu;
@@ -41,6 +42,9 @@ int run_emu_start(const char *emu, char **inputs, int n, enum svmc_format fmt,
  */
 void run_emu_format(const struct run_emu *e, const struct replay_fmt *f, struct rbuf *b,
 		    size_t start, const struct svmc_record *r);
+
+/* The CPU the emulator showed (the guest's CPUID dump), named after the emulator. */
+const struct svmc_cpu *run_emu_cpu(const struct run_emu *e);
 
 /* Records whose real verdict disagrees with the emulator's model. */
 uint64_t run_emu_disagreements(const struct run_emu *e);
