@@ -10,7 +10,7 @@
 #     exit, under both emulator names, from a file and from standard input;
 #   * the JSON run object, and a disagreement with the emulator's model
 #     flagged and alone making the exit status 1;
-#   * the private directory is gone after a run, an error and an interrupt.
+#   * the private directory is gone after a run, an error, SIGINT and SIGTERM.
 set -u
 svmcheck=$1
 tests=$2
@@ -124,6 +124,16 @@ st=0
 wait "$pid" || st=$?
 [ "$st" -eq 130 ] || fail "SIGINT: exit status $st, not 130"
 no_leftovers "after SIGINT"
+# SIGTERM: killed by it (128 + 15) as always, after the emulator and the directory
+PATH="$tmp/bin:$PATH" SVMCHECK_GUEST_DIR="$tmp/guest" FAKE_HANG=0 FAKE_CRASH=99 \
+	"$svmcheck" replay -c epyc-milan --run qemu "$tmp/ten.bin" > "$tmp/out" 2> "$tmp/err" &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+st=0
+wait "$pid" || st=$?
+[ "$st" -eq 143 ] || fail "SIGTERM: exit status $st, not 143"
+no_leftovers "after SIGTERM"
 
 [ "$fails" -eq 0 ] || exit 1
 echo "replay --run: refusals, hang, crash, JSON, interrupt and clean-up as expected"

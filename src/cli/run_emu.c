@@ -12,7 +12,8 @@
  * (a crash, a Bochs panic), that image is marked and the emulator boots
  * again at the next one (the blob header's start).  The directory is
  * removed at the end, after an error and after an interrupt (the first
- * SIGINT: replay's handler sets *stop, the boot is killed and cleaned up).
+ * SIGINT: replay's handler sets *stop; SIGTERM and SIGHUP: caught here
+ * while the run lasts, then re-raised): the boot is killed and cleaned up.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -106,6 +108,23 @@ struct run_emu {
 	unsigned boots;
 	struct out *eo;
 };
+
+/*
+ * SIGTERM or SIGHUP while the emulator runs: caught for as long as the run
+ * lasts, so that the boot is killed and the directory removed before the
+ * signal takes its course (main's handler, emit/atomic.c).
+ */
+static volatile sig_atomic_t term_sig;
+
+static void on_term(int sig)
+{
+	term_sig = sig;
+}
+
+static bool stopping(const struct run_emu *e)
+{
+	return *e->stop || term_sig;
+}
 
 /* ---- the private directory ------------------------------------------------ */
 
@@ -306,7 +325,7 @@ static int spool_stdin(struct run_emu *e)
 		return -1;
 	}
 	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR && !*e->stop)
+		if (n < 0 && errno == EINTR && !stopping(e))
 			continue;
 		if (n < 0 || write(fd, buf, (size_t)n) != n) {
 			cli_errorf(e->eo, SVMC_ERR_IO, "replay --run: standard input: %s",
@@ -399,15 +418,19 @@ static int write_blob(struct run_emu *e, enum svmc_format fmt)
 /* Start argv[0] = e->exe in dir cwd, output into log.  The pid, or -1. */
 static pid_t spawn(struct run_emu *e, char *const argv[], const char *log)
 {
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 
 	if (pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 		int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-		if (in < 0 || out < 0 || dup2(in, STDIN_FILENO) < 0 ||
-		    dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0 ||
-		    chdir(e->dir) != 0)
+		/*
+		 * svmcheck ended by a signal it does not catch (SIGTERM, a
+		 * second SIGINT) must not leave a hanging emulator behind
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent || in < 0 ||
+		    out < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+		    dup2(out, STDERR_FILENO) < 0 || chdir(e->dir) != 0)
 			_exit(127);
 		execv(e->exe, argv);
 		_exit(127);
@@ -594,11 +617,11 @@ static void boot(struct run_emu *e, uint32_t start, struct boot *b)
 			b->end = BOOT_CRASH; /* unless the serial output says done */
 			break;
 		}
-		if (*e->stop || idle >= limit * (1000 / POLL_MS)) {
+		if (stopping(e) || idle >= limit * (1000 / POLL_MS)) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &b->status, 0) < 0 && errno == EINTR)
 				;
-			b->end = *e->stop ? BOOT_STOPPED : BOOT_HANG;
+			b->end = stopping(e) ? BOOT_STOPPED : BOOT_HANG;
 			break;
 		}
 		sleep_poll();
@@ -950,6 +973,7 @@ int run_emu_start(const char *emu, char **inputs, int n, enum svmc_format fmt,
 		  volatile sig_atomic_t *stop, struct out *eo, struct run_emu **out)
 {
 	struct run_emu *e = calloc(1, sizeof(*e));
+	struct sigaction sa, term_before, hup_before;
 	int rc;
 
 	*out = NULL;
@@ -957,12 +981,17 @@ int run_emu_start(const char *emu, char **inputs, int n, enum svmc_format fmt,
 		cli_errorf(eo, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, &term_before);
+	sigaction(SIGHUP, &sa, &hup_before);
 	e->inputs = inputs;
 	e->ninputs = n;
 	e->stop = stop;
 	e->eo = eo;
 	rc = setup(e, emu, fmt);
-	if (rc == 0 && *stop)
+	if (rc == 0 && stopping(e))
 		rc = 1;
 	if (rc == 0)
 		rc = run_images(e);
@@ -974,6 +1003,10 @@ int run_emu_start(const char *emu, char **inputs, int n, enum svmc_format fmt,
 		fclose(e->blob);
 	e->blob = NULL;
 	remove_dir(e);
+	sigaction(SIGTERM, &term_before, NULL);
+	sigaction(SIGHUP, &hup_before, NULL);
+	if (term_sig)
+		raise(term_sig); /* now main's handler ends the process */
 	if (rc != 0) {
 		run_emu_free(e);
 		return rc;
