@@ -145,6 +145,12 @@ void cli_note_logs_without_dump(const struct svmc_input_stats *st);
  * tree's profiles/, the configured data directory (src/cli/profile_dirs.c).
  */
 void cli_profile_dirs_init(void);
+/*
+ * dirname(/proc/self/exe)/rel, resolved, into buf (the installation's own
+ * directories, wherever its prefix is): false if rel is NULL or the
+ * directory is missing or does not fit.
+ */
+bool cli_exe_relative_dir(const char *rel, char *buf, size_t n);
 
 /* Each command: parse its own arguments from argv[0] = "svmcheck CMD". */
 int cmd_inspect(int argc, char **argv);

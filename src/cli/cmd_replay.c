@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_emu.h"
 #include "emit/atomic.h"
 #include "emit/replay_fmt.h"
 #include "svmcheck/check.h"
@@ -45,7 +46,7 @@
 #define FLUSH_AT (64u << 10)
 #define LARGE_INPUT (64ull << 20) /* --progress default: an input this large */
 
-enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN };
 
 struct replay_args {
 	enum svmc_format format;
@@ -53,6 +54,8 @@ struct replay_args {
 	const char *cpu;
 	const char *guest;
 	const char *models; /* -m as given; NULL: the model follows each record's origin */
+	const char *run;    /* --run EMULATOR, or NULL */
+	bool cpu_given;     /* -c (else host, or with --run the emulator's CPU) */
 	unsigned threads;
 	int progress; /* -1 auto, 0 off, 1 on */
 	/* reported after parsing, in the output mode: */
@@ -64,7 +67,7 @@ struct replay_args {
 static const struct argp_option replay_options[] = {
 	{ "cpu", 'c', "CPU", 0,
 	  "The CPU that executes VMRUN: a profile file, a bundled name (epyc-milan, ...) or host "
-	  "(default), with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
+	  "(default; with --run, the emulator's), with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
 	  0 },
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "Intersect the CPU with a guest CPU model (e.g. qemu-EPYC-v4): the L1 vCPU's view", 0 },
@@ -83,6 +86,10 @@ static const struct argp_option replay_options[] = {
 	  "more than one input or a large one, unless -q)",
 	  0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "Never show progress", 0 },
+	{ "run", OPT_RUN, "EMULATOR", 0,
+	  "Also run each record under the real emulator (qemu or bochs) with the conformance "
+	  "guest, and print its verdict beside its own model's",
+	  0 },
 	{ 0 }
 };
 
@@ -98,6 +105,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'c':
 		a->cpu = arg;
+		a->cpu_given = true;
 		return 0;
 	case OPT_GUEST:
 		a->guest = arg;
@@ -126,6 +134,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NO_PROGRESS:
 		a->progress = 0;
 		return 0;
+	case OPT_RUN:
+		a->run = arg;
+		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
 		a->ninputs = state->argc - state->next;
@@ -153,7 +164,8 @@ static const struct argp replay_argp = {
 	"dump) by the architecture (apm), a page or a nested state by kvm, unless -m names the "
 	"models.  With -j, one JSON object per record and a summary object (NDJSON).\v"
 	"Exit status: 0 every record passes under every model, 1 some record VMEXIT_INVALID, "
-	"EINVAL or INCOMPLETE, 2 trouble (a usage error, an unreadable or malformed input, a CPU "
+	"EINVAL or INCOMPLETE (or, with --run, a real verdict the emulator's model does not "
+	"give), 2 trouble (a usage error, an unreadable or malformed input, a CPU "
 	"without SVM), 130 interrupted.  See svmcheck-replay(1).",
 	cli_output_children,
 	cli_help_filter,
@@ -163,6 +175,7 @@ static const struct argp replay_argp = {
 /* ---- signals -------------------------------------------------------------- */
 
 static volatile sig_atomic_t interrupted;
+static struct run_emu *emu;            /* --run: the records' real verdicts */
 static struct sigaction sigint_before; /* main's: remove the -o temporary file and die */
 
 static void on_sigint(int sig)
@@ -314,8 +327,11 @@ static void print_record(void *w, void *out, const struct svmc_record *r,
 			 const struct svmc_result *res, unsigned nres)
 {
 	struct batch_out *bo = out;
+	size_t start = bo->b.len;
 
 	svmc_replay_fmt_record(w, &bo->b, r, res, nres, &bo->k);
+	if (emu)
+		run_emu_format(emu, w, &bo->b, start, r);
 }
 
 static void print_error(void *w, void *out, const struct svmc_diag *d)
@@ -459,7 +475,9 @@ static int resolve_cpu(struct run *run, struct svmc_cpu *cpu, struct out *eo)
 	char where[512];
 
 	svmc_diag_init(&d, run->a->cpu);
-	if (svmc_cpu_resolve(run->a->cpu, cpu, &d) != SVMC_OK) {
+	if (emu && !run->a->cpu_given)
+		*cpu = *run_emu_cpu(emu);
+	else if (svmc_cpu_resolve(run->a->cpu, cpu, &d) != SVMC_OK) {
 		svmc_diag_format(&d, where, sizeof(where));
 		cli_errorf(eo, d.code, "-c %s", where);
 		return -1;
@@ -571,8 +589,30 @@ int cmd_replay(int argc, char **argv)
 	/* the -o rule (cli_outfile_open applies it too) before any work */
 	if (cli_outfile_refuse(&run->o, a.output, a.inputs, a.ninputs) != 0)
 		goto trouble;
-	if (resolve_cpu(run, cpu, &run->o) != 0)
+	/* --run without -c: the emulator's CPU, known once the guest has printed it */
+	if ((!a.run || a.cpu_given) && resolve_cpu(run, cpu, &run->o) != 0)
 		goto trouble;
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigint;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, &sigint_before);
+	}
+	if (a.run) {
+		int rc = run_emu_start(a.run, a.inputs, a.ninputs, a.format, &interrupted, &run->o,
+				       &emu);
+
+		if (rc > 0) {
+			svmc_emit_fini(&run->o);
+			free(cpu);
+			free(run);
+			return EXIT_INTERRUPTED;
+		}
+		if (rc < 0 || (!a.cpu_given && resolve_cpu(run, cpu, &run->o) != 0))
+			goto trouble;
+	}
 	for (unsigned i = 0; i < run->panel.n; i++) {
 		svmc_diag_init(&d, NULL);
 		e = svmc_judge_compile(&run->judge[i], run->judge[i].model, cpu, &d);
@@ -597,6 +637,7 @@ int cmd_replay(int argc, char **argv)
 			}
 			free(cpu);
 			free(run);
+			run_emu_free(emu);
 			return EXIT_TROUBLE;
 		}
 	}
@@ -618,14 +659,6 @@ int cmd_replay(int argc, char **argv)
 	run->prog.start = run->prog.last = now();
 
 	svmc_atomic_catch_signal(SIGPIPE, true);
-	{
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_sigint;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, &sigint_before);
-	}
 
 	run_pipeline(run, &st);
 	cli_note_logs_without_dump(&st);
@@ -652,17 +685,20 @@ int cmd_replay(int argc, char **argv)
 		status = EXIT_INTERRUPTED;
 	else if (run->k.errors || failed_write)
 		status = EXIT_TROUBLE;
-	else if (run->k.vmexit_invalid || run->k.einval || run->k.incomplete)
+	else if (run->k.vmexit_invalid || run->k.einval || run->k.incomplete ||
+		 (emu && run_emu_disagreements(emu)))
 		status = EXIT_FAIL;
 	else
 		status = EXIT_PASS;
 	free(cpu);
 	free(run);
+	run_emu_free(emu);
 	return status;
 
 trouble:
 	svmc_emit_fini(&run->o);
 	free(cpu);
 	free(run);
+	run_emu_free(emu);
 	return EXIT_TROUBLE;
 }

@@ -22,16 +22,15 @@
 #include "svmcheck_config.h"
 
 /*
- * The installed profiles directory next to the running executable:
- * dirname(/proc/self/exe) + "/" + SVMCHECK_REL_PROFILES into buf.  Returns
- * false when the build did not define the relative path, /proc is missing,
- * the directory does not exist or the result does not fit.
+ * A directory of the installation this executable belongs to:
+ * dirname(/proc/self/exe) + "/" + rel (a bindir-relative path CMake
+ * computed) into buf, resolved.  Returns false when rel is NULL, /proc is
+ * missing, the directory does not exist or the result does not fit.
  */
-static bool exe_relative_dir(char *buf, size_t n)
+bool cli_exe_relative_dir(const char *rel, char *buf, size_t n)
 {
-#ifdef SVMCHECK_REL_PROFILES
-	char exe[4096], rel[4096 + 64], resolved[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char exe[4096], path[4096 + 64], resolved[PATH_MAX];
+	ssize_t len = rel ? readlink("/proc/self/exe", exe, sizeof(exe) - 1) : -1;
 	char *slash;
 
 	if (len <= 0)
@@ -41,18 +40,13 @@ static bool exe_relative_dir(char *buf, size_t n)
 	if (!slash)
 		return false;
 	*slash = '\0';
-	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", exe, SVMCHECK_REL_PROFILES) >= sizeof(rel))
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", exe, rel) >= sizeof(path))
 		return false;
 	/* "/usr/bin/../share/..." -> "/usr/share/...": the paths users see */
-	if (!realpath(rel, resolved) || strlen(resolved) >= n)
+	if (!realpath(path, resolved) || strlen(resolved) >= n)
 		return false;
 	memcpy(buf, resolved, strlen(resolved) + 1);
 	return true;
-#else
-	(void)buf;
-	(void)n;
-	return false;
-#endif
 }
 
 void cli_profile_dirs_init(void)
@@ -76,7 +70,10 @@ void cli_profile_dirs_init(void)
 			break;
 		p = colon + 1;
 	}
-	if (exe_relative_dir(exe_dir, sizeof(exe_dir)))
+#ifndef SVMCHECK_REL_PROFILES
+#define SVMCHECK_REL_PROFILES NULL
+#endif
+	if (cli_exe_relative_dir(SVMCHECK_REL_PROFILES, exe_dir, sizeof(exe_dir)))
 		list[n++] = exe_dir;
 	list[n++] = SVMCHECK_SOURCE_DIR "/profiles";
 	list[n++] = SVMCHECK_DATADIR "/profiles";

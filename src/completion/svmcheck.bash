@@ -80,6 +80,8 @@ _svmcheck_value()
 		COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" formats)" -- "$cur")) ;;
 	--color)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
+	--run)
+		COMPREPLY=($(compgen -W "qemu bochs" -- "$cur")) ;;
 	--to)
 		if [[ $cmd == inspect ]]; then
 			COMPREPLY=($(compgen -W "raw nested-state" -- "$cur"))

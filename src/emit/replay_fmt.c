@@ -69,6 +69,11 @@ static void rb_put(struct rbuf *b, const char *s, size_t n)
 	}
 }
 
+void svmc_rbuf_put(struct rbuf *b, const char *s, size_t n)
+{
+	rb_put(b, s, n);
+}
+
 #define RB_LIT(b, lit) rb_put((b), "" lit, sizeof(lit) - 1) /* "" lit: literals only */
 
 static void rb_puts(struct rbuf *b, const char *s)

@@ -31,6 +31,8 @@ struct rbuf {
 
 /* Release b's memory (b may be reused afterwards, empty). */
 void svmc_rbuf_free(struct rbuf *b);
+/* Append n bytes of s to b (replay --run adds its lines to a record's). */
+void svmc_rbuf_put(struct rbuf *b, const char *s, size_t n);
 
 enum replay_style { REPLAY_TEXT, REPLAY_JSON };
 

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/conform_blob.h"
 #include "tvmcb.h"
 #include "guest/blob.h"
 
@@ -551,62 +552,20 @@ static void cmd_images(const char *dir, unsigned maxphy, uint64_t count, uint64_
 	printf("%" PRIu32 "\n", o.count);
 }
 
-static void copy_into(FILE *out, const char *path, long max)
-{
-	FILE *in = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-	long total = 0;
-
-	if (!in)
-		die("%s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
-		total += (long)n;
-		if (max && total > max)
-			die("%s: larger than %ld bytes", path, max);
-		if (fwrite(buf, 1, n, out) != n)
-			die("write: %s", strerror(errno));
-	}
-	if (ferror(in))
-		die("%s: read error", path);
-	fclose(in);
-}
-
 static void cmd_disk(const char *bootsect, const char *program, const char *blob, const char *out)
 {
-	const long cyl = 16 * 63 * 512;
-	FILE *f = fopen(out, "wb");
-	long end;
+	char msg[512];
 
-	if (!f)
-		die("%s: %s", out, strerror(errno));
-	copy_into(f, bootsect, 512);
-	if (ftell(f) != 512)
-		die("%s: not a 512-byte boot sector", bootsect);
-	copy_into(f, program, (long)BLOB_PROGRAM_SECTORS * 512);
-	if (fseek(f, (long)BLOB_DISK_LBA * 512, SEEK_SET))
-		die("%s: %s", out, strerror(errno));
-	copy_into(f, blob, 0);
-	end = ftell(f);
-	/* Bochs takes a flat image's geometry from its size: whole cylinders */
-	if (end % cyl && (fseek(f, end + (cyl - end % cyl) - 1, SEEK_SET) || fputc(0, f) == EOF))
-		die("%s: %s", out, strerror(errno));
-	close_out(f);
+	if (conform_disk_write(bootsect, program, blob, out, msg, sizeof(msg)))
+		die("%s", msg);
 }
 
 static void cmd_start(const char *path, long offset, uint32_t start)
 {
-	FILE *f = fopen(path, "rb+");
-	struct blob_header h;
+	char msg[512];
 
-	if (!f)
-		die("%s: %s", path, strerror(errno));
-	if (fseek(f, offset, SEEK_SET) || fread(&h, sizeof(h), 1, f) != 1 || h.magic != BLOB_MAGIC)
-		die("%s: no blob header at offset %ld", path, offset);
-	h.start = start;
-	if (fseek(f, offset, SEEK_SET) || fwrite(&h, sizeof(h), 1, f) != 1)
-		die("%s: %s", path, strerror(errno));
-	close_out(f);
+	if (conform_blob_set_start(path, offset, start, msg, sizeof(msg)))
+		die("%s", msg);
 }
 
 int main(int argc, char **argv)

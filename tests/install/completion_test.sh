@@ -71,6 +71,9 @@ expect "nested-state" svmcheck inspect --to = n
 expect "epyc-rome" svmcheck migrate --from epyc-milan --to epyc-ro
 expect "always auto" svmcheck --color = a
 expect "never" svmcheck vectors --color = n
+# replay --run: the emulators
+expect "bochs qemu" svmcheck replay --run ""
+expect "qemu" svmcheck replay --run = q
 expect "capture import list show" svmcheck profile ""
 expect "foo.bin" svmcheck profile import fo
 expect "foo.bin" svmcheck replay -c epyc-milan fo

@@ -36,6 +36,12 @@ for m in "$SRC"/man/*.1; do
 	[ -f "$P/$f" ] && ok "installed $f" || fail "missing $f"
 done
 [ -f "$P/share/man/man5/svmcheck-json.5" ] && ok "installed svmcheck-json.5" || fail "missing man5/svmcheck-json.5"
+# the conformance guest that replay --run boots, when the build has it (an x86-64 GNU toolchain)
+if [ -f "$BUILD/tests/conformance/conform.bin" ]; then
+	for f in libexec/svmcheck/conform.bin libexec/svmcheck/bootsect.bin; do
+		[ -f "$P/$f" ] && ok "installed $f" || fail "missing $f"
+	done
+fi
 LIBA=$(find "$P" -name libsvmcheck.a | head -n 1)
 PC=$(find "$P" -name svmcheck.pc | head -n 1)
 [ -n "$LIBA" ] && ok "installed $LIBA" || fail "missing libsvmcheck.a"

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tcheck.h"
 
@@ -302,6 +304,14 @@ static const struct key verdict_keys[] = {
 	{ "reason", T_STR, 1, NULL },       END
 };
 /* model, verdict, failures and explained are absent with several models (verdicts instead) */
+/* replay --run: what the real emulator did (svmcheck-replay(1), RUNNING THE REAL EMULATOR) */
+static const struct key run_keys[] = {
+	{ "emulator", T_STR, 0, NULL },        { "version", T_STR, 0, NULL },
+	{ "verdict", T_STRN, 0, NULL },        { "exit", T_HEXN, 0, NULL },
+	{ "model", T_STR, 0, NULL },           { "model_verdict", T_STRN, 0, NULL },
+	{ "model_failures", T_ARRS, 1, NULL }, { "agree", T_BOOLN, 0, NULL },
+	{ "reason", T_STR, 1, NULL },          END
+};
 static const struct key replay_rec[] = { RECORD_HEAD,
 					 { "origin", T_STR, 0, NULL },
 					 { "model", T_STR, 1, NULL },
@@ -314,6 +324,7 @@ static const struct key replay_rec[] = { RECORD_HEAD,
 					 { "captured_exit", T_STRN, 0, NULL },
 					 { "explained", T_BOOLN, 1, NULL },
 					 { "verdicts", T_ARR, 1, verdict_keys },
+					 { "run", T_OBJ, 1, run_keys },
 					 END };
 static const struct key error_rec[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
 					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
@@ -717,6 +728,48 @@ static int has_esc(const char *env, const char *args, int *rc)
 	return r;
 }
 
+/*
+ * replay --run: the "run" object of a record that ran (and disagrees), one
+ * that crashed and one that did not run, against the conformance harness's
+ * fake emulator (tests/conformance/selftest), so no real emulator is needed.
+ */
+static void run_emu_case(void)
+{
+	char dir[] = "/tmp/svmcheck-schema.XXXXXX", p[256], env[1024];
+	int rc, nrec, nerr;
+	char *out;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(p, sizeof(p), "%s/qemu-system-x86_64", dir);
+	CHECK(symlink(SVMCHECK_TEST_DIR "/conformance/selftest/fake-emulator", p) == 0);
+	snprintf(p, sizeof(p), "%s/conform.bin", dir);
+	f = fopen(p, "w");
+	CHECK(f && fclose(f) == 0);
+	snprintf(p, sizeof(p), "%s/bootsect.bin", dir);
+	f = fopen(p, "w");
+	CHECK(f && fwrite(p, 1, 1, f) == 1 && fclose(f) == 0);
+	snprintf(env, sizeof(env),
+		 "NO_COLOR= PATH='%s':\"$PATH\" SVMCHECK_GUEST_DIR='%s' FAKE_HANG=99 FAKE_CRASH=1 "
+		 "FAKE_CPUID='" FIX "/cpuid/genoa-epyc-9124.cpuid-r.txt'",
+		 dir, dir);
+	/* the fake emulator exits by HLT: dump25.bin (rejected by qemu-7.2) disagrees */
+	out = run(env,
+		  "-j replay -c epyc-milan --run qemu " FIX "/raw/dump25.bin " FIX
+		  "/raw/longmode.bin " FIX "/raw/nested.bin",
+		  &rc);
+	fprintf(stderr, "svmcheck -j replay --run qemu (fake emulator)\n");
+	CHECK(rc == 1);
+	CHECK(strstr(out, "\"agree\":false") != NULL);
+	CHECK(strstr(out, "\"verdict\":\"crash\"") != NULL);
+	CHECK(strstr(out, "\"reason\":\"a nested state is restored, not run\"") != NULL);
+	CHECK(ndjson_errors(out, replay_rec, replay_sum, &nrec, &nerr, 1) == 0);
+	CHECK(nrec == 3 && nerr == 0);
+	free(out);
+	snprintf(env, sizeof(env), "rm -rf '%s'", dir);
+	CHECK(system(env) == 0);
+}
+
 static void colour_cases(void)
 {
 	static const char *const cmds[] = {
@@ -785,8 +838,8 @@ static void models_all_order(void)
 	nmodels = json_object_array_length(models);
 	CHECK(nmodels >= 4);
 	/* two_dumps.log#0 fails SAVE.CR0.CD_NW under every model: exit 1 */
-	out = run("", "-j replay -m all -c epyc-milan " FIX "/kvm/two_dumps.log " FIX
-		  "/raw/nested.bin",
+	out = run("",
+		  "-j replay -m all -c epyc-milan " FIX "/kvm/two_dumps.log " FIX "/raw/nested.bin",
 		  &rc);
 	CHECK(rc == 1);
 	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
@@ -921,6 +974,7 @@ int main(void)
 	 * place; the second dump is a record */
 	nd_case("-j replay -c epyc-milan " FIX "/kvm/bad_conflict.log", replay_rec, replay_sum, 2,
 		1, 1);
+	run_emu_case();
 
 	/* errors of one-document commands: still JSON, an error object */
 	{
