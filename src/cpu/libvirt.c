@@ -430,9 +430,33 @@ static enum svmc_err find_cpu(const xmlNode *root, enum doc_kind *kind, const xm
 	return SVMC_OK;
 }
 
+/*
+ * libxml2 goes on after the first error and its last one ("Premature end
+ * of data") hides the cause: keep the first.  The parser passes itself as
+ * the handler's data (its userData); _private points here.
+ */
+struct first_error {
+	bool set;
+	int line;
+	char msg[200];
+};
+
+static void keep_first_error(void *data, xmlErrorPtr err)
+{
+	struct first_error *fe = ((xmlParserCtxtPtr)data)->_private;
+
+	if (fe->set || !err || err->level < XML_ERR_ERROR)
+		return;
+	fe->set = true;
+	fe->line = err->line;
+	svmc_strlcpy(fe->msg, err->message ? err->message : "not well-formed", sizeof(fe->msg));
+	fe->msg[strcspn(fe->msg, "\n")] = '\0';
+}
+
 enum svmc_err svmc_cpu_load_libvirt(const char *text, size_t len, const char *path,
 				    struct svmc_cpu *out, struct svmc_diag *d)
 {
+	struct first_error fe = { false, 0, "not well-formed" };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	const xmlNode *cpu;
@@ -446,21 +470,16 @@ enum svmc_err svmc_cpu_load_libvirt(const char *text, size_t len, const char *pa
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
+	ctxt->_private = &fe;
+	ctxt->sax->serror = keep_first_error;
 	/* No network, no DTD, no entity expansion: the file is data, nothing else. */
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc) {
-		const xmlError *xe = xmlCtxtGetLastError(ctxt);
-		char msg[200] = "not well-formed";
-
-		if (xe && xe->message) {
-			svmc_strlcpy(msg, xe->message, sizeof(msg));
-			msg[strcspn(msg, "\n")] = '\0';
-		}
-		if (xe && xe->line > 0)
-			d->line = (uint64_t)xe->line;
+		if (fe.line > 0)
+			d->line = (uint64_t)fe.line;
 		xmlFreeParserCtxt(ctxt);
-		return svmc_diag_set(d, SVMC_ERR_FORMAT, "malformed XML: %s", msg);
+		return svmc_diag_set(d, SVMC_ERR_FORMAT, "malformed XML: %s", fe.msg);
 	}
 	e = find_cpu(xmlDocGetRootElement(doc), &kind, &cpu, d);
 	if (!e)
