@@ -342,9 +342,9 @@ static enum svmc_err read_cpu(const xmlNode *cpu, enum doc_kind kind, struct svm
 			goto out;
 		char *lv = (char *)xmlNodeGetContent(model);
 
-		snprintf(desc, sizeof(desc), "libvirt %s CPU: model %s as %s",
-			 kind == DOC_CAPS    ? "host (capabilities)" :
-			 kind == DOC_DOMCAPS ? "host-model (domcapabilities)" :
+		snprintf(desc, sizeof(desc), "libvirt %s CPU: %s as %s",
+			 kind == DOC_CAPS    ? "host" :
+			 kind == DOC_DOMCAPS ? "host-model" :
 					       "custom",
 			 lv ? lv : "", out->name);
 		xmlFree(lv);
@@ -375,27 +375,33 @@ out:
 	return e;
 }
 
-/* The CPU element a document of this root holds. */
-static enum svmc_err find_cpu(const xmlNode *root, enum doc_kind *kind, const xmlNode **cpu,
-			      struct svmc_diag *d)
+/* The CPU element a document of this root holds; NULL with the error in d. */
+static const xmlNode *find_cpu(const xmlNode *root, enum doc_kind *kind, struct svmc_diag *d)
 {
-	const xmlNode *n;
+	const xmlNode *n, *cpu = NULL;
 
-	*cpu = NULL;
 	*kind = DOC_DOMAIN;
+	if (!root) {
+		svmc_diag_set(d, SVMC_ERR_EMPTY, "no root element");
+		return NULL;
+	}
 	if (is_elem(root, "cpu")) {
-		*cpu = root;
+		cpu = root;
 	} else if (is_elem(root, "domain")) {
-		*cpu = child(root, "cpu");
-		if (!*cpu)
-			return at(d, root, SVMC_ERR_FORMAT,
-				  "domain without <cpu>: its CPU is the hypervisor's default");
+		cpu = child(root, "cpu");
+		if (!cpu) {
+			at(d, root, SVMC_ERR_FORMAT,
+			   "domain without <cpu>: its CPU is the hypervisor's default");
+			return NULL;
+		}
 	} else if (is_elem(root, "capabilities")) {
 		*kind = DOC_CAPS;
 		n = child(root, "host");
-		*cpu = n ? child(n, "cpu") : NULL;
-		if (!*cpu)
-			return at(d, root, SVMC_ERR_FORMAT, "capabilities without <host><cpu>");
+		cpu = n ? child(n, "cpu") : NULL;
+		if (!cpu) {
+			at(d, root, SVMC_ERR_FORMAT, "capabilities without <host><cpu>");
+			return NULL;
+		}
 	} else if (is_elem(root, "domainCapabilities")) {
 		*kind = DOC_DOMCAPS;
 		n = child(root, "cpu");
@@ -407,27 +413,32 @@ static enum svmc_err find_cpu(const xmlNode *root, enum doc_kind *kind, const xm
 			if (hm)
 				break;
 		}
-		if (!n)
-			return at(d, root, SVMC_ERR_FORMAT,
-				  "domainCapabilities without <cpu><mode name='host-model'>");
+		if (!n) {
+			at(d, root, SVMC_ERR_FORMAT,
+			   "domainCapabilities without <cpu><mode name='host-model'>");
+			return NULL;
+		}
 		{
 			char *sup = attr(n, "supported");
 			bool no = sup && strcmp(sup, "no") == 0;
 
 			xmlFree(sup);
-			if (no)
-				return at(d, n, SVMC_ERR_FORMAT,
-					  "this host's libvirt does not support host-model "
-					  "(supported='no')");
+			if (no) {
+				at(d, n, SVMC_ERR_FORMAT,
+				   "this host's libvirt does not support host-model "
+				   "(supported='no')");
+				return NULL;
+			}
 		}
-		*cpu = n;
+		cpu = n;
 	} else {
-		return at(d, root, SVMC_ERR_FORMAT,
-			  "<%s> is not a libvirt domain, <cpu>, capabilities or "
-			  "domainCapabilities document",
-			  (const char *)root->name);
+		at(d, root, SVMC_ERR_FORMAT,
+		   "<%s> is not a libvirt domain, <cpu>, capabilities or "
+		   "domainCapabilities document",
+		   (const char *)root->name);
+		return NULL;
 	}
-	return SVMC_OK;
+	return cpu;
 }
 
 /*
@@ -481,9 +492,8 @@ enum svmc_err svmc_cpu_load_libvirt(const char *text, size_t len, const char *pa
 		xmlFreeParserCtxt(ctxt);
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "malformed XML: %s", fe.msg);
 	}
-	e = find_cpu(xmlDocGetRootElement(doc), &kind, &cpu, d);
-	if (!e)
-		e = read_cpu(cpu, kind, out, d);
+	cpu = find_cpu(xmlDocGetRootElement(doc), &kind, d);
+	e = cpu ? read_cpu(cpu, kind, out, d) : d->code;
 	if (!e)
 		out->name[0] = '\0'; /* named after the file by the caller */
 	xmlFreeDoc(doc);
