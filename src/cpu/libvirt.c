@@ -485,7 +485,8 @@ enum svmc_err svmc_cpu_load_libvirt(const char *text, size_t len, const char *pa
 	ctxt->sax->serror = keep_first_error;
 	/* No network, no DTD, no entity expansion: the file is data, nothing else. */
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_BIG_LINES);
 	if (!doc) {
 		if (fe.line > 0)
 			d->line = (uint64_t)fe.line;
