@@ -30,6 +30,13 @@ enum svmc_err svmc_cpu_load_libcpuid(char *text, size_t len, const char *path, s
 				     struct svmc_diag *d);
 enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 				 struct svmc_cpu *out, struct svmc_diag *d);
+/*
+ * libvirt XML (libvirt.c): a domain or its <cpu> element, `virsh
+ * domcapabilities` (the host-model CPU) or `virsh capabilities` (the host
+ * CPU), as a feature list over a bundled QEMU model profile.
+ */
+enum svmc_err svmc_cpu_load_libvirt(const char *text, size_t len, const char *path,
+				    struct svmc_cpu *out, struct svmc_diag *d);
 
 /*
  * A dump must hold leaf 0 and, below each range's maximum leaf, sub-leaf 0

@@ -15,7 +15,7 @@
 
 #include "cpu/cpu_int.h"
 
-enum fmt { FMT_UNKNOWN, FMT_JSON, FMT_LIBCPUID, FMT_CPUID_R };
+enum fmt { FMT_UNKNOWN, FMT_JSON, FMT_LIBCPUID, FMT_CPUID_R, FMT_LIBVIRT };
 
 /* Decide from the first meaningful line. */
 static enum fmt detect(const char *buf, size_t len)
@@ -31,6 +31,8 @@ static enum fmt detect(const char *buf, size_t len)
 		return FMT_UNKNOWN;
 	if (buf[i] == '{' || buf[i] == '[')
 		return FMT_JSON;
+	if (buf[i] == '<')
+		return FMT_LIBVIRT;
 	if (len - i >= 8 && strncmp(buf + i, "version=", 8) == 0)
 		return FMT_LIBCPUID;
 	if (len - i >= 12 && strncmp(buf + i, "basic_cpuid[", 12) == 0)
@@ -46,7 +48,7 @@ static enum fmt detect(const char *buf, size_t len)
 /* A default name for a profile read from a file: its base name without known suffixes. */
 static void name_from_path(const char *path, char *dst, size_t n)
 {
-	static const char *const suffixes[] = { ".cpuid-r.txt", ".json", ".test", ".txt" };
+	static const char *const suffixes[] = { ".cpuid-r.txt", ".json", ".test", ".txt", ".xml" };
 	const char *base = strrchr(path, '/');
 	size_t len;
 
@@ -114,6 +116,9 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 	case FMT_LIBCPUID:
 		e = svmc_cpu_load_libcpuid(buf, len, path, out, d);
 		break;
+	case FMT_LIBVIRT:
+		e = svmc_cpu_load_libvirt(buf, len, path, out, d);
+		break;
 	case FMT_CPUID_R: {
 		FILE *mf = fmemopen(buf, len, "r");
 		if (!mf) {
@@ -129,7 +134,7 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 		e = svmc_diag_set(
 			d, SVMC_ERR_FORMAT,
 			"not a CPU profile: expected an svmcheck JSON profile, a libcpuid "
-			"raw dump (version=0.6.2) or cpuid -r output");
+			"raw dump (version=0.6.2), cpuid -r output or libvirt XML");
 		break;
 	}
 	if (!e && !out->name[0])

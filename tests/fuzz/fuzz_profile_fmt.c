@@ -1,6 +1,6 @@
 /*
  * fuzz_profile_fmt.c - one CPU profile reader (FUZZ_PROFILE_FMT: json,
- * libcpuid or cpuid_r) called directly, past the detection in
+ * libcpuid, cpuid_r or libvirt) called directly, past the detection in
  * svmc_cpu_load_file() that would otherwise send most mutants to whichever
  * reader their first byte selects.  The input is given as load_file() gives
  * it: at most CPU_FILE_MAX bytes, no NUL byte, NUL-terminated.
@@ -41,6 +41,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(mf);
 	} else if (strcmp(FUZZ_PROFILE_FMT, "libcpuid") == 0) {
 		e = svmc_cpu_load_libcpuid(buf, size, "fuzz", &cpu, &d);
+	} else if (strcmp(FUZZ_PROFILE_FMT, "libvirt") == 0) {
+#ifdef SVMCHECK_FUZZ_PROFILES
+		static const char *const dirs[] = { SVMCHECK_FUZZ_PROFILES };
+
+		svmc_profile_path_set(dirs, 1);
+#endif
+		e = svmc_cpu_load_libvirt(buf, size, "fuzz", &cpu, &d);
 	} else {
 		abort();
 	}
