@@ -8,6 +8,7 @@
  * say "unknown", so what Linux never prints (below) is absent, and the
  * description says so wherever the profile is shown or saved.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,23 @@ static bool split(char *line, char **key, char **val)
 	*val = colon + 1;
 	while (**val == ' ' || **val == '\t')
 		(*val)++;
+	return true;
+}
+
+/* A decimal number at the start of s; *rest is what follows it. */
+static bool leading_uint(const char *s, unsigned long max, unsigned *v, const char **rest)
+{
+	char *end;
+	unsigned long n;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || n > max)
+		return false;
+	*v = (unsigned)n;
+	*rest = end;
 	return true;
 }
 
@@ -119,8 +137,10 @@ enum svmc_err svmc_cpu_load_cpuinfo(char *text, size_t len, const char *path, st
 			}
 		} else if (cpus <= 1 && strcmp(key, "address sizes") == 0) {
 			unsigned bits;
+			const char *rest;
 
-			if (sscanf(val, "%u bits physical", &bits) != 1)
+			if (!leading_uint(val, 4096, &bits, &rest) ||
+			    strncmp(rest, " bits physical", 14) != 0)
 				return svmc_diag_set(d, SVMC_ERR_FORMAT,
 						     "address sizes: expected 'N bits physical, M "
 						     "bits virtual', got '%.40s'",
@@ -137,12 +157,18 @@ enum svmc_err svmc_cpu_load_cpuinfo(char *text, size_t len, const char *path, st
 			svmc_strlcpy(out->vendor, val, sizeof(out->vendor));
 		} else if (cpus <= 1 && strcmp(key, "model name") == 0) {
 			svmc_strlcpy(out->brand, val, sizeof(out->brand));
-		} else if (cpus <= 1 && strcmp(key, "cpu family") == 0) {
-			out->family = (unsigned)strtoul(val, NULL, 10);
-		} else if (cpus <= 1 && strcmp(key, "model") == 0) {
-			out->model = (unsigned)strtoul(val, NULL, 10);
-		} else if (cpus <= 1 && strcmp(key, "stepping") == 0) {
-			out->stepping = (unsigned)strtoul(val, NULL, 10);
+		} else if (cpus <= 1 &&
+			   (strcmp(key, "cpu family") == 0 || strcmp(key, "model") == 0 ||
+			    strcmp(key, "stepping") == 0)) {
+			unsigned *dst = key[0] == 'c' ? &out->family :
+					key[0] == 'm' ? &out->model :
+							&out->stepping;
+			const char *rest;
+
+			if (!leading_uint(val, 0xffff, dst, &rest) || *rest)
+				return svmc_diag_set(d, SVMC_ERR_FORMAT,
+						     "%s: expected a decimal number, got '%.40s'",
+						     key, val);
 		}
 	}
 	d->line = 0;

@@ -222,6 +222,9 @@ static void test_cpuinfo(void)
 	p = write_tmp("garbled", "processor\t: 0\nflags\t\t: svm\naddress sizes\t: lots\n");
 	CHECK_EQ_U64(svmc_cpu_load_file(p, &A, &d), SVMC_ERR_FORMAT);
 	CHECK_EQ_U64(d.line, 3);
+	p = write_tmp("family", "processor\t: 0\ncpu family\t: twenty-five\nflags\t\t: svm\n");
+	CHECK_EQ_U64(svmc_cpu_load_file(p, &A, &d), SVMC_ERR_FORMAT);
+	CHECK_EQ_U64(d.line, 2);
 	p = write_tmp("nocolon", "processor\t: 0\nflags\t\t: svm\nthis line has no colon\n");
 	CHECK_EQ_U64(svmc_cpu_load_file(p, &A, &d), SVMC_ERR_FORMAT);
 	CHECK_EQ_U64(d.line, 3);
