@@ -5,7 +5,8 @@
  *
  * /proc/cpuinfo is the kernel's view, not CPUID: a flag the kernel hides or
  * has disabled is not there.  The profile is a feature list, which cannot
- * say "unknown", so what Linux never prints (below) is absent, and the
+ * say "unknown": what Linux never prints (below) is absent from it, its
+ * source is "cpuinfo" so that svmc_cpu_feature_unknown() can tell, and the
  * description says so wherever the profile is shown or saved.
  */
 #include <errno.h>
@@ -26,6 +27,16 @@ static const enum svmc_feature hidden[] = {
 	SVMC_FEAT_KL,      SVMC_FEAT_UINTR,         SVMC_FEAT_UAIE,
 	SVMC_FEAT_MCOMMIT,
 };
+
+bool svmc_cpu_feature_unknown(const struct svmc_cpu *c, enum svmc_feature f)
+{
+	if (c->source != SVMC_SRC_CPUINFO || svmc_cpu_has(c, f))
+		return false;
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (hidden[i] == f)
+			return true;
+	return false;
+}
 
 bool svmc_cpuinfo_detect(const char *buf, size_t len)
 {
@@ -105,7 +116,7 @@ enum svmc_err svmc_cpu_load_cpuinfo(char *text, size_t len, const char *path, st
 	svmc_cpu_init(out);
 	svmc_diag_init(d, path);
 	out->has_leaves = false;
-	out->source = SVMC_SRC_MODEL;
+	out->source = SVMC_SRC_CPUINFO;
 	(void)len;
 	/* strtok_r would merge empty lines; walk lines by hand to count them */
 	for (char *p = text; p && *p; p = save) {

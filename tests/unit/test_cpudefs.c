@@ -203,9 +203,32 @@ static void test_cpuinfo(void)
 	/* what flags never show is said, not silently guessed */
 	CHECK(strstr(A.description, "/proc/cpuinfo") && strstr(A.description, "svme_addr_chk") &&
 	      strstr(A.description, "shstk"));
-	/* modifiers apply as to any CPU */
+	/* unknown, not absent: what flags never show, and only that */
+	CHECK(A.source == SVMC_SRC_CPUINFO);
+	CHECK(svmc_cpu_feature_unknown(&A, SVMC_FEAT_SHSTK));
+	CHECK(svmc_cpu_feature_unknown(&A, SVMC_FEAT_SVME_ADDR_CHK));
+	CHECK(!svmc_cpu_feature_unknown(&A, SVMC_FEAT_PKU));
+	CHECK(!svmc_cpu_feature_unknown(&A, SVMC_FEAT_AVIC)); /* shown when present */
+	/* saved and read again, it is still a /proc/cpuinfo CPU */
+	{
+		char path[300];
+		struct svmc_cpu *r = malloc(sizeof(*r));
+
+		snprintf(path, sizeof(path), "%s/saved.json", tmpdir);
+		CHECK(r && svmc_cpu_save_json(&A, path, &d) == SVMC_OK);
+		CHECK(r && svmc_cpu_load_file(path, r, &d) == SVMC_OK);
+		CHECK(r && r->source == SVMC_SRC_CPUINFO &&
+		      svmc_cpu_feature_unknown(r, SVMC_FEAT_SHSTK) &&
+		      memcmp(&r->features, &A.features, sizeof(A.features)) == 0 &&
+		      r->maxphyaddr == 48);
+		free(r);
+	}
+	CHECK(svmc_cpu_resolve("epyc-milan", &H, &d) == SVMC_OK &&
+	      !svmc_cpu_feature_unknown(&H, SVMC_FEAT_SVME_ADDR_CHK));
+	/* modifiers apply as to any CPU; one that adds a feature makes it known */
 	CHECK(svmc_cpu_resolve(CPUINFO ",+svme-addr-chk,sev=off", &A, &d) == SVMC_OK);
 	CHECK(svmc_cpu_has(&A, SVMC_FEAT_SVME_ADDR_CHK) && !svmc_cpu_has(&A, SVMC_FEAT_SEV));
+	CHECK(!svmc_cpu_feature_unknown(&A, SVMC_FEAT_SVME_ADDR_CHK));
 
 	/* malformed: each names the file and the line */
 	p = write_tmp("noaddr", "processor\t: 0\nflags\t\t: fpu svm\n");
