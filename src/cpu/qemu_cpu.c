@@ -52,6 +52,11 @@ const char *svmc_qemu_model_profile(const char *name, char *qname, size_t n)
 	return NULL;
 }
 
+const char *svmc_qemu_model_name(size_t i)
+{
+	return i < sizeof(models) / sizeof(models[0]) ? models[i].name : NULL;
+}
+
 /*
  * QEMU x86 feature names (target/i386/cpu.c feature_word_info) that no VMRUN
  * check reads: a real command line carries them, and they change nothing

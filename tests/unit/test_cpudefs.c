@@ -108,6 +108,7 @@ static void test_qemu_errors(void)
 	expect_err("EPYC-Milan,pku=off,+pku", SVMC_ERR_USAGE, "contradict");
 	expect_err("EPYC-Milan,host-phys-bits=maybe", SVMC_ERR_USAGE, "on or off");
 	expect_err("EPYC-Milan-v9", SVMC_ERR_NOTFOUND, "unknown CPU");
+	expect_err("EPYC-Milan-v9", SVMC_ERR_NOTFOUND, "EPYC-Milan-v3"); /* the close names */
 	/* QEMU's names are case-sensitive: epyc-milan-v2 is no model, epyc-milan the silicon */
 	expect_err("epyc-milan-v2", SVMC_ERR_NOTFOUND, "unknown CPU");
 	CHECK(svmc_cpu_resolve("epyc-milan", &A, &d) == SVMC_OK && A.has_leaves);
