@@ -356,11 +356,22 @@ enum svmc_err svmc_qemu_option(char *word, size_t n, bool *ignore, struct svmc_d
 			*ignore = true;
 			return SVMC_OK;
 		}
-		if (sign < 0)
+		if (sign < 0) {
+			char fname[64];
+
+			svmc_strlcpy(fname, word,
+				     nlen + 1 < sizeof(fname) ? nlen + 1 : sizeof(fname));
+			if (!svmc_feature_lookup(fname) && !alias_of(word, nlen))
+				return svmc_diag_set(d, SVMC_ERR_USAGE,
+						     "option '%s': '%s' is no feature and no QEMU "
+						     "option svmcheck reads (features, phys-bits, "
+						     "host-phys-bits)",
+						     word, fname);
 			return svmc_diag_set(d, SVMC_ERR_USAGE,
 					     "option '%s': a feature is on or off (QEMU's "
 					     "FEATURE=on|off)",
 					     word);
+		}
 	}
 	alias = alias_of(name, nlen);
 	if (!alias && ignored_name(name, nlen)) {

@@ -102,6 +102,8 @@ static void test_qemu_errors(void)
 	expect_err("EPYC-Milan,frobnicate=on", SVMC_ERR_NOTFOUND, "'frobnicate'");
 	expect_err("EPYC-Milan,+frobnicate", SVMC_ERR_NOTFOUND, "'frobnicate'");
 	expect_err("EPYC-Milan,pku=maybe", SVMC_ERR_USAGE, "on or off");
+	/* a QEMU option that changes CPUID in ways svmcheck cannot follow */
+	expect_err("EPYC-Milan,xlevel=0x80000008", SVMC_ERR_USAGE, "'xlevel' is no feature");
 	expect_err("EPYC-Milan,phys-bits=99", SVMC_ERR_RANGE, "out of range");
 	expect_err("EPYC-Milan,phys-bits=x", SVMC_ERR_USAGE, "decimal");
 	expect_err("EPYC-Milan,phys-bits=40,maxphyaddr=48", SVMC_ERR_USAGE, "contradict");
