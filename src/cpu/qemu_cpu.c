@@ -323,7 +323,9 @@ enum svmc_err svmc_qemu_option(char *word, size_t n, bool *ignore, struct svmc_d
 		*ignore = ignored_name(word, nlen);
 		return SVMC_OK;
 	} else if (nlen == 9 && !strncmp(word, "phys-bits", 9)) {
-		snprintf(out, sizeof(out), "maxphyaddr=%s", eq + 1);
+		if ((size_t)snprintf(out, sizeof(out), "maxphyaddr=%s", eq + 1) >= n)
+			return svmc_diag_set(d, SVMC_ERR_USAGE, "option '%.40s...' is too long",
+					     word);
 		svmc_strlcpy(word, out, n);
 		return SVMC_OK;
 	} else if (nlen == 14 && !strncmp(word, "host-phys-bits", 14)) {

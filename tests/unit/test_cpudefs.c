@@ -106,6 +106,9 @@ static void test_qemu_errors(void)
 	expect_err("EPYC-Milan,xlevel=0x80000008", SVMC_ERR_USAGE, "'xlevel' is no feature");
 	expect_err("EPYC-Milan,phys-bits=99", SVMC_ERR_RANGE, "out of range");
 	expect_err("EPYC-Milan,phys-bits=x", SVMC_ERR_USAGE, "decimal");
+	/* as maxphyaddr= it would not fit: refused, never cut to "...040" */
+	expect_err("EPYC-Milan,phys-bits=00000000000000000000000000000000000000000000000000405",
+		   SVMC_ERR_USAGE, "too long");
 	expect_err("EPYC-Milan,phys-bits=40,maxphyaddr=48", SVMC_ERR_USAGE, "contradict");
 	expect_err("EPYC-Milan,pku=off,+pku", SVMC_ERR_USAGE, "contradict");
 	expect_err("EPYC-Milan,host-phys-bits=maybe", SVMC_ERR_USAGE, "on or off");
