@@ -151,7 +151,8 @@ enum svmc_cpu_source {
 	SVMC_SRC_LIBCPUID,
 	SVMC_SRC_CPUID_R,
 	SVMC_SRC_HOST,
-	SVMC_SRC_MODEL
+	SVMC_SRC_MODEL,
+	SVMC_SRC_CPUINFO /* a feature list read from /proc/cpuinfo */
 };
 
 /* One CPU view.  Plain data: copy it with =. */
@@ -240,8 +241,16 @@ int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg);
 /* One-line meaning of a feature ("shadow stacks (CET_SS): #CP, CR4.CET"). Never NULL. */
 const char *svmc_feature_desc(enum svmc_feature f);
 
-/* "json", "libcpuid", "cpuid-r", "host", "model" (the profile "source" values). */
+/* "json", "libcpuid", "cpuid-r", "host", "model", "cpuinfo" (the profile "source" values). */
 const char *svmc_cpu_source_name(enum svmc_cpu_source s);
+
+/*
+ * True when c's source cannot show f and c does not have it: a CPU read
+ * from /proc/cpuinfo, whose "flags" never list some features (shstk,
+ * svme_addr_chk, ...).  Such a feature is absent from c's feature set, but
+ * unknown: what depends on it must say so rather than judge it absent.
+ */
+bool svmc_cpu_feature_unknown(const struct svmc_cpu *c, enum svmc_feature f);
 
 /* Zero c: no leaves, no features, MAXPHYADDR 36. */
 void svmc_cpu_init(struct svmc_cpu *c);

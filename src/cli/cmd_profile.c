@@ -124,10 +124,11 @@ static const struct argp profile_argp = {
 	"show CPU [--guest CPU]\ncapture [-o FILE]\nimport FILE [-o FILE] [--name NAME] "
 	"[--description TEXT]\nlist",
 	"CPU profiles: show one (identity, MAXPHYADDR, every feature and where CPUID holds it), "
-	"capture this host, convert a libcpuid raw dump, cpuid -r output or a JSON profile to an "
-	"svmcheck JSON profile, list the bundled profiles.\v"
-	"CPU is a profile file, a bundled name (svmcheck profile list) or host, followed by "
-	"optional modifiers ,+FEATURE ,-FEATURE ,maxphyaddr=N (N in 32..64).\n"
+	"capture this host, convert a libcpuid raw dump, cpuid -r output, /proc/cpuinfo or a JSON "
+	"profile to an svmcheck JSON profile, list the bundled profiles.\v"
+	"CPU is a profile file (- for standard input), a bundled name (svmcheck profile list), a "
+	"QEMU model (EPYC-Milan, EPYC-Milan-v2) or host, followed by optional modifiers ,+FEATURE "
+	",-FEATURE ,maxphyaddr=N (N in 32..64) or QEMU's ,FEATURE=on|off ,phys-bits=N.\n"
 	"Exit status: 0 success, 2 trouble (unknown or unreadable CPU, malformed profile, usage). "
 	"See svmcheck-profile(1).",
 	cli_output_children,

@@ -38,6 +38,30 @@ enum svmc_err svmc_cpu_load_json(const char *text, size_t len, const char *path,
 enum svmc_err svmc_cpu_load_libvirt(const char *text, size_t len, const char *path,
 				    struct svmc_cpu *out, struct svmc_diag *d);
 
+/* Text that starts as /proc/cpuinfo does ("processor<blanks>:"). */
+bool svmc_cpuinfo_detect(const char *buf, size_t len);
+/* /proc/cpuinfo as a feature-list profile (text is modified: split into lines). */
+enum svmc_err svmc_cpu_load_cpuinfo(char *text, size_t len, const char *path, struct svmc_cpu *out,
+				    struct svmc_diag *d);
+
+/*
+ * The bundled profile (a name for svmc_profile_find()) of QEMU named model
+ * `name` ("EPYC-Milan", "EPYC-Rome-v4"), writing QEMU's versioned name into
+ * qname; NULL when QEMU has no such AMD model.
+ */
+const char *svmc_qemu_model_profile(const char *name, char *qname, size_t n);
+/* The i-th versioned QEMU model name svmcheck knows, NULL past the last. */
+const char *svmc_qemu_model_name(size_t i);
+
+/*
+ * Rewrite one modifier word (size n) given in QEMU's spelling into
+ * svmcheck's: "pku=off" -> "-pku", "+xd" -> "+nx", "phys-bits=40" ->
+ * "maxphyaddr=40", "host-phys-bits=on" -> this host's MAXPHYADDR.  *ignore
+ * is set for QEMU features and options no VMRUN check reads ("+avx2",
+ * "enforce").  Words in svmcheck's own spelling are left as they are.
+ */
+enum svmc_err svmc_qemu_option(char *word, size_t n, bool *ignore, struct svmc_diag *d);
+
 /*
  * A dump must hold leaf 0 and, below each range's maximum leaf, sub-leaf 0
  * of every leaf the feature table reads ("a missing line is not a zero

@@ -38,6 +38,8 @@ const char *svmc_cpu_source_name(enum svmc_cpu_source s)
 		return "host";
 	case SVMC_SRC_MODEL:
 		return "model";
+	case SVMC_SRC_CPUINFO:
+		return "cpuinfo";
 	}
 	return "json";
 }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "svmcheck/cpu.h"
+#include "cpu/cpu_int.h"
 
 const struct svmc_feature_info svmc_feature_table[SVMC_FEAT_COUNT] = {
 #define SVMC_X_FEAT_ROW(id, nm, qm, lf, sl, rg, bt) \
@@ -211,8 +211,12 @@ void svmc_close_matches(const char *word, bool profiles, char *buf, size_t n, un
 	if (!word || !*word)
 		return;
 	if (profiles) {
+		const char *q;
+
 		add_match(&cx, "host", 4);
 		svmc_profile_dirs(scan_dir, &cx);
+		for (size_t i = 0; (q = svmc_qemu_model_name(i)) != NULL; i++)
+			add_match(&cx, q, strlen(q));
 		return;
 	}
 	for (unsigned i = 0; i < SVMC_FEAT_COUNT; i++)

@@ -253,9 +253,9 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 				     "a profile needs \"leaves\" (raw CPUID) or \"features\" "
 				     "(a guest CPU model)");
 	if (source[0]) {
-		static const enum svmc_cpu_source all[] = { SVMC_SRC_JSON, SVMC_SRC_LIBCPUID,
+		static const enum svmc_cpu_source all[] = { SVMC_SRC_JSON,    SVMC_SRC_LIBCPUID,
 							    SVMC_SRC_CPUID_R, SVMC_SRC_HOST,
-							    SVMC_SRC_MODEL };
+							    SVMC_SRC_MODEL,   SVMC_SRC_CPUINFO };
 		bool ok = false;
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			if (strcmp(source, svmc_cpu_source_name(all[i])) == 0) {
@@ -265,7 +265,7 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 		if (!ok)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
 					     "\"source\" is \"%s\", not one of json, libcpuid, "
-					     "cpuid-r, host, model",
+					     "cpuid-r, host, model, cpuinfo",
 					     source);
 	}
 
@@ -297,7 +297,9 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 		if (leaves)
 			return svmc_diag_set(d, SVMC_ERR_EMPTY, "\"leaves\" is empty");
 		c->has_leaves = false;
-		c->source = SVMC_SRC_MODEL;
+		/* a feature list is a model's, unless it says it came from /proc/cpuinfo */
+		if (c->source != SVMC_SRC_CPUINFO)
+			c->source = SVMC_SRC_MODEL;
 		svmc_strlcpy(c->vendor, vendor, sizeof(c->vendor));
 		c->family = (unsigned)fam;
 		c->model = (unsigned)mod;

@@ -15,7 +15,7 @@
 
 #include "cpu/cpu_int.h"
 
-enum fmt { FMT_UNKNOWN, FMT_JSON, FMT_LIBCPUID, FMT_CPUID_R, FMT_LIBVIRT };
+enum fmt { FMT_UNKNOWN, FMT_JSON, FMT_LIBCPUID, FMT_CPUID_R, FMT_LIBVIRT, FMT_CPUINFO };
 
 /* Decide from the first meaningful line. */
 static enum fmt detect(const char *buf, size_t len)
@@ -33,6 +33,8 @@ static enum fmt detect(const char *buf, size_t len)
 		return FMT_JSON;
 	if (buf[i] == '<')
 		return FMT_LIBVIRT;
+	if (svmc_cpuinfo_detect(buf + i, len - i))
+		return FMT_CPUINFO;
 	if (len - i >= 8 && strncmp(buf + i, "version=", 8) == 0)
 		return FMT_LIBCPUID;
 	if (len - i >= 12 && strncmp(buf + i, "basic_cpuid[", 12) == 0)
@@ -64,29 +66,18 @@ static void name_from_path(const char *path, char *dst, size_t n)
 	}
 }
 
-enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct svmc_diag *d)
+/* Read one profile from f (named path in messages) whatever its format. */
+static enum svmc_err load_stream(FILE *f, const char *path, struct svmc_cpu *out,
+				 struct svmc_diag *d)
 {
-	struct stat st;
-	FILE *f;
 	char *buf;
 	size_t len = 0;
 	enum svmc_err e;
 	const char *nul;
 
-	svmc_cpu_init(out);
-	svmc_diag_init(d, path);
-	if (stat(path, &st) != 0)
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a CPU profile");
-	f = fopen(path, "rb");
-	if (!f)
-		return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
 	buf = malloc(CPU_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
+	if (!buf)
 		return svmc_diag_set(d, SVMC_ERR_NOMEM, "out of memory");
-	}
 	len = fread(buf, 1, CPU_FILE_MAX + 1, f);
 	if (ferror(f)) {
 		e = svmc_diag_set(d, SVMC_ERR_IO, "cannot read: %s", strerror(errno));
@@ -119,6 +110,9 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 	case FMT_LIBVIRT:
 		e = svmc_cpu_load_libvirt(buf, len, path, out, d);
 		break;
+	case FMT_CPUINFO:
+		e = svmc_cpu_load_cpuinfo(buf, len, path, out, d);
+		break;
 	case FMT_CPUID_R: {
 		FILE *mf = fmemopen(buf, len, "r");
 		if (!mf) {
@@ -134,15 +128,52 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 		e = svmc_diag_set(
 			d, SVMC_ERR_FORMAT,
 			"not a CPU profile: expected an svmcheck JSON profile, a libcpuid "
-			"raw dump (version=0.6.2), cpuid -r output or libvirt XML");
+			"raw dump (version=0.6.2), cpuid -r output, libvirt XML or /proc/cpuinfo");
 		break;
 	}
 	if (!e && !out->name[0])
 		name_from_path(path, out->name, sizeof(out->name));
 out:
 	free(buf);
+	return e;
+}
+
+enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct svmc_diag *d)
+{
+	struct stat st;
+	FILE *f;
+	enum svmc_err e;
+
+	svmc_cpu_init(out);
+	svmc_diag_init(d, path);
+	if (stat(path, &st) != 0)
+		return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return svmc_diag_set(d, SVMC_ERR_IO, "is a directory, not a CPU profile");
+	f = fopen(path, "rb");
+	if (!f)
+		return svmc_diag_set(d, SVMC_ERR_IO, "cannot open: %s", strerror(errno));
+	e = load_stream(f, path, out, d);
 	fclose(f);
 	return e;
+}
+
+/*
+ * "-": standard input, which can be read once; a second "-" in the same
+ * command would find it empty, so it is refused, saying why.
+ */
+static enum svmc_err load_stdin(struct svmc_cpu *out, struct svmc_diag *d)
+{
+	static bool taken;
+
+	svmc_cpu_init(out);
+	svmc_diag_init(d, "-");
+	if (taken)
+		return svmc_diag_set(d, SVMC_ERR_USAGE,
+				     "standard input was already read by an earlier '-': "
+				     "give '-' for one CPU only");
+	taken = true;
+	return load_stream(stdin, "-", out, d);
 }
 
 /*
@@ -172,6 +203,8 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 {
 	char word[64], close[200];
 	const struct svmc_feature_info *fi;
+	bool ignore;
+	enum svmc_err e;
 
 	if (len == 0)
 		return svmc_diag_set(d, SVMC_ERR_USAGE,
@@ -180,6 +213,9 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 		return svmc_diag_set(d, SVMC_ERR_USAGE, "modifier '%.40s...' is too long", m);
 	memcpy(word, m, len);
 	word[len] = '\0';
+	e = svmc_qemu_option(word, sizeof(word), &ignore, d);
+	if (e || ignore)
+		return e;
 	if (strncmp(word, "maxphyaddr=", 11) == 0) {
 		const char *num = word + 11;
 		char *end;
@@ -207,14 +243,16 @@ static enum svmc_err apply_one(struct svmc_cpu *c, const char *m, size_t len, st
 	}
 	if (word[0] != '+' && word[0] != '-')
 		return svmc_diag_set(d, SVMC_ERR_USAGE,
-				     "modifier '%s' is not +FEATURE, -FEATURE or maxphyaddr=N",
+				     "modifier '%s' is not +FEATURE, -FEATURE, FEATURE=on|off, "
+				     "maxphyaddr=N or phys-bits=N",
 				     word);
 	fi = svmc_feature_lookup(word + 1);
 	if (!fi) {
 		svmc_close_matches(word + 1, false, close, sizeof(close), 6);
 		return svmc_diag_set(d, SVMC_ERR_NOTFOUND,
-				     "modifier '%s': unknown feature '%s'%s%s%s", word, word + 1,
-				     close[0] ? " (close: " : "", close, close[0] ? ")" : "");
+				     "modifier '%.*s': unknown feature '%s'%s%s%s", (int)len, m,
+				     word + 1, close[0] ? " (close: " : "", close,
+				     close[0] ? ")" : "");
 	}
 	if (ms->feat[fi->id] && ms->feat[fi->id][0] != word[0])
 		return contradiction(d, ms->feat[fi->id], ms->feat_len[fi->id], m, len);
@@ -243,6 +281,22 @@ enum svmc_err svmc_cpu_apply_modifiers(struct svmc_cpu *c, const char *mods, str
 	}
 }
 
+/*
+ * A QEMU model says which QEMU version it is and which bundled profile gave
+ * its features, in its name where QEMU's name had no version.
+ */
+static void qemu_note(struct svmc_cpu *c, const char *base, const char *qname, const char *profile)
+{
+	bool unversioned = strcmp(base, qname) != 0;
+
+	if (unversioned)
+		snprintf(c->name, sizeof(c->name), "%.40s(=%.31s)", base, qname);
+	snprintf(c->description, sizeof(c->description),
+		 "QEMU %.31s%s%.40s%s; features as bundled %.24s", qname,
+		 unversioned ? " (pc/q35 machine types' " : "", unversioned ? base : "",
+		 unversioned ? ")" : "", profile);
+}
+
 /* "dump.txt", "milan.json": a '.' after the first byte, with something after it. */
 static bool has_extension(const char *word)
 {
@@ -269,7 +323,9 @@ enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svm
 	memcpy(base, arg, blen);
 	base[blen] = '\0';
 
-	if (strchr(base, '/')) {
+	if (strcmp(base, "-") == 0) {
+		e = load_stdin(out, d);
+	} else if (strchr(base, '/')) {
 		e = svmc_cpu_load_file(base, out, d);
 	} else {
 		/*
@@ -278,8 +334,11 @@ enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svm
 		 * extension ("dump.txt").  A word that is both is refused:
 		 * a stray file must not silently replace a bundled profile.
 		 */
-		bool host = strcmp(base, "host") == 0;
-		bool named = host || svmc_profile_find(base, path, sizeof(path));
+		char qname[32];
+		bool host = strcmp(base, "host") == 0 || strcmp(base, "max") == 0;
+		const char *qemu = svmc_qemu_model_profile(base, qname, sizeof(qname));
+		bool named = host || svmc_profile_find(base, path, sizeof(path)) ||
+			     (qemu && svmc_profile_find(qemu, path, sizeof(path)));
 		bool file = stat(base, &st) == 0;
 
 		if (named && file)
@@ -298,6 +357,8 @@ enum svmc_err svmc_cpu_resolve(const char *arg, struct svmc_cpu *out, struct svm
 			e = svmc_cpu_load_file(path, out, d);
 			if (!e)
 				svmc_strlcpy(out->name, base, sizeof(out->name));
+			if (!e && qemu)
+				qemu_note(out, base, qname, qemu);
 		} else if (file && has_extension(base)) {
 			e = svmc_cpu_load_file(base, out, d);
 		} else if (file) {

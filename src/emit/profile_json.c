@@ -74,6 +74,9 @@ void svmc_profile_features(struct out *o, const struct svmc_cpu *c)
 		/* A raw profile that lacks the leaf cannot say: mark it. */
 		if (!has && c->has_leaves && !svmc_cpu_leaf(c, fi->leaf, fi->subleaf))
 			cells[F_PRESENT].text = "no*";
+		/* nor can /proc/cpuinfo for what Linux never prints */
+		if (svmc_cpu_feature_unknown(c, fi->id))
+			cells[F_PRESENT].text = "unknown";
 		snprintf(sub, sizeof(sub), "0x%x", (unsigned)fi->subleaf);
 		snprintf(loc, sizeof(loc), "0x%08x.%u", (unsigned)fi->leaf, (unsigned)fi->subleaf);
 		snprintf(rb, sizeof(rb), "%s[%u]", reg_names[fi->reg], fi->bit);
@@ -234,6 +237,9 @@ int svmc_profile_emit(struct out *o, const struct svmc_cpu *c, enum svmc_profile
 			c->has_leaves ?
 				"\n  no* = the leaf is above the CPU's maximum leaf or not "
 				"in this profile (read as absent)\n" :
+			c->source == SVMC_SRC_CPUINFO ?
+				"\n  from /proc/cpuinfo: features from its flags, no raw leaves; "
+				"unknown = never\n  in flags (read as absent)\n" :
 				"\n  a guest CPU model: features from its list, no raw leaves\n");
 	} else if (!c->has_leaves) {
 		svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
