@@ -54,6 +54,13 @@ const char *svmc_qemu_model_profile(const char *name, char *qname, size_t n);
 const char *svmc_qemu_model_name(size_t i);
 
 /*
+ * A QEMU or libvirt x86 feature name no VMRUN check reads ("avx2",
+ * "tsc_adjust"; '_' and '-' alike), a Hyper-V enlightenment, or a QEMU
+ * option that is not a CPUID bit ("enforce"): accepted, changes nothing.
+ */
+bool svmc_qemu_name_ignored(const char *w, size_t len);
+
+/*
  * Rewrite one modifier word (size n) given in QEMU's spelling into
  * svmcheck's: "pku=off" -> "-pku", "+xd" -> "+nx", "phys-bits=40" ->
  * "maxphyaddr=40", "host-phys-bits=on" -> this host's MAXPHYADDR.  *ignore

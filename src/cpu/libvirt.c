@@ -22,82 +22,10 @@
 #include "cpu/cpu_int.h"
 
 /*
- * libvirt model names (src/cpu_map/x86_*.xml) -> the bundled profile with
- * the same features as far as svmcheck reads them (docs/cpuid §4: EPYC
- * v1-v4, EPYC-Rome v1-v4 and EPYC-Milan v1-v2 differ only in features
- * svmcheck does not read).  An unversioned libvirt name is QEMU's -v1.
+ * libvirt names its models as QEMU does (src/cpu_map/x86_*.xml): the QEMU
+ * model table (qemu_cpu.c) maps them to bundled profiles, an unversioned
+ * name being QEMU's -v1.  EPYC-IBPB, a libvirt-only name, is QEMU's EPYC-v2.
  */
-static const struct {
-	const char *libvirt, *profile;
-} model_map[] = {
-	{ "EPYC", "qemu-EPYC-v4" },
-	{ "EPYC-IBPB", "qemu-EPYC-v4" },
-	{ "EPYC-v1", "qemu-EPYC-v4" },
-	{ "EPYC-v2", "qemu-EPYC-v4" },
-	{ "EPYC-v3", "qemu-EPYC-v4" },
-	{ "EPYC-v4", "qemu-EPYC-v4" },
-	{ "EPYC-v5", "qemu-EPYC-v5" },
-	{ "EPYC-Rome", "qemu-EPYC-Rome-v4" },
-	{ "EPYC-Rome-v1", "qemu-EPYC-Rome-v4" },
-	{ "EPYC-Rome-v2", "qemu-EPYC-Rome-v4" },
-	{ "EPYC-Rome-v3", "qemu-EPYC-Rome-v4" },
-	{ "EPYC-Rome-v4", "qemu-EPYC-Rome-v4" },
-	{ "EPYC-Rome-v5", "qemu-EPYC-Rome-v5" },
-	{ "EPYC-Milan", "qemu-EPYC-Milan-v2" },
-	{ "EPYC-Milan-v1", "qemu-EPYC-Milan-v2" },
-	{ "EPYC-Milan-v2", "qemu-EPYC-Milan-v2" },
-	{ "EPYC-Milan-v3", "qemu-EPYC-Milan-v3" },
-	{ "EPYC-Genoa", "qemu-EPYC-Genoa-v1" },
-	{ "EPYC-Genoa-v1", "qemu-EPYC-Genoa-v1" },
-	{ "EPYC-Genoa-v2", "qemu-EPYC-Genoa-v2" },
-	{ "EPYC-Turin", "qemu-EPYC-Turin-v1" },
-	{ "EPYC-Turin-v1", "qemu-EPYC-Turin-v1" },
-};
-
-/*
- * libvirt x86 feature names (src/cpu_map/x86_features.xml, and the AMD
- * names of later releases) that svmcheck does not read: no VMRUN check
- * depends on them.  The names svmcheck reads are found by
- * svmc_feature_lookup(), whose '-'/'_' folding covers libvirt's spellings.
- */
-static const char *const untracked[] = {
-	"fpu", "msr", "cx8", "apic", "sep", "mtrr", "cmov", "pat", "pse36", "pn", "clflush", "ds",
-	"acpi", "mmx", "sse2", "ss", "ht", "tm", "ia64", "pbe", "pni", "pclmuldq", "dtes64",
-	"monitor", "ds_cpl", "est", "tm2", "ssse3", "cid", "fma", "cx16", "xtpr", "pdcm", "dca",
-	"sse4.1", "sse4.2", "x2apic", "movbe", "popcnt", "tsc-deadline", "aes", "osxsave", "avx",
-	"f16c", "rdrand", "arat", "tsc_adjust", "sgx", "bmi1", "hle", "avx2", "bmi2", "erms",
-	"invpcid", "rtm", "cmt", "mpx", "avx512f", "avx512dq", "rdseed", "adx", "avx512ifma",
-	"pcommit", "clflushopt", "clwb", "intel-pt", "avx512pf", "avx512er", "avx512cd", "sha-ni",
-	"avx512bw", "avx512vl", "avx512vbmi", "ospke", "waitpkg", "avx512vbmi2", "gfni", "vaes",
-	"vpclmulqdq", "avx512vnni", "avx512bitalg", "avx512-vpopcntdq", "rdpid", "bus-lock-detect",
-	"cldemote", "movdiri", "movdir64b", "sgxlc", "avx512-4vnniw", "avx512-4fmaps", "fsrm",
-	"avx512-vp2intersect", "md-clear", "serialize", "tsx-ldtrk", "pconfig", "arch-lbr",
-	"amx-bf16", "avx512-fp16", "amx-tile", "amx-int8", "spec-ctrl", "stibp", "flush-l1d",
-	"arch-capabilities", "core-capability", "ssbd", "avx-vnni", "avx512-bf16", "cmpccxadd",
-	"fzrm", "fsrs", "fsrc", "amx-fp16", "avx-ifma", "avx-vnni-int8", "avx-ne-convert",
-	"prefetchiti", "mcdt-no", "xsaveopt", "xsavec", "xgetbv1", "xsaves", "xfd", "mbm_total",
-	"mbm_local", "sgx1", "sgx2", "sgx-edeccssa", "sgx-exinfo", "sgx-debug", "sgx-mode64",
-	"sgx-provisionkey", "sgx-tokenkey", "sgx-kss", "sgx-aex-notify", "intel-pt-lip", "mmxext",
-	"pdpe1gb", "rdtscp", "3dnowext", "3dnow", "lahf_lm", "cmp_legacy", "extapic", "cr8legacy",
-	"abm", "sse4a", "misalignsse", "3dnowprefetch", "osvw", "ibs", "xop", "skinit", "wdt",
-	"lwp", "fma4", "cvt16", "nodeid_msr", "tbm", "topoext", "perfctr_core", "perfctr_nb",
-	"invtsc", "clzero", "xsaveerptr", "wbnoinvd", "ibpb", "ibrs", "amd-stibp", "amd-ssbd",
-	"virt-ssbd", "amd-no-ssb", "amd-psfd", "rdctl-no", "ibrs-all", "rsba", "skip-l1dfl-vmentry",
-	"ssb-no", "mds-no", "pschange-mc-no", "tsx-ctrl", "taa-no", "split-lock-detect",
-	/* AMD names added to libvirt with the EPYC-Genoa/-Turin and -v5 models */
-	"no-nested-data-bp", "lfence-always-serializing", "null-sel-clr-base", "stibp-always-on",
-	"sbpb", "ibpb-brtype", "srso-no", "srso-user-kernel-no", "perfmon-v2", "fs-gs-base-ns",
-	"overflow-recov", "succor", "prefetchi", "verw-clear", "tsa-l1-no", "tsa-sq-no", "gds-no",
-	"rfds-no", "pbrsb-no", "fb-clear", "sbdr-ssdp-no", "psdp-no", "fbsdp-no", "its-no"
-};
-
-static bool is_untracked(const char *name)
-{
-	for (size_t i = 0; i < sizeof(untracked) / sizeof(untracked[0]); i++)
-		if (strcmp(name, untracked[i]) == 0)
-			return true;
-	return false;
-}
 
 /* What the file is, from its root element. */
 enum doc_kind { DOC_DOMAIN, DOC_DOMCAPS, DOC_CAPS };
@@ -143,22 +71,24 @@ static enum svmc_err at(struct svmc_diag *d, const xmlNode *n, enum svmc_err cod
 static enum svmc_err load_model(const xmlNode *model, struct svmc_cpu *out, struct svmc_diag *d)
 {
 	char *name = (char *)xmlNodeGetContent(model);
-	char path[4200], names[600] = "";
+	char path[4200], names[600] = "", qname[64];
 	const char *profile = NULL;
 	struct svmc_diag md;
 	enum svmc_err e;
 
-	for (size_t i = 0; name && i < sizeof(model_map) / sizeof(model_map[0]); i++)
-		if (strcmp(name, model_map[i].libvirt) == 0)
-			profile = model_map[i].profile;
+	if (name)
+		profile = svmc_qemu_model_profile(strcmp(name, "EPYC-IBPB") == 0 ? "EPYC-v2" : name,
+						  qname, sizeof(qname));
 	if (!profile) {
-		for (size_t i = 0; i < sizeof(model_map) / sizeof(model_map[0]); i++) {
+		const char *m;
+
+		for (size_t i = 0; (m = svmc_qemu_model_name(i)) != NULL; i++) {
 			size_t used = strlen(names);
-			snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-				 model_map[i].libvirt);
+			snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", m);
 		}
 		e = at(d, model, SVMC_ERR_NOTFOUND,
-		       "libvirt CPU model '%s' has no bundled profile; known models: %s",
+		       "libvirt CPU model '%s' has no bundled profile; known models: %s (a name "
+		       "without -vN is -v1; EPYC-IBPB is EPYC-v2)",
 		       name ? name : "", names);
 		xmlFree(name);
 		return e;
@@ -199,7 +129,7 @@ static enum svmc_err apply_feature(const xmlNode *f, const char *def_policy, str
 	}
 	fi = svmc_feature_lookup(name);
 	if (!fi) {
-		if (!is_untracked(name)) {
+		if (!svmc_qemu_name_ignored(name, strlen(name))) {
 			svmc_close_matches(name, false, close, sizeof(close), 6);
 			e = at(d, f, SVMC_ERR_NOTFOUND, "unknown libvirt CPU feature '%s'%s%s%s",
 			       name, close[0] ? " (close: " : "", close, close[0] ? ")" : "");

@@ -264,6 +264,47 @@ static const char *const untracked[] = {
 	"full-cpuid-auto-level",
 	"tsc-frequency",
 	"model-id",
+	/* and the names libvirt's cpu_map writes (src/cpu_map/x86_features.xml) */
+	"osxsave",
+	"cmt",
+	"pcommit",
+	"avx512-4vnniw",
+	"avx512-4fmaps",
+	"avx512-vp2intersect",
+	"pconfig",
+	"arch-lbr",
+	"avx-vnni-int8",
+	"avx-ne-convert",
+	"prefetchiti",
+	"mcdt-no",
+	"mbm-total",
+	"mbm-local",
+	"sgx1",
+	"sgx2",
+	"sgx-edeccssa",
+	"sgx-exinfo",
+	"sgx-debug",
+	"sgx-mode64",
+	"sgx-provisionkey",
+	"sgx-tokenkey",
+	"sgx-kss",
+	"sgx-aex-notify",
+	"intel-pt-lip",
+	"cvt16",
+	"split-lock-detect",
+	"srso-user-kernel-no",
+	"fs-gs-base-ns",
+	"verw-clear",
+	"tsa-l1-no",
+	"tsa-sq-no",
+	"gds-no",
+	"rfds-no",
+	"pbrsb-no",
+	"fb-clear",
+	"sbdr-ssdp-no",
+	"psdp-no",
+	"fbsdp-no",
+	"its-no",
 };
 
 /* QEMU's aliases of features svmcheck reads, where the alias is not in the table. */
@@ -271,7 +312,7 @@ static const struct {
 	const char *qemu, *svmc;
 } aliases[] = { { "xd", "nx" }, { "i64", "lm" } };
 
-static bool ignored_name(const char *w, size_t len)
+bool svmc_qemu_name_ignored(const char *w, size_t len)
 {
 	char fold[64];
 
@@ -320,7 +361,7 @@ enum svmc_err svmc_qemu_option(char *word, size_t n, bool *ignore, struct svmc_d
 		sign = word[0] == '+';
 	} else if (!eq) {
 		/* a bare word: QEMU's flags ("enforce"), else the caller's error */
-		*ignore = ignored_name(word, nlen);
+		*ignore = svmc_qemu_name_ignored(word, nlen);
 		return SVMC_OK;
 	} else if (nlen == 9 && !strncmp(word, "phys-bits", 9)) {
 		if ((size_t)snprintf(out, sizeof(out), "maxphyaddr=%s", eq + 1) >= n)
@@ -354,7 +395,7 @@ enum svmc_err svmc_qemu_option(char *word, size_t n, bool *ignore, struct svmc_d
 		return SVMC_OK;
 	} else {
 		sign = on_off(eq + 1);
-		if (ignored_name(word, nlen)) {
+		if (svmc_qemu_name_ignored(word, nlen)) {
 			*ignore = true;
 			return SVMC_OK;
 		}
@@ -376,7 +417,7 @@ enum svmc_err svmc_qemu_option(char *word, size_t n, bool *ignore, struct svmc_d
 		}
 	}
 	alias = alias_of(name, nlen);
-	if (!alias && ignored_name(name, nlen)) {
+	if (!alias && svmc_qemu_name_ignored(name, nlen)) {
 		*ignore = true;
 		return SVMC_OK;
 	}
