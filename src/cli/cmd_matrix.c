@@ -174,6 +174,8 @@ struct fleet {
 	size_t nd, capd;
 	size_t *ix; /* open addressing over d: index + 1 */
 	size_t capix;
+	size_t *cix; /* the same over the CPUs of d (NAME=CPU stripped), when judging */
+	size_t capcix;
 	struct svmc_classes classes;
 	/* per class: its distinct arguments, in order */
 	size_t **cls_args;
@@ -449,6 +451,23 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 	return -1;
 }
 
+/*
+ * The first distinct argument with the same CPU as d[k]: NAME=CPU lines give
+ * one CPU many names, and each CPU is still judged once.  Its index, or k
+ * after recording d[k] as the first.
+ */
+static size_t first_same_cpu(struct fleet *f, size_t k)
+{
+	size_t slot;
+
+	for (slot = (size_t)str_hash(f->d[k].cpu) & (f->capcix - 1); f->cix[slot];
+	     slot = (slot + 1) & (f->capcix - 1))
+		if (strcmp(f->d[f->cix[slot] - 1].cpu, f->d[k].cpu) == 0)
+			return f->cix[slot] - 1;
+	f->cix[slot] = k + 1;
+	return k;
+}
+
 static void fleet_free(struct fleet *f)
 {
 	for (size_t i = 0; i < f->nd; i++) {
@@ -459,6 +478,7 @@ static void fleet_free(struct fleet *f)
 	free(f->seq);
 	free(f->d);
 	free(f->ix);
+	free(f->cix);
 	if (f->cls_args)
 		for (size_t i = 0; i < f->classes.n; i++)
 			free(f->cls_args[i]);
@@ -626,15 +646,16 @@ static const char *because(struct reasons *r, size_t i, size_t j, char *buf, siz
 				len += (size_t)snprintf(buf + len, size - len, "%s%c%s",
 							len ? "," : "", sign[k],
 							svmc_feature_table[f].name);
-	for (int k = 0; k < 2; k++) {
-		const char *w[3] = { side[k]->maxphyaddr ? "maxphyaddr" : NULL,
-				     side[k]->model ? "rule" : NULL,
-				     side[k]->host ? "efer.lmsle" : NULL };
-		for (int t = 0; t < 3; t++)
-			if (w[t] && len < size)
+	/* in one order whichever the direction, as the features: a pair and its reverse match */
+	for (int t = 0; t < 3; t++)
+		for (int k = 0; k < 2; k++) {
+			bool on[3] = { side[k]->maxphyaddr, side[k]->model, side[k]->host };
+			static const char *const word[3] = { "maxphyaddr", "rule", "efer.lmsle" };
+
+			if (on[t] && len < size)
 				len += (size_t)snprintf(buf + len, size - len, "%s%c%s",
-							len ? "," : "", sign[k], w[t]);
-	}
+							len ? "," : "", sign[k], word[t]);
+		}
 	return buf;
 }
 
@@ -929,8 +950,24 @@ int cmd_matrix(int argc, char **argv)
 		}
 	}
 
-	/* each distinct argument once, in order of first appearance; bad ones are set aside */
+	/*
+	 * each distinct CPU once, in order of first appearance; bad ones are set
+	 * aside, each with its own line
+	 */
+	f.capcix = f.capix;
+	f.cix = calloc(f.capcix, sizeof(*f.cix));
+	if (!f.cix) {
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
 	for (size_t k = 0; k < f.nd; k++) {
+		size_t same = first_same_cpu(&f, k);
+
+		if (same != k && f.d[same].cls >= 0) {
+			f.d[k].cls = f.d[same].cls;
+			continue;
+		}
 		if (classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0) {
 			rc = EXIT_TROUBLE;
 			goto done;
