@@ -642,7 +642,8 @@ static const char *because(struct reasons *r, size_t i, size_t j, char *buf, siz
 	buf[0] = '\0';
 	for (unsigned f = 0; f < SVMC_FEAT_COUNT; f++)
 		for (int k = 0; k < 2; k++)
-			if (svmc_featset_has(&side[k]->features, (enum svmc_feature)f) && len < size)
+			if (svmc_featset_has(&side[k]->features, (enum svmc_feature)f) &&
+			    len < size)
 				len += (size_t)snprintf(buf + len, size - len, "%s%c%s",
 							len ? "," : "", sign[k],
 							svmc_feature_table[f].name);
@@ -725,8 +726,8 @@ static void print_from(struct out *o, struct reasons *r, size_t from, const enum
 	svmc_emit_obj_begin(o, "from");
 	svmc_emit_str(o, "cpu", shown(&f->d[from]));
 	svmc_emit_u64(o, "class", c + 1);
-	svmc_emit_printf(o, "\na VM on %s (class %zu) can safely move to %zu host%s%s", shown(&f->d[from]),
-			 c + 1, nsafe, nsafe == 1 ? "" : "s", nsafe ? ":" : "");
+	svmc_emit_printf(o, "\na VM on %s (class %zu) can safely move to %zu host%s%s",
+			 shown(&f->d[from]), c + 1, nsafe, nsafe == 1 ? "" : "s", nsafe ? ":" : "");
 	for (int safe = 1; safe >= 0; safe--) {
 		bool first = true;
 
@@ -872,9 +873,10 @@ static long find_from(struct out *o, const struct fleet *f, const char *name)
 		} else if (found < 0) {
 			found = (long)k;
 		} else if (f->d[found].cls != f->d[k].cls) {
-			cli_errorf(o, SVMC_ERR_USAGE,
-				   "--from %s: the name is given to CPUs of different classes (%s, %s)",
-				   name, f->d[found].arg, f->d[k].arg);
+			cli_errorf(
+				o, SVMC_ERR_USAGE,
+				"--from %s: the name is given to CPUs of different classes (%s, %s)",
+				name, f->d[found].arg, f->d[k].arg);
 			return -1;
 		}
 	}

@@ -498,22 +498,17 @@ static const struct key mfrom_keys[] = { { "cpu", T_STR, 0, NULL },
 					 { "safe", T_ARRS, 0, NULL },
 					 { "unsafe", T_ARRS, 0, NULL },
 					 END };
-static const struct key mrej_keys[] = { { "cpu", T_STR, 0, NULL },
-					{ "file", T_STRN, 0, NULL },
-					{ "line", T_NUMN, 0, NULL },
-					{ "code", T_STR, 0, NULL },
-					{ "message", T_STR, 0, NULL },
-					END };
-static const struct key xsum_keys[] = { { "cpus", T_NUM, 0, NULL },
-					{ "distinct", T_NUM, 0, NULL },
-					{ "classes", T_NUM, 0, NULL },
-					{ "pairs", T_NUM, 0, NULL },
-					{ "identical", T_NUM, 0, NULL },
-					{ "superset", T_NUM, 0, NULL },
-					{ "subset", T_NUM, 0, NULL },
-					{ "incompatible", T_NUM, 0, NULL },
-					{ "rejected", T_NUM, 0, NULL },
-					END };
+static const struct key mrej_keys[] = {
+	{ "cpu", T_STR, 0, NULL },  { "file", T_STRN, 0, NULL },   { "line", T_NUMN, 0, NULL },
+	{ "code", T_STR, 0, NULL }, { "message", T_STR, 0, NULL }, END,
+};
+static const struct key xsum_keys[] = {
+	{ "cpus", T_NUM, 0, NULL },      { "distinct", T_NUM, 0, NULL },
+	{ "classes", T_NUM, 0, NULL },   { "pairs", T_NUM, 0, NULL },
+	{ "identical", T_NUM, 0, NULL }, { "superset", T_NUM, 0, NULL },
+	{ "subset", T_NUM, 0, NULL },    { "incompatible", T_NUM, 0, NULL },
+	{ "rejected", T_NUM, 0, NULL },  END,
+};
 static const struct key matrix_doc[] = { SCHEMA_HEAD,
 					 { "model", T_STR, 0, NULL },
 					 { "guest", T_STRN, 0, NULL },

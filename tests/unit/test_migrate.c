@@ -479,7 +479,7 @@ static void test_fleet(const char *model, unsigned want_classes)
 	free(out);
 }
 
-/* The signs of a pair's "because": bit 0 some "-X", bit 1 some "+X" (3 also when one is neither). */
+/* The signs of a pair's "because": bit 0 some "-X", bit 1 some "+X", bit 2 a token with neither. */
 static unsigned because_signs(json_object *p, char *joined, size_t n)
 {
 	json_object *b = get(p, "because");
@@ -522,16 +522,18 @@ static void test_fleet_because(const char *model)
 		json_object *p = json_object_array_get_idx(jp, k), *q = NULL;
 		const char *r = str(p, "result");
 		unsigned want = strcmp(r, "identical") == 0 ? 0u :
-				strcmp(r, "subset") == 0   ? 1u :
-				strcmp(r, "superset") == 0 ? 2u :
-							     3u;
+				strcmp(r, "subset") == 0    ? 1u :
+				strcmp(r, "superset") == 0  ? 2u :
+							      3u;
 		unsigned sp = because_signs(p, a, sizeof(a)), sq;
 
 		CHECK_EQ_U64(sp, want);
 		for (size_t m = 0; m < np; m++) {
 			json_object *c = json_object_array_get_idx(jp, m);
-			if (json_object_get_int64(get(c, "from")) == json_object_get_int64(get(p, "to")) &&
-			    json_object_get_int64(get(c, "to")) == json_object_get_int64(get(p, "from")))
+			if (json_object_get_int64(get(c, "from")) ==
+				    json_object_get_int64(get(p, "to")) &&
+			    json_object_get_int64(get(c, "to")) ==
+				    json_object_get_int64(get(p, "from")))
 				q = c;
 		}
 		CHECK(q != NULL);
