@@ -105,9 +105,11 @@ static const struct argp matrix_argp = {
 	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
 	"are identical are grouped into classes first, then classes are compared, so a fleet of "
 	"thousands of hosts costs what its distinct classes cost.\v"
-	"Results as in migrate: identical, superset (safe), subset, incompatible.  Exit status: 0 "
-	"every ordered pair identical or superset, 1 some pair subset or incompatible, 2 trouble.  "
-	"See svmcheck-matrix(1).",
+	"Results as in migrate: identical, superset (safe), subset, incompatible.  A host whose CPU "
+	"cannot be read or has no SVM is rejected, and the others still get their matrix.  Exit "
+	"status: 0 every ordered pair (with --from, every pair from NAME) identical or superset, 1 "
+	"some pair subset or incompatible, 2 trouble (a rejected host among them).  See "
+	"svmcheck-matrix(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
@@ -876,7 +878,7 @@ static long find_from(struct out *o, const struct fleet *f, const char *name)
 			cli_errorf(
 				o, SVMC_ERR_USAGE,
 				"--from %s: the name is given to CPUs of different classes (%s, %s)",
-				name, f->d[found].arg, f->d[k].arg);
+				name, f->d[found].cpu, f->d[k].cpu);
 			return -1;
 		}
 	}
