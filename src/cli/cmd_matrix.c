@@ -438,8 +438,9 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 		e = svmc_compile(comp, m, cpu, &dg);
 	}
 	if (e != SVMC_OK) {
-		/* the whole line, NAME= included, names the input */
-		dg.input = d->arg;
+		/* the CPU names the input (a profile file's line stays its own), NAME= only if empty */
+		if (!*d->cpu)
+			dg.input = d->arg;
 		snprintf(msg, sizeof(msg), "%s", dg.msg);
 		svmc_diag_set(&dg, e, "%s%s%s", where, msg,
 			      e == SVMC_ERR_NOSVM ? "; a host for nested guests needs SVM" : "");
@@ -610,10 +611,13 @@ struct narrowing {
 	bool maxphyaddr, model, host, done;
 };
 
+#define BECAUSE_MAX (SVMC_FEAT_COUNT * 40)
+
 struct reasons {
 	const struct fleet *f;
-	struct svmc_diff *df; /* scratch, about 100 KiB */
-	struct narrowing *n;  /* nc * nc */
+	struct svmc_diff *df;  /* scratch, about 100 KiB */
+	struct narrowing *n;   /* nc * nc */
+	char why[BECAUSE_MAX]; /* because()'s text */
 };
 
 static const struct narrowing *narrowing_of(struct reasons *r, size_t i, size_t j)
@@ -662,13 +666,10 @@ static const char *because(struct reasons *r, size_t i, size_t j, char *buf, siz
 	return buf;
 }
 
-#define BECAUSE_MAX (SVMC_FEAT_COUNT * 40)
-
 static void print_pairs(struct out *o, struct reasons *r, const enum svmc_mresult *res,
 			uint64_t *counts)
 {
 	size_t nc = r->f->classes.n;
-	static char why[BECAUSE_MAX];
 	struct svmc_grid g = { .o = o,
 			       .n = nc,
 			       .row_key = "from",
@@ -701,7 +702,7 @@ static void print_pairs(struct out *o, struct reasons *r, const enum svmc_mresul
 			svmc_emit_str(o, "result", svmc_mresult_name(v));
 			svmc_emit_arr_begin(o, "because");
 			if (v != SVMC_MIG_IDENTICAL)
-				for (const char *t = because(r, i, j, why, sizeof(why)); *t;
+				for (const char *t = because(r, i, j, r->why, sizeof(r->why)); *t;
 				     t += n + (t[n] == ',')) {
 					n = strcspn(t, ",");
 					svmc_emit_strn(o, NULL, t, n);
@@ -718,7 +719,6 @@ static void print_from(struct out *o, struct reasons *r, size_t from, const enum
 {
 	const struct fleet *f = r->f;
 	size_t nc = f->classes.n, c = (size_t)f->d[from].cls, nsafe = 0;
-	static char why[BECAUSE_MAX];
 
 	for (size_t k = 0; k < f->nd; k++)
 		if (k != from && f->d[k].cls >= 0 &&
@@ -749,7 +749,7 @@ static void print_from(struct out *o, struct reasons *r, size_t from, const enum
 			else
 				svmc_emit_printf(o, "\n  not to %s (class %zu): %s, because %s",
 						 shown(&f->d[k]), kc + 1, svmc_mresult_name(v),
-						 because(r, c, kc, why, sizeof(why)));
+						 because(r, c, kc, r->why, sizeof(r->why)));
 			first = false;
 		}
 		svmc_emit_arr_end(o);
