@@ -2,18 +2,26 @@
  * cmd_matrix.c - `svmcheck matrix`: migrate results across a fleet.
  *
  * CPU arguments come from the command line and from --from-file (one per
- * line), so an orchestration tool can pass thousands of hosts.  Each
+ * line), so an orchestration tool can pass thousands of hosts; each may be
+ * NAME=CPU, and the name stands for the host in the output.  Each
  * distinct argument string is resolved and compiled once (a string cache);
  * the compiled models are grouped into classes whose verdicts are identical
  * (src/migrate/classes.c); then every ordered pair of distinct classes is
  * compared with the same walk as `migrate` (svmc_migrate_result).  The cost
  * grows with the number of distinct arguments and classes, not of hosts.
  *
- * Text: the classes, then a grid of results.  -j: one document with
- * "classes", "pairs" (class ids) and "cpus" (each argument's class).  Exit
- * status: 0 when every ordered pair is identical or superset (one class, in
- * practice: if A to B is a superset, B to A is a subset), 1 otherwise, 2 for
- * trouble (a CPU argument that cannot be read, has no SVM, an unreadable
+ * A host whose CPU cannot be read or has no SVM (BIOS off, a capture inside
+ * a VM) is rejected and the others still get their matrix: one bad line must
+ * not hide a fleet's answer.
+ *
+ * Text: the classes, then a grid of results, then the rejected hosts.  -j:
+ * one document with "classes", "pairs" (class ids, and "because": the
+ * features or bits behind the result, from the migrate diff of the pair and
+ * of its reverse), "cpus" (each argument's class) and "rejected".  --from
+ * NAME adds the hosts a VM on NAME can safely move to.  Exit status: 0 when
+ * every ordered pair is identical or superset (one class, in practice: if A
+ * to B is a superset, B to A is a subset; with --from, every pair from
+ * NAME's class), 1 otherwise, 2 for trouble (a rejected host, an unreadable
  * --from-file, one with a NUL byte or a line over 4096 bytes).
  */
 #include <errno.h>
@@ -28,13 +36,13 @@
 #include "svmcheck/cpu.h"
 #include "svmcheck/migrate.h"
 
-enum { OPT_GUEST = 0x100, OPT_FROM_FILE };
+enum { OPT_GUEST = 0x100, OPT_FROM_FILE, OPT_FROM };
 
 #define MAX_FILES 16
 #define MAX_LINE 4096
 
 struct matrix_args {
-	const char *model, *guest;
+	const char *model, *guest, *from;
 	const char *files[MAX_FILES];
 	int nfiles;
 	char **cpus;
@@ -47,9 +55,11 @@ static const struct argp_option matrix_options[] = {
 	  "Intersect every CPU with this guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU on each host",
 	  0 },
 	{ "from-file", OPT_FROM_FILE, "FILE", 0,
-	  "Read CPU arguments from FILE, one per line (- for standard input; empty lines and lines "
-	  "starting with # are skipped); may be repeated",
+	  "Read CPU arguments from FILE, one per line, each CPU or NAME=CPU (- for standard input; "
+	  "empty lines and lines starting with # are skipped); may be repeated",
 	  0 },
+	{ "from", OPT_FROM, "NAME", 0,
+	  "List the hosts a VM on NAME (a host's name or CPU argument) can safely move to", 0 },
 	{ 0 }
 };
 
@@ -66,6 +76,9 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_GUEST:
 		a->guest = arg;
+		return 0;
+	case OPT_FROM:
+		a->from = arg;
 		return 0;
 	case OPT_FROM_FILE:
 		if (a->nfiles == MAX_FILES)
@@ -92,9 +105,11 @@ static const struct argp matrix_argp = {
 	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
 	"are identical are grouped into classes first, then classes are compared, so a fleet of "
 	"thousands of hosts costs what its distinct classes cost.\v"
-	"Results as in migrate: identical, superset (safe), subset, incompatible.  Exit status: 0 "
-	"every ordered pair identical or superset, 1 some pair subset or incompatible, 2 trouble.  "
-	"See svmcheck-matrix(1).",
+	"Results as in migrate: identical, superset (safe), subset, incompatible.  A host whose CPU "
+	"cannot be read or has no SVM is rejected, and the others still get their matrix.  Exit "
+	"status: 0 every ordered pair (with --from, every pair from NAME) identical or superset, 1 "
+	"some pair subset or incompatible, 2 trouble (a rejected host among them).  See "
+	"svmcheck-matrix(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
@@ -105,7 +120,9 @@ static const struct argp matrix_argp = {
 /*
  * A distinct CPU argument string (owned), its class (-1 when it failed), how
  * many CPUs name it, and where it first appeared (a --from-file FILE and
- * LINE, or the command line: file NULL).
+ * LINE, or the command line: file NULL).  For NAME=CPU, name is NAME (owned)
+ * and cpu points past the '=' in arg; else name is NULL and cpu is arg.  A
+ * rejected argument keeps its error's code and message (why, owned).
  */
 struct distinct {
 	char *arg;
@@ -114,7 +131,34 @@ struct distinct {
 	size_t hosts;
 	const char *file;
 	uint64_t line;
+	char *name;
+	const char *cpu;
+	enum svmc_err code;
+	char *why;
 };
+
+/* What the output calls a distinct argument: its name, or the argument. */
+static const char *shown(const struct distinct *d)
+{
+	return d->name ? d->name : d->arg;
+}
+
+/*
+ * NAME=CPU: the length of NAME and, in *cpu, where the CPU starts (blanks
+ * around '=' allowed); 0 if s is a bare CPU.  A name is letters, digits, '.',
+ * '_' and '-' up to the '=', so a modifier's '=' (epyc-rome,maxphyaddr=43,
+ * QEMU's pku=off) or a path is never taken for one.
+ */
+static size_t name_len(const char *s, size_t *cpu)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+	size_t eq = n + strspn(s + n, " \t");
+
+	if (!n || s[eq] != '=')
+		return 0;
+	*cpu = eq + 1 + strspn(s + eq + 1, " \t");
+	return n;
+}
 
 /*
  * The fleet.  Memory grows with the distinct arguments, not with the hosts:
@@ -132,6 +176,8 @@ struct fleet {
 	size_t nd, capd;
 	size_t *ix; /* open addressing over d: index + 1 */
 	size_t capix;
+	size_t *cix; /* the same over the CPUs of d (NAME=CPU stripped), when judging */
+	size_t capcix;
 	struct svmc_classes classes;
 	/* per class: its distinct arguments, in order */
 	size_t **cls_args;
@@ -171,8 +217,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 static size_t distinct_of(struct fleet *f, const char *arg, const char *file, uint64_t line)
 {
 	uint64_t h = str_hash(arg);
-	size_t slot;
-	char *copy;
+	size_t slot, at = 0, nl = name_len(arg, &at);
+	char *copy, *name = NULL;
 
 	if (f->capix) {
 		for (slot = (size_t)h & (f->capix - 1); f->ix[slot];
@@ -185,15 +231,27 @@ static size_t distinct_of(struct fleet *f, const char *arg, const char *file, ui
 	if (grow((void **)&f->d, &f->capd, f->nd + 1, sizeof(*f->d)) != 0)
 		return (size_t)-1;
 	copy = strdup(arg);
-	if (!copy)
+	if (nl && copy)
+		name = strndup(arg, nl);
+	if (!copy || (nl && !name)) {
+		free(copy);
 		return (size_t)-1;
-	f->d[f->nd] = (struct distinct){ copy, h, -1, 0, file, line };
+	}
+	f->d[f->nd] = (struct distinct){ .arg = copy,
+					 .hash = h,
+					 .cls = -1,
+					 .file = file,
+					 .line = line,
+					 .name = name,
+					 .cpu = copy + at };
 	f->nd++;
 	if (2 * f->nd >= f->capix) {
 		size_t cap = f->capix ? 2 * f->capix : 256;
 		size_t *ix = calloc(cap, sizeof(*ix));
 		if (!ix) {
-			free(f->d[--f->nd].arg);
+			f->nd--;
+			free(f->d[f->nd].arg);
+			free(f->d[f->nd].name);
 			return (size_t)-1;
 		}
 		for (size_t i = 0; i < f->nd; i++) {
@@ -341,50 +399,89 @@ static int read_file(struct out *o, struct fleet *f, const char *path)
 	return rc;
 }
 
-/* Resolve, compose and compile one distinct argument into its class.  0, or -1 after reporting. */
+/*
+ * Reject d: its error goes to stderr now and, kept in d, to the "rejected"
+ * list of the output.  0, or -1 (no memory).
+ */
+static int reject(struct distinct *d, struct svmc_diag *dg)
+{
+	cli_report_text(dg);
+	d->code = dg->code;
+	d->why = strdup(dg->msg);
+	return d->why ? 0 : -1;
+}
+
+/*
+ * Resolve, compose and compile one distinct argument into its class, or
+ * reject it (a CPU that cannot be read or has no SVM).  0, or -1 after
+ * reporting (no memory).
+ */
 static int classify(struct out *o, struct fleet *f, struct distinct *d, const struct svmc_model *m,
 		    const struct svmc_cpu *guest, struct svmc_cpu *cpu, struct svmc_compiled *comp)
 {
 	struct svmc_diag dg;
 	enum svmc_err e;
+	char msg[sizeof(dg.msg)];
 	size_t cls;
 
 	char where[64 + MAX_LINE / 16];
 
 	where[0] = '\0';
 	if (d->file)
-		snprintf(where, sizeof(where), "--from-file %s:%" PRIu64, d->file, d->line);
-	if (cli_resolve_cpu(o, d->file ? where : NULL, d->arg, NULL, NULL, cpu) != 0)
-		return -1;
-	if (guest)
-		svmc_cpu_compose(cpu, guest);
-	svmc_diag_init(&dg, NULL);
-	e = svmc_compile(comp, m, cpu, &dg);
-	if (e == SVMC_ERR_NOSVM) {
-		cli_errorf(o, e, "CPU %s%s%s%s: %s; a host for nested guests needs SVM", d->arg,
-			   *where ? " (" : "", where, *where ? ")" : "", dg.msg);
-		return -1;
+		snprintf(where, sizeof(where), "--from-file %s:%" PRIu64 ": ", d->file, d->line);
+	svmc_diag_init(&dg, d->cpu);
+	e = svmc_cpu_resolve(d->cpu, cpu, &dg);
+	if (e == SVMC_OK) {
+		if (guest)
+			svmc_cpu_compose(cpu, guest);
+		svmc_diag_init(&dg, d->cpu);
+		e = svmc_compile(comp, m, cpu, &dg);
 	}
 	if (e != SVMC_OK) {
-		cli_errorf(o, e, "CPU %s%s%s%s: %s", d->arg, *where ? " (" : "", where,
-			   *where ? ")" : "", dg.msg);
-		return -1;
+		/* the CPU names the input (a profile file's line stays its own), NAME= only if empty */
+		if (!*d->cpu)
+			dg.input = d->arg;
+		snprintf(msg, sizeof(msg), "%s", dg.msg);
+		svmc_diag_set(&dg, e, "%s%s%s", where, msg,
+			      e == SVMC_ERR_NOSVM ? "; a host for nested guests needs SVM" : "");
+		if (reject(d, &dg) == 0)
+			return 0;
+	} else if (svmc_classes_add(&f->classes, comp, &cls) == SVMC_OK) {
+		d->cls = (long)cls;
+		return 0;
 	}
-	if (svmc_classes_add(&f->classes, comp, &cls) != SVMC_OK) {
-		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
-		return -1;
-	}
-	d->cls = (long)cls;
-	return 0;
+	cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
+	return -1;
+}
+
+/*
+ * The first distinct argument with the same CPU as d[k]: NAME=CPU lines give
+ * one CPU many names, and each CPU is still judged once.  Its index, or k
+ * after recording d[k] as the first.
+ */
+static size_t first_same_cpu(struct fleet *f, size_t k)
+{
+	size_t slot;
+
+	for (slot = (size_t)str_hash(f->d[k].cpu) & (f->capcix - 1); f->cix[slot];
+	     slot = (slot + 1) & (f->capcix - 1))
+		if (strcmp(f->d[f->cix[slot] - 1].cpu, f->d[k].cpu) == 0)
+			return f->cix[slot] - 1;
+	f->cix[slot] = k + 1;
+	return k;
 }
 
 static void fleet_free(struct fleet *f)
 {
-	for (size_t i = 0; i < f->nd; i++)
+	for (size_t i = 0; i < f->nd; i++) {
 		free(f->d[i].arg);
+		free(f->d[i].name);
+		free(f->d[i].why);
+	}
 	free(f->seq);
 	free(f->d);
 	free(f->ix);
+	free(f->cix);
 	if (f->cls_args)
 		for (size_t i = 0; i < f->classes.n; i++)
 			free(f->cls_args[i]);
@@ -406,7 +503,11 @@ static int class_members(struct fleet *f)
 		return -1;
 	for (size_t i = 0; i < f->nd; i++) {
 		size_t c = (size_t)f->d[i].cls;
-		size_t *na = realloc(f->cls_args[c], (f->cls_nargs[c] + 1) * sizeof(*na));
+		size_t *na;
+
+		if (f->d[i].cls < 0)
+			continue;
+		na = realloc(f->cls_args[c], (f->cls_nargs[c] + 1) * sizeof(*na));
 		if (!na)
 			return -1;
 		f->cls_args[c] = na;
@@ -454,10 +555,10 @@ static const char *class_cpu(const void *ctx, size_t i)
 {
 	const struct class_ctx *cc = ctx;
 
-	return cc->f->d[cc->f->cls_args[cc->c][i]].arg;
+	return shown(&cc->f->d[cc->f->cls_args[cc->c][i]]);
 }
 
-static void print_classes(struct out *o, struct fleet *f)
+static void print_classes(struct out *o, const struct fleet *f)
 {
 	struct svmc_table t = { .o = o,
 				.cols = class_cols,
@@ -500,11 +601,75 @@ static void print_classes(struct out *o, struct fleet *f)
 	svmc_table_end(&t);
 }
 
-static void print_matrix(struct out *o, struct fleet *f, const struct svmc_model *m,
-			 const char *guest, const enum svmc_mresult *res)
+/*
+ * Why a pair of classes gets its result: what narrows each ordered pair
+ * (from svmc_migrate_diff), computed when first asked for.  What widens i to
+ * j is what narrows j to i, so "because" needs both directions.
+ */
+struct narrowing {
+	struct svmc_featset features;
+	bool maxphyaddr, model, host, done;
+};
+
+#define BECAUSE_MAX (SVMC_FEAT_COUNT * 40)
+
+struct reasons {
+	const struct fleet *f;
+	struct svmc_diff *df;  /* scratch, about 100 KiB */
+	struct narrowing *n;   /* nc * nc */
+	char why[BECAUSE_MAX]; /* because()'s text */
+};
+
+static const struct narrowing *narrowing_of(struct reasons *r, size_t i, size_t j)
 {
-	size_t nc = f->classes.n;
-	uint64_t counts[4] = { 0 };
+	struct narrowing *n = &r->n[i * r->f->classes.n + j];
+
+	if (!n->done) {
+		svmc_migrate_diff(&r->f->classes.v[i].comp, &r->f->classes.v[j].comp, r->df);
+		*n = (struct narrowing){ r->df->narrow_features, r->df->narrow_maxphyaddr,
+					 r->df->narrow_model, r->df->narrow_host, true };
+	}
+	return n;
+}
+
+/*
+ * "because" of the move from class i to class j, into buf as tokens joined by
+ * ',': "-X" when X is on the source only and states that need it become
+ * invalid, "+X" when X is on the destination only and states become valid.
+ * X is a feature, maxphyaddr (the physical address width), rule (a model
+ * rule, not a feature) or efer.lmsle (the host's EferLmsleUnsupported).
+ */
+static const char *because(struct reasons *r, size_t i, size_t j, char *buf, size_t size)
+{
+	const struct narrowing *side[2] = { narrowing_of(r, i, j), narrowing_of(r, j, i) };
+	static const char sign[2] = { '-', '+' };
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned f = 0; f < SVMC_FEAT_COUNT; f++)
+		for (int k = 0; k < 2; k++)
+			if (svmc_featset_has(&side[k]->features, (enum svmc_feature)f) &&
+			    len < size)
+				len += (size_t)snprintf(buf + len, size - len, "%s%c%s",
+							len ? "," : "", sign[k],
+							svmc_feature_table[f].name);
+	/* in one order whichever the direction, as the features: a pair and its reverse match */
+	for (int t = 0; t < 3; t++)
+		for (int k = 0; k < 2; k++) {
+			bool on[3] = { side[k]->maxphyaddr, side[k]->model, side[k]->host };
+			static const char *const word[3] = { "maxphyaddr", "rule", "efer.lmsle" };
+
+			if (on[t] && len < size)
+				len += (size_t)snprintf(buf + len, size - len, "%s%c%s",
+							len ? "," : "", sign[k], word[t]);
+		}
+	return buf;
+}
+
+static void print_pairs(struct out *o, struct reasons *r, const enum svmc_mresult *res,
+			uint64_t *counts)
+{
+	size_t nc = r->f->classes.n;
 	struct svmc_grid g = { .o = o,
 			       .n = nc,
 			       .row_key = "from",
@@ -513,6 +678,128 @@ static void print_matrix(struct out *o, struct fleet *f, const struct svmc_model
 			       .corner = "from\\to",
 			       .width = 7 };
 
+	/* the grid writes the text; JSON pairs carry "because" as well */
+	svmc_grid_begin(&g, "pairs");
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t j = 0; j < nc; j++) {
+			enum svmc_mresult v = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
+			size_t n;
+
+			if (i != j)
+				counts[v]++;
+			if (!svmc_emit_json(o)) {
+				svmc_grid_cell(&g, i, j, svmc_mresult_name(v), cell(v),
+					       v == SVMC_MIG_SUBSET || v == SVMC_MIG_INCOMPATIBLE ?
+						       OUT_C_FAIL :
+						       OUT_C_RESET);
+				continue;
+			}
+			if (i == j)
+				continue;
+			svmc_emit_obj_begin(o, NULL);
+			svmc_emit_u64(o, "from", i + 1);
+			svmc_emit_u64(o, "to", j + 1);
+			svmc_emit_str(o, "result", svmc_mresult_name(v));
+			svmc_emit_arr_begin(o, "because");
+			if (v != SVMC_MIG_IDENTICAL)
+				for (const char *t = because(r, i, j, r->why, sizeof(r->why)); *t;
+				     t += n + (t[n] == ',')) {
+					n = strcspn(t, ",");
+					svmc_emit_strn(o, NULL, t, n);
+				}
+			svmc_emit_arr_end(o);
+			svmc_emit_obj_end(o);
+		}
+	}
+	svmc_grid_end(&g);
+}
+
+/* The hosts a VM on distinct argument `from` can move to: text, and "from" in JSON. */
+static void print_from(struct out *o, struct reasons *r, size_t from, const enum svmc_mresult *res)
+{
+	const struct fleet *f = r->f;
+	size_t nc = f->classes.n, c = (size_t)f->d[from].cls, nsafe = 0;
+
+	for (size_t k = 0; k < f->nd; k++)
+		if (k != from && f->d[k].cls >= 0 &&
+		    ((size_t)f->d[k].cls == c ||
+		     svmc_mresult_status(res[c * nc + (size_t)f->d[k].cls], false) == 0))
+			nsafe++;
+	svmc_emit_obj_begin(o, "from");
+	svmc_emit_str(o, "cpu", shown(&f->d[from]));
+	svmc_emit_u64(o, "class", c + 1);
+	svmc_emit_printf(o, "\na VM on %s (class %zu) can safely move to %zu host%s%s",
+			 shown(&f->d[from]), c + 1, nsafe, nsafe == 1 ? "" : "s", nsafe ? ":" : "");
+	for (int safe = 1; safe >= 0; safe--) {
+		bool first = true;
+
+		svmc_emit_arr_begin(o, safe ? "safe" : "unsafe");
+		for (size_t k = 0; k < f->nd; k++) {
+			size_t kc = (size_t)f->d[k].cls;
+			enum svmc_mresult v;
+
+			if (k == from || f->d[k].cls < 0)
+				continue;
+			v = kc == c ? SVMC_MIG_IDENTICAL : res[c * nc + kc];
+			if ((svmc_mresult_status(v, false) == 0) != safe)
+				continue;
+			svmc_emit_str(o, NULL, shown(&f->d[k]));
+			if (safe)
+				svmc_emit_printf(o, "%s %s", first ? "" : ",", shown(&f->d[k]));
+			else
+				svmc_emit_printf(o, "\n  not to %s (class %zu): %s, because %s",
+						 shown(&f->d[k]), kc + 1, svmc_mresult_name(v),
+						 because(r, c, kc, r->why, sizeof(r->why)));
+			first = false;
+		}
+		svmc_emit_arr_end(o);
+	}
+	svmc_emit_printf(o, "\n");
+	svmc_emit_obj_end(o);
+}
+
+/* The CPUs that are not in the matrix, and why. */
+static void print_rejected(struct out *o, const struct fleet *f, size_t nrej)
+{
+	if (nrej)
+		svmc_emit_printf(o, "\nrejected (not in the matrix): %zu CPU%s\n", nrej,
+				 nrej == 1 ? "" : "s");
+	svmc_emit_arr_begin(o, "rejected");
+	for (size_t k = 0; k < f->nd; k++) {
+		const struct distinct *d = &f->d[k];
+
+		if (d->cls >= 0)
+			continue;
+		if (d->hosts > 1)
+			svmc_emit_printf(o, "  %s (%zu CPUs): %s\n", d->arg, d->hosts, d->why);
+		else
+			svmc_emit_printf(o, "  %s: %s\n", d->arg, d->why);
+		svmc_emit_obj_begin(o, NULL);
+		svmc_emit_str(o, "cpu", shown(d));
+		if (d->file) {
+			svmc_emit_str(o, "file", d->file);
+			svmc_emit_u64(o, "line", d->line);
+		} else {
+			svmc_emit_null(o, "file");
+			svmc_emit_null(o, "line");
+		}
+		svmc_emit_str(o, "code", svmc_err_code(d->code));
+		svmc_emit_str(o, "message", d->why);
+		svmc_emit_obj_end(o);
+	}
+	svmc_emit_arr_end(o);
+}
+
+static void print_matrix(struct out *o, struct reasons *r, const struct svmc_model *m,
+			 const char *guest, const enum svmc_mresult *res, long from)
+{
+	const struct fleet *f = r->f;
+	size_t nc = f->classes.n, nrej = 0;
+	uint64_t counts[4] = { 0 };
+
+	for (size_t k = 0; k < f->nd; k++)
+		if (f->d[k].cls < 0)
+			nrej += f->d[k].hosts;
 	svmc_emit_obj_begin(o, NULL);
 	svmc_emit_str(o, "schema", "svmcheck/matrix");
 	svmc_emit_u64(o, "schema_version", 1);
@@ -521,40 +808,39 @@ static void print_matrix(struct out *o, struct fleet *f, const struct svmc_model
 		svmc_emit_str(o, "guest", guest);
 	else
 		svmc_emit_null(o, "guest");
-	svmc_emit_printf(o, "%zu class%s among %zu CPU%s (%zu distinct), model %s%s%s\n", nc,
-			 nc == 1 ? "" : "es", f->ncpu, f->ncpu == 1 ? "" : "s", f->nd, m->name,
-			 guest ? ", guest " : "", guest ? guest : "");
+	svmc_emit_printf(o, "%zu class%s among %zu CPU%s (%zu distinct", nc, nc == 1 ? "" : "es",
+			 f->ncpu, f->ncpu == 1 ? "" : "s", f->nd);
+	if (nrej)
+		svmc_emit_printf(o, ", %zu rejected", nrej);
+	svmc_emit_printf(o, "), model %s%s%s\n", m->name, guest ? ", guest " : "",
+			 guest ? guest : "");
 	print_classes(o, f);
-	if (nc < 2)
-		svmc_emit_printf(o, "\nevery CPU is in one class: every migration is identical\n");
+	if (!nc)
+		svmc_emit_printf(o, "\nno CPU could be judged\n");
+	else if (nc < 2)
+		svmc_emit_printf(o, "\nevery CPU%s is in one class: every migration is identical\n",
+				 nrej ? " not rejected" : "");
 	else
 		svmc_emit_printf(o, "\nrow = source, column = destination; = identical, super = "
 				    "superset (safe), SUB = subset, INCOMP = incompatible\n");
-	svmc_grid_begin(&g, "pairs");
-	for (size_t i = 0; i < nc; i++) {
-		for (size_t j = 0; j < nc; j++) {
-			enum svmc_mresult r = i == j ? SVMC_MIG_IDENTICAL : res[i * nc + j];
-
-			if (i != j)
-				counts[r]++;
-			svmc_grid_cell(&g, i, j, svmc_mresult_name(r), cell(r),
-				       r == SVMC_MIG_SUBSET || r == SVMC_MIG_INCOMPATIBLE ?
-					       OUT_C_FAIL :
-					       OUT_C_RESET);
-		}
-	}
-	svmc_grid_end(&g);
+	print_pairs(o, r, res, counts);
 	if (nc >= 2)
 		svmc_emit_printf(
 			o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n",
 			m->name);
+	if (from >= 0)
+		print_from(o, r, (size_t)from, res);
+	print_rejected(o, f, nrej);
 	svmc_emit_arr_begin(o, "cpus");
 	for (size_t at = 0; at < f->nseq;) {
 		size_t k = get_varint(f->seq, &at), n = get_varint(f->seq, &at);
 		for (size_t i = 0; i < n; i++) {
 			svmc_emit_obj_begin(o, NULL);
-			svmc_emit_str(o, "cpu", f->d[k].arg);
-			svmc_emit_u64(o, "class", (uint64_t)f->d[k].cls + 1);
+			svmc_emit_str(o, "cpu", shown(&f->d[k]));
+			if (f->d[k].cls >= 0)
+				svmc_emit_u64(o, "class", (uint64_t)f->d[k].cls + 1);
+			else
+				svmc_emit_null(o, "class");
 			svmc_emit_obj_end(o);
 		}
 	}
@@ -564,10 +850,43 @@ static void print_matrix(struct out *o, struct fleet *f, const struct svmc_model
 	svmc_emit_u64(o, "distinct", f->nd);
 	svmc_emit_u64(o, "classes", nc);
 	svmc_emit_u64(o, "pairs", nc * (nc - (nc ? 1 : 0)));
-	for (int r = 0; r < 4; r++)
-		svmc_emit_u64(o, svmc_mresult_name((enum svmc_mresult)r), counts[r]);
+	for (int v = 0; v < 4; v++)
+		svmc_emit_u64(o, svmc_mresult_name((enum svmc_mresult)v), counts[v]);
+	svmc_emit_u64(o, "rejected", nrej);
 	svmc_emit_obj_end(o);
 	svmc_emit_obj_end(o);
+}
+
+/*
+ * The distinct argument --from NAME names (a host's name, or a CPU argument
+ * given bare): its index, or -1 after reporting (none, only rejected ones,
+ * or names in different classes).
+ */
+static long find_from(struct out *o, const struct fleet *f, const char *name)
+{
+	long found = -1;
+	bool rejected = false;
+
+	for (size_t k = 0; k < f->nd; k++) {
+		if (strcmp(shown(&f->d[k]), name) != 0)
+			continue;
+		if (f->d[k].cls < 0) {
+			rejected = true;
+		} else if (found < 0) {
+			found = (long)k;
+		} else if (f->d[found].cls != f->d[k].cls) {
+			cli_errorf(
+				o, SVMC_ERR_USAGE,
+				"--from %s: the name is given to CPUs of different classes (%s, %s)",
+				name, f->d[found].cpu, f->d[k].cpu);
+			return -1;
+		}
+	}
+	if (found < 0)
+		cli_errorf(o, SVMC_ERR_USAGE, "--from %s: %s", name,
+			   rejected ? "that host is rejected (see above)" :
+				      "no host of that name in the fleet");
+	return found;
 }
 
 int cmd_matrix(int argc, char **argv)
@@ -578,9 +897,11 @@ int cmd_matrix(int argc, char **argv)
 	struct svmc_compiled *comp = NULL;
 	const struct svmc_model *m;
 	enum svmc_mresult *res = NULL;
+	struct reasons r = { .f = &f };
 	struct out o;
 	int rc = EXIT_PASS;
 	bool bad = false;
+	long from = -1;
 	size_t nc;
 
 	if (argp_parse(&matrix_argp, argc, argv, 0, NULL, &a) != 0)
@@ -633,11 +954,32 @@ int cmd_matrix(int argc, char **argv)
 		}
 	}
 
-	/* each distinct argument once, in order of first appearance */
-	for (size_t k = 0; k < f.nd; k++)
-		if (classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0)
+	/*
+	 * each distinct CPU once, in order of first appearance; bad ones are set
+	 * aside, each with its own line
+	 */
+	f.capcix = f.capix;
+	f.cix = calloc(f.capcix, sizeof(*f.cix));
+	if (!f.cix) {
+		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
+		rc = EXIT_TROUBLE;
+		goto done;
+	}
+	for (size_t k = 0; k < f.nd; k++) {
+		size_t same = first_same_cpu(&f, k);
+
+		if (same != k && f.d[same].cls >= 0) {
+			f.d[k].cls = f.d[same].cls;
+			continue;
+		}
+		if (classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0) {
+			rc = EXIT_TROUBLE;
+			goto done;
+		}
+		if (f.d[k].cls < 0)
 			bad = true;
-	if (bad) {
+	}
+	if (a.from && (from = find_from(&o, &f, a.from)) < 0) {
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
@@ -649,7 +991,9 @@ int cmd_matrix(int argc, char **argv)
 
 	nc = f.classes.n;
 	res = calloc(nc ? nc * nc : 1, sizeof(*res));
-	if (!res) {
+	r.n = calloc(nc ? nc * nc : 1, sizeof(*r.n));
+	r.df = malloc(sizeof(*r.df));
+	if (!res || !r.n || !r.df) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -660,14 +1004,19 @@ int cmd_matrix(int argc, char **argv)
 				continue;
 			res[i * nc + j] =
 				svmc_migrate_result(&f.classes.v[i].comp, &f.classes.v[j].comp);
-			if (svmc_mresult_status(res[i * nc + j], false) != 0)
+			if ((from < 0 || (size_t)f.d[from].cls == i) &&
+			    svmc_mresult_status(res[i * nc + j], false) != 0)
 				rc = EXIT_FAIL;
 		}
-	print_matrix(&o, &f, m, a.guest, res);
+	print_matrix(&o, &r, m, a.guest, res, from);
+	if (bad)
+		rc = EXIT_TROUBLE;
 done:
 	if (svmc_emit_fini(&o) != 0)
 		rc = EXIT_TROUBLE;
 	free(res);
+	free(r.n);
+	free(r.df);
 	free(cpu);
 	free(guest);
 	free(comp);

@@ -84,7 +84,9 @@ UNCHANGED=p.json expect usage "profile import F -o F" -j profile import p.json -
 UNCHANGED=p.json expect usage "profile import F -o ./F" -j profile import p.json -o ./p.json
 expect not_found "migrate with an unknown CPU (--from)" -j migrate --from no-such-cpu --to $M
 expect not_found "migrate with an unknown CPU (--to)" -j migrate --from $M --to no-such-cpu
-expect not_found "matrix with an unknown CPU" -j matrix $M no-such-cpu
+# an unknown CPU in matrix is a rejected host inside the matrix document (tests/cases/matrix)
+expect usage "matrix --from a host not in the fleet" -j matrix --from no-such-host $M
+expect io_error "matrix --from-file a missing file" -j matrix --from-file no-such-file $M
 
 echo "$((n - fails)) passed, $fails failed"
 [ "$fails" = 0 ]

@@ -82,7 +82,7 @@ expect "" svmcheck replay -t ""
 expect "--strict" svmcheck migrate --st
 expect "--progress" svmcheck replay --pro
 expect "--no-progress" svmcheck replay --no
-expect "--from-file=" svmcheck matrix --from
+expect "--from-file= --from=" svmcheck matrix --from
 expect "--from-file=" svmcheck matrix --from-f
 expect "--json" svmcheck --js
 expect "--json" svmcheck checks --js

@@ -488,24 +488,34 @@ static const struct key class_keys[] = { { "id", T_NUM, 0, NULL },
 static const struct key pair_keys[] = { { "from", T_NUM, 0, NULL },
 					{ "to", T_NUM, 0, NULL },
 					{ "result", T_STR, 0, NULL },
+					{ "because", T_ARRS, 0, NULL },
 					END };
 static const struct key mcpu_keys[] = { { "cpu", T_STR, 0, NULL },
-					{ "class", T_NUM, 0, NULL },
+					{ "class", T_NUMN, 0, NULL },
 					END };
-static const struct key xsum_keys[] = { { "cpus", T_NUM, 0, NULL },
-					{ "distinct", T_NUM, 0, NULL },
-					{ "classes", T_NUM, 0, NULL },
-					{ "pairs", T_NUM, 0, NULL },
-					{ "identical", T_NUM, 0, NULL },
-					{ "superset", T_NUM, 0, NULL },
-					{ "subset", T_NUM, 0, NULL },
-					{ "incompatible", T_NUM, 0, NULL },
-					END };
+static const struct key mfrom_keys[] = { { "cpu", T_STR, 0, NULL },
+					 { "class", T_NUM, 0, NULL },
+					 { "safe", T_ARRS, 0, NULL },
+					 { "unsafe", T_ARRS, 0, NULL },
+					 END };
+static const struct key mrej_keys[] = {
+	{ "cpu", T_STR, 0, NULL },  { "file", T_STRN, 0, NULL },   { "line", T_NUMN, 0, NULL },
+	{ "code", T_STR, 0, NULL }, { "message", T_STR, 0, NULL }, END,
+};
+static const struct key xsum_keys[] = {
+	{ "cpus", T_NUM, 0, NULL },      { "distinct", T_NUM, 0, NULL },
+	{ "classes", T_NUM, 0, NULL },   { "pairs", T_NUM, 0, NULL },
+	{ "identical", T_NUM, 0, NULL }, { "superset", T_NUM, 0, NULL },
+	{ "subset", T_NUM, 0, NULL },    { "incompatible", T_NUM, 0, NULL },
+	{ "rejected", T_NUM, 0, NULL },  END,
+};
 static const struct key matrix_doc[] = { SCHEMA_HEAD,
 					 { "model", T_STR, 0, NULL },
 					 { "guest", T_STRN, 0, NULL },
 					 { "classes", T_ARR, 0, class_keys },
 					 { "pairs", T_ARR, 0, pair_keys },
+					 { "from", T_OBJ, 1, mfrom_keys },
+					 { "rejected", T_ARR, 0, mrej_keys },
 					 { "cpus", T_ARR, 0, mcpu_keys },
 					 { "summary", T_OBJ, 0, xsum_keys },
 					 END };
@@ -939,6 +949,9 @@ int main(void)
 		 matrix_doc, 1);
 	doc_case("-j matrix --guest qemu-EPYC-Rome-v4 epyc-milan epyc-rome", "svmcheck/matrix",
 		 matrix_doc, -1);
+	/* a rejected host (no SVM) and --from: still one matrix document */
+	doc_case("-j matrix --from epyc-milan epyc-milan epyc-rome epyc-rome,-svm epyc-genoa",
+		 "svmcheck/matrix", matrix_doc, 2);
 	/* diff: hex, segment, byte and origin values; nested-state header; INCOMPLETE, N/A */
 	doc_case("-j diff -c epyc-milan " FIX "/kvm/two_dumps.log#0 " FIX "/kvm/two_dumps.log#1",
 		 "svmcheck/diff", diff_doc, 1);

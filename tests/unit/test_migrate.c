@@ -479,6 +479,75 @@ static void test_fleet(const char *model, unsigned want_classes)
 	free(out);
 }
 
+/* The signs of a pair's "because": bit 0 some "-X", bit 1 some "+X", bit 2 a token with neither. */
+static unsigned because_signs(json_object *p, char *joined, size_t n)
+{
+	json_object *b = get(p, "because");
+	unsigned signs = 0;
+	size_t len = 0;
+
+	joined[0] = '\0';
+	for (size_t i = 0; b && i < json_object_array_length(b); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(b, i));
+		signs |= t[0] == '-' ? 1u : t[0] == '+' ? 2u : 4u;
+		len += (size_t)snprintf(joined + len, len < n ? n - len : 0, "%s%s", len ? "," : "",
+					t + 1);
+	}
+	return signs;
+}
+
+/*
+ * matrix "because" over the 2,000-host fleet, from its definition: empty
+ * exactly for identical; only "-X" (what the destination lacks) for subset,
+ * only "+X" for superset, both for incompatible; and the pair's reverse
+ * names the same X with the signs swapped.
+ */
+static void test_fleet_because(const char *model)
+{
+	char cmd[1024], a[2048], b[2048];
+	int st;
+	char *out;
+	json_object *j, *jp;
+	size_t np;
+
+	snprintf(cmd, sizeof(cmd),
+		 "%s -j matrix -m %s --from-file %s/fixtures/fleet/fleet-2000.txt", SVMCHECK_BINARY,
+		 model, SVMCHECK_TEST_DIR);
+	out = run(cmd, &st);
+	j = json_tokener_parse(out);
+	jp = j ? get(j, "pairs") : NULL;
+	CHECK(jp != NULL);
+	np = jp ? json_object_array_length(jp) : 0;
+	for (size_t k = 0; k < np; k++) {
+		json_object *p = json_object_array_get_idx(jp, k), *q = NULL;
+		const char *r = str(p, "result");
+		unsigned want = strcmp(r, "identical") == 0 ? 0u :
+				strcmp(r, "subset") == 0    ? 1u :
+				strcmp(r, "superset") == 0  ? 2u :
+							      3u;
+		unsigned sp = because_signs(p, a, sizeof(a)), sq;
+
+		CHECK_EQ_U64(sp, want);
+		for (size_t m = 0; m < np; m++) {
+			json_object *c = json_object_array_get_idx(jp, m);
+			if (json_object_get_int64(get(c, "from")) ==
+				    json_object_get_int64(get(p, "to")) &&
+			    json_object_get_int64(get(c, "to")) ==
+				    json_object_get_int64(get(p, "from")))
+				q = c;
+		}
+		CHECK(q != NULL);
+		if (!q)
+			continue;
+		sq = because_signs(q, b, sizeof(b));
+		CHECK_EQ_U64(sq, ((sp & 1u) << 1) | ((sp & 2u) >> 1));
+		CHECK_STREQ(a, b);
+	}
+	if (j)
+		json_object_put(j);
+	free(out);
+}
+
 /* Hand-worked classes of the fleet under kvm: Genoa 9124, 9654, Bergamo, Turin and
  * Turin-dense are one class (identical rule-relevant leaves, #HV always valid); the
  * other 7 arguments each differ: 12 - 4 = 8.  Under apm only 9654 (no SNP) splits
@@ -494,5 +563,7 @@ int main(void)
 	test_classes();
 	test_fleet("kvm", 8);
 	test_fleet("apm", 9);
+	test_fleet_because("kvm");
+	test_fleet_because("apm");
 	return tcheck_done("test_migrate");
 }
