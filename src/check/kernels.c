@@ -20,19 +20,50 @@
 #include "svmcheck/check.h"
 
 static const struct svmc_kernel_row kernels[] = {
-	{ 5, 10, 5, 10, "kvm-legacy", { "7e79f71bca5c", "96bd3e76a171" },
-	  "gregkh's FAILED mails (2026-05-03): did not apply to 5.10-stable", true,
-	  "the EVENTINJ and CS.L/D fixes did not apply to 5.10.y" },
-	{ 5, 11, 6, SVMC_KERNEL_ANY_MINOR, "kvm-legacy", { NULL },
-	  "released before the series reached Linus's tree (after 7.0)", true,
-	  "whether a 6.x stable series took a backport is unverified" },
-	{ 7, 0, 7, 0, "kvm-legacy", { "7e79f71bca5c", "96bd3e76a171" },
-	  "gregkh's FAILED mails (2026-05-03): did not apply to 7.0-stable", true,
-	  "a 7.0.y backport of the nCR3 check (b71138fcc362) is unverified" },
-	{ 7, 1, 7, SVMC_KERNEL_ANY_MINOR, "kvm", { "7e79f71bca5c", "b71138fcc362", "96bd3e76a171" },
-	  "in Linus's tree under their kvm-x86 ids (gregkh's FAILED mails); mainline nested.c @ "
-	  "7bb6284aa7b3",
-	  false, "7.1 as the first release with the series is inferred, not read in a source" },
+	{
+		.first_major = 5,
+		.first_minor = 10,
+		.last_major = 5,
+		.last_minor = 10,
+		.model = "kvm-legacy",
+		.commits = { "7e79f71bca5c", "96bd3e76a171" },
+		.source = "gregkh's FAILED mails (2026-05-03): did not apply to 5.10-stable",
+		.verified = true,
+		.note = "the EVENTINJ and CS.L/D fixes did not apply to 5.10.y",
+	},
+	{
+		.first_major = 5,
+		.first_minor = 11,
+		.last_major = 6,
+		.last_minor = SVMC_KERNEL_ANY_MINOR,
+		.model = "kvm-legacy",
+		.source = "released before the series reached Linus's tree (after 7.0)",
+		.verified = true,
+		.note = "whether a 6.x stable series took a backport is unverified",
+	},
+	{
+		.first_major = 7,
+		.first_minor = 0,
+		.last_major = 7,
+		.last_minor = 0,
+		.model = "kvm-legacy",
+		.commits = { "7e79f71bca5c", "96bd3e76a171" },
+		.source = "gregkh's FAILED mails (2026-05-03): did not apply to 7.0-stable",
+		.verified = true,
+		.note = "a 7.0.y backport of the nCR3 check (b71138fcc362) is unverified",
+	},
+	{
+		.first_major = 7,
+		.first_minor = 1,
+		.last_major = 7,
+		.last_minor = SVMC_KERNEL_ANY_MINOR,
+		.model = "kvm",
+		.commits = { "7e79f71bca5c", "b71138fcc362", "96bd3e76a171" },
+		.source = "in Linus's tree under their kvm-x86 ids (gregkh's FAILED mails); "
+			  "mainline nested.c @ 7bb6284aa7b3",
+		.verified = false,
+		.note = "7.1 as the first release with the series is inferred, not read in a source",
+	},
 };
 
 size_t svmc_kernel_count(void)

@@ -48,7 +48,8 @@ static error_t checks_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (a->model && a->kernels)
-			argp_error(state, "--kernels lists releases, not a model's checks: drop -m");
+			argp_error(state,
+				   "--kernels lists releases, not a model's checks: drop -m");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -159,14 +160,15 @@ static int list_kernels(struct out *o)
 			snprintf(commits, sizeof(commits), "commits: none");
 		snprintf(source, sizeof(source), "source: %s", k->source);
 		snprintf(note, sizeof(note), "note: %s", k->note);
-		cells[K_SERIES] = (struct svmc_cell){
-			.s = svmc_kernel_series(k, series, sizeof(series)), .color = OUT_C_BOLD
-		};
+		cells[K_SERIES] =
+			(struct svmc_cell){ .s = svmc_kernel_series(k, series, sizeof(series)),
+					    .color = OUT_C_BOLD };
 		cells[K_MODEL].s = k->model;
-		cells[K_VERIFIED] = (struct svmc_cell){
-			.u = k->verified, .text = k->verified ? "read in a source" : "inferred"
-		};
-		cells[K_COMMITS] = (struct svmc_cell){ .list = k->commits, .n = n, .text = commits };
+		cells[K_VERIFIED] =
+			(struct svmc_cell){ .u = k->verified,
+					    .text = k->verified ? "read in a source" : "inferred" };
+		cells[K_COMMITS] =
+			(struct svmc_cell){ .list = k->commits, .n = n, .text = commits };
 		cells[K_SOURCE] = (struct svmc_cell){ .s = k->source, .text = source };
 		cells[K_NOTE] = (struct svmc_cell){ .s = k->note, .text = note };
 		svmc_table_row(&t, cells, false);

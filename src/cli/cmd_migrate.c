@@ -63,7 +63,8 @@ static const struct argp_option migrate_options[] = {
 	{ "to-model", OPT_TO_MODEL, "MODEL", 0, "Model on the destination", 0 },
 	{ "from-kernel", OPT_FROM_KERNEL, "RELEASE", 0,
 	  "The source's model is the KVM of Linux RELEASE (svmcheck checks --kernels)", 0 },
-	{ "to-kernel", OPT_TO_KERNEL, "RELEASE", 0, "The destination's model, by Linux release", 0 },
+	{ "to-kernel", OPT_TO_KERNEL, "RELEASE", 0, "The destination's model, by Linux release",
+	  0 },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "Exit 0 only for identical: a newly valid state is a guest-visible change too", 0 },
 	{ "format", 'f', "FMT", 0, "Format of the INPUT records: auto (default), {formats}", 0 },
@@ -633,9 +634,9 @@ int cmd_migrate(int argc, char **argv)
 
 	if (argp_parse(&migrate_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
-	if ((a.from_kernel && cli_kernel_model("--from-kernel", a.from_kernel,
-					       a.from_model ? a.from_model : a.model,
-					       &a.from_model) != 0) ||
+	if ((a.from_kernel &&
+	     cli_kernel_model("--from-kernel", a.from_kernel, a.from_model ? a.from_model : a.model,
+			      &a.from_model) != 0) ||
 	    (a.to_kernel && cli_kernel_model("--to-kernel", a.to_kernel,
 					     a.to_model ? a.to_model : a.model, &a.to_model) != 0))
 		return EXIT_TROUBLE;

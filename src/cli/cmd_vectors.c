@@ -19,7 +19,7 @@
 #include "svmcheck/vectors.h"
 
 struct vectors_args {
-	const char *cpu;   /* -c, default host */
+	const char *cpu;    /* -c, default host */
 	const char *model;  /* -m, default kvm */
 	const char *kernel; /* --kernel RELEASE, picks the model instead of -m */
 };
@@ -33,7 +33,8 @@ static const struct argp_option vectors_options[] = {
 	  0 },
 	{ "model", 'm', "MODEL", 0, "The model: {models,default}", 0 },
 	{ "kernel", OPT_KERNEL, "RELEASE", 0,
-	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64): the kernel table of svmcheck checks --kernels", 0 },
+	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64): the kernel table of svmcheck checks --kernels",
+	  0 },
 	{ 0 }
 };
 

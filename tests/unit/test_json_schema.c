@@ -392,9 +392,12 @@ static const struct key checks_doc[] = { SCHEMA_HEAD,
 					 END };
 
 /* checks --kernels: the kernel table */
-static const struct key kernel_keys[] = { { "series", T_STR, 0, NULL },   { "model", T_STR, 0, NULL },
-					  { "verified", T_BOOL, 0, NULL }, { "commits", T_ARRS, 0, NULL },
-					  { "source", T_STR, 0, NULL },    { "note", T_STR, 0, NULL },
+static const struct key kernel_keys[] = { { "series", T_STR, 0, NULL },
+					  { "model", T_STR, 0, NULL },
+					  { "verified", T_BOOL, 0, NULL },
+					  { "commits", T_ARRS, 0, NULL },
+					  { "source", T_STR, 0, NULL },
+					  { "note", T_STR, 0, NULL },
 					  END };
 static const struct key kernels_doc[] = { SCHEMA_HEAD, { "kernels", T_ARR, 0, kernel_keys }, END };
 
