@@ -520,4 +520,36 @@ static inline unsigned svmc_panel_width(const struct svmc_panel *p)
 	return p->by_origin ? 1 : p->n;
 }
 
+/* ---- Linux releases and the KVM model each runs (src/check/kernels.c) ---- */
+
+/*
+ * A row of the kernel table: the release series first..last (major.minor;
+ * last_minor SVMC_KERNEL_ANY_MINOR = every minor of last_major) and the KVM
+ * model a host running one of them is judged by, with the commits that
+ * decide it and where that is written.  verified is false where a release
+ * number is inferred rather than read from a source; note says what is not.
+ */
+#define SVMC_KERNEL_ANY_MINOR 0xffffu
+struct svmc_kernel_row {
+	unsigned first_major, first_minor, last_major, last_minor;
+	const char *model;
+	/* the series' commits (mainline = kvm-x86 ids) the row turns on; NULL-terminated */
+	const char *commits[4];
+	const char *source;
+	bool verified;
+	const char *note;
+};
+
+size_t svmc_kernel_count(void);
+const struct svmc_kernel_row *svmc_kernel_at(size_t i);
+/* "7.1-7.x", "7.0" or "5.11-6.x": the series a row covers. */
+const char *svmc_kernel_series(const struct svmc_kernel_row *k, char *buf, size_t n);
+/*
+ * The row of a release ("6.15", "6.15.3", "6.12.20-1-amd64": anything after
+ * a '-' is a distro's or an -rc suffix and ignored).  NULL with d set: not a
+ * release (SVMC_ERR_USAGE), or one outside the table (SVMC_ERR_NOTFOUND,
+ * naming the nearest rows).
+ */
+const struct svmc_kernel_row *svmc_kernel_lookup(const char *release, struct svmc_diag *d);
+
 #endif /* SVMCHECK_CHECK_H */

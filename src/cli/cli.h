@@ -162,4 +162,13 @@ int cmd_matrix(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
+/*
+ * --kernel RELEASE (or --from-kernel/--to-kernel): *model becomes the KVM
+ * model of RELEASE's row in the kernel table.  given is the model an -m or
+ * --*-model option already chose for the same side (NULL: none): both is a
+ * usage error.  Errors are reported through cli_errorf(NULL, ...) (call it
+ * after argp_parse); returns 0 or -1.
+ */
+int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model);
+
 #endif /* SVMCHECK_CLI_H */

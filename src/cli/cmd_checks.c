@@ -15,10 +15,17 @@
 
 struct checks_args {
 	const char *model; /* -m, NULL = every check */
+	bool kernels;      /* --kernels: the kernel table instead */
 };
+
+enum { OPT_KERNELS = 0x100 };
 
 static const struct argp_option checks_options[] = {
 	{ "model", 'm', "MODEL", 0, "Only the checks MODEL applies, in its order: {models}", 0 },
+	{ "kernels", OPT_KERNELS, NULL, 0,
+	  "The Linux releases and the KVM model each runs (what --kernel RELEASE picks), with "
+	  "commits and sources",
+	  0 },
 	{ 0 }
 };
 
@@ -33,8 +40,16 @@ static error_t checks_parse(int key, char *arg, struct argp_state *state)
 	case 'm':
 		a->model = arg;
 		return 0;
+	case OPT_KERNELS:
+		a->kernels = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->model && a->kernels)
+			argp_error(state,
+				   "--kernels lists releases, not a model's checks: drop -m");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -44,11 +59,12 @@ static error_t checks_parse(int key, char *arg, struct argp_state *state)
 static const struct argp checks_argp = {
 	checks_options,
 	checks_parse,
-	"[-m MODEL]",
+	"[-m MODEL | --kernels]",
 	"Every VMRUN consistency check: its ID (stable, used in replay output), APM section, the "
 	"VMCB fields it reads, its rule in one line, and the models that apply it.\v"
 	"With -m, the model's checks in the order its implementation applies them (the order that "
-	"decides which failure replay names first).\n"
+	"decides which failure replay names first).  With --kernels, the table of Linux releases and "
+	"the KVM model each runs.\n"
 	"Exit status: 0 success, 2 trouble (unknown model). See svmcheck-checks(1).",
 	cli_output_children,
 	cli_help_filter,
@@ -107,6 +123,61 @@ static void one_row(struct svmc_table *t, const struct svmc_check_info *ci)
 	svmc_table_row(t, cells, false);
 }
 
+/* The kernel table: JSON keys in schema order; text puts the sources below. */
+enum { K_SERIES, K_MODEL, K_VERIFIED, K_COMMITS, K_SOURCE, K_NOTE, K_NCOLS };
+static const struct svmc_col kernel_cols[K_NCOLS] = {
+	[K_SERIES] = { .key = "series", .head = "SERIES", .width = 10 },
+	[K_MODEL] = { .key = "model", .head = "MODEL", .width = 12 },
+	[K_VERIFIED] = { .key = "verified", .head = "RELEASE NUMBER", .type = SVMC_COL_BOOL },
+	[K_COMMITS] = { .key = "commits",
+			.head = "",
+			.type = SVMC_COL_LIST,
+			.flags = SVMC_COL_BELOW },
+	[K_SOURCE] = { .key = "source", .head = "", .flags = SVMC_COL_BELOW },
+	[K_NOTE] = { .key = "note", .head = "", .flags = SVMC_COL_BELOW },
+};
+
+static int list_kernels(struct out *o)
+{
+	struct svmc_table t = { .o = o, .cols = kernel_cols, .ncols = K_NCOLS };
+
+	svmc_emit_obj_begin(o, NULL);
+	svmc_emit_str(o, "schema", "svmcheck/kernels");
+	svmc_emit_u64(o, "schema_version", 1);
+	svmc_emit_printf(o, "Linux releases and the KVM model each runs (--kernel RELEASE)\n\n");
+	svmc_table_begin(&t, "kernels");
+	for (size_t i = 0; i < svmc_kernel_count(); i++) {
+		const struct svmc_kernel_row *k = svmc_kernel_at(i);
+		struct svmc_cell cells[K_NCOLS] = { { 0 } };
+		char series[24], commits[80], source[320], note[200];
+		size_t n = 0, used;
+
+		used = (size_t)snprintf(commits, sizeof(commits), "commits:");
+		for (; n < sizeof(k->commits) / sizeof(k->commits[0]) && k->commits[n]; n++)
+			used += (size_t)snprintf(commits + used, sizeof(commits) - used, " %s",
+						 k->commits[n]);
+		if (!n)
+			snprintf(commits, sizeof(commits), "commits: none");
+		snprintf(source, sizeof(source), "source: %s", k->source);
+		snprintf(note, sizeof(note), "note: %s", k->note);
+		cells[K_SERIES] =
+			(struct svmc_cell){ .s = svmc_kernel_series(k, series, sizeof(series)),
+					    .color = OUT_C_BOLD };
+		cells[K_MODEL].s = k->model;
+		cells[K_VERIFIED] =
+			(struct svmc_cell){ .u = k->verified,
+					    .text = k->verified ? "read in a source" : "inferred" };
+		cells[K_COMMITS] =
+			(struct svmc_cell){ .list = k->commits, .n = n, .text = commits };
+		cells[K_SOURCE] = (struct svmc_cell){ .s = k->source, .text = source };
+		cells[K_NOTE] = (struct svmc_cell){ .s = k->note, .text = note };
+		svmc_table_row(&t, cells, false);
+	}
+	svmc_table_end(&t);
+	svmc_emit_obj_end(o);
+	return svmc_emit_fini(o) == 0 ? EXIT_PASS : EXIT_TROUBLE;
+}
+
 int cmd_checks(int argc, char **argv)
 {
 	struct checks_args a = { NULL };
@@ -126,6 +197,8 @@ int cmd_checks(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 	}
+	if (a.kernels)
+		return list_kernels(&o);
 	n = m ? m->norder : SVMC_CHECK_COUNT;
 
 	svmc_emit_obj_begin(&o, NULL);

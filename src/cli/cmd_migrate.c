@@ -32,11 +32,14 @@ enum {
 	OPT_FROM_MODEL,
 	OPT_TO_MODEL,
 	OPT_STRICT,
+	OPT_FROM_KERNEL,
+	OPT_TO_KERNEL,
 };
 
 struct migrate_args {
 	const char *from, *to, *from_guest, *to_guest;
 	const char *model, *from_model, *to_model;
+	const char *from_kernel, *to_kernel; /* pick from_model, to_model */
 	bool strict;
 	enum svmc_format format;
 	char **inputs;
@@ -58,6 +61,10 @@ static const struct argp_option migrate_options[] = {
 	{ "from-model", OPT_FROM_MODEL, "MODEL", 0,
 	  "Model on the source (a kernel upgrade: --from-model kvm-legacy --to-model kvm)", 0 },
 	{ "to-model", OPT_TO_MODEL, "MODEL", 0, "Model on the destination", 0 },
+	{ "from-kernel", OPT_FROM_KERNEL, "RELEASE", 0,
+	  "The source's model is the KVM of Linux RELEASE (svmcheck checks --kernels)", 0 },
+	{ "to-kernel", OPT_TO_KERNEL, "RELEASE", 0, "The destination's model, by Linux release",
+	  0 },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "Exit 0 only for identical: a newly valid state is a guest-visible change too", 0 },
 	{ "format", 'f', "FMT", 0, "Format of the INPUT records: auto (default), {formats}", 0 },
@@ -96,6 +103,12 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_STRICT:
 		a->strict = true;
+		return 0;
+	case OPT_FROM_KERNEL:
+		a->from_kernel = arg;
+		return 0;
+	case OPT_TO_KERNEL:
+		a->to_kernel = arg;
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
@@ -620,6 +633,12 @@ int cmd_migrate(int argc, char **argv)
 	int rc;
 
 	if (argp_parse(&migrate_argp, argc, argv, 0, NULL, &a) != 0)
+		return EXIT_TROUBLE;
+	if ((a.from_kernel &&
+	     cli_kernel_model("--from-kernel", a.from_kernel, a.from_model ? a.from_model : a.model,
+			      &a.from_model) != 0) ||
+	    (a.to_kernel && cli_kernel_model("--to-kernel", a.to_kernel,
+					     a.to_model ? a.to_model : a.model, &a.to_model) != 0))
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
 	from.arg = a.from;

@@ -46,7 +46,7 @@
 #define FLUSH_AT (64u << 10)
 #define LARGE_INPUT (64ull << 20) /* --progress default: an input this large */
 
-enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN };
+enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_KERNEL };
 
 struct replay_args {
 	enum svmc_format format;
@@ -54,6 +54,7 @@ struct replay_args {
 	const char *cpu;
 	const char *guest;
 	const char *models; /* -m as given; NULL: the model follows each record's origin */
+	const char *kernel; /* --kernel RELEASE: its KVM model becomes -m */
 	const char *run;    /* --run EMULATOR, or NULL */
 	bool cpu_given;     /* -c (else host, or with --run the emulator's CPU) */
 	unsigned threads;
@@ -74,6 +75,9 @@ static const struct argp_option replay_options[] = {
 	{ "model", 'm', "MODEL[,MODEL...]", 0,
 	  "Implementation models, side by side, or all: {models}; default: by each record's "
 	  "origin (apm for hardware-run VMCBs, kvm for pages and nested states)",
+	  0 },
+	{ "kernel", OPT_KERNEL, "RELEASE", 0,
+	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64): the kernel table of svmcheck checks --kernels",
 	  0 },
 	{ "format", 'f', "FMT", 0,
 	  "Input format: auto (default, per input from its content), {formats}", 0 },
@@ -136,6 +140,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_RUN:
 		a->run = arg;
+		return 0;
+	case OPT_KERNEL:
+		a->kernel = arg;
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
@@ -566,6 +573,8 @@ int cmd_replay(int argc, char **argv)
 			   a.bad_threads);
 		return EXIT_TROUBLE;
 	}
+	if (a.kernel && cli_kernel_model("--kernel", a.kernel, a.models, &a.models) != 0)
+		return EXIT_TROUBLE;
 	run = calloc(1, sizeof(*run));
 	cpu = malloc(sizeof(*cpu));
 	if (!run || !cpu) {

@@ -19,9 +19,12 @@
 #include "svmcheck/vectors.h"
 
 struct vectors_args {
-	const char *cpu;   /* -c, default host */
-	const char *model; /* -m, default kvm */
+	const char *cpu;    /* -c, default host */
+	const char *model;  /* -m, default kvm */
+	const char *kernel; /* --kernel RELEASE, picks the model instead of -m */
 };
+
+enum { OPT_KERNEL = 0x100 };
 
 static const struct argp_option vectors_options[] = {
 	{ "cpu", 'c', "CPU", 0,
@@ -29,6 +32,9 @@ static const struct argp_option vectors_options[] = {
 	  "with optional ,+FEATURE ,-FEATURE ,maxphyaddr=N",
 	  0 },
 	{ "model", 'm', "MODEL", 0, "The model: {models,default}", 0 },
+	{ "kernel", OPT_KERNEL, "RELEASE", 0,
+	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64): the kernel table of svmcheck checks --kernels",
+	  0 },
 	{ 0 }
 };
 
@@ -45,6 +51,9 @@ static error_t vectors_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'm':
 		a->model = arg;
+		return 0;
+	case OPT_KERNEL:
+		a->kernel = arg;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s' (the CPU goes with -c)", arg);
@@ -178,7 +187,7 @@ static void print_table(struct out *o, const struct svmc_compiled *c)
 
 int cmd_vectors(int argc, char **argv)
 {
-	struct vectors_args a = { .cpu = "host", .model = "kvm" };
+	struct vectors_args a = { .cpu = "host" };
 	static struct svmc_cpu cpu; /* large: not on the stack */
 	struct svmc_compiled c;
 	struct svmc_diag d;
@@ -188,8 +197,12 @@ int cmd_vectors(int argc, char **argv)
 	int rc = EXIT_PASS;
 
 	argp_parse(&vectors_argp, argc, argv, 0, NULL, &a);
+	if (a.kernel && cli_kernel_model("--kernel", a.kernel, a.model, &a.model) != 0)
+		return EXIT_TROUBLE;
 	cli_out_open(&o);
 
+	if (!a.model)
+		a.model = "kvm";
 	m = svmc_model_lookup(a.model);
 	if (!m) {
 		cli_unknown_model(&o, a.model);

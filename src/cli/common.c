@@ -410,3 +410,24 @@ int cli_parse_models(const char *arg, const struct svmc_model **out, unsigned ma
 	*n = 0;
 	return -1;
 }
+
+int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model)
+{
+	const struct svmc_kernel_row *k;
+	struct svmc_diag d;
+
+	if (given) {
+		cli_errorf(NULL, SVMC_ERR_USAGE,
+			   "%s %s and model %s both pick the model of the same host; give one", opt,
+			   release, given);
+		return -1;
+	}
+	svmc_diag_init(&d, NULL);
+	k = svmc_kernel_lookup(release, &d);
+	if (!k) {
+		cli_errorf(NULL, d.code, "%s: %s", opt, d.msg);
+		return -1;
+	}
+	*model = k->model;
+	return 0;
+}

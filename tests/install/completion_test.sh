@@ -90,7 +90,7 @@ expect "--json" svmcheck checks --js
 expect "auto hex json kvm-dump nested-state raw xen-dump" svmcheck replay -f ""
 expect "" svmcheck __
 expect "" svmcheck zz --
-expect "--to-guest= --to-model= --to=" svmcheck migrate --to
+expect "--to-guest= --to-kernel= --to-model= --to=" svmcheck migrate --to
 
 # The same completion file with a svmcheck whose registries hold one more row each.
 mkdir "$TMP/fake"

@@ -391,6 +391,16 @@ static const struct key checks_doc[] = { SCHEMA_HEAD,
 					 { "restore", T_ARRS, 1, NULL },
 					 END };
 
+/* checks --kernels: the kernel table */
+static const struct key kernel_keys[] = { { "series", T_STR, 0, NULL },
+					  { "model", T_STR, 0, NULL },
+					  { "verified", T_BOOL, 0, NULL },
+					  { "commits", T_ARRS, 0, NULL },
+					  { "source", T_STR, 0, NULL },
+					  { "note", T_STR, 0, NULL },
+					  END };
+static const struct key kernels_doc[] = { SCHEMA_HEAD, { "kernels", T_ARR, 0, kernel_keys }, END };
+
 static const struct key side_keys[] = { { "cpu", T_STR, 0, NULL },
 					{ "model", T_STR, 0, NULL },
 					{ "guest", T_STRN, 0, NULL },
@@ -938,6 +948,7 @@ int main(void)
 	doc_case("-j checks", "svmcheck/checks", checks_doc, 0);
 	models_all_order();
 	doc_case("checks -m apm -j", "svmcheck/checks", checks_doc, 0);
+	doc_case("-j checks --kernels", "svmcheck/kernels", kernels_doc, 0);
 	doc_case("-j migrate --from epyc-milan --to epyc-rome", "svmcheck/migrate", migrate_doc, 1);
 	doc_case("-p migrate --from qemu-EPYC-v4 --to epyc-milan", "svmcheck/migrate", migrate_doc,
 		 -1);
