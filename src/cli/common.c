@@ -429,5 +429,9 @@ int cli_kernel_model(const char *opt, const char *release, const char *given, co
 		return -1;
 	}
 	*model = k->model;
+	/* an inferred row is used, and said to be inferred: never silently confident */
+	if (!k->verified)
+		fprintf(stderr, "svmcheck: note: %s %s: model %s is inferred: %s\n", opt, release,
+			k->model, k->note);
 	return 0;
 }
