@@ -1,5 +1,5 @@
 #!/bin/sh
-# migrate_advice.sh SVMCHECK RECORDS
+# migrate_advice.sh SVMCHECK RECORDS PROFILES_DIR
 #
 # Every "check:" command and every "svmcheck migrate ... INPUT..." that
 # migrate's advice prints is run as printed (shell words and all), under -j,
@@ -11,7 +11,7 @@
 # Each scenario must print the kinds of advice listed for it, so that advice
 # which disappears or loses its command fails too.
 set -u
-bin=$1 records=$2
+bin=$1 records=$2 profiles=$3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export LC_ALL=C NO_COLOR=1
@@ -131,10 +131,13 @@ scenario "features maxphyaddr" --from epyc-genoa --to epyc-genoa --to-guest qemu
 	--allow-guest-change
 # a guest model whose width differs per side only by the hosts' own
 scenario "features maxphyaddr" --from epyc-genoa --to "epyc-milan,maxphyaddr=44"
+# a profile path a shell must be given quoted
+cp "$profiles/epyc-milan.json" "$T/my milan's.json"
+scenario "features" --from "$T/my milan's.json" --to epyc-rome
 # a kernel upgrade: the rules change, the captures say what breaks
 scenario "records" --from epyc-milan --to epyc-milan --from-model kvm-legacy --to-model kvm
 
-if [ $ran -lt 9 ]; then
+if [ $ran -lt 10 ]; then
 	fail "only $ran advice commands ran"
 fi
 [ $fails -eq 0 ] || exit 1

@@ -387,7 +387,7 @@ static size_t add_arg(char *buf, size_t n, size_t len, const char *opt, const ch
 		      const char *suffix)
 {
 	bool plain = word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				   "0123456789_-+,.=/:@")] == '\0' &&
+				       "0123456789_-+,.=/:@")] == '\0' &&
 		     suffix[strspn(suffix, "abcdefghijklmnopqrstuvwxyz0123456789_-+,=")] == '\0';
 
 	if (len >= n)
@@ -445,10 +445,11 @@ static void text_blocked(struct out *o, const struct migrate_args *a, const stru
 		if (featset_empty(&sides[i]->blocked))
 			continue;
 		feature_list(&sides[i]->blocked, names, sizeof(names), ", ", "");
-		svmc_emit_printf(o,
-				 "%s cannot run this guest CPU model: missing %s (QEMU with enforce, or "
-				 "libvirt, refuses to start or migrate it)\n",
-				 i ? "the destination" : "the source", names);
+		svmc_emit_printf(
+			o,
+			"%s cannot run this guest CPU model: missing %s (QEMU with enforce, or "
+			"libvirt, refuses to start or migrate it)\n",
+			i ? "the destination" : "the source", names);
 	}
 	for (unsigned i = 0; i < sizeof(both.w) / sizeof(both.w[0]); i++)
 		both.w[i] = from->blocked.w[i] | to->blocked.w[i];
