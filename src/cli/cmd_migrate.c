@@ -9,7 +9,7 @@
  * result first, one line per difference with its reason, then what to do.
  * -j is one JSON document (svmcheck-json(5)): result, vectors, state,
  * records, summary.  Exit status: 0 identical or superset (only
- * identical with --strict), 1 subset or incompatible, 2 trouble.
+ * identical with --strict), 1 subset, incompatible or blocked, 2 trouble.
  *
  * A VM keeps its CPU model in a live migration: --guest names it for both
  * sides, and two different guest models are refused unless
@@ -176,8 +176,9 @@ static const struct argp migrate_argp = {
 	"records, the records whose verdict changes.\v"
 	"Result: identical; superset (the destination accepts everything the source accepts, and "
 	"more); subset (the destination rejects something the source accepts: a nested guest can "
-	"break); incompatible (both).  Exit status: 0 identical or superset (with --strict: "
-	"identical only), 1 subset or incompatible, 2 trouble.  See svmcheck-migrate(1).",
+	"break); incompatible (both); blocked (a host lacks a feature the --guest CPU model "
+	"has: the VM cannot run there).  Exit status: 0 identical or superset (with --strict: "
+	"identical only), 1 subset, incompatible or blocked, 2 trouble.  See svmcheck-migrate(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
