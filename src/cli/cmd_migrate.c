@@ -9,7 +9,15 @@
  * result first, one line per difference with its reason, then what to do.
  * -j is one JSON document (svmcheck-json(5)): result, vectors, state,
  * records, summary.  Exit status: 0 identical or superset (only
- * identical with --strict), 1 subset or incompatible, 2 trouble.
+ * identical with --strict), 1 subset, incompatible or blocked, 2 trouble.
+ *
+ * A VM keeps its CPU model in a live migration: --guest names it for both
+ * sides, and two different guest models are refused unless
+ * --allow-guest-change asks for that comparison.  A guest model that needs a
+ * feature a host lacks cannot run there at all (QEMU with enforce, and
+ * libvirt, refuse it), so that is reported as blocked_by, exit 1, instead of
+ * a diff of intersections no VM can have.  Every suggested command carries
+ * the options of this run, so that running it reproduces the advice.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,13 +42,15 @@ enum {
 	OPT_STRICT,
 	OPT_FROM_KERNEL,
 	OPT_TO_KERNEL,
+	OPT_GUEST,
+	OPT_ALLOW_GUEST_CHANGE,
 };
 
 struct migrate_args {
-	const char *from, *to, *from_guest, *to_guest;
+	const char *from, *to, *guest, *from_guest, *to_guest;
 	const char *model, *from_model, *to_model;
 	const char *from_kernel, *to_kernel; /* pick from_model, to_model */
-	bool strict;
+	bool strict, allow_guest_change;
 	enum svmc_format format;
 	char **inputs;
 	int ninputs;
@@ -52,10 +62,18 @@ static const struct argp_option migrate_options[] = {
 	  ",+FEATURE ,-FEATURE ,maxphyaddr=N",
 	  0 },
 	{ "to", OPT_TO, "CPU", 0, "The destination CPU, in the same forms", 0 },
-	{ "from-guest", OPT_FROM_GUEST, "CPU", 0,
-	  "Intersect the source with a guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU there",
+	{ "guest", OPT_GUEST, "CPU", 0,
+	  "The VM's guest CPU model (e.g. qemu-EPYC-Milan-v2) on both sides: the L1 vCPU is the host "
+	  "intersected with it, and a host lacking a feature it needs cannot run it",
 	  0 },
-	{ "to-guest", OPT_TO_GUEST, "CPU", 0, "Intersect the destination with a guest CPU model",
+	{ "from-guest", OPT_FROM_GUEST, "CPU", 0,
+	  "The guest CPU model on the source only (needs --allow-guest-change unless it is the "
+	  "destination's too)",
+	  0 },
+	{ "to-guest", OPT_TO_GUEST, "CPU", 0, "The guest CPU model on the destination only", 0 },
+	{ "allow-guest-change", OPT_ALLOW_GUEST_CHANGE, NULL, 0,
+	  "Compare different guest CPU models on the two sides on purpose (a live migration keeps "
+	  "the model: a restart with a new one)",
 	  0 },
 	{ "model", 'm', "MODEL", 0, "Model on both sides: {models,default}", 0 },
 	{ "from-model", OPT_FROM_MODEL, "MODEL", 0,
@@ -70,6 +88,11 @@ static const struct argp_option migrate_options[] = {
 	{ "format", 'f', "FMT", 0, "Format of the INPUT records: auto (default), {formats}", 0 },
 	{ 0 }
 };
+
+static bool same_guest(const char *x, const char *y)
+{
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
 
 static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 {
@@ -91,6 +114,12 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_TO_GUEST:
 		a->to_guest = arg;
+		return 0;
+	case OPT_GUEST:
+		a->guest = arg;
+		return 0;
+	case OPT_ALLOW_GUEST_CHANGE:
+		a->allow_guest_change = true;
 		return 0;
 	case 'm':
 		a->model = arg;
@@ -126,6 +155,24 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 				state,
 				"-m names the model of both sides; with --from-model and --to-model "
 				"it has no side left");
+		if (a->guest && a->from_guest && a->to_guest)
+			argp_error(
+				state,
+				"--guest names the guest CPU model of both sides; with --from-guest and "
+				"--to-guest it has no side left");
+		if (!a->from_guest)
+			a->from_guest = a->guest;
+		if (!a->to_guest)
+			a->to_guest = a->guest;
+		if (!a->allow_guest_change && !same_guest(a->from_guest, a->to_guest))
+			argp_error(
+				state,
+				"the guest CPU model differs between the sides (%s on the source, %s on "
+				"the destination), but a VM keeps its CPU model in a live migration: "
+				"--guest CPU names it for both sides; --allow-guest-change compares a "
+				"change of model on purpose",
+				a->from_guest ? a->from_guest : "none",
+				a->to_guest ? a->to_guest : "none");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -142,8 +189,9 @@ static const struct argp migrate_argp = {
 	"records, the records whose verdict changes.\v"
 	"Result: identical; superset (the destination accepts everything the source accepts, and "
 	"more); subset (the destination rejects something the source accepts: a nested guest can "
-	"break); incompatible (both).  Exit status: 0 identical or superset (with --strict: "
-	"identical only), 1 subset or incompatible, 2 trouble.  See svmcheck-migrate(1).",
+	"break); incompatible (both); blocked (a host lacks a feature the --guest CPU model "
+	"has: the VM cannot run there).  Exit status: 0 identical or superset (with --strict: "
+	"identical only), 1 subset, incompatible or blocked, 2 trouble.  See svmcheck-migrate(1).",
 	cli_output_children,
 	cli_help_filter,
 	NULL
@@ -162,7 +210,46 @@ struct side {
 	bool by_origin;
 	struct svmc_judge hw;
 	struct svmc_panel panel; /* the records' judges */
+	/* what the guest model needs and the host lacks: it cannot run there */
+	struct svmc_featset blocked;
 };
+
+/*
+ * The host and the guest model are resolved apart (not by cli_resolve_cpu's
+ * composition) because what the guest needs beyond the host decides whether
+ * the VM runs there at all.  The hypervisor bit and EferLmsleUnsupported are
+ * no host capabilities a model can need (svmc_cpu_compose keeps them apart too).
+ */
+static int resolve_guest_side(struct out *o, struct side *s, const char *opt, const char *gopt)
+{
+	struct svmc_cpu *g;
+
+	if (cli_resolve_cpu(o, opt, s->arg, NULL, NULL, s->cpu) != 0)
+		return -1;
+	if (!s->guest)
+		return 0;
+	g = malloc(sizeof(*g));
+	if (!g) {
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (cli_resolve_cpu(o, gopt, s->guest, NULL, NULL, g) != 0) {
+		free(g);
+		return -1;
+	}
+	for (unsigned i = 0; i < sizeof(s->blocked.w) / sizeof(s->blocked.w[0]); i++)
+		s->blocked.w[i] = g->features.w[i] & ~s->cpu->features.w[i];
+	svmc_featset_set(&s->blocked, SVMC_FEAT_HYPERVISOR, false);
+	svmc_featset_set(&s->blocked, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, false);
+	svmc_cpu_compose(s->cpu, g);
+	free(g);
+	return 0;
+}
+
+static bool featset_empty(const struct svmc_featset *fs)
+{
+	return !fs->w[0] && !fs->w[1];
+}
 
 static int setup_side(struct out *o, struct side *s)
 {
@@ -177,7 +264,7 @@ static int setup_side(struct out *o, struct side *s)
 	}
 	snprintf(opt, sizeof(opt), "--%s", s->label);
 	snprintf(gopt, sizeof(gopt), "--%s-guest", s->label);
-	if (cli_resolve_cpu(o, opt, s->arg, gopt, s->guest, s->cpu) != 0)
+	if (resolve_guest_side(o, s, opt, gopt) != 0)
 		return -1;
 	svmc_diag_init(&d, NULL);
 	e = svmc_judge_compile(&s->judge, s->model, s->cpu, &d);
@@ -309,10 +396,96 @@ static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, con
 						prefix, svmc_feature_table[f].name);
 }
 
-static void text_advice(struct out *o, const struct svmc_diff *df, const struct side *from,
-			const struct side *to, bool strict)
+/* Append " OPT WORD" to buf, the word single-quoted unless it is plainly safe for a shell. */
+static size_t add_arg(char *buf, size_t n, size_t len, const char *opt, const char *word,
+		      const char *suffix)
 {
-	char names[256], mods[256];
+	bool plain = word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				       "0123456789_-+,.=/:@")] == '\0' &&
+		     suffix[strspn(suffix, "abcdefghijklmnopqrstuvwxyz0123456789_-+,=")] == '\0';
+
+	if (len >= n)
+		return len;
+	len += (size_t)snprintf(buf + len, n - len, " %s %s", opt, plain ? "" : "'");
+	for (const char *p = word; *p && len < n; p++)
+		len += (size_t)snprintf(buf + len, n - len, *p == '\'' ? "'\\''" : "%c", *p);
+	if (len < n)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", suffix, plain ? "" : "'");
+	return len;
+}
+
+/*
+ * The command that checks a piece of advice: this run's CPUs, guest models,
+ * models, kernels and --strict, with from_mods appended to the source CPU and
+ * guest_mods to the guest models, so that it gives what the advice promises.
+ */
+static void check_cmd(char *buf, size_t n, const struct migrate_args *a, const char *from_mods,
+		      const char *guest_mods)
+{
+	size_t len = (size_t)snprintf(buf, n, "svmcheck migrate");
+
+	len = add_arg(buf, n, len, "--from", a->from, from_mods);
+	len = add_arg(buf, n, len, "--to", a->to, "");
+	if (a->from_guest && same_guest(a->from_guest, a->to_guest)) {
+		len = add_arg(buf, n, len, "--guest", a->from_guest, guest_mods);
+	} else {
+		if (a->from_guest)
+			len = add_arg(buf, n, len, "--from-guest", a->from_guest, guest_mods);
+		if (a->to_guest)
+			len = add_arg(buf, n, len, "--to-guest", a->to_guest, guest_mods);
+		if (a->from_guest || a->to_guest)
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
+						" --allow-guest-change");
+	}
+	if (a->model)
+		len = add_arg(buf, n, len, "-m", a->model, "");
+	/* a kernel picked the side's model: name the kernel, not the model */
+	if (a->from_model && !a->from_kernel)
+		len = add_arg(buf, n, len, "--from-model", a->from_model, "");
+	if (a->to_model && !a->to_kernel)
+		len = add_arg(buf, n, len, "--to-model", a->to_model, "");
+	if (a->from_kernel)
+		len = add_arg(buf, n, len, "--from-kernel", a->from_kernel, "");
+	if (a->to_kernel)
+		len = add_arg(buf, n, len, "--to-kernel", a->to_kernel, "");
+	if (a->strict && len < n)
+		snprintf(buf + len, n - len, " --strict");
+}
+
+/* A guest model a host cannot run: no VMCB diff matters, the VM does not start there. */
+static void text_blocked(struct out *o, const struct migrate_args *a, const struct side *from,
+			 const struct side *to)
+{
+	const struct side *sides[2] = { from, to };
+	struct svmc_featset both;
+	char names[256], mods[256], cmd[1024];
+
+	for (int i = 0; i < 2; i++) {
+		if (featset_empty(&sides[i]->blocked))
+			continue;
+		feature_list(&sides[i]->blocked, names, sizeof(names), ", ", "");
+		svmc_emit_printf(
+			o,
+			"%s cannot run this guest CPU model: missing %s (QEMU with enforce, or "
+			"libvirt, refuses to start or migrate it)\n",
+			i ? "the destination" : "the source", names);
+	}
+	for (unsigned i = 0; i < sizeof(both.w) / sizeof(both.w[0]); i++)
+		both.w[i] = from->blocked.w[i] | to->blocked.w[i];
+	feature_list(&both, names, sizeof(names), ", ", "");
+	feature_list(&both, mods, sizeof(mods), "", ",-");
+	check_cmd(cmd, sizeof(cmd), a, "", mods);
+	svmc_emit_printf(o,
+			 "what to do: give the VM a guest CPU model both hosts can run, without %s "
+			 "(check: %s)\n",
+			 names, cmd);
+}
+
+static void text_advice(struct out *o, const struct svmc_diff *df, const struct migrate_args *a,
+			const struct side *from, const struct side *to)
+{
+	char names[256], mods[256], cmd[1024];
+	bool strict = a->strict;
 
 	if (df->result == SVMC_MIG_IDENTICAL) {
 		svmc_emit_printf(
@@ -330,32 +503,37 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 	}
 	if (df->narrow_features.w[0] || df->narrow_features.w[1]) {
 		feature_list(&df->narrow_features, names, sizeof(names), ", ", "");
-		feature_list(&df->narrow_features, mods, sizeof(mods), ",", "-");
+		feature_list(&df->narrow_features, mods, sizeof(mods), "", ",-");
+		check_cmd(cmd, sizeof(cmd), a, mods, "");
 		svmc_emit_printf(
 			o,
 			"what to do: give the L1 guest a CPU model without %s, or pin %s off on the source "
-			"(check: svmcheck migrate --from %s,%s --to %s)\n",
-			names, strchr(names, ',') ? "them" : "it", from->arg, mods, to->arg);
+			"(check: %s)\n",
+			names, strchr(names, ',') ? "them" : "it", cmd);
 	}
-	if (df->narrow_maxphyaddr)
+	if (df->narrow_maxphyaddr) {
+		snprintf(mods, sizeof(mods), ",maxphyaddr=%u", to->judge.vmrun.maxphyaddr);
+		check_cmd(cmd, sizeof(cmd), a, mods, "");
 		svmc_emit_printf(
 			o,
 			"what to do: give the L1 guest a physical address width of %u bits on both hosts (QEMU "
-			"phys-bits=%u; check: svmcheck migrate --from %s,maxphyaddr=%u --to %s)\n",
-			to->judge.vmrun.maxphyaddr, to->judge.vmrun.maxphyaddr, from->arg,
-			to->judge.vmrun.maxphyaddr, to->arg);
+			"phys-bits=%u; check: %s)\n",
+			to->judge.vmrun.maxphyaddr, to->judge.vmrun.maxphyaddr, cmd);
+	}
 	if (df->narrow_host)
 		svmc_emit_printf(
 			o,
 			"what to do: the destination host reports EferLmsleUnsupported, so EFER.LMSLE becomes "
 			"reserved; no guest CPU model changes that: keep nested guests that set EFER.LMSLE off "
 			"this destination\n");
-	if (df->narrow_model)
+	if (df->narrow_model) {
+		check_cmd(cmd, sizeof(cmd), a, "", "");
 		svmc_emit_printf(
 			o,
 			"what to do: the destination's rules (model %s) reject states the source's (model %s) "
-			"accept; replay the nested guests' captured VMCBs: svmcheck migrate ... INPUT...\n",
-			to->model->name, from->model->name);
+			"accept; replay the nested guests' captured VMCBs: %s INPUT...\n",
+			to->model->name, from->model->name, cmd);
+	}
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -535,6 +713,15 @@ static void json_side(struct out *o, const char *key, const struct side *s)
 	svmc_emit_obj_end(o);
 }
 
+static void json_features(struct out *o, const char *key, const struct svmc_featset *fs)
+{
+	svmc_emit_arr_begin(o, key);
+	for (unsigned f = 0; f < SVMC_FEAT_COUNT; f++)
+		if (svmc_featset_has(fs, (enum svmc_feature)f))
+			svmc_emit_str(o, NULL, svmc_feature_table[f].name);
+	svmc_emit_arr_end(o);
+}
+
 static void json_head(struct out *o, const struct svmc_diff *df, const struct side *from,
 		      const struct side *to, bool strict)
 {
@@ -547,6 +734,10 @@ static void json_head(struct out *o, const struct svmc_diff *df, const struct si
 	json_side(o, "to", to);
 	svmc_emit_str(o, "result", svmc_mresult_name(df->result));
 	svmc_emit_bool(o, "strict", strict);
+	svmc_emit_obj_begin(o, "blocked_by");
+	json_features(o, "from", &from->blocked);
+	json_features(o, "to", &to->blocked);
+	svmc_emit_obj_end(o);
 	svmc_emit_arr_begin(o, "vectors");
 	for (unsigned i = 0; i < df->nvec; i++) {
 		const struct svmc_vec_delta *d = &df->vec[i];
@@ -592,21 +783,36 @@ static void json_head(struct out *o, const struct svmc_diff *df, const struct si
 	svmc_emit_arr_end(o);
 }
 
-static void text_head(struct out *o, const struct svmc_diff *df, const struct side *from,
-		      const struct side *to, bool strict)
+static bool side_blocked(const struct side *from, const struct side *to)
 {
-	int rc = svmc_mresult_status(df->result, strict);
+	return !featset_empty(&from->blocked) || !featset_empty(&to->blocked);
+}
+
+static void text_head(struct out *o, const struct svmc_diff *df, const struct migrate_args *a,
+		      const struct side *from, const struct side *to)
+{
+	bool blocked = side_blocked(from, to);
+	int rc = blocked ? 1 : svmc_mresult_status(df->result, a->strict);
 	const char *col = svmc_emit_color(o, rc ? OUT_C_FAIL : OUT_C_PASS),
 		   *rst = svmc_emit_color(o, OUT_C_RESET);
 	const struct side *sides[2] = { from, to };
 
-	svmc_emit_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result), rst,
-			 result_words(df->result), rc);
+	if (blocked)
+		svmc_emit_printf(o, "%sblocked%s: a host cannot run the guest CPU model (exit 1)\n",
+				 col, rst);
+	else
+		svmc_emit_printf(o, "%s%s%s: %s (exit %d)\n", col, svmc_mresult_name(df->result),
+				 rst, result_words(df->result), rc);
 	for (int i = 0; i < 2; i++) {
 		const struct side *s = sides[i];
 		svmc_emit_printf(o, "  %-4s %s%s%s (model %s, MAXPHYADDR %u)\n", i ? "to" : "from",
 				 s->arg, s->guest ? " as guest " : "", s->guest ? s->guest : "",
 				 s->model->name, s->judge.vmrun.maxphyaddr);
+	}
+	if (blocked) {
+		svmc_emit_printf(o, "\n");
+		text_blocked(o, a, from, to);
+		return;
 	}
 	if (df->nvec || df->nstate) {
 		svmc_emit_printf(o, "\n%u difference%s (%u narrowing, %u widening):\n",
@@ -620,7 +826,7 @@ static void text_head(struct out *o, const struct svmc_diff *df, const struct si
 		svmc_emit_hang(o, 0);
 	}
 	svmc_emit_printf(o, "\n");
-	text_advice(o, df, from, to, strict);
+	text_advice(o, df, a, from, to);
 }
 
 int cmd_migrate(int argc, char **argv)
@@ -670,7 +876,7 @@ int cmd_migrate(int argc, char **argv)
 	}
 
 	svmc_migrate_diff(&from.judge.vmrun, &to.judge.vmrun, &df);
-	rc = svmc_mresult_status(df.result, a.strict);
+	rc = side_blocked(&from, &to) ? 1 : svmc_mresult_status(df.result, a.strict);
 
 	if (svmc_emit_json(&o)) {
 		json_head(&o, &df, &from, &to, a.strict);
@@ -693,7 +899,7 @@ int cmd_migrate(int argc, char **argv)
 		svmc_emit_obj_end(&o);
 	} else {
 		if (o.mode == OUT_TEXT)
-			text_head(&o, &df, &from, &to, a.strict);
+			text_head(&o, &df, &a, &from, &to);
 		replay_inputs(&o, &a, &from, &to, st);
 		if (a.ninputs)
 			svmc_emit_printf(&o,

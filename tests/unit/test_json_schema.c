@@ -444,11 +444,16 @@ static const struct key msum_keys[] = {
 	{ "errors", T_NUM, 0, NULL }, END
 };
 /* clang-format on */
+/* blocked_by: the features the guest model needs that each host lacks */
+static const struct key mblocked_keys[] = { { "from", T_ARRS, 0, NULL },
+					    { "to", T_ARRS, 0, NULL },
+					    END };
 static const struct key migrate_doc[] = { SCHEMA_HEAD,
 					  { "from", T_OBJ, 0, side_keys },
 					  { "to", T_OBJ, 0, side_keys },
 					  { "result", T_STR, 0, NULL },
 					  { "strict", T_BOOL, 0, NULL },
+					  { "blocked_by", T_OBJ, 0, mblocked_keys },
 					  { "vectors", T_ARR, 0, mvec_keys },
 					  { "state", T_ARR, 0, mstate_keys },
 					  { "records", T_ARR, 0, mrec_keys },
@@ -952,6 +957,8 @@ int main(void)
 	doc_case("-j migrate --from epyc-milan --to epyc-rome", "svmcheck/migrate", migrate_doc, 1);
 	doc_case("-p migrate --from qemu-EPYC-v4 --to epyc-milan", "svmcheck/migrate", migrate_doc,
 		 -1);
+	doc_case("-j migrate --from epyc-milan --to epyc-rome --guest qemu-EPYC-Milan-v2",
+		 "svmcheck/migrate", migrate_doc, 1);
 	doc_case("-j migrate --from-model kvm-legacy --to-model kvm --from epyc-milan --to "
 		 "epyc-milan " SVMCHECK_TEST_DIR "/cases/migrate/legacy-to-kvm-records/records.raw "
 		 "/nonexistent.raw",
