@@ -161,5 +161,6 @@ int cmd_migrate(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 
 #endif /* SVMCHECK_CLI_H */
