@@ -59,6 +59,13 @@ done
 [ $? = 1 ] || bad "rome+milan under kvm: not exit 1"
 "$bin" baseline -q -m kvm epyc-milan epyc-genoa epyc-turin
 [ $? = 0 ] || bad "milan+genoa+turin under kvm: not exit 0"
+# the text's -cpu lines, pasted into a shell, are the one word of the JSON's "qemu"
+"$bin" baseline -j epyc-rome epyc-milan > "$T/doc"
+"$bin" baseline epyc-rome epyc-milan | sed -n '/^-cpu /,/^$/p' > "$T/lines"
+[ "$(wc -l < "$T/lines")" -ge 3 ] || bad "the -cpu string was not broken into lines"
+{ printf 'printf "%%s\\n" '; cat "$T/lines"; } > "$T/paste.sh"
+[ "$(sh "$T/paste.sh")" = "$(printf -- '-cpu\n%s' "$(member qemu)")" ] ||
+	bad "pasted -cpu lines: $(sh "$T/paste.sh")"
 [ $proofs -ge 100 ] || bad "only $proofs matrix runs"
 [ $fail = 0 ] && echo "ok baseline proven by matrix ($proofs matrix runs)"
 exit $fail

@@ -236,6 +236,37 @@ static void raw(struct out *o, const char *s)
 	svmc_emit_raw(o, s, strlen(s));
 }
 
+/*
+ * "-cpu STRING", broken after commas into lines of SVMC_TEXT_WIDTH columns at
+ * most, each but the last ending in a backslash and the next one starting
+ * in column 0: the shell's line continuation joins them back into the one
+ * word QEMU wants, so the lines paste into a command line as they are.
+ */
+static void put_cpu_option(struct out *o, const char *s)
+{
+	size_t col = 5, len = strlen(s);
+
+	raw(o, "-cpu ");
+	while (len) {
+		size_t take = len;
+
+		if (col + len > SVMC_TEXT_WIDTH) {
+			/* the last comma that leaves room for the backslash, else the first */
+			size_t room = SVMC_TEXT_WIDTH - 1 - col, cut = 0;
+
+			for (size_t i = 0; i < len && (i < room || !cut); i++)
+				if (s[i] == ',')
+					cut = i + 1;
+			take = cut ? cut : len;
+		}
+		svmc_emit_raw(o, s, take);
+		s += take;
+		len -= take;
+		raw(o, len ? "\\\n" : "\n");
+		col = 0;
+	}
+}
+
 static void emit_text(struct out *o, const struct baseline_args *a, const struct result *r)
 {
 	unsigned n = 0;
@@ -250,10 +281,9 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 			svmc_emit_printf(o, " %s", svmc_feature_table[k].name);
 	svmc_emit_printf(o, "\n\nQEMU (over %s, the QEMU model closest to the baseline):\n",
 			 r->mname);
-	/* never wrapped: both are pasted as they are */
-	raw(o, "  -cpu ");
-	raw(o, r->qemu);
-	raw(o, "\n\nlibvirt:\n");
+	/* not the text wrapper: both are pasted as they are */
+	put_cpu_option(o, r->qemu);
+	raw(o, "\nlibvirt:\n");
 	raw(o, r->libvirt);
 	raw(o, "\n\n");
 	if (!r->napart) {
