@@ -57,8 +57,8 @@ done
 # whatever the guest CPU says; Milan, Genoa and Turin all report it
 "$bin" baseline -q -m kvm epyc-rome epyc-milan
 [ $? = 1 ] || bad "rome+milan under kvm: not exit 1"
-"$bin" baseline -q -m kvm epyc-milan epyc-genoa epyc-turin
-[ $? = 0 ] || bad "milan+genoa+turin under kvm: not exit 0"
+"$bin" baseline -q -m kvm epyc-milan epyc-genoa epyc-turin ||
+	bad "milan+genoa+turin under kvm: not exit 0"
 # the text's -cpu lines, pasted into a shell, are the one word of the JSON's "qemu"
 "$bin" baseline -j epyc-rome epyc-milan > "$T/doc"
 "$bin" baseline epyc-rome epyc-milan | sed -n '/^-cpu /,/^$/p' > "$T/lines"

@@ -110,10 +110,10 @@ static unsigned count_missing(const struct svmc_cpu *a, const struct svmc_cpu *b
  * reads (AVX-512 on EPYC-Genoa): one that needs none of svmcheck's features
  * removed is the model of a CPU generation every host reaches, so QEMU's
  * enforce and libvirt's check='full' are most likely to accept it.  Its name
- * into name, its features into *model; false when no model resolves.
+ * into name, its features into model[0] (model[1] is scratch); false when no
+ * model resolves.
  */
-static bool nearest_model(const struct svmc_cpu *base, char *name, size_t n,
-			  struct svmc_cpu *model)
+static bool nearest_model(const struct svmc_cpu *base, char *name, size_t n, struct svmc_cpu *model)
 {
 	unsigned best = ~0u;
 	const char *q;
@@ -129,7 +129,9 @@ static bool nearest_model(const struct svmc_cpu *base, char *name, size_t n,
 		snprintf(un, sizeof(un), "%.*s", (int)(len - 3), q);
 		if (svmc_cpu_resolve(un, model + 1, &d) != SVMC_OK)
 			continue;
-		cost = count_missing(base, model + 1) + 256 * count_missing(model + 1, base);
+		/* additions stay below SVMC_FEAT_COUNT: one removal outweighs them all */
+		cost = count_missing(base, model + 1) +
+		       SVMC_FEAT_COUNT * count_missing(model + 1, base);
 		if (cost < best) {
 			best = cost;
 			snprintf(name, n, "%s", un);
@@ -291,16 +293,18 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 				 r->model->name);
 		return;
 	}
-	svmc_emit_printf(o, "not one class under %s: %u host%s apart from %s's class:",
-			 r->model->name, r->napart, r->napart == 1 ? "" : "s", a->cpus[0]);
+	svmc_emit_printf(o,
+			 "not one class under %s: %u host%s apart from %s's class:", r->model->name,
+			 r->napart, r->napart == 1 ? "" : "s", a->cpus[0]);
 	for (int i = 0; i < a->ncpus; i++)
 		if (r->apart[i])
 			svmc_emit_printf(o, " %s", a->cpus[i]);
-	svmc_emit_puts(o, r->lmsle_differs ?
-				  "\nthe hosts differ in EferLmsleUnsupported (CPUID "
-				  "0x80000008:EBX[20]), which makes EFER.LMSLE reserved on the L0 "
-				  "host whatever the guest CPU says: no guest CPU model joins them\n" :
-				  "\nthe hosts differ in a property no guest CPU model changes\n");
+	svmc_emit_puts(o,
+		       r->lmsle_differs ?
+			       "\nthe hosts differ in EferLmsleUnsupported (CPUID "
+			       "0x80000008:EBX[20]), which makes EFER.LMSLE reserved on the L0 "
+			       "host whatever the guest CPU says: no guest CPU model joins them\n" :
+			       "\nthe hosts differ in a property no guest CPU model changes\n");
 }
 
 /*
@@ -312,8 +316,8 @@ static void intersect(struct svmc_cpu *base, const struct svmc_cpu *hosts, int n
 {
 	svmc_cpu_init(base);
 	snprintf(base->name, sizeof(base->name), "baseline");
-	snprintf(base->description, sizeof(base->description), "svmcheck baseline of %d host%s",
-		 n, n == 1 ? "" : "s");
+	snprintf(base->description, sizeof(base->description), "svmcheck baseline of %d host%s", n,
+		 n == 1 ? "" : "s");
 	base->source = SVMC_SRC_MODEL;
 	base->has_leaves = false; /* a feature list, as a guest CPU model is */
 	base->features = hosts[0].features;
@@ -342,7 +346,8 @@ static int read_hosts(struct out *o, const struct baseline_args *a, struct svmc_
 		if (svmc_cpu_has(&hosts[i], SVMC_FEAT_SVM))
 			continue;
 		svmc_diag_init(&d, a->cpus[i]);
-		svmc_diag_set(&d, SVMC_ERR_NOSVM, "this CPU has no SVM: no nested guest runs on it");
+		svmc_diag_set(&d, SVMC_ERR_NOSVM,
+			      "this CPU has no SVM: no nested guest runs on it");
 		cli_report(o, &d);
 		return -1;
 	}
