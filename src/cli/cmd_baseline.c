@@ -194,14 +194,16 @@ static char *render(void (*put)(FILE *, const char *, const struct svmc_cpu *,
  * What the command found: the baseline, its base model and renderings, and
  * the hosts (by argument) that still fall outside the first host's class
  * under the model, with whether EferLmsleUnsupported (a property of the L0
- * host that svmc_cpu_compose() keeps) differs among the hosts.
+ * host that svmc_cpu_compose() keeps) differs among the hosts; unknown marks
+ * the hosts whose class depends on it while their input cannot show it
+ * (/proc/cpuinfo): then one class is not known, never guessed.
  */
 struct result {
 	const struct svmc_model *model;
 	const struct svmc_cpu *base;
 	const char *mname, *qemu, *libvirt;
-	bool *apart;
-	unsigned napart;
+	bool *apart, *unknown;
+	unsigned napart, nunknown;
 	bool lmsle_differs;
 };
 
@@ -224,10 +226,18 @@ static void emit_json(struct out *o, const struct baseline_args *a, const struct
 	svmc_emit_str(o, "qemu_model", r->mname);
 	svmc_emit_str(o, "qemu", r->qemu);
 	svmc_emit_str(o, "libvirt", r->libvirt);
-	svmc_emit_bool(o, "one_class", r->napart == 0);
+	if (r->nunknown && !r->napart)
+		svmc_emit_null(o, "one_class");
+	else
+		svmc_emit_bool(o, "one_class", r->napart == 0);
 	svmc_emit_arr_begin(o, "apart");
 	for (int i = 0; i < a->ncpus; i++)
 		if (r->apart[i])
+			svmc_emit_str(o, NULL, a->cpus[i]);
+	svmc_emit_arr_end(o);
+	svmc_emit_arr_begin(o, "unknown");
+	for (int i = 0; i < a->ncpus; i++)
+		if (r->unknown[i])
 			svmc_emit_str(o, NULL, a->cpus[i]);
 	svmc_emit_arr_end(o);
 	svmc_emit_obj_end(o);
@@ -288,6 +298,18 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 	raw(o, "\nlibvirt:\n");
 	raw(o, r->libvirt);
 	raw(o, "\n\n");
+	if (r->nunknown) {
+		svmc_emit_printf(o,
+				 "unknown EferLmsleUnsupported (CPUID 0x80000008:EBX[20]), "
+				 "which decides the class under %s, on:",
+				 r->model->name);
+		for (int i = 0; i < a->ncpus; i++)
+			if (r->unknown[i])
+				svmc_emit_printf(o, " %s", a->cpus[i]);
+		svmc_emit_puts(o, "\n(their input does not show it: give their CPUID)\n");
+	}
+	if (!r->napart && r->nunknown)
+		return;
 	if (!r->napart) {
 		svmc_emit_printf(o, "one class under %s: every host gives the same verdicts\n",
 				 r->model->name);
@@ -374,6 +396,17 @@ static int judge(struct out *o, const struct baseline_args *a, const struct svmc
 		svmc_cpu_compose(scratch, r->base);
 		svmc_compile(comp, r->model, scratch, NULL);
 		svmc_class_key(comp, i ? &key : &first);
+		if (svmc_cpu_feature_unknown(&hosts[i], SVMC_FEAT_EFER_LMSLE_UNSUPPORTED)) {
+			/* the other value: does the class depend on what is unknown? */
+			struct svmc_class_key other;
+
+			svmc_featset_set(&scratch->features, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED,
+					 true);
+			svmc_compile(comp, r->model, scratch, NULL);
+			svmc_class_key(comp, &other);
+			r->unknown[i] = !svmc_class_equal(i ? &key : &first, &other);
+			r->nunknown += r->unknown[i];
+		}
 		r->apart[i] = i && !svmc_class_equal(&first, &key);
 		r->napart += r->apart[i];
 		r->lmsle_differs |= svmc_cpu_has(&hosts[i], SVMC_FEAT_EFER_LMSLE_UNSUPPORTED) !=
@@ -405,7 +438,8 @@ int cmd_baseline(int argc, char **argv)
 	/* the hosts, then the baseline, two candidates for the base model, a scratch CPU */
 	c = calloc((size_t)a.ncpus + 4, sizeof(*c));
 	r.apart = calloc((size_t)a.ncpus, sizeof(*r.apart));
-	if (!c || !r.apart) {
+	r.unknown = calloc((size_t)a.ncpus, sizeof(*r.unknown));
+	if (!c || !r.apart || !r.unknown) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -442,11 +476,12 @@ int cmd_baseline(int argc, char **argv)
 		emit_json(&o, &a, &r);
 	else if (!cli_g.quiet)
 		emit_text(&o, &a, &r);
-	rc = r.napart ? EXIT_FAIL : EXIT_PASS;
+	rc = r.napart || r.nunknown ? EXIT_FAIL : EXIT_PASS;
 done:
 	free(qemu);
 	free(libvirt);
 	free(r.apart);
+	free(r.unknown);
 	free(c);
 	if (svmc_emit_fini(&o) != 0)
 		rc = EXIT_TROUBLE;

@@ -528,8 +528,9 @@ static const struct key baseline_doc[] = { SCHEMA_HEAD,
 					   { "qemu_model", T_STR, 0, NULL },
 					   { "qemu", T_STR, 0, NULL },
 					   { "libvirt", T_STR, 0, NULL },
-					   { "one_class", T_BOOL, 0, NULL },
+					   { "one_class", T_BOOLN, 0, NULL },
 					   { "apart", T_ARRS, 0, NULL },
+					   { "unknown", T_ARRS, 0, NULL },
 					   END };
 
 static const struct key feat_keys[] = { { "name", T_STR, 0, NULL },
@@ -968,6 +969,8 @@ int main(void)
 	doc_case("-j baseline epyc-rome epyc-naples hygon-dhyana", "svmcheck/baseline",
 		 baseline_doc, 0);
 	doc_case("-p baseline -m apm epyc-rome epyc-milan", "svmcheck/baseline", baseline_doc, 1);
+	doc_case("-j baseline epyc-rome " FIX "/cpudefs/epyc-7763.cpuinfo", "svmcheck/baseline",
+		 baseline_doc, 1);
 	/* diff: hex, segment, byte and origin values; nested-state header; INCOMPLETE, N/A */
 	doc_case("-j diff -c epyc-milan " FIX "/kvm/two_dumps.log#0 " FIX "/kvm/two_dumps.log#1",
 		 "svmcheck/diff", diff_doc, 1);
