@@ -252,6 +252,12 @@ const char *svmc_cpu_source_name(enum svmc_cpu_source s);
  */
 bool svmc_cpu_feature_unknown(const struct svmc_cpu *c, enum svmc_feature f);
 
+/*
+ * The i-th versioned QEMU model name svmcheck knows ("EPYC-Rome-v4"), NULL
+ * past the last; each resolves as a CPU argument.
+ */
+const char *svmc_qemu_model_name(size_t i);
+
 /* Zero c: no leaves, no features, MAXPHYADDR 36. */
 void svmc_cpu_init(struct svmc_cpu *c);
 

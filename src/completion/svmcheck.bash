@@ -170,7 +170,7 @@ _svmcheck()
 	case $cmd in
 	inspect | replay | migrate | diff)
 		_svmcheck_files "$cur" ;;
-	matrix)
+	matrix | baseline)
 		_svmcheck_cpus "$prog" "$cur" ;;
 	help)
 		[[ -z $sub ]] && COMPREPLY=($(compgen -W "$(_svmcheck_words "$prog" commands)" -- "$cur")) ;;

@@ -50,8 +50,6 @@ enum svmc_err svmc_cpu_load_cpuinfo(char *text, size_t len, const char *path, st
  * qname; NULL when QEMU has no such AMD model.
  */
 const char *svmc_qemu_model_profile(const char *name, char *qname, size_t n);
-/* The i-th versioned QEMU model name svmcheck knows, NULL past the last. */
-const char *svmc_qemu_model_name(size_t i);
 
 /*
  * A QEMU or libvirt x86 feature name no VMRUN check reads ("avx2",

@@ -46,7 +46,7 @@ expect()
 
 expect "replay" svmcheck re
 expect "checks" svmcheck ch
-expect "checks diff help inspect matrix migrate profile replay vectors" svmcheck ""
+expect "baseline checks diff help inspect matrix migrate profile replay vectors" svmcheck ""
 expect "replay" svmcheck help rep
 expect "" svmcheck zz
 expect "all apm bochs kvm kvm-legacy kvm-v1 qemu qemu-7.2 xen" svmcheck replay -m ""
@@ -63,6 +63,8 @@ expect "epyc-milan" svmcheck -j vectors --cpu = epyc-m
 expect "qemu-EPYC-Rome-v4 qemu-EPYC-Rome-v5" svmcheck profile show qemu-EPYC-R
 expect "host hygon-dhyana" svmcheck matrix h
 expect "fleet.txt foo.bin" svmcheck matrix f
+expect "epyc-rome" svmcheck baseline -m kvm epyc-milan epyc-ro
+expect "epyc-milan" svmcheck baseline -o f.json epyc-mil
 expect "" svmcheck replay -c epyc-genoa,-sh
 expect "kvm-dump" svmcheck inspect -f kv
 expect "hex" svmcheck replay --format = h

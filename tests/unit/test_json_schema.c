@@ -535,6 +535,19 @@ static const struct key matrix_doc[] = { SCHEMA_HEAD,
 					 { "summary", T_OBJ, 0, xsum_keys },
 					 END };
 
+static const struct key baseline_doc[] = { SCHEMA_HEAD,
+					   { "model", T_STR, 0, NULL },
+					   { "hosts", T_ARRS, 0, NULL },
+					   { "maxphyaddr", T_NUM, 0, NULL },
+					   { "features", T_ARRS, 0, NULL },
+					   { "qemu_model", T_STR, 0, NULL },
+					   { "qemu", T_STR, 0, NULL },
+					   { "libvirt", T_STR, 0, NULL },
+					   { "one_class", T_BOOLN, 0, NULL },
+					   { "apart", T_ARRS, 0, NULL },
+					   { "unknown", T_ARRS, 0, NULL },
+					   END };
+
 static const struct key feat_keys[] = { { "name", T_STR, 0, NULL },
 					{ "present", T_BOOL, 0, NULL },
 					{ "leaf", T_HEX, 0, NULL },
@@ -970,6 +983,12 @@ int main(void)
 	/* a rejected host (no SVM) and --from: still one matrix document */
 	doc_case("-j matrix --from epyc-milan epyc-milan epyc-rome epyc-rome,-svm epyc-genoa",
 		 "svmcheck/matrix", matrix_doc, 2);
+	/* baseline: one class, and hosts apart (a host property no guest CPU changes) */
+	doc_case("-j baseline epyc-rome epyc-naples hygon-dhyana", "svmcheck/baseline",
+		 baseline_doc, 0);
+	doc_case("-p baseline -m apm epyc-rome epyc-milan", "svmcheck/baseline", baseline_doc, 1);
+	doc_case("-j baseline epyc-rome " FIX "/cpudefs/epyc-7763.cpuinfo", "svmcheck/baseline",
+		 baseline_doc, 1);
 	/* diff: hex, segment, byte and origin values; nested-state header; INCOMPLETE, N/A */
 	doc_case("-j diff -c epyc-milan " FIX "/kvm/two_dumps.log#0 " FIX "/kvm/two_dumps.log#1",
 		 "svmcheck/diff", diff_doc, 1);
