@@ -180,7 +180,7 @@ static int list_kernels(struct out *o)
 
 int cmd_checks(int argc, char **argv)
 {
-	struct checks_args a = { NULL };
+	struct checks_args a = { .model = NULL };
 	const struct svmc_model *m = NULL;
 	struct out o;
 	struct svmc_table t;
