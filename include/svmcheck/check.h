@@ -510,6 +510,15 @@ struct svmc_panel {
 	uint8_t origin[SVMC_ORIGIN_COUNT];
 };
 
+/*
+ * Set p to judge each record by the model its origin implies
+ * (svmc_model_for_origin()), with judges[0..n): sets the .model of the
+ * judges it uses, in the order the origins first need them (judges[0] is
+ * the page model's), and leaves compiling them to the caller, for p->n
+ * judges.  Returns p->n, or 0 when n is too small (p unusable).
+ */
+unsigned svmc_panel_by_origin(struct svmc_panel *p, struct svmc_judge *const *judges, unsigned n);
+
 /* Judge r into res[0..k); returns k (1 with by_origin, else p->n). */
 unsigned svmc_panel_evaluate(const struct svmc_panel *p, const struct svmc_record *r,
 			     struct svmc_result *res);

@@ -1135,8 +1135,9 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					     .guest_mode_only = true,
 					     CODE(l1_rflags_vm) },
 	/*
-	 * Checks of other implementations (shared/spec/peers.md, December
-	 * 2026): each rule is that implementation's own condition.
+	 * Checks of other implementations, as read in their sources in December
+	 * 2026 (each model's comment in models.c names them): each rule is that
+	 * implementation's own condition.
 	 */
 	[SVMC_CHECK_SAVE_CR3_ANY_MODE] = { .apm = "-",
 					   .rule = "a CR3 bit at or above MAXPHYADDR is 1, in any paging mode of L2, no LAM "

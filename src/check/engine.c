@@ -373,6 +373,27 @@ void svmc_judge_evaluate(const struct svmc_judge *j, const struct svmc_record *r
 	judge(j, r, res);
 }
 
+unsigned svmc_panel_by_origin(struct svmc_panel *p, struct svmc_judge *const *judges, unsigned n)
+{
+	memset(p, 0, sizeof(*p));
+	p->by_origin = true;
+	for (unsigned o = 0; o < SVMC_ORIGIN_COUNT; o++) {
+		const struct svmc_model *m = svmc_model_for_origin((enum svmc_origin)o);
+		unsigned i = 0;
+
+		while (i < p->n && p->j[i]->model != m)
+			i++;
+		if (i == p->n) {
+			if (i >= n || i >= SVMC_PANEL_MAX)
+				return 0;
+			judges[i]->model = m;
+			p->j[p->n++] = judges[i];
+		}
+		p->origin[o] = (uint8_t)i;
+	}
+	return p->n;
+}
+
 unsigned svmc_panel_evaluate(const struct svmc_panel *p, const struct svmc_record *r,
 			     struct svmc_result *res)
 {

@@ -3,7 +3,8 @@
  * set over the check table (in its implementation's order, which `first`
  * follows) plus parameters.  Adding a model is adding a row here, never a
  * branch in a predicate.  The models of other implementations (qemu,
- * qemu-7.2, bochs, xen) follow shared/spec/peers.md (December 2026).
+ * qemu-7.2, bochs, xen) follow their sources as read in December 2026
+ * (each model's comment below names them; svmcheck-checks(1) lists them).
  */
 #include <stdio.h>
 #include <string.h>
@@ -241,7 +242,7 @@ static const struct svmc_eventinj_rule qemu_eventinj = {
 /*
  * Bochs (svm.cc SvmInjectEvents, 2.7 and master): TYPE 3 fails for NMI (2)
  * and vectors above 31; every other vector 0-31 is accepted.  Master also
- * fails #OF (4) and #BR (5) into a 64-bit L2; 2.7 does not (peers.md section 8).
+ * fails #OF (4) and #BR (5) into a 64-bit L2; 2.7 does not.
  */
 static const struct svmc_eventinj_rule bochs_eventinj = {
 	.type_reason = TYPES,
@@ -320,7 +321,7 @@ static const struct svmc_eventinj_rule bochs_eventinj = {
 
 /*
  * qemu: QEMU TCG target/i386/tcg/system/svm_helper.c helper_vmrun() @
- * 3b50303f9563 (peers.md section 2): the map bases, the VMRUN intercept,
+ * 3b50303f9563: the map bases, the VMRUN intercept,
  * ASID, CR0 high bits and CD/NW, CR3 (gated on L1's long mode), CR4, DR7,
  * DR6, then is_efer_invalid_state() (SVME, reserved and LM bits, PAE, PE,
  * CS.L/D) and EVENTINJ.  No NP, vNMI, SEV, TLB_CONTROL or late checks:
@@ -337,7 +338,7 @@ static const struct svmc_eventinj_rule bochs_eventinj = {
 #define QEMU_7_2_ROWS(X) QEMU_HEAD_ROWS(X) X(SAVE_DR6_HIGH) X(SAVE_DR7_HIGH) QEMU_TAIL_ROWS(X)
 
 /*
- * bochs: Bochs cpu/svm.cc (peers.md section 4; 2.7 as Debian 12 ships it,
+ * bochs: Bochs cpu/svm.cc (2.7 as Debian 12 ships it,
  * which differs from master @ 783b58fd6d9b only where noted):
  * SvmEnterLoadCheckControls (VMRUN intercept, IOPM and MSRPM base pages,
  * ASID, under NP G_PAT and nCR3), SvmEnterLoadCheckGuestState (EFER high and
@@ -358,7 +359,7 @@ static const struct svmc_eventinj_rule bochs_eventinj = {
 
 /*
  * xen: Xen xen/arch/x86/hvm/svm/nestedsvm.c nsvm_vmcb_prepare4vmrun() @
- * c447b7308b13 (peers.md section 3): the IOPM range, the MSRPM copy from the
+ * c447b7308b13: the IOPM range, the MSRPM copy from the
  * unmasked base, then every row of svm_vmcb_isvalid() (SVME, CD/NW, CR0 high,
  * Xen's CR3 rule, CR4, DR6, DR7, EFER reserved and gated bits, LMA without
  * LME, PAE, PE, CS.L/D, the VMRUN intercept, EVENTINJ reserved bits).  No

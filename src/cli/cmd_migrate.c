@@ -267,18 +267,17 @@ static int setup_side(struct out *o, struct side *s)
 	if (resolve_guest_side(o, s, opt, gopt) != 0)
 		return -1;
 	svmc_diag_init(&d, NULL);
-	e = svmc_judge_compile(&s->judge, s->model, s->cpu, &d);
+	/* judge: the side's model (kvm without one); hw: the hardware model (apm) by origin */
+	s->judge.model = s->model;
 	s->panel = (struct svmc_panel){ .j = { &s->judge }, .n = 1 };
-	if (e == SVMC_OK && s->by_origin) {
-		e = svmc_judge_compile(&s->hw, svmc_model_for_origin(SVMC_ORIGIN_HARDWARE), s->cpu,
-				       &d);
-		s->panel.j[1] = &s->hw;
-		s->panel.n = 2;
-		s->panel.by_origin = true;
-		for (unsigned k = 0; k < SVMC_ORIGIN_COUNT; k++)
-			s->panel.origin[k] =
-				svmc_model_for_origin((enum svmc_origin)k) == s->hw.model ? 1 : 0;
+	if (s->by_origin) {
+		struct svmc_judge *const js[] = { &s->judge, &s->hw };
+
+		svmc_panel_by_origin(&s->panel, js, 2);
 	}
+	e = svmc_judge_compile(&s->judge, s->judge.model, s->cpu, &d);
+	if (e == SVMC_OK && s->panel.n > 1)
+		e = svmc_judge_compile(&s->hw, s->hw.model, s->cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {
 		cli_errorf(o, e, "--%s %s: %s; a nested guest needs SVM on both sides", s->label,
 			   s->arg, d.msg);

@@ -517,6 +517,7 @@ static int set_models(struct run *run, const struct replay_args *a)
 {
 	struct svmc_panel *p = &run->panel;
 	const struct svmc_model *m[SVMC_PANEL_MAX];
+	struct svmc_judge *js[SVMC_PANEL_MAX];
 	unsigned n;
 
 	if (a->models) {
@@ -529,21 +530,9 @@ static int set_models(struct run *run, const struct replay_args *a)
 		p->n = n;
 		return 0;
 	}
-	p->by_origin = true;
-	for (unsigned o = 0; o < SVMC_ORIGIN_COUNT; o++) {
-		const struct svmc_model *om = svmc_model_for_origin((enum svmc_origin)o);
-		unsigned i = 0;
-
-		while (i < p->n && run->judge[i].model != om)
-			i++;
-		if (i == p->n) {
-			run->judge[i].model = om;
-			p->j[i] = &run->judge[i];
-			p->n++;
-		}
-		p->origin[o] = (uint8_t)i;
-	}
-	return 0;
+	for (unsigned i = 0; i < SVMC_PANEL_MAX; i++)
+		js[i] = &run->judge[i];
+	return svmc_panel_by_origin(p, js, SVMC_PANEL_MAX) ? 0 : -1;
 }
 
 int cmd_replay(int argc, char **argv)

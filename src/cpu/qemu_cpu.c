@@ -4,8 +4,9 @@
  * ("pku=off", "+xd", "phys-bits=40", "host-phys-bits=on", "enforce").
  *
  * A named model resolves to the bundled qemu-* profile whose svmcheck
- * features are those of that version (cpuid.md §4: within a row of that
- * table the versions differ only in features no VMRUN check reads).  An
+ * features are those of that version (QEMU target/i386/cpu.c, as the
+ * bundled qemu-* profiles record it: the versions that share a profile
+ * differ only in features no VMRUN check reads).  An
  * unversioned name is what QEMU's pc and q35 machine types make of it:
  * version 1 (they set default_cpu_version = 1, hw/i386/pc_piix.c, pc_q35.c).
  */

@@ -3,8 +3,8 @@
  * /proc/cpuinfo.
  *
  * Expected features come from the rules, not from program output: a QEMU
- * model's set is cpuid.md §4's row for it (an unversioned name is version
- * 1, what QEMU's pc/q35 machine types give), each QEMU option turns one
+ * model's set is its bundled qemu-* profile (QEMU target/i386/cpu.c; an
+ * unversioned name is version 1, what QEMU's pc/q35 machine types give), each QEMU option turns one
  * feature on or off or sets MAXPHYADDR; a /proc/cpuinfo CPU has exactly the
  * table features whose Linux names its "flags" line lists.
  */
@@ -29,7 +29,7 @@ struct qcase {
 
 /* clang-format off */
 static const struct qcase qcases[] = {
-	/* Milan v1 = v2 for svmcheck (cpuid.md §4): pku, pcid, svme-addr-chk, no vgif */
+	/* Milan v1 = v2 for svmcheck (QEMU cpu.c): pku, pcid, svme-addr-chk, no vgif */
 	{ "EPYC-Milan", { SVMC_FEAT_PKU, SVMC_FEAT_PCID, SVMC_FEAT_SVME_ADDR_CHK, SVMC_FEAT_UMIP },
 	  { SVMC_FEAT_VGIF, SVMC_FEAT_LA57, SVMC_FEAT_SEV, SVMC_FEAT_AVIC }, 4, 4, 40 },
 	/* v3 adds the eight SVM bits */
@@ -79,7 +79,7 @@ static void test_qemu_strings(void)
 	CHECK(strstr(A.description, "QEMU EPYC-Rome-v1") != NULL);
 	CHECK(svmc_cpu_resolve("EPYC-Genoa-v2", &A, &d) == SVMC_OK);
 	CHECK_STREQ(A.name, "EPYC-Genoa-v2");
-	/* Genoa-v1 is bundled as it is: la57 (cpuid.md §4) */
+	/* Genoa-v1 is bundled as it is: la57 (QEMU cpu.c) */
 	CHECK(svmc_cpu_resolve("EPYC-Genoa-v1", &A, &d) == SVMC_OK &&
 	      svmc_cpu_has(&A, SVMC_FEAT_LA57));
 }

@@ -412,7 +412,7 @@ static void mu_l1_rflags_vm(struct svmc_record *r, struct svmc_cpu *cpu, const s
 	/* VM is bit 17; RF (16) and AC (18) around it are fine; bit 1 is always 1 */
 	r->vmcb.save.rflags = fail ? B(17) | 0x2 : B(16) | B(18) | 0x2;
 }
-/* the peers' checks (shared/spec/peers.md) */
+/* the peers' checks (src/check/models.c: QEMU, Bochs, Xen) */
 static void mu_cr3_any_mode(struct svmc_record *r, struct svmc_cpu *cpu, const struct svmc_model *m,
 			    bool fail)
 {
@@ -1237,7 +1237,7 @@ static const struct {
 	{ SVMC_CHECK_NSTATE_L1_CR0_PG, { SVMC_F_CR0 }, 1, 0 },
 	{ SVMC_CHECK_NSTATE_L1_CR0_PE, { SVMC_F_CR0 }, 1, 0 },
 	{ SVMC_CHECK_NSTATE_L1_RFLAGS_VM, { SVMC_F_RFLAGS }, 1, 0 },
-	/* the peers' (shared/spec/peers.md) */
+	/* the peers' (src/check/models.c) */
 	{ SVMC_CHECK_SAVE_CR3_ANY_MODE, { SVMC_F_CR3 }, 1, 0 },
 	{ SVMC_CHECK_SAVE_CR3_XEN, { SVMC_F_EFER, SVMC_F_CR0, SVMC_F_CR4, SVMC_F_CR3 }, 4, 0 },
 	{ SVMC_CHECK_SAVE_EFER_LMA_NO_LME, { SVMC_F_EFER }, 1, 0 },
@@ -1967,7 +1967,7 @@ static void test_models(void)
 	/*
 	 * kvm: 20 (the first 22 checks but CTRL.NP.GPAT and
 	 * CTRL.SEV.ALLOWED_FEATURES); kvm-legacy: kvm minus 4; kvm-v1: as kvm;
-	 * apm: 20 (no vNMI, no late CR3); from peers.md section 6: qemu and
+	 * apm: 20 (no vNMI, no late CR3); from the rows in models.c: qemu and
 	 * qemu-7.2 17, bochs 18 (NP.HOST_PG, V64 and the PDPTE read not
 	 * modelled), xen 16
 	 */

@@ -1,6 +1,6 @@
 /*
  * test_kernels.c - the kernel table: which model a release runs, at the
- * edges of every row (peers.md 1.3.6 and 1.4: the 2026 series is not in
+ * edges of every row (the sources in kernels.c's rows: the 2026 series is not in
  * 7.0-stable nor 5.10-stable, and is in Linus's tree after 7.0), the release
  * syntax, and the errors for releases outside the table or not releases.
  */

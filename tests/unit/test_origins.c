@@ -290,10 +290,28 @@ static void test_exit_names(void)
 		CHECK_STREQ(svmc_exit_name(cases[i].code, buf, sizeof(buf)), cases[i].name);
 }
 
+/* A panel by origin: kvm judges pages and nested states, apm hardware-run VMCBs. */
+static void test_panel_by_origin(void)
+{
+	static struct svmc_judge a, b;
+	struct svmc_judge *const js[] = { &a, &b };
+	struct svmc_panel p;
+
+	CHECK(svmc_panel_by_origin(&p, js, 2) == 2);
+	CHECK(p.by_origin && p.j[0] == &a && p.j[1] == &b);
+	CHECK_STREQ(a.model->name, "kvm");
+	CHECK_STREQ(b.model->name, "apm");
+	CHECK(p.origin[SVMC_ORIGIN_PAGE] == 0 && p.origin[SVMC_ORIGIN_NESTED_STATE] == 0);
+	CHECK(p.origin[SVMC_ORIGIN_HARDWARE] == 1);
+	/* one judge is not enough for two models */
+	CHECK(svmc_panel_by_origin(&p, js, 1) == 0);
+}
+
 int main(void)
 {
 	tcheck_profiles();
 	test_exit_names();
+	test_panel_by_origin();
 	test_other_origins();
 	test_fixture_table();
 	test_table_complete();

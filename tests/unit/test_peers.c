@@ -1,9 +1,10 @@
 /*
  * test_peers.c - the models of other implementations (qemu, qemu-7.2,
- * bochs, xen) at the boundaries shared/spec/peers.md gives for each rule:
+ * bochs, xen) at the boundaries of each rule as models.c states it from the
+ * implementation's source:
  * for every check a value that fails and the nearest value that passes,
- * each reasoned from the implementation's own condition (peers.md sections
- * 2-5), and where the model departs from kvm the same record under kvm, so
+ * each reasoned from the implementation's own condition (the comments of
+ * models.c), and where the model departs from kvm the same record under kvm, so
  * that a test fails if a model silently became kvm again.  Also the order
  * each implementation applies its checks in (`first`), the messages'
  * actor, and that none of them judges a nested_state record.
@@ -183,7 +184,7 @@ static void exception_vectors(const char *model, const unsigned *valid, size_t n
 	}
 }
 
-/* ---- QEMU (peers.md section 2) ------------------------------------------------ */
+/* ---- QEMU ---------------------------------------------------------------------- */
 
 static const char *const qemus[] = { "qemu", "qemu-7.2" };
 
@@ -380,7 +381,7 @@ static void test_qemu_order(void)
 	FIRST("qemu", cpu_base(), r, "SAVE.CR4.RSVD");
 }
 
-/* ---- Xen (peers.md section 3) --------------------------------------------------- */
+/* ---- Xen ----------------------------------------------------------------------- */
 
 static void test_xen_controls(void)
 {
@@ -548,7 +549,7 @@ static void test_xen_order(void)
 	FIRST("kvm", cpu_base(), r, "SAVE.DR6.HIGH");
 }
 
-/* ---- Bochs (peers.md sections 4 and 8) ------------------------------------------- */
+/* ---- Bochs --------------------------------------------------------------------- */
 
 static void test_bochs_controls(void)
 {
