@@ -560,5 +560,51 @@ const char *svmc_kernel_series(const struct svmc_kernel_row *k, char *buf, size_
  * naming the nearest rows).
  */
 const struct svmc_kernel_row *svmc_kernel_lookup(const char *release, struct svmc_diag *d);
+/* The newest row (what a KVM model means when no release is given). */
+const struct svmc_kernel_row *svmc_kernel_newest(void);
+/* The newest row that runs model m (NULL: none does, m is not KVM's). */
+const struct svmc_kernel_row *svmc_kernel_newest_for(const struct svmc_model *m);
+
+/* ---- the L1 view: what KVM offers an L1 guest that runs nested guests ---- */
+
+/*
+ * A feature KVM withholds from an L1 guest on an AMD host although the
+ * silicon has it.  from_major.from_minor is the first release that offers
+ * it (0.0: none does).  The rules are data (src/check/kernels.c), each with
+ * the source it was read in; a rule whose release is not read in a source
+ * says so (verified false) and the tools print its note when they use it.
+ */
+struct svmc_l1_rule {
+	enum svmc_feature feature;
+	unsigned from_major, from_minor; /* 0.0: never offered */
+	bool verified;                   /* the release (for from rules) was read in a source */
+	const char *why;                 /* "KVM never offers AVIC to a guest" */
+	const char *source;              /* the function and file it was read in */
+	const char *note;                /* what is not verified, or "" */
+};
+
+size_t svmc_l1_rule_count(void);
+const struct svmc_l1_rule *svmc_l1_rule_at(size_t i);
+/* True when kernel row k (NULL: the newest) withholds r's feature from an L1 guest. */
+bool svmc_l1_rule_withholds(const struct svmc_l1_rule *r, const struct svmc_kernel_row *k);
+
+/*
+ * Is model m one of KVM's (kvm, kvm-legacy, kvm-v1, and their restore
+ * forms)?  Their checks read the L1 guest's CPUID, so they take L1 views.
+ */
+bool svmc_model_is_kvm(const struct svmc_model *m);
+
+/*
+ * Turn c into the view an L1 guest has under the KVM of kernel row k (NULL:
+ * the newest row): remove every feature a rule withholds on k.  A profile
+ * that is already an L1 view (c->view "l1", e.g. captured from /dev/kvm by
+ * KVM_GET_SUPPORTED_CPUID) keeps what its own kernel decided: only the
+ * never-offered rules apply to it (a KVM that supports SEV reports the SEV
+ * bits, but an SEV guest cannot run nested guests).  *removed (may be NULL)
+ * gets the features taken away; c->view becomes "l1" unless c is a guest
+ * model ("guest"), which keeps its view.
+ */
+void svmc_cpu_l1_view(struct svmc_cpu *c, const struct svmc_kernel_row *k,
+		      struct svmc_featset *removed);
 
 #endif /* SVMCHECK_CHECK_H */

@@ -170,8 +170,10 @@ struct svmc_cpu {
 	unsigned maxphyaddr;          /* derived (plus modifiers) */
 	char guest[96];               /* name of the composed guest model, "" if none */
 	/*
-	 * Which CPUID view the leaves hold (`cpuid -i` and `cpuid -k` may differ): "cpuid-user",
-	 * "cpuid-kernel", "kvm-supported", "guest", or "" when not stated.
+	 * Whose view this is: "silicon" (what the CPU reports: the apm and emulator
+	 * models judge against it), "l1" (what KVM offers an L1 guest on that host:
+	 * captured from /dev/kvm, or made by svmc_cpu_l1_view()), "guest" (a guest
+	 * CPU model, or a host composed with one), or "" when a file does not say.
 	 */
 	char view[16];
 	/* ",+x,-y,maxphyaddr=N" modifiers applied by svmc_cpu_resolve(), "" if none */

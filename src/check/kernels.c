@@ -31,9 +31,33 @@ static const struct svmc_kernel_row kernels[] = {
 		.verified = true,
 		.note = "the EVENTINJ and CS.L/D fixes did not apply to 5.10.y",
 	},
+	/*
+	 * 5.11-6.x is cut where the L1 view changes (the L1 rules below: AutoIBRS
+	 * from 6.3, shadow stacks from 6.18), so that every row has one L1 mask.
+	 */
 	{
 		.first_major = 5,
 		.first_minor = 11,
+		.last_major = 6,
+		.last_minor = 2,
+		.model = "kvm-legacy",
+		.source = "released before the series reached Linus's tree (after 7.0)",
+		.verified = true,
+		.note = "whether a 6.x stable series took a backport is unverified",
+	},
+	{
+		.first_major = 6,
+		.first_minor = 3,
+		.last_major = 6,
+		.last_minor = 17,
+		.model = "kvm-legacy",
+		.source = "released before the series reached Linus's tree (after 7.0)",
+		.verified = true,
+		.note = "whether a 6.x stable series took a backport is unverified",
+	},
+	{
+		.first_major = 6,
+		.first_minor = 18,
 		.last_major = 6,
 		.last_minor = SVMC_KERNEL_ANY_MINOR,
 		.model = "kvm-legacy",
@@ -65,6 +89,118 @@ static const struct svmc_kernel_row kernels[] = {
 		.note = "7.1 as the first release with the series is inferred, not read in a source",
 	},
 };
+
+/*
+ * What KVM withholds from an L1 guest on an AMD host.  Read in Linux
+ * arch/x86/kvm/svm/svm.c svm_set_cpu_caps(), which builds CPUID 0x8000000A
+ * EDX for a nested-capable L1 from nothing (NPT, NRIPS, TSC scaling,
+ * VMCB clean, flush-by-ASID, virtual VMLOAD/VMSAVE, LBRV, pause filter and
+ * threshold, VGIF, vNMI, the SVME address check: nothing else) and clears
+ * IBT, arch/x86/kvm/cpuid.c kvm_set_cpu_caps() (CPUID 0x8000001F: SME never;
+ * SEV, SEV-ES, SEV-SNP only with kvm_amd's sev parameters, and then only
+ * for SEV guests; QEMU fills 0x8000001F only for SEV guests, and KVM does
+ * not run nested guests inside SEV-ES or SEV-SNP guests), and x86.c
+ * __kvm_valid_efer() for AutoIBRS.
+ */
+static const struct svmc_l1_rule l1_rules[] = {
+	{ .feature = SVMC_FEAT_SME,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM never offers SME to a guest",
+	  .source = "cpuid.c kvm_set_cpu_caps(): CPUID 0x8000001F EAX bit 0 is never set",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_SEV,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "only SEV guests get SEV, and they cannot run nested guests",
+	  .source = "cpuid.c kvm_set_cpu_caps(), svm/sev.c sev_set_cpu_caps()",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_SEV_ES,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "only SEV-ES guests get SEV-ES, and they cannot run nested guests",
+	  .source = "cpuid.c kvm_set_cpu_caps(), svm/sev.c sev_set_cpu_caps()",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_SEV_SNP,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "only SEV-SNP guests get SEV-SNP, and they cannot run nested guests",
+	  .source = "cpuid.c kvm_set_cpu_caps(), svm/sev.c sev_set_cpu_caps()",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_AVIC,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM never offers AVIC to an L1 guest",
+	  .source = "svm/svm.c svm_set_cpu_caps(): 0x8000000A EDX built from a fixed list",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_X2AVIC,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM never offers x2AVIC to an L1 guest",
+	  .source = "svm/svm.c svm_set_cpu_caps(): 0x8000000A EDX built from a fixed list",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_DECODEASSISTS,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM never offers decode assists to an L1 guest",
+	  .source = "svm/svm.c svm_set_cpu_caps(): 0x8000000A EDX built from a fixed list",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_SVM_LOCK,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM never offers the SVM lock to an L1 guest",
+	  .source = "svm/svm.c svm_set_cpu_caps(): 0x8000000A EDX built from a fixed list",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_V_SPEC_CTRL,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM never offers SPEC_CTRL virtualization to an L1 guest",
+	  .source = "svm/svm.c svm_set_cpu_caps(): 0x8000000A EDX built from a fixed list",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_IBT,
+	  .from_major = 0,
+	  .from_minor = 0,
+	  .verified = true,
+	  .why = "KVM clears IBT on AMD hosts",
+	  .source = "svm/svm.c svm_set_cpu_caps(): kvm_cpu_cap_clear(X86_FEATURE_IBT)",
+	  .note = "" },
+	{ .feature = SVMC_FEAT_AUTOIBRS,
+	  .from_major = 6,
+	  .from_minor = 3,
+	  .verified = false,
+	  .why = "KVM offers AutoIBRS (EFER bit 21) to guests from Linux 6.3",
+	  .source = "KVM: x86: Propagate the AMD Automatic IBRS feature to the guest (Kim "
+		    "Phillips); x86.c __kvm_valid_efer()",
+	  .note = "6.3 as its first release is not read in a source (the tip x86/cpu merge for "
+		  "6.3)" },
+	{ .feature = SVMC_FEAT_SHSTK,
+	  .from_major = 6,
+	  .from_minor = 18,
+	  .verified = false,
+	  .why = "KVM offers shadow stacks to an L1 guest on AMD from Linux 6.18",
+	  .source = "KVM: SVM: Enable shadow stack virtualization for SVM (John Allen), with the "
+		    "KVM CET series; svm_set_cpu_caps() cleared SHSTK before",
+	  .note = "6.18 is the release of the KVM CET series; the commit id is not read" },
+};
+
+size_t svmc_l1_rule_count(void)
+{
+	return sizeof(l1_rules) / sizeof(l1_rules[0]);
+}
+
+const struct svmc_l1_rule *svmc_l1_rule_at(size_t i)
+{
+	return i < svmc_l1_rule_count() ? &l1_rules[i] : NULL;
+}
 
 size_t svmc_kernel_count(void)
 {
@@ -145,4 +281,51 @@ const struct svmc_kernel_row *svmc_kernel_lookup(const char *release, struct svm
 			      "(svmcheck checks --kernels)",
 			      release, svmc_kernel_series(below ? below : above, b1, sizeof(b1)));
 	return NULL;
+}
+
+const struct svmc_kernel_row *svmc_kernel_newest(void)
+{
+	return &kernels[svmc_kernel_count() - 1];
+}
+
+const struct svmc_kernel_row *svmc_kernel_newest_for(const struct svmc_model *m)
+{
+	const char *name = m->name;
+
+	for (size_t i = svmc_kernel_count(); i-- > 0;)
+		if (strcmp(kernels[i].model, name) == 0)
+			return &kernels[i];
+	return NULL;
+}
+
+bool svmc_l1_rule_withholds(const struct svmc_l1_rule *r, const struct svmc_kernel_row *k)
+{
+	if (!k)
+		k = svmc_kernel_newest();
+	if (!r->from_major && !r->from_minor)
+		return true;
+	/* rows never straddle a rule's release (tests/unit checks it): the first release decides */
+	return key(k->first_major, k->first_minor) < key(r->from_major, r->from_minor);
+}
+
+void svmc_cpu_l1_view(struct svmc_cpu *c, const struct svmc_kernel_row *k,
+		      struct svmc_featset *removed)
+{
+	bool captured = strcmp(c->view, "l1") == 0;
+
+	if (removed)
+		*removed = (struct svmc_featset){ { 0, 0 } };
+	for (size_t i = 0; i < svmc_l1_rule_count(); i++) {
+		const struct svmc_l1_rule *r = &l1_rules[i];
+		bool never = !r->from_major && !r->from_minor;
+
+		if ((captured && !never) || !svmc_l1_rule_withholds(r, k) ||
+		    !svmc_featset_has(&c->features, r->feature))
+			continue;
+		svmc_featset_set(&c->features, r->feature, false);
+		if (removed)
+			svmc_featset_set(removed, r->feature, true);
+	}
+	if (strcmp(c->view, "guest") != 0)
+		snprintf(c->view, sizeof(c->view), "l1");
 }

@@ -544,6 +544,11 @@ const struct svmc_model *svmc_model_default(void)
 	return &models[0];
 }
 
+bool svmc_model_is_kvm(const struct svmc_model *m)
+{
+	return m->restore || (m->flags & SVMC_MF_RESTORE);
+}
+
 const struct svmc_model *svmc_model_for_origin(enum svmc_origin o)
 {
 	return o == SVMC_ORIGIN_HARDWARE ? svmc_model_lookup("apm") : &models[0];

@@ -111,6 +111,8 @@ int cli_resolve_cpu(struct out *o, const char *opt, const char *arg, const char 
 		    const char *guest, struct svmc_cpu *cpu);
 
 struct svmc_atomic_file;
+struct svmc_kernel_row;
+struct svmc_model;
 /*
  * The rule for every -o FILE: refuse (usage error, reported through
  * cli_report into eo) when path names one of inputs[0..ninputs), by name or
@@ -170,6 +172,46 @@ int cmd_baseline(int argc, char **argv);
  * usage error.  Errors are reported through cli_errorf(NULL, ...) (call it
  * after argp_parse); returns 0 or -1.
  */
-int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model);
+int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model,
+		     const struct svmc_kernel_row **row);
+
+/*
+ * The CPU a model judges against.  Under KVM's models the CPU is the L1
+ * guest's: a silicon profile is turned into the L1 view the KVM of kernel
+ * row `kernel` offers (NULL: the newest release that runs the model), unless
+ * --view silicon asked to keep it.  What was removed is kept for
+ * cli_view_note().
+ */
+struct cli_view {
+	bool silicon;                         /* --view silicon */
+	const struct svmc_kernel_row *kernel; /* --kernel's row, NULL: none given */
+	/* filled by cli_view_cpu() */
+	bool turned;                       /* the CPU was turned into an L1 view */
+	struct svmc_featset removed;       /* what that took away */
+	const struct svmc_kernel_row *row; /* whose L1 view it is */
+};
+
+/* The --view option of every command that judges against a CPU. */
+#define CLI_VIEW_OPTION(key)                                                                                    \
+	{                                                                                                       \
+		"view", key, "VIEW", 0,                                                                         \
+			"l1 (default): under the kvm models, judge the L1 view KVM offers on the CPU (what it " \
+			"never gives an L1 guest removed); silicon: the profile as it is",                      \
+			0                                                                                       \
+	}
+
+/* --view VIEW: "silicon" or "l1" (the default); 0, or -1 after a usage error. */
+int cli_view_parse(const char *arg, struct cli_view *v);
+
+/* out = cpu as model m sees it, under v (v->turned, removed, row are set). */
+void cli_view_cpu(struct cli_view *v, const struct svmc_model *m, const struct svmc_cpu *cpu,
+		  struct svmc_cpu *out);
+
+/*
+ * Say what cli_view_cpu() did: text gets a line naming the removed features
+ * ("who" names the CPU), JSON the keys "view" and "l1_removed".  A removal
+ * that rests on a release not read in a source is noted on stderr.
+ */
+void cli_view_note(struct out *o, const char *who, const struct cli_view *v);
 
 #endif /* SVMCHECK_CLI_H */

@@ -26,8 +26,12 @@
 #include "svmcheck/cpu.h"
 #include "svmcheck/migrate.h"
 
+enum { OPT_VIEW = 0x100 };
+
 struct baseline_args {
 	const char *model, *output;
+	struct cli_view view;
+	bool bad_view, l1_removed; /* l1_removed: a host's L1 view lost features */
 	char **cpus;
 	int ncpus;
 };
@@ -39,6 +43,7 @@ static const struct argp_option baseline_options[] = {
 	  "Also write the baseline as an svmcheck JSON profile to FILE (a CPU argument, e.g. for "
 	  "matrix --guest)",
 	  0 },
+	CLI_VIEW_OPTION(OPT_VIEW),
 	{ 0 }
 };
 
@@ -55,6 +60,9 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'o':
 		a->output = arg;
+		return 0;
+	case OPT_VIEW:
+		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->cpus = state->argv + state->next;
@@ -213,6 +221,8 @@ static void emit_json(struct out *o, const struct baseline_args *a, const struct
 	svmc_emit_str(o, "schema", "svmcheck/baseline");
 	svmc_emit_u64(o, "schema_version", 1);
 	svmc_emit_str(o, "model", r->model->name);
+	svmc_emit_str(o, "view",
+		      svmc_model_is_kvm(r->model) && !a->view.silicon ? "l1" : "silicon");
 	svmc_emit_arr_begin(o, "hosts");
 	for (int i = 0; i < a->ncpus; i++)
 		svmc_emit_str(o, NULL, a->cpus[i]);
@@ -287,6 +297,9 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 		n += svmc_cpu_has(r->base, k);
 	svmc_emit_printf(o, "baseline of %d host%s: MAXPHYADDR %u, %u features\n", a->ncpus,
 			 a->ncpus == 1 ? "" : "s", r->base->maxphyaddr, n);
+	if (a->l1_removed)
+		svmc_emit_printf(o, "each host is its L1 view: what KVM does not offer an L1 guest "
+				    "is removed (svmcheck-profile(1); --view silicon keeps it)\n");
 	svmc_emit_puts(o, "features:");
 	for (unsigned k = 0; k < SVMC_FEAT_COUNT; k++)
 		if (svmc_cpu_has(r->base, k))
@@ -355,16 +368,21 @@ static void intersect(struct svmc_cpu *base, const struct svmc_cpu *hosts, int n
 }
 
 /*
- * Read every host; one that cannot be read or has no SVM (no nested guest
- * runs there, so it has no class to share) is reported.  0 or -1.
+ * Read every host, as model m sees it; one that cannot be read or has no
+ * SVM (no nested guest runs there, so it has no class to share) is
+ * reported.  0 or -1.
  */
-static int read_hosts(struct out *o, const struct baseline_args *a, struct svmc_cpu *hosts)
+static int read_hosts(struct out *o, struct baseline_args *a, const struct svmc_model *m,
+		      struct svmc_cpu *hosts)
 {
 	for (int i = 0; i < a->ncpus; i++) {
 		struct svmc_diag d;
 
 		if (cli_resolve_cpu(o, NULL, a->cpus[i], NULL, NULL, &hosts[i]) != 0)
 			return -1;
+		/* under KVM a host offers its L1 view, never more */
+		cli_view_cpu(&a->view, m, &hosts[i], &hosts[i]);
+		a->l1_removed |= a->view.removed.w[0] || a->view.removed.w[1];
 		if (svmc_cpu_has(&hosts[i], SVMC_FEAT_SVM))
 			continue;
 		svmc_diag_init(&d, a->cpus[i]);
@@ -425,7 +443,7 @@ int cmd_baseline(int argc, char **argv)
 	struct out o;
 	int rc = EXIT_TROUBLE;
 
-	if (argp_parse(&baseline_argp, argc, argv, 0, NULL, &a) != 0)
+	if (argp_parse(&baseline_argp, argc, argv, 0, NULL, &a) != 0 || a.bad_view)
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
 	r.model = a.model ? svmc_model_lookup(a.model) : svmc_model_default();
@@ -445,7 +463,7 @@ int cmd_baseline(int argc, char **argv)
 	}
 	base = &c[a.ncpus];
 	model = &c[a.ncpus + 1];
-	if (read_hosts(&o, &a, c) != 0)
+	if (read_hosts(&o, &a, r.model, c) != 0)
 		goto done;
 	intersect(base, c, a.ncpus);
 	r.base = base;

@@ -124,11 +124,15 @@ static void one_row(struct svmc_table *t, const struct svmc_check_info *ci)
 }
 
 /* The kernel table: JSON keys in schema order; text puts the sources below. */
-enum { K_SERIES, K_MODEL, K_VERIFIED, K_COMMITS, K_SOURCE, K_NOTE, K_NCOLS };
+enum { K_SERIES, K_MODEL, K_VERIFIED, K_L1, K_COMMITS, K_SOURCE, K_NOTE, K_NCOLS };
 static const struct svmc_col kernel_cols[K_NCOLS] = {
 	[K_SERIES] = { .key = "series", .head = "SERIES", .width = 10 },
 	[K_MODEL] = { .key = "model", .head = "MODEL", .width = 12 },
-	[K_VERIFIED] = { .key = "verified", .head = "RELEASE NUMBER", .type = SVMC_COL_BOOL },
+	[K_VERIFIED] = { .key = "verified",
+			 .head = "RELEASE NUMBER",
+			 .type = SVMC_COL_BOOL,
+			 .width = 17 },
+	[K_L1] = { .key = "l1_withheld", .head = "L1 ALSO WITHHOLDS", .type = SVMC_COL_LIST },
 	[K_COMMITS] = { .key = "commits",
 			.head = "",
 			.type = SVMC_COL_LIST,
@@ -136,6 +140,49 @@ static const struct svmc_col kernel_cols[K_NCOLS] = {
 	[K_SOURCE] = { .key = "source", .head = "", .flags = SVMC_COL_BELOW },
 	[K_NOTE] = { .key = "note", .head = "", .flags = SVMC_COL_BELOW },
 };
+
+/* What KVM withholds from an L1 guest: the rules behind the L1 column, with their sources. */
+enum { L_FEATURE, L_FROM, L_VERIFIED, L_WHY, L_SOURCE, L_NOTE, L_NCOLS };
+static const struct svmc_col l1_cols[L_NCOLS] = {
+	[L_FEATURE] = { .key = "feature", .head = "FEATURE", .width = 16 },
+	[L_FROM] = { .key = "offered_from", .head = "OFFERED FROM", .width = 13 },
+	[L_VERIFIED] = { .key = "verified", .head = "RELEASE NUMBER", .type = SVMC_COL_BOOL },
+	[L_WHY] = { .key = "why", .head = "", .flags = SVMC_COL_BELOW },
+	[L_SOURCE] = { .key = "source", .head = "", .flags = SVMC_COL_BELOW },
+	[L_NOTE] = { .key = "note", .head = "", .flags = SVMC_COL_BELOW },
+};
+
+static void list_l1_rules(struct out *o)
+{
+	struct svmc_table t = { .o = o, .cols = l1_cols, .ncols = L_NCOLS };
+
+	svmc_emit_printf(o, "\nWhat KVM does not offer an L1 guest on an AMD host (the L1 view; "
+			    "--view silicon keeps it)\n\n");
+	svmc_table_begin(&t, "l1_rules");
+	for (size_t i = 0; i < svmc_l1_rule_count(); i++) {
+		const struct svmc_l1_rule *r = svmc_l1_rule_at(i);
+		struct svmc_cell cells[L_NCOLS] = { { 0 } };
+		char from[16], source[320], note[200];
+
+		if (r->from_major)
+			snprintf(from, sizeof(from), "%u.%u", r->from_major, r->from_minor);
+		snprintf(source, sizeof(source), "source: %s", r->source);
+		snprintf(note, sizeof(note), "note: %s", r->note);
+		cells[L_FEATURE] = (struct svmc_cell){ .s = svmc_feature_table[r->feature].name,
+						       .color = OUT_C_BOLD };
+		cells[L_FROM].s = r->from_major ? from : "never";
+		cells[L_VERIFIED] = (struct svmc_cell){ .u = r->verified,
+							.text = !r->from_major ? "-" :
+								r->verified ? "read in a source" :
+									      "inferred" };
+		cells[L_WHY].s = r->why;
+		cells[L_SOURCE] = (struct svmc_cell){ .s = r->source, .text = source };
+		cells[L_NOTE] =
+			(struct svmc_cell){ .s = r->note, .text = r->note[0] ? note : NULL };
+		svmc_table_row(&t, cells, false);
+	}
+	svmc_table_end(&t);
+}
 
 static int list_kernels(struct out *o)
 {
@@ -149,8 +196,22 @@ static int list_kernels(struct out *o)
 	for (size_t i = 0; i < svmc_kernel_count(); i++) {
 		const struct svmc_kernel_row *k = svmc_kernel_at(i);
 		struct svmc_cell cells[K_NCOLS] = { { 0 } };
-		char series[24], commits[80], source[320], note[200];
-		size_t n = 0, used;
+		char series[24], commits[80], source[320], note[200], l1[96];
+		const char *withheld[8];
+		size_t n = 0, used, nw = 0;
+
+		/* the release rules this row applies (the never rules apply to every row) */
+		l1[0] = '\0';
+		for (size_t r = 0; r < svmc_l1_rule_count() && nw < 8; r++) {
+			const struct svmc_l1_rule *rule = svmc_l1_rule_at(r);
+
+			if (rule->from_major && svmc_l1_rule_withholds(rule, k)) {
+				withheld[nw] = svmc_feature_table[rule->feature].name;
+				snprintf(l1 + strlen(l1), sizeof(l1) - strlen(l1), "%s%s",
+					 nw ? " " : "", withheld[nw]);
+				nw++;
+			}
+		}
 
 		used = (size_t)snprintf(commits, sizeof(commits), "commits:");
 		for (; n < sizeof(k->commits) / sizeof(k->commits[0]) && k->commits[n]; n++)
@@ -167,6 +228,8 @@ static int list_kernels(struct out *o)
 		cells[K_VERIFIED] =
 			(struct svmc_cell){ .u = k->verified,
 					    .text = k->verified ? "read in a source" : "inferred" };
+		cells[K_L1] =
+			(struct svmc_cell){ .list = withheld, .n = nw, .text = nw ? l1 : "-" };
 		cells[K_COMMITS] =
 			(struct svmc_cell){ .list = k->commits, .n = n, .text = commits };
 		cells[K_SOURCE] = (struct svmc_cell){ .s = k->source, .text = source };
@@ -174,6 +237,7 @@ static int list_kernels(struct out *o)
 		svmc_table_row(&t, cells, false);
 	}
 	svmc_table_end(&t);
+	list_l1_rules(o);
 	svmc_emit_obj_end(o);
 	return svmc_emit_fini(o) == 0 ? EXIT_PASS : EXIT_TROUBLE;
 }

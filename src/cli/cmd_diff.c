@@ -26,7 +26,7 @@
 #include "svmcheck/record.h"
 #include "svmcheck/replay.h"
 
-enum { OPT_GUEST = 0x300 };
+enum { OPT_GUEST = 0x300, OPT_VIEW };
 
 #define NAME_W 22                  /* text: the field name column, as inspect's */
 #define VALUE_W 18                 /* text: the value column (16 hex digits and "0x") */
@@ -36,6 +36,8 @@ enum { OPT_GUEST = 0x300 };
 struct diff_args {
 	enum svmc_format format;
 	const char *cpu, *guest, *models;
+	struct cli_view view;
+	bool bad_view;
 	const char *bad_format; /* reported after parsing, in the output mode */
 	const char *arg[2];     /* A and B as given */
 	int nargs;
@@ -54,6 +56,7 @@ static const struct argp_option diff_options[] = {
 	  0 },
 	{ "format", 'f', "FMT", 0,
 	  "Input format of both: auto (default, per input from its content), {formats}", 0 },
+	CLI_VIEW_OPTION(OPT_VIEW),
 	{ 0 }
 };
 
@@ -70,6 +73,9 @@ static error_t diff_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_GUEST:
 		a->guest = arg;
+		return 0;
+	case OPT_VIEW:
+		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case 'm':
 		a->models = arg;
@@ -635,7 +641,8 @@ struct diff_run {
 	struct side side[2];
 	const struct svmc_model *model[SVMC_PANEL_MAX];
 	struct svmc_judge judge[SVMC_PANEL_MAX];
-	struct svmc_cpu cpu;
+	struct cli_view view[SVMC_PANEL_MAX]; /* how each model sees the CPU */
+	struct svmc_cpu cpu, seen;
 };
 
 /* JSON: where a record comes from; text: its line "a  FILE#INDEX (line N): format, origin". */
@@ -660,14 +667,18 @@ static void write_record(struct out *o, char c, const struct svmc_record *r)
 }
 
 /* Compile every model for the CPU; 0, or -1 after reporting (a CPU without SVM). */
-static int compile_judges(struct diff_run *run, unsigned n, const char *cpu_arg)
+static int compile_judges(struct diff_run *run, unsigned n, const struct diff_args *a)
 {
+	const char *cpu_arg = a->cpu;
+
 	for (unsigned i = 0; i < n; i++) {
 		struct svmc_diag d;
 		enum svmc_err e;
 
 		svmc_diag_init(&d, NULL);
-		e = svmc_judge_compile(&run->judge[i], run->model[i], &run->cpu, &d);
+		run->view[i] = a->view;
+		cli_view_cpu(&run->view[i], run->model[i], &run->cpu, &run->seen);
+		e = svmc_judge_compile(&run->judge[i], run->model[i], &run->seen, &d);
 		if (e == SVMC_ERR_NOSVM) {
 			cli_errorf(NULL, e, "%s; give a profile with -c, e.g. -c epyc-milan",
 				   d.msg);
@@ -706,6 +717,12 @@ static int write_diff(struct diff_run *run, unsigned nmodels, bool by_default)
 		svmc_emit_str(&o, "guest", run->cpu.guest);
 	svmc_emit_printf(&o, "\nVerdicts on %s%s%s\n", run->cpu.name,
 			 run->cpu.guest[0] ? ", guest " : "", run->cpu.guest);
+	for (unsigned i = 0; i < nmodels; i++)
+		if (run->view[i].turned) { /* the L1 view is the same for every KVM model named */
+			if (!svmc_emit_json(&o))
+				cli_view_note(&o, run->cpu.name, &run->view[i]);
+			break;
+		}
 	svmc_emit_arr_begin(&o, "verdicts");
 	for (unsigned i = 0; i < nmodels; i++) {
 		struct svmc_result res[2];
@@ -731,7 +748,7 @@ int cmd_diff(int argc, char **argv)
 	unsigned nmodels = 0;
 	int status = EXIT_TROUBLE;
 
-	if (argp_parse(&diff_argp, argc, argv, 0, NULL, &a) != 0)
+	if (argp_parse(&diff_argp, argc, argv, 0, NULL, &a) != 0 || a.bad_view)
 		return EXIT_TROUBLE;
 	if (a.bad_format) {
 		cli_unknown_format(NULL, a.bad_format);
@@ -761,7 +778,7 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	if (!a.models)
 		nmodels = default_models(&run->side[0].rec, &run->side[1].rec, run->model);
-	if (compile_judges(run, nmodels, a.cpu) != 0)
+	if (compile_judges(run, nmodels, &a) != 0)
 		goto out;
 	status = write_diff(run, nmodels, !a.models);
 out:

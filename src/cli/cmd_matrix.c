@@ -36,13 +36,15 @@
 #include "svmcheck/cpu.h"
 #include "svmcheck/migrate.h"
 
-enum { OPT_GUEST = 0x100, OPT_FROM_FILE, OPT_FROM };
+enum { OPT_GUEST = 0x100, OPT_FROM_FILE, OPT_FROM, OPT_VIEW };
 
 #define MAX_FILES 16
 #define MAX_LINE 4096
 
 struct matrix_args {
 	const char *model, *guest, *from;
+	struct cli_view view;
+	bool bad_view;
 	const char *files[MAX_FILES];
 	int nfiles;
 	char **cpus;
@@ -60,6 +62,7 @@ static const struct argp_option matrix_options[] = {
 	  0 },
 	{ "from", OPT_FROM, "NAME", 0,
 	  "List the hosts a VM on NAME (a host's name or CPU argument) can safely move to", 0 },
+	CLI_VIEW_OPTION(OPT_VIEW),
 	{ 0 }
 };
 
@@ -79,6 +82,9 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FROM:
 		a->from = arg;
+		return 0;
+	case OPT_VIEW:
+		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case OPT_FROM_FILE:
 		if (a->nfiles == MAX_FILES)
@@ -182,6 +188,7 @@ struct fleet {
 	/* per class: its distinct arguments, in order */
 	size_t **cls_args;
 	size_t *cls_nargs, *cls_hosts;
+	bool l1_removed; /* a CPU's L1 view lost features (said in text) */
 };
 
 static uint64_t str_hash(const char *s)
@@ -417,7 +424,8 @@ static int reject(struct distinct *d, struct svmc_diag *dg)
  * reporting (no memory).
  */
 static int classify(struct out *o, struct fleet *f, struct distinct *d, const struct svmc_model *m,
-		    const struct svmc_cpu *guest, struct svmc_cpu *cpu, struct svmc_compiled *comp)
+		    const struct svmc_cpu *guest, struct cli_view *view, struct svmc_cpu *cpu,
+		    struct svmc_cpu *seen, struct svmc_compiled *comp)
 {
 	struct svmc_diag dg;
 	enum svmc_err e;
@@ -432,10 +440,13 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 	svmc_diag_init(&dg, d->cpu);
 	e = svmc_cpu_resolve(d->cpu, cpu, &dg);
 	if (e == SVMC_OK) {
+		/* the host's L1 view under KVM, then what the guest model leaves of it */
+		cli_view_cpu(view, m, cpu, seen);
+		f->l1_removed |= view->removed.w[0] || view->removed.w[1];
 		if (guest)
-			svmc_cpu_compose(cpu, guest);
+			svmc_cpu_compose(seen, guest);
 		svmc_diag_init(&dg, d->cpu);
-		e = svmc_compile(comp, m, cpu, &dg);
+		e = svmc_compile(comp, m, seen, &dg);
 	}
 	if (e != SVMC_OK) {
 		/* the CPU names the input (a profile file's line stays its own), NAME= only if empty */
@@ -791,7 +802,7 @@ static void print_rejected(struct out *o, const struct fleet *f, size_t nrej)
 }
 
 static void print_matrix(struct out *o, struct reasons *r, const struct svmc_model *m,
-			 const char *guest, const enum svmc_mresult *res, long from)
+			 const char *guest, bool silicon, const enum svmc_mresult *res, long from)
 {
 	const struct fleet *f = r->f;
 	size_t nc = f->classes.n, nrej = 0;
@@ -814,6 +825,11 @@ static void print_matrix(struct out *o, struct reasons *r, const struct svmc_mod
 		svmc_emit_printf(o, ", %zu rejected", nrej);
 	svmc_emit_printf(o, "), model %s%s%s\n", m->name, guest ? ", guest " : "",
 			 guest ? guest : "");
+	svmc_emit_str(o, "view", svmc_model_is_kvm(m) && !silicon ? "l1" : "silicon");
+	if (f->l1_removed)
+		svmc_emit_printf(o,
+				 "each CPU is its L1 view: what KVM does not offer an L1 guest is "
+				 "removed (svmcheck-profile(1); --view silicon keeps it)\n");
 	print_classes(o, f);
 	if (!nc)
 		svmc_emit_printf(o, "\nno CPU could be judged\n");
@@ -826,8 +842,8 @@ static void print_matrix(struct out *o, struct reasons *r, const struct svmc_mod
 	print_pairs(o, r, res, counts);
 	if (nc >= 2)
 		svmc_emit_printf(
-			o, "\ndetails of a pair: svmcheck migrate -m %s --from CPU --to CPU\n",
-			m->name);
+			o, "\ndetails of a pair: svmcheck migrate -m %s%s --from CPU --to CPU\n",
+			m->name, silicon ? " --view silicon" : "");
 	if (from >= 0)
 		print_from(o, r, (size_t)from, res);
 	print_rejected(o, f, nrej);
@@ -893,7 +909,7 @@ int cmd_matrix(int argc, char **argv)
 {
 	struct matrix_args a = { 0 };
 	struct fleet f = { 0 };
-	struct svmc_cpu *cpu = NULL, *guest = NULL;
+	struct svmc_cpu *cpu = NULL, *seen = NULL, *guest = NULL;
 	struct svmc_compiled *comp = NULL;
 	const struct svmc_model *m;
 	enum svmc_mresult *res = NULL;
@@ -904,7 +920,7 @@ int cmd_matrix(int argc, char **argv)
 	long from = -1;
 	size_t nc;
 
-	if (argp_parse(&matrix_argp, argc, argv, 0, NULL, &a) != 0)
+	if (argp_parse(&matrix_argp, argc, argv, 0, NULL, &a) != 0 || a.bad_view)
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
 	svmc_classes_init(&f.classes);
@@ -938,8 +954,9 @@ int cmd_matrix(int argc, char **argv)
 		goto done;
 	}
 	cpu = malloc(sizeof(*cpu));
+	seen = malloc(sizeof(*seen));
 	comp = malloc(sizeof(*comp));
-	if (!cpu || !comp) {
+	if (!cpu || !seen || !comp) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		rc = EXIT_TROUBLE;
 		goto done;
@@ -972,7 +989,7 @@ int cmd_matrix(int argc, char **argv)
 			f.d[k].cls = f.d[same].cls;
 			continue;
 		}
-		if (classify(&o, &f, &f.d[k], m, guest, cpu, comp) != 0) {
+		if (classify(&o, &f, &f.d[k], m, guest, &a.view, cpu, seen, comp) != 0) {
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
@@ -1008,7 +1025,7 @@ int cmd_matrix(int argc, char **argv)
 			    svmc_mresult_status(res[i * nc + j], false) != 0)
 				rc = EXIT_FAIL;
 		}
-	print_matrix(&o, &r, m, a.guest, res, from);
+	print_matrix(&o, &r, m, a.guest, a.view.silicon, res, from);
 	if (bad)
 		rc = EXIT_TROUBLE;
 done:
@@ -1018,6 +1035,7 @@ done:
 	free(r.n);
 	free(r.df);
 	free(cpu);
+	free(seen);
 	free(guest);
 	free(comp);
 	fleet_free(&f);

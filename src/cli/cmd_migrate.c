@@ -44,6 +44,7 @@ enum {
 	OPT_TO_KERNEL,
 	OPT_GUEST,
 	OPT_ALLOW_GUEST_CHANGE,
+	OPT_VIEW,
 };
 
 struct migrate_args {
@@ -51,6 +52,9 @@ struct migrate_args {
 	const char *model, *from_model, *to_model;
 	const char *from_kernel, *to_kernel; /* pick from_model, to_model */
 	bool strict, allow_guest_change;
+	struct cli_view view; /* --view (kernel rows filled per side) */
+	bool bad_view;
+	const struct svmc_kernel_row *from_row, *to_row;
 	enum svmc_format format;
 	char **inputs;
 	int ninputs;
@@ -83,6 +87,7 @@ static const struct argp_option migrate_options[] = {
 	  "The source's model is the KVM of Linux RELEASE (svmcheck checks --kernels)", 0 },
 	{ "to-kernel", OPT_TO_KERNEL, "RELEASE", 0, "The destination's model, by Linux release",
 	  0 },
+	CLI_VIEW_OPTION(OPT_VIEW),
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "Exit 0 only for identical: a newly valid state is a guest-visible change too", 0 },
 	{ "format", 'f', "FMT", 0, "Format of the INPUT records: auto (default), {formats}", 0 },
@@ -138,6 +143,9 @@ static error_t migrate_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_TO_KERNEL:
 		a->to_kernel = arg;
+		return 0;
+	case OPT_VIEW:
+		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case 'f':
 		if (svmc_format_parse(arg, &a->format) != 0)
@@ -201,7 +209,9 @@ static const struct argp migrate_argp = {
 struct side {
 	const char *arg, *guest, *label;
 	const struct svmc_model *model;
-	struct svmc_cpu *cpu;
+	struct svmc_cpu *cpu;    /* as given (with the guest model): what hw judges */
+	struct svmc_cpu *seen;   /* as the side's model sees it: the L1 view under KVM */
+	struct cli_view view;    /* how seen was made */
 	struct svmc_judge judge; /* judge.vmrun: the class diff; both forms: the records */
 	/*
 	 * No model named for this side: a record is judged by the model its
@@ -226,6 +236,7 @@ static int resolve_guest_side(struct out *o, struct side *s, const char *opt, co
 
 	if (cli_resolve_cpu(o, opt, s->arg, NULL, NULL, s->cpu) != 0)
 		return -1;
+	cli_view_cpu(&s->view, s->model, s->cpu, s->seen);
 	if (!s->guest)
 		return 0;
 	g = malloc(sizeof(*g));
@@ -237,11 +248,13 @@ static int resolve_guest_side(struct out *o, struct side *s, const char *opt, co
 		free(g);
 		return -1;
 	}
+	/* what the host offers the guest: its L1 view under KVM */
 	for (unsigned i = 0; i < sizeof(s->blocked.w) / sizeof(s->blocked.w[0]); i++)
-		s->blocked.w[i] = g->features.w[i] & ~s->cpu->features.w[i];
+		s->blocked.w[i] = g->features.w[i] & ~s->seen->features.w[i];
 	svmc_featset_set(&s->blocked, SVMC_FEAT_HYPERVISOR, false);
 	svmc_featset_set(&s->blocked, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, false);
 	svmc_cpu_compose(s->cpu, g);
+	svmc_cpu_compose(s->seen, g);
 	free(g);
 	return 0;
 }
@@ -258,7 +271,8 @@ static int setup_side(struct out *o, struct side *s)
 	enum svmc_err e;
 
 	s->cpu = malloc(sizeof(*s->cpu));
-	if (!s->cpu) {
+	s->seen = malloc(sizeof(*s->seen));
+	if (!s->cpu || !s->seen) {
 		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
@@ -275,7 +289,7 @@ static int setup_side(struct out *o, struct side *s)
 
 		svmc_panel_by_origin(&s->panel, js, 2);
 	}
-	e = svmc_judge_compile(&s->judge, s->judge.model, s->cpu, &d);
+	e = svmc_judge_compile(&s->judge, s->judge.model, s->seen, &d);
 	if (e == SVMC_OK && s->panel.n > 1)
 		e = svmc_judge_compile(&s->hw, s->hw.model, s->cpu, &d);
 	if (e == SVMC_ERR_NOSVM) {
@@ -447,6 +461,8 @@ static void check_cmd(char *buf, size_t n, const struct migrate_args *a, const c
 		len = add_arg(buf, n, len, "--from-kernel", a->from_kernel, "");
 	if (a->to_kernel)
 		len = add_arg(buf, n, len, "--to-kernel", a->to_kernel, "");
+	if (a->view.silicon)
+		len = add_arg(buf, n, len, "--view", "silicon", "");
 	if (a->strict && len < n)
 		snprintf(buf + len, n - len, " --strict");
 }
@@ -709,6 +725,7 @@ static void json_side(struct out *o, const char *key, const struct side *s)
 	else
 		svmc_emit_null(o, "guest");
 	svmc_emit_u64(o, "maxphyaddr", s->judge.vmrun.maxphyaddr);
+	cli_view_note(o, s->arg, &s->view);
 	svmc_emit_obj_end(o);
 }
 
@@ -808,6 +825,8 @@ static void text_head(struct out *o, const struct svmc_diff *df, const struct mi
 				 s->arg, s->guest ? " as guest " : "", s->guest ? s->guest : "",
 				 s->model->name, s->judge.vmrun.maxphyaddr);
 	}
+	for (int i = 0; i < 2; i++)
+		cli_view_note(o, sides[i]->arg, &sides[i]->view);
 	if (blocked) {
 		svmc_emit_printf(o, "\n");
 		text_blocked(o, a, from, to);
@@ -839,16 +858,22 @@ int cmd_migrate(int argc, char **argv)
 
 	if (argp_parse(&migrate_argp, argc, argv, 0, NULL, &a) != 0)
 		return EXIT_TROUBLE;
-	if ((a.from_kernel &&
+	if (a.bad_view ||
+	    (a.from_kernel &&
 	     cli_kernel_model("--from-kernel", a.from_kernel, a.from_model ? a.from_model : a.model,
-			      &a.from_model) != 0) ||
-	    (a.to_kernel && cli_kernel_model("--to-kernel", a.to_kernel,
-					     a.to_model ? a.to_model : a.model, &a.to_model) != 0))
+			      &a.from_model, &a.from_row) != 0) ||
+	    (a.to_kernel &&
+	     cli_kernel_model("--to-kernel", a.to_kernel, a.to_model ? a.to_model : a.model,
+			      &a.to_model, &a.to_row) != 0))
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
 	from.arg = a.from;
 	from.guest = a.from_guest;
 	from.label = "from";
+	from.view = a.view;
+	from.view.kernel = a.from_row;
+	to.view = a.view;
+	to.view.kernel = a.to_row;
 	to.arg = a.to;
 	to.guest = a.to_guest;
 	to.label = "to";
@@ -916,5 +941,7 @@ done:
 	free(st);
 	free(from.cpu);
 	free(to.cpu);
+	free(from.seen);
+	free(to.seen);
 	return rc;
 }

@@ -46,7 +46,7 @@
 #define FLUSH_AT (64u << 10)
 #define LARGE_INPUT (64ull << 20) /* --progress default: an input this large */
 
-enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_KERNEL };
+enum { OPT_GUEST = 0x300, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_KERNEL, OPT_VIEW };
 
 struct replay_args {
 	enum svmc_format format;
@@ -59,6 +59,8 @@ struct replay_args {
 	bool cpu_given;     /* -c (else host, or with --run the emulator's CPU) */
 	unsigned threads;
 	int progress; /* -1 auto, 0 off, 1 on */
+	struct cli_view view;
+	bool bad_view;
 	/* reported after parsing, in the output mode: */
 	const char *bad_format, *bad_threads;
 	char **inputs;
@@ -77,8 +79,10 @@ static const struct argp_option replay_options[] = {
 	  "origin (apm for hardware-run VMCBs, kvm for pages and nested states)",
 	  0 },
 	{ "kernel", OPT_KERNEL, "RELEASE", 0,
-	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64): the kernel table of svmcheck checks --kernels",
+	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64) and the L1 view "
+	  "it offers: the kernel table of svmcheck checks --kernels",
 	  0 },
+	CLI_VIEW_OPTION(OPT_VIEW),
 	{ "format", 'f', "FMT", 0,
 	  "Input format: auto (default, per input from its content), {formats}", 0 },
 	{ "output", 'o', "FILE", 0,
@@ -143,6 +147,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_KERNEL:
 		a->kernel = arg;
+		return 0;
+	case OPT_VIEW:
+		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->inputs = state->argv + state->next;
@@ -266,6 +273,7 @@ static void progress_show(struct progress *p, uint64_t records, uint64_t bytes, 
 struct run {
 	const struct replay_args *a;
 	struct svmc_judge judge[SVMC_PANEL_MAX];
+	struct cli_view view[SVMC_PANEL_MAX]; /* how each judge's model sees the CPU */
 	struct svmc_panel panel;
 	bool quiet;
 	struct out o;
@@ -535,6 +543,21 @@ static int set_models(struct run *run, const struct replay_args *a)
 	return svmc_panel_by_origin(p, js, SVMC_PANEL_MAX) ? 0 : -1;
 }
 
+/* Text: one line per distinct L1 view the judges took (several -m KVM models may differ). */
+static void view_notes(struct run *run, const char *cpu_name)
+{
+	for (unsigned i = 0; i < run->panel.n; i++) {
+		bool said = false;
+
+		for (unsigned j = 0; j < i; j++)
+			said |= run->view[j].turned && run->view[j].row == run->view[i].row &&
+				memcmp(&run->view[j].removed, &run->view[i].removed,
+				       sizeof(run->view[i].removed)) == 0;
+		if (!said)
+			cli_view_note(&run->o, cpu_name, &run->view[i]);
+	}
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = {
@@ -542,7 +565,7 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct svmc_atomic_file of = { 0 };
 	struct run *run;
-	struct svmc_cpu *cpu;
+	struct svmc_cpu *cpu, *seen;
 	struct svmc_diag d;
 	struct svmc_input_stats st;
 	struct rbuf sb = { 0 };
@@ -562,14 +585,17 @@ int cmd_replay(int argc, char **argv)
 			   a.bad_threads);
 		return EXIT_TROUBLE;
 	}
-	if (a.kernel && cli_kernel_model("--kernel", a.kernel, a.models, &a.models) != 0)
+	if (a.bad_view || (a.kernel && cli_kernel_model("--kernel", a.kernel, a.models, &a.models,
+							&a.view.kernel) != 0))
 		return EXIT_TROUBLE;
 	run = calloc(1, sizeof(*run));
 	cpu = malloc(sizeof(*cpu));
-	if (!run || !cpu) {
+	seen = malloc(sizeof(*seen));
+	if (!run || !cpu || !seen) {
 		cli_errorf(NULL, SVMC_ERR_NOMEM, "out of memory");
 		free(run);
 		free(cpu);
+		free(seen);
 		return EXIT_TROUBLE;
 	}
 	run->a = &a;
@@ -579,6 +605,7 @@ int cmd_replay(int argc, char **argv)
 	if (set_models(run, &a) != 0) {
 		free(run);
 		free(cpu);
+		free(seen);
 		return EXIT_TROUBLE;
 	}
 
@@ -605,6 +632,7 @@ int cmd_replay(int argc, char **argv)
 		if (rc > 0) {
 			svmc_emit_fini(&run->o);
 			free(cpu);
+			free(seen);
 			free(run);
 			return EXIT_INTERRUPTED;
 		}
@@ -613,7 +641,9 @@ int cmd_replay(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < run->panel.n; i++) {
 		svmc_diag_init(&d, NULL);
-		e = svmc_judge_compile(&run->judge[i], run->judge[i].model, cpu, &d);
+		run->view[i] = a.view;
+		cli_view_cpu(&run->view[i], run->judge[i].model, cpu, seen);
+		e = svmc_judge_compile(&run->judge[i], run->judge[i].model, seen, &d);
 		if (e == SVMC_ERR_NOSVM) {
 			cli_errorf(&run->o, e, "%s; give a profile with -c, e.g. -c epyc-milan",
 				   d.msg);
@@ -634,6 +664,7 @@ int cmd_replay(int argc, char **argv)
 				cli_outfile_close(&of, false);
 			}
 			free(cpu);
+			free(seen);
 			free(run);
 			run_emu_free(emu);
 			return EXIT_TROUBLE;
@@ -651,6 +682,8 @@ int cmd_replay(int argc, char **argv)
 		goto trouble;
 	}
 	run->fmt.width = run->o.width; /* the terminal's, or 80 (emit.h) */
+	if (!cli_g.json && !run->quiet)
+		view_notes(run, cpu->name);
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
 	run->prog.tty = isatty(STDERR_FILENO);
 	run->prog.total = run->prog.on ? inputs_size(&a) : 0;
@@ -689,6 +722,7 @@ int cmd_replay(int argc, char **argv)
 	else
 		status = EXIT_PASS;
 	free(cpu);
+	free(seen);
 	free(run);
 	run_emu_free(emu);
 	return status;
@@ -696,6 +730,7 @@ int cmd_replay(int argc, char **argv)
 trouble:
 	svmc_emit_fini(&run->o);
 	free(cpu);
+	free(seen);
 	free(run);
 	run_emu_free(emu);
 	return EXIT_TROUBLE;

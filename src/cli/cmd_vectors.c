@@ -22,9 +22,11 @@ struct vectors_args {
 	const char *cpu;    /* -c, default host */
 	const char *model;  /* -m, default kvm */
 	const char *kernel; /* --kernel RELEASE, picks the model instead of -m */
+	struct cli_view view;
+	bool bad_view;
 };
 
-enum { OPT_KERNEL = 0x100 };
+enum { OPT_KERNEL = 0x100, OPT_VIEW };
 
 static const struct argp_option vectors_options[] = {
 	{ "cpu", 'c', "CPU", 0,
@@ -33,8 +35,10 @@ static const struct argp_option vectors_options[] = {
 	  0 },
 	{ "model", 'm', "MODEL", 0, "The model: {models,default}", 0 },
 	{ "kernel", OPT_KERNEL, "RELEASE", 0,
-	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64): the kernel table of svmcheck checks --kernels",
+	  "Judge by the KVM model of Linux RELEASE (6.12, 7.0.2, 6.12.20-1-amd64) and the L1 view "
+	  "it offers: the kernel table of svmcheck checks --kernels",
 	  0 },
+	CLI_VIEW_OPTION(OPT_VIEW),
 	{ 0 }
 };
 
@@ -54,6 +58,9 @@ static error_t vectors_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_KERNEL:
 		a->kernel = arg;
+		return 0;
+	case OPT_VIEW:
+		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s' (the CPU goes with -c)", arg);
@@ -129,7 +136,7 @@ static struct svmc_cell valid_cell(bool ok)
 				   .color = ok ? OUT_C_PASS : OUT_C_FAIL };
 }
 
-static void print_table(struct out *o, const struct svmc_compiled *c)
+static void print_table(struct out *o, const struct svmc_compiled *c, const struct cli_view *view)
 {
 	struct svmc_table t = { .o = o, .cols = type_cols, .ncols = T_NCOLS };
 	char why[96], mn[8], note[128];
@@ -140,7 +147,9 @@ static void print_table(struct out *o, const struct svmc_compiled *c)
 	svmc_emit_str(o, "cpu", c->cpu_name);
 	svmc_emit_str(o, "model", c->model->name);
 	svmc_emit_u64(o, "maxphyaddr", c->maxphyaddr);
-	svmc_emit_printf(o, "EVENTINJ validity: model %s, CPU %s\n\n", c->model->name, c->cpu_name);
+	svmc_emit_printf(o, "EVENTINJ validity: model %s, CPU %s\n", c->model->name, c->cpu_name);
+	cli_view_note(o, c->cpu_name, view);
+	svmc_emit_printf(o, "\n");
 	svmc_table_begin(&t, "types");
 	for (unsigned ty = 0; ty < 8; ty++) {
 		bool ok = svmc_type_valid(c, ty);
@@ -188,7 +197,7 @@ static void print_table(struct out *o, const struct svmc_compiled *c)
 int cmd_vectors(int argc, char **argv)
 {
 	struct vectors_args a = { .cpu = "host" };
-	static struct svmc_cpu cpu; /* large: not on the stack */
+	static struct svmc_cpu cpu, seen; /* large: not on the stack */
 	struct svmc_compiled c;
 	struct svmc_diag d;
 	const struct svmc_model *m;
@@ -197,7 +206,8 @@ int cmd_vectors(int argc, char **argv)
 	int rc = EXIT_PASS;
 
 	argp_parse(&vectors_argp, argc, argv, 0, NULL, &a);
-	if (a.kernel && cli_kernel_model("--kernel", a.kernel, a.model, &a.model) != 0)
+	if (a.bad_view || (a.kernel && cli_kernel_model("--kernel", a.kernel, a.model, &a.model,
+							&a.view.kernel) != 0))
 		return EXIT_TROUBLE;
 	cli_out_open(&o);
 
@@ -214,7 +224,8 @@ int cmd_vectors(int argc, char **argv)
 		goto done;
 	}
 	svmc_diag_init(&d, a.cpu);
-	err = svmc_compile(&c, m, &cpu, &d);
+	cli_view_cpu(&a.view, m, &cpu, &seen);
+	err = svmc_compile(&c, m, &seen, &d);
 	if (err == SVMC_ERR_NOSVM) {
 		if (strcmp(a.cpu, "host") == 0)
 			cli_errorf(
@@ -237,7 +248,7 @@ int cmd_vectors(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	print_table(&o, &c);
+	print_table(&o, &c, &a.view);
 done:
 	if (svmc_emit_fini(&o) != 0 && rc == EXIT_PASS)
 		rc = EXIT_TROUBLE;

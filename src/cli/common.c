@@ -411,7 +411,8 @@ int cli_parse_models(const char *arg, const struct svmc_model **out, unsigned ma
 	return -1;
 }
 
-int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model)
+int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model,
+		     const struct svmc_kernel_row **row)
 {
 	const struct svmc_kernel_row *k;
 	struct svmc_diag d;
@@ -429,9 +430,87 @@ int cli_kernel_model(const char *opt, const char *release, const char *given, co
 		return -1;
 	}
 	*model = k->model;
+	if (row)
+		*row = k;
 	/* an inferred row is used, and said to be inferred: never silently confident */
 	if (!k->verified)
 		fprintf(stderr, "svmcheck: note: %s %s: model %s is inferred: %s\n", opt, release,
 			k->model, k->note);
 	return 0;
+}
+
+int cli_view_parse(const char *arg, struct cli_view *v)
+{
+	if (strcmp(arg, "silicon") == 0 || strcmp(arg, "l1") == 0) {
+		v->silicon = arg[0] == 's';
+		return 0;
+	}
+	cli_errorf(NULL, SVMC_ERR_USAGE,
+		   "--view %s: a view is silicon (the profile as it is) or l1 (what KVM offers "
+		   "an L1 guest, the default under the kvm models)",
+		   arg);
+	return -1;
+}
+
+void cli_view_cpu(struct cli_view *v, const struct svmc_model *m, const struct svmc_cpu *cpu,
+		  struct svmc_cpu *out)
+{
+	*out = *cpu;
+	v->turned = false;
+	v->removed = (struct svmc_featset){ { 0, 0 } };
+	v->row = NULL;
+	if (v->silicon || !svmc_model_is_kvm(m))
+		return;
+	v->row = v->kernel ? v->kernel : svmc_kernel_newest_for(m);
+	if (!v->row) /* kvm-v1: a posted revision no release ran */
+		v->row = svmc_kernel_newest();
+	svmc_cpu_l1_view(out, v->row, &v->removed);
+	v->turned = true;
+}
+
+static bool featset_empty(const struct svmc_featset *s)
+{
+	return !s->w[0] && !s->w[1];
+}
+
+void cli_view_note(struct out *o, const char *who, const struct cli_view *v)
+{
+	char series[24], list[512];
+	size_t used = 0;
+
+	list[0] = 0;
+	for (size_t i = 0; i < svmc_l1_rule_count(); i++) {
+		const struct svmc_l1_rule *r = svmc_l1_rule_at(i);
+
+		if (!svmc_featset_has(&v->removed, r->feature))
+			continue;
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+						 used ? ", " : "",
+						 svmc_feature_table[r->feature].name);
+		/* a release not read in a source decided this removal: say so */
+		if (!r->verified && r->from_major)
+			fprintf(stderr,
+				"svmcheck: note: %s withheld from L1 before Linux %u.%u: %s\n",
+				svmc_feature_table[r->feature].name, r->from_major, r->from_minor,
+				r->note);
+	}
+	if (svmc_emit_json(o)) {
+		svmc_emit_str(o, "view", v->turned ? "l1" : "silicon");
+		svmc_emit_arr_begin(o, "l1_removed");
+		for (size_t i = 0; i < svmc_l1_rule_count(); i++) {
+			const struct svmc_l1_rule *r = svmc_l1_rule_at(i);
+
+			if (svmc_featset_has(&v->removed, r->feature))
+				svmc_emit_str(o, NULL, svmc_feature_table[r->feature].name);
+		}
+		svmc_emit_arr_end(o);
+		return;
+	}
+	if (!v->turned || featset_empty(&v->removed))
+		return;
+	svmc_emit_printf(o,
+			 "L1 view of %s (KVM of Linux %s): removed %s, which KVM does not offer an "
+			 "L1 guest (svmcheck-profile(1); --view silicon keeps them)\n",
+			 who, svmc_kernel_series(v->row, series, sizeof(series)), list);
 }

@@ -117,7 +117,7 @@ enum svmc_err svmc_cpu_load_cpuid_r(FILE *f, const char *path, struct svmc_cpu *
 
 	svmc_cpu_init(out);
 	out->source = SVMC_SRC_CPUID_R;
-	svmc_strlcpy(out->view, "cpuid-user", sizeof(out->view));
+	svmc_strlcpy(out->view, "silicon", sizeof(out->view));
 	svmc_diag_init(d, path);
 	while (fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);

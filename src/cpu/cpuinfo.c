@@ -117,6 +117,7 @@ enum svmc_err svmc_cpu_load_cpuinfo(char *text, size_t len, const char *path, st
 	svmc_diag_init(d, path);
 	out->has_leaves = false;
 	out->source = SVMC_SRC_CPUINFO;
+	svmc_strlcpy(out->view, "silicon", sizeof(out->view));
 	(void)len;
 	/* strtok_r would merge empty lines; walk lines by hand to count them */
 	for (char *p = text; p && *p; p = save) {

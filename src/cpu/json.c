@@ -206,6 +206,33 @@ static enum svmc_err read_features(json_object *arr, struct svmc_cpu *c, struct 
 	return SVMC_OK;
 }
 
+/*
+ * "view": silicon (what the CPU reports), l1 (what KVM offers an L1 guest)
+ * or guest (a guest CPU model).  Files written before views had their name
+ * say how the leaves were read: cpuid-user and cpuid-kernel are silicon,
+ * kvm-supported is l1; they are read as such.
+ */
+static enum svmc_err normalize_view(char *view, struct svmc_diag *d)
+{
+	static const char *const map[][2] = {
+		{ "", "" },
+		{ "silicon", "silicon" },
+		{ "l1", "l1" },
+		{ "guest", "guest" },
+		{ "cpuid-user", "silicon" },
+		{ "cpuid-kernel", "silicon" },
+		{ "kvm-supported", "l1" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(view, map[i][0]) == 0) {
+			strcpy(view, map[i][1]); /* never longer than what it replaces */
+			return SVMC_OK;
+		}
+	return svmc_diag_set(d, SVMC_ERR_FORMAT,
+			     "\"view\" is \"%s\", not one of silicon, l1, guest", view);
+}
+
 static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct svmc_diag *d)
 {
 	json_object *leaves = NULL, *features = NULL;
@@ -252,6 +279,9 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
 				     "a profile needs \"leaves\" (raw CPUID) or \"features\" "
 				     "(a guest CPU model)");
+	e = normalize_view(c->view, d);
+	if (e)
+		return e;
 	if (source[0]) {
 		static const enum svmc_cpu_source all[] = { SVMC_SRC_JSON,    SVMC_SRC_LIBCPUID,
 							    SVMC_SRC_CPUID_R, SVMC_SRC_HOST,

@@ -597,7 +597,7 @@ enum svmc_err svmc_cpu_load_libcpuid(char *text, size_t len, const char *path, s
 
 	svmc_cpu_init(out);
 	out->source = SVMC_SRC_LIBCPUID;
-	svmc_strlcpy(out->view, "cpuid-user", sizeof(out->view));
+	svmc_strlcpy(out->view, "silicon", sizeof(out->view));
 	svmc_diag_init(d, path);
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
@@ -688,7 +688,7 @@ enum svmc_err svmc_cpu_capture_host(struct svmc_cpu *out, struct svmc_diag *d)
 
 	svmc_cpu_init(out);
 	out->source = SVMC_SRC_HOST;
-	svmc_strlcpy(out->view, "cpuid-user", sizeof(out->view));
+	svmc_strlcpy(out->view, "silicon", sizeof(out->view));
 	svmc_strlcpy(out->name, "host", sizeof(out->name));
 	svmc_diag_init(d, "host");
 	if (!cpuid_present())

@@ -281,7 +281,7 @@ static enum svmc_err read_cpu(const xmlNode *cpu, enum doc_kind kind, struct svm
 		if (kind == DOC_CAPS) {
 			/* a host is not a guest unless libvirt lists hypervisor */
 			svmc_featset_set(&out->features, SVMC_FEAT_HYPERVISOR, false);
-			svmc_strlcpy(out->view, "", sizeof(out->view));
+			svmc_strlcpy(out->view, "silicon", sizeof(out->view));
 			e = apply_signature(cpu, out, d);
 			if (e)
 				goto out;

@@ -241,9 +241,13 @@ void svmc_table_row(struct svmc_table *t, const struct svmc_cell *cells, bool fo
 		unsigned i;
 		const struct svmc_col *c = text_at(t, k, &i);
 
-		if (text_col(c) && (c->flags & SVMC_COL_BELOW))
-			addf(l, "%s    %s\n", t->indent ? t->indent : "",
-			     cell_text(c, &cells[i], buf, sizeof(buf)));
+		const char *below;
+
+		if (!text_col(c) || !(c->flags & SVMC_COL_BELOW))
+			continue;
+		below = cell_text(c, &cells[i], buf, sizeof(buf));
+		if (*below) /* an empty line below says nothing */
+			addf(l, "%s    %s\n", t->indent ? t->indent : "", below);
 	}
 	if (!fold) {
 		flush_run(t);

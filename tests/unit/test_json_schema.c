@@ -372,6 +372,8 @@ static const struct key vectors_doc[] = { SCHEMA_HEAD,
 					  { "cpu", T_STR, 0, NULL },
 					  { "model", T_STR, 0, NULL },
 					  { "maxphyaddr", T_NUM, 0, NULL },
+					  { "view", T_STR, 0, NULL },
+					  { "l1_removed", T_ARRS, 0, NULL },
 					  { "types", T_ARR, 0, vtype_keys },
 					  { "exceptions", T_ARR, 0, vexc_keys },
 					  END };
@@ -392,19 +394,30 @@ static const struct key checks_doc[] = { SCHEMA_HEAD,
 					 END };
 
 /* checks --kernels: the kernel table */
-static const struct key kernel_keys[] = { { "series", T_STR, 0, NULL },
-					  { "model", T_STR, 0, NULL },
-					  { "verified", T_BOOL, 0, NULL },
-					  { "commits", T_ARRS, 0, NULL },
-					  { "source", T_STR, 0, NULL },
-					  { "note", T_STR, 0, NULL },
+static const struct key kernel_keys[] = {
+	{ "series", T_STR, 0, NULL },    { "model", T_STR, 0, NULL },
+	{ "verified", T_BOOL, 0, NULL }, { "l1_withheld", T_ARRS, 0, NULL },
+	{ "commits", T_ARRS, 0, NULL },  { "source", T_STR, 0, NULL },
+	{ "note", T_STR, 0, NULL },      END
+};
+static const struct key l1_rule_keys[] = { { "feature", T_STR, 0, NULL },
+					   { "offered_from", T_STR, 0, NULL },
+					   { "verified", T_BOOL, 0, NULL },
+					   { "why", T_STR, 0, NULL },
+					   { "source", T_STR, 0, NULL },
+					   { "note", T_STR, 0, NULL },
+					   END };
+static const struct key kernels_doc[] = { SCHEMA_HEAD,
+					  { "kernels", T_ARR, 0, kernel_keys },
+					  { "l1_rules", T_ARR, 0, l1_rule_keys },
 					  END };
-static const struct key kernels_doc[] = { SCHEMA_HEAD, { "kernels", T_ARR, 0, kernel_keys }, END };
 
 static const struct key side_keys[] = { { "cpu", T_STR, 0, NULL },
 					{ "model", T_STR, 0, NULL },
 					{ "guest", T_STRN, 0, NULL },
 					{ "maxphyaddr", T_NUM, 0, NULL },
+					{ "view", T_STR, 0, NULL },
+					{ "l1_removed", T_ARRS, 0, NULL },
 					END };
 static const struct key mvec_keys[] = { { "type", T_NUM, 0, NULL },
 					{ "vector", T_NUM, 0, NULL },
@@ -527,6 +540,7 @@ static const struct key xsum_keys[] = {
 static const struct key matrix_doc[] = { SCHEMA_HEAD,
 					 { "model", T_STR, 0, NULL },
 					 { "guest", T_STRN, 0, NULL },
+					 { "view", T_STR, 0, NULL },
 					 { "classes", T_ARR, 0, class_keys },
 					 { "pairs", T_ARR, 0, pair_keys },
 					 { "from", T_OBJ, 1, mfrom_keys },
@@ -537,6 +551,7 @@ static const struct key matrix_doc[] = { SCHEMA_HEAD,
 
 static const struct key baseline_doc[] = { SCHEMA_HEAD,
 					   { "model", T_STR, 0, NULL },
+					   { "view", T_STR, 0, NULL },
 					   { "hosts", T_ARRS, 0, NULL },
 					   { "maxphyaddr", T_NUM, 0, NULL },
 					   { "features", T_ARRS, 0, NULL },

@@ -4,6 +4,7 @@
  * 7.0-stable nor 5.10-stable, and is in Linus's tree after 7.0), the release
  * syntax, and the errors for releases outside the table or not releases.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "svmcheck/check.h"
@@ -111,11 +112,86 @@ static void test_rows(void)
 		}
 	}
 	CHECK_STREQ(svmc_kernel_series(svmc_kernel_at(0), buf, sizeof(buf)), "5.10");
-	CHECK_STREQ(svmc_kernel_series(svmc_kernel_at(1), buf, sizeof(buf)), "5.11-6.x");
+	CHECK_STREQ(svmc_kernel_series(svmc_kernel_at(1), buf, sizeof(buf)), "5.11-6.2");
+}
+
+/* Does release withhold feature f from an L1 guest (the rule of f)? */
+static bool withholds(const char *release, enum svmc_feature f)
+{
+	const struct svmc_kernel_row *k = svmc_kernel_lookup(release, NULL);
+
+	for (size_t i = 0; i < svmc_l1_rule_count(); i++)
+		if (svmc_l1_rule_at(i)->feature == f)
+			return svmc_l1_rule_withholds(svmc_l1_rule_at(i), k);
+	return false;
+}
+
+static void test_l1_rules(void)
+{
+	struct svmc_cpu c;
+	struct svmc_featset removed;
+	struct svmc_diag d;
+
+	/* every rule: a source; a release rule: no row straddles its release */
+	for (size_t i = 0; i < svmc_l1_rule_count(); i++) {
+		const struct svmc_l1_rule *r = svmc_l1_rule_at(i);
+
+		CHECK(r->why && r->why[0] && r->source && r->source[0]);
+		CHECK(r->verified || (r->note && r->note[0]));
+		for (size_t j = 0; r->from_major && j < svmc_kernel_count(); j++) {
+			const struct svmc_kernel_row *k = svmc_kernel_at(j);
+			uint32_t from = r->from_major << 16 | r->from_minor;
+			uint32_t first = k->first_major << 16 | k->first_minor;
+			uint32_t last =
+				k->last_major << 16 |
+				(k->last_minor == SVMC_KERNEL_ANY_MINOR ? 0xffff : k->last_minor);
+
+			CHECK(!(first < from && last >= from));
+		}
+	}
+	/* shadow stacks reach L1 from 6.18; AutoIBRS from 6.3; AVIC and SEV-ES never */
+	CHECK(withholds("6.17.9", SVMC_FEAT_SHSTK));
+	CHECK(!withholds("6.18", SVMC_FEAT_SHSTK));
+	CHECK(!withholds("7.1", SVMC_FEAT_SHSTK));
+	CHECK(withholds("6.2", SVMC_FEAT_AUTOIBRS));
+	CHECK(!withholds("6.3", SVMC_FEAT_AUTOIBRS));
+	CHECK(withholds("7.1", SVMC_FEAT_AVIC));
+	CHECK(withholds("5.10", SVMC_FEAT_SEV_ES));
+	CHECK(!withholds("7.1", SVMC_FEAT_NPT)); /* no rule: never withheld */
+
+	/* a silicon profile: SEV-ES and SHSTK go on 6.12; only SEV-ES on the newest */
+	svmc_cpu_init(&c);
+	snprintf(c.view, sizeof(c.view), "silicon");
+	svmc_featset_set(&c.features, SVMC_FEAT_SVM, true);
+	svmc_featset_set(&c.features, SVMC_FEAT_SEV_ES, true);
+	svmc_featset_set(&c.features, SVMC_FEAT_SHSTK, true);
+	svmc_cpu_l1_view(&c, svmc_kernel_lookup("6.12", &d), &removed);
+	CHECK(!svmc_cpu_has(&c, SVMC_FEAT_SEV_ES) && !svmc_cpu_has(&c, SVMC_FEAT_SHSTK));
+	CHECK(svmc_cpu_has(&c, SVMC_FEAT_SVM));
+	CHECK(svmc_featset_has(&removed, SVMC_FEAT_SHSTK) &&
+	      svmc_featset_has(&removed, SVMC_FEAT_SEV_ES) &&
+	      !svmc_featset_has(&removed, SVMC_FEAT_SVM));
+	CHECK_STREQ(c.view, "l1");
+	/* an L1 capture (its own kernel decided shstk): only the never rules apply */
+	svmc_featset_set(&c.features, SVMC_FEAT_SEV_ES, true);
+	svmc_featset_set(&c.features, SVMC_FEAT_SHSTK, true);
+	svmc_cpu_l1_view(&c, svmc_kernel_lookup("6.12", &d), &removed);
+	CHECK(!svmc_cpu_has(&c, SVMC_FEAT_SEV_ES) && svmc_cpu_has(&c, SVMC_FEAT_SHSTK));
+	/* a guest model keeps its view; NULL = the newest row (shadow stacks offered) */
+	snprintf(c.view, sizeof(c.view), "guest");
+	svmc_cpu_l1_view(&c, NULL, NULL);
+	CHECK(svmc_cpu_has(&c, SVMC_FEAT_SHSTK));
+	CHECK_STREQ(c.view, "guest");
+	CHECK(svmc_model_is_kvm(svmc_model_lookup("kvm-legacy")) &&
+	      !svmc_model_is_kvm(svmc_model_lookup("apm")) &&
+	      !svmc_model_is_kvm(svmc_model_lookup("qemu")));
+	CHECK_STREQ(svmc_kernel_newest_for(svmc_model_lookup("kvm-legacy"))->model, "kvm-legacy");
+	CHECK(svmc_kernel_newest_for(svmc_model_lookup("apm")) == NULL);
 }
 
 int main(void)
 {
+	test_l1_rules();
 	test_models();
 	test_nearest();
 	test_rows();

@@ -561,7 +561,9 @@ int main(void)
 	test_because();
 	test_range_boundary();
 	test_classes();
-	test_fleet("kvm", 8);
+	/* under kvm each CPU is its L1 view: Naples and Hygon differ only in SEV-ES, which
+	 * no L1 guest gets, so they share a class (apm judges the silicon: 9) */
+	test_fleet("kvm", 7);
 	test_fleet("apm", 9);
 	test_fleet_because("kvm");
 	test_fleet_because("apm");
