@@ -132,11 +132,12 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 static const struct argp profile_argp = {
 	profile_options,
 	profile_parse,
-	"show CPU [--guest CPU]\ncapture [--kvm] [-o FILE] [--name NAME] [--description TEXT]\nimport FILE [-o FILE] [--name NAME] "
-	"[--description TEXT]\nlist",
+	"show CPU [--guest CPU]\ncapture [--kvm] [-o FILE] [--name NAME] [--description TEXT]\n"
+	"import FILE [-o FILE] [--name NAME] [--description TEXT]\nlist",
 	"CPU profiles: show one (identity, MAXPHYADDR, every feature and where CPUID holds it), "
-	"capture this host (or with --kvm the L1 view its KVM offers), convert a libcpuid raw dump, cpuid -r output, /proc/cpuinfo or a JSON "
-	"profile to an svmcheck JSON profile, list the bundled profiles.\v"
+	"capture this host (or with --kvm the L1 view its KVM offers), convert a libcpuid raw "
+	"dump, cpuid -r output, /proc/cpuinfo or a JSON profile to an svmcheck JSON profile, "
+	"list the bundled profiles.\v"
 	"CPU is a profile file (- for standard input), a bundled name (svmcheck profile list), a "
 	"QEMU model (EPYC-Milan, EPYC-Milan-v2) or host, followed by optional modifiers ,+FEATURE "
 	",-FEATURE ,maxphyaddr=N (N in 32..64) or QEMU's ,FEATURE=on|off ,phys-bits=N.\n"

@@ -31,9 +31,10 @@
 
 /*
  * KVM answers E2BIG, without saying how many entries it needs, while nent
- * is too small, and clamps a larger nent to its KVM_MAX_CPUID_ENTRIES (256
- * in every release so far): start below that and double.  A profile holds
- * SVMC_CPU_MAX_LEAVES leaves, so asking for more is pointless.
+ * is too small, and clamps a larger nent to its KVM_MAX_CPUID_ENTRIES
+ * (arch/x86/include/asm/kvm_host.h; kvm_dev_ioctl_get_cpuid()): start
+ * small and double.  A profile holds SVMC_CPU_MAX_LEAVES leaves, so asking
+ * for more is pointless.
  */
 #define KVM_NENT_FIRST 64u
 
