@@ -152,7 +152,8 @@ enum svmc_cpu_source {
 	SVMC_SRC_CPUID_R,
 	SVMC_SRC_HOST,
 	SVMC_SRC_MODEL,
-	SVMC_SRC_CPUINFO /* a feature list read from /proc/cpuinfo */
+	SVMC_SRC_CPUINFO, /* a feature list read from /proc/cpuinfo */
+	SVMC_SRC_KVM      /* KVM_GET_SUPPORTED_CPUID of /dev/kvm: what KVM offers an L1 guest */
 };
 
 /* One CPU view.  Plain data: copy it with =. */
@@ -216,6 +217,16 @@ enum svmc_err svmc_cpu_load_file(const char *path, struct svmc_cpu *out, struct 
 /* Capture this host through libcpuid. */
 enum svmc_err svmc_cpu_capture_host(struct svmc_cpu *out, struct svmc_diag *d);
 
+/*
+ * Capture what this host's KVM can offer an L1 guest: the leaves of
+ * KVM_GET_SUPPORTED_CPUID on /dev/kvm (Linux on x86 only), source
+ * SVMC_SRC_KVM, view "l1".  Works wherever /dev/kvm opens, also when that
+ * view has no SVM (an Intel host, kvm_amd nested=0): the caller checks
+ * SVMC_FEAT_SVM.  Errors (SVMC_ERR_IO: /dev/kvm missing or not openable,
+ * the ioctl failing) say why in d, input "/dev/kvm".
+ */
+enum svmc_err svmc_cpu_capture_kvm(struct svmc_cpu *out, struct svmc_diag *d);
+
 /* Most directories svmc_profile_path_set() keeps. */
 #define SVMC_PROFILE_PATH_MAX 32
 
@@ -243,7 +254,10 @@ int svmc_profile_dirs(int (*fn)(const char *dir, void *arg), void *arg);
 /* One-line meaning of a feature ("shadow stacks (CET_SS): #CP, CR4.CET"). Never NULL. */
 const char *svmc_feature_desc(enum svmc_feature f);
 
-/* "json", "libcpuid", "cpuid-r", "host", "model", "cpuinfo" (the profile "source" values). */
+/*
+ * "json", "libcpuid", "cpuid-r", "host", "model", "cpuinfo", "kvm" (the profile "source"
+ * values).
+ */
 const char *svmc_cpu_source_name(enum svmc_cpu_source s);
 
 /*

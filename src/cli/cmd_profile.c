@@ -1,8 +1,9 @@
 /*
  * cmd_profile.c - `svmcheck profile show|capture|import|list`: look at a CPU
  * profile (identity, MAXPHYADDR, every feature with its CPUID location),
- * capture this host, convert any accepted profile format to svmcheck JSON,
- * and list the bundled profiles.
+ * capture this host (its CPUID, or with --kvm what its KVM offers an L1
+ * guest), convert any accepted profile format to svmcheck JSON, and list
+ * the bundled profiles.
  *
  * One command with sub-verbs, parsed by one argp: the verb is the first
  * argument.  `show -j` prints one svmcheck/profile document (svmcheck-json(5)) that
@@ -28,7 +29,7 @@ static const char *verb_name_at(size_t i)
 {
 	return verb_names[i];
 }
-enum { OPT_GUEST = 0x300, OPT_NAME, OPT_DESC };
+enum { OPT_GUEST = 0x300, OPT_NAME, OPT_DESC, OPT_KVM };
 
 struct profile_args {
 	enum verb verb;
@@ -37,12 +38,17 @@ struct profile_args {
 	const char *output; /* -o FILE */
 	const char *name;   /* --name */
 	const char *desc;   /* --description */
+	bool kvm;           /* capture --kvm */
 };
 
 static const struct argp_option profile_options[] = {
 	{ "guest", OPT_GUEST, "CPU", 0,
 	  "show: intersect with a guest CPU model (e.g. qemu-EPYC-Rome-v4): the view an L1 "
 	  "guest has",
+	  0 },
+	{ "kvm", OPT_KVM, NULL, 0,
+	  "capture: what this host's KVM can offer an L1 guest (KVM_GET_SUPPORTED_CPUID of "
+	  "/dev/kvm), not the host's own CPUID",
 	  0 },
 	{ "output", 'o', "FILE", 0,
 	  "capture, import: write the JSON profile to FILE (atomically) instead of stdout", 0 },
@@ -71,6 +77,9 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_DESC:
 		a->desc = arg;
+		return 0;
+	case OPT_KVM:
+		a->kvm = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->verb == V_NONE) {
@@ -108,6 +117,8 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "import needs a FILE");
 		if (a->guest && a->verb != V_SHOW && a->verb != V_IMPORT)
 			argp_error(state, "--guest goes with show or import");
+		if (a->kvm && a->verb != V_CAPTURE)
+			argp_error(state, "--kvm goes with capture");
 		if (a->output && a->verb != V_CAPTURE && a->verb != V_IMPORT)
 			argp_error(state, "-o goes with capture or import");
 		if ((a->name || a->desc) && a->verb != V_CAPTURE && a->verb != V_IMPORT)
@@ -121,11 +132,12 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 static const struct argp profile_argp = {
 	profile_options,
 	profile_parse,
-	"show CPU [--guest CPU]\ncapture [-o FILE]\nimport FILE [-o FILE] [--name NAME] "
-	"[--description TEXT]\nlist",
+	"show CPU [--guest CPU]\ncapture [--kvm] [-o FILE] [--name NAME] [--description TEXT]\n"
+	"import FILE [-o FILE] [--name NAME] [--description TEXT]\nlist",
 	"CPU profiles: show one (identity, MAXPHYADDR, every feature and where CPUID holds it), "
-	"capture this host, convert a libcpuid raw dump, cpuid -r output, /proc/cpuinfo or a JSON "
-	"profile to an svmcheck JSON profile, list the bundled profiles.\v"
+	"capture this host (or with --kvm the L1 view its KVM offers), convert a libcpuid raw "
+	"dump, cpuid -r output, /proc/cpuinfo or a JSON profile to an svmcheck JSON profile, "
+	"list the bundled profiles.\v"
 	"CPU is a profile file (- for standard input), a bundled name (svmcheck profile list), a "
 	"QEMU model (EPYC-Milan, EPYC-Milan-v2) or host, followed by optional modifiers ,+FEATURE "
 	",-FEATURE ,maxphyaddr=N (N in 32..64) or QEMU's ,FEATURE=on|off ,phys-bits=N.\n"
@@ -380,7 +392,9 @@ int cmd_profile(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	if (a.verb == V_CAPTURE)
+	if (a.verb == V_CAPTURE && a.kvm)
+		e = svmc_cpu_capture_kvm(c, &d);
+	else if (a.verb == V_CAPTURE)
 		e = svmc_cpu_capture_host(c, &d);
 	else
 		e = svmc_cpu_resolve(a.cpu, c, &d);
@@ -401,6 +415,12 @@ int cmd_profile(int argc, char **argv)
 			snprintf(c->description, sizeof(c->description), "%s", a.desc);
 		if (a.verb == V_CAPTURE && !a.name)
 			host_name(c->name, sizeof(c->name));
+		/* captured all the same: the profile of a host that cannot nest is an answer too */
+		if (a.kvm && !svmc_cpu_has(c, SVMC_FEAT_SVM))
+			fprintf(stderr,
+				"svmcheck: note: the L1 view this host's KVM offers has no SVM "
+				"(CPUID 0x80000001:ECX[2]): no nested guest can run here (kvm_amd "
+				"not loaded or nested=0, or not an AMD host)\n");
 		svmc_emit_flush(&o);
 		e = svmc_cpu_save_json(c, a.output ? a.output : "-", &d);
 		if (e) {

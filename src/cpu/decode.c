@@ -40,6 +40,8 @@ const char *svmc_cpu_source_name(enum svmc_cpu_source s)
 		return "model";
 	case SVMC_SRC_CPUINFO:
 		return "cpuinfo";
+	case SVMC_SRC_KVM:
+		return "kvm";
 	}
 	return "json";
 }

@@ -285,7 +285,8 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 	if (source[0]) {
 		static const enum svmc_cpu_source all[] = { SVMC_SRC_JSON,    SVMC_SRC_LIBCPUID,
 							    SVMC_SRC_CPUID_R, SVMC_SRC_HOST,
-							    SVMC_SRC_MODEL,   SVMC_SRC_CPUINFO };
+							    SVMC_SRC_MODEL,   SVMC_SRC_CPUINFO,
+							    SVMC_SRC_KVM };
 		bool ok = false;
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			if (strcmp(source, svmc_cpu_source_name(all[i])) == 0) {
@@ -295,7 +296,7 @@ static enum svmc_err read_profile(json_object *root, struct svmc_cpu *c, struct 
 		if (!ok)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT,
 					     "\"source\" is \"%s\", not one of json, libcpuid, "
-					     "cpuid-r, host, model, cpuinfo",
+					     "cpuid-r, host, model, cpuinfo, kvm",
 					     source);
 	}
 

@@ -166,12 +166,17 @@ static void svm_lines(struct out *o, const struct svmc_cpu *c)
 				 svmc_emit_color(o, OUT_C_RESET));
 		return;
 	}
-	svmc_emit_printf(o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
-			 svmc_emit_color(o, OUT_C_FAIL), svmc_emit_color(o, OUT_C_RESET),
-			 svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
-				 " (a virtual CPU: the hypervisor hides SVM); replay and "
-				 "vectors need a profile with SVM (-c)" :
-				 "; replay and vectors need a profile with SVM (-c)");
+	svmc_emit_printf(
+		o, "  svm          %sABSENT%s: this CPU view has no SVM%s\n",
+		svmc_emit_color(o, OUT_C_FAIL), svmc_emit_color(o, OUT_C_RESET),
+		/* KVM sets the hypervisor bit in every view it offers */
+		c->source == SVMC_SRC_KVM ?
+			" (KVM offers no nested SVM: kvm_amd not loaded or nested=0, "
+			"or not an AMD host); replay and vectors need a profile with SVM (-c)" :
+		svmc_cpu_has(c, SVMC_FEAT_HYPERVISOR) ?
+			" (a virtual CPU: the hypervisor hides SVM); replay and "
+			"vectors need a profile with SVM (-c)" :
+			"; replay and vectors need a profile with SVM (-c)");
 }
 
 int svmc_profile_emit(struct out *o, const struct svmc_cpu *c, enum svmc_profile_view view)

@@ -78,6 +78,8 @@ expect "bochs qemu" svmcheck replay --run ""
 expect "qemu" svmcheck replay --run = q
 expect "capture import list show" svmcheck profile ""
 expect "foo.bin" svmcheck profile import fo
+expect "--kvm" svmcheck profile capture --kv
+expect "--kvm" svmcheck profile capture -o f.json --k
 expect "foo.bin" svmcheck replay -c epyc-milan fo
 expect "fleet.txt foo.bin" svmcheck replay -o f
 expect "" svmcheck replay -t ""
