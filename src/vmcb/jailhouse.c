@@ -55,7 +55,7 @@ struct jh_fatal {
 	uint64_t line; /* 0: none */
 	bool exit;     /* it gave exit_code */
 	bool info;     /* ... and exit_info_1/2 */
-	bool intel;    /* a VMX FATAL line (or the CS line's AR-BYTES is the VMCS's) */
+	bool intel;    /* a VMX FATAL line */
 	bool hv;       /* the hypervisor's own exception: not a cell's dump */
 	uint64_t code, info1, info2;
 };
@@ -65,6 +65,7 @@ struct jh_state {
 	uint64_t start_line; /* the dump's FATAL or RIP line */
 	struct jh_fatal fatal;
 	unsigned lma; /* the CS line's EFER.LMA */
+	uint64_t ar;  /* and its AR-BYTES, as printed */
 	/* a RIP line that cut the dump before it short: the next dump's first */
 	bool have_rip;
 	uint64_t rip[3];
@@ -173,14 +174,14 @@ static enum svmc_err jh_cs(struct jh_state *st, struct svmc_record *rec, struct 
 	if (v[3] > 1)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "EFER.LMA is %llu, not 0 or 1",
 				     (unsigned long long)v[3]);
-	/* AR-BYTES wider than 16 bits is the VMCS's (bit 16: unusable): told apart in jh_finish */
+	/* AR-BYTES wider than 12 bits is the VMCS's: jh_finish() tells */
 	cs->selector = (uint16_t)v[0];
 	cs->base = v[1];
-	cs->attrib = (uint16_t)(v[2] > 0xffff ? 0xffff : v[2]);
-	cs->limit = 0; /* not in the dump (see the top of this file) */
+	cs->attrib = (uint16_t)v[2]; /* wider: jh_finish() refuses the dump */
+	cs->limit = 0;               /* not in the dump (see the top of this file) */
 	svmc_mark_known(rec, SVMC_F_CS);
 	st->lma = (unsigned)v[3];
-	st->fatal.intel |= v[2] > 0xfff;
+	st->ar = v[2];
 	return SVMC_OK;
 }
 
@@ -275,11 +276,25 @@ static enum svmc_err jh_finish(struct jh_state *st, struct svmc_record *rec, str
 	const struct jh_fatal *f = &st->fatal;
 
 	d->line = st->start_line;
-	if (!f->exit && (f->intel || ((rec->vmcb.save.cr4 >> 13) & 1)))
+	/* an AMD FATAL line settles it; else VMX's marks: its exits, access rights, CR4.VMXE */
+	if (!f->exit && f->intel)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT,
-				     "a Jailhouse dump of an Intel VMX guest (%s), not of a VMCB",
-				     f->intel ? "a VMX exit or AR-BYTES wider than 12 bits" :
-						"CR4.VMXE, which VMX forces in the guest CR4");
+				     "a Jailhouse dump of an Intel VMX guest (vmx.c's FATAL line), "
+				     "not of a VMCB");
+	if (!f->exit && st->ar > 0xfff)
+		return svmc_diag_set(
+			d, SVMC_ERR_FORMAT,
+			"a Jailhouse dump of an Intel VMX guest (AR-BYTES %llx is wider "
+			"than the VMCB's 12-bit attributes), not of a VMCB",
+			(unsigned long long)st->ar);
+	if (!f->exit && ((rec->vmcb.save.cr4 >> 13) & 1))
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "a Jailhouse dump of an Intel VMX guest (CR4.VMXE, which VMX "
+				     "forces in the guest CR4), not of a VMCB");
+	if (st->ar > 0xffff)
+		return svmc_diag_set(d, SVMC_ERR_RANGE,
+				     "CS AR-BYTES %llx is wider than the VMCB's 16-bit attributes",
+				     (unsigned long long)st->ar);
 	if (st->lma != lma)
 		return svmc_diag_set(
 			d, SVMC_ERR_FORMAT,
