@@ -70,11 +70,11 @@ merge() { # merge FILE...: svmcheck summary (-j and text) into merged.*
 }
 
 for ins in all clean; do
-	eval "inputs=\$${ins}_inputs"
-	[ $ins = all ] && inputs="$inputs $tmp/missing.bin" # one error among them
+	inputs=$clean_inputs
+	[ $ins = all ] && inputs="$all_inputs $tmp/missing.bin" # one error among them
 	for models in "" "-m apm" "-m all"; do
 		what="$ins inputs${models:+ $models}"
-		# shellcheck disable=SC2154,SC2086
+		# shellcheck disable=SC2086
 		single "$inputs" $models
 		rm -f "$tmp"/shard*
 		if [ "$mode" = parallel ]; then
@@ -142,10 +142,12 @@ grep '"summary"' "$tmp/merged.json" | cmp -s - "$tmp/one.summary" ||
 	fail "bad lines: the rest is not merged into the one-process summary"
 [ "$(grep -c '"type":"error"' "$tmp/merged.json")" = 4 ] || fail "bad lines: not one JSON error object each"
 # shards of other models than each other: one run has one -m
+# shellcheck disable=SC2086
 "$svmcheck" replay -j -c $cpu $clean_inputs > "$tmp/default.out" 2> /dev/null
 merge "$tmp/shard0.out" "$tmp/default.out"
 expect_bad "other models" "^svmcheck: $tmp/default.out:[0-9]+: a summary of other models"
 # shards of another CPU
+# shellcheck disable=SC2086
 "$svmcheck" replay -j -c epyc-rome -m all $clean_inputs > "$tmp/rome.out" 2> /dev/null
 merge "$tmp/shard0.out" "$tmp/rome.out"
 expect_bad "other CPU" "^svmcheck: $tmp/rome.out:1: cpu 'epyc-rome', but an earlier shard's is '$cpu'"
