@@ -125,9 +125,8 @@ static bool jh_hex(struct jh_line *l, uint64_t *v)
 }
 
 /*
- * One line of the dump: its labels and values in the order of fmt, where
- * "%" stands for a hex value; the values into v[].  Anything else on the
- * line is an error.
+ * One line of the dump: labels[0..n), each followed by a hex value, into
+ * v[0..n).  Anything else on the line is an error.
  */
 static enum svmc_err jh_fields(struct jh_line l, const char *const *labels, unsigned n, uint64_t *v,
 			       struct svmc_diag *d)
@@ -148,36 +147,42 @@ static enum svmc_err jh_fields(struct jh_line l, const char *const *labels, unsi
 	return SVMC_OK;
 }
 
-static enum svmc_err jh_set(struct svmc_record *rec, enum svmc_field_id f, uint64_t v,
-			    const char *label, struct svmc_diag *d)
-{
-	if (svmc_field_set(rec, f, v) != SVMC_OK)
-		return svmc_diag_set(d, SVMC_ERR_RANGE, "%s 0x%llx is too wide for its field",
-				     label, (unsigned long long)v);
-	return SVMC_OK;
-}
+/*
+ * Each line of dump_guest_regs(): its labels, in order, each followed by a
+ * hex value, and the VMCB field each value is (SVMC_F_COUNT: none; the CS
+ * line's values are the segment's and EFER.LMA, stored by jh_cs()).
+ */
+static const struct {
+	const char *label[4];
+	enum svmc_field_id field[4];
+	unsigned n;
+} jh_lines[JH_DONE] = {
+	[JH_RIP] = { { "RIP:", "RSP:", "FLAGS:" }, { SVMC_F_RIP, SVMC_F_RSP, SVMC_F_RFLAGS }, 3 },
+	[JH_RAX] = { { "RAX:", "RBX:", "RCX:" }, { SVMC_F_RAX, SVMC_F_COUNT, SVMC_F_COUNT }, 3 },
+	[JH_RDX] = { { "RDX:", "RSI:", "RDI:" }, { SVMC_F_COUNT, SVMC_F_COUNT, SVMC_F_COUNT }, 3 },
+	[JH_CS] = { { "CS:", "BASE:", "AR-BYTES:", "EFER.LMA" }, { SVMC_F_CS }, 4 },
+	[JH_CR0] = { { "CR0:", "CR3:", "CR4:" }, { SVMC_F_CR0, SVMC_F_CR3, SVMC_F_CR4 }, 3 },
+	[JH_EFER] = { { "EFER:" }, { SVMC_F_EFER }, 1 },
+};
 
-/* The CS line: "CS: %x BASE: 0x%016llx AR-BYTES: %x EFER.LMA %d". */
-static enum svmc_err jh_cs(struct jh_state *st, struct svmc_record *rec, struct jh_line l,
+/* The line's name in messages: its first label without the colon. */
+#define JH_NAME(step) (int)strlen(jh_lines[step].label[0]) - 1, jh_lines[step].label[0]
+
+/* The CS line's values v[]: "CS: %x BASE: 0x%016llx AR-BYTES: %x EFER.LMA %d". */
+static enum svmc_err jh_cs(struct jh_state *st, struct svmc_record *rec, const uint64_t *v,
 			   struct svmc_diag *d)
 {
-	static const char *const labels[] = { "CS:", "BASE:", "AR-BYTES:", "EFER.LMA" };
 	struct svmc_vmcb_seg *cs = svmc_field_seg(rec, SVMC_F_CS);
-	uint64_t v[4] = { 0 };
-	enum svmc_err e = jh_fields(l, labels, 4, v, d);
 
-	if (e)
-		return e;
 	if (v[0] > 0xffff)
 		return svmc_diag_set(d, SVMC_ERR_RANGE, "CS selector 0x%llx is wider than 16 bits",
 				     (unsigned long long)v[0]);
 	if (v[3] > 1)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "EFER.LMA is %llu, not 0 or 1",
 				     (unsigned long long)v[3]);
-	/* AR-BYTES wider than 12 bits is the VMCS's: jh_finish() tells */
 	cs->selector = (uint16_t)v[0];
 	cs->base = v[1];
-	cs->attrib = (uint16_t)v[2]; /* wider: jh_finish() refuses the dump */
+	cs->attrib = (uint16_t)v[2]; /* wider than 12 bits: jh_finish() refuses the dump */
 	cs->limit = 0;               /* not in the dump (see the top of this file) */
 	svmc_mark_known(rec, SVMC_F_CS);
 	st->lma = (unsigned)v[3];
@@ -189,59 +194,34 @@ static enum svmc_err jh_cs(struct jh_state *st, struct svmc_record *rec, struct 
 static enum svmc_err jh_dump_line(struct jh_state *st, struct svmc_record *rec, struct jh_line l,
 				  struct svmc_diag *d)
 {
-	static const char *const rip[] = { "RIP:", "RSP:", "FLAGS:" };
-	static const char *const rax[] = { "RAX:", "RBX:", "RCX:" };
-	static const char *const rdx[] = { "RDX:", "RSI:", "RDI:" };
-	static const char *const crs[] = { "CR0:", "CR3:", "CR4:" };
-	static const char *const efer[] = { "EFER:" };
-	uint64_t v[3] = { 0 };
-	enum svmc_err e;
+	uint64_t v[4] = { 0 };
+	enum svmc_err e = jh_fields(l, jh_lines[st->next].label, jh_lines[st->next].n, v, d);
 
-	switch (st->next) {
-	case JH_RIP:
-		e = jh_fields(l, rip, 3, v, d);
-		if (!e)
-			e = jh_set(rec, SVMC_F_RIP, v[0], "RIP", d);
-		if (!e)
-			e = jh_set(rec, SVMC_F_RSP, v[1], "RSP", d);
-		if (!e)
-			e = jh_set(rec, SVMC_F_RFLAGS, v[2], "FLAGS", d);
+	if (e)
 		return e;
-	case JH_RAX:
-		e = jh_fields(l, rax, 3, v, d);
-		return e ? e : jh_set(rec, SVMC_F_RAX, v[0], "RAX", d);
-	case JH_RDX:
-		return jh_fields(l, rdx, 3, v, d); /* no VMCB field among them */
-	case JH_CS:
-		return jh_cs(st, rec, l, d);
-	case JH_CR0:
-		e = jh_fields(l, crs, 3, v, d);
-		if (!e)
-			e = jh_set(rec, SVMC_F_CR0, v[0], "CR0", d);
-		if (!e)
-			e = jh_set(rec, SVMC_F_CR3, v[1], "CR3", d);
-		if (!e)
-			e = jh_set(rec, SVMC_F_CR4, v[2], "CR4", d);
-		return e;
-	case JH_EFER:
-		e = jh_fields(l, efer, 1, v, d);
-		return e ? e : jh_set(rec, SVMC_F_EFER, v[0], "EFER", d);
-	case JH_DONE:
-		break;
+	if (st->next == JH_CS)
+		return jh_cs(st, rec, v, d);
+	for (unsigned i = 0; i < jh_lines[st->next].n; i++) {
+		enum svmc_field_id f = jh_lines[st->next].field[i];
+
+		if (f != SVMC_F_COUNT && svmc_field_set(rec, f, v[i]) != SVMC_OK)
+			return svmc_diag_set(d, SVMC_ERR_RANGE,
+					     "%s 0x%llx is too wide for its field",
+					     jh_lines[st->next].label[i], (unsigned long long)v[i]);
 	}
 	return SVMC_OK;
 }
 
-/* The label that opens each dump line (st->next's), to know a dump line when one comes. */
-static const char *const jh_opener[] = { "RIP: ", "RAX: ", "RDX: ", "CS: ", "CR0: ", "EFER: " };
-static const char *const jh_name[] = { "RIP", "RAX", "RDX", "CS", "CR0", "EFER" };
-
-/* Which dump line l is, JH_DONE if none. */
+/* Which dump line l is (its first label and a blank open it), JH_DONE if none. */
 static enum jh_step jh_which(const struct jh_line *l)
 {
-	for (unsigned i = 0; i < JH_DONE; i++)
-		if (jh_starts(l, jh_opener[i]))
+	for (unsigned i = 0; i < JH_DONE; i++) {
+		size_t n = strlen(jh_lines[i].label[0]);
+
+		if (jh_starts(l, jh_lines[i].label[0]) && l->end - l->p > (ptrdiff_t)n &&
+		    l->p[n] == ' ')
 			return (enum jh_step)i;
+	}
 	return JH_DONE;
 }
 
@@ -322,21 +302,20 @@ static void jh_reset(struct jh_state *st)
 static enum svmc_err jh_cut(struct jh_state *st, struct svmc_record *rec, struct jh_line l,
 			    uint64_t lineno, struct svmc_diag *d)
 {
-	static const char *const rip[] = { "RIP:", "RSP:", "FLAGS:" };
 	enum jh_step missing = st->next;
 
 	d->line = st->start_line;
 	jh_reset(st);
 	if (jh_starts(&l, "FATAL:")) {
 		jh_fatal(&st->fatal, l, lineno);
-	} else if (jh_fields(l, rip, 3, st->rip, d) == SVMC_OK) {
+	} else if (jh_fields(l, jh_lines[JH_RIP].label, 3, st->rip, d) == SVMC_OK) {
 		st->have_rip = true;
 		st->start_line = lineno;
 	}
 	svmc_record_clear(rec);
 	return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-			     "the Jailhouse dump starting here ends before its %s line",
-			     jh_name[missing]);
+			     "the Jailhouse dump starting here ends before its %.*s line",
+			     JH_NAME(missing));
 }
 
 static enum svmc_err jh_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
@@ -404,8 +383,8 @@ static enum svmc_err jh_next(struct svmc_reader *r, struct svmc_record *rec, str
 		d->index = r->index;
 		jh_reset(st);
 		return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-				     "the Jailhouse dump starting here ends before its %s line",
-				     jh_name[missing]);
+				     "the Jailhouse dump starting here ends before its %.*s line",
+				     JH_NAME(missing));
 	}
 	return SVMC_ERR_EMPTY;
 }

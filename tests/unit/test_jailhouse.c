@@ -24,15 +24,6 @@
 
 #define readall(name) treader_readall(FIX, (name), SVMC_FMT_JAILHOUSE)
 
-static uint64_t get(const struct svmc_record *r, enum svmc_field_id f)
-{
-	if (!svmc_known(r, f)) {
-		fprintf(stderr, "field %s unknown\n", svmc_fields[f].json);
-		return UINT64_C(0xdeadbeefdeadbeef);
-	}
-	return svmc_field_get(r, f);
-}
-
 /* Exactly these fields are known (and the exit fields as given). */
 static void check_known(const struct svmc_record *r, bool exit, bool info)
 {
@@ -63,21 +54,21 @@ static void check_shutdown(const struct svmc_record *r, uint64_t line)
 
 	CHECK_EQ_U64(r->line, line);
 	check_known(r, true, true);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_CODE), 0x7f); /* VMEXIT_SHUTDOWN */
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_INFO_1), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_INFO_2), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_RIP), 0xffffffff81a0f2e2);
-	CHECK_EQ_U64(get(r, SVMC_F_RSP), 0xffffc90000013e48);
-	CHECK_EQ_U64(get(r, SVMC_F_RFLAGS), 0x10046);
-	CHECK_EQ_U64(get(r, SVMC_F_RAX), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_CODE), 0x7f); /* VMEXIT_SHUTDOWN */
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_INFO_1), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_INFO_2), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RIP), 0xffffffff81a0f2e2);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RSP), 0xffffc90000013e48);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RFLAGS), 0x10046);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RAX), 0);
 	CHECK_EQ_U64(cs->selector, 0x10);
 	CHECK_EQ_U64(cs->attrib, 0xa9b);
 	CHECK_EQ_U64(cs->base, 0);
 	CHECK_EQ_U64(cs->limit, 0); /* not in the dump */
-	CHECK_EQ_U64(get(r, SVMC_F_CR0), 0x80050033);
-	CHECK_EQ_U64(get(r, SVMC_F_CR3), 0x3a80a000);
-	CHECK_EQ_U64(get(r, SVMC_F_CR4), 0x3506f0);
-	CHECK_EQ_U64(get(r, SVMC_F_EFER), 0x1d01);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR0), 0x80050033);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR3), 0x3a80a000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR4), 0x3506f0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EFER), 0x1d01);
 }
 
 static void test_dumps(void)
@@ -90,9 +81,9 @@ static void test_dumps(void)
 	/* a handler's FATAL line names no exit code: the dump alone */
 	CHECK_EQ_U64(rs->rec[1].line, 30);
 	check_known(&rs->rec[1], false, false);
-	CHECK_EQ_U64(get(&rs->rec[1], SVMC_F_RAX), 0xff);
-	CHECK_EQ_U64(get(&rs->rec[1], SVMC_F_EFER), 0x1500);
-	CHECK_EQ_U64(get(&rs->rec[1], SVMC_F_CR4), 0x20);
+	CHECK_EQ_U64(treader_get(&rs->rec[1], SVMC_F_RAX), 0xff);
+	CHECK_EQ_U64(treader_get(&rs->rec[1], SVMC_F_EFER), 0x1500);
+	CHECK_EQ_U64(treader_get(&rs->rec[1], SVMC_F_CR4), 0x20);
 
 	rs = readall("quoted.txt"); /* "> " and CR LF */
 	CHECK_EQ_U64(rs->nrec, 1);
@@ -104,8 +95,8 @@ static void test_dumps(void)
 	CHECK_EQ_U64(rs->nerr, 0);
 	CHECK_EQ_U64(rs->rec[0].line, 2);
 	check_known(&rs->rec[0], true, false);
-	CHECK_EQ_U64(get(&rs->rec[0], SVMC_F_EXIT_CODE), UINT64_MAX);
-	CHECK_EQ_U64(get(&rs->rec[0], SVMC_F_CR0), 0xa0050033);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_EXIT_CODE), UINT64_MAX);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_CR0), 0xa0050033);
 }
 
 static void test_not_dumps(void)
@@ -143,7 +134,7 @@ static void test_malformed(void)
 	/* the dump after them is read whole */
 	CHECK_EQ_U64(rs->rec[0].line, 24);
 	check_known(&rs->rec[0], false, false);
-	CHECK_EQ_U64(get(&rs->rec[0], SVMC_F_RIP), 0xf3a4c);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_RIP), 0xf3a4c);
 }
 
 /* Read text (through a temporary file) as jailhouse into the static result. */
@@ -187,9 +178,9 @@ static void test_cut_by_rip(void)
 	CHECK(strstr(rs->err[0].msg, "RDX line") != NULL);
 	CHECK_EQ_U64(rs->nrec, 1);
 	CHECK_EQ_U64(rs->rec[0].line, 3);
-	CHECK_EQ_U64(get(&rs->rec[0], SVMC_F_RIP), 0x10);
-	CHECK_EQ_U64(get(&rs->rec[0], SVMC_F_RAX), 0x30);
-	CHECK_EQ_U64(get(&rs->rec[0], SVMC_F_EFER), 0x1500);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_RIP), 0x10);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_RAX), 0x30);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_EFER), 0x1500);
 }
 
 /* VMX's marks without a FATAL line: AR-BYTES past 12 bits, CR4.VMXE; an AMD FATAL line wins. */
