@@ -350,6 +350,12 @@ static enum svmc_err jh_next(struct svmc_reader *r, struct svmc_record *rec, str
 			jh_fatal(&st->fatal, l, lineno);
 			continue;
 		}
+		if (st->next == JH_RIP &&
+		    (jh_starts(&l, "Parking CPU ") || jh_starts(&l, "Stopping CPU "))) {
+			/* panic_park()/panic_stop() end a panic: its FATAL line says no more */
+			st->fatal = (struct jh_fatal){ 0 };
+			continue;
+		}
 		if (jh_starts(&l, "Physical CPU ID:")) {
 			/* x86_exception_handler() alone prints it: its RIP line is the hypervisor's */
 			st->fatal.hv = true;

@@ -165,7 +165,7 @@ static const struct result *read_text(const char *text)
 /* A dump cut short by the RIP line of the next: that line opens the next record. */
 static void test_cut_by_rip(void)
 {
-	char text[512];
+	char text[1024];
 	const struct result *rs;
 
 	snprintf(text, sizeof(text),
@@ -183,6 +183,29 @@ static void test_cut_by_rip(void)
 	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_EFER), 0x1500);
 }
 
+/* A FATAL line speaks for the dump right after it, not past its panic's "Parking CPU" line. */
+static void test_fatal_scope(void)
+{
+	char text[1024];
+	const struct result *rs;
+
+	snprintf(text, sizeof(text),
+		 "FATAL: Unexpected #VMEXIT, exitcode 7f, exitinfo1 0x0 exitinfo2 0x0\n"
+		 "some other console line\n"
+		 "RIP: 0x10 RSP: 0x20 FLAGS: 2\n" DUMP_TAIL "Parking CPU 1 (Cell: \"a\")\n"
+		 "FATAL: VM-Entry failure, error -1\n"
+		 "Parking CPU 2 (Cell: \"b\")\n"
+		 "RIP: 0x10 RSP: 0x20 FLAGS: 2\n" DUMP_TAIL,
+		 "29b", "0x20", "29b", "0x20");
+	rs = read_text(text);
+	CHECK_EQ_U64(rs->nerr, 0);
+	CHECK_EQ_U64(rs->nrec, 2);
+	CHECK_EQ_U64(rs->rec[0].line, 1);
+	CHECK_EQ_U64(treader_get(&rs->rec[0], SVMC_F_EXIT_CODE), 0x7f);
+	CHECK_EQ_U64(rs->rec[1].line, 12);
+	CHECK(!svmc_known(&rs->rec[1], SVMC_F_EXIT_CODE));
+}
+
 /* VMX's marks without a FATAL line: AR-BYTES past 12 bits, CR4.VMXE; an AMD FATAL line wins. */
 static void test_intel_marks(void)
 {
@@ -198,7 +221,7 @@ static void test_intel_marks(void)
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		char text[512];
+		char text[1024];
 		const struct result *rs;
 
 		snprintf(text, sizeof(text), "%sRIP: 0x10 RSP: 0x20 FLAGS: 2\n" DUMP_TAIL,
@@ -267,6 +290,7 @@ int main(void)
 	test_malformed();
 	test_cut_by_rip();
 	test_intel_marks();
+	test_fatal_scope();
 	test_detection();
 	return tcheck_done("test_jailhouse");
 }
