@@ -201,7 +201,8 @@ const char *svmc_field_path(enum svmc_field_id id, char *buf, size_t n);
 	X(KVM_DUMP, kvm_dump) \
 	X(XEN_DUMP, xen_dump) \
 	X(JSON, json) \
-	X(HEX, hex)
+	X(HEX, hex) \
+	X(JAILHOUSE, jailhouse)
 
 #define SVMC_FMT_ENUM_(id, ident) SVMC_FMT_##id,
 enum svmc_format {

@@ -164,6 +164,7 @@ int cmd_matrix(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /*
  * --kernel RELEASE (or --from-kernel/--to-kernel): *model becomes the KVM
