@@ -298,6 +298,11 @@ struct svmc_record {
 	enum svmc_format format;          /* the reader that produced it */
 	enum svmc_origin origin;          /* what ran or wrote it */
 	struct svmc_nstate nstate;        /* origin nested_state: the header, else all 0 */
+	/*
+	 * CS is known but its limit is not (a Jailhouse dump shows CS's selector,
+	 * base and attributes only; no check reads the limit): shown as unknown.
+	 */
+	bool cs_limit_unknown;
 };
 
 /* Clear everything: all fields zero and unknown. */

@@ -42,10 +42,13 @@ void svmc_vmcb_field_kv(struct svmc_kv *k, const char *name, const struct svmc_r
 	case SVMC_FK_SEG: {
 		const struct svmc_vmcb_seg *s = svmc_field_seg_const(r, f->id);
 		const struct svmc_kv_part parts[] = {
-			{ "selector", s->selector, 4 },
-			{ "attrib", s->attrib, 4 },
-			{ "limit", s->limit, 8 },
-			{ "base", s->base, 16 },
+			{ .key = "selector", .v = s->selector, .digits = 4 },
+			{ .key = "attrib", .v = s->attrib, .digits = 4 },
+			{ .key = "limit",
+			  .v = s->limit,
+			  .digits = 8,
+			  .unknown = f->id == SVMC_F_CS && r->cs_limit_unknown },
+			{ .key = "base", .v = s->base, .digits = 16 },
 		};
 
 		svmc_kv_group(k, name, parts, 4, dec);

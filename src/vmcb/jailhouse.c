@@ -26,8 +26,10 @@
  * efer and, from "Unexpected #VMEXIT" or "VM-Entry failure", exit_code
  * (exit_info_1 and exit_info_2 from the first).  RBX, RCX, RDX, RSI and
  * RDI are not VMCB fields, and EFER.LMA is EFER's bit 10 again (checked to
- * agree).  The dump has no CS limit: cs is marked known with limit 0, which
- * no check reads.  Every other field stays unknown.
+ * agree).  The dump has no CS limit: cs is known (its attributes decide
+ * CS.L and CS.D) with the limit said unknown (record.cs_limit_unknown: "?"
+ * in text, null in JSON), which no check reads.  Every other field stays
+ * unknown.
  *
  * Jailhouse prints the same lines from the VMCS on Intel (vmx.c,
  * dump_guest_regs), and the same RIP line for an exception in the
@@ -183,7 +185,8 @@ static enum svmc_err jh_cs(struct jh_state *st, struct svmc_record *rec, const u
 	cs->selector = (uint16_t)v[0];
 	cs->base = v[1];
 	cs->attrib = (uint16_t)v[2]; /* wider than 12 bits: jh_finish() refuses the dump */
-	cs->limit = 0;               /* not in the dump (see the top of this file) */
+	cs->limit = 0;               /* not in the dump: said unknown (see the top of this file) */
+	rec->cs_limit_unknown = true;
 	svmc_mark_known(rec, SVMC_F_CS);
 	st->lma = (unsigned)v[3];
 	st->ar = v[2];

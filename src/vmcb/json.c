@@ -288,11 +288,14 @@ static void mark_unknown(struct svmc_record *rec, enum svmc_field_id f)
  * A segment object: its four sub-fields, each a value or null.  The known
  * mask has one bit per segment, so a null sub-field makes the whole segment
  * unknown (*whole false): the checks that read it are then reported as not
- * evaluated, never computed from a guessed value.
+ * evaluated, never computed from a guessed value.  *no_limit: the limit was
+ * the only null (no check reads a limit; the caller keeps CS known then).
  */
 static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg, bool *whole,
-			     const char *path, struct svmc_diag *d)
+			     bool *no_limit, const char *path, struct svmc_diag *d)
 {
+	unsigned nulls = 0;
+
 	static const char *const keys[4] = { "selector", "attrib", "limit", "base" };
 	static const unsigned bits[4] = { 16, 16, 32, 64 };
 	uint64_t v[4];
@@ -329,6 +332,7 @@ static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg,
 		v[i] = 0;
 		if (json_object_get_type(sub) == json_type_null) {
 			*whole = false;
+			nulls |= 1u << i;
 			continue;
 		}
 		e = get_uint(sub, bits[i], kpath(p, sizeof(p), path, keys[i], NULL), &v[i], d);
@@ -339,6 +343,7 @@ static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg,
 	seg->attrib = (uint16_t)v[1];
 	seg->limit = (uint32_t)v[2];
 	seg->base = v[3];
+	*no_limit = nulls == 1u << 2; /* only the limit is null */
 	return SVMC_OK;
 }
 
@@ -376,10 +381,15 @@ static enum svmc_err get_area(struct json_object *obj, enum svmc_area area, cons
 		bp = (unsigned char *)&rec->vmcb + f->offset;
 		switch (f->kind) {
 		case SVMC_FK_SEG: {
-			bool whole = true;
-			e = get_seg(val, svmc_field_seg(rec, f->id), &whole, p, d);
+			bool whole = true, no_limit = false;
+			e = get_seg(val, svmc_field_seg(rec, f->id), &whole, &no_limit, p, d);
 			if (e)
 				return e;
+			/* CS without its limit is what svmcheck writes for a Jailhouse dump */
+			if (f->id == SVMC_F_CS && no_limit) {
+				rec->cs_limit_unknown = true;
+				whole = true;
+			}
 			if (whole)
 				svmc_mark_known(rec, f->id);
 			break;

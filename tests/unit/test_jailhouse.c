@@ -64,7 +64,8 @@ static void check_shutdown(const struct svmc_record *r, uint64_t line)
 	CHECK_EQ_U64(cs->selector, 0x10);
 	CHECK_EQ_U64(cs->attrib, 0xa9b);
 	CHECK_EQ_U64(cs->base, 0);
-	CHECK_EQ_U64(cs->limit, 0); /* not in the dump */
+	CHECK_EQ_U64(cs->limit, 0); /* not in the dump: said unknown */
+	CHECK(r->cs_limit_unknown);
 	CHECK_EQ_U64(treader_get(r, SVMC_F_CR0), 0x80050033);
 	CHECK_EQ_U64(treader_get(r, SVMC_F_CR3), 0x3a80a000);
 	CHECK_EQ_U64(treader_get(r, SVMC_F_CR4), 0x3506f0);
