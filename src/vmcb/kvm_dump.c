@@ -313,11 +313,8 @@ static const char *peel(const char *p, const char *e)
 {
 	const char *q;
 
-	if (p < e && (*p == ' ' || *p == '\t' || *p == '>')) {
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
-			p++;
-		return p;
-	}
+	if (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
+		return svmc_mail_unquote(p, e);
 	if (p < e && *p == '<') {
 		for (q = p + 1; q < e && *q >= '0' && *q <= '9'; q++)
 			;
@@ -836,30 +833,6 @@ static enum svmc_err apply_item(const struct kd_state *st, const struct item *it
 
 /* ---- lines --------------------------------------------------------------- */
 
-static bool has_qp_escape(const char *p, size_t n)
-{
-	const char *e = p + n;
-	return find(p, e, "=20") || find(p, e, "=3D") || find(p, e, "=09");
-}
-
-/* Append [p, p+n) to buf at *len, decoding =XX when qp; false if it does not fit. */
-static bool qp_append(char *buf, size_t *len, const char *p, size_t n, bool qp)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (qp && c == '=' && i + 2 < n && svmc_is_hex((unsigned char)p[i + 1]) &&
-		    svmc_is_hex((unsigned char)p[i + 2])) {
-			c = (char)(svmc_hex_value((unsigned char)p[i + 1]) << 4 |
-				   svmc_hex_value((unsigned char)p[i + 2]));
-			i += 2;
-		}
-		if (*len >= JOIN_MAX)
-			return false;
-		buf[(*len)++] = c;
-	}
-	return true;
-}
-
 /* Is this (undecoded) line, once stripped, a dump line or header? */
 static bool looks_dump(const struct kd_state *st, const char *p, size_t n)
 {
@@ -898,13 +871,13 @@ static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *
 	ln->too_long = tl;
 	if (tl || !memchr(p, '=', n))
 		return true;
-	if (!st->qp && has_qp_escape(p, n))
+	if (!st->qp && svmc_mail_qp_escape(p, n))
 		st->qp = true;
 	bool soft = p[n - 1] == '=' && (st->qp || looks_dump(st, p, n - 1));
 	if (!st->qp && !soft)
 		return true;
 	size_t jl = 0;
-	if (!qp_append(st->jbuf, &jl, p, soft ? n - 1 : n, st->qp)) {
+	if (!svmc_mail_qp_append(st->jbuf, JOIN_MAX, &jl, p, soft ? n - 1 : n, st->qp)) {
 		ln->too_long = true;
 		return true;
 	}
@@ -916,10 +889,10 @@ static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *
 			ln->too_long = true;
 			return true;
 		}
-		if (!st->qp && has_qp_escape(p, n))
+		if (!st->qp && svmc_mail_qp_escape(p, n))
 			st->qp = true;
 		soft = n && p[n - 1] == '=';
-		if (!qp_append(st->jbuf, &jl, p, soft ? n - 1 : n, st->qp)) {
+		if (!svmc_mail_qp_append(st->jbuf, JOIN_MAX, &jl, p, soft ? n - 1 : n, st->qp)) {
 			ln->too_long = true;
 			return true;
 		}
@@ -1002,9 +975,7 @@ static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char 
 	cl = bl;
 	if (!next_line(r, st, &nx))
 		return false;
-	const char *p = nx.p, *e = nx.p + nx.len;
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
-		p++;
+	const char *e = nx.p + nx.len, *p = svmc_mail_unquote(nx.p, e);
 	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	if (nx.too_long || p == e || cl + 1 + (size_t)(e - p) > JOIN_MAX) {
@@ -1165,6 +1136,26 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 }
 
 /*
+ * A "cr_read:" of dump_vmcb() in [b, b+n): not the one a kvm_nested_intercepts
+ * tracepoint line prints (trace.c reads those).
+ */
+static bool dump_cr_read(const unsigned char *b, size_t n)
+{
+	const unsigned char *p = b, *e = b + n, *hit;
+
+	while ((hit = memmem(p, (size_t)(e - p), "cr_read:", 8)) != NULL) {
+		const unsigned char *s = hit;
+
+		while (s > b && s[-1] != '\n')
+			s--;
+		if (!memmem(s, (size_t)(hit - s), "kvm_nested_intercepts:", 22))
+			return true;
+		p = hit + 8;
+	}
+	return false;
+}
+
+/*
  * dump_vmcb()'s headers or first label anywhere in the first bytes; else a
  * weaker hint that the text is a kernel log (a dump may come later): a
  * "kernel:", "kvm_amd" or "kvm:" token, a journald export (journal.c), or
@@ -1175,7 +1166,7 @@ static enum svmc_probe_score kd_probe(const unsigned char *b, size_t n)
 	const char *p = (const char *)b + svmc_probe_text_start(b, n), *first;
 	size_t len;
 
-	if (svmc_probe_has(b, n, "VMCB Control Area") || svmc_probe_has(b, n, "cr_read:") ||
+	if (svmc_probe_has(b, n, "VMCB Control Area") || dump_cr_read(b, n) ||
 	    svmc_probe_has(b, n, "FAILED VMRUN WITH VMCB") ||
 	    svmc_probe_has(b, n, "VMCB State Save Area"))
 		return SVMC_PROBE_LABELS;

@@ -296,6 +296,18 @@ size_t svmc_probe_text_start(const unsigned char *b, size_t n);
  */
 bool svmc_probe_next_line(const char **p, const char *end, const char **line, size_t *len);
 
+/* ---- text pasted into mails (mail.c; kvm_dump.c and trace.c) -------------- */
+
+/* Does [p, p+n) hold a quoted-printable escape ("=20", "=3D" or "=09")? */
+bool svmc_mail_qp_escape(const char *p, size_t n);
+/*
+ * Append [p, p+n) to buf (cap bytes) at *len, decoding quoted-printable
+ * =XX escapes when qp; false when it does not fit.
+ */
+bool svmc_mail_qp_append(char *buf, size_t cap, size_t *len, const char *p, size_t n, bool qp);
+/* The first byte of [p, e) after blanks and mail quotes ("> ", "> > ", ">>"). */
+const char *svmc_mail_unquote(const char *p, const char *e);
+
 /* Parse hex digits [s, s+len) (optional 0x prefix) into *v; false if not all hex or > 64 bits. */
 bool svmc_parse_hex(const char *s, size_t len, uint64_t *v);
 /* Parse decimal digits (optional leading '-' for two's complement into 64 bits). */

@@ -55,7 +55,7 @@ static void test_rows(void)
 		strcat(list, row->name);
 	}
 	CHECK_STREQ(svmc_format_names(names, sizeof(names)), list);
-	CHECK_STREQ(list, "raw, nested-state, kvm-dump, xen-dump, json, hex");
+	CHECK_STREQ(list, "raw, nested-state, kvm-dump, xen-dump, json, hex, trace");
 	/* a short buffer is cut, never overrun */
 	memset(names, 'x', sizeof(names));
 	svmc_format_names(names, 8);
@@ -173,6 +173,8 @@ static void test_skipping(void)
 		"\"a\"",
 		"# ",
 		"abcdef01 x",
+		" kvm_nested_vmenter: ",
+		"kvm_nested_intercepts: cr_read: 0010",
 	};
 	unsigned char buf[4096 + 512];
 	uint32_t x = 12345;
