@@ -501,8 +501,9 @@ static void parse_vmenter(const struct ev *ev, struct parsed *ps)
 		ps->st = PR_SKIP;
 		return;
 	}
-	s = find_val(ev->pay, ev->end, "nested_rip", false, &v, &vl);
-	HEX_INTO(s == V_ABSENT ? "nrip" : "nested_rip", 64, RIP);
+	/* before 5.12 "nrip:" */
+	s = find_val(ev->pay, ev->end, "nrip", false, &v, &vl);
+	HEX_INTO(s == V_ABSENT ? "nested_rip" : "nrip", 64, RIP);
 	HEX_INTO("int_ctl", 32, INT_CTL);
 	HEX_INTO("event_inj", 32, EVENT_INJ);
 	s = find_val(ev->pay, ev->end, "nested_npt", false, &v, &vl);
@@ -628,7 +629,7 @@ static void parse_payload(const struct ev *ev, struct parsed *ps)
 		/* VMX's conditions (vmcs12, ...) are not a VMCB's */
 		else if (memmem(ev->pay, (size_t)(ev->end - ev->pay), "vmcs", 4))
 			ps->st = PR_SKIP;
-		ps->why = "the condition";
+		ps->why = "condition text";
 		break;
 	default:
 		ps->st = PR_SKIP;
@@ -648,6 +649,8 @@ static void merge(struct svmc_record *dst, const struct svmc_record *src)
 /*
  * A line of ours lacks a value: join the next line when it is the rest (no
  * event of its own), else push it back.  True with *ev re-split from cbuf.
+ * The line is copied first: reading the next one may move the window (or
+ * jbuf) it lives in.
  */
 static bool join_wrapped(struct svmc_reader *r, struct tr_state *st, const struct tline *ln,
 			 struct ev *ev)
@@ -656,6 +659,9 @@ static bool join_wrapped(struct svmc_reader *r, struct tr_state *st, const struc
 	struct ev nev;
 	size_t cl = ln->len;
 
+	if (cl + 1 >= JOIN_MAX)
+		return false;
+	memmove(st->cbuf, ln->p, cl);
 	if (!next_line(r, st, &nx))
 		return false;
 	const char *e = nx.p + nx.len, *p = svmc_mail_unquote(nx.p, e);
@@ -664,7 +670,6 @@ static bool join_wrapped(struct svmc_reader *r, struct tr_state *st, const struc
 		push_back(st, &nx);
 		return false;
 	}
-	memmove(st->cbuf, ln->p, cl);
 	st->cbuf[cl++] = ' ';
 	memcpy(st->cbuf + cl, p, (size_t)(e - p));
 	cl += (size_t)(e - p);
@@ -695,16 +700,16 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 			continue;
 		parse_payload(&ev, &ps);
 		if (ps.st == PR_MORE) {
-			char name[32];
+			const char *name = ev.name; /* static: the join may re-split ev */
+			bool failed = ev.kind == EV_FAILED;
 
-			snprintf(name, sizeof(name), "%s", ev.name);
 			if (join_wrapped(r, st, &ln, &ev))
 				parse_payload(&ev, &ps);
 			if (ps.st == PR_MORE) {
 				d->line = ln.lineno;
 				return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
-						     "%s line without its %s value (a cut line?)",
-						     name, ps.why);
+						     "%s line without its %s%s (a cut line?)", name,
+						     ps.why, failed ? "" : " value");
 			}
 		}
 		if (ps.st == PR_BAD) {

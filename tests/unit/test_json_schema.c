@@ -289,13 +289,17 @@ static const struct key nstate_keys[] = {
 	{ "vmcb_pa", T_HEXN, 0, NULL },      END
 };
 /* a nested-state header without a vmcb12 has "control" and "save" null */
-static const struct key inspect_rec[] = { RECORD_HEAD,
-					  { "origin", T_STR, 0, NULL },
-					  { "nested_state", T_OBJ, 1, nstate_keys },
-					  { "control", T_OBJN, 0, control_keys },
-					  { "save", T_OBJN, 0, save_keys },
-					  { "reserved", T_ANY, 1, NULL },
-					  END };
+static const struct key inspect_rec[] = {
+	RECORD_HEAD,
+	{ "origin", T_STR, 0, NULL },
+	/* origin trace: the check kvm_nested_vmenter_failed named */
+	{ "captured_check", T_STRN, 1, NULL },
+	{ "nested_state", T_OBJ, 1, nstate_keys },
+	{ "control", T_OBJN, 0, control_keys },
+	{ "save", T_OBJN, 0, save_keys },
+	{ "reserved", T_ANY, 1, NULL },
+	END
+};
 /* one entry of "verdicts" (replay -m with several models) */
 static const struct key verdict_keys[] = {
 	{ "model", T_STR, 0, NULL },        { "verdict", T_STR, 0, NULL },
@@ -322,6 +326,7 @@ static const struct key replay_rec[] = { RECORD_HEAD,
 					 { "unevaluated", T_ARRS, 1, NULL },
 					 { "reason", T_STR, 1, NULL },
 					 { "captured_exit", T_STRN, 0, NULL },
+					 { "captured_check", T_STRN, 1, NULL },
 					 { "explained", T_BOOLN, 1, NULL },
 					 { "verdicts", T_ARR, 1, verdict_keys },
 					 { "run", T_OBJ, 1, run_keys },
@@ -1024,6 +1029,14 @@ int main(void)
 	 * place; the second dump is a record */
 	nd_case("-j replay -c epyc-milan " FIX "/kvm/bad_conflict.log", replay_rec, replay_sum, 2,
 		1, 1);
+	/* traces: "captured_check" where kvm_nested_vmenter_failed named a check */
+	nd_case("-j inspect " FIX "/trace/failed_after_vmenter.txt", inspect_rec, inspect_sum, 0, 2,
+		0);
+	nd_case("-j replay -c epyc-milan " FIX "/trace/failed_after_vmenter.txt " FIX
+		"/trace/malformed.txt",
+		replay_rec, replay_sum, 2, 4, 2);
+	nd_case("-j replay -m all -c epyc-milan " FIX "/trace/failed_after_vmenter.txt", replay_rec,
+		replay_sum, 1, 2, 0);
 	run_emu_case();
 
 	/* errors of one-document commands: still JSON, an error object */
