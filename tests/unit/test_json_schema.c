@@ -436,6 +436,20 @@ static const struct key mrec_keys[] = {
 	{ "first", T_STR, 1, NULL },        { "origin", T_STR, 0, NULL },
 	{ "unevaluated", T_ARRS, 1, NULL }, END
 };
+/* migrate's traced[]: the traced VMRUNs whose verdict changes, one group per input and reason */
+static const struct key mtraced_keys[] = { { "input", T_STR, 0, NULL },
+					   { "line", T_NUM, 0, NULL },
+					   { "index", T_NUM, 0, NULL },
+					   { "count", T_NUM, 0, NULL },
+					   { "from", T_STR, 0, NULL },
+					   { "to", T_STR, 0, NULL },
+					   { "side", T_STR, 0, NULL },
+					   { "check", T_STRN, 0, NULL },
+					   { "field", T_STR, 1, NULL },
+					   { "value", T_HEX, 1, NULL },
+					   { "message", T_STR, 1, NULL },
+					   { "summary", T_STR, 0, NULL },
+					   END };
 /* migrate's errors[]: the error object of every command (see error_rec) */
 static const struct key merr_keys[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
 					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
@@ -462,6 +476,7 @@ static const struct key migrate_doc[] = { SCHEMA_HEAD,
 					  { "vectors", T_ARR, 0, mvec_keys },
 					  { "state", T_ARR, 0, mstate_keys },
 					  { "records", T_ARR, 0, mrec_keys },
+					  { "traced", T_ARR, 1, mtraced_keys },
 					  { "errors", T_ARR, 0, merr_keys },
 					  { "summary", T_OBJ, 0, msum_keys },
 					  END };
@@ -981,6 +996,11 @@ int main(void)
 		 "epyc-milan " SVMCHECK_TEST_DIR "/cases/migrate/legacy-to-kvm-records/records.raw "
 		 "/nonexistent.raw",
 		 "svmcheck/migrate", migrate_doc, 2);
+	/* a trace: its changed VMRUNs counted in traced[], not listed in records[] */
+	doc_case("-j migrate --from epyc-milan --to epyc-rome " SVMCHECK_TEST_DIR
+		 "/fixtures/trace/cp_injections.txt " SVMCHECK_TEST_DIR
+		 "/fixtures/raw/longmode.bin",
+		 "svmcheck/migrate", migrate_doc, 1);
 	doc_case("-j matrix epyc-milan epyc-rome epyc-genoa epyc-milan", "svmcheck/matrix",
 		 matrix_doc, 1);
 	doc_case("-j matrix --guest qemu-EPYC-Rome-v4 epyc-milan epyc-rome", "svmcheck/matrix",
