@@ -789,6 +789,19 @@ static void text_model_line(struct replay_fmt *f, struct rbuf *b, const struct s
 	RB_LIT(b, "\n");
 }
 
+/* A check's APM section after its ID: " (APM 15.20) ", or ", APM 15.20" in a parenthesis. */
+static void rb_apm(struct rbuf *b, const struct svmc_check_info *ci, bool parens)
+{
+	if (strcmp(ci->apm, "-") == 0) {
+		rb_puts(b, parens ? " (not in the APM) " : ", not in the APM");
+		return;
+	}
+	rb_puts(b, parens ? " (APM " : ", APM ");
+	rb_puts(b, ci->apm);
+	if (parens)
+		RB_LIT(b, ") ");
+}
+
 /*
  * "  (captured npf)" for hardware and trace records; a trace's
  * kvm_nested_vmenter_failed adds the check KVM failed: "  (captured
@@ -813,12 +826,7 @@ static void text_captured(struct rbuf *b, const struct svmc_record *r, svmc_chec
 
 			RB_LIT(b, ": KVM failed ");
 			rb_puts(b, ci->name);
-			if (strcmp(ci->apm, "-") == 0) {
-				RB_LIT(b, ", not in the APM");
-			} else {
-				RB_LIT(b, ", APM ");
-				rb_puts(b, ci->apm);
-			}
+			rb_apm(b, ci, false);
 		} else if (r->captured_checks) {
 			RB_LIT(b, ": KVM failed one of ");
 			for (unsigned i = 0, k = 0; i < SVMC_CHECK_COUNT; i++) {
@@ -872,13 +880,7 @@ static void text_failure(struct replay_fmt *f, struct rbuf *b, const struct svmc
 
 	RB_LIT(b, "  ");
 	rb_puts(b, ci->name);
-	if (strcmp(ci->apm, "-") == 0) {
-		RB_LIT(b, " (not in the APM) ");
-	} else {
-		RB_LIT(b, " (APM ");
-		rb_puts(b, ci->apm);
-		RB_LIT(b, ") ");
-	}
+	rb_apm(b, ci, true);
 	rb_puts(b, ci->field_path);
 	vstart = b->len;
 	RB_LIT(b, " = ");

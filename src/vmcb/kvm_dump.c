@@ -200,27 +200,13 @@ static const struct dlabel labels[] = {
 _Static_assert(NLABELS < 255 && NLABELS * 4 <= HASH_SIZE, "label hash too small");
 
 struct kd_state {
-	int16_t fid[NLABELS];    /* field id per label (-1: special) */
-	uint8_t hash[HASH_SIZE]; /* label index + 1 by label_hash(), 0 = empty */
-	bool qp;                 /* quoted-printable escapes seen: decode them */
-	bool skipping;           /* after an error: dropping the rest of that dump */
-	int last_ord;            /* highest ordinal of the current dump */
-	unsigned gap;            /* unrelated lines since the current dump's last line */
-	bool has_pend;           /* pbuf holds a line to read again first */
-	bool pend_too_long;
-	size_t pend_len;
-	uint64_t pend_lineno;
-	char pbuf[SRC_LINE_MAX];
-	char jbuf[JOIN_MAX]; /* QP-decoded / soft-break-joined line */
-	char cbuf[JOIN_MAX]; /* body joined with a wrapped value */
-};
-
-/* One logical line. */
-struct kline {
-	const char *p;
-	size_t len;
-	uint64_t lineno;
-	bool too_long;
+	int16_t fid[NLABELS];      /* field id per label (-1: special) */
+	uint8_t hash[HASH_SIZE];   /* label index + 1 by label_hash(), 0 = empty */
+	bool skipping;             /* after an error: dropping the rest of that dump */
+	int last_ord;              /* highest ordinal of the current dump */
+	unsigned gap;              /* unrelated lines since the current dump's last line */
+	struct svmc_mail_lines ml; /* QP, soft breaks, a line given back (mail.c) */
+	char cbuf[JOIN_MAX];       /* body joined with a wrapped value */
 };
 
 struct item {
@@ -845,72 +831,16 @@ static bool looks_dump(const struct kd_state *st, const char *p, size_t n)
 	return ps.hdr >= 0 || ps.st != P_NOISE;
 }
 
-/*
- * Next logical line: the pending line if any, else one physical line, QP
- * decoded and joined across soft breaks.  False at end of input.
- */
-static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *ln)
+/* svmc_mail_getline()'s test for a soft break before QP is seen: a dump line. */
+static bool soft_dump(const void *ctx, const char *p, size_t n)
 {
-	const char *p;
-	size_t n;
-	uint64_t off;
-	bool tl;
-
-	if (st->has_pend) {
-		st->has_pend = false;
-		ln->p = st->pbuf;
-		ln->len = st->pend_len;
-		ln->lineno = st->pend_lineno;
-		ln->too_long = st->pend_too_long;
-		return true;
-	}
-	if (!svmc_src_getline(&r->src, &p, &n, &ln->lineno, &off, &tl))
-		return false;
-	ln->p = p;
-	ln->len = n;
-	ln->too_long = tl;
-	if (tl || !memchr(p, '=', n))
-		return true;
-	if (!st->qp && svmc_mail_qp_escape(p, n))
-		st->qp = true;
-	bool soft = p[n - 1] == '=' && (st->qp || looks_dump(st, p, n - 1));
-	if (!st->qp && !soft)
-		return true;
-	size_t jl = 0;
-	if (!svmc_mail_qp_append(st->jbuf, JOIN_MAX, &jl, p, soft ? n - 1 : n, st->qp)) {
-		ln->too_long = true;
-		return true;
-	}
-	while (soft) {
-		uint64_t lno;
-		if (!svmc_src_getline(&r->src, &p, &n, &lno, &off, &tl))
-			break;
-		if (tl) {
-			ln->too_long = true;
-			return true;
-		}
-		if (!st->qp && svmc_mail_qp_escape(p, n))
-			st->qp = true;
-		soft = n && p[n - 1] == '=';
-		if (!svmc_mail_qp_append(st->jbuf, JOIN_MAX, &jl, p, soft ? n - 1 : n, st->qp)) {
-			ln->too_long = true;
-			return true;
-		}
-	}
-	ln->p = st->jbuf;
-	ln->len = jl;
-	return true;
+	return looks_dump(ctx, p, n);
 }
 
-static void push_back(struct kd_state *st, const struct kline *ln)
+/* Next logical line (svmc_mail_getline).  False at end of input. */
+static bool next_line(struct svmc_reader *r, struct kd_state *st, struct svmc_mail_line *ln)
 {
-	size_t n = ln->len < sizeof(st->pbuf) ? ln->len : sizeof(st->pbuf);
-
-	memmove(st->pbuf, ln->p, n);
-	st->pend_len = n;
-	st->pend_lineno = ln->lineno;
-	st->pend_too_long = ln->too_long;
-	st->has_pend = true;
+	return svmc_mail_getline(&r->src, &st->ml, ln, soft_dump, st);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -966,7 +896,7 @@ static int line_max_ord(const struct parsed *ps)
 static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char *body, size_t bl,
 			 int last_ord, struct parsed *ps)
 {
-	struct kline nx;
+	struct svmc_mail_line nx;
 	size_t cl;
 
 	if (bl + 1 >= JOIN_MAX)
@@ -979,7 +909,7 @@ static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char 
 	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	if (nx.too_long || p == e || cl + 1 + (size_t)(e - p) > JOIN_MAX) {
-		push_back(st, &nx);
+		svmc_mail_unget(&st->ml, &nx);
 		return false;
 	}
 	st->cbuf[cl++] = ' ';
@@ -988,7 +918,7 @@ static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char 
 	struct parsed j;
 	parse_body(st, st->cbuf, cl, last_ord, &j);
 	if (j.st != P_OK || j.n <= ps->n - 1) {
-		push_back(st, &nx);
+		svmc_mail_unget(&st->ml, &nx);
 		return false;
 	}
 	*ps = j;
@@ -999,7 +929,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 {
 	struct kd_state *st = r->state;
 	struct build b = { 0 };
-	struct kline ln;
+	struct svmc_mail_line ln;
 	struct parsed ps;
 
 	for (;;) {
@@ -1043,7 +973,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 		}
 		if (starts_rec) {
 			if (b.active) {
-				push_back(st, &ln);
+				svmc_mail_unget(&st->ml, &ln);
 				return finish(r, &b, rec, d);
 			}
 			st->skipping = false;

@@ -50,7 +50,8 @@
  * in the order they started.
  *
  * Traces pasted into mails: "> " quoting at any depth, quoted-printable
- * escapes and soft breaks (mail.c, as kvm_dump.c reads them), and a line
+ * escapes and soft breaks (svmc_mail_getline, as kvm_dump.c reads them;
+ * a soft break only once an escape was seen), and a line
  * wrapped by the mail client (a value alone on the next line) joined back.
  * A line of one of the events above that still lacks a value, or holds one
  * that is not a number, is an error with its line number; the other lines
@@ -85,21 +86,8 @@ struct slot {
 struct tr_state {
 	struct slot slot[TR_SLOTS];
 	uint64_t seq;
-	bool qp; /* quoted-printable escapes seen */
-	bool has_pend;
-	bool pend_too_long;
-	size_t pend_len;
-	uint64_t pend_lineno;
-	char pbuf[SRC_LINE_MAX];
-	char jbuf[JOIN_MAX]; /* QP-decoded, soft breaks joined */
-	char cbuf[JOIN_MAX]; /* a line and its wrapped value */
-};
-
-struct tline {
-	const char *p;
-	size_t len;
-	uint64_t lineno;
-	bool too_long;
+	struct svmc_mail_lines ml; /* QP, soft breaks, a line given back (mail.c) */
+	char cbuf[JOIN_MAX];       /* a line and its wrapped value */
 };
 
 /* One event line, split. */
@@ -109,64 +97,6 @@ struct ev {
 	uint64_t key;
 	const char *pay, *end; /* the payload */
 };
-
-/* ---- lines ----------------------------------------------------------------- */
-
-/* Next logical line: the pending one, else a physical line QP-decoded and joined across soft breaks. */
-static bool next_line(struct svmc_reader *r, struct tr_state *st, struct tline *ln)
-{
-	const char *p;
-	size_t n, jl = 0;
-	uint64_t off, lno;
-	bool tl, soft;
-
-	if (st->has_pend) {
-		st->has_pend = false;
-		ln->p = st->pbuf;
-		ln->len = st->pend_len;
-		ln->lineno = st->pend_lineno;
-		ln->too_long = st->pend_too_long;
-		return true;
-	}
-	if (!svmc_src_getline(&r->src, &p, &n, &ln->lineno, &off, &tl))
-		return false;
-	ln->p = p;
-	ln->len = n;
-	ln->too_long = tl;
-	if (tl || !memchr(p, '=', n))
-		return true;
-	if (!st->qp && svmc_mail_qp_escape(p, n))
-		st->qp = true;
-	soft = st->qp && p[n - 1] == '=';
-	if (!st->qp)
-		return true;
-	if (!svmc_mail_qp_append(st->jbuf, JOIN_MAX, &jl, p, soft ? n - 1 : n, true)) {
-		ln->too_long = true;
-		return true;
-	}
-	while (soft && svmc_src_getline(&r->src, &p, &n, &lno, &off, &tl)) {
-		soft = !tl && n && p[n - 1] == '=';
-		if (tl ||
-		    !svmc_mail_qp_append(st->jbuf, JOIN_MAX, &jl, p, soft ? n - 1 : n, true)) {
-			ln->too_long = true;
-			return true;
-		}
-	}
-	ln->p = st->jbuf;
-	ln->len = jl;
-	return true;
-}
-
-static void push_back(struct tr_state *st, const struct tline *ln)
-{
-	size_t n = ln->len < sizeof(st->pbuf) ? ln->len : sizeof(st->pbuf);
-
-	memmove(st->pbuf, ln->p, n);
-	st->pend_len = n;
-	st->pend_lineno = ln->lineno;
-	st->pend_too_long = ln->too_long;
-	st->has_pend = true;
-}
 
 /* ---- the event and its prefix ------------------------------------------------ */
 
@@ -652,22 +582,22 @@ static void merge(struct svmc_record *dst, const struct svmc_record *src)
  * The line is copied first: reading the next one may move the window (or
  * jbuf) it lives in.
  */
-static bool join_wrapped(struct svmc_reader *r, struct tr_state *st, const struct tline *ln,
-			 struct ev *ev)
+static bool join_wrapped(struct svmc_reader *r, struct tr_state *st,
+			 const struct svmc_mail_line *ln, struct ev *ev)
 {
-	struct tline nx;
+	struct svmc_mail_line nx;
 	struct ev nev;
 	size_t cl = ln->len;
 
 	if (cl + 1 >= JOIN_MAX)
 		return false;
 	memmove(st->cbuf, ln->p, cl);
-	if (!next_line(r, st, &nx))
+	if (!svmc_mail_getline(&r->src, &st->ml, &nx, NULL, NULL))
 		return false;
 	const char *e = nx.p + nx.len, *p = svmc_mail_unquote(nx.p, e);
 	split_event(nx.p, nx.len, &nev);
 	if (nx.too_long || nev.kind != EV_NONE || p == e || cl + 1 + (size_t)(e - p) > JOIN_MAX) {
-		push_back(st, &nx);
+		svmc_mail_unget(&st->ml, &nx);
 		return false;
 	}
 	st->cbuf[cl++] = ' ';
@@ -680,13 +610,13 @@ static bool join_wrapped(struct svmc_reader *r, struct tr_state *st, const struc
 static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, struct svmc_diag *d)
 {
 	struct tr_state *st = r->state;
-	struct tline ln;
+	struct svmc_mail_line ln;
 	struct ev ev;
 	struct parsed ps;
 	struct slot *s;
 
 	for (;;) {
-		if (!next_line(r, st, &ln)) {
+		if (!svmc_mail_getline(&r->src, &st->ml, &ln, NULL, NULL)) {
 			s = oldest(st);
 			if (!s)
 				return SVMC_ERR_EMPTY;
