@@ -218,26 +218,23 @@ static enum vstat find_val(const char *p, const char *e, const char *lab, bool b
 			   size_t *vl)
 {
 	size_t n = strlen(lab);
-	const char *q = p, *hit;
 
-	while ((hit = memmem(q, (size_t)(e - q), lab, n)) != NULL) {
-		const char *a = hit + n;
+	/* word to word: a few dozen words a line, no search set-up */
+	for (const char *w = skip_blank(p, e); w < e;) {
+		const char *a = w + n, *sp;
 
-		q = hit + 1;
-		if (hit > p && hit[-1] != ' ' && hit[-1] != '\t')
-			continue;
-		if (a < e && (*a == ':' || *a == '='))
-			a++;
-		else if (!(bare && a < e && *a == ' '))
-			continue;
-		a = skip_blank(a, e);
-		if (a == e)
-			return V_MORE;
-		*v = a;
-		while (a < e && *a != ' ' && *a != '\t')
-			a++;
-		*vl = (size_t)(a - *v);
-		return V_OK;
+		if (*w == lab[0] && (size_t)(e - w) >= n && memcmp(w, lab, n) == 0 &&
+		    ((a < e && (*a == ':' || *a == '=')) || (bare && a < e && *a == ' '))) {
+			a = skip_blank(a + (*a != ' '), e);
+			if (a == e)
+				return V_MORE;
+			for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
+				;
+			*vl = (size_t)(a - *v);
+			return V_OK;
+		}
+		sp = memchr(w, ' ', (size_t)(e - w));
+		w = sp ? skip_blank(sp, e) : e;
 	}
 	return V_ABSENT;
 }
@@ -385,12 +382,24 @@ static void open_slot(struct tr_state *st, struct slot *s, uint64_t key, uint64_
 /* Parse outcome of a payload. */
 enum pres { PR_OK, PR_SKIP, PR_MORE, PR_BAD };
 
+#define MAX_VALS 8 /* fields one line gives at most */
+
 struct parsed {
 	enum pres st;
-	const char *why;        /* PR_MORE / PR_BAD: the label */
-	struct svmc_record rec; /* the fields the line gives */
-	bool bare;              /* labels without ':' (the kvm_exit template) */
+	const char *why; /* PR_MORE / PR_BAD: the label */
+	bool bare;       /* labels without ':' (the kvm_exit template) */
+	unsigned n;      /* the fields the line gives, stored once it all parsed */
+	enum svmc_field_id f[MAX_VALS];
+	uint64_t v[MAX_VALS];
 };
+
+static void put(struct parsed *ps, enum svmc_field_id f, uint64_t v)
+{
+	if (ps->n < MAX_VALS) {
+		ps->f[ps->n] = f;
+		ps->v[ps->n++] = v;
+	}
+}
 
 /* label -> hex value -> field; PR_MORE/PR_BAD with why set. */
 static enum pres get_hex(const struct ev *ev, struct parsed *ps, const char *lab, unsigned bits,
@@ -416,7 +425,7 @@ static enum pres get_hex(const struct ev *ev, struct parsed *ps, const char *lab
 			ps->st = r_;                            \
 			return;                                 \
 		}                                               \
-		svmc_field_set(&ps->rec, SVMC_F_##field, x_);   \
+		put(ps, SVMC_F_##field, x_);                    \
 	} while (0)
 
 static void parse_vmenter(const struct ev *ev, struct parsed *ps)
@@ -447,7 +456,7 @@ static void parse_vmenter(const struct ev *ev, struct parsed *ps)
 	/* on/y: some bit of nested_ctl is set, which one the trace does not say */
 	if ((vl == 2 && memcmp(v, "on", 2) == 0) || (vl == 1 && v[0] == 'y')) {
 	} else if ((vl == 3 && memcmp(v, "off", 3) == 0) || (vl == 1 && v[0] == 'n')) {
-		svmc_field_set(&ps->rec, SVMC_F_NESTED_CTL, 0);
+		put(ps, SVMC_F_NESTED_CTL, 0);
 	} else {
 		ps->st = PR_BAD;
 		return;
@@ -474,14 +483,14 @@ static void parse_icpt(const struct ev *ev, struct parsed *ps)
 	if ((ps->st = get_hex(ev, ps, "cr_read", 16, &x[0])) != PR_OK ||
 	    (ps->st = get_hex(ev, ps, "cr_write", 16, &x[1])) != PR_OK)
 		return;
-	svmc_field_set(&ps->rec, SVMC_F_INTERCEPT_CR, x[0] | x[1] << 16);
+	put(ps, SVMC_F_INTERCEPT_CR, x[0] | x[1] << 16);
 	HEX_INTO("excp", 32, INTERCEPT_EXCEPTIONS);
 	if (find_val(ev->pay, e, "intercept", false, &v, &vl) == V_OK) {
 		/* before 5.10: the u64 at 0x00C, word 3 low, word 4 high */
 		if ((ps->st = get_hex(ev, ps, "intercept", 64, &x[0])) != PR_OK)
 			return;
-		svmc_field_set(&ps->rec, SVMC_F_INTERCEPT_MISC1, x[0] & 0xffffffffu);
-		svmc_field_set(&ps->rec, SVMC_F_INTERCEPT_MISC2, x[0] >> 32);
+		put(ps, SVMC_F_INTERCEPT_MISC1, x[0] & 0xffffffffu);
+		put(ps, SVMC_F_INTERCEPT_MISC2, x[0] >> 32);
 		return;
 	}
 	ps->why = "intercepts";
@@ -506,9 +515,9 @@ static void parse_icpt(const struct ev *ev, struct parsed *ps)
 		ps->st = nw < 3 ? PR_MORE : PR_BAD;
 		return;
 	}
-	svmc_field_set(&ps->rec, SVMC_F_INTERCEPT_MISC1, x[0]);
-	svmc_field_set(&ps->rec, SVMC_F_INTERCEPT_MISC2, x[1]);
-	svmc_field_set(&ps->rec, SVMC_F_INTERCEPT_MISC3, x[2]);
+	put(ps, SVMC_F_INTERCEPT_MISC1, x[0]);
+	put(ps, SVMC_F_INTERCEPT_MISC2, x[1]);
+	put(ps, SVMC_F_INTERCEPT_MISC3, x[2]);
 }
 
 static void parse_exit(const struct ev *ev, struct parsed *ps)
@@ -534,12 +543,12 @@ static void parse_exit(const struct ev *ev, struct parsed *ps)
 	HEX_INTO(bare ? "error_code" : "ext_int_err", 32, EXIT_INT_INFO_ERR);
 	/* a reason without a name svmcheck knows stays unknown */
 	if (reason_code(r, (size_t)(re - r), &code))
-		svmc_field_set(&ps->rec, SVMC_F_EXIT_CODE, code);
+		put(ps, SVMC_F_EXIT_CODE, code);
 }
 
 static void parse_payload(const struct ev *ev, struct parsed *ps)
 {
-	svmc_record_clear(&ps->rec);
+	ps->n = 0;
 	ps->st = PR_OK;
 	ps->why = NULL;
 	ps->bare = false;
@@ -567,13 +576,11 @@ static void parse_payload(const struct ev *ev, struct parsed *ps)
 	}
 }
 
-/* Copy the known fields of src into dst (a record being built). */
-static void merge(struct svmc_record *dst, const struct svmc_record *src)
+/* Store the fields a line gave into the record being built. */
+static void merge(struct svmc_record *dst, const struct parsed *ps)
 {
-	for (unsigned i = 0; i < SVMC_F_COUNT; i++)
-		if (svmc_known(src, (enum svmc_field_id)i))
-			svmc_field_set(dst, (enum svmc_field_id)i,
-				       svmc_field_get(src, (enum svmc_field_id)i));
+	for (unsigned i = 0; i < ps->n; i++)
+		svmc_field_set(dst, ps->f[i], ps->v[i]);
 }
 
 /*
@@ -669,20 +676,20 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 				}
 			}
 			open_slot(st, s, ev.key, ln.lineno);
-			merge(&s->rec, &ps.rec);
+			merge(&s->rec, &ps);
 			if (out)
 				return SVMC_OK;
 			break;
 		}
 		case EV_ICPT:
 			if (s && !s->icpt) {
-				merge(&s->rec, &ps.rec);
+				merge(&s->rec, &ps);
 				s->icpt = true;
 			}
 			break;
 		case EV_EXIT:
 			if (s) {
-				merge(&s->rec, &ps.rec);
+				merge(&s->rec, &ps);
 				emit(s, rec);
 				return SVMC_OK;
 			}
