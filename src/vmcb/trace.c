@@ -57,13 +57,9 @@
  * that is not a number, is an error with its line number; the other lines
  * are read on.
  */
-#include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "emit/emit.h"
-#include "hexdigit.h"
 #include "svmcheck/check.h"
 #include "svmcheck/vectors.h"
 #include "vmcb/reader.h"
