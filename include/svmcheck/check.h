@@ -305,7 +305,8 @@ const char *svmc_model_names(char *buf, size_t n);
 /*
  * The model that judges a record of origin o when none is chosen: apm for a
  * hardware-run VMCB (the CPU judged it), kvm otherwise (a page is taken to
- * be a vmcb12; a nested_state record gets kvm's restore semantics).
+ * be a vmcb12, a trace shows a vmcb12 that KVM ran; a nested_state record
+ * gets kvm's restore semantics).
  */
 const struct svmc_model *svmc_model_for_origin(enum svmc_origin o);
 

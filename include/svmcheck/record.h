@@ -255,7 +255,7 @@ enum svmc_origin {
 #undef SVMC_ORIGIN_ENUM_
 /* clang-format on */
 
-/* "page", "hardware", "nested_state" ("?" out of range). */
+/* "page", "hardware", "nested_state", "trace" ("?" out of range). */
 const char *svmc_origin_name(enum svmc_origin o);
 /* Exact name of len bytes into *out: 0, or -1 if unknown. */
 int svmc_origin_parse(const char *name, size_t len, enum svmc_origin *out);
