@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 
 #include "jsonscan.h"
+#include "svmcheck/check.h"
 #include "vmcb/reader.h"
 
 #define JSON_VALUE_MAX (1u << 20) /* a record is ~7 KiB compact, ~12 KiB pretty */
@@ -477,6 +478,32 @@ static enum svmc_err get_origin(struct json_object *val, struct svmc_record *rec
 }
 
 /*
+ * "captured_check" (a trace record, svmcheck-json(5)): a check ID, the
+ * check KVM's kvm_nested_vmenter_failed named; null names none.
+ */
+static enum svmc_err get_captured_check(struct json_object *val, struct svmc_record *rec,
+					struct svmc_diag *d)
+{
+	enum svmc_check_id id;
+
+	if (json_object_get_type(val) == json_type_null)
+		return SVMC_OK;
+	if (json_object_get_type(val) != json_type_string)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "\"captured_check\": expected a check ID or null, got %s",
+				     svmc_json_type_word(val));
+	if (svmc_check_lookup(json_object_get_string(val), &id) != 0)
+		return svmc_diag_set(
+			d, SVMC_ERR_FORMAT,
+			"\"captured_check\": \"%.40s\" is not a check ID (svmcheck checks "
+			"lists them)",
+			json_object_get_string(val));
+	rec->captured_cc = true;
+	rec->captured_checks = SVMC_CHECK_BIT(id);
+	return SVMC_OK;
+}
+
+/*
  * The members of "nested_state": the header's integers, and the three SVM
  * flags as booleans, which repeat bits of "flags".
  */
@@ -630,13 +657,19 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 		    strcmp(key, "save") == 0 || strcmp(key, "reserved") == 0 ||
 		    strcmp(key, "nested_state") == 0)
 			continue;
+		if (strcmp(key, "captured_check") == 0) {
+			e = get_captured_check(val, rec, d);
+			if (e)
+				return e;
+			continue;
+		}
 		want = meta_type_ok(key, val, &ok);
 		if (!want)
 			return svmc_diag_set(
 				d, SVMC_ERR_FORMAT,
 				"unknown key \"%.60s\" in a VMCB record (expected type, "
-				"input, index, line, offset, format, origin, nested_state, "
-				"control, save, reserved)",
+				"input, index, line, offset, format, origin, captured_check, "
+				"nested_state, control, save, reserved)",
 				key);
 		if (!ok)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key,

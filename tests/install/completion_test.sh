@@ -92,7 +92,7 @@ expect "--from-file=" svmcheck matrix --from-f
 expect "--json" svmcheck --js
 expect "--json" svmcheck checks --js
 
-expect "auto hex jailhouse json kvm-dump nested-state raw xen-dump" svmcheck replay -f ""
+expect "auto hex jailhouse json kvm-dump nested-state raw trace xen-dump" svmcheck replay -f ""
 expect "" svmcheck __
 expect "" svmcheck zz --
 expect "--to-guest= --to-kernel= --to-model= --to=" svmcheck migrate --to

@@ -55,7 +55,7 @@ static void test_rows(void)
 		strcat(list, row->name);
 	}
 	CHECK_STREQ(svmc_format_names(names, sizeof(names)), list);
-	CHECK_STREQ(list, "raw, nested-state, kvm-dump, xen-dump, json, hex, jailhouse");
+	CHECK_STREQ(list, "raw, nested-state, kvm-dump, xen-dump, json, hex, jailhouse, trace");
 	/* a short buffer is cut, never overrun */
 	memset(names, 'x', sizeof(names));
 	svmc_format_names(names, 8);
@@ -181,6 +181,8 @@ static void test_skipping(void)
 		"RIP: 0x1",
 		" AR-BYTES: ",
 		" EFER.LMA ",
+		" kvm_nested_vmenter: ",
+		"kvm_nested_intercepts: cr_read: 0010",
 	};
 	unsigned char buf[4096 + 512];
 	uint32_t x = 12345;
