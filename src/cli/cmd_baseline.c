@@ -29,16 +29,13 @@
 
 enum { OPT_VIEW = 0x100, OPT_FROM_FILE };
 
-#define MAX_FILES 16
-
 struct baseline_args {
 	const char *model, *output;
 	struct cli_view view;
 	bool bad_view, l1_removed; /* l1_removed: a host's L1 view lost features */
 	char **cpus;
 	int ncpus;
-	const char *files[MAX_FILES];
-	int nfiles;
+	struct cli_fleet_files files;
 	/* the hosts: the CPU arguments, then the --from-file lines */
 	struct cli_host *hosts;
 	int nhosts, caphosts;
@@ -77,16 +74,14 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case OPT_FROM_FILE:
-		if (a->nfiles == MAX_FILES)
-			argp_error(state, "at most %d --from-file options", MAX_FILES);
-		a->files[a->nfiles++] = arg;
+		cli_fleet_file_opt(state, &a->files, arg);
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->cpus = state->argv + state->next;
 		a->ncpus = state->argc - state->next;
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->ncpus && !a->nfiles)
+		if (!a->ncpus && !a->files.n)
 			argp_error(state, "no CPU given (arguments or --from-file FILE)");
 		return 0;
 	default:
@@ -494,16 +489,14 @@ static int add_host(void *ctx, const char *arg, const char *file, uint64_t line)
  */
 static int gather_hosts(struct out *o, struct baseline_args *a)
 {
-	int rc = 0;
+	int rc;
 
 	for (int i = 0; i < a->ncpus; i++)
 		if (add_host(a, a->cpus[i], NULL, 0) != 0) {
 			cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 			return -1;
 		}
-	for (int i = 0; i < a->nfiles; i++)
-		if (cli_fleet_read(o, a->files[i], add_host, a) != 0)
-			rc = -1;
+	rc = cli_fleet_read_all(o, &a->files, add_host, a);
 	if (rc == 0 && !a->nhosts) {
 		cli_errorf(o, SVMC_ERR_USAGE, "no CPU given: the files hold no CPU argument");
 		rc = -1;
@@ -514,7 +507,7 @@ static int gather_hosts(struct out *o, struct baseline_args *a)
 /* -o FILE must not be an input: a host's CPU or a --from-file.  0, or -1 after reporting. */
 static int refuse_output(struct out *o, const struct baseline_args *a)
 {
-	char **inputs = calloc((size_t)(a->nhosts + a->nfiles) + 1, sizeof(*inputs));
+	char **inputs = calloc((size_t)(a->nhosts + a->files.n) + 1, sizeof(*inputs));
 	int rc;
 
 	if (!inputs) {
@@ -523,9 +516,9 @@ static int refuse_output(struct out *o, const struct baseline_args *a)
 	}
 	for (int i = 0; i < a->nhosts; i++)
 		inputs[i] = a->hosts[i].cpu;
-	for (int i = 0; i < a->nfiles; i++)
-		inputs[a->nhosts + i] = (char *)a->files[i];
-	rc = cli_outfile_refuse(o, a->output, inputs, a->nhosts + a->nfiles);
+	for (int i = 0; i < a->files.n; i++)
+		inputs[a->nhosts + i] = (char *)a->files.v[i];
+	rc = cli_outfile_refuse(o, a->output, inputs, a->nhosts + a->files.n);
 	free(inputs);
 	return rc;
 }

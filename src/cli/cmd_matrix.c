@@ -39,14 +39,11 @@
 
 enum { OPT_GUEST = 0x100, OPT_FROM_FILE, OPT_FROM, OPT_VIEW };
 
-#define MAX_FILES 16
-
 struct matrix_args {
 	const char *model, *guest, *from;
 	struct cli_view view;
 	bool bad_view;
-	const char *files[MAX_FILES];
-	int nfiles;
+	struct cli_fleet_files files;
 	char **cpus;
 	int ncpus;
 };
@@ -87,16 +84,14 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case OPT_FROM_FILE:
-		if (a->nfiles == MAX_FILES)
-			argp_error(state, "at most %d --from-file options", MAX_FILES);
-		a->files[a->nfiles++] = arg;
+		cli_fleet_file_opt(state, &a->files, arg);
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->cpus = state->argv + state->next;
 		a->ncpus = state->argc - state->next;
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->ncpus && !a->nfiles)
+		if (!a->ncpus && !a->files.n)
 			argp_error(state, "no CPU given (arguments or --from-file FILE)");
 		return 0;
 	default:
@@ -936,10 +931,7 @@ int cmd_matrix(int argc, char **argv)
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
-	/* every file is read, each up to its first error, so that all are reported */
-	for (int i = 0; i < a.nfiles; i++)
-		if (cli_fleet_read(&o, a.files[i], add_cpu, &f) != 0)
-			bad = true;
+	bad = cli_fleet_read_all(&o, &a.files, add_cpu, &f) != 0;
 	if (!bad && close_run(&f) != 0) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		bad = true;

@@ -150,6 +150,26 @@ int cli_fleet_read(struct out *o, const char *path,
 	return rc;
 }
 
+int cli_fleet_read_all(struct out *o, const struct cli_fleet_files *files,
+		       int (*fn)(void *ctx, const char *line, const char *file, uint64_t lineno),
+		       void *ctx)
+{
+	int rc = 0;
+
+	for (int i = 0; i < files->n; i++)
+		if (cli_fleet_read(o, files->v[i], fn, ctx) != 0)
+			rc = -1;
+	return rc;
+}
+
+void cli_fleet_file_opt(struct argp_state *state, struct cli_fleet_files *files, const char *arg)
+{
+	if (files->n == CLI_FLEET_MAX_FILES)
+		argp_error(state, "at most %d --from-file options", CLI_FLEET_MAX_FILES);
+	else
+		files->v[files->n++] = arg;
+}
+
 /* The inferred-row note of cli_kernel_model, once per row: a fleet names a release many times. */
 static void note_once(const struct cli_host *h)
 {

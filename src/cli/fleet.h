@@ -43,6 +43,16 @@ static inline const char *cli_host_shown(const struct cli_host *h)
 	return h->name ? h->name : h->arg;
 }
 
+/* The --from-file options of a command, in order. */
+#define CLI_FLEET_MAX_FILES 16
+struct cli_fleet_files {
+	const char *v[CLI_FLEET_MAX_FILES];
+	int n;
+};
+
+/* --from-file FILE, from a command's argp parser: one more file (argp_error past the limit). */
+void cli_fleet_file_opt(struct argp_state *state, struct cli_fleet_files *files, const char *arg);
+
 /*
  * Read FILE ("-": standard input) as fleet lines, streamed: each line that is
  * not blank or a # comment is passed, trimmed, to fn(ctx, line, file,
@@ -54,6 +64,10 @@ static inline const char *cli_host_shown(const struct cli_host *h)
 int cli_fleet_read(struct out *o, const char *path,
 		   int (*fn)(void *ctx, const char *line, const char *file, uint64_t lineno),
 		   void *ctx);
+/* cli_fleet_read() of every file, each up to its first error, so that all are reported.  0 or -1. */
+int cli_fleet_read_all(struct out *o, const struct cli_fleet_files *files,
+		       int (*fn)(void *ctx, const char *line, const char *file, uint64_t lineno),
+		       void *ctx);
 
 /*
  * The model host h runs and its CPU as that model sees it: with a RELEASE,
