@@ -10,37 +10,13 @@
 # silicon and a path a shell must get quoted.
 set -u
 bin=$1 fixtures=$2 profiles=$3
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C NO_COLOR=1
-fails=0 ran=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-# The text's lines, each wrapped one joined back (a wrapped line goes on
-# indented by four more spaces than its first, broken at a space).
-unwrap() {
-	awk '/^(details of a pair|  not to|    check:)/ { if (l != "") print l; l = $0; next }
-	     /^    +[^ ]/ && l != "" { sub(/^ +/, ""); l = l " " $0; next }
-	     { if (l != "") print l; l = "" }
-	     END { if (l != "") print l }' "$1"
-}
+# shellcheck source=tests/commands_lib.sh
+. "$(dirname "$0")/commands_lib.sh"
 
 # run_cmd WANT CMD: CMD ("svmcheck migrate ...") must give result WANT
 run_cmd() {
 	want=$1 cmd=$2
-	ran=$((ran + 1))
-	rest=${cmd#svmcheck migrate }
-	[ "$rest" != "$cmd" ] || { fail "not a migrate command: $cmd"; return; }
-	eval "set -- $rest"
-	"$bin" -j migrate "$@" > "$T/json" 2> "$T/err"
-	if [ $? -eq 2 ]; then
-		fail "$cmd: exit 2: $(cat "$T/err")"
-		return
-	fi
+	run_migrate "$cmd" || return
 	got=$(grep -o '"result":"[a-z]*"' "$T/json" | head -n 1)
 	[ "$got" = "\"result\":\"$want\"" ] || fail "$cmd: $got, the matrix says $want"
 	echo "ok: $want: $cmd"
@@ -50,7 +26,7 @@ run_cmd() {
 scenario() {
 	"$bin" matrix "$@" > "$T/out" 2> "$T/err"
 	"$bin" -j matrix "$@" > "$T/mj" 2> /dev/null
-	unwrap "$T/out" > "$T/lines"
+	unwrap "^(details of a pair|  not to|    check:)" "$T/out" > "$T/lines"
 	n=0
 	while IFS= read -r line; do
 		case $line in
@@ -92,8 +68,8 @@ mkdir "$T/at@6.12"
 cp "$profiles/epyc-milan.json" "$T/at@6.12/my milan's.json"
 scenario --from a "a=$T/at@6.12/my milan's.json@6.12" b=epyc-rome c=epyc-milan
 
-if [ $ran -lt 12 ]; then
+if [ "$ran" -lt 12 ]; then
 	fail "only $ran commands ran"
 fi
 echo "$ran commands, $fails failures"
-[ $fails -eq 0 ]
+[ "$fails" -eq 0 ]
