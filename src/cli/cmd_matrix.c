@@ -54,7 +54,7 @@ static const struct argp_option matrix_options[] = {
 	  "Intersect every CPU with this guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU on each host",
 	  0 },
 	{ "from-file", OPT_FROM_FILE, "FILE", 0,
-	  "Read CPU arguments from FILE, one per line, each CPU or NAME=CPU (- for standard input; "
+	  "Read hosts from FILE, one per line, each [NAME=]CPU[@RELEASE] (- for standard input; "
 	  "empty lines and lines starting with # are skipped); may be repeated",
 	  0 },
 	{ "from", OPT_FROM, "NAME", 0,
@@ -106,8 +106,10 @@ static const struct argp matrix_argp = {
 	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
 	"are identical are grouped into classes first, then classes are compared, so a fleet of "
 	"thousands of hosts costs what its distinct classes cost.\v"
-	"Results as in migrate: identical, superset (safe), subset, incompatible.  A host whose CPU "
-	"cannot be read or has no SVM is rejected, and the others still get their matrix.  Exit "
+	"Results as in migrate: identical, superset (safe), subset, incompatible.  A host is "
+	"[NAME=]CPU[@RELEASE]: RELEASE, the Linux release it runs, picks its KVM model and L1 "
+	"view.  A host whose CPU cannot be read or has no SVM, or whose release is unknown or "
+	"contradicts -m, is rejected, and the others still get their matrix.  Exit "
 	"status: 0 every ordered pair (with --from, every pair from NAME) identical or superset, 1 "
 	"some pair subset or incompatible, 2 trouble (a rejected host among them).  See "
 	"svmcheck-matrix(1).",
