@@ -410,24 +410,6 @@ static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, con
 						prefix, svmc_feature_table[f].name);
 }
 
-/* Append " OPT WORD" to buf, the word single-quoted unless it is plainly safe for a shell. */
-static size_t add_arg(char *buf, size_t n, size_t len, const char *opt, const char *word,
-		      const char *suffix)
-{
-	bool plain = word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				       "0123456789_-+,.=/:@")] == '\0' &&
-		     suffix[strspn(suffix, "abcdefghijklmnopqrstuvwxyz0123456789_-+,=")] == '\0';
-
-	if (len >= n)
-		return len;
-	len += (size_t)snprintf(buf + len, n - len, " %s %s", opt, plain ? "" : "'");
-	for (const char *p = word; *p && len < n; p++)
-		len += (size_t)snprintf(buf + len, n - len, *p == '\'' ? "'\\''" : "%c", *p);
-	if (len < n)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", suffix, plain ? "" : "'");
-	return len;
-}
-
 /*
  * The command that checks a piece of advice: this run's CPUs, guest models,
  * models, kernels and --strict, with from_mods appended to the source CPU and
@@ -438,32 +420,32 @@ static void check_cmd(char *buf, size_t n, const struct migrate_args *a, const c
 {
 	size_t len = (size_t)snprintf(buf, n, "svmcheck migrate");
 
-	len = add_arg(buf, n, len, "--from", a->from, from_mods);
-	len = add_arg(buf, n, len, "--to", a->to, "");
+	len = cli_shell_arg(buf, n, len, "--from", a->from, from_mods);
+	len = cli_shell_arg(buf, n, len, "--to", a->to, "");
 	if (a->from_guest && same_guest(a->from_guest, a->to_guest)) {
-		len = add_arg(buf, n, len, "--guest", a->from_guest, guest_mods);
+		len = cli_shell_arg(buf, n, len, "--guest", a->from_guest, guest_mods);
 	} else {
 		if (a->from_guest)
-			len = add_arg(buf, n, len, "--from-guest", a->from_guest, guest_mods);
+			len = cli_shell_arg(buf, n, len, "--from-guest", a->from_guest, guest_mods);
 		if (a->to_guest)
-			len = add_arg(buf, n, len, "--to-guest", a->to_guest, guest_mods);
+			len = cli_shell_arg(buf, n, len, "--to-guest", a->to_guest, guest_mods);
 		if (a->from_guest || a->to_guest)
 			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
 						" --allow-guest-change");
 	}
 	if (a->model)
-		len = add_arg(buf, n, len, "-m", a->model, "");
+		len = cli_shell_arg(buf, n, len, "-m", a->model, "");
 	/* a kernel picked the side's model: name the kernel, not the model */
 	if (a->from_model && !a->from_kernel)
-		len = add_arg(buf, n, len, "--from-model", a->from_model, "");
+		len = cli_shell_arg(buf, n, len, "--from-model", a->from_model, "");
 	if (a->to_model && !a->to_kernel)
-		len = add_arg(buf, n, len, "--to-model", a->to_model, "");
+		len = cli_shell_arg(buf, n, len, "--to-model", a->to_model, "");
 	if (a->from_kernel)
-		len = add_arg(buf, n, len, "--from-kernel", a->from_kernel, "");
+		len = cli_shell_arg(buf, n, len, "--from-kernel", a->from_kernel, "");
 	if (a->to_kernel)
-		len = add_arg(buf, n, len, "--to-kernel", a->to_kernel, "");
+		len = cli_shell_arg(buf, n, len, "--to-kernel", a->to_kernel, "");
 	if (a->view.silicon)
-		len = add_arg(buf, n, len, "--view", "silicon", "");
+		len = cli_shell_arg(buf, n, len, "--view", "silicon", "");
 	if (a->strict && len < n)
 		snprintf(buf + len, n - len, " --strict");
 }

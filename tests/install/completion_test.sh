@@ -89,6 +89,8 @@ expect "--progress" svmcheck replay --pro
 expect "--no-progress" svmcheck replay --no
 expect "--from-file= --from=" svmcheck matrix --from
 expect "--from-file=" svmcheck matrix --from-f
+expect "--from-file=" svmcheck baseline --from-f
+expect "fleet.txt foo.bin" svmcheck baseline --from-file f
 expect "--json" svmcheck --js
 expect "--json" svmcheck checks --js
 

@@ -532,6 +532,8 @@ static const struct key class_keys[] = { { "id", T_NUM, 0, NULL },
 					 { "cpus", T_ARRS, 0, NULL },
 					 { "hosts", T_NUM, 0, NULL },
 					 { "maxphyaddr", T_NUM, 0, NULL },
+					 { "model", T_STR, 0, NULL },
+					 { "kernel", T_STRN, 0, NULL },
 					 END };
 static const struct key pair_keys[] = { { "from", T_NUM, 0, NULL },
 					{ "to", T_NUM, 0, NULL },
