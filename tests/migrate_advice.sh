@@ -12,38 +12,13 @@
 # which disappears or loses its command fails too.
 set -u
 bin=$1 records=$2 profiles=$3
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C NO_COLOR=1
-fails=0 ran=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-# The advice lines of a text run, each unwrapped (a wrapped line goes on
-# indented by four spaces, broken at a space).
-advice() {
-	awk '/^what to do:/ { if (l != "") print l; l = $0; next }
-	     /^    [^ ]/ && l != "" { sub(/^    /, ""); l = l " " $0; next }
-	     { if (l != "") print l; l = "" }
-	     END { if (l != "") print l }' "$1"
-}
+# shellcheck source=tests/commands_lib.sh
+. "$(dirname "$0")/commands_lib.sh"
 
 # run_check PROMISE CMD: CMD is "svmcheck migrate ..." as printed
 run_check() {
 	promise=$1 cmd=$2
-	ran=$((ran + 1))
-	rest=${cmd#svmcheck migrate }
-	[ "$rest" != "$cmd" ] || { fail "not a migrate command: $cmd"; return; }
-	eval "set -- $rest"
-	"$bin" -j migrate "$@" > "$T/json" 2> "$T/err"
-	rc=$?
-	if [ $rc -eq 2 ]; then
-		fail "$cmd: exit 2: $(cat "$T/err")"
-		return
-	fi
+	run_migrate "$cmd" || return
 	case $promise in
 	features:*)
 		for f in $(echo "${promise#features:}" | tr ',' ' '); do
@@ -78,7 +53,7 @@ scenario() {
 		fail "migrate $*: exit 2: $(cat "$T/err")"
 		return
 	fi
-	advice "$T/out" > "$T/advice"
+	unwrap "^what to do:" "$T/out" > "$T/advice"
 	kinds=
 	while IFS= read -r line; do
 		case $line in

@@ -135,6 +135,24 @@ const struct svmc_check_info *svmc_check_info(enum svmc_check_id id);
 /* Check by its public ID string (exact); returns 0 and sets *out, or -1. */
 int svmc_check_lookup(const char *name, enum svmc_check_id *out);
 
+/*
+ * The checks whose rows list [s, s+n) among the conditions KVM prints in
+ * kvm_nested_vmenter_failed (its CC() texts, every era), compared without
+ * blanks (a mail client may have wrapped the line): usually one check, two
+ * for KVM's one EVENTINJ condition, 0 for a condition svmcheck does not
+ * model (the PDPTE load, TLB_CONTROL, host NPT off, ...).
+ */
+svmc_checkset svmc_checks_for_kvm_cc(const char *s, size_t n);
+
+/*
+ * The check a trace record's kvm_nested_vmenter_failed line names
+ * (svmcheck-json(5) "captured_check"): the one check its condition maps to
+ * or, when KVM's condition covers several (EVENTINJ TYPE and VECTOR), the
+ * one of them in `failed` (a verdict's failing checks, 0 if none); -1 when
+ * there is none or several remain.
+ */
+int svmc_captured_check(const struct svmc_record *r, svmc_checkset failed);
+
 /* ---- feature gates of CR4 and EFER bits (model data; messages, migrate) --- */
 
 enum svmc_gate_kind {
@@ -287,7 +305,8 @@ const char *svmc_model_names(char *buf, size_t n);
 /*
  * The model that judges a record of origin o when none is chosen: apm for a
  * hardware-run VMCB (the CPU judged it), kvm otherwise (a page is taken to
- * be a vmcb12; a nested_state record gets kvm's restore semantics).
+ * be a vmcb12, a trace shows a vmcb12 that KVM ran; a nested_state record
+ * gets kvm's restore semantics).
  */
 const struct svmc_model *svmc_model_for_origin(enum svmc_origin o);
 

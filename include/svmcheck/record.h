@@ -201,7 +201,9 @@ const char *svmc_field_path(enum svmc_field_id id, char *buf, size_t n);
 	X(KVM_DUMP, kvm_dump) \
 	X(XEN_DUMP, xen_dump) \
 	X(JSON, json) \
-	X(HEX, hex)
+	X(HEX, hex) \
+	X(JAILHOUSE, jailhouse) \
+	X(TRACE, trace)
 
 #define SVMC_FMT_ENUM_(id, ident) SVMC_FMT_##id,
 enum svmc_format {
@@ -234,13 +236,17 @@ const char *svmc_format_names(char *buf, size_t n);
  *                 svm_vmcb_dump): judged by the architecture (apm)
  *   nested_state  a KVM_GET_NESTED_STATE blob: what KVM_SET_NESTED_STATE
  *                 does with it on the destination of a migration
- * New origins go at the end (a trace reader adds "trace").
+ *   trace         a nested VMRUN as KVM's tracepoints show it (kvm_nested_vmenter,
+ *                 kvm_nested_intercepts, ...): the vmcb12 L1 wrote, of which
+ *                 the trace shows a few fields (the default model is kvm)
+ * New origins go at the end.
  */
 /* clang-format off */
 #define SVMC_ORIGINS(X) \
 	X(PAGE, "page") \
 	X(HARDWARE, "hardware") \
-	X(NESTED_STATE, "nested_state")
+	X(NESTED_STATE, "nested_state") \
+	X(TRACE, "trace")
 
 #define SVMC_ORIGIN_ENUM_(id, name) SVMC_ORIGIN_##id,
 enum svmc_origin {
@@ -250,7 +256,7 @@ enum svmc_origin {
 #undef SVMC_ORIGIN_ENUM_
 /* clang-format on */
 
-/* "page", "hardware", "nested_state" ("?" out of range). */
+/* "page", "hardware", "nested_state", "trace" ("?" out of range). */
 const char *svmc_origin_name(enum svmc_origin o);
 /* Exact name of len bytes into *out: 0, or -1 if unknown. */
 int svmc_origin_parse(const char *name, size_t len, enum svmc_origin *out);
@@ -297,6 +303,20 @@ struct svmc_record {
 	enum svmc_format format;          /* the reader that produced it */
 	enum svmc_origin origin;          /* what ran or wrote it */
 	struct svmc_nstate nstate;        /* origin nested_state: the header, else all 0 */
+	/*
+	 * Origin trace: a kvm_nested_vmenter_failed line named the KVM
+	 * condition that failed this VMRUN (captured_cc), and captured_checks
+	 * is the set of checks (bit = enum svmc_check_id) whose rows list that
+	 * condition's text: one check, two for KVM's one EVENTINJ condition,
+	 * none for a condition svmcheck does not model.  Else both 0.
+	 */
+	uint64_t captured_checks;
+	bool captured_cc;
+	/*
+	 * CS is known but its limit is not (a Jailhouse dump shows CS's selector,
+	 * base and attributes only; no check reads the limit): shown as unknown.
+	 */
+	bool cs_limit_unknown;
 };
 
 /* Clear everything: all fields zero and unknown. */

@@ -918,6 +918,8 @@ static int m_l1_rflags_vm(const struct svmc_compiled *c, const struct svmc_vmcb 
 #define TERM_CONST(t, k) .term = SVMC_FT_##t, .fmask = SVMC_FM_CONST, .fconst = (k)
 #define CODE(name) .fails = f_##name, .msg = m_##name
 #define GUARD(name) .passes_partial = g_##name
+/* The conditions KVM's CC() prints for this check (kvm_nested_vmenter_failed), every era. */
+#define KVM_CC(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define HEADER(name, path, need, digits)                                                     \
 	.hdr_fails = h_##name, .hdr_msg = hm_##name, .hdr_path = (path), .hdr_need = (need), \
 	.hdr_digits = (digits)
@@ -929,36 +931,43 @@ static int m_l1_rflags_vm(const struct svmc_compiled *c, const struct svmc_vmcb 
  */
 const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 	[SVMC_CHECK_SAVE_EFER_SVME] = { .apm = "15.5.1",
+					.kvm_cc = KVM_CC("!(save->efer & EFER_SVME)"),
 					.rule = "EFER.SVME (bit 12) is 0",
 					FIELDS(F(EFER)),
 					.report = F(EFER),
 					TERM_CONST(EFER_ONE, EFER_SVME),
 					CODE(efer_svme) },
 	[SVMC_CHECK_SAVE_CR0_CD_NW] = { .apm = "15.5.1",
+					.kvm_cc = KVM_CC(
+						"(save->cr0 & X86_CR0_CD) == 0 && (save->cr0 & X86_CR0_NW)"),
 					.rule = "CR0.NW (bit 29) is 1 while CR0.CD (bit 30) is 0",
 					FIELDS(F(CR0)),
 					.report = F(CR0),
 					TERM_CONST(CR0_NW, CR0_NW),
 					CODE(cr0_cd_nw) },
 	[SVMC_CHECK_SAVE_CR0_HIGH] = { .apm = "15.5.1",
+				       .kvm_cc = KVM_CC("save->cr0 & ~0xffffffffULL"),
 				       .rule = "a bit of CR0[63:32] is 1",
 				       FIELDS(F(CR0)),
 				       .report = F(CR0),
 				       TERM_CONST(CR0_BAD, ~UINT64_C(0xffffffff)),
 				       CODE(cr0_high) },
 	[SVMC_CHECK_SAVE_DR6_HIGH] = { .apm = "15.5.1",
+				       .kvm_cc = KVM_CC("!kvm_dr6_valid(save->dr6)"),
 				       .rule = "a bit of DR6[63:32] is 1",
 				       FIELDS(F(DR6)),
 				       .report = F(DR6),
 				       TERM_CONST(DR6_BAD, ~UINT64_C(0xffffffff)),
 				       CODE(dr6_high) },
 	[SVMC_CHECK_SAVE_DR7_HIGH] = { .apm = "15.5.1",
+				       .kvm_cc = KVM_CC("!kvm_dr7_valid(save->dr7)"),
 				       .rule = "a bit of DR7[63:32] is 1",
 				       FIELDS(F(DR7)),
 				       .report = F(DR7),
 				       TERM_CONST(DR7_BAD, ~UINT64_C(0xffffffff)),
 				       CODE(dr7_high) },
 	[SVMC_CHECK_SAVE_LM_PAE] = { .apm = "15.5.1",
+				     .kvm_cc = KVM_CC("!(save->cr4 & X86_CR4_PAE)"),
 				     .rule = "EFER.LME and CR0.PG are 1 and CR4.PAE is 0",
 				     FIELDS(F(EFER), F(CR0), F(CR4)),
 				     .report = F(CR4),
@@ -966,6 +975,7 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				     CODE(lm_pae),
 				     GUARD(lm_pae) },
 	[SVMC_CHECK_SAVE_LM_PE] = { .apm = "15.5.1",
+				    .kvm_cc = KVM_CC("!(save->cr0 & X86_CR0_PE)"),
 				    .rule = "EFER.LME and CR0.PG are 1 and CR0.PE is 0",
 				    FIELDS(F(EFER), F(CR0)),
 				    .report = F(CR0),
@@ -973,6 +983,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				    CODE(lm_pe),
 				    GUARD(lm_pe) },
 	[SVMC_CHECK_SAVE_CR3_MBZ] = { .apm = "15.5.1",
+				      .kvm_cc = KVM_CC("kvm_vcpu_is_illegal_gpa(vcpu, save->cr3)",
+						       "!kvm_vcpu_is_legal_cr3(vcpu, save->cr3)"),
 				      .rule = "long mode (EFER.LME and CR0.PG) and a CR3 bit at or above MAXPHYADDR is 1 "
 					      "(kvm models: bits 62:61 exempt when the CPU has lam)",
 				      .state = "long-mode CR3",
@@ -983,6 +995,9 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				      CODE(cr3_mbz),
 				      GUARD(cr3_mbz) },
 	[SVMC_CHECK_SAVE_LM_CS_LD] = { .apm = "15.5.1",
+				       .kvm_cc = KVM_CC(
+					       "(save->cs.attrib & SVM_SELECTOR_L_MASK) && (save->cs.attrib & SVM_SELECTOR_DB_MASK)",
+					       "(save->cr4 & X86_CR4_PAE) && (save->cs.attrib & SVM_SELECTOR_L_MASK) && (save->cs.attrib & SVM_SELECTOR_DB_MASK)"),
 				       .rule = "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all 1",
 				       FIELDS(F(EFER), F(CR0), F(CR4), F(CS)),
 				       .report = F(CS),
@@ -990,6 +1005,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				       CODE(lm_cs_ld),
 				       GUARD(lm_cs_ld) },
 	[SVMC_CHECK_SAVE_CR4_RSVD] = { .apm = "15.5.1",
+				       .kvm_cc = KVM_CC("!kvm_is_valid_cr4(vcpu, save->cr4)",
+							"!__kvm_is_valid_cr4(vcpu, save->cr4)"),
 				       .rule = "a CR4 bit reserved for this model and CPU is 1 (bits 63:32 included)",
 				       FIELDS(F(CR4)),
 				       .report = F(CR4),
@@ -997,6 +1014,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				       TERM(CR4_BAD, NOT_CR4_ALLOWED),
 				       CODE(cr4_rsvd) },
 	[SVMC_CHECK_SAVE_EFER_RSVD] = { .apm = "15.5.1",
+					.kvm_cc = KVM_CC("!kvm_valid_efer(&svm->vcpu, save->efer)",
+							 "!kvm_valid_efer(vcpu, save->efer)"),
 					.rule = "an EFER bit reserved for this model and CPU is 1 (MBZ, high and feature-gated bits)",
 					FIELDS(F(EFER)),
 					.report = F(EFER),
@@ -1004,6 +1023,7 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					TERM(EFER_BAD, NOT_EFER_ALLOWED),
 					CODE(efer_rsvd) },
 	[SVMC_CHECK_CTRL_NP_GPAT] = { .apm = "15.25.4",
+				      .kvm_cc = KVM_CC("!kvm_pat_valid(save->g_pat)"),
 				      .rule = "NP enabled and a G_PAT entry has a reserved bit or type 2 or 3",
 				      .state = "NP_ENABLE and a G_PAT with a reserved encoding",
 				      FIELDS(F(NESTED_CTL), F(G_PAT)),
@@ -1013,18 +1033,24 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				      CODE(np_gpat),
 				      GUARD(np_gpat) },
 	[SVMC_CHECK_CTRL_INTERCEPT_VMRUN] = { .apm = "15.5.1",
+					      .kvm_cc = KVM_CC(
+						      "!vmcb_is_intercept(control, INTERCEPT_VMRUN)",
+						      "!vmcb12_is_intercept(control, INTERCEPT_VMRUN)"),
 					      .rule = "the VMRUN intercept (intercept_misc2 bit 0) is 0",
 					      FIELDS(F(INTERCEPT_MISC2)),
 					      .report = F(INTERCEPT_MISC2),
 					      TERM_CONST(MISC2_ONE, INTERCEPT2_VMRUN),
 					      CODE(intercept_vmrun) },
 	[SVMC_CHECK_CTRL_ASID_ZERO] = { .apm = "15.5.1",
+					.kvm_cc = KVM_CC("control->asid == 0"),
 					.rule = "the guest ASID is 0",
 					FIELDS(F(ASID)),
 					.report = F(ASID),
 					TERM(ASID_ZERO, ALL),
 					CODE(asid_zero) },
 	[SVMC_CHECK_CTRL_NP_NCR3] = { .apm = "15.25.4",
+				      .kvm_cc = KVM_CC(
+					      "!kvm_vcpu_is_legal_gpa(vcpu, control->nested_cr3)"),
 				      .rule = "NP enabled and nCR3 is not a legal physical address",
 				      .state = "NP_ENABLE and an nCR3",
 				      FIELDS(F(NESTED_CTL), F(NESTED_CR3)),
@@ -1034,6 +1060,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 				      CODE(np_ncr3),
 				      GUARD(np_ncr3) },
 	[SVMC_CHECK_CTRL_MSRPM_RANGE] = { .apm = "15.5.1",
+					  .kvm_cc = KVM_CC(
+						  "!nested_svm_check_bitmap_pa(vcpu, control->msrpm_base_pa, MSRPM_SIZE)"),
 					  .rule = "the MSR permission map (8 KiB; QEMU tests one byte more, Bochs the "
 						  "base page only) reaches past MAXPHYADDR",
 					  .state = "MSR permission map",
@@ -1043,6 +1071,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					  TERM(MSRPM, ALL),
 					  CODE(msrpm_range) },
 	[SVMC_CHECK_CTRL_IOPM_RANGE] = { .apm = "15.5.1",
+					 .kvm_cc = KVM_CC(
+						 "!nested_svm_check_bitmap_pa(vcpu, control->iopm_base_pa, IOPM_SIZE)"),
 					 .rule = "the I/O permission map (12 KiB; Bochs tests the base page only) reaches "
 						 "past MAXPHYADDR",
 					 .state = "I/O permission map",
@@ -1059,6 +1089,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 	 * "unverified".
 	 */
 	[SVMC_CHECK_CTRL_VNMI_NMI_INTERCEPT] = { .apm = "15.21.10",
+						 .kvm_cc = KVM_CC(
+							 "(control->int_ctl & V_NMI_ENABLE_MASK) && !vmcb12_is_intercept(control, INTERCEPT_NMI)"),
 						 .rule = "V_NMI_ENABLE (int_ctl bit 26) is 1 and the NMI intercept is 0 (APM wording unverified)",
 						 FIELDS(F(INT_CTL), F(INTERCEPT_MISC1)),
 						 .report = F(INT_CTL),
@@ -1074,6 +1106,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 						   CODE(sev_allowed),
 						   GUARD(sev_allowed) },
 	[SVMC_CHECK_CTRL_EVENTINJ_TYPE] = { .apm = "15.20",
+					    .kvm_cc = KVM_CC(
+						    "!nested_svm_check_event_inj(vcpu, control->event_inj)"),
 					    .rule = "EVENTINJ valid with a reserved TYPE (1, 5, 6, 7)",
 					    FIELDS(F(EVENT_INJ)),
 					    .report = F(EVENT_INJ),
@@ -1081,6 +1115,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					    TERM(EVENTINJ, ALL),
 					    CODE(evtinj_type) },
 	[SVMC_CHECK_CTRL_EVENTINJ_VECTOR] = { .apm = "15.20",
+					      .kvm_cc = KVM_CC(
+						      "!nested_svm_check_event_inj(vcpu, control->event_inj)"),
 					      .rule = "EVENTINJ valid, TYPE 3, and the vector is not an exception on this model and CPU",
 					      FIELDS(F(EVENT_INJ)),
 					      .report = F(EVENT_INJ),
@@ -1088,6 +1124,8 @@ const struct svmc_check_row svmc_check_rows[SVMC_CHECK_COUNT] = {
 					      TERM(EVENTINJ, ALL),
 					      CODE(evtinj_vector) },
 	[SVMC_CHECK_KVM_LATE_CR3] = { .apm = "-",
+				      .kvm_cc = KVM_CC("kvm_vcpu_is_illegal_gpa(vcpu, cr3)",
+						       "!kvm_vcpu_is_legal_cr3(vcpu, cr3)"),
 				      .rule = "outside long mode, CR3 is not a legal physical address (KVM loads it after the checks)",
 				      .state = "CR3 outside long mode",
 				      FIELDS(F(EFER), F(CR0), F(CR3)),
@@ -1263,6 +1301,45 @@ int svmc_check_lookup(const char *name, enum svmc_check_id *out)
 		}
 	}
 	return -1;
+}
+
+/* Do [a, a+n) and the C string b hold the same text but for blanks? */
+static bool same_but_blanks(const char *a, size_t n, const char *b)
+{
+	const char *e = a + n;
+
+	for (;;) {
+		while (a < e && (*a == ' ' || *a == '\t'))
+			a++;
+		while (*b == ' ')
+			b++;
+		if (a == e || !*b)
+			return a == e && !*b;
+		if (*a++ != *b++)
+			return false;
+	}
+}
+
+svmc_checkset svmc_checks_for_kvm_cc(const char *s, size_t n)
+{
+	svmc_checkset set = 0;
+
+	for (unsigned i = 0; i < SVMC_CHECK_COUNT; i++)
+		for (const char *const *t = svmc_check_rows[i].kvm_cc; t && *t; t++)
+			if (same_but_blanks(s, n, *t))
+				set |= SVMC_CHECK_BIT(i);
+	return set;
+}
+
+int svmc_captured_check(const struct svmc_record *r, svmc_checkset failed)
+{
+	svmc_checkset set = r->captured_checks;
+
+	if (set & failed)
+		set &= failed;
+	if (!set || (set & (set - 1)))
+		return -1;
+	return __builtin_ctzll(set);
 }
 
 uint64_t svmc_check_value(const struct svmc_vmcb *v, enum svmc_check_id id)

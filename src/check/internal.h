@@ -77,6 +77,12 @@ struct svmc_check_row {
 	int (*hdr_msg)(const struct svmc_compiled *c, const struct svmc_nstate *h, char *buf,
 		       size_t n);
 	const char *hdr_path;
+	/*
+	 * The condition texts KVM's CC() macro prints when this check fails
+	 * (kvm_nested_vmenter_failed, arch/x86/kvm/svm/nested.c of every era
+	 * since 5.12), NULL-terminated; NULL for checks KVM does not trace.
+	 */
+	const char *const *kvm_cc;
 	uint64_t fconst;
 	enum svmc_field_id fields[SVMC_CHECK_MAX_FIELDS];
 	unsigned nfields;

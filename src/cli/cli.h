@@ -164,6 +164,7 @@ int cmd_matrix(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /*
  * --kernel RELEASE (or --from-kernel/--to-kernel): *model becomes the KVM
@@ -174,6 +175,16 @@ int cmd_baseline(int argc, char **argv);
  */
 int cli_kernel_model(const char *opt, const char *release, const char *given, const char **model,
 		     const struct svmc_kernel_row **row);
+/* The stderr note for a kernel row that is inferred (not read in a source): "who: model M is inferred: why". */
+void cli_kernel_note(const char *who, const struct svmc_kernel_row *k);
+
+/*
+ * Append " OPT WORD" and suffix to the command line in buf[0..len) (n
+ * bytes): WORD and suffix single-quoted unless plainly safe for a shell, so
+ * that a printed command runs as written.  Returns the new length.
+ */
+size_t cli_shell_arg(char *buf, size_t n, size_t len, const char *opt, const char *word,
+		     const char *suffix);
 
 /*
  * The CPU a model judges against.  Under KVM's models the CPU is the L1

@@ -22,11 +22,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "emit/emit.h"
 #include "svmcheck/cpu.h"
 #include "svmcheck/migrate.h"
 
-enum { OPT_VIEW = 0x100 };
+enum { OPT_VIEW = 0x100, OPT_FROM_FILE };
 
 struct baseline_args {
 	const char *model, *output;
@@ -34,6 +35,10 @@ struct baseline_args {
 	bool bad_view, l1_removed; /* l1_removed: a host's L1 view lost features */
 	char **cpus;
 	int ncpus;
+	struct cli_fleet_files files;
+	/* the hosts: the CPU arguments, then the --from-file lines */
+	struct cli_host *hosts;
+	int nhosts, caphosts;
 };
 
 static const struct argp_option baseline_options[] = {
@@ -42,6 +47,10 @@ static const struct argp_option baseline_options[] = {
 	{ "output", 'o', "FILE", 0,
 	  "Also write the baseline as an svmcheck JSON profile to FILE (a CPU argument, e.g. for "
 	  "matrix --guest)",
+	  0 },
+	{ "from-file", OPT_FROM_FILE, "FILE", 0,
+	  "Read hosts from FILE, one a line, as matrix --from-file does ([NAME=]CPU[@RELEASE]; - for "
+	  "standard input); may be repeated",
 	  0 },
 	CLI_VIEW_OPTION(OPT_VIEW),
 	{ 0 }
@@ -64,12 +73,16 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 	case OPT_VIEW:
 		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
+	case OPT_FROM_FILE:
+		cli_fleet_file_opt(state, &a->files, arg);
+		return 0;
 	case ARGP_KEY_ARGS:
 		a->cpus = state->argv + state->next;
 		a->ncpus = state->argc - state->next;
 		return 0;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no CPU given");
+	case ARGP_KEY_END:
+		if (!a->ncpus && !a->files.n)
+			argp_error(state, "no CPU given (arguments or --from-file FILE)");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -83,9 +96,11 @@ static const struct argp baseline_argp = {
 	"The guest CPU every given host can run and under which all of them form one migrate "
 	"class: the features VMRUN checks read that every host has, and the smallest MAXPHYADDR, "
 	"as a QEMU -cpu string, a libvirt <cpu> element and (-j, -o) a JSON profile.\v"
-	"Every host under the baseline is compiled under MODEL to prove one class.  Exit status: "
+	"Every host under the baseline is compiled under MODEL to prove one class.  A host is "
+	"[NAME=]CPU[@RELEASE], as in matrix: RELEASE picks its KVM model and L1 view.  Exit status: "
 	"0 one class, 1 the hosts still differ in a property no guest CPU changes (they are "
-	"named), 2 trouble (a CPU that cannot be read or has no SVM).  See "
+	"named), 2 trouble (a CPU that cannot be read or has no SVM: every such host is "
+	"reported).  See "
 	"svmcheck-baseline(1).",
 	cli_output_children,
 	cli_help_filter,
@@ -204,7 +219,8 @@ static char *render(void (*put)(FILE *, const char *, const struct svmc_cpu *,
  * under the model, with whether EferLmsleUnsupported (a property of the L0
  * host that svmc_cpu_compose() keeps) differs among the hosts; unknown marks
  * the hosts whose class depends on it while their input cannot show it
- * (/proc/cpuinfo): then one class is not known, never guessed.
+ * (/proc/cpuinfo): then one class is not known, never guessed.  Hosts
+ * whose releases pick different models (models_differ) never share a class.
  */
 struct result {
 	const struct svmc_model *model;
@@ -212,7 +228,7 @@ struct result {
 	const char *mname, *qemu, *libvirt;
 	bool *apart, *unknown;
 	unsigned napart, nunknown;
-	bool lmsle_differs;
+	bool lmsle_differs, models_differ;
 };
 
 static void emit_json(struct out *o, const struct baseline_args *a, const struct result *r)
@@ -224,8 +240,8 @@ static void emit_json(struct out *o, const struct baseline_args *a, const struct
 	svmc_emit_str(o, "view",
 		      svmc_model_is_kvm(r->model) && !a->view.silicon ? "l1" : "silicon");
 	svmc_emit_arr_begin(o, "hosts");
-	for (int i = 0; i < a->ncpus; i++)
-		svmc_emit_str(o, NULL, a->cpus[i]);
+	for (int i = 0; i < a->nhosts; i++)
+		svmc_emit_str(o, NULL, cli_host_shown(&a->hosts[i]));
 	svmc_emit_arr_end(o);
 	svmc_emit_u64(o, "maxphyaddr", r->base->maxphyaddr);
 	svmc_emit_arr_begin(o, "features");
@@ -241,14 +257,14 @@ static void emit_json(struct out *o, const struct baseline_args *a, const struct
 	else
 		svmc_emit_bool(o, "one_class", r->napart == 0);
 	svmc_emit_arr_begin(o, "apart");
-	for (int i = 0; i < a->ncpus; i++)
+	for (int i = 0; i < a->nhosts; i++)
 		if (r->apart[i])
-			svmc_emit_str(o, NULL, a->cpus[i]);
+			svmc_emit_str(o, NULL, cli_host_shown(&a->hosts[i]));
 	svmc_emit_arr_end(o);
 	svmc_emit_arr_begin(o, "unknown");
-	for (int i = 0; i < a->ncpus; i++)
+	for (int i = 0; i < a->nhosts; i++)
 		if (r->unknown[i])
-			svmc_emit_str(o, NULL, a->cpus[i]);
+			svmc_emit_str(o, NULL, cli_host_shown(&a->hosts[i]));
 	svmc_emit_arr_end(o);
 	svmc_emit_obj_end(o);
 }
@@ -295,8 +311,8 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 
 	for (unsigned k = 0; k < SVMC_FEAT_COUNT; k++)
 		n += svmc_cpu_has(r->base, k);
-	svmc_emit_printf(o, "baseline of %d host%s: MAXPHYADDR %u, %u features\n", a->ncpus,
-			 a->ncpus == 1 ? "" : "s", r->base->maxphyaddr, n);
+	svmc_emit_printf(o, "baseline of %d host%s: MAXPHYADDR %u, %u features\n", a->nhosts,
+			 a->nhosts == 1 ? "" : "s", r->base->maxphyaddr, n);
 	if (a->l1_removed)
 		svmc_emit_printf(o, "each host is its L1 view: what KVM does not offer an L1 guest "
 				    "is removed (svmcheck-profile(1); --view silicon keeps it)\n");
@@ -316,9 +332,9 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 				 "unknown EferLmsleUnsupported (CPUID 0x80000008:EBX[20]), "
 				 "which decides the class under %s, on:",
 				 r->model->name);
-		for (int i = 0; i < a->ncpus; i++)
+		for (int i = 0; i < a->nhosts; i++)
 			if (r->unknown[i])
-				svmc_emit_printf(o, " %s", a->cpus[i]);
+				svmc_emit_printf(o, " %s", cli_host_shown(&a->hosts[i]));
 		svmc_emit_puts(o, "\n(their input does not show it: give their CPUID)\n");
 	}
 	if (!r->napart && r->nunknown)
@@ -330,10 +346,15 @@ static void emit_text(struct out *o, const struct baseline_args *a, const struct
 	}
 	svmc_emit_printf(o,
 			 "not one class under %s: %u host%s apart from %s's class:", r->model->name,
-			 r->napart, r->napart == 1 ? "" : "s", a->cpus[0]);
-	for (int i = 0; i < a->ncpus; i++)
+			 r->napart, r->napart == 1 ? "" : "s", cli_host_shown(&a->hosts[0]));
+	for (int i = 0; i < a->nhosts; i++)
 		if (r->apart[i])
-			svmc_emit_printf(o, " %s", a->cpus[i]);
+			svmc_emit_printf(o, " %s", cli_host_shown(&a->hosts[i]));
+	if (r->models_differ) {
+		svmc_emit_puts(o, "\nthe hosts run KVMs of different models (their kernel "
+				  "releases): no guest CPU model joins them\n");
+		return;
+	}
 	svmc_emit_puts(o,
 		       r->lmsle_differs ?
 			       "\nthe hosts differ in EferLmsleUnsupported (CPUID "
@@ -368,30 +389,36 @@ static void intersect(struct svmc_cpu *base, const struct svmc_cpu *hosts, int n
 }
 
 /*
- * Read every host, as model m sees it; one that cannot be read or has no
- * SVM (no nested guest runs there, so it has no class to share) is
- * reported.  0 or -1.
+ * Read every host, as its model sees it (its @RELEASE's, else m); every host
+ * that cannot be read or has no SVM (no nested guest runs there, so it has
+ * no class to share) is reported, not only the first.  cpu is scratch.
+ * 0 or -1.
  */
 static int read_hosts(struct out *o, struct baseline_args *a, const struct svmc_model *m,
-		      struct svmc_cpu *hosts)
+		      struct svmc_cpu *hosts, struct svmc_cpu *cpu)
 {
-	for (int i = 0; i < a->ncpus; i++) {
-		struct svmc_diag d;
+	int rc = 0;
 
-		if (cli_resolve_cpu(o, NULL, a->cpus[i], NULL, NULL, &hosts[i]) != 0)
-			return -1;
+	for (int i = 0; i < a->nhosts; i++) {
+		struct cli_host *h = &a->hosts[i];
+		struct svmc_diag d;
+		struct cli_view v;
+		enum svmc_err e;
+
 		/* under KVM a host offers its L1 view, never more */
-		cli_view_cpu(&a->view, m, &hosts[i], &hosts[i]);
-		a->l1_removed |= a->view.removed.w[0] || a->view.removed.w[1];
-		if (svmc_cpu_has(&hosts[i], SVMC_FEAT_SVM))
-			continue;
-		svmc_diag_init(&d, a->cpus[i]);
-		svmc_diag_set(&d, SVMC_ERR_NOSVM,
-			      "this CPU has no SVM: no nested guest runs on it");
-		cli_report(o, &d);
-		return -1;
+		e = cli_host_resolve(h, m, a->model, &a->view, &v, cpu, &hosts[i], &d);
+		a->l1_removed |= v.removed.w[0] || v.removed.w[1];
+		if (e == SVMC_OK && !svmc_cpu_has(&hosts[i], SVMC_FEAT_SVM)) {
+			svmc_diag_init(&d, h->cpu);
+			e = svmc_diag_set(&d, SVMC_ERR_NOSVM, "this CPU has no SVM");
+		}
+		if (e != SVMC_OK) {
+			cli_host_fail(h, &d, e);
+			cli_report(o, &d);
+			rc = -1;
+		}
 	}
-	return 0;
+	return rc;
 }
 
 /*
@@ -409,10 +436,12 @@ static int judge(struct out *o, const struct baseline_args *a, const struct svmc
 		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 		return -1;
 	}
-	for (int i = 0; i < a->ncpus; i++) {
+	for (int i = 0; i < a->nhosts; i++) {
+		const struct svmc_model *m = a->hosts[i].model;
+
 		*scratch = hosts[i];
 		svmc_cpu_compose(scratch, r->base);
-		svmc_compile(comp, r->model, scratch, NULL);
+		svmc_compile(comp, m, scratch, NULL);
 		svmc_class_key(comp, i ? &key : &first);
 		if (svmc_cpu_feature_unknown(&hosts[i], SVMC_FEAT_EFER_LMSLE_UNSUPPORTED)) {
 			/* the other value: does the class depend on what is unknown? */
@@ -420,7 +449,7 @@ static int judge(struct out *o, const struct baseline_args *a, const struct svmc
 
 			svmc_featset_set(&scratch->features, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED,
 					 true);
-			svmc_compile(comp, r->model, scratch, NULL);
+			svmc_compile(comp, m, scratch, NULL);
 			svmc_class_key(comp, &other);
 			r->unknown[i] = !svmc_class_equal(i ? &key : &first, &other);
 			r->nunknown += r->unknown[i];
@@ -429,9 +458,70 @@ static int judge(struct out *o, const struct baseline_args *a, const struct svmc
 		r->napart += r->apart[i];
 		r->lmsle_differs |= svmc_cpu_has(&hosts[i], SVMC_FEAT_EFER_LMSLE_UNSUPPORTED) !=
 				    svmc_cpu_has(&hosts[0], SVMC_FEAT_EFER_LMSLE_UNSUPPORTED);
+		r->models_differ |= m != a->hosts[0].model;
 	}
 	free(comp);
 	return 0;
+}
+
+/* One more host, arg from file:line (file NULL: the command line), into the args ctx.  0 or -1. */
+static int add_host(void *ctx, const char *arg, const char *file, uint64_t line)
+{
+	struct baseline_args *a = ctx;
+
+	if (a->nhosts == a->caphosts) {
+		int cap = a->caphosts ? 2 * a->caphosts : 16;
+		struct cli_host *nh = realloc(a->hosts, (size_t)cap * sizeof(*nh));
+
+		if (!nh)
+			return -1;
+		a->hosts = nh;
+		a->caphosts = cap;
+	}
+	if (cli_host_init(&a->hosts[a->nhosts], arg, file, line) != 0)
+		return -1;
+	a->nhosts++;
+	return 0;
+}
+
+/*
+ * The hosts: the CPU arguments, then every --from-file (each read up to its
+ * first error, so that all are reported).  0, or -1 after reporting.
+ */
+static int gather_hosts(struct out *o, struct baseline_args *a)
+{
+	int rc;
+
+	for (int i = 0; i < a->ncpus; i++)
+		if (add_host(a, a->cpus[i], NULL, 0) != 0) {
+			cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
+			return -1;
+		}
+	rc = cli_fleet_read_all(o, &a->files, add_host, a);
+	if (rc == 0 && !a->nhosts) {
+		cli_errorf(o, SVMC_ERR_USAGE, "no CPU given: the files hold no CPU argument");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* -o FILE must not be an input: a host's CPU or a --from-file.  0, or -1 after reporting. */
+static int refuse_output(struct out *o, const struct baseline_args *a)
+{
+	char **inputs = calloc((size_t)(a->nhosts + a->files.n) + 1, sizeof(*inputs));
+	int rc;
+
+	if (!inputs) {
+		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < a->nhosts; i++)
+		inputs[i] = a->hosts[i].cpu;
+	for (int i = 0; i < a->files.n; i++)
+		inputs[a->nhosts + i] = (char *)a->files.v[i];
+	rc = cli_outfile_refuse(o, a->output, inputs, a->nhosts + a->files.n);
+	free(inputs);
+	return rc;
 }
 
 int cmd_baseline(int argc, char **argv)
@@ -451,21 +541,24 @@ int cmd_baseline(int argc, char **argv)
 		cli_unknown_model(&o, a.model);
 		goto done;
 	}
-	if (cli_outfile_refuse(&o, a.output, a.cpus, a.ncpus) != 0)
+	if (gather_hosts(&o, &a) != 0 || refuse_output(&o, &a) != 0)
 		goto done;
 	/* the hosts, then the baseline, two candidates for the base model, a scratch CPU */
-	c = calloc((size_t)a.ncpus + 4, sizeof(*c));
-	r.apart = calloc((size_t)a.ncpus, sizeof(*r.apart));
-	r.unknown = calloc((size_t)a.ncpus, sizeof(*r.unknown));
+	c = calloc((size_t)a.nhosts + 4, sizeof(*c));
+	r.apart = calloc((size_t)a.nhosts, sizeof(*r.apart));
+	r.unknown = calloc((size_t)a.nhosts, sizeof(*r.unknown));
 	if (!c || !r.apart || !r.unknown) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	base = &c[a.ncpus];
-	model = &c[a.ncpus + 1];
-	if (read_hosts(&o, &a, r.model, c) != 0)
+	base = &c[a.nhosts];
+	model = &c[a.nhosts + 1];
+	if (read_hosts(&o, &a, r.model, c, &c[a.nhosts + 3]) != 0)
 		goto done;
-	intersect(base, c, a.ncpus);
+	/* without -m, the hosts are judged under the first one's model (its release's) */
+	if (!a.model)
+		r.model = a.hosts[0].model;
+	intersect(base, c, a.nhosts);
 	r.base = base;
 	if (!nearest_model(base, mname, sizeof(mname), model)) {
 		cli_errorf(&o, SVMC_ERR_NOTFOUND, "no bundled QEMU model profile found");
@@ -480,7 +573,7 @@ int cmd_baseline(int argc, char **argv)
 	r.mname = mname;
 	r.qemu = qemu;
 	r.libvirt = libvirt;
-	if (judge(&o, &a, c, &c[a.ncpus + 3], &r) != 0)
+	if (judge(&o, &a, c, &c[a.nhosts + 3], &r) != 0)
 		goto done;
 	if (a.output) {
 		struct svmc_diag d;
@@ -501,6 +594,9 @@ done:
 	free(r.apart);
 	free(r.unknown);
 	free(c);
+	for (int i = 0; i < a.nhosts; i++)
+		cli_host_free(&a.hosts[i]);
+	free(a.hosts);
 	if (svmc_emit_fini(&o) != 0)
 		rc = EXIT_TROUBLE;
 	return rc;

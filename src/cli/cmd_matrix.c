@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "emit/table.h"
 #include "svmcheck/check.h"
 #include "svmcheck/cpu.h"
@@ -38,15 +39,11 @@
 
 enum { OPT_GUEST = 0x100, OPT_FROM_FILE, OPT_FROM, OPT_VIEW };
 
-#define MAX_FILES 16
-#define MAX_LINE 4096
-
 struct matrix_args {
 	const char *model, *guest, *from;
 	struct cli_view view;
 	bool bad_view;
-	const char *files[MAX_FILES];
-	int nfiles;
+	struct cli_fleet_files files;
 	char **cpus;
 	int ncpus;
 };
@@ -57,7 +54,7 @@ static const struct argp_option matrix_options[] = {
 	  "Intersect every CPU with this guest CPU model (e.g. qemu-EPYC-Milan-v2): the L1 vCPU on each host",
 	  0 },
 	{ "from-file", OPT_FROM_FILE, "FILE", 0,
-	  "Read CPU arguments from FILE, one per line, each CPU or NAME=CPU (- for standard input; "
+	  "Read hosts from FILE, one per line, each [NAME=]CPU[@RELEASE] (- for standard input; "
 	  "empty lines and lines starting with # are skipped); may be repeated",
 	  0 },
 	{ "from", OPT_FROM, "NAME", 0,
@@ -87,16 +84,14 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
 	case OPT_FROM_FILE:
-		if (a->nfiles == MAX_FILES)
-			argp_error(state, "at most %d --from-file options", MAX_FILES);
-		a->files[a->nfiles++] = arg;
+		cli_fleet_file_opt(state, &a->files, arg);
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->cpus = state->argv + state->next;
 		a->ncpus = state->argc - state->next;
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->ncpus && !a->nfiles)
+		if (!a->ncpus && !a->files.n)
 			argp_error(state, "no CPU given (arguments or --from-file FILE)");
 		return 0;
 	default:
@@ -111,8 +106,10 @@ static const struct argp matrix_argp = {
 	"The migrate result between every ordered pair of a fleet's CPUs: CPUs whose compiled models "
 	"are identical are grouped into classes first, then classes are compared, so a fleet of "
 	"thousands of hosts costs what its distinct classes cost.\v"
-	"Results as in migrate: identical, superset (safe), subset, incompatible.  A host whose CPU "
-	"cannot be read or has no SVM is rejected, and the others still get their matrix.  Exit "
+	"Results as in migrate: identical, superset (safe), subset, incompatible.  A host is "
+	"[NAME=]CPU[@RELEASE]: RELEASE, the Linux release it runs, picks its KVM model and L1 "
+	"view.  A host whose CPU cannot be read or has no SVM, or whose release is unknown or "
+	"contradicts -m, is rejected, and the others still get their matrix.  Exit "
 	"status: 0 every ordered pair (with --from, every pair from NAME) identical or superset, 1 "
 	"some pair subset or incompatible, 2 trouble (a rejected host among them).  See "
 	"svmcheck-matrix(1).",
@@ -124,47 +121,31 @@ static const struct argp matrix_argp = {
 /* ---- the fleet ------------------------------------------------------------ */
 
 /*
- * A distinct CPU argument string (owned), its class (-1 when it failed), how
- * many CPUs name it, and where it first appeared (a --from-file FILE and
- * LINE, or the command line: file NULL).  For NAME=CPU, name is NAME (owned)
- * and cpu points past the '=' in arg; else name is NULL and cpu is arg.  A
- * rejected argument keeps its error's code and message (why, owned).
+ * A distinct CPU argument string (h: split, and where it first appeared),
+ * its class (-1 when it failed) and how many CPUs name it.  A rejected
+ * argument keeps its error's code and message (why, owned).
  */
 struct distinct {
-	char *arg;
+	struct cli_host h;
 	uint64_t hash;
 	long cls;
 	size_t hosts;
-	const char *file;
-	uint64_t line;
-	char *name;
-	const char *cpu;
 	enum svmc_err code;
 	char *why;
 };
 
-/* What the output calls a distinct argument: its name, or the argument. */
-static const char *shown(const struct distinct *d)
-{
-	return d->name ? d->name : d->arg;
-}
-
 /*
- * NAME=CPU: the length of NAME and, in *cpu, where the CPU starts (blanks
- * around '=' allowed); 0 if s is a bare CPU.  A name is letters, digits, '.',
- * '_' and '-' up to the '=', so a modifier's '=' (epyc-rome,maxphyaddr=43,
- * QEMU's pku=off) or a path is never taken for one.
+ * A class: the CPUs of one library class (identical verdicts) judged under
+ * one kernel row (their @RELEASE's, else the one whose L1 view the model
+ * gives; NULL: none, a model that is not KVM's under --view silicon), so
+ * that a class has one model and one kernel, and its first argument
+ * reproduces any pair it is in.
  */
-static size_t name_len(const char *s, size_t *cpu)
-{
-	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
-	size_t eq = n + strspn(s + n, " \t");
-
-	if (!n || s[eq] != '=')
-		return 0;
-	*cpu = eq + 1 + strspn(s + eq + 1, " \t");
-	return n;
-}
+struct fclass {
+	size_t lib;
+	const struct svmc_kernel_row *row;
+	size_t next; /* the next class of the same library class, + 1 (0: none) */
+};
 
 /*
  * The fleet.  Memory grows with the distinct arguments, not with the hosts:
@@ -185,6 +166,11 @@ struct fleet {
 	size_t *cix; /* the same over the CPUs of d (NAME=CPU stripped), when judging */
 	size_t capcix;
 	struct svmc_classes classes;
+	struct fclass *fc; /* the classes of the output */
+	size_t nfc, capfc;
+	size_t *lib_first; /* per library class: its first class + 1 */
+	size_t caplib;
+	bool releases; /* some host named its kernel (@RELEASE) */
 	/* per class: its distinct arguments, in order */
 	size_t **cls_args;
 	size_t *cls_nargs, *cls_hosts;
@@ -224,41 +210,29 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 static size_t distinct_of(struct fleet *f, const char *arg, const char *file, uint64_t line)
 {
 	uint64_t h = str_hash(arg);
-	size_t slot, at = 0, nl = name_len(arg, &at);
-	char *copy, *name = NULL;
+	size_t slot;
 
 	if (f->capix) {
 		for (slot = (size_t)h & (f->capix - 1); f->ix[slot];
 		     slot = (slot + 1) & (f->capix - 1)) {
 			struct distinct *d = &f->d[f->ix[slot] - 1];
-			if (d->hash == h && strcmp(d->arg, arg) == 0)
+			if (d->hash == h && strcmp(d->h.arg, arg) == 0)
 				return f->ix[slot] - 1;
 		}
 	}
 	if (grow((void **)&f->d, &f->capd, f->nd + 1, sizeof(*f->d)) != 0)
 		return (size_t)-1;
-	copy = strdup(arg);
-	if (nl && copy)
-		name = strndup(arg, nl);
-	if (!copy || (nl && !name)) {
-		free(copy);
+	f->d[f->nd] = (struct distinct){ .hash = h, .cls = -1 };
+	if (cli_host_init(&f->d[f->nd].h, arg, file, line) != 0)
 		return (size_t)-1;
-	}
-	f->d[f->nd] = (struct distinct){ .arg = copy,
-					 .hash = h,
-					 .cls = -1,
-					 .file = file,
-					 .line = line,
-					 .name = name,
-					 .cpu = copy + at };
+	f->releases |= f->d[f->nd].h.release != NULL;
 	f->nd++;
 	if (2 * f->nd >= f->capix) {
 		size_t cap = f->capix ? 2 * f->capix : 256;
 		size_t *ix = calloc(cap, sizeof(*ix));
 		if (!ix) {
 			f->nd--;
-			free(f->d[f->nd].arg);
-			free(f->d[f->nd].name);
+			cli_host_free(&f->d[f->nd].h);
 			return (size_t)-1;
 		}
 		for (size_t i = 0; i < f->nd; i++) {
@@ -310,9 +284,13 @@ static int close_run(struct fleet *f)
 	return 0;
 }
 
-/* One more CPU, named arg, from file:line (file NULL: the command line).  0 or -1 (no memory). */
-static int add_cpu(struct fleet *f, const char *arg, const char *file, uint64_t line)
+/*
+ * One more CPU, named arg, from file:line (file NULL: the command line), into
+ * the fleet ctx.  0 or -1 (no memory).
+ */
+static int add_cpu(void *ctx, const char *arg, const char *file, uint64_t line)
 {
+	struct fleet *f = ctx;
 	size_t k = distinct_of(f, arg, file, line);
 
 	if (k == (size_t)-1)
@@ -324,86 +302,6 @@ static int add_cpu(struct fleet *f, const char *arg, const char *file, uint64_t 
 	f->d[k].hosts++;
 	f->ncpu++;
 	return 0;
-}
-
-/*
- * One line of a --from-file: trimmed, blank and '#' lines skipped.  0, or -1
- * after reporting.
- */
-static int file_line(struct out *o, struct fleet *f, const char *name, uint64_t lineno, char *s,
-		     size_t len)
-{
-	while (len && (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	s[len] = '\0';
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s || *s == '#')
-		return 0;
-	if (add_cpu(f, s, name, lineno) != 0) {
-		cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Read FILE's lines as CPU arguments, streamed: only the distinct arguments
- * are kept.  A NUL byte or a line longer than MAX_LINE bytes is an error
- * naming FILE:LINE, and the rest of that file is not read (so /dev/zero or a
- * binary file ends at once).  0, or -1 after reporting.
- */
-static int read_file(struct out *o, struct fleet *f, const char *path)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	static char buf[1 << 16];
-	char line[MAX_LINE + 1];
-	size_t len = 0, n;
-	uint64_t lineno = 1;
-	int rc = 0;
-
-	if (!fp) {
-		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: cannot open: %s", path,
-			   strerror(errno));
-		return -1;
-	}
-	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			char c = buf[i];
-			if (c == '\n') {
-				rc = file_line(o, f, name, lineno, line, len);
-				if (rc)
-					break;
-				lineno++;
-				len = 0;
-			} else if (c == '\0') {
-				cli_errorf(o, SVMC_ERR_FORMAT,
-					   "--from-file %s:%" PRIu64 ": a NUL byte in the line "
-					   "(not a text file of CPU arguments, one a line)",
-					   name, lineno);
-				rc = -1;
-				break;
-			} else if (len == MAX_LINE) {
-				cli_errorf(o, SVMC_ERR_LIMIT,
-					   "--from-file %s:%" PRIu64 ": line longer than %d bytes",
-					   name, lineno, MAX_LINE);
-				rc = -1;
-				break;
-			} else {
-				line[len++] = c;
-			}
-		}
-	}
-	if (rc == 0 && ferror(fp)) {
-		cli_errorf(o, SVMC_ERR_IO, "--from-file %s: read error: %s", name, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0 && len)
-		rc = file_line(o, f, name, lineno, line, len);
-	if (fp != stdin)
-		fclose(fp);
-	return rc;
 }
 
 /*
@@ -419,45 +317,56 @@ static int reject(struct distinct *d, struct svmc_diag *dg)
 }
 
 /*
+ * The class of library class lib under kernel row row, added when new: its
+ * index, or (size_t)-1 (no memory).
+ */
+static size_t class_of(struct fleet *f, size_t lib, const struct svmc_kernel_row *row)
+{
+	size_t c;
+
+	if (grow((void **)&f->lib_first, &f->caplib, lib + 1, sizeof(*f->lib_first)) != 0)
+		return (size_t)-1;
+	if (f->classes.v[lib].members == 1) /* just added: none of its classes yet */
+		f->lib_first[lib] = 0;
+	for (c = f->lib_first[lib]; c; c = f->fc[c - 1].next)
+		if (f->fc[c - 1].row == row)
+			return c - 1;
+	if (grow((void **)&f->fc, &f->capfc, f->nfc + 1, sizeof(*f->fc)) != 0)
+		return (size_t)-1;
+	f->fc[f->nfc] = (struct fclass){ .lib = lib, .row = row, .next = f->lib_first[lib] };
+	f->lib_first[lib] = f->nfc + 1;
+	return f->nfc++;
+}
+
+/*
  * Resolve, compose and compile one distinct argument into its class, or
- * reject it (a CPU that cannot be read or has no SVM).  0, or -1 after
- * reporting (no memory).
+ * reject it (a CPU that cannot be read or has no SVM, an unknown @RELEASE,
+ * one whose model -m contradicts).  0, or -1 after reporting (no memory).
  */
 static int classify(struct out *o, struct fleet *f, struct distinct *d, const struct svmc_model *m,
-		    const struct svmc_cpu *guest, struct cli_view *view, struct svmc_cpu *cpu,
-		    struct svmc_cpu *seen, struct svmc_compiled *comp)
+		    const char *mopt, const struct svmc_cpu *guest, const struct cli_view *view,
+		    struct svmc_cpu *cpu, struct svmc_cpu *seen, struct svmc_compiled *comp)
 {
 	struct svmc_diag dg;
+	struct cli_view v;
 	enum svmc_err e;
-	char msg[sizeof(dg.msg)];
-	size_t cls;
+	size_t lib, cls;
 
-	char where[64 + MAX_LINE / 16];
-
-	where[0] = '\0';
-	if (d->file)
-		snprintf(where, sizeof(where), "--from-file %s:%" PRIu64 ": ", d->file, d->line);
-	svmc_diag_init(&dg, d->cpu);
-	e = svmc_cpu_resolve(d->cpu, cpu, &dg);
+	e = cli_host_resolve(&d->h, m, mopt, view, &v, cpu, seen, &dg);
 	if (e == SVMC_OK) {
 		/* the host's L1 view under KVM, then what the guest model leaves of it */
-		cli_view_cpu(view, m, cpu, seen);
-		f->l1_removed |= view->removed.w[0] || view->removed.w[1];
+		f->l1_removed |= v.removed.w[0] || v.removed.w[1];
 		if (guest)
 			svmc_cpu_compose(seen, guest);
-		svmc_diag_init(&dg, d->cpu);
-		e = svmc_compile(comp, m, seen, &dg);
+		svmc_diag_init(&dg, d->h.cpu);
+		e = svmc_compile(comp, d->h.model, seen, &dg);
 	}
 	if (e != SVMC_OK) {
-		/* the CPU names the input (a profile file's line stays its own), NAME= only if empty */
-		if (!*d->cpu)
-			dg.input = d->arg;
-		snprintf(msg, sizeof(msg), "%s", dg.msg);
-		svmc_diag_set(&dg, e, "%s%s%s", where, msg,
-			      e == SVMC_ERR_NOSVM ? "; a host for nested guests needs SVM" : "");
+		cli_host_fail(&d->h, &dg, e);
 		if (reject(d, &dg) == 0)
 			return 0;
-	} else if (svmc_classes_add(&f->classes, comp, &cls) == SVMC_OK) {
+	} else if (svmc_classes_add(&f->classes, comp, &lib) == SVMC_OK &&
+		   (cls = class_of(f, lib, d->h.row ? d->h.row : v.row)) != (size_t)-1) {
 		d->cls = (long)cls;
 		return 0;
 	}
@@ -474,9 +383,9 @@ static size_t first_same_cpu(struct fleet *f, size_t k)
 {
 	size_t slot;
 
-	for (slot = (size_t)str_hash(f->d[k].cpu) & (f->capcix - 1); f->cix[slot];
+	for (slot = (size_t)str_hash(f->d[k].h.spec) & (f->capcix - 1); f->cix[slot];
 	     slot = (slot + 1) & (f->capcix - 1))
-		if (strcmp(f->d[f->cix[slot] - 1].cpu, f->d[k].cpu) == 0)
+		if (strcmp(f->d[f->cix[slot] - 1].h.spec, f->d[k].h.spec) == 0)
 			return f->cix[slot] - 1;
 	f->cix[slot] = k + 1;
 	return k;
@@ -485,16 +394,17 @@ static size_t first_same_cpu(struct fleet *f, size_t k)
 static void fleet_free(struct fleet *f)
 {
 	for (size_t i = 0; i < f->nd; i++) {
-		free(f->d[i].arg);
-		free(f->d[i].name);
+		cli_host_free(&f->d[i].h);
 		free(f->d[i].why);
 	}
 	free(f->seq);
 	free(f->d);
 	free(f->ix);
 	free(f->cix);
+	free(f->fc);
+	free(f->lib_first);
 	if (f->cls_args)
-		for (size_t i = 0; i < f->classes.n; i++)
+		for (size_t i = 0; i < f->nfc; i++)
 			free(f->cls_args[i]);
 	free(f->cls_args);
 	free(f->cls_nargs);
@@ -502,10 +412,22 @@ static void fleet_free(struct fleet *f)
 	svmc_classes_free(&f->classes);
 }
 
+/* What the output calls a distinct argument: its host's name, or the argument. */
+static const char *shown(const struct distinct *d)
+{
+	return cli_host_shown(&d->h);
+}
+
+/* The compiled model of class c (its library class's). */
+static const struct svmc_compiled *comp_of(const struct fleet *f, size_t c)
+{
+	return &f->classes.v[f->fc[c].lib].comp;
+}
+
 /* Per class: its distinct arguments and host count.  0 or -1 (no memory). */
 static int class_members(struct fleet *f)
 {
-	size_t nc = f->classes.n;
+	size_t nc = f->nfc;
 
 	f->cls_args = calloc(nc ? nc : 1, sizeof(*f->cls_args));
 	f->cls_nargs = calloc(nc ? nc : 1, sizeof(*f->cls_nargs));
@@ -546,14 +468,20 @@ static const char *cell(enum svmc_mresult r)
 
 #define TEXT_NAMES 6
 
-/* A class: JSON keys; text prints "class N (H CPUs, MAXPHYADDR M): a, b, ...". */
-enum { K_ID, K_WHAT, K_CPUS, K_HOSTS, K_MAXPHYADDR, K_NCOLS };
+/*
+ * A class: JSON keys; text prints "class N (H CPUs, MAXPHYADDR M): a, b,
+ * ...", with the model and the kernel after MAXPHYADDR when hosts named
+ * their kernels (else the first line's model is every class's).
+ */
+enum { K_ID, K_WHAT, K_CPUS, K_HOSTS, K_MAXPHYADDR, K_MODEL, K_KERNEL, K_NCOLS };
 static const struct svmc_col class_cols[K_NCOLS] = {
 	[K_ID] = { .key = "id", .head = "", .type = SVMC_COL_U64 },
 	[K_WHAT] = { .head = "" },
 	[K_CPUS] = { .key = "cpus", .head = "", .type = SVMC_COL_LIST },
 	[K_HOSTS] = { .key = "hosts", .type = SVMC_COL_U64 },
 	[K_MAXPHYADDR] = { .key = "maxphyaddr", .type = SVMC_COL_U64 },
+	[K_MODEL] = { .key = "model" },
+	[K_KERNEL] = { .key = "kernel" },
 };
 
 struct class_ctx {
@@ -578,10 +506,11 @@ static void print_classes(struct out *o, const struct fleet *f)
 				.flags = SVMC_TABLE_NO_HEAD };
 
 	svmc_table_begin(&t, "classes");
-	for (size_t c = 0; c < f->classes.n; c++) {
+	for (size_t c = 0; c < f->nfc; c++) {
 		size_t shown = f->cls_nargs[c] < TEXT_NAMES ? f->cls_nargs[c] : TEXT_NAMES;
 		struct class_ctx cc = { f, c };
-		char label[32], what[64], names[TEXT_NAMES * 100 + 32];
+		const struct svmc_kernel_row *row = f->fc[c].row;
+		char label[32], what[128], series[24], kernel[40], names[TEXT_NAMES * 100 + 32];
 		size_t len = 0;
 		struct svmc_cell cells[K_NCOLS] = {
 			[K_ID] = { .u = c + 1, .text = label },
@@ -591,12 +520,19 @@ static void print_classes(struct out *o, const struct fleet *f)
 				     .ctx = &cc,
 				     .text = names },
 			[K_HOSTS] = { .u = f->cls_hosts[c] },
-			[K_MAXPHYADDR] = { .u = f->classes.v[c].comp.maxphyaddr },
+			[K_MAXPHYADDR] = { .u = comp_of(f, c)->maxphyaddr },
+			[K_MODEL] = { .s = comp_of(f, c)->model->name },
+			[K_KERNEL] = { .s = row ? svmc_kernel_series(row, series, sizeof(series)) :
+						  NULL },
 		};
 
 		snprintf(label, sizeof(label), "class %zu", c + 1);
-		snprintf(what, sizeof(what), "(%zu CPU%s, MAXPHYADDR %u):", f->cls_hosts[c],
-			 f->cls_hosts[c] == 1 ? "" : "s", f->classes.v[c].comp.maxphyaddr);
+		kernel[0] = '\0';
+		if (f->releases)
+			snprintf(kernel, sizeof(kernel), ", %s%s%s", comp_of(f, c)->model->name,
+				 row ? " of Linux " : "", row ? series : "");
+		snprintf(what, sizeof(what), "(%zu CPU%s, MAXPHYADDR %u%s):", f->cls_hosts[c],
+			 f->cls_hosts[c] == 1 ? "" : "s", comp_of(f, c)->maxphyaddr, kernel);
 		names[0] = '\0';
 		for (size_t i = 0; i < shown && len < sizeof(names); i++) {
 			int k = snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
@@ -629,14 +565,47 @@ struct reasons {
 	struct svmc_diff *df;  /* scratch, about 100 KiB */
 	struct narrowing *n;   /* nc * nc */
 	char why[BECAUSE_MAX]; /* because()'s text */
+	/* what a migrate command needs to reproduce a pair: the model of the hosts without a release, --guest, --view */
+	const char *mopt, *guest;
+	bool silicon;
 };
+
+/*
+ * The migrate command that reproduces the move from distinct argument i to
+ * distinct argument j, into buf: their CPUs, the guest model, each side's
+ * model by its @RELEASE (--from-kernel) or -m, and --view silicon, quoted
+ * for a shell, so that it runs as printed and gives the pair's result.
+ */
+static const char *pair_cmd(const struct reasons *r, size_t i, size_t j, char *buf, size_t n)
+{
+	const struct cli_host *h[2] = { &r->f->d[i].h, &r->f->d[j].h };
+	static const char *const opt[2][3] = { { "--from", "--from-kernel", "--from-model" },
+					       { "--to", "--to-kernel", "--to-model" } };
+	size_t len = (size_t)snprintf(buf, n, "svmcheck migrate");
+
+	for (int k = 0; k < 2; k++)
+		len = cli_shell_arg(buf, n, len, opt[k][0], h[k]->cpu, "");
+	if (r->guest)
+		len = cli_shell_arg(buf, n, len, "--guest", r->guest, "");
+	if (r->mopt && !h[0]->release && !h[1]->release)
+		len = cli_shell_arg(buf, n, len, "-m", r->mopt, "");
+	else
+		for (int k = 0; k < 2; k++)
+			if (h[k]->release)
+				len = cli_shell_arg(buf, n, len, opt[k][1], h[k]->release, "");
+			else if (r->mopt)
+				len = cli_shell_arg(buf, n, len, opt[k][2], r->mopt, "");
+	if (r->silicon && len < n)
+		snprintf(buf + len, n - len, " --view silicon");
+	return buf;
+}
 
 static const struct narrowing *narrowing_of(struct reasons *r, size_t i, size_t j)
 {
-	struct narrowing *n = &r->n[i * r->f->classes.n + j];
+	struct narrowing *n = &r->n[i * r->f->nfc + j];
 
 	if (!n->done) {
-		svmc_migrate_diff(&r->f->classes.v[i].comp, &r->f->classes.v[j].comp, r->df);
+		svmc_migrate_diff(comp_of(r->f, i), comp_of(r->f, j), r->df);
 		*n = (struct narrowing){ r->df->narrow_features, r->df->narrow_maxphyaddr,
 					 r->df->narrow_model, r->df->narrow_host, true };
 	}
@@ -680,7 +649,7 @@ static const char *because(struct reasons *r, size_t i, size_t j, char *buf, siz
 static void print_pairs(struct out *o, struct reasons *r, const enum svmc_mresult *res,
 			uint64_t *counts)
 {
-	size_t nc = r->f->classes.n;
+	size_t nc = r->f->nfc;
 	struct svmc_grid g = { .o = o,
 			       .n = nc,
 			       .row_key = "from",
@@ -729,7 +698,8 @@ static void print_pairs(struct out *o, struct reasons *r, const enum svmc_mresul
 static void print_from(struct out *o, struct reasons *r, size_t from, const enum svmc_mresult *res)
 {
 	const struct fleet *f = r->f;
-	size_t nc = f->classes.n, c = (size_t)f->d[from].cls, nsafe = 0;
+	size_t nc = f->nfc, c = (size_t)f->d[from].cls, nsafe = 0;
+	char cmd[4 * CLI_FLEET_MAX_LINE];
 
 	for (size_t k = 0; k < f->nd; k++)
 		if (k != from && f->d[k].cls >= 0 &&
@@ -758,9 +728,12 @@ static void print_from(struct out *o, struct reasons *r, size_t from, const enum
 			if (safe)
 				svmc_emit_printf(o, "%s %s", first ? "" : ",", shown(&f->d[k]));
 			else
-				svmc_emit_printf(o, "\n  not to %s (class %zu): %s, because %s",
-						 shown(&f->d[k]), kc + 1, svmc_mresult_name(v),
-						 because(r, c, kc, r->why, sizeof(r->why)));
+				svmc_emit_printf(
+					o,
+					"\n  not to %s (class %zu): %s, because %s\n    check: %s",
+					shown(&f->d[k]), kc + 1, svmc_mresult_name(v),
+					because(r, c, kc, r->why, sizeof(r->why)),
+					pair_cmd(r, from, k, cmd, sizeof(cmd)));
 			first = false;
 		}
 		svmc_emit_arr_end(o);
@@ -782,14 +755,14 @@ static void print_rejected(struct out *o, const struct fleet *f, size_t nrej)
 		if (d->cls >= 0)
 			continue;
 		if (d->hosts > 1)
-			svmc_emit_printf(o, "  %s (%zu CPUs): %s\n", d->arg, d->hosts, d->why);
+			svmc_emit_printf(o, "  %s (%zu CPUs): %s\n", d->h.arg, d->hosts, d->why);
 		else
-			svmc_emit_printf(o, "  %s: %s\n", d->arg, d->why);
+			svmc_emit_printf(o, "  %s: %s\n", d->h.arg, d->why);
 		svmc_emit_obj_begin(o, NULL);
 		svmc_emit_str(o, "cpu", shown(d));
-		if (d->file) {
-			svmc_emit_str(o, "file", d->file);
-			svmc_emit_u64(o, "line", d->line);
+		if (d->h.file) {
+			svmc_emit_str(o, "file", d->h.file);
+			svmc_emit_u64(o, "line", d->h.line);
 		} else {
 			svmc_emit_null(o, "file");
 			svmc_emit_null(o, "line");
@@ -801,11 +774,29 @@ static void print_rejected(struct out *o, const struct fleet *f, size_t nrej)
 	svmc_emit_arr_end(o);
 }
 
+/*
+ * The pair whose command the text offers: the first that is not safe (the
+ * one to look into), else the first; its classes into *pi, *pj.
+ */
+static void pair_to_show(size_t nc, const enum svmc_mresult *res, size_t *pi, size_t *pj)
+{
+	*pi = 0;
+	*pj = 1;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < nc; j++)
+			if (i != j && svmc_mresult_status(res[i * nc + j], false) != 0) {
+				*pi = i;
+				*pj = j;
+				return;
+			}
+}
+
 static void print_matrix(struct out *o, struct reasons *r, const struct svmc_model *m,
-			 const char *guest, bool silicon, const enum svmc_mresult *res, long from)
+			 const enum svmc_mresult *res, long from)
 {
 	const struct fleet *f = r->f;
-	size_t nc = f->classes.n, nrej = 0;
+	const char *guest = r->guest;
+	size_t nc = f->nfc, nrej = 0;
 	uint64_t counts[4] = { 0 };
 
 	for (size_t k = 0; k < f->nd; k++)
@@ -823,9 +814,10 @@ static void print_matrix(struct out *o, struct reasons *r, const struct svmc_mod
 			 f->ncpu, f->ncpu == 1 ? "" : "s", f->nd);
 	if (nrej)
 		svmc_emit_printf(o, ", %zu rejected", nrej);
-	svmc_emit_printf(o, "), model %s%s%s\n", m->name, guest ? ", guest " : "",
+	svmc_emit_printf(o, "), model %s%s%s%s\n", m->name,
+			 f->releases ? " where no @RELEASE picks one" : "", guest ? ", guest " : "",
 			 guest ? guest : "");
-	svmc_emit_str(o, "view", svmc_model_is_kvm(m) && !silicon ? "l1" : "silicon");
+	svmc_emit_str(o, "view", svmc_model_is_kvm(m) && !r->silicon ? "l1" : "silicon");
 	if (f->l1_removed)
 		svmc_emit_printf(o,
 				 "each CPU is its L1 view: what KVM does not offer an L1 guest is "
@@ -840,10 +832,15 @@ static void print_matrix(struct out *o, struct reasons *r, const struct svmc_mod
 		svmc_emit_printf(o, "\nrow = source, column = destination; = identical, super = "
 				    "superset (safe), SUB = subset, INCOMP = incompatible\n");
 	print_pairs(o, r, res, counts);
-	if (nc >= 2)
+	if (nc >= 2) {
+		size_t i, j;
+		char cmd[4 * CLI_FLEET_MAX_LINE];
+
+		pair_to_show(nc, res, &i, &j);
 		svmc_emit_printf(
-			o, "\ndetails of a pair: svmcheck migrate -m %s%s --from CPU --to CPU\n",
-			m->name, silicon ? " --view silicon" : "");
+			o, "\ndetails of a pair (class %zu to class %zu): %s\n", i + 1, j + 1,
+			pair_cmd(r, f->cls_args[i][0], f->cls_args[j][0], cmd, sizeof(cmd)));
+	}
 	if (from >= 0)
 		print_from(o, r, (size_t)from, res);
 	print_rejected(o, f, nrej);
@@ -894,7 +891,7 @@ static long find_from(struct out *o, const struct fleet *f, const char *name)
 			cli_errorf(
 				o, SVMC_ERR_USAGE,
 				"--from %s: the name is given to CPUs of different classes (%s, %s)",
-				name, f->d[found].cpu, f->d[k].cpu);
+				name, f->d[found].h.spec, f->d[k].h.spec);
 			return -1;
 		}
 	}
@@ -936,10 +933,7 @@ int cmd_matrix(int argc, char **argv)
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
-	/* every file is read, each up to its first error, so that all are reported */
-	for (int i = 0; i < a.nfiles; i++)
-		if (read_file(&o, &f, a.files[i]) != 0)
-			bad = true;
+	bad = cli_fleet_read_all(&o, &a.files, add_cpu, &f) != 0;
 	if (!bad && close_run(&f) != 0) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		bad = true;
@@ -989,7 +983,7 @@ int cmd_matrix(int argc, char **argv)
 			f.d[k].cls = f.d[same].cls;
 			continue;
 		}
-		if (classify(&o, &f, &f.d[k], m, guest, &a.view, cpu, seen, comp) != 0) {
+		if (classify(&o, &f, &f.d[k], m, a.model, guest, &a.view, cpu, seen, comp) != 0) {
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
@@ -1006,7 +1000,7 @@ int cmd_matrix(int argc, char **argv)
 		goto done;
 	}
 
-	nc = f.classes.n;
+	nc = f.nfc;
 	res = calloc(nc ? nc * nc : 1, sizeof(*res));
 	r.n = calloc(nc ? nc * nc : 1, sizeof(*r.n));
 	r.df = malloc(sizeof(*r.df));
@@ -1019,13 +1013,15 @@ int cmd_matrix(int argc, char **argv)
 		for (size_t j = 0; j < nc; j++) {
 			if (i == j)
 				continue;
-			res[i * nc + j] =
-				svmc_migrate_result(&f.classes.v[i].comp, &f.classes.v[j].comp);
+			res[i * nc + j] = svmc_migrate_result(comp_of(&f, i), comp_of(&f, j));
 			if ((from < 0 || (size_t)f.d[from].cls == i) &&
 			    svmc_mresult_status(res[i * nc + j], false) != 0)
 				rc = EXIT_FAIL;
 		}
-	print_matrix(&o, &r, m, a.guest, a.view.silicon, res, from);
+	r.mopt = m->name;
+	r.guest = a.guest;
+	r.silicon = a.view.silicon;
+	print_matrix(&o, &r, m, res, from);
 	if (bad)
 		rc = EXIT_TROUBLE;
 done:

@@ -5,7 +5,7 @@
  * The answer is a diff of the two compiled models (src/migrate/diff.c), not
  * of sample VMCBs; given INPUT records, each is also replayed under both
  * sides and the ones whose verdict changes are listed with the failures of
- * the side that rejects them.  Text is for a person in ten seconds: the
+ * the side that rejects them (a trace's VMRUNs counted per reason instead).  Text is for a person in ten seconds: the
  * result first, one line per difference with its reason, then what to do.
  * -j is one JSON document (svmcheck-json(5)): result, vectors, state,
  * records, summary.  Exit status: 0 identical or superset (only
@@ -194,7 +194,8 @@ static const struct argp migrate_argp = {
 	"What changes VMRUN validity when a nested guest migrates from one CPU to another: the "
 	"EVENTINJ vectors and TYPEs, CR4 and EFER bits, address limits (MAXPHYADDR), NP_ENABLE "
 	"handling and checks whose verdict differs, each with its direction and reason; with INPUT "
-	"records, the records whose verdict changes.\v"
+	"records, the records whose verdict changes (a trace's VMRUNs counted per reason: \"L1 "
+	"injects #CP (vector 21) 1,204 times in this trace; the destination rejects it\").\v"
 	"Result: identical; superset (the destination accepts everything the source accepts, and "
 	"more); subset (the destination rejects something the source accepts: a nested guest can "
 	"break); incompatible (both); blocked (a host lacks a feature the --guest CPU model "
@@ -409,24 +410,6 @@ static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, con
 						prefix, svmc_feature_table[f].name);
 }
 
-/* Append " OPT WORD" to buf, the word single-quoted unless it is plainly safe for a shell. */
-static size_t add_arg(char *buf, size_t n, size_t len, const char *opt, const char *word,
-		      const char *suffix)
-{
-	bool plain = word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				       "0123456789_-+,.=/:@")] == '\0' &&
-		     suffix[strspn(suffix, "abcdefghijklmnopqrstuvwxyz0123456789_-+,=")] == '\0';
-
-	if (len >= n)
-		return len;
-	len += (size_t)snprintf(buf + len, n - len, " %s %s", opt, plain ? "" : "'");
-	for (const char *p = word; *p && len < n; p++)
-		len += (size_t)snprintf(buf + len, n - len, *p == '\'' ? "'\\''" : "%c", *p);
-	if (len < n)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", suffix, plain ? "" : "'");
-	return len;
-}
-
 /*
  * The command that checks a piece of advice: this run's CPUs, guest models,
  * models, kernels and --strict, with from_mods appended to the source CPU and
@@ -437,32 +420,32 @@ static void check_cmd(char *buf, size_t n, const struct migrate_args *a, const c
 {
 	size_t len = (size_t)snprintf(buf, n, "svmcheck migrate");
 
-	len = add_arg(buf, n, len, "--from", a->from, from_mods);
-	len = add_arg(buf, n, len, "--to", a->to, "");
+	len = cli_shell_arg(buf, n, len, "--from", a->from, from_mods);
+	len = cli_shell_arg(buf, n, len, "--to", a->to, "");
 	if (a->from_guest && same_guest(a->from_guest, a->to_guest)) {
-		len = add_arg(buf, n, len, "--guest", a->from_guest, guest_mods);
+		len = cli_shell_arg(buf, n, len, "--guest", a->from_guest, guest_mods);
 	} else {
 		if (a->from_guest)
-			len = add_arg(buf, n, len, "--from-guest", a->from_guest, guest_mods);
+			len = cli_shell_arg(buf, n, len, "--from-guest", a->from_guest, guest_mods);
 		if (a->to_guest)
-			len = add_arg(buf, n, len, "--to-guest", a->to_guest, guest_mods);
+			len = cli_shell_arg(buf, n, len, "--to-guest", a->to_guest, guest_mods);
 		if (a->from_guest || a->to_guest)
 			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
 						" --allow-guest-change");
 	}
 	if (a->model)
-		len = add_arg(buf, n, len, "-m", a->model, "");
+		len = cli_shell_arg(buf, n, len, "-m", a->model, "");
 	/* a kernel picked the side's model: name the kernel, not the model */
 	if (a->from_model && !a->from_kernel)
-		len = add_arg(buf, n, len, "--from-model", a->from_model, "");
+		len = cli_shell_arg(buf, n, len, "--from-model", a->from_model, "");
 	if (a->to_model && !a->to_kernel)
-		len = add_arg(buf, n, len, "--to-model", a->to_model, "");
+		len = cli_shell_arg(buf, n, len, "--to-model", a->to_model, "");
 	if (a->from_kernel)
-		len = add_arg(buf, n, len, "--from-kernel", a->from_kernel, "");
+		len = cli_shell_arg(buf, n, len, "--from-kernel", a->from_kernel, "");
 	if (a->to_kernel)
-		len = add_arg(buf, n, len, "--to-kernel", a->to_kernel, "");
+		len = cli_shell_arg(buf, n, len, "--to-kernel", a->to_kernel, "");
 	if (a->view.silicon)
-		len = add_arg(buf, n, len, "--view", "silicon", "");
+		len = cli_shell_arg(buf, n, len, "--view", "silicon", "");
 	if (a->strict && len < n)
 		snprintf(buf + len, n - len, " --strict");
 }
@@ -554,11 +537,32 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 /* ---- records ------------------------------------------------------------- */
 
 #define MAX_KEPT_ERRORS 64
+#define MAX_TRACED 64 /* groups of traced VMRUNs; more are listed one by one */
+
+/*
+ * Traced VMRUNs whose verdict changes, counted per input and reason: a
+ * trace holds the same VMRUN thousands of times, so one line says "L1
+ * injects #CP (vector 21) 1,204 times in this trace; the destination
+ * rejects it" instead of 1,204 record lines.  The reason is the first
+ * failing check of the side that rejects and the value it judged (for the
+ * EVENTINJ checks, the vector and type it injects).
+ */
+struct traced {
+	const char *input; /* borrowed: the command line's argument */
+	int check;         /* -1: INCOMPLETE on one side, nothing fails */
+	bool to_side;
+	enum svmc_verdict from, to;
+	uint64_t value;
+	uint64_t count, first_line, first_index;
+	char message[512];
+};
 
 struct rec_state {
 	uint64_t compared, changed, errors;
-	unsigned nkept;
+	uint64_t listed; /* changed records listed one by one */
+	unsigned nkept, ntraced;
 	struct svmc_diag kept[MAX_KEPT_ERRORS];
+	struct traced traced[MAX_TRACED];
 };
 
 static void json_failures(struct out *o, const struct svmc_compiled *c, const struct svmc_record *r,
@@ -662,15 +666,163 @@ struct rec_run {
 	struct rec_state *st;
 };
 
+/* The value a traced VMRUN's reason is told by: EVENTINJ's vector and type, else the check's field. */
+static uint64_t traced_value(const struct svmc_record *r, int check)
+{
+	if (check == SVMC_CHECK_CTRL_EVENTINJ_TYPE || check == SVMC_CHECK_CTRL_EVENTINJ_VECTOR)
+		return r->vmcb.control.event_inj & 0x7ffu;
+	return check >= 0 ? svmc_record_check_value(r, (enum svmc_check_id)check) : 0;
+}
+
+/* Count a changed traced VMRUN in its group; false when the groups are full. */
+static bool count_traced(struct rec_state *st, const struct svmc_record *r,
+			 const struct svmc_result *rf, const struct svmc_result *rt)
+{
+	bool to_side = svmc_verdict_rejects(rt->verdict) ||
+		       (!svmc_verdict_rejects(rf->verdict) && rt->verdict == SVMC_INCOMPLETE);
+	const struct svmc_result *res = to_side ? rt : rf;
+	int check = svmc_verdict_rejects(res->verdict) ? res->first : -1;
+	uint64_t v = traced_value(r, check);
+	struct traced *t;
+
+	for (unsigned i = 0; i < st->ntraced; i++) {
+		t = &st->traced[i];
+		if (t->input == r->input && t->check == check && t->to_side == to_side &&
+		    t->value == v && t->from == rf->verdict && t->to == rt->verdict) {
+			t->count++;
+			return true;
+		}
+	}
+	if (st->ntraced == MAX_TRACED)
+		return false;
+	t = &st->traced[st->ntraced++];
+	t->input = r->input;
+	t->check = check;
+	t->to_side = to_side;
+	t->from = rf->verdict;
+	t->to = rt->verdict;
+	t->value = v;
+	t->count = 1;
+	t->first_line = r->line;
+	t->first_index = r->index;
+	t->message[0] = '\0';
+	if (check >= 0 && res->comp)
+		svmc_record_message(res->comp, r, (enum svmc_check_id)check, t->message,
+				    sizeof(t->message));
+	return true;
+}
+
 static void rec_changed(void *arg, const struct svmc_record *r, const struct svmc_result *rf,
 			const struct svmc_result *rt)
 {
 	struct rec_run *x = arg;
 
-	if (!x->st->changed && x->o->mode == OUT_TEXT)
-		svmc_emit_printf(x->o, "\nrecords whose verdict changes:\n");
 	x->st->changed++;
+	if (r->origin == SVMC_ORIGIN_TRACE && count_traced(x->st, r, rf, rt))
+		return;
+	if (!x->st->listed++ && x->o->mode == OUT_TEXT)
+		svmc_emit_printf(x->o, "\nrecords whose verdict changes:\n");
 	emit_record(x->o, r, rf, rt);
+}
+
+/* 1204 as "1,204" into buf. */
+static const char *with_commas(uint64_t n, char *buf, size_t cap)
+{
+	char d[24];
+	int len = snprintf(d, sizeof(d), "%" PRIu64, n);
+	size_t k = 0;
+
+	for (int i = 0; i < len && k + 2 < cap; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = d[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* What L1 did, in words: "injects #CP (vector 21)", "sets intercept_misc2 to 0x00000000". */
+static void traced_what(const struct traced *t, char *buf, size_t cap)
+{
+	unsigned vec = (unsigned)(t->value & 0xff), type = (unsigned)(t->value >> 8) & 7;
+	char mn[16];
+
+	if (t->check == SVMC_CHECK_CTRL_EVENTINJ_VECTOR) {
+		svmc_vector_mnemonic(vec, mn, sizeof(mn));
+		snprintf(buf, cap, "injects %s%s(vector %u)", mn, mn[0] ? " " : "", vec);
+	} else if (t->check == SVMC_CHECK_CTRL_EVENTINJ_TYPE) {
+		snprintf(buf, cap, "injects an event of type %u (%s)", type,
+			 svmc_evtinj_type_name(type));
+	} else if (t->check >= 0) {
+		const struct svmc_check_info *ci = svmc_check_info((enum svmc_check_id)t->check);
+
+		snprintf(buf, cap, "runs a VMCB with %s = 0x%0*" PRIx64, ci->field_path,
+			 (int)ci->field_digits, t->value);
+	} else {
+		snprintf(buf, cap, "runs a VMCB whose fields the trace shows too few of");
+	}
+}
+
+/*
+ * The traced groups: text "  trace.txt (line 13): L1 injects #CP (vector 21)
+ * 1,204 times in this trace; the destination rejects it (CTRL.EVENTINJ.VECTOR:
+ * ...)", JSON the "traced" array (absent when there is none, as before
+ * traces were read).
+ */
+static void emit_traced(struct out *o, const struct rec_state *st)
+{
+	char what[160], n[32];
+
+	if (!st->ntraced)
+		return;
+	if (svmc_emit_json(o))
+		svmc_emit_arr_begin(o, "traced");
+	else
+		svmc_emit_printf(o, "\ntraced VMRUNs whose verdict changes:\n");
+	for (unsigned i = 0; i < st->ntraced; i++) {
+		const struct traced *t = &st->traced[i];
+		const char *side = t->to_side ? "destination" : "source";
+
+		traced_what(t, what, sizeof(what));
+		if (svmc_emit_json(o)) {
+			svmc_emit_obj_begin(o, NULL);
+			svmc_emit_str(o, "input", t->input);
+			svmc_emit_u64(o, "line", t->first_line);
+			svmc_emit_u64(o, "index", t->first_index);
+			svmc_emit_u64(o, "count", t->count);
+			svmc_emit_str(o, "from", svmc_verdict_name(t->from));
+			svmc_emit_str(o, "to", svmc_verdict_name(t->to));
+			svmc_emit_str(o, "side", t->to_side ? "to" : "from");
+			if (t->check >= 0) {
+				const struct svmc_check_info *ci =
+					svmc_check_info((enum svmc_check_id)t->check);
+
+				svmc_emit_str(o, "check", ci->name);
+				svmc_emit_str(o, "field", ci->field_path);
+				/* EVENTINJ: its vector and type bits (10:0), the group's key */
+				svmc_emit_hex(o, "value", t->value, ci->field_digits);
+				svmc_emit_str(o, "message", t->message);
+			} else {
+				svmc_emit_null(o, "check");
+			}
+			svmc_emit_str(o, "summary", what);
+			svmc_emit_obj_end(o);
+			continue;
+		}
+		with_commas(t->count, n, sizeof(n));
+		svmc_emit_printf(o, "  %s (line %" PRIu64 "): L1 %s %s time%s in this trace; ",
+				 svmc_input_display(t->input), t->first_line, what, n,
+				 t->count == 1 ? "" : "s");
+		if (t->check >= 0)
+			svmc_emit_printf(o, "the %s rejects it (%s: %s)\n", side,
+					 svmc_check_info((enum svmc_check_id)t->check)->name,
+					 t->message);
+		else
+			svmc_emit_printf(o, "%s on the source, %s on the destination\n",
+					 svmc_verdict_name(t->from), svmc_verdict_name(t->to));
+	}
+	if (svmc_emit_json(o))
+		svmc_emit_arr_end(o);
 }
 
 static void rec_error(void *arg, const struct svmc_diag *d)
@@ -907,6 +1059,7 @@ int cmd_migrate(int argc, char **argv)
 		svmc_emit_arr_begin(&o, "records");
 		replay_inputs(&o, &a, &from, &to, st);
 		svmc_emit_arr_end(&o);
+		emit_traced(&o, st);
 		svmc_emit_arr_begin(&o, "errors");
 		for (unsigned i = 0; i < st->nkept; i++)
 			cli_emit_diag(&o, &st->kept[i]);
@@ -925,6 +1078,7 @@ int cmd_migrate(int argc, char **argv)
 		if (o.mode == OUT_TEXT)
 			text_head(&o, &df, &a, &from, &to);
 		replay_inputs(&o, &a, &from, &to, st);
+		emit_traced(&o, st);
 		if (a.ninputs)
 			svmc_emit_printf(&o,
 					 "\n%" PRIu64 " record%s compared, %" PRIu64

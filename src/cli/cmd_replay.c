@@ -543,11 +543,23 @@ static int set_models(struct run *run, const struct replay_args *a)
 	return svmc_panel_by_origin(p, js, SVMC_PANEL_MAX) ? 0 : -1;
 }
 
-/* Text: one line per distinct L1 view the judges took (several -m KVM models may differ). */
+/*
+ * Text, after the summary: what the L1 view of each judge that judged a
+ * record removed, once per distinct view (several -m KVM models may differ).
+ */
 static void view_notes(struct run *run, const char *cpu_name)
 {
 	for (unsigned i = 0; i < run->panel.n; i++) {
 		bool said = false;
+		uint64_t judged = 0;
+
+		if (run->panel.by_origin) /* one verdict per record, by the judge of its origin */
+			for (unsigned o = 0; o < SVMC_ORIGIN_COUNT; o++)
+				judged += run->panel.origin[o] == i ? run->k.origins[o] : 0;
+		else
+			judged = run->k.records;
+		if (!judged)
+			continue;
 
 		for (unsigned j = 0; j < i; j++)
 			said |= run->view[j].turned && run->view[j].row == run->view[i].row &&
@@ -682,8 +694,6 @@ int cmd_replay(int argc, char **argv)
 		goto trouble;
 	}
 	run->fmt.width = run->o.width; /* the terminal's, or 80 (emit.h) */
-	if (!cli_g.json && !run->quiet)
-		view_notes(run, cpu->name);
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
 	run->prog.tty = isatty(STDERR_FILENO);
 	run->prog.total = run->prog.on ? inputs_size(&a) : 0;
@@ -699,6 +709,8 @@ int cmd_replay(int argc, char **argv)
 	if (!run->quiet && !interrupted) {
 		svmc_replay_fmt_summary(&run->fmt, &sb, &run->k);
 		drain(run, &sb);
+		if (!cli_g.json)
+			view_notes(run, cpu->name);
 	}
 	svmc_rbuf_free(&sb);
 	svmc_replay_fmt_fini(&run->fmt);

@@ -433,10 +433,35 @@ int cli_kernel_model(const char *opt, const char *release, const char *given, co
 	if (row)
 		*row = k;
 	/* an inferred row is used, and said to be inferred: never silently confident */
-	if (!k->verified)
-		fprintf(stderr, "svmcheck: note: %s %s: model %s is inferred: %s\n", opt, release,
-			k->model, k->note);
+	if (!k->verified) {
+		char who[256];
+
+		snprintf(who, sizeof(who), "%s %s", opt, release);
+		cli_kernel_note(who, k);
+	}
 	return 0;
+}
+
+void cli_kernel_note(const char *who, const struct svmc_kernel_row *k)
+{
+	fprintf(stderr, "svmcheck: note: %s: model %s is inferred: %s\n", who, k->model, k->note);
+}
+
+size_t cli_shell_arg(char *buf, size_t n, size_t len, const char *opt, const char *word,
+		     const char *suffix)
+{
+	bool plain = word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				       "0123456789_-+,.=/:@")] == '\0' &&
+		     suffix[strspn(suffix, "abcdefghijklmnopqrstuvwxyz0123456789_-+,=")] == '\0';
+
+	if (len >= n)
+		return len;
+	len += (size_t)snprintf(buf + len, n - len, " %s %s", opt, plain ? "" : "'");
+	for (const char *p = word; *p && len < n; p++)
+		len += (size_t)snprintf(buf + len, n - len, *p == '\'' ? "'\\''" : "%c", *p);
+	if (len < n)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", suffix, plain ? "" : "'");
+	return len;
 }
 
 int cli_view_parse(const char *arg, struct cli_view *v)

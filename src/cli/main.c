@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "what changes validity between two CPUs (live migration)" },
 	{ "matrix", cmd_matrix, "migrate results between every pair of a fleet's CPU classes" },
 	{ "baseline", cmd_baseline, "the guest CPU that puts every given host in one class" },
+	{ "summary", cmd_summary, "merge the replay -j output of shards into one summary" },
 	{ "profile", cmd_profile, "show, capture, import and list CPU profiles" },
 	{ "help", cmd_help, "the commands, or one command's options: help [COMMAND]" },
 	{ "__complete", cmd_complete, NULL },

@@ -168,7 +168,7 @@ _svmcheck()
 		return 0
 	fi
 	case $cmd in
-	inspect | replay | migrate | diff)
+	inspect | replay | migrate | diff | summary)
 		_svmcheck_files "$cur" ;;
 	matrix | baseline)
 		_svmcheck_cpus "$prog" "$cur" ;;

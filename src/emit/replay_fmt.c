@@ -502,33 +502,52 @@ static void rb_explained(struct rbuf *b, int e)
 	"a KVM_GET_NESTED_STATE blob is restored by KVM_SET_NESTED_STATE, which only " \
 	"KVM's models (kvm, kvm-legacy, kvm-v1) describe"
 
-#define CAPTURED_MAX 64 /* bytes put_captured() writes at most */
+#define CAPTURED_MAX 128 /* bytes put_captured() writes at most */
 
-/* ,"captured_exit":"npf" (or null) at q; names are cached per code. */
-static char *put_captured(struct replay_fmt *f, char *q, const struct svmc_record *r)
+/*
+ * ,"captured_exit":"npf" (or null) at q; names are cached per code.  A trace
+ * record adds ,"captured_check": the check its kvm_nested_vmenter_failed
+ * line names (failed tells apart the checks one KVM condition covers), or
+ * null.
+ */
+static char *put_captured(struct replay_fmt *f, char *q, const struct svmc_record *r,
+			  svmc_checkset failed)
 {
 	uint64_t code = r->vmcb.control.exit_code;
 	unsigned slot = (unsigned)(code ^ (code >> 8)) & 15;
+	int id;
 
-	if (!svmc_known(r, SVMC_F_EXIT_CODE))
-		return put_bytes(q, ",\"captured_exit\":null", 21);
-	if (!f->exits[slot].len || f->exits[slot].code != code) {
-		svmc_exit_name(code, f->exits[slot].name, sizeof(f->exits[slot].name));
-		f->exits[slot].len = (uint8_t)strlen(f->exits[slot].name);
-		f->exits[slot].code = code;
+	if (!svmc_known(r, SVMC_F_EXIT_CODE)) {
+		q = put_bytes(q, ",\"captured_exit\":null", 21);
+	} else {
+		if (!f->exits[slot].len || f->exits[slot].code != code) {
+			svmc_exit_name(code, f->exits[slot].name, sizeof(f->exits[slot].name));
+			f->exits[slot].len = (uint8_t)strlen(f->exits[slot].name);
+			f->exits[slot].code = code;
+		}
+		q = put_bytes(q, ",\"captured_exit\":\"", 18);
+		q = put_bytes(q, f->exits[slot].name, f->exits[slot].len);
+		*q++ = '"';
 	}
-	q = put_bytes(q, ",\"captured_exit\":\"", 18);
-	q = put_bytes(q, f->exits[slot].name, f->exits[slot].len);
+	if (r->origin != SVMC_ORIGIN_TRACE)
+		return q;
+	id = r->captured_cc ? svmc_captured_check(r, failed) : -1;
+	if (id < 0)
+		return put_bytes(q, ",\"captured_check\":null", 22);
+	const char *name = svmc_check_info((enum svmc_check_id)id)->name;
+	q = put_bytes(q, ",\"captured_check\":\"", 19);
+	q = put_bytes(q, name, strlen(name));
 	*q++ = '"';
 	return q;
 }
 
-static void json_captured(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r)
+static void json_captured(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
+			  svmc_checkset failed)
 {
 	char *p = rb_room(b, CAPTURED_MAX);
 
 	if (p)
-		b->len += (size_t)(put_captured(f, p, r) - p);
+		b->len += (size_t)(put_captured(f, p, r, failed) - p);
 }
 
 /* ,"explained":true|false|null at q (at most 18 bytes). */
@@ -647,7 +666,7 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 			q = put_bytes(q, ",\"verdict\":\"", 12);
 			q = put_bytes(q, v, vn);
 			q = put_bytes(q, "\",\"failures\":[]", 15);
-			q = put_captured(f, q, r);
+			q = put_captured(f, q, r, 0);
 			q = put_explained(q, svmc_replay_explained(r, res));
 			q = put_bytes(q, "}\n", 2);
 			b->len += (size_t)(q - p);
@@ -656,19 +675,22 @@ static void json_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		rb_put(b, f->model_part, f->model_part_len);
 		rb_put(b, f->cpu_part, f->cpu_part_len);
 		json_verdict(f, b, r, res);
-		json_captured(f, b, r);
+		json_captured(f, b, r, res->failed);
 		RB_LIT(b, ",\"explained\":");
 		rb_explained(b, svmc_replay_explained(r, res));
 	} else {
+		svmc_checkset failed = 0;
+
 		rb_put(b, f->cpu_part, f->cpu_part_len);
 		RB_LIT(b, ",\"verdicts\":[");
 		for (unsigned i = 0; i < nres; i++) {
 			if (i)
 				RB_LIT(b, ",");
 			json_verdict_entry(f, b, r, &res[i], i);
+			failed |= res[i].failed;
 		}
 		RB_LIT(b, "]");
-		json_captured(f, b, r);
+		json_captured(f, b, r, failed);
 	}
 	RB_LIT(b, "}\n");
 }
@@ -739,6 +761,8 @@ static const char *origin_words(const struct svmc_record *r)
 	case SVMC_ORIGIN_NESTED_STATE:
 		return "a nested state (KVM_GET_NESTED_STATE), judged as KVM_SET_NESTED_STATE "
 		       "restores it";
+	case SVMC_ORIGIN_TRACE:
+		return "a nested VMRUN traced by KVM, the few vmcb12 fields its tracepoints show";
 	case SVMC_ORIGIN_PAGE:
 	default:
 		return "a vmcb12 as L1 wrote it";
@@ -765,15 +789,57 @@ static void text_model_line(struct replay_fmt *f, struct rbuf *b, const struct s
 	RB_LIT(b, "\n");
 }
 
-/* "  (captured npf)" for hardware records. */
-static void text_captured(struct rbuf *b, const struct svmc_record *r)
+/* A check's APM section after its ID: " (APM 15.20) ", or ", APM 15.20" in a parenthesis. */
+static void rb_apm(struct rbuf *b, const struct svmc_check_info *ci, bool parens)
+{
+	if (strcmp(ci->apm, "-") == 0) {
+		rb_puts(b, parens ? " (not in the APM) " : ", not in the APM");
+		return;
+	}
+	rb_puts(b, parens ? " (APM " : ", APM ");
+	rb_puts(b, ci->apm);
+	if (parens)
+		RB_LIT(b, ") ");
+}
+
+/*
+ * "  (captured npf)" for hardware and trace records; a trace's
+ * kvm_nested_vmenter_failed adds the check KVM failed: "  (captured
+ * VMEXIT_INVALID: KVM failed CTRL.EVENTINJ.VECTOR, APM 15.20)".  failed:
+ * the failing checks of the verdicts, to tell apart the checks one KVM
+ * condition covers.
+ */
+static void text_captured(struct rbuf *b, const struct svmc_record *r, svmc_checkset failed)
 {
 	char name[40];
+	int id;
 
-	if (r->origin != SVMC_ORIGIN_HARDWARE || !svmc_known(r, SVMC_F_EXIT_CODE))
+	if ((r->origin != SVMC_ORIGIN_HARDWARE && r->origin != SVMC_ORIGIN_TRACE) ||
+	    !svmc_known(r, SVMC_F_EXIT_CODE))
 		return;
 	RB_LIT(b, "  (captured ");
 	rb_puts(b, svmc_exit_name(r->vmcb.control.exit_code, name, sizeof(name)));
+	if (r->captured_cc) {
+		id = svmc_captured_check(r, failed);
+		if (id >= 0) {
+			const struct svmc_check_info *ci = svmc_check_info((enum svmc_check_id)id);
+
+			RB_LIT(b, ": KVM failed ");
+			rb_puts(b, ci->name);
+			rb_apm(b, ci, false);
+		} else if (r->captured_checks) {
+			RB_LIT(b, ": KVM failed one of ");
+			for (unsigned i = 0, k = 0; i < SVMC_CHECK_COUNT; i++) {
+				if (!((r->captured_checks >> i) & 1))
+					continue;
+				if (k++)
+					RB_LIT(b, ", ");
+				rb_puts(b, svmc_check_info((enum svmc_check_id)i)->name);
+			}
+		} else {
+			RB_LIT(b, ": KVM failed a condition svmcheck does not model");
+		}
+	}
 	RB_LIT(b, ")");
 }
 
@@ -814,13 +880,7 @@ static void text_failure(struct replay_fmt *f, struct rbuf *b, const struct svmc
 
 	RB_LIT(b, "  ");
 	rb_puts(b, ci->name);
-	if (strcmp(ci->apm, "-") == 0) {
-		RB_LIT(b, " (not in the APM) ");
-	} else {
-		RB_LIT(b, " (APM ");
-		rb_puts(b, ci->apm);
-		RB_LIT(b, ") ");
-	}
+	rb_apm(b, ci, true);
 	rb_puts(b, ci->field_path);
 	vstart = b->len;
 	RB_LIT(b, " = ");
@@ -868,7 +928,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		rb_puts(b, f->col_pass);
 		rb_puts(b, svmc_verdict_name(res->verdict));
 		rb_puts(b, f->col_reset);
-		text_captured(b, r);
+		text_captured(b, r, res->failed);
 		break;
 	case SVMC_INCOMPLETE:
 		rb_puts(b, f->col_warn);
@@ -876,7 +936,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		rb_puts(b, f->col_reset);
 		RB_LIT(b, "  not evaluated (fields missing from the input): ");
 		id_list(b, res, res->unevaluated, false);
-		text_captured(b, r);
+		text_captured(b, r, res->failed);
 		break;
 	case SVMC_NA:
 		RB_LIT(b, "N/A  " NA_REASON);
@@ -889,7 +949,7 @@ static void text_record(struct replay_fmt *f, struct rbuf *b, const struct svmc_
 		rb_puts(b, f->col_reset);
 		RB_LIT(b, "  ");
 		id_list(b, res, res->failed, false);
-		text_captured(b, r);
+		text_captured(b, r, res->failed);
 		break;
 	}
 	wrap_line(f, b, start, 4);
@@ -975,7 +1035,7 @@ static void sharing(const struct replay_fmt *f, const struct svmc_record *r,
 static void text_record_multi(struct replay_fmt *f, struct rbuf *b, const struct svmc_record *r,
 			      const struct svmc_result *res, unsigned n)
 {
-	svmc_checkset done[SVMC_PANEL_MAX] = { 0 }, all_unev = 0;
+	svmc_checkset done[SVMC_PANEL_MAX] = { 0 }, all_unev = 0, all_failed = 0;
 	char models[SVMC_PANEL_MAX * 16];
 	size_t start = b->len;
 
@@ -997,8 +1057,9 @@ static void text_record_multi(struct replay_fmt *f, struct rbuf *b, const struct
 			rb_puts(b, svmc_verdict_name(x->verdict));
 		rb_puts(b, f->col_reset);
 		all_unev |= x->unevaluated;
+		all_failed |= x->failed;
 	}
-	text_captured(b, r);
+	text_captured(b, r, all_failed);
 	wrap_line(f, b, start, 4);
 	RB_LIT(b, "\n");
 	for (unsigned i = 0; i < n; i++) {

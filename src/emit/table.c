@@ -341,14 +341,20 @@ void svmc_kv_group(struct svmc_kv *k, const char *name, const struct svmc_kv_par
 	if (!kv_text(k)) {
 		svmc_emit_obj_begin(k->o, name);
 		for (unsigned i = 0; i < n; i++)
-			svmc_emit_hex(k->o, parts[i].key, parts[i].v, parts[i].digits);
+			if (parts[i].unknown)
+				svmc_emit_null(k->o, parts[i].key);
+			else
+				svmc_emit_hex(k->o, parts[i].key, parts[i].v, parts[i].digits);
 		svmc_emit_obj_end(k->o);
 		return;
 	}
 	svmc_emit_printf(k->o, "  %-*s", k->name_w, name);
 	for (unsigned i = 0; i < n; i++)
-		svmc_emit_printf(k->o, " %s 0x%0*" PRIx64, parts[i].key, (int)parts[i].digits,
-				 parts[i].v);
+		if (parts[i].unknown)
+			svmc_emit_printf(k->o, " %s ?", parts[i].key);
+		else
+			svmc_emit_printf(k->o, " %s 0x%0*" PRIx64, parts[i].key,
+					 (int)parts[i].digits, parts[i].v);
 	svmc_emit_printf(k->o, "  %s\n", note ? note : "");
 }
 

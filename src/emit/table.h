@@ -115,6 +115,7 @@ struct svmc_kv_part {
 	const char *key;
 	uint64_t v;
 	unsigned digits;
+	bool unknown; /* JSON null, text "?" */
 };
 
 /* JSON: open an object under key; text: print title (if not NULL) on its own line. */

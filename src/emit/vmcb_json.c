@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "emit/table.h"
+#include "svmcheck/check.h"
 #include "emit/vmcb_json.h"
 #include "vmcb/decode.h"
 
@@ -42,10 +43,13 @@ void svmc_vmcb_field_kv(struct svmc_kv *k, const char *name, const struct svmc_r
 	case SVMC_FK_SEG: {
 		const struct svmc_vmcb_seg *s = svmc_field_seg_const(r, f->id);
 		const struct svmc_kv_part parts[] = {
-			{ "selector", s->selector, 4 },
-			{ "attrib", s->attrib, 4 },
-			{ "limit", s->limit, 8 },
-			{ "base", s->base, 16 },
+			{ .key = "selector", .v = s->selector, .digits = 4 },
+			{ .key = "attrib", .v = s->attrib, .digits = 4 },
+			{ .key = "limit",
+			  .v = s->limit,
+			  .digits = 8,
+			  .unknown = f->id == SVMC_F_CS && r->cs_limit_unknown },
+			{ .key = "base", .v = s->base, .digits = 16 },
 		};
 
 		svmc_kv_group(k, name, parts, 4, dec);
@@ -86,6 +90,8 @@ static const char *origin_words(const struct svmc_record *r)
 	}
 	if (r->origin == SVMC_ORIGIN_NESTED_STATE)
 		return "KVM_GET_NESTED_STATE";
+	if (r->origin == SVMC_ORIGIN_TRACE)
+		return "a vmcb12 as KVM's tracepoints show it: the fields they print";
 	return "taken to be a vmcb12 as L1 wrote it";
 }
 
@@ -164,6 +170,43 @@ static void write_no_vmcb12(struct out *o, const struct svmc_nstate *h)
 		svmc_emit_puts(o, "No vmcb12.\n");
 }
 
+/*
+ * A trace record: "captured_check", the check KVM's kvm_nested_vmenter_failed
+ * condition names (null when none did or when it covers several), and in
+ * text the check with its APM section.
+ */
+static void write_captured_check(struct out *o, const struct svmc_record *r)
+{
+	int id = r->captured_cc ? svmc_captured_check(r, 0) : -1;
+	const struct svmc_check_info *ci;
+
+	if (id < 0) {
+		svmc_emit_null(o, "captured_check");
+		if (!r->captured_cc)
+			return;
+		if (!r->captured_checks) {
+			svmc_emit_puts(o, "KVM failed this VMRUN on a condition svmcheck does not "
+					  "model (kvm_nested_vmenter_failed)\n");
+			return;
+		}
+		svmc_emit_puts(o, "KVM failed this VMRUN on one of");
+		for (unsigned i = 0; i < SVMC_CHECK_COUNT; i++)
+			if ((r->captured_checks >> i) & 1)
+				svmc_emit_printf(o, " %s",
+						 svmc_check_info((enum svmc_check_id)i)->name);
+		svmc_emit_puts(o, " (kvm_nested_vmenter_failed)\n");
+		return;
+	}
+	ci = svmc_check_info((enum svmc_check_id)id);
+	svmc_emit_str(o, "captured_check", ci->name);
+	if (strcmp(ci->apm, "-") == 0)
+		svmc_emit_printf(o, "KVM failed this VMRUN on %s, not in the APM (%s)\n", ci->name,
+				 ci->rule);
+	else
+		svmc_emit_printf(o, "KVM failed this VMRUN on %s, APM %s (%s)\n", ci->name, ci->apm,
+				 ci->rule);
+}
+
 void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 {
 	struct svmc_kv k = { .o = o, .name_w = NAME_W, .value_w = VALUE_W };
@@ -192,6 +235,8 @@ void svmc_vmcb_emit(struct out *o, const struct svmc_record *r, bool first)
 	svmc_emit_printf(o, ", format %s\n", svmc_format_name(r->format));
 	svmc_emit_str(o, "origin", svmc_origin_name(r->origin));
 	svmc_emit_printf(o, "origin: %s (%s)\n", svmc_origin_name(r->origin), origin_words(r));
+	if (r->origin == SVMC_ORIGIN_TRACE)
+		write_captured_check(o, r);
 	if (nstate)
 		write_nstate(&k, &r->nstate);
 	if (svmc_vmcb_header_only(r)) {

@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 
 #include "jsonscan.h"
+#include "svmcheck/check.h"
 #include "vmcb/reader.h"
 
 #define JSON_VALUE_MAX (1u << 20) /* a record is ~7 KiB compact, ~12 KiB pretty */
@@ -288,11 +289,14 @@ static void mark_unknown(struct svmc_record *rec, enum svmc_field_id f)
  * A segment object: its four sub-fields, each a value or null.  The known
  * mask has one bit per segment, so a null sub-field makes the whole segment
  * unknown (*whole false): the checks that read it are then reported as not
- * evaluated, never computed from a guessed value.
+ * evaluated, never computed from a guessed value.  *no_limit: the limit was
+ * the only null (no check reads a limit; the caller keeps CS known then).
  */
 static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg, bool *whole,
-			     const char *path, struct svmc_diag *d)
+			     bool *no_limit, const char *path, struct svmc_diag *d)
 {
+	unsigned nulls = 0;
+
 	static const char *const keys[4] = { "selector", "attrib", "limit", "base" };
 	static const unsigned bits[4] = { 16, 16, 32, 64 };
 	uint64_t v[4];
@@ -329,6 +333,7 @@ static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg,
 		v[i] = 0;
 		if (json_object_get_type(sub) == json_type_null) {
 			*whole = false;
+			nulls |= 1u << i;
 			continue;
 		}
 		e = get_uint(sub, bits[i], kpath(p, sizeof(p), path, keys[i], NULL), &v[i], d);
@@ -339,6 +344,7 @@ static enum svmc_err get_seg(struct json_object *val, struct svmc_vmcb_seg *seg,
 	seg->attrib = (uint16_t)v[1];
 	seg->limit = (uint32_t)v[2];
 	seg->base = v[3];
+	*no_limit = nulls == 1u << 2; /* only the limit is null */
 	return SVMC_OK;
 }
 
@@ -376,10 +382,15 @@ static enum svmc_err get_area(struct json_object *obj, enum svmc_area area, cons
 		bp = (unsigned char *)&rec->vmcb + f->offset;
 		switch (f->kind) {
 		case SVMC_FK_SEG: {
-			bool whole = true;
-			e = get_seg(val, svmc_field_seg(rec, f->id), &whole, p, d);
+			bool whole = true, no_limit = false;
+			e = get_seg(val, svmc_field_seg(rec, f->id), &whole, &no_limit, p, d);
 			if (e)
 				return e;
+			/* CS without its limit is what svmcheck writes for a Jailhouse dump */
+			if (f->id == SVMC_F_CS && no_limit) {
+				rec->cs_limit_unknown = true;
+				whole = true;
+			}
 			if (whole)
 				svmc_mark_known(rec, f->id);
 			break;
@@ -464,6 +475,32 @@ static enum svmc_err get_origin(struct json_object *val, struct svmc_record *rec
 	/* a NUL inside the string would otherwise show a valid name */
 	return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"origin\": \"%.40s\"%s is not an origin (%s)", s,
 			     strlen(s) != len ? " (with a NUL byte)" : "", names);
+}
+
+/*
+ * "captured_check" (a trace record, svmcheck-json(5)): a check ID, the
+ * check KVM's kvm_nested_vmenter_failed named; null names none.
+ */
+static enum svmc_err get_captured_check(struct json_object *val, struct svmc_record *rec,
+					struct svmc_diag *d)
+{
+	enum svmc_check_id id;
+
+	if (json_object_get_type(val) == json_type_null)
+		return SVMC_OK;
+	if (json_object_get_type(val) != json_type_string)
+		return svmc_diag_set(d, SVMC_ERR_FORMAT,
+				     "\"captured_check\": expected a check ID or null, got %s",
+				     svmc_json_type_word(val));
+	if (svmc_check_lookup(json_object_get_string(val), &id) != 0)
+		return svmc_diag_set(
+			d, SVMC_ERR_FORMAT,
+			"\"captured_check\": \"%.40s\" is not a check ID (svmcheck checks "
+			"lists them)",
+			json_object_get_string(val));
+	rec->captured_cc = true;
+	rec->captured_checks = SVMC_CHECK_BIT(id);
+	return SVMC_OK;
 }
 
 /*
@@ -620,13 +657,19 @@ static enum svmc_err convert(struct json_object *obj, struct svmc_record *rec, s
 		    strcmp(key, "save") == 0 || strcmp(key, "reserved") == 0 ||
 		    strcmp(key, "nested_state") == 0)
 			continue;
+		if (strcmp(key, "captured_check") == 0) {
+			e = get_captured_check(val, rec, d);
+			if (e)
+				return e;
+			continue;
+		}
 		want = meta_type_ok(key, val, &ok);
 		if (!want)
 			return svmc_diag_set(
 				d, SVMC_ERR_FORMAT,
 				"unknown key \"%.60s\" in a VMCB record (expected type, "
-				"input, index, line, offset, format, origin, nested_state, "
-				"control, save, reserved)",
+				"input, index, line, offset, format, origin, captured_check, "
+				"nested_state, control, save, reserved)",
 				key);
 		if (!ok)
 			return svmc_diag_set(d, SVMC_ERR_FORMAT, "\"%s\": expected %s, got %s", key,

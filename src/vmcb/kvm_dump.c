@@ -200,27 +200,13 @@ static const struct dlabel labels[] = {
 _Static_assert(NLABELS < 255 && NLABELS * 4 <= HASH_SIZE, "label hash too small");
 
 struct kd_state {
-	int16_t fid[NLABELS];    /* field id per label (-1: special) */
-	uint8_t hash[HASH_SIZE]; /* label index + 1 by label_hash(), 0 = empty */
-	bool qp;                 /* quoted-printable escapes seen: decode them */
-	bool skipping;           /* after an error: dropping the rest of that dump */
-	int last_ord;            /* highest ordinal of the current dump */
-	unsigned gap;            /* unrelated lines since the current dump's last line */
-	bool has_pend;           /* pbuf holds a line to read again first */
-	bool pend_too_long;
-	size_t pend_len;
-	uint64_t pend_lineno;
-	char pbuf[SRC_LINE_MAX];
-	char jbuf[JOIN_MAX]; /* QP-decoded / soft-break-joined line */
-	char cbuf[JOIN_MAX]; /* body joined with a wrapped value */
-};
-
-/* One logical line. */
-struct kline {
-	const char *p;
-	size_t len;
-	uint64_t lineno;
-	bool too_long;
+	int16_t fid[NLABELS];      /* field id per label (-1: special) */
+	uint8_t hash[HASH_SIZE];   /* label index + 1 by label_hash(), 0 = empty */
+	bool skipping;             /* after an error: dropping the rest of that dump */
+	int last_ord;              /* highest ordinal of the current dump */
+	unsigned gap;              /* unrelated lines since the current dump's last line */
+	struct svmc_mail_lines ml; /* QP, soft breaks, a line given back (mail.c) */
+	char cbuf[JOIN_MAX];       /* body joined with a wrapped value */
 };
 
 struct item {
@@ -313,11 +299,8 @@ static const char *peel(const char *p, const char *e)
 {
 	const char *q;
 
-	if (p < e && (*p == ' ' || *p == '\t' || *p == '>')) {
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
-			p++;
-		return p;
-	}
+	if (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
+		return svmc_mail_unquote(p, e);
 	if (p < e && *p == '<') {
 		for (q = p + 1; q < e && *q >= '0' && *q <= '9'; q++)
 			;
@@ -836,30 +819,6 @@ static enum svmc_err apply_item(const struct kd_state *st, const struct item *it
 
 /* ---- lines --------------------------------------------------------------- */
 
-static bool has_qp_escape(const char *p, size_t n)
-{
-	const char *e = p + n;
-	return find(p, e, "=20") || find(p, e, "=3D") || find(p, e, "=09");
-}
-
-/* Append [p, p+n) to buf at *len, decoding =XX when qp; false if it does not fit. */
-static bool qp_append(char *buf, size_t *len, const char *p, size_t n, bool qp)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (qp && c == '=' && i + 2 < n && svmc_is_hex((unsigned char)p[i + 1]) &&
-		    svmc_is_hex((unsigned char)p[i + 2])) {
-			c = (char)(svmc_hex_value((unsigned char)p[i + 1]) << 4 |
-				   svmc_hex_value((unsigned char)p[i + 2]));
-			i += 2;
-		}
-		if (*len >= JOIN_MAX)
-			return false;
-		buf[(*len)++] = c;
-	}
-	return true;
-}
-
 /* Is this (undecoded) line, once stripped, a dump line or header? */
 static bool looks_dump(const struct kd_state *st, const char *p, size_t n)
 {
@@ -872,72 +831,16 @@ static bool looks_dump(const struct kd_state *st, const char *p, size_t n)
 	return ps.hdr >= 0 || ps.st != P_NOISE;
 }
 
-/*
- * Next logical line: the pending line if any, else one physical line, QP
- * decoded and joined across soft breaks.  False at end of input.
- */
-static bool next_line(struct svmc_reader *r, struct kd_state *st, struct kline *ln)
+/* svmc_mail_getline()'s test for a soft break before QP is seen: a dump line. */
+static bool soft_dump(const void *ctx, const char *p, size_t n)
 {
-	const char *p;
-	size_t n;
-	uint64_t off;
-	bool tl;
-
-	if (st->has_pend) {
-		st->has_pend = false;
-		ln->p = st->pbuf;
-		ln->len = st->pend_len;
-		ln->lineno = st->pend_lineno;
-		ln->too_long = st->pend_too_long;
-		return true;
-	}
-	if (!svmc_src_getline(&r->src, &p, &n, &ln->lineno, &off, &tl))
-		return false;
-	ln->p = p;
-	ln->len = n;
-	ln->too_long = tl;
-	if (tl || !memchr(p, '=', n))
-		return true;
-	if (!st->qp && has_qp_escape(p, n))
-		st->qp = true;
-	bool soft = p[n - 1] == '=' && (st->qp || looks_dump(st, p, n - 1));
-	if (!st->qp && !soft)
-		return true;
-	size_t jl = 0;
-	if (!qp_append(st->jbuf, &jl, p, soft ? n - 1 : n, st->qp)) {
-		ln->too_long = true;
-		return true;
-	}
-	while (soft) {
-		uint64_t lno;
-		if (!svmc_src_getline(&r->src, &p, &n, &lno, &off, &tl))
-			break;
-		if (tl) {
-			ln->too_long = true;
-			return true;
-		}
-		if (!st->qp && has_qp_escape(p, n))
-			st->qp = true;
-		soft = n && p[n - 1] == '=';
-		if (!qp_append(st->jbuf, &jl, p, soft ? n - 1 : n, st->qp)) {
-			ln->too_long = true;
-			return true;
-		}
-	}
-	ln->p = st->jbuf;
-	ln->len = jl;
-	return true;
+	return looks_dump(ctx, p, n);
 }
 
-static void push_back(struct kd_state *st, const struct kline *ln)
+/* Next logical line (svmc_mail_getline).  False at end of input. */
+static bool next_line(struct svmc_reader *r, struct kd_state *st, struct svmc_mail_line *ln)
 {
-	size_t n = ln->len < sizeof(st->pbuf) ? ln->len : sizeof(st->pbuf);
-
-	memmove(st->pbuf, ln->p, n);
-	st->pend_len = n;
-	st->pend_lineno = ln->lineno;
-	st->pend_too_long = ln->too_long;
-	st->has_pend = true;
+	return svmc_mail_getline(&r->src, &st->ml, ln, soft_dump, st);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -993,7 +896,7 @@ static int line_max_ord(const struct parsed *ps)
 static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char *body, size_t bl,
 			 int last_ord, struct parsed *ps)
 {
-	struct kline nx;
+	struct svmc_mail_line nx;
 	size_t cl;
 
 	if (bl + 1 >= JOIN_MAX)
@@ -1002,13 +905,11 @@ static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char 
 	cl = bl;
 	if (!next_line(r, st, &nx))
 		return false;
-	const char *p = nx.p, *e = nx.p + nx.len;
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
-		p++;
+	const char *e = nx.p + nx.len, *p = svmc_mail_unquote(nx.p, e);
 	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	if (nx.too_long || p == e || cl + 1 + (size_t)(e - p) > JOIN_MAX) {
-		push_back(st, &nx);
+		svmc_mail_unget(&st->ml, &nx);
 		return false;
 	}
 	st->cbuf[cl++] = ' ';
@@ -1017,7 +918,7 @@ static bool join_wrapped(struct svmc_reader *r, struct kd_state *st, const char 
 	struct parsed j;
 	parse_body(st, st->cbuf, cl, last_ord, &j);
 	if (j.st != P_OK || j.n <= ps->n - 1) {
-		push_back(st, &nx);
+		svmc_mail_unget(&st->ml, &nx);
 		return false;
 	}
 	*ps = j;
@@ -1028,7 +929,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 {
 	struct kd_state *st = r->state;
 	struct build b = { 0 };
-	struct kline ln;
+	struct svmc_mail_line ln;
 	struct parsed ps;
 
 	for (;;) {
@@ -1072,7 +973,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 		}
 		if (starts_rec) {
 			if (b.active) {
-				push_back(st, &ln);
+				svmc_mail_unget(&st->ml, &ln);
 				return finish(r, &b, rec, d);
 			}
 			st->skipping = false;
@@ -1165,6 +1066,26 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 }
 
 /*
+ * A "cr_read:" of dump_vmcb() in [b, b+n): not the one a kvm_nested_intercepts
+ * tracepoint line prints (trace.c reads those).
+ */
+static bool dump_cr_read(const unsigned char *b, size_t n)
+{
+	const unsigned char *p = b, *e = b + n, *hit;
+
+	while ((hit = memmem(p, (size_t)(e - p), "cr_read:", 8)) != NULL) {
+		const unsigned char *s = hit;
+
+		while (s > b && s[-1] != '\n')
+			s--;
+		if (!memmem(s, (size_t)(hit - s), "kvm_nested_intercepts:", 22))
+			return true;
+		p = hit + 8;
+	}
+	return false;
+}
+
+/*
  * dump_vmcb()'s headers or first label anywhere in the first bytes; else a
  * weaker hint that the text is a kernel log (a dump may come later): a
  * "kernel:", "kvm_amd" or "kvm:" token, a journald export (journal.c), or
@@ -1175,7 +1096,7 @@ static enum svmc_probe_score kd_probe(const unsigned char *b, size_t n)
 	const char *p = (const char *)b + svmc_probe_text_start(b, n), *first;
 	size_t len;
 
-	if (svmc_probe_has(b, n, "VMCB Control Area") || svmc_probe_has(b, n, "cr_read:") ||
+	if (svmc_probe_has(b, n, "VMCB Control Area") || dump_cr_read(b, n) ||
 	    svmc_probe_has(b, n, "FAILED VMRUN WITH VMCB") ||
 	    svmc_probe_has(b, n, "VMCB State Save Area"))
 		return SVMC_PROBE_LABELS;

@@ -296,6 +296,53 @@ size_t svmc_probe_text_start(const unsigned char *b, size_t n);
  */
 bool svmc_probe_next_line(const char **p, const char *end, const char **line, size_t *len);
 
+/* ---- text pasted into mails (mail.c; kvm_dump.c and trace.c) -------------- */
+
+/* Does [p, p+n) hold a quoted-printable escape ("=20", "=3D" or "=09")? */
+bool svmc_mail_qp_escape(const char *p, size_t n);
+/*
+ * Append [p, p+n) to buf (cap bytes) at *len, decoding quoted-printable
+ * =XX escapes when qp; false when it does not fit.
+ */
+bool svmc_mail_qp_append(char *buf, size_t cap, size_t *len, const char *p, size_t n, bool qp);
+/* The first byte of [p, e) after blanks and mail quotes ("> ", "> > ", ">>"). */
+const char *svmc_mail_unquote(const char *p, const char *e);
+
+#define SVMC_MAIL_JOIN_MAX 8192u /* longest line joined across soft breaks */
+
+/* One logical line of svmc_mail_getline(). */
+struct svmc_mail_line {
+	const char *p;
+	size_t len;
+	uint64_t lineno; /* its (first) physical line */
+	bool too_long;
+};
+
+/* What a text reader keeps for svmc_mail_getline() (zeroed to start). */
+struct svmc_mail_lines {
+	bool qp;       /* quoted-printable escapes seen: decode them */
+	bool has_pend; /* pbuf holds a line to read again first */
+	bool pend_too_long;
+	size_t pend_len;
+	uint64_t pend_lineno;
+	char pbuf[SRC_LINE_MAX];
+	char jbuf[SVMC_MAIL_JOIN_MAX]; /* QP-decoded / soft-break-joined line */
+};
+
+/*
+ * Next logical line of s into *ln: the line given back by
+ * svmc_mail_unget() if any, else one physical line, its quoted-printable
+ * escapes decoded once one was seen (from then on every line), and a line
+ * ending in '=' (a soft break) joined with the next ones; before any escape
+ * was seen, only when soft(ctx, line without the '=') says the line is the
+ * reader's own (soft may be NULL: never).  *ln stays valid until the next
+ * call.  False at the end of the input.
+ */
+bool svmc_mail_getline(struct svmc_src *s, struct svmc_mail_lines *ml, struct svmc_mail_line *ln,
+		       bool (*soft)(const void *ctx, const char *p, size_t n), const void *ctx);
+/* Give ln back: the next svmc_mail_getline() returns it again. */
+void svmc_mail_unget(struct svmc_mail_lines *ml, const struct svmc_mail_line *ln);
+
 /* Parse hex digits [s, s+len) (optional 0x prefix) into *v; false if not all hex or > 64 bits. */
 bool svmc_parse_hex(const char *s, size_t len, uint64_t *v);
 /* Parse decimal digits (optional leading '-' for two's complement into 64 bits). */

@@ -46,7 +46,7 @@ expect()
 
 expect "replay" svmcheck re
 expect "checks" svmcheck ch
-expect "baseline checks diff help inspect matrix migrate profile replay vectors" svmcheck ""
+expect "baseline checks diff help inspect matrix migrate profile replay summary vectors" svmcheck ""
 expect "replay" svmcheck help rep
 expect "" svmcheck zz
 expect "all apm bochs kvm kvm-legacy kvm-v1 qemu qemu-7.2 xen" svmcheck replay -m ""
@@ -58,6 +58,7 @@ expect "all apm bochs kvm kvm-legacy kvm-v1 qemu qemu-7.2 xen" svmcheck diff -m 
 expect "kvm,all kvm,apm" svmcheck diff --model = kvm,a
 expect "kvm,apm,kvm-legacy kvm,apm,kvm-v1" svmcheck diff -m kvm,apm,kvm-
 expect "foo.bin" svmcheck diff -c epyc-milan fo
+expect "foo.bin" svmcheck summary fo
 expect "epyc-milan" svmcheck replay -c epyc-m
 expect "epyc-milan" svmcheck -j vectors --cpu = epyc-m
 expect "qemu-EPYC-Rome-v4 qemu-EPYC-Rome-v5" svmcheck profile show qemu-EPYC-R
@@ -88,10 +89,12 @@ expect "--progress" svmcheck replay --pro
 expect "--no-progress" svmcheck replay --no
 expect "--from-file= --from=" svmcheck matrix --from
 expect "--from-file=" svmcheck matrix --from-f
+expect "--from-file=" svmcheck baseline --from-f
+expect "fleet.txt foo.bin" svmcheck baseline --from-file f
 expect "--json" svmcheck --js
 expect "--json" svmcheck checks --js
 
-expect "auto hex json kvm-dump nested-state raw xen-dump" svmcheck replay -f ""
+expect "auto hex jailhouse json kvm-dump nested-state raw trace xen-dump" svmcheck replay -f ""
 expect "" svmcheck __
 expect "" svmcheck zz --
 expect "--to-guest= --to-kernel= --to-model= --to=" svmcheck migrate --to

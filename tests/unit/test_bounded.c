@@ -3,7 +3,7 @@
  * input size (svmcheck promises bounded memory on any input: inputs are
  * streamed, never loaded whole).
  *
- * For each format (raw, nested-state, kvm-dump, xen-dump, hex, json) a
+ * For each format (raw, nested-state, kvm-dump, xen-dump, hex, json, trace) a
  * fixture is repeated into a temporary file of about 4 MiB and of about
  * 40 MiB.  A forked child reads the whole file through svmc_reader_* and
  * exits; the parent takes the child's peak RSS from wait4().  The 10x input
@@ -203,6 +203,7 @@ int main(void)
 		{ "xen-dump", SVMC_FMT_XEN_DUMP, "xen/sample.txt", 1 },
 		{ "json", SVMC_FMT_JSON, "json/longmode.json", 1 },
 		{ "hex", SVMC_FMT_HEX, "hex/page.xxd", 1 },
+		{ "trace", SVMC_FMT_TRACE, "trace/trace_pipe_5.10.txt", 2 },
 	};
 	char path[512];
 	struct probe p;

@@ -55,7 +55,7 @@ static void test_rows(void)
 		strcat(list, row->name);
 	}
 	CHECK_STREQ(svmc_format_names(names, sizeof(names)), list);
-	CHECK_STREQ(list, "raw, nested-state, kvm-dump, xen-dump, json, hex");
+	CHECK_STREQ(list, "raw, nested-state, kvm-dump, xen-dump, json, hex, jailhouse, trace");
 	/* a short buffer is cut, never overrun */
 	memset(names, 'x', sizeof(names));
 	svmc_format_names(names, 8);
@@ -104,6 +104,11 @@ static void test_policy(void)
 	CHECK(detect("hello world\n") == SVMC_FMT_AUTO);
 	/* Xen's labels without its tag are not a Xen dump */
 	CHECK(detect("cr_intercepts = 0x0\n") == SVMC_FMT_AUTO);
+	/* Jailhouse's dump lines beat a kernel-log hint around them... */
+	CHECK(detect("[  1.000000] kvm: x\nRIP: 0x1 RSP: 0x2 FLAGS: 2\n"
+		     "CS: 10 BASE: 0x0 AR-BYTES: a9b EFER.LMA 1\n") == SVMC_FMT_JAILHOUSE);
+	/* ...but its RIP line alone (the hypervisor's exception frame) is nothing */
+	CHECK(detect("RIP: 0x1 RSP: 0x2 FLAGS: 2\nCR2: 0x0\n") == SVMC_FMT_AUTO);
 }
 
 /*
@@ -173,6 +178,11 @@ static void test_skipping(void)
 		"\"a\"",
 		"# ",
 		"abcdef01 x",
+		"RIP: 0x1",
+		" AR-BYTES: ",
+		" EFER.LMA ",
+		" kvm_nested_vmenter: ",
+		"kvm_nested_intercepts: cr_read: 0010",
 	};
 	unsigned char buf[4096 + 512];
 	uint32_t x = 12345;

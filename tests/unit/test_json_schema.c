@@ -289,13 +289,17 @@ static const struct key nstate_keys[] = {
 	{ "vmcb_pa", T_HEXN, 0, NULL },      END
 };
 /* a nested-state header without a vmcb12 has "control" and "save" null */
-static const struct key inspect_rec[] = { RECORD_HEAD,
-					  { "origin", T_STR, 0, NULL },
-					  { "nested_state", T_OBJ, 1, nstate_keys },
-					  { "control", T_OBJN, 0, control_keys },
-					  { "save", T_OBJN, 0, save_keys },
-					  { "reserved", T_ANY, 1, NULL },
-					  END };
+static const struct key inspect_rec[] = {
+	RECORD_HEAD,
+	{ "origin", T_STR, 0, NULL },
+	/* origin trace: the check kvm_nested_vmenter_failed named */
+	{ "captured_check", T_STRN, 1, NULL },
+	{ "nested_state", T_OBJ, 1, nstate_keys },
+	{ "control", T_OBJN, 0, control_keys },
+	{ "save", T_OBJN, 0, save_keys },
+	{ "reserved", T_ANY, 1, NULL },
+	END
+};
 /* one entry of "verdicts" (replay -m with several models) */
 static const struct key verdict_keys[] = {
 	{ "model", T_STR, 0, NULL },        { "verdict", T_STR, 0, NULL },
@@ -322,6 +326,7 @@ static const struct key replay_rec[] = { RECORD_HEAD,
 					 { "unevaluated", T_ARRS, 1, NULL },
 					 { "reason", T_STR, 1, NULL },
 					 { "captured_exit", T_STRN, 0, NULL },
+					 { "captured_check", T_STRN, 1, NULL },
 					 { "explained", T_BOOLN, 1, NULL },
 					 { "verdicts", T_ARR, 1, verdict_keys },
 					 { "run", T_OBJ, 1, run_keys },
@@ -444,6 +449,20 @@ static const struct key mrec_keys[] = {
 	{ "first", T_STR, 1, NULL },        { "origin", T_STR, 0, NULL },
 	{ "unevaluated", T_ARRS, 1, NULL }, END
 };
+/* migrate's traced[]: the traced VMRUNs whose verdict changes, one group per input and reason */
+static const struct key mtraced_keys[] = { { "input", T_STR, 0, NULL },
+					   { "line", T_NUM, 0, NULL },
+					   { "index", T_NUM, 0, NULL },
+					   { "count", T_NUM, 0, NULL },
+					   { "from", T_STR, 0, NULL },
+					   { "to", T_STR, 0, NULL },
+					   { "side", T_STR, 0, NULL },
+					   { "check", T_STRN, 0, NULL },
+					   { "field", T_STR, 1, NULL },
+					   { "value", T_HEX, 1, NULL },
+					   { "message", T_STR, 1, NULL },
+					   { "summary", T_STR, 0, NULL },
+					   END };
 /* migrate's errors[]: the error object of every command (see error_rec) */
 static const struct key merr_keys[] = { { "type", T_STR, 0, NULL },    { "input", T_STR, 1, NULL },
 					{ "index", T_NUM, 1, NULL },   { "line", T_NUM, 1, NULL },
@@ -470,6 +489,7 @@ static const struct key migrate_doc[] = { SCHEMA_HEAD,
 					  { "vectors", T_ARR, 0, mvec_keys },
 					  { "state", T_ARR, 0, mstate_keys },
 					  { "records", T_ARR, 0, mrec_keys },
+					  { "traced", T_ARR, 1, mtraced_keys },
 					  { "errors", T_ARR, 0, merr_keys },
 					  { "summary", T_OBJ, 0, msum_keys },
 					  END };
@@ -512,6 +532,8 @@ static const struct key class_keys[] = { { "id", T_NUM, 0, NULL },
 					 { "cpus", T_ARRS, 0, NULL },
 					 { "hosts", T_NUM, 0, NULL },
 					 { "maxphyaddr", T_NUM, 0, NULL },
+					 { "model", T_STR, 0, NULL },
+					 { "kernel", T_STRN, 0, NULL },
 					 END };
 static const struct key pair_keys[] = { { "from", T_NUM, 0, NULL },
 					{ "to", T_NUM, 0, NULL },
@@ -991,6 +1013,11 @@ int main(void)
 		 "epyc-milan " SVMCHECK_TEST_DIR "/cases/migrate/legacy-to-kvm-records/records.raw "
 		 "/nonexistent.raw",
 		 "svmcheck/migrate", migrate_doc, 2);
+	/* a trace: its changed VMRUNs counted in traced[], not listed in records[] */
+	doc_case("-j migrate --from epyc-milan --to epyc-rome " SVMCHECK_TEST_DIR
+		 "/fixtures/trace/cp_injections.txt " SVMCHECK_TEST_DIR
+		 "/fixtures/raw/longmode.bin",
+		 "svmcheck/migrate", migrate_doc, 1);
 	doc_case("-j matrix epyc-milan epyc-rome epyc-genoa epyc-milan", "svmcheck/matrix",
 		 matrix_doc, 1);
 	doc_case("-j matrix --guest qemu-EPYC-Rome-v4 epyc-milan epyc-rome", "svmcheck/matrix",
@@ -1039,6 +1066,14 @@ int main(void)
 	 * place; the second dump is a record */
 	nd_case("-j replay -c epyc-milan " FIX "/kvm/bad_conflict.log", replay_rec, replay_sum, 2,
 		1, 1);
+	/* traces: "captured_check" where kvm_nested_vmenter_failed named a check */
+	nd_case("-j inspect " FIX "/trace/failed_after_vmenter.txt", inspect_rec, inspect_sum, 0, 2,
+		0);
+	nd_case("-j replay -c epyc-milan " FIX "/trace/failed_after_vmenter.txt " FIX
+		"/trace/malformed.txt",
+		replay_rec, replay_sum, 2, 4, 2);
+	nd_case("-j replay -m all -c epyc-milan " FIX "/trace/failed_after_vmenter.txt", replay_rec,
+		replay_sum, 1, 2, 0);
 	run_emu_case();
 
 	/* errors of one-document commands: still JSON, an error object */

@@ -18,15 +18,6 @@
 
 #define readall(name) treader_readall(FIX, (name), SVMC_FMT_XEN_DUMP)
 
-static uint64_t get(const struct svmc_record *r, enum svmc_field_id f)
-{
-	if (!svmc_known(r, f)) {
-		fprintf(stderr, "field %s unknown\n", svmc_fields[f].json);
-		return UINT64_C(0xdeadbeefdeadbeef);
-	}
-	return svmc_field_get(r, f);
-}
-
 static void check_seg(const struct svmc_record *r, enum svmc_field_id f, uint16_t sel,
 		      uint16_t attr, uint32_t limit, uint64_t base)
 {
@@ -45,48 +36,48 @@ static void check_sample(const struct svmc_record *r, uint64_t line, uint64_t ef
 {
 	CHECK_EQ_U64(r->line, line);
 	CHECK(r->format == SVMC_FMT_XEN_DUMP);
-	CHECK_EQ_U64(get(r, SVMC_F_INTERCEPT_CR), 0x1110111);
-	CHECK_EQ_U64(get(r, SVMC_F_INTERCEPT_DR), 0xff00ff);
-	CHECK_EQ_U64(get(r, SVMC_F_INTERCEPT_EXCEPTIONS), 0x60082);
-	CHECK_EQ_U64(get(r, SVMC_F_INTERCEPT_MISC1), 0xbc0c0007);
-	CHECK_EQ_U64(get(r, SVMC_F_INTERCEPT_MISC2), 0x7f);
-	CHECK_EQ_U64(get(r, SVMC_F_IOPM_BASE_PA), 0x83a5e0000);
-	CHECK_EQ_U64(get(r, SVMC_F_MSRPM_BASE_PA), 0x83a5ec000);
-	CHECK_EQ_U64(get(r, SVMC_F_TSC_OFFSET), 0xfffffd2e6a3b8c10);
-	CHECK_EQ_U64(get(r, SVMC_F_TLB_CTL), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_INT_CTL), 0x1000000);
-	CHECK_EQ_U64(get(r, SVMC_F_INT_VECTOR), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_INT_STATE), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EVENT_INJ), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EVENT_INJ_ERR), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_CODE), 0xffffffffffffffff);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_INT_INFO), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_INT_INFO_ERR), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_INFO_1), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EXIT_INFO_2), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_NESTED_CTL), 1);
-	CHECK_EQ_U64(get(r, SVMC_F_ASID), 2);
-	CHECK_EQ_U64(get(r, SVMC_F_VIRT_EXT), 2);
-	CHECK_EQ_U64(get(r, SVMC_F_CPL), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_EFER), efer);
-	CHECK_EQ_U64(get(r, SVMC_F_STAR), 0x23001000000000);
-	CHECK_EQ_U64(get(r, SVMC_F_LSTAR), 0xffffffff82000080);
-	CHECK_EQ_U64(get(r, SVMC_F_CR0), cr0);
-	CHECK_EQ_U64(get(r, SVMC_F_CR2), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_CR3), 0x102a0a000);
-	CHECK_EQ_U64(get(r, SVMC_F_CR4), 0x3506f0);
-	CHECK_EQ_U64(get(r, SVMC_F_RSP), 0xffffffff82803e78);
-	CHECK_EQ_U64(get(r, SVMC_F_RIP), 0xffffffff81e0b6ea);
-	CHECK_EQ_U64(get(r, SVMC_F_RAX), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_RFLAGS), 0x46);
-	CHECK_EQ_U64(get(r, SVMC_F_DR6), 0xffff0ff0);
-	CHECK_EQ_U64(get(r, SVMC_F_DR7), 0x400);
-	CHECK_EQ_U64(get(r, SVMC_F_CSTAR), 0xffffffff820015f0);
-	CHECK_EQ_U64(get(r, SVMC_F_SFMASK), 0x257fd5);
-	CHECK_EQ_U64(get(r, SVMC_F_KERNEL_GS_BASE), 0);
-	CHECK_EQ_U64(get(r, SVMC_F_G_PAT), 0x0007040600070406);
-	CHECK_EQ_U64(get(r, SVMC_F_NESTED_CR3), 0x834c11000);
-	CHECK_EQ_U64(get(r, SVMC_F_CLEAN), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INTERCEPT_CR), 0x1110111);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INTERCEPT_DR), 0xff00ff);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INTERCEPT_EXCEPTIONS), 0x60082);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INTERCEPT_MISC1), 0xbc0c0007);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INTERCEPT_MISC2), 0x7f);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_IOPM_BASE_PA), 0x83a5e0000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_MSRPM_BASE_PA), 0x83a5ec000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_TSC_OFFSET), 0xfffffd2e6a3b8c10);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_TLB_CTL), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INT_CTL), 0x1000000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INT_VECTOR), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_INT_STATE), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EVENT_INJ), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EVENT_INJ_ERR), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_CODE), 0xffffffffffffffff);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_INT_INFO), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_INT_INFO_ERR), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_INFO_1), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EXIT_INFO_2), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_NESTED_CTL), 1);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_ASID), 2);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_VIRT_EXT), 2);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CPL), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_EFER), efer);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_STAR), 0x23001000000000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_LSTAR), 0xffffffff82000080);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR0), cr0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR2), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR3), 0x102a0a000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CR4), 0x3506f0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RSP), 0xffffffff82803e78);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RIP), 0xffffffff81e0b6ea);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RAX), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_RFLAGS), 0x46);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_DR6), 0xffff0ff0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_DR7), 0x400);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CSTAR), 0xffffffff820015f0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_SFMASK), 0x257fd5);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_KERNEL_GS_BASE), 0);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_G_PAT), 0x0007040600070406);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_NESTED_CR3), 0x834c11000);
+	CHECK_EQ_U64(treader_get(r, SVMC_F_CLEAN), 0);
 	check_seg(r, SVMC_F_CS, 0x0010, 0x029b, 0xffffffff, 0);
 	check_seg(r, SVMC_F_DS, 0, 0, 0, 0);
 	check_seg(r, SVMC_F_SS, 0x0018, 0x0c93, 0xffffffff, 0);
@@ -161,9 +152,10 @@ int main(void)
 	if (x->nrec == 2) {
 		check_sample(&x->rec[0], 2, 0x500, 0x60000011);
 		CHECK_EQ_U64(x->rec[1].line, 35);
-		CHECK_EQ_U64(get(&x->rec[1], SVMC_F_INTERCEPT_CR), 0); /* %#x prints 0 bare */
-		CHECK_EQ_U64(get(&x->rec[1], SVMC_F_INTERCEPT_MISC2), 0);
-		CHECK_EQ_U64(get(&x->rec[1], SVMC_F_ASID), 0);
+		CHECK_EQ_U64(treader_get(&x->rec[1], SVMC_F_INTERCEPT_CR),
+			     0); /* %#x prints 0 bare */
+		CHECK_EQ_U64(treader_get(&x->rec[1], SVMC_F_INTERCEPT_MISC2), 0);
+		CHECK_EQ_U64(treader_get(&x->rec[1], SVMC_F_ASID), 0);
 		CHECK(!svmc_known(&x->rec[1], SVMC_F_EFER));
 		CHECK(!svmc_known(&x->rec[1], SVMC_F_CS));
 		CHECK(!svmc_known(&x->rec[1], SVMC_F_TSC_OFFSET));
@@ -184,58 +176,58 @@ int main(void)
 		CHECK_EQ_U64(c->line, 72);
 		CHECK_EQ_U64(e->line, 111);
 		/* d1v0: vintr 0x2001000100 = int_ctl 0x01000100 + vector 0x20 */
-		CHECK_EQ_U64(get(a, SVMC_F_INT_CTL), 0x01000100);
-		CHECK_EQ_U64(get(a, SVMC_F_INT_VECTOR), 0x20);
-		CHECK_EQ_U64(get(a, SVMC_F_INT_STATE), 1);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_INT_CTL), 0x01000100);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_INT_VECTOR), 0x20);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_INT_STATE), 1);
 		/* event_inj 0000001880000b0d: valid #GP (type 3, vector 13), error code 0x18 */
-		CHECK_EQ_U64(get(a, SVMC_F_EVENT_INJ), 0x80000b0d);
-		CHECK_EQ_U64(get(a, SVMC_F_EVENT_INJ_ERR), 0x18);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_EVENT_INJ), 0x80000b0d);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_EVENT_INJ_ERR), 0x18);
 		/* exit_int_info 0x480000b0e: #PF with error code 4 */
-		CHECK_EQ_U64(get(a, SVMC_F_EXIT_INT_INFO), 0x80000b0e);
-		CHECK_EQ_U64(get(a, SVMC_F_EXIT_INT_INFO_ERR), 4);
-		CHECK_EQ_U64(get(a, SVMC_F_EXIT_CODE), 0x78);
-		CHECK_EQ_U64(get(a, SVMC_F_ASID), 5);
-		CHECK_EQ_U64(get(a, SVMC_F_CPL), 3);
-		CHECK_EQ_U64(get(a, SVMC_F_VIRT_EXT), 1);
-		CHECK_EQ_U64(get(a, SVMC_F_CLEAN), 0xfffffff7);
-		CHECK_EQ_U64(get(a, SVMC_F_G_PAT), 0x0407050600070106);
-		CHECK_EQ_U64(get(a, SVMC_F_RIP), 0xffffffff820e26ca);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_EXIT_INT_INFO), 0x80000b0e);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_EXIT_INT_INFO_ERR), 4);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_EXIT_CODE), 0x78);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_ASID), 5);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_CPL), 3);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_VIRT_EXT), 1);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_CLEAN), 0xfffffff7);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_G_PAT), 0x0407050600070106);
+		CHECK_EQ_U64(treader_get(a, SVMC_F_RIP), 0xffffffff820e26ca);
 		check_seg(a, SVMC_F_GS, 0, 0, 0, 0xffff888103c00000);
 		check_seg(a, SVMC_F_TR, 0x40, 0x89, 0x4087, 0xfffffe0000003000);
 		CHECK(!svmc_known(a, SVMC_F_PAUSE_FILTER_COUNT));
 		CHECK(!svmc_known(a, SVMC_F_SSP));
 		/* d1v1 */
-		CHECK_EQ_U64(get(b, SVMC_F_ASID), 6);
-		CHECK_EQ_U64(get(b, SVMC_F_RIP), 0xffffffff81000000);
-		CHECK_EQ_U64(get(b, SVMC_F_EVENT_INJ), 0);
-		CHECK_EQ_U64(get(b, SVMC_F_INT_CTL), 0x1000000);
-		CHECK_EQ_U64(get(b, SVMC_F_INT_VECTOR), 0);
+		CHECK_EQ_U64(treader_get(b, SVMC_F_ASID), 6);
+		CHECK_EQ_U64(treader_get(b, SVMC_F_RIP), 0xffffffff81000000);
+		CHECK_EQ_U64(treader_get(b, SVMC_F_EVENT_INJ), 0);
+		CHECK_EQ_U64(treader_get(b, SVMC_F_INT_CTL), 0x1000000);
+		CHECK_EQ_U64(treader_get(b, SVMC_F_INT_VECTOR), 0);
 		check_seg(b, SVMC_F_GS, 0, 0, 0, 0xffff888103c80000);
 		/* d2v0, newest layout */
-		CHECK_EQ_U64(get(c, SVMC_F_ASID), 0x1ad);
-		CHECK_EQ_U64(get(c, SVMC_F_NESTED_CTL), 1);
-		CHECK_EQ_U64(get(c, SVMC_F_PAUSE_FILTER_THRESH), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_PAUSE_FILTER_COUNT), 3000);
-		CHECK_EQ_U64(get(c, SVMC_F_TLB_CTL), 3);
-		CHECK_EQ_U64(get(c, SVMC_F_INT_CTL), 0x7000200);
-		CHECK_EQ_U64(get(c, SVMC_F_VMSA_PA), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_VIRT_EXT), 3);
-		CHECK_EQ_U64(get(c, SVMC_F_SSP), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_S_CET), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_ISST_ADDR), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_DBGCTL), 1);
-		CHECK_EQ_U64(get(c, SVMC_F_BR_FROM), 0xffffffff81000010);
-		CHECK_EQ_U64(get(c, SVMC_F_BR_TO), 0xffffffff81000020);
-		CHECK_EQ_U64(get(c, SVMC_F_LAST_EXCP_FROM), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_LAST_EXCP_TO), 0);
-		CHECK_EQ_U64(get(c, SVMC_F_SPEC_CTRL), 4);
-		CHECK_EQ_U64(get(c, SVMC_F_EXIT_INFO_1), 0x1f80210);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_ASID), 0x1ad);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_NESTED_CTL), 1);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_PAUSE_FILTER_THRESH), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_PAUSE_FILTER_COUNT), 3000);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_TLB_CTL), 3);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_INT_CTL), 0x7000200);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_VMSA_PA), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_VIRT_EXT), 3);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_SSP), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_S_CET), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_ISST_ADDR), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_DBGCTL), 1);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_BR_FROM), 0xffffffff81000010);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_BR_TO), 0xffffffff81000020);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_LAST_EXCP_FROM), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_LAST_EXCP_TO), 0);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_SPEC_CTRL), 4);
+		CHECK_EQ_U64(treader_get(c, SVMC_F_EXIT_INFO_1), 0x1f80210);
 		CHECK(!svmc_known(c, SVMC_F_GHCB_GPA)); /* ghcb_msr: offset not verified */
 		check_seg(c, SVMC_F_TR, 0x40, 0x89, 0x4087, 0xfffffe0000080000);
 		/* d2v1: np_ctrl 0x3 with flags "NP SEV" */
-		CHECK_EQ_U64(get(e, SVMC_F_ASID), 0x1ae);
-		CHECK_EQ_U64(get(e, SVMC_F_NESTED_CTL), 3);
-		CHECK_EQ_U64(get(e, SVMC_F_RIP), 0xffffffff810010b0);
+		CHECK_EQ_U64(treader_get(e, SVMC_F_ASID), 0x1ae);
+		CHECK_EQ_U64(treader_get(e, SVMC_F_NESTED_CTL), 3);
+		CHECK_EQ_U64(treader_get(e, SVMC_F_RIP), 0xffffffff810010b0);
 		CHECK_EQ_U64(e->index, 3);
 	}
 
@@ -246,18 +238,18 @@ int main(void)
 	if (x->nrec == 1) {
 		const struct svmc_record *o = &x->rec[0];
 		CHECK_EQ_U64(o->line, 2);
-		CHECK_EQ_U64(get(o, SVMC_F_INTERCEPT_CR), 0x00110013);
-		CHECK_EQ_U64(get(o, SVMC_F_INTERCEPT_EXCEPTIONS), 0x4000);
-		CHECK_EQ_U64(get(o, SVMC_F_IOPM_BASE_PA), 0x123450000); /* %016llx, no 0x */
-		CHECK_EQ_U64(get(o, SVMC_F_TLB_CTL), 1);
-		CHECK_EQ_U64(get(o, SVMC_F_INT_CTL), 0x1000000);
-		CHECK_EQ_U64(get(o, SVMC_F_INT_STATE), 0);
-		CHECK_EQ_U64(get(o, SVMC_F_EXIT_CODE), 0x400);
-		CHECK_EQ_U64(get(o, SVMC_F_NESTED_CTL), 0);
-		CHECK_EQ_U64(get(o, SVMC_F_ASID), 1);
-		CHECK_EQ_U64(get(o, SVMC_F_EFER), 0x1000);
-		CHECK_EQ_U64(get(o, SVMC_F_RIP), 0xfff0);
-		CHECK_EQ_U64(get(o, SVMC_F_G_PAT), 0x0007040600070406);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_INTERCEPT_CR), 0x00110013);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_INTERCEPT_EXCEPTIONS), 0x4000);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_IOPM_BASE_PA), 0x123450000); /* %016llx, no 0x */
+		CHECK_EQ_U64(treader_get(o, SVMC_F_TLB_CTL), 1);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_INT_CTL), 0x1000000);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_INT_STATE), 0);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_EXIT_CODE), 0x400);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_NESTED_CTL), 0);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_ASID), 1);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_EFER), 0x1000);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_RIP), 0xfff0);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_G_PAT), 0x0007040600070406);
 		check_seg(o, SVMC_F_CS, 0xf000, 0x009b, 0xffff, 0xf0000);
 		check_seg(o, SVMC_F_LDTR, 0, 0x0082, 0xffff, 0);
 		check_seg(o, SVMC_F_TR, 0, 0x008b, 0xffff, 0);
@@ -275,12 +267,12 @@ int main(void)
 	if (x->nrec == 1) {
 		const struct svmc_record *o = &x->rec[0];
 		CHECK_EQ_U64(o->line, 2);
-		CHECK_EQ_U64(get(o, SVMC_F_NESTED_CTL), 1);
-		CHECK_EQ_U64(get(o, SVMC_F_ASID), 3);
-		CHECK_EQ_U64(get(o, SVMC_F_EVENT_INJ), 0x80000300);
-		CHECK_EQ_U64(get(o, SVMC_F_EVENT_INJ_ERR), 0);
-		CHECK_EQ_U64(get(o, SVMC_F_NESTED_CR3), 0x21f310000);
-		CHECK_EQ_U64(get(o, SVMC_F_EFER), 0x1500);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_NESTED_CTL), 1);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_ASID), 3);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_EVENT_INJ), 0x80000300);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_EVENT_INJ_ERR), 0);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_NESTED_CR3), 0x21f310000);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_EFER), 0x1500);
 		check_seg(o, SVMC_F_CS, 0x0008, 0x0c9b, 0xffffffff, 0);
 		check_seg(o, SVMC_F_IDTR, 0, 0, 0x7ff, 0x91000);
 	}
@@ -313,7 +305,7 @@ int main(void)
 	if (x->nrec == 1) {
 		const struct svmc_record *o = &x->rec[0];
 		CHECK_EQ_U64(o->line, 33);
-		CHECK_EQ_U64(get(o, SVMC_F_ASID), 9);
+		CHECK_EQ_U64(treader_get(o, SVMC_F_ASID), 9);
 		check_seg(o, SVMC_F_CS, 0x10, 0x29b, 0xffffffff, 0);
 		CHECK(!svmc_known(o, SVMC_F_INTERCEPT_CR));
 		CHECK(!svmc_known(o, SVMC_F_EFER));

@@ -68,6 +68,16 @@ static const struct result *treader_readall(const char *dir, const char *name, e
 	return &res;
 }
 
+/* The value of field f of r; a field the reader left unknown is said and reads 0xdeadbeef... */
+static inline uint64_t treader_get(const struct svmc_record *r, enum svmc_field_id f)
+{
+	if (!svmc_known(r, f)) {
+		fprintf(stderr, "field %s unknown\n", svmc_fields[f].json);
+		return UINT64_C(0xdeadbeefdeadbeef);
+	}
+	return svmc_field_get(r, f);
+}
+
 /* Does svmc_detect_format() recognise dir/name (first 64 KiB) as fmt? */
 static void treader_detect(const char *dir, const char *name, enum svmc_format fmt)
 {
