@@ -44,8 +44,9 @@ echo "\$rc \$*" >> "$tmp/status"
 exit \$rc
 STUB
 chmod +x "$tmp/bin/ssh" "$tmp/bin/svmcheck"
-(cd "$tmp/work" && PATH="$tmp/bin:$PATH" LC_ALL=C bash -u "$tmp/recipe.sh") > "$tmp/out" 2>&1 ||
-	{ cat "$tmp/out"; fail "the recipe's last command failed"; }
+# (the block's own status is its last command's: an answer of 1 is no failure, the
+# statuses of every svmcheck run are read from the log below)
+(cd "$tmp/work" && PATH="$tmp/bin:$PATH" LC_ALL=C bash -u "$tmp/recipe.sh") > "$tmp/out" 2>&1
 
 ran=$(wc -l < "$tmp/status" 2>/dev/null || echo 0)
 [ "$ran" -eq "$want" ] || { cat "$tmp/out"; fail "$ran svmcheck runs, the recipe has $want"; }

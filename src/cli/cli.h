@@ -211,6 +211,19 @@ struct cli_view {
 			0                                                                                       \
 	}
 
+/*
+ * What the guest CPU model needs that the host (as the model judging it
+ * sees it: its L1 view under KVM) lacks: QEMU with enforce, or libvirt,
+ * refuses to start or migrate the VM there.  The hypervisor bit and
+ * EferLmsleUnsupported are no host capabilities a model can need.
+ */
+void cli_guest_blocked(const struct svmc_cpu *host, const struct svmc_cpu *guest,
+		       struct svmc_featset *out);
+
+/* The names of fs's features into buf, each after prefix, separated by sep. */
+void cli_feature_list(const struct svmc_featset *fs, char *buf, size_t n, const char *sep,
+		      const char *prefix);
+
 /* --view VIEW: "silicon" or "l1" (the default); 0, or -1 after a usage error. */
 int cli_view_parse(const char *arg, struct cli_view *v);
 

@@ -132,6 +132,7 @@ struct distinct {
 	size_t hosts;
 	enum svmc_err code;
 	char *why;
+	bool blocked; /* rejected because it cannot run the --guest model: an answer, not trouble */
 };
 
 /*
@@ -310,7 +311,8 @@ static int add_cpu(void *ctx, const char *arg, const char *file, uint64_t line)
  */
 static int reject(struct distinct *d, struct svmc_diag *dg)
 {
-	cli_report_text(dg);
+	if (!d->blocked)
+		cli_report_text(dg);
 	d->code = dg->code;
 	d->why = strdup(dg->msg);
 	return d->why ? 0 : -1;
@@ -353,6 +355,23 @@ static int classify(struct out *o, struct fleet *f, struct distinct *d, const st
 	size_t lib, cls;
 
 	e = cli_host_resolve(&d->h, m, mopt, view, &v, cpu, seen, &dg);
+	if (e == SVMC_OK && guest) {
+		struct svmc_featset blocked;
+		char names[256];
+
+		/* a host that cannot run the guest CPU model has no class for this VM */
+		cli_guest_blocked(seen, guest, &blocked);
+		cli_feature_list(&blocked, names, sizeof(names), ", ", "");
+		if (names[0]) {
+			d->blocked = true;
+			svmc_diag_init(&dg, d->h.cpu);
+			e = svmc_diag_set(
+				&dg, SVMC_ERR_CONFLICT,
+				"cannot run guest CPU model %s: missing %s (QEMU with "
+				"enforce, or libvirt, refuses to start or migrate it there)",
+				guest->name, names);
+		}
+	}
 	if (e == SVMC_OK) {
 		/* the host's L1 view under KVM, then what the guest model leaves of it */
 		f->l1_removed |= v.removed.w[0] || v.removed.w[1];
@@ -913,7 +932,7 @@ int cmd_matrix(int argc, char **argv)
 	struct reasons r = { .f = &f };
 	struct out o;
 	int rc = EXIT_PASS;
-	bool bad = false;
+	bool bad = false, blocked = false;
 	long from = -1;
 	size_t nc;
 
@@ -987,7 +1006,9 @@ int cmd_matrix(int argc, char **argv)
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
-		if (f.d[k].cls < 0)
+		if (f.d[k].cls < 0 && f.d[k].blocked)
+			blocked = true;
+		else if (f.d[k].cls < 0)
 			bad = true;
 	}
 	if (a.from && (from = find_from(&o, &f, a.from)) < 0) {
@@ -1022,6 +1043,8 @@ int cmd_matrix(int argc, char **argv)
 	r.guest = a.guest;
 	r.silicon = a.view.silicon;
 	print_matrix(&o, &r, m, res, from);
+	if (blocked && rc == EXIT_PASS) /* a host the VM cannot run on: no safe move there */
+		rc = EXIT_FAIL;
 	if (bad)
 		rc = EXIT_TROUBLE;
 done:

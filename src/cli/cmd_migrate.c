@@ -250,10 +250,7 @@ static int resolve_guest_side(struct out *o, struct side *s, const char *opt, co
 		return -1;
 	}
 	/* what the host offers the guest: its L1 view under KVM */
-	for (unsigned i = 0; i < sizeof(s->blocked.w) / sizeof(s->blocked.w[0]); i++)
-		s->blocked.w[i] = g->features.w[i] & ~s->seen->features.w[i];
-	svmc_featset_set(&s->blocked, SVMC_FEAT_HYPERVISOR, false);
-	svmc_featset_set(&s->blocked, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, false);
+	cli_guest_blocked(s->seen, g, &s->blocked);
 	svmc_cpu_compose(s->cpu, g);
 	svmc_cpu_compose(s->seen, g);
 	free(g);
@@ -398,18 +395,6 @@ static void text_state(struct out *o, const struct svmc_diff *df)
 	}
 }
 
-static void feature_list(const struct svmc_featset *fs, char *buf, size_t n, const char *sep,
-			 const char *prefix)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (unsigned f = 0; f < SVMC_FEAT_COUNT && len < n; f++)
-		if (svmc_featset_has(fs, (enum svmc_feature)f))
-			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? sep : "",
-						prefix, svmc_feature_table[f].name);
-}
-
 /*
  * The command that checks a piece of advice: this run's CPUs, guest models,
  * models, kernels and --strict, with from_mods appended to the source CPU and
@@ -461,7 +446,7 @@ static void text_blocked(struct out *o, const struct migrate_args *a, const stru
 	for (int i = 0; i < 2; i++) {
 		if (featset_empty(&sides[i]->blocked))
 			continue;
-		feature_list(&sides[i]->blocked, names, sizeof(names), ", ", "");
+		cli_feature_list(&sides[i]->blocked, names, sizeof(names), ", ", "");
 		svmc_emit_printf(
 			o,
 			"%s cannot run this guest CPU model: missing %s (QEMU with enforce, or "
@@ -470,8 +455,8 @@ static void text_blocked(struct out *o, const struct migrate_args *a, const stru
 	}
 	for (unsigned i = 0; i < sizeof(both.w) / sizeof(both.w[0]); i++)
 		both.w[i] = from->blocked.w[i] | to->blocked.w[i];
-	feature_list(&both, names, sizeof(names), ", ", "");
-	feature_list(&both, mods, sizeof(mods), "", ",-");
+	cli_feature_list(&both, names, sizeof(names), ", ", "");
+	cli_feature_list(&both, mods, sizeof(mods), "", ",-");
 	check_cmd(cmd, sizeof(cmd), a, "", mods);
 	svmc_emit_printf(o,
 			 "what to do: give the VM a guest CPU model both hosts can run, without %s "
@@ -500,8 +485,8 @@ static void text_advice(struct out *o, const struct svmc_diff *df, const struct 
 		return;
 	}
 	if (df->narrow_features.w[0] || df->narrow_features.w[1]) {
-		feature_list(&df->narrow_features, names, sizeof(names), ", ", "");
-		feature_list(&df->narrow_features, mods, sizeof(mods), "", ",-");
+		cli_feature_list(&df->narrow_features, names, sizeof(names), ", ", "");
+		cli_feature_list(&df->narrow_features, mods, sizeof(mods), "", ",-");
 		check_cmd(cmd, sizeof(cmd), a, mods, "");
 		svmc_emit_printf(
 			o,

@@ -539,3 +539,24 @@ void cli_view_note(struct out *o, const char *who, const struct cli_view *v)
 			 "L1 guest (svmcheck-profile(1); --view silicon keeps them)\n",
 			 who, svmc_kernel_series(v->row, series, sizeof(series)), list);
 }
+
+void cli_guest_blocked(const struct svmc_cpu *host, const struct svmc_cpu *guest,
+		       struct svmc_featset *out)
+{
+	for (unsigned i = 0; i < sizeof(out->w) / sizeof(out->w[0]); i++)
+		out->w[i] = guest->features.w[i] & ~host->features.w[i];
+	svmc_featset_set(out, SVMC_FEAT_HYPERVISOR, false);
+	svmc_featset_set(out, SVMC_FEAT_EFER_LMSLE_UNSUPPORTED, false);
+}
+
+void cli_feature_list(const struct svmc_featset *fs, char *buf, size_t n, const char *sep,
+		      const char *prefix)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned f = 0; f < SVMC_FEAT_COUNT && len < n; f++)
+		if (svmc_featset_has(fs, (enum svmc_feature)f))
+			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? sep : "",
+						prefix, svmc_feature_table[f].name);
+}
