@@ -1164,6 +1164,129 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 	return SVMC_OK;
 }
 
+static void kd_restart(struct svmc_reader *r)
+{
+	struct kd_state *st = r->state;
+
+	st->qp = false;
+	st->skipping = false;
+	st->last_ord = -1;
+	st->gap = 0;
+	st->has_pend = false;
+}
+
+/* [p, p+n) without its '\r', ends in '=': a soft line break joins the next line to it. */
+static bool soft_break(const char *p, size_t n)
+{
+	if (n && p[n - 1] == '\r')
+		n--;
+	return n && p[n - 1] == '=';
+}
+
+/* The line of [b, e) that starts at *ls; its length (without '\n') into *len. */
+static const char *line_at(const char *b, const char *e, size_t ls, size_t *len)
+{
+	const char *nl = memchr(b + ls, '\n', (size_t)(e - (b + ls)));
+
+	*len = (size_t)((nl ? nl : e) - (b + ls));
+	return b + ls;
+}
+
+/* Where the line that holds b[k] starts. */
+static size_t line_start(const char *b, size_t k)
+{
+	const char *nl = k ? memrchr(b, '\n', k) : NULL;
+
+	return nl ? (size_t)(nl - b) + 1 : 0;
+}
+
+/*
+ * Is the line at ls a boundary?  It must open a dump whatever came before:
+ * a header before the save area, or cr_read, each with lower ordinals than
+ * the line before it, a clean dump line of its own (so the dump before is
+ * open with that line's ordinal, or failed at or after it, and the line
+ * must start the next one: see kd_next).  Neither that line nor the one
+ * before it ends in a soft break, so no join reaches across.
+ */
+static bool kd_boundary(const struct kd_state *st, const char *b, const char *e, size_t ls)
+{
+	const char *p, *body;
+	size_t n, bl, ps_at;
+	struct parsed ps;
+
+	if (ls == 0)
+		return false;
+	p = line_at(b, e, ls, &n);
+	strip_prefix(p, n, &body, &bl);
+	parse_body(st, body, bl, -1, &ps);
+	if (n >= SRC_LINE_MAX || !((ps.hdr >= 0 && ps.hdr < ORD_SAVE) ||
+				   (ps.hdr < 0 && ps.st == P_OK && ps.it[0].ord == ORD_CR_READ)))
+		return false;
+	ps_at = line_start(b, ls - 1);
+	p = line_at(b, e, ps_at, &n);
+	if (n >= SRC_LINE_MAX || soft_break(p, n))
+		return false;
+	if (ps_at > 0) {
+		size_t pp_at = line_start(b, ps_at - 1), pn;
+		const char *pp = line_at(b, e, pp_at, &pn);
+
+		if (soft_break(pp, pn))
+			return false;
+	}
+	strip_prefix(p, n, &body, &bl);
+	parse_body(st, body, bl, -1, &ps);
+	return ps.hdr < 0 && ps.st == P_OK && line_max_ord(&ps) > ORD_CR_READ;
+}
+
+/* The first quoted-printable escape in [b, b+n), or NULL (one memchr pass over the '='). */
+static const char *qp_escape(const char *b, size_t n)
+{
+	const char *e = b + n, *q = b;
+
+	while ((q = memchr(q, '=', (size_t)(e - q))) != NULL) {
+		if (e - q >= 3 && ((q[1] == '2' && q[2] == '0') || (q[1] == '3' && q[2] == 'D') ||
+				   (q[1] == '0' && q[2] == '9')))
+			return q;
+		q++;
+	}
+	return NULL;
+}
+
+/*
+ * The boundary finder (svmc_format_ops.cut): the first line at or after
+ * `from` that opens a dump whatever came before (kd_boundary), found from
+ * the "VMCB" of the headers or from "cr_read:".  Quoted-printable text
+ * switches escape decoding on for the rest of the input, which a reader
+ * started later would not know: after the first escape there is none.
+ */
+static size_t kd_cut(const struct svmc_reader *r, const char *b, size_t n, size_t from)
+{
+	const struct kd_state *st = r->state;
+	const char *e = b + n, *hv = b, *cr = b, *k;
+	size_t at = from;
+
+	/* hv, cr: the next "VMCB" and "cr_read:" at or after at (e: none left) */
+	while (at < n) {
+		size_t ls;
+
+		if (hv < b + at)
+			hv = memmem(b + at, n - at, "VMCB", 4);
+		if (cr < b + at)
+			cr = memmem(b + at, n - at, "cr_read:", 8);
+		hv = hv ? hv : e;
+		cr = cr ? cr : e;
+		k = hv < cr ? hv : cr;
+		if (k == e)
+			break;
+		ls = line_start(b, (size_t)(k - b));
+		if (ls >= from && kd_boundary(st, b, e, ls))
+			return qp_escape(b, ls) ? SVMC_CUT_NEVER : ls;
+		at = (size_t)(k - b) + 1;
+	}
+	/* the text after the last boundary is read as one piece: escapes in it are its own */
+	return SVMC_CUT_NONE;
+}
+
 /*
  * dump_vmcb()'s headers or first label anywhere in the first bytes; else a
  * weaker hint that the text is a kernel log (a dump may come later): a
@@ -1194,6 +1317,8 @@ static const struct svmc_format_ops kvm_dump_ops = {
 	.state_size = sizeof(struct kd_state),
 	.init = kd_init,
 	.next = kd_next,
+	.cut = kd_cut,
+	.restart = kd_restart,
 };
 
 const struct svmc_format_row svmc_kvm_dump_format = {

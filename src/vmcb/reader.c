@@ -67,7 +67,8 @@ void svmc_src_close(struct svmc_src *s)
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	free(s->buf);
+	if (!s->borrowed)
+		free(s->buf);
 	s->buf = NULL;
 	free(s->raw);
 	s->raw = NULL;
@@ -762,6 +763,112 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 		span_finish(sp, first + i, &recs[i]);
 	*got = n;
 	return SVMC_OK;
+}
+
+/* ---- chunked text ---------------------------------------------------------- */
+
+/* The least and most a chunk may be asked to hold (of the window's 1 MiB). */
+#define CHUNK_MIN_MAX (SRC_BUF_SIZE / 4)
+
+_Static_assert(SRC_BUF_SIZE <= SVMC_CHUNK_MAX, "a chunk is at most one window");
+
+bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min)
+{
+	struct stat st;
+
+	/*
+	 * A pipe stays serial: filling a whole window before the first record
+	 * would hold records back from a live log (dmesg -w | svmcheck ...).
+	 */
+	if (!r->ops->cut || !r->src.decode || !r->src.regular || r->failed || r->src.err ||
+	    r->index || r->src.lineno || fstat(r->src.fd, &st) != 0)
+		return false;
+	return (uint64_t)st.st_size >= r->src.base + 2 * (uint64_t)min;
+}
+
+enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, char *buf, size_t cap,
+					   size_t *len, uint64_t *pos)
+{
+	struct svmc_src *s = &r->src;
+	size_t avail = svmc_src_fill(s, s->cap), n = avail, c = SVMC_CUT_NONE;
+	const char *b = (const char *)src_ptr(s);
+
+	if (avail == 0)
+		return SVMC_CHUNK_END;
+	if (min < 1)
+		min = 1;
+	if (min > CHUNK_MIN_MAX)
+		min = CHUNK_MIN_MAX;
+	if (!s->eof) {
+		/* a cut is judged on whole lines: the last one may go on in the next read */
+		const char *nl = memrchr(b, '\n', avail);
+
+		if (!nl)
+			return SVMC_CHUNK_SERIAL; /* a line longer than the window */
+		n = (size_t)(nl - b) + 1;
+	}
+	if (n > min)
+		c = r->ops->cut(r, b, n, min);
+	if (c == SVMC_CUT_NEVER || (c == SVMC_CUT_NONE && !s->eof))
+		return SVMC_CHUNK_SERIAL;
+	if (c == SVMC_CUT_NONE)
+		c = avail; /* the rest of the input */
+	if (c > cap)
+		return SVMC_CHUNK_SERIAL;
+	memcpy(buf, b, c);
+	*len = c;
+	*pos = s->pos;
+	src_consume(s, c);
+	return SVMC_CHUNK_TEXT;
+}
+
+uint64_t svmc_reader_index(const struct svmc_reader *r)
+{
+	return r->index;
+}
+
+void svmc_reader_set_counts(struct svmc_reader *r, uint64_t index, uint64_t lines)
+{
+	r->index = index;
+	r->src.lineno = lines;
+}
+
+struct svmc_reader *svmc_chunk_reader(const struct svmc_reader *like)
+{
+	struct svmc_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->ops = like->ops;
+	r->input = like->input;
+	r->src.fd = -1;
+	r->src.borrowed = true;
+	/* a format with a boundary finder keeps plain data in its state: copy it */
+	r->state = malloc(like->ops->state_size);
+	if (!r->state) {
+		free(r);
+		return NULL;
+	}
+	memcpy(r->state, like->state, like->ops->state_size);
+	return r;
+}
+
+void svmc_chunk_reader_load(struct svmc_reader *cr, const char *text, size_t len, uint64_t pos)
+{
+	struct svmc_src *s = &cr->src;
+
+	/* the window is the text: read only (src_read_to never reads at eof) */
+	s->buf = (unsigned char *)(uintptr_t)text;
+	s->cap = len + 1; /* more than it holds: the last line needs no newline */
+	s->start = 0;
+	s->end = len;
+	s->pos = pos;
+	s->eof = true;
+	s->err = 0;
+	s->lineno = 0;
+	cr->index = 0;
+	cr->failed = false;
+	cr->ops->restart(cr);
 }
 
 enum svmc_format svmc_reader_format(const struct svmc_reader *r)

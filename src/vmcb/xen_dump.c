@@ -705,6 +705,72 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 	return SVMC_ERR_EMPTY;
 }
 
+static void xen_restart(struct svmc_reader *r)
+{
+	memset(r->state, 0, sizeof(struct xen_state));
+}
+
+/* The body of the line of [b, e) that starts at ls; false when it is too long to be read whole. */
+static bool xen_line_at(const char *b, const char *e, size_t ls, struct cur *c)
+{
+	const char *nl = memchr(b + ls, '\n', (size_t)(e - (b + ls)));
+	size_t n = (size_t)((nl ? nl : e) - (b + ls));
+
+	*c = strip_prefix(b + ls, n);
+	return n < SRC_LINE_MAX;
+}
+
+/* Where the line before the one at ls (> 0) starts. */
+static size_t xen_prev_line(const char *b, size_t ls)
+{
+	const char *nl = ls > 1 ? memrchr(b, '\n', ls - 1) : NULL;
+
+	return nl ? (size_t)(nl - b) + 1 : 0;
+}
+
+/*
+ * The boundary finder (svmc_format_ops.cut): a "Dumping guest's current
+ * state" line whose dump before it is closed: the last line before it that
+ * xen_next reads as more than a blank, a complaint or the key handler's
+ * framing is a TR segment line, after which no dump is open, whatever
+ * happened to that dump.  Nothing else carries over a dump's first line.
+ */
+static size_t xen_cut(const struct svmc_reader *r, const char *b, size_t n, size_t from)
+{
+	static const char dumping[] = "Dumping guest's current state";
+	const char *e = b + n, *k = b + from;
+
+	(void)r;
+	while ((k = memmem(k, (size_t)(e - k), dumping, sizeof(dumping) - 1)) != NULL) {
+		size_t ls = (size_t)(k - b), at;
+		struct cur c;
+
+		while (ls > 0 && b[ls - 1] != '\n')
+			ls--;
+		k++;
+		if (ls < from || !xen_line_at(b, e, ls, &c) || !starts(&c, dumping))
+			continue;
+		for (at = ls; at > 0;) {
+			struct svmc_record rec;
+			struct svmc_diag d;
+			enum svmc_field_id seg = SVMC_F_COUNT;
+
+			at = xen_prev_line(b, at);
+			if (!xen_line_at(b, e, at, &c))
+				break;
+			if (c.p == c.end || complaint_line(&c) || framing_line(&c))
+				continue;
+			svmc_record_clear(&rec);
+			svmc_diag_init(&d, NULL);
+			if (seg_line(&rec, c, false, &seg, &d) != SVMC_ERR_NOTFOUND &&
+			    seg == SVMC_F_TR)
+				return ls;
+			break;
+		}
+	}
+	return SVMC_CUT_NONE;
+}
+
 /* Xen's console tag "(XEN)" and one of svm_vmcb_dump's labels or headers. */
 static enum svmc_probe_score xen_probe(const unsigned char *b, size_t n)
 {
@@ -721,6 +787,8 @@ static const struct svmc_format_ops xen_dump_ops = {
 	.origin = SVMC_ORIGIN_HARDWARE,
 	.state_size = sizeof(struct xen_state),
 	.next = xen_next,
+	.cut = xen_cut,
+	.restart = xen_restart,
 };
 
 const struct svmc_format_row svmc_xen_dump_format = {
