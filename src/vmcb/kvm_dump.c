@@ -284,18 +284,34 @@ static const char *excerpt(const char *s, size_t n, char *buf, size_t cap)
 
 /* ---- prefix stripping ---------------------------------------------------- */
 
-static const char *const facilities[] = { "kern",   "user", "mail", "daemon", "auth",
-					  "syslog", "lpr",  "news", NULL };
-static const char *const levels[] = { "emerg",  "alert", "crit",  "err", "warn",
-				      "notice", "info",  "debug", NULL };
+/* A word and its length, for the lists below. */
+struct word {
+	const char *w;
+	size_t n;
+};
 
-/* "WORD<spaces>:" where WORD is in list; returns the end or NULL. */
-static const char *word_colon(const char *p, const char *e, const char *const *list)
+static const struct word facilities[] = { { NAME("kern") },   { NAME("user") }, { NAME("mail") },
+					  { NAME("daemon") }, { NAME("auth") }, { NAME("syslog") },
+					  { NAME("lpr") },    { NAME("news") }, { NULL, 0 } };
+static const struct word levels[] = { { NAME("emerg") }, { NAME("alert") }, { NAME("crit") },
+				      { NAME("err") },   { NAME("warn") },  { NAME("notice") },
+				      { NAME("info") },  { NAME("debug") }, { NULL, 0 } };
+
+/*
+ * "WORD<spaces>:" where WORD, the lower-case word at p, is in list; returns
+ * the end or NULL.  Most lines get here with a dump label ("cpl:"), which
+ * the word's length alone mostly rules out.
+ */
+static const char *word_colon(const char *p, const char *e, const struct word *list)
 {
-	for (unsigned i = 0; list[i]; i++) {
-		if (p >= e || *p != list[i][0] || !starts(p, e, list[i]))
+	const char *w = p, *q;
+
+	while (w < e && *w >= 'a' && *w <= 'z')
+		w++;
+	for (unsigned i = 0; list[i].w; i++) {
+		if ((size_t)(w - p) != list[i].n || memcmp(p, list[i].w, list[i].n) != 0)
 			continue;
-		const char *q = p + strlen(list[i]);
+		q = w;
 		while (q < e && *q == ' ')
 			q++;
 		if (q < e && *q == ':')
@@ -460,15 +476,38 @@ static const uint8_t labelc[256] = {
 	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1, [' '] = 2,
 };
 
+/* The high bit of each blank (space, tab) byte of the 8 at p. */
+static uint64_t blanks8(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return svmc_swar_eq(x, ' ') | svmc_swar_eq(x, '\t');
+}
+
+/* Past the blanks at p: the padding between a label and its value is up to 20. */
 static const char *skip_blank(const char *p, const char *e)
 {
+	for (; e - p >= 8; p += 8) {
+		uint64_t m = ~blanks8(p) & SVMC_SWAR_HIGH;
+
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+	}
 	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;
 	return p;
 }
 
+/* The end of the token at p: values are 4 to 16 digits. */
 static const char *token_end(const char *p, const char *e)
 {
+	for (; e - p >= 8; p += 8) {
+		uint64_t m = blanks8(p);
+
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+	}
 	while (p < e && *p != ' ' && *p != '\t')
 		p++;
 	return p;
@@ -627,12 +666,19 @@ ords:
 static int hex_tok(const char *s, size_t n, uint64_t *v)
 {
 	uint64_t x = 0;
+	size_t i = 0;
+	uint32_t w;
 
 	*v = 0;
 	if (n == 0)
 		return 1;
 	/* one pass: any non-digit is "not hex" whatever the length */
-	for (size_t i = 0; i < n; i++) {
+	for (; n - i >= 8; i += 8) {
+		if (!svmc_hex8(s + i, &w))
+			return 1;
+		x = x << 32 | w;
+	}
+	for (; i < n; i++) {
 		unsigned d = svmc_hexval1[(unsigned char)s[i]];
 		if (!d)
 			return 1;
