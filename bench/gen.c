@@ -17,7 +17,7 @@
  * JSON field names); it links nothing of svmcheck, so a benchmark of
  * svmcheck never depends on svmcheck to build its input.
  *
- *   gen --format raw|nested-state|kvm-dump|xen-dump|json --count N --seed S
+ *   gen --format raw|nested-state|kvm-dump|xen-dump|trace|json --count N --seed S
  *       [--era newest|6.15|5.14|4.x|2.6|mixed] [--maxphyaddr N] -o FILE|-
  */
 #include <errno.h>
@@ -834,11 +834,66 @@ static void xen_unrelated(void)
 	XL(lines[tbelow(sizeof(lines) / sizeof(lines[0]))], 1 + (unsigned)tbelow(40));
 }
 
+/* ---- KVM tracepoints (trace-cmd report / tracing/trace text) ------------- */
+
+/*
+ * One nested VMRUN as the newest kernels trace it (arch/x86/kvm/trace.h,
+ * 5.17+ kvm_nested_vmenter; vmcb-formats.md section 4.1): the vmenter line,
+ * its intercepts line and the nested exit with the exit reflected to L1,
+ * from one of four vCPU threads, now and then with another vCPU's
+ * kvm_exit line between a vmenter and its intercepts (vCPUs interleave).
+ * 5-character flags ("d..2.").
+ */
+static void write_trace(const struct svmc_vmcb *v)
+{
+	static const char *const reasons[] = { "io", "msr", "npf", "hlt", "cpuid", "vmmcall" };
+	const struct svmc_vmcb_control *c = &v->control;
+	const struct svmc_vmcb_save *s = &v->save;
+	unsigned vcpu = (unsigned)tbelow(4), pid = 4130 + vcpu, cpu = 5 + vcpu * 16;
+	const char *why = reasons[tbelow(sizeof(reasons) / sizeof(reasons[0]))];
+	uint64_t l1rip = 0xffffffffc0a1b2c3ull + (tbelow(4096) << 4);
+	uint64_t info1 = next(&txt_rng) & 0xffffffffull, info2 = s->rip + 2;
+	bool npt = c->nested_ctl != 0;
+	char head[96];
+
+#define TL(...)                                                                                 \
+	do {                                                                                    \
+		kd.usec += 1 + tbelow(40);                                                      \
+		ostr(head);                                                                     \
+		oprintf(" %5" PRIu64 ".%06" PRIu64 ": ", kd.usec / 1000000, kd.usec % 1000000); \
+		oprintf(__VA_ARGS__);                                                           \
+		owrite("\n", 1);                                                                \
+	} while (0)
+
+	snprintf(head, sizeof(head), " CPU %u/KVM-%u  [%03u] d..2.", vcpu, pid, cpu);
+	TL("kvm_nested_vmenter: rip: 0x%016" PRIx64 " vmcb: 0x%016" PRIx64
+	   " nested_rip: 0x%016" PRIx64
+	   " int_ctl: 0x%08x event_inj: 0x%08x nested_npt=%s %s: 0x%016" PRIx64,
+	   l1rip, c->msrpm_base_pa + 0x3000, s->rip, c->int_ctl, c->event_inj, npt ? "y" : "n",
+	   npt ? "nested_cr3" : "guest_cr3", npt ? c->nested_cr3 : s->cr3);
+	if (tchance(10)) /* another vCPU's line in between */
+		TL("kvm_exit: vcpu %u reason hlt rip 0x%" PRIx64 " info1 0x0000000000000000 info2 "
+		   "0x0000000000000000 intr_info 0x00000000 error_code 0x00000000",
+		   (vcpu + 1) % 4, l1rip);
+	TL("kvm_nested_intercepts: cr_read: %04x cr_write: %04x excp: %08x intercepts: %08x %08x "
+	   "%08x",
+	   c->intercept_cr & 0xffff, c->intercept_cr >> 16, c->intercept_exceptions,
+	   c->intercept_misc1, c->intercept_misc2, c->intercept_misc3);
+	snprintf(head, sizeof(head), " CPU %u/KVM-%u  [%03u] ....1", vcpu, pid, cpu);
+	TL("kvm_nested_vmexit: vcpu %u reason %s rip 0x%" PRIx64 " info1 0x%016" PRIx64
+	   " info2 0x%016" PRIx64 " intr_info 0x00000000 error_code 0x00000000",
+	   vcpu, why, s->rip, info1, info2);
+	TL("kvm_nested_vmexit_inject: reason: %s ext_inf1: 0x%016" PRIx64 " ext_inf2: 0x%016" PRIx64
+	   " ext_int: 0x00000000 ext_int_err: 0x00000000",
+	   why, info1, info2);
+#undef TL
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gen --format raw|nested-state|kvm-dump|xen-dump|json --count N "
+	fprintf(f, "usage: gen --format raw|nested-state|kvm-dump|xen-dump|trace|json --count N "
 		   "[--seed S]\n"
 		   "           [--era newest|6.15|5.14|4.x|2.6|mixed] [--maxphyaddr N] "
 		   "-o FILE|-\n");
@@ -908,7 +963,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(format, "raw") && strcmp(format, "nested-state") && strcmp(format, "kvm-dump") &&
-	    strcmp(format, "xen-dump") && strcmp(format, "json")) {
+	    strcmp(format, "xen-dump") && strcmp(format, "trace") && strcmp(format, "json")) {
 		fprintf(stderr, "gen: unknown format '%s'\n", format);
 		return 2;
 	}
@@ -940,6 +995,9 @@ int main(int argc, char **argv)
 			for (uint64_t u = tbelow(4); u > 0; u--)
 				unrelated();
 			write_kvm(v, i);
+			break;
+		case 't':
+			write_trace(v);
 			break;
 		case 'x':
 			for (uint64_t u = tbelow(3); u > 0; u--)
