@@ -63,6 +63,11 @@ done
 for f in "$tmp"/xen*.log; do
 	for c in 1 4096 262144; do same "$f" xen-dump $c; done
 done
+# chunks of more records than a batch holds (256): tiny dumps, some bad
+awk 'BEGIN { for (i = 0; i < 2000; i++) {
+	print "cr_read:            0010"
+	print "exceptions:         " (i % 50 == 7 ? "0006004x" : "00060042") } }' >"$tmp/tiny.log"
+for c in 1 16384; do same "$tmp/tiny.log" kvm-dump $c; done
 # a capture that is quoted-printable from the middle on: cut before, serial after
 head -c 200000 "$tmp/kvm-mixed.log" >"$tmp/qp.log"
 sed 's/ /=20/g' "$tmp/kvm-newest.log" >>"$tmp/qp.log"

@@ -438,6 +438,8 @@ enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, ch
 					   size_t *len, uint64_t *pos);
 /* The index the next record of r gets (records and errors that used one up so far). */
 uint64_t svmc_reader_index(const struct svmc_reader *r);
+/* The lines r has read so far. */
+uint64_t svmc_reader_lines(const struct svmc_reader *r);
 /* The records and lines read before r's position (after chunks were taken). */
 void svmc_reader_set_counts(struct svmc_reader *r, uint64_t index, uint64_t lines);
 /*

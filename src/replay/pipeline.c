@@ -296,7 +296,7 @@ static void process_chunk(struct pool *p, struct worker *wk, struct batch *bt)
 	const struct svmc_replay_ops *ops = p->run.ops;
 	const struct svmc_panel *pn = p->run.o->panel;
 	struct svmc_result res[SVMC_PANEL_MAX];
-	uint64_t lines = count_lines(bt->text, bt->tlen), bi = 0, bl = 0, recs = 0;
+	uint64_t lines = 0, bi = 0, bl = 0, recs = 0;
 	bool based = false, end = false;
 	struct svmc_diag d;
 	size_t e = 0;
@@ -311,6 +311,7 @@ static void process_chunk(struct pool *p, struct worker *wk, struct batch *bt)
 		svmc_diag_init(&d, NULL);
 		svmc_diag_set(&d, SVMC_ERR_NOMEM, "out of memory");
 		chunk_error(bt, &d, 0);
+		lines = count_lines(bt->text, bt->tlen);
 		end = true;
 	} else {
 		svmc_chunk_reader_load(wk->cr, bt->text, bt->tlen, bt->tpos);
@@ -337,6 +338,8 @@ static void process_chunk(struct pool *p, struct worker *wk, struct batch *bt)
 			chunk_base(p, bt, &bi, &bl);
 			based = true;
 		}
+		if (end && wk->cr) /* a chunk reader reads every line of its chunk */
+			lines = svmc_reader_lines(wk->cr);
 		if (end)
 			chunk_publish(p, bi + (wk->cr ? svmc_reader_index(wk->cr) : 0), bl + lines,
 				      recs, bt->nce);

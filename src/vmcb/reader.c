@@ -790,32 +790,46 @@ enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, ch
 					   size_t *len, uint64_t *pos)
 {
 	struct svmc_src *s = &r->src;
-	size_t avail = svmc_src_fill(s, s->cap), n = avail, c = SVMC_CUT_NONE;
-	const char *b = (const char *)src_ptr(s);
+	size_t avail = src_avail(s), c;
 
-	if (avail == 0)
-		return SVMC_CHUNK_END;
 	if (min < 1)
 		min = 1;
 	if (min > CHUNK_MIN_MAX)
 		min = CHUNK_MIN_MAX;
-	if (!s->eof) {
-		/* a cut is judged on whole lines: the last one may go on in the next read */
-		const char *nl = memrchr(b, '\n', avail);
+	/*
+	 * Look for a boundary in what the window holds first, and fill it
+	 * (moving the rest to its front) only when there is none: refilling
+	 * before every chunk would move each byte several times.
+	 */
+	for (;;) {
+		const char *b = (const char *)src_ptr(s), *nl;
+		size_t n = avail;
 
-		if (!nl)
-			return SVMC_CHUNK_SERIAL; /* a line longer than the window */
-		n = (size_t)(nl - b) + 1;
+		c = SVMC_CUT_NONE;
+		if (!s->eof) {
+			/* a cut is judged on whole lines: the last one may go on in the next read */
+			nl = avail ? memrchr(b, '\n', avail) : NULL;
+			n = nl ? (size_t)(nl - b) + 1 : 0;
+		}
+		if (n > min)
+			c = r->ops->cut(r, b, n, min);
+		if (c == SVMC_CUT_NEVER)
+			return SVMC_CHUNK_SERIAL;
+		if (c != SVMC_CUT_NONE)
+			break;
+		if (s->eof) {
+			if (avail == 0)
+				return SVMC_CHUNK_END;
+			c = avail; /* the rest of the input */
+			break;
+		}
+		if (avail + 4 > s->cap)
+			return SVMC_CHUNK_SERIAL; /* a full window without a boundary */
+		avail = svmc_src_fill(s, s->cap);
 	}
-	if (n > min)
-		c = r->ops->cut(r, b, n, min);
-	if (c == SVMC_CUT_NEVER || (c == SVMC_CUT_NONE && !s->eof))
-		return SVMC_CHUNK_SERIAL;
-	if (c == SVMC_CUT_NONE)
-		c = avail; /* the rest of the input */
 	if (c > cap)
 		return SVMC_CHUNK_SERIAL;
-	memcpy(buf, b, c);
+	memcpy(buf, src_ptr(s), c);
 	*len = c;
 	*pos = s->pos;
 	src_consume(s, c);
@@ -825,6 +839,11 @@ enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, ch
 uint64_t svmc_reader_index(const struct svmc_reader *r)
 {
 	return r->index;
+}
+
+uint64_t svmc_reader_lines(const struct svmc_reader *r)
+{
+	return r->src.lineno;
 }
 
 void svmc_reader_set_counts(struct svmc_reader *r, uint64_t index, uint64_t lines)
