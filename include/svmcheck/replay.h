@@ -91,8 +91,10 @@ struct svmc_input_ops {
 	 * SVMC_CHUNK_SERIAL; then, with every chunk parsed, tell rd the counts
 	 * (svmc_reader_set_counts()) and return true with *records and *errors
 	 * the chunks held.  The loop reads what is left of rd as usual.
+	 * st is the loop's count so far (for progress).
 	 */
-	bool (*text)(void *arg, struct svmc_reader *rd, uint64_t *records, uint64_t *errors);
+	bool (*text)(void *arg, struct svmc_reader *rd, const struct svmc_input_stats *st,
+		     uint64_t *records, uint64_t *errors);
 };
 
 /*

@@ -57,7 +57,7 @@ static bool read_input(struct svmc_reader *rd, const char *in, const struct svmc
 	if (ops->text) {
 		uint64_t recs = 0, errs = 0;
 
-		if (ops->text(arg, rd, &recs, &errs)) {
+		if (ops->text(arg, rd, st, &recs, &errs)) {
 			*got += recs;
 			st->records += recs;
 			st->errors += errs;

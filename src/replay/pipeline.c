@@ -554,7 +554,8 @@ static bool pool_span(void *arg, const struct svmc_span *sp)
  * and judge them, and wait for the last before the input loop goes on (it
  * needs their counts, and what could not be cut is read serially after).
  */
-static bool pool_text(void *arg, struct svmc_reader *rd, uint64_t *records, uint64_t *errors)
+static bool pool_text(void *arg, struct svmc_reader *rd, const struct svmc_input_stats *st,
+		      uint64_t *records, uint64_t *errors)
 {
 	struct pool *p = arg;
 
@@ -582,6 +583,15 @@ static bool pool_text(void *arg, struct svmc_reader *rd, uint64_t *records, uint
 		bt->like = rd;
 		bt->input_seq = p->input_seq;
 		submit(p);
+		if (p->run.ops->progress) {
+			uint64_t recs;
+
+			pthread_mutex_lock(&p->mu);
+			recs = p->chain_recs;
+			pthread_mutex_unlock(&p->mu);
+			run_progress(&p->run, st->records + recs,
+				     st->bytes + svmc_reader_bytes(rd));
+		}
 	}
 	pool_wait_all(p);
 	*records = p->chain_recs;
