@@ -309,7 +309,8 @@ static const char *word_colon(const char *p, const char *e, const struct word *l
 	while (w < e && *w >= 'a' && *w <= 'z')
 		w++;
 	for (unsigned i = 0; list[i].w; i++) {
-		if ((size_t)(w - p) != list[i].n || memcmp(p, list[i].w, list[i].n) != 0)
+		if ((size_t)(w - p) != list[i].n || *p != *list[i].w ||
+		    memcmp(p, list[i].w, list[i].n) != 0)
 			continue;
 		q = w;
 		while (q < e && *q == ' ')
