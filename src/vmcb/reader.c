@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "hexdigit.h"
 #include "vmcb/reader.h"
 
 enum svmc_err svmc_src_open(struct svmc_src *s, const char *path, struct svmc_diag *d)
@@ -929,6 +930,11 @@ bool svmc_parse_hex(const char *s, size_t len, uint64_t *v)
 		i++;
 	if (len - i > 16)
 		return false;
+	for (uint32_t w; len - i >= 8; i += 8) {
+		if (!svmc_hex8(s + i, &w))
+			return false;
+		x = x << 32 | w;
+	}
 	for (; i < len; i++) {
 		unsigned c = (unsigned char)s[i], dv;
 		if (c >= '0' && c <= '9')
