@@ -451,9 +451,10 @@ struct svmc_reader *svmc_chunk_reader(const struct svmc_reader *like);
 /*
  * Point chunk reader cr at text[0..len) at input offset pos, in a fresh
  * state: svmc_reader_next() then gives its records with indices from 0 and
- * line numbers from 1.  text must stay valid while cr reads it.
+ * line numbers from 1.  text must stay valid while cr reads it; it is
+ * only read.
  */
-void svmc_chunk_reader_load(struct svmc_reader *cr, const char *text, size_t len, uint64_t pos);
+void svmc_chunk_reader_load(struct svmc_reader *cr, char *text, size_t len, uint64_t pos);
 
 /* The format in use (after auto-detection). */
 enum svmc_format svmc_reader_format(const struct svmc_reader *r);

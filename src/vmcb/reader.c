@@ -771,8 +771,6 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 /* The least and most a chunk may be asked to hold (of the window's 1 MiB). */
 #define CHUNK_MIN_MAX (SRC_BUF_SIZE / 4)
 
-_Static_assert(SRC_BUF_SIZE <= SVMC_CHUNK_MAX, "a chunk is at most one window");
-
 bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min)
 {
 	struct stat st;
@@ -873,12 +871,12 @@ struct svmc_reader *svmc_chunk_reader(const struct svmc_reader *like)
 	return r;
 }
 
-void svmc_chunk_reader_load(struct svmc_reader *cr, const char *text, size_t len, uint64_t pos)
+void svmc_chunk_reader_load(struct svmc_reader *cr, char *text, size_t len, uint64_t pos)
 {
 	struct svmc_src *s = &cr->src;
 
 	/* the window is the text: read only (src_read_to never reads at eof) */
-	s->buf = (unsigned char *)(uintptr_t)text;
+	s->buf = (unsigned char *)text;
 	s->cap = len + 1; /* more than it holds: the last line needs no newline */
 	s->start = 0;
 	s->end = len;

@@ -21,8 +21,8 @@
 
 #include "svmcheck/record.h"
 
-#define SRC_BUF_SIZE (1u << 20)  /* read window */
-#define SRC_LINE_MAX (64u << 10) /* longest line a text reader sees whole */
+#define SRC_BUF_SIZE SVMC_CHUNK_MAX /* read window: a text chunk is cut from one */
+#define SRC_LINE_MAX (64u << 10)    /* longest line a text reader sees whole */
 
 /*
  * How the bytes of a text input encode its characters (svmc_text_encoding):
