@@ -23,7 +23,6 @@
  * the numbering of its input stands and shifts its records and errors by
  * that before it formats them, so the output is that of one thread.
  */
-#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

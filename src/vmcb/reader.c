@@ -768,7 +768,7 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 
 /* ---- chunked text ---------------------------------------------------------- */
 
-/* The least and most a chunk may be asked to hold (of the window's 1 MiB). */
+/* The largest least size of a chunk: a quarter window, so the boundary after it is in the window. */
 #define CHUNK_MIN_MAX (SRC_BUF_SIZE / 4)
 
 bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min)
