@@ -32,10 +32,11 @@
 #include "vmcb/reader.h"
 
 struct xen_state {
-	bool in_dump;        /* a dump has begun and has not been returned yet */
-	bool skip;           /* an error was reported for this dump: skip its rest */
-	bool vmsa;           /* after "Decrypted SEV-ES state": save lines are the VMSA */
-	uint64_t start_line; /* the dump's first line */
+	bool in_dump;          /* a dump has begun and has not been returned yet */
+	bool skip;             /* an error was reported for this dump: skip its rest */
+	bool vmsa;             /* after "Decrypted SEV-ES state": save lines are the VMSA */
+	uint64_t start_line;   /* the dump's first line */
+	uint8_t label_at[128]; /* xen_labels index + 1 by label_hash(), 0 = empty (xen_init) */
 };
 
 /* How a label's value is read and stored. */
@@ -298,6 +299,21 @@ static enum svmc_err check_np_flags(struct cur *c, uint64_t v, struct svmc_diag 
 	return SVMC_OK;
 }
 
+/* Hash of a label name of len > 0 bytes into label_at[]: its ends and length tell them apart. */
+static unsigned label_hash(const char *s, size_t len)
+{
+	return ((unsigned char)s[0] * 7u + (unsigned char)s[len - 1] * 13u + (unsigned)len) & 127u;
+}
+
+/* The xen_labels row named [s, s+len), or NULL (a line names three or four of them). */
+static const struct xen_label *pair_label(const struct xen_state *st, const char *s, size_t len)
+{
+	for (unsigned h = len ? label_hash(s, len) : 0; len && st->label_at[h]; h = (h + 1) & 127u)
+		if (str_eq(s, len, xen_labels[st->label_at[h] - 1].name))
+			return &xen_labels[st->label_at[h] - 1];
+	return NULL;
+}
+
 static const struct xen_label *find_label(const struct xen_label *t, size_t n, const char *s,
 					  size_t len)
 {
@@ -382,8 +398,7 @@ static enum svmc_err pairs_line(struct xen_state *st, struct svmc_record *rec, s
 		le = eq;
 		while (le > ls && is_space(le[-1]))
 			le--;
-		l = find_label(xen_labels, sizeof(xen_labels) / sizeof(*xen_labels), ls,
-			       (size_t)(le - ls));
+		l = pair_label(st, ls, (size_t)(le - ls));
 		if (!l && first)
 			return SVMC_ERR_NOTFOUND;
 		first = false;
@@ -720,7 +735,29 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 
 static void xen_restart(struct svmc_reader *r)
 {
-	memset(r->state, 0, sizeof(struct xen_state));
+	struct xen_state *st = r->state;
+
+	st->in_dump = false;
+	st->skip = false;
+	st->vmsa = false;
+	st->start_line = 0;
+}
+
+static enum svmc_err xen_init(struct svmc_reader *r, struct svmc_diag *d)
+{
+	struct xen_state *st = r->state;
+
+	(void)d;
+	_Static_assert(sizeof(xen_labels) / sizeof(*xen_labels) < 128, "label_at too small");
+	for (unsigned i = 0; i < sizeof(xen_labels) / sizeof(*xen_labels); i++) {
+		const char *name = xen_labels[i].name;
+		unsigned h = label_hash(name, strlen(name));
+
+		while (st->label_at[h])
+			h = (h + 1) & 127u;
+		st->label_at[h] = (uint8_t)(i + 1);
+	}
+	return SVMC_OK;
 }
 
 /* The body of the line of [b, e) that starts at ls; false when it is too long to be read whole. */
@@ -799,6 +836,7 @@ static const struct svmc_format_ops xen_dump_ops = {
 	.format = SVMC_FMT_XEN_DUMP,
 	.origin = SVMC_ORIGIN_HARDWARE,
 	.state_size = sizeof(struct xen_state),
+	.init = xen_init,
 	.next = xen_next,
 	.cut = xen_cut,
 	.restart = xen_restart,
