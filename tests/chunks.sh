@@ -25,7 +25,8 @@ same() {
 		SVMCHECK_CHUNK_BYTES=$3 "$svmcheck" $mode replay -c epyc-milan -f "$2" -t 2 "$1" \
 			>"$tmp/o2" 2>"$tmp/e2" </dev/null || st2=$?
 		runs=$((runs + 1))
-		if [ "$st1" != "$st2" ] || ! cmp -s "$tmp/o1" "$tmp/o2" || ! cmp -s "$tmp/e1" "$tmp/e2"; then
+		if [ "$st1" -gt 2 ] || [ "$st1" != "$st2" ] || ! cmp -s "$tmp/o1" "$tmp/o2" ||
+			! cmp -s "$tmp/e1" "$tmp/e2"; then
 			echo "differs: $1 -f $2 ${mode:-text} chunk $3 (status $st1 vs $st2)"
 			diff "$tmp/o1" "$tmp/o2" | head -5
 			diff "$tmp/e1" "$tmp/e2" | head -5
@@ -63,6 +64,23 @@ done
 for f in "$tmp"/xen*.log; do
 	for c in 1 4096 262144; do same "$f" xen-dump $c; done
 done
+# NUL runs (what a power loss leaves in a log) inside values, also after the
+# bytes detection read (read straight into the window, where the reader
+# drops them): the clean log's records
+mkdir "$tmp/nul" "$tmp/clean"
+cat "$tmp/kvm-mixed.log" "$tmp/kvm-mixed.log" >"$tmp/clean/k.log" # past the first 1 MiB read
+awk 'NR % 50 == 0 && length($0) > 3 {
+	printf "%s\001\001\001", substr($0, 1, length($0) - 3); print substr($0, length($0) - 2); next }
+     { print }' "$tmp/clean/k.log" | tr '\001' '\000' >"$tmp/nul/k.log"
+(cd "$tmp/clean" && "$svmcheck" -j replay -c epyc-milan k.log) >"$tmp/o1" 2>&1
+(cd "$tmp/nul" && "$svmcheck" -j replay -c epyc-milan k.log) >"$tmp/o2" 2>&1
+runs=$((runs + 1))
+if cmp -s "$tmp/nul/k.log" "$tmp/clean/k.log" || ! cmp -s "$tmp/o1" "$tmp/o2"; then
+	echo "differs: a log with NUL runs and the clean log"
+	fails=$((fails + 1))
+fi
+same "$tmp/nul/k.log" kvm-dump 4096
+
 # chunks of more records than a batch holds (256): tiny dumps, some bad
 awk 'BEGIN { for (i = 0; i < 2000; i++) {
 	print "cr_read:            0010"

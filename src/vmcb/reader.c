@@ -239,9 +239,52 @@ void svmc_src_raw_refill(struct svmc_src *s)
 	}
 }
 
+/* Drop the NUL bytes of [p, p+n) in place; the bytes left. */
+static size_t drop_nuls(unsigned char *p, size_t n)
+{
+	unsigned char *z = memchr(p, 0, n), *o;
+
+	if (!z)
+		return n;
+	o = z;
+	for (const unsigned char *i = z, *e = p + n; i < e;) {
+		const unsigned char *nz, *next;
+
+		while (i < e && *i == 0)
+			i++;
+		next = i < e ? memchr(i, 0, (size_t)(e - i)) : NULL;
+		nz = next ? next : e;
+		memmove(o, i, (size_t)(nz - i));
+		o += nz - i;
+		i = nz;
+	}
+	return (size_t)(o - p);
+}
+
 /* The decoder of plain text and UTF-16 (svmc_src.decode). */
 static size_t text_decode(struct svmc_src *s, unsigned char *dst, size_t cap)
 {
+	/*
+	 * Bytes, once the ones read before (detection's) are used up: read
+	 * straight into the window and drop NULs there, without a copy.
+	 */
+	while (s->enc != SVMC_ENC_UTF16LE && s->enc != SVMC_ENC_UTF16BE &&
+	       s->raw_start == s->raw_end && !s->raw_eof) {
+		ssize_t n = read(s->fd, dst, cap);
+		size_t k;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				s->err = errno;
+			s->raw_eof = true;
+			return 0;
+		}
+		k = drop_nuls(dst, (size_t)n);
+		if (k)
+			return k;
+	}
 	for (;;) {
 		size_t used = 0, got;
 
