@@ -3,7 +3,8 @@
 # record boundaries and must write exactly what -t 1 writes: stdout, stderr
 # and exit status, text and JSON, over every kvm-dump and xen-dump fixture
 # and over generated corpora of each kernel era, the mix of eras and Xen
-# dumps, clean and damaged (bad values, cut lines, lost lines, soft breaks),
+# dumps, clean and damaged (bad values, cut lines, lost lines, soft breaks,
+# NUL runs), chunks of more records than a batch, quoted-printable text,
 # with chunks of at least 1 byte (a boundary before every record that has
 # one), a few KiB (records across the chunk size) and the default.
 # SVMCHECK_CHUNK_BYTES is the test-only knob for the chunk size.
