@@ -17,7 +17,7 @@
  * JSON field names); it links nothing of svmcheck, so a benchmark of
  * svmcheck never depends on svmcheck to build its input.
  *
- *   gen --format raw|nested-state|kvm-dump|json --count N --seed S
+ *   gen --format raw|nested-state|kvm-dump|xen-dump|trace|json --count N --seed S
  *       [--era newest|6.15|5.14|4.x|2.6|mixed] [--maxphyaddr N] -o FILE|-
  */
 #include <errno.h>
@@ -720,11 +720,181 @@ static void kvm_begin(enum era era_opt)
 		kd.style = P_DMESG;
 }
 
+/* ---- Xen svm_vmcb_dump() console text ------------------------------------ */
+
+/* Xen prints %#x / %#Lx: a bare 0 for zero, else 0x and the digits. */
+static const char *hx(uint64_t v)
+{
+	static char b[4][24];
+	static unsigned k;
+	char *p = b[k++ % 4];
+
+	if (v)
+		snprintf(p, 24, "%#" PRIx64, v);
+	else
+		strcpy(p, "0");
+	return p;
+}
+
+static const char *xen_ts; /* "" or this dump's "[  123.456789] " */
+static char xen_tsbuf[32];
+
+#define XL(...)                       \
+	do {                          \
+		ostr("(XEN) ");       \
+		ostr(xen_ts);         \
+		oprintf(__VA_ARGS__); \
+		owrite("\n", 1);      \
+	} while (0)
+
+static void xen_seg(const char *name, const struct svmc_vmcb_seg *sg)
+{
+	XL("%4s: %04x %04x %08x %016" PRIx64, name, sg->selector, sg->attrib, sg->limit, sg->base);
+}
+
+/*
+ * One svm_vmcb_dump() of current Xen (xen/arch/x86/hvm/svm/svmdebug.c):
+ * 64-bit words for vintr, int_stat, exit_int_info and event_inj, after the
+ * line that says why (a failed VMRUN, or the 'v' debug key's framing).
+ */
+static void write_xen(const struct svmc_vmcb *v, uint64_t index)
+{
+	const struct svmc_vmcb_control *c = &v->control;
+	const struct svmc_vmcb_save *s = &v->save;
+	uint64_t ev = c->event_inj | (uint64_t)c->event_inj_err << 32;
+	uint64_t pa = 0x83a5f2000ull + (index << 12);
+
+	xen_ts = "";
+	if (tchance(50)) {
+		snprintf(xen_tsbuf, sizeof(xen_tsbuf), "[%5" PRIu64 ".%06" PRIu64 "] ",
+			 kd.usec / 1000000, kd.usec % 1000000);
+		xen_ts = xen_tsbuf;
+	}
+	kd.usec += 17 + tbelow(400);
+	if (tchance(50)) {
+		XL("arch/x86/hvm/svm/svm.c:2688:d%uv%u invalid VMCB state:",
+		   1 + (unsigned)tbelow(9), (unsigned)tbelow(8));
+		XL("Dumping guest's current state at svm_vmexit_handler...");
+	} else {
+		XL(">>> Domain %u <<<", 1 + (unsigned)tbelow(9));
+		XL("\tVCPU %u", (unsigned)tbelow(8));
+		XL("Dumping guest's current state at key_handler...");
+	}
+	XL("Size of VMCB = 4096, paddr = %016" PRIx64 ", vaddr = ffff83%010" PRIx64, pa, pa);
+	XL("cr_intercepts = %s dr_intercepts = %s exception_intercepts = %s", hx(c->intercept_cr),
+	   hx(c->intercept_dr), hx(c->intercept_exceptions));
+	XL("general1_intercepts = %s general2_intercepts = %s", hx(c->intercept_misc1),
+	   hx(c->intercept_misc2));
+	XL("iopm_base_pa = %s msrpm_base_pa = %s tsc_offset = %s", hx(c->iopm_base_pa),
+	   hx(c->msrpm_base_pa), hx(c->tsc_offset));
+	XL("tlb_control = %s vintr = %s int_stat = %s", hx(c->tlb_ctl),
+	   hx(c->int_ctl | (uint64_t)c->int_vector << 32), hx(c->int_state));
+	XL("event_inj %016" PRIx64 ", valid? %d, ec? %d, type %u, vector %s", ev,
+	   (int)(ev >> 31 & 1), (int)(ev >> 11 & 1), (unsigned)(ev >> 8 & 7), hx(ev & 0xff));
+	XL("exitcode = %s exit_int_info = %s", hx(0xffffffffffffffffull),
+	   hx(c->exit_int_info | (uint64_t)c->exit_int_info_err << 32));
+	XL("exitinfo1 = %s exitinfo2 = %s", hx(c->exit_info_1), hx(c->exit_info_2));
+	XL("np_ctrl = %s guest_asid = %s", hx(c->nested_ctl), hx(c->asid));
+	XL("virtual vmload/vmsave = %d, virt_ext = %s", (int)(c->virt_ext >> 1 & 1),
+	   hx(c->virt_ext));
+	XL("cpl = %d efer = %s star = %s lstar = %s", s->cpl, hx(s->efer), hx(s->star),
+	   hx(s->lstar));
+	XL("CR0 = 0x%016" PRIx64 " CR2 = 0x%016" PRIx64, s->cr0, s->cr2);
+	XL("CR3 = 0x%016" PRIx64 " CR4 = 0x%016" PRIx64, s->cr3, s->cr4);
+	XL("RSP = 0x%016" PRIx64 "  RIP = 0x%016" PRIx64, s->rsp, s->rip);
+	XL("RAX = 0x%016" PRIx64 "  RFLAGS=0x%016" PRIx64, s->rax, s->rflags);
+	XL("DR6 = 0x%016" PRIx64 ", DR7 = 0x%016" PRIx64, s->dr6, s->dr7);
+	XL("CSTAR = 0x%016" PRIx64 " SFMask = 0x%016" PRIx64, s->cstar, s->sfmask);
+	XL("KernGSBase = 0x%016" PRIx64 " PAT = 0x%016" PRIx64, s->kernel_gs_base, s->g_pat);
+	XL("H_CR3 = 0x%016" PRIx64 " CleanBits = %s", c->nested_cr3, hx(c->clean));
+	XL("       sel attr  limit   base");
+	xen_seg("CS", &s->cs);
+	xen_seg("DS", &s->ds);
+	xen_seg("SS", &s->ss);
+	xen_seg("ES", &s->es);
+	xen_seg("FS", &s->fs);
+	xen_seg("GS", &s->gs);
+	xen_seg("GDTR", &s->gdtr);
+	xen_seg("LDTR", &s->ldtr);
+	xen_seg("IDTR", &s->idtr);
+	xen_seg("TR", &s->tr);
+}
+
+/* Console lines of a Xen host between dumps. */
+static void xen_unrelated(void)
+{
+	static const char *const lines[] = {
+		"d%u: Forcing read-only access to MFN fed00",
+		"grant_table.c:1810:d%uv0 Expanding d1 grant table from 5 to 6 frames",
+		"HVM d%uv0 save: CPU",
+		"physdev.c:181: dom%u: wrong map_pirq type 3",
+	};
+
+	xen_ts = "";
+	XL(lines[tbelow(sizeof(lines) / sizeof(lines[0]))], 1 + (unsigned)tbelow(40));
+}
+
+/* ---- KVM tracepoints (trace-cmd report / tracing/trace text) ------------- */
+
+/*
+ * One nested VMRUN as the newest kernels trace it (arch/x86/kvm/trace.h,
+ * 5.17+ kvm_nested_vmenter; vmcb-formats.md section 4.1): the vmenter line,
+ * its intercepts line and the nested exit with the exit reflected to L1,
+ * from one of four vCPU threads, now and then with another vCPU's
+ * kvm_exit line between a vmenter and its intercepts (vCPUs interleave).
+ * 5-character flags ("d..2.").
+ */
+static void write_trace(const struct svmc_vmcb *v)
+{
+	static const char *const reasons[] = { "io", "msr", "npf", "hlt", "cpuid", "vmmcall" };
+	const struct svmc_vmcb_control *c = &v->control;
+	const struct svmc_vmcb_save *s = &v->save;
+	unsigned vcpu = (unsigned)tbelow(4), pid = 4130 + vcpu, cpu = 5 + vcpu * 16;
+	const char *why = reasons[tbelow(sizeof(reasons) / sizeof(reasons[0]))];
+	uint64_t l1rip = 0xffffffffc0a1b2c3ull + (tbelow(4096) << 4);
+	uint64_t info1 = next(&txt_rng) & 0xffffffffull, info2 = s->rip + 2;
+	bool npt = c->nested_ctl != 0;
+	char head[96];
+
+#define TL(...)                                                                                 \
+	do {                                                                                    \
+		kd.usec += 1 + tbelow(40);                                                      \
+		ostr(head);                                                                     \
+		oprintf(" %5" PRIu64 ".%06" PRIu64 ": ", kd.usec / 1000000, kd.usec % 1000000); \
+		oprintf(__VA_ARGS__);                                                           \
+		owrite("\n", 1);                                                                \
+	} while (0)
+
+	snprintf(head, sizeof(head), " CPU %u/KVM-%u  [%03u] d..2.", vcpu, pid, cpu);
+	TL("kvm_nested_vmenter: rip: 0x%016" PRIx64 " vmcb: 0x%016" PRIx64
+	   " nested_rip: 0x%016" PRIx64
+	   " int_ctl: 0x%08x event_inj: 0x%08x nested_npt=%s %s: 0x%016" PRIx64,
+	   l1rip, c->msrpm_base_pa + 0x3000, s->rip, c->int_ctl, c->event_inj, npt ? "y" : "n",
+	   npt ? "nested_cr3" : "guest_cr3", npt ? c->nested_cr3 : s->cr3);
+	if (tchance(10)) /* another vCPU's line in between */
+		TL("kvm_exit: vcpu %u reason hlt rip 0x%" PRIx64 " info1 0x0000000000000000 info2 "
+		   "0x0000000000000000 intr_info 0x00000000 error_code 0x00000000",
+		   (vcpu + 1) % 4, l1rip);
+	TL("kvm_nested_intercepts: cr_read: %04x cr_write: %04x excp: %08x intercepts: %08x %08x "
+	   "%08x",
+	   c->intercept_cr & 0xffff, c->intercept_cr >> 16, c->intercept_exceptions,
+	   c->intercept_misc1, c->intercept_misc2, c->intercept_misc3);
+	snprintf(head, sizeof(head), " CPU %u/KVM-%u  [%03u] ....1", vcpu, pid, cpu);
+	TL("kvm_nested_vmexit: vcpu %u reason %s rip 0x%" PRIx64 " info1 0x%016" PRIx64
+	   " info2 0x%016" PRIx64 " intr_info 0x00000000 error_code 0x00000000",
+	   vcpu, why, s->rip, info1, info2);
+	TL("kvm_nested_vmexit_inject: reason: %s ext_inf1: 0x%016" PRIx64 " ext_inf2: 0x%016" PRIx64
+	   " ext_int: 0x00000000 ext_int_err: 0x00000000",
+	   why, info1, info2);
+#undef TL
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gen --format raw|nested-state|kvm-dump|json --count N [--seed S]\n"
+	fprintf(f, "usage: gen --format raw|nested-state|kvm-dump|xen-dump|trace|json --count N "
+		   "[--seed S]\n"
 		   "           [--era newest|6.15|5.14|4.x|2.6|mixed] [--maxphyaddr N] "
 		   "-o FILE|-\n");
 }
@@ -793,7 +963,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(format, "raw") && strcmp(format, "nested-state") && strcmp(format, "kvm-dump") &&
-	    strcmp(format, "json")) {
+	    strcmp(format, "xen-dump") && strcmp(format, "trace") && strcmp(format, "json")) {
 		fprintf(stderr, "gen: unknown format '%s'\n", format);
 		return 2;
 	}
@@ -825,6 +995,14 @@ int main(int argc, char **argv)
 			for (uint64_t u = tbelow(4); u > 0; u--)
 				unrelated();
 			write_kvm(v, i);
+			break;
+		case 't':
+			write_trace(v);
+			break;
+		case 'x':
+			for (uint64_t u = tbelow(3); u > 0; u--)
+				xen_unrelated();
+			write_xen(v, i);
 			break;
 		}
 	}

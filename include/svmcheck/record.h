@@ -427,6 +427,55 @@ bool svmc_reader_take_span(struct svmc_reader *r, struct svmc_span *sp);
 enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct svmc_record *recs,
 			     size_t n, size_t *got, struct svmc_diag *d);
 
+/*
+ * Chunked (parallel) parsing of text.  A text format whose reader can tell
+ * where a record boundary lies from the text alone (kvm-dump, xen-dump)
+ * lets its input be cut into chunks there: a fresh reader of each chunk,
+ * started at the chunk's offset, gives what the one reader of the whole
+ * input gives for those lines, up to the record index and line number it
+ * starts counting from (the caller adds the counts of the chunks before).
+ *
+ * svmc_reader_next_chunk() moves r past the next chunk of at least min
+ * bytes (fewer at the end; min is taken as at most a quarter of
+ * SVMC_CHUNK_MAX), copying its text into buf (cap bytes, SVMC_CHUNK_MAX
+ * are always enough).  Returns SVMC_CHUNK_TEXT with *len and *pos
+ * (the chunk's input offset) set; SVMC_CHUNK_END at the end of input (or a
+ * read error, which svmc_reader_next() then reports); SVMC_CHUNK_SERIAL
+ * when no boundary can be found any more (a line longer than the window,
+ * a window without a boundary, quoted-printable text in a kvm-dump): the
+ * rest must be read with svmc_reader_next() once svmc_reader_set_counts()
+ * has told r how many records and lines came before.
+ */
+#define SVMC_CHUNK_MAX (1u << 20) /* the most a chunk holds: the window */
+enum svmc_chunk_res { SVMC_CHUNK_TEXT, SVMC_CHUNK_END, SVMC_CHUNK_SERIAL };
+/*
+ * Is r's input worth reading in chunks of min bytes: a regular file (a
+ * pipe stays serial) of at least two of them, in a text format with a
+ * boundary finder, nothing read yet?
+ */
+bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min);
+enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, char *buf, size_t cap,
+					   size_t *len, uint64_t *pos);
+/* The index the next record of r gets (records and errors that used one up so far). */
+uint64_t svmc_reader_index(const struct svmc_reader *r);
+/* The lines r has read so far. */
+uint64_t svmc_reader_lines(const struct svmc_reader *r);
+/* The records and lines read before r's position (after chunks were taken). */
+void svmc_reader_set_counts(struct svmc_reader *r, uint64_t index, uint64_t lines);
+/*
+ * A reader of chunks of like's input (same format and input name), for one
+ * thread; svmc_reader_close() frees it.  NULL when out of memory.  like must
+ * be chunkable; it is only read (here, not later).
+ */
+struct svmc_reader *svmc_chunk_reader(const struct svmc_reader *like);
+/*
+ * Point chunk reader cr at text[0..len) at input offset pos, in a fresh
+ * state: svmc_reader_next() then gives its records with indices from 0 and
+ * line numbers from 1.  text must stay valid while cr reads it; it is
+ * only read.
+ */
+void svmc_chunk_reader_load(struct svmc_reader *cr, char *text, size_t len, uint64_t pos);
+
 /* The format in use (after auto-detection). */
 enum svmc_format svmc_reader_format(const struct svmc_reader *r);
 /* True once the reader cannot continue (I/O error, unrecoverable format). */

@@ -82,6 +82,19 @@ struct svmc_input_ops {
 	bool (*stop)(void *arg);
 	/* Optional: every 1024 records or so, the records read and bytes consumed so far. */
 	void (*progress)(void *arg, uint64_t records, uint64_t bytes);
+	/*
+	 * Optional: the current input is open and nothing of it is read yet.
+	 * Return false to leave it to the loop (svmc_reader_chunkable() says
+	 * whether chunks are possible and worth it).  Else read rd's chunks
+	 * (svmc_reader_next_chunk()) and judge them, passing their records and
+	 * errors on in order by the caller's own means, until the end or
+	 * SVMC_CHUNK_SERIAL; then, with every chunk parsed, tell rd the counts
+	 * (svmc_reader_set_counts()) and return true with *records and *errors
+	 * the chunks held.  The loop reads what is left of rd as usual.
+	 * st is the loop's count so far (for progress).
+	 */
+	bool (*text)(void *arg, struct svmc_reader *rd, const struct svmc_input_stats *st,
+		     uint64_t *records, uint64_t *errors);
 };
 
 /*

@@ -224,7 +224,7 @@ static void side_trouble(const struct side *s, enum svmc_err code, const char *f
 static int side_read(struct side *s, enum svmc_format fmt)
 {
 	static const struct svmc_input_ops ops = { side_slots, side_records, side_error, NULL,
-						   NULL,       side_stop,    NULL };
+						   NULL,       side_stop,    NULL,       NULL };
 	const char *in = s->path;
 	struct svmc_input_stats st;
 

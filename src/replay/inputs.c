@@ -54,6 +54,16 @@ static bool read_input(struct svmc_reader *rd, const char *in, const struct svmc
 			st->records += sp->count;
 		}
 	}
+	if (ops->text) {
+		uint64_t recs = 0, errs = 0;
+
+		if (ops->text(arg, rd, st, &recs, &errs)) {
+			*got += recs;
+			st->records += recs;
+			st->errors += errs;
+			bad = errs > 0;
+		}
+	}
 	for (;;) {
 		struct svmc_record *recs;
 		size_t room, k;
@@ -161,7 +171,7 @@ enum svmc_err svmc_inputs_each(const char *const *inputs, size_t n, enum svmc_fo
 			       struct svmc_input_stats *st)
 {
 	static const struct svmc_input_ops ops = { each_slots, each_records, each_error, NULL,
-						   NULL,       NULL,         NULL };
+						   NULL,       NULL,         NULL,       NULL };
 	struct each x = { NULL, record, error, arg };
 
 	memset(st, 0, sizeof(*st));

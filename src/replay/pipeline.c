@@ -15,7 +15,13 @@
  * items.  A raw regular file is not read by the caller's thread at all: its
  * whole pages are a span, cut into batches that name a part of it, and each
  * worker reads its part itself with pread(2), so the reading runs on all
- * workers at once.
+ * workers at once.  A text file whose format can tell record boundaries
+ * (kvm-dump, xen-dump) is cut into chunks of text there by the caller's
+ * thread; each worker parses a chunk with a reader of its own and judges
+ * its records.  A chunk's records and lines are numbered from 0 while it is
+ * parsed; once the chunk before it has been parsed, its worker knows where
+ * the numbering of its input stands and shifts its records and errors by
+ * that before it formats them, so the output is that of one thread.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,6 +31,13 @@
 
 #define BATCH_RECORDS 256
 #define BATCH_ERRORS 16
+/*
+ * Text per chunk, at least (a chunk ends at the first record boundary
+ * after it): big enough that the hand-over is noise, small enough that a
+ * ring of them stays a few MiB.  SVMCHECK_CHUNK_BYTES overrides it, for
+ * the tests only (tiny chunks put a boundary next to every record).
+ */
+#define CHUNK_BYTES (256u << 10)
 /*
  * Records per read on one thread: 32 pages (128 KiB) stay in the cache
  * between the read that writes them and the checks that read them.
@@ -125,7 +138,8 @@ static enum svmc_err run_inline(struct inline_ctx *x, const char *const *inputs,
 					     NULL,
 					     inline_input_done,
 					     run_stop,
-					     ops->progress ? inline_progress : NULL };
+					     ops->progress ? inline_progress : NULL,
+					     NULL };
 
 	x->recs = malloc(INLINE_BATCH * sizeof(*x->recs));
 	x->w = calloc(1, ops->worker_size ? ops->worker_size : 1);
@@ -170,6 +184,22 @@ struct batch {
 	uint64_t span_first;
 	unsigned span_n;
 	void *out; /* the caller's batch output */
+	/* a chunk of text, parsed by the worker (chunk set) */
+	bool chunk;
+	char *text; /* SVMC_CHUNK_MAX bytes, allocated on first use */
+	size_t tlen;
+	uint64_t tpos;                  /* input offset of text[0] */
+	uint64_t chain;                 /* its place among its input's chunks */
+	const struct svmc_reader *like; /* its input's reader */
+	uint64_t input_seq;             /* which input (a reader's address may come back) */
+	struct cerr *ce;                /* its errors, reported (diag) when it is written */
+	size_t nce, cap_ce;
+};
+
+/* An error of a chunk: before recs[at] of the round of records it was met in. */
+struct cerr {
+	struct svmc_diag d;
+	unsigned at;
 };
 
 struct pool {
@@ -185,7 +215,156 @@ struct pool {
 	bool end;
 	bool spans;        /* span batches of the current input were handed out */
 	struct batch *cur; /* the batch being filled */
+	size_t chunk_min;  /* CHUNK_BYTES or SVMCHECK_CHUNK_BYTES */
+	/* the chunks of the current input, parsed so far in order */
+	pthread_cond_t chained; /* chain_next moved */
+	uint64_t input_seq;
+	uint64_t chain_next;             /* the chunk whose base is known */
+	uint64_t chain_index;            /* its first record index */
+	uint64_t chain_line;             /* lines before it */
+	uint64_t chain_recs, chain_errs; /* what the chunks before it held */
 };
+
+struct worker {
+	struct pool *p;
+	void *w;
+	pthread_t tid;
+	struct svmc_reader *cr; /* chunk reader of input cr_seq */
+	uint64_t cr_seq;
+};
+
+/* Lines of text[0..n): its newlines, and a last line without one. */
+static uint64_t count_lines(const char *t, size_t n)
+{
+	const char *e = t + n, *q = t;
+	uint64_t k = 0;
+
+	while ((q = memchr(q, '\n', (size_t)(e - q))) != NULL) {
+		k++;
+		q++;
+	}
+	return k + (n && t[n - 1] != '\n');
+}
+
+static void chunk_error(struct batch *bt, const struct svmc_diag *d, unsigned at)
+{
+	if (bt->nce == bt->cap_ce) {
+		size_t cap = bt->cap_ce ? 2 * bt->cap_ce : 16;
+		struct cerr *ce = realloc(bt->ce, cap * sizeof(*ce));
+
+		if (!ce)
+			return; /* out of memory: the error is lost, the records are not */
+		bt->ce = ce;
+		bt->cap_ce = cap;
+	}
+	bt->ce[bt->nce++] = (struct cerr){ *d, at };
+}
+
+/* Wait until the chunks before bt are parsed; their totals into *index and *line. */
+static void chunk_base(struct pool *p, const struct batch *bt, uint64_t *index, uint64_t *line)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->chain_next != bt->chain)
+		pthread_cond_wait(&p->chained, &p->mu);
+	*index = p->chain_index;
+	*line = p->chain_line;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* bt is parsed: the next chunk may go on from its totals. */
+static void chunk_publish(struct pool *p, uint64_t index, uint64_t line, uint64_t recs,
+			  uint64_t errs)
+{
+	pthread_mutex_lock(&p->mu);
+	p->chain_index = index;
+	p->chain_line = line;
+	p->chain_recs += recs;
+	p->chain_errs += errs;
+	p->chain_next++;
+	pthread_cond_broadcast(&p->chained);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * Parse chunk bt with the worker's chunk reader, BATCH_RECORDS records a
+ * round, then number and judge each round as the one reader of the input
+ * would have numbered it.
+ */
+static void process_chunk(struct pool *p, struct worker *wk, struct batch *bt)
+{
+	const struct svmc_replay_ops *ops = p->run.ops;
+	const struct svmc_panel *pn = p->run.o->panel;
+	struct svmc_result res[SVMC_PANEL_MAX];
+	uint64_t lines = 0, bi = 0, bl = 0, recs = 0;
+	bool based = false, end = false;
+	struct svmc_diag d;
+	size_t e = 0;
+
+	bt->nce = 0;
+	if (!wk->cr || wk->cr_seq != bt->input_seq) {
+		svmc_reader_close(wk->cr);
+		wk->cr = svmc_chunk_reader(bt->like);
+		wk->cr_seq = bt->input_seq;
+	}
+	if (!wk->cr) {
+		svmc_diag_init(&d, NULL);
+		svmc_diag_set(&d, SVMC_ERR_NOMEM, "out of memory");
+		chunk_error(bt, &d, 0);
+		lines = count_lines(bt->text, bt->tlen);
+		end = true;
+	} else {
+		svmc_chunk_reader_load(wk->cr, bt->text, bt->tlen, bt->tpos);
+	}
+	while (!based || !end) {
+		unsigned n = 0;
+		size_t first = bt->nce;
+
+		while (!end && n < BATCH_RECORDS) {
+			enum svmc_err er;
+
+			svmc_diag_init(&d, NULL);
+			er = svmc_reader_next(wk->cr, &bt->recs[n], &d);
+			if (er == SVMC_OK) {
+				n++;
+				continue;
+			}
+			if (er != SVMC_ERR_EMPTY)
+				chunk_error(bt, &d, n);
+			end = er == SVMC_ERR_EMPTY || svmc_reader_failed(wk->cr);
+		}
+		recs += n;
+		if (!based) {
+			chunk_base(p, bt, &bi, &bl);
+			based = true;
+		}
+		if (end && wk->cr) /* a chunk reader reads every line of its chunk */
+			lines = svmc_reader_lines(wk->cr);
+		if (end)
+			chunk_publish(p, bi + (wk->cr ? svmc_reader_index(wk->cr) : 0), bl + lines,
+				      recs, bt->nce);
+		for (size_t k = first; k < bt->nce; k++) {
+			struct svmc_diag *x = &bt->ce[k].d;
+
+			if (x->line != SVMC_NO_LINE)
+				x->line += bl;
+			if (x->index != SVMC_NO_INDEX)
+				x->index += bi;
+		}
+		for (unsigned i = 0; i <= n; i++) {
+			for (e = first; e < bt->nce && bt->ce[e].at <= i; e++)
+				if (bt->ce[e].at == i)
+					ops->error(wk->w, bt->out, &bt->ce[e].d);
+			first = e;
+			if (i == n)
+				break;
+			bt->recs[i].index += bi;
+			if (bt->recs[i].line != SVMC_NO_LINE)
+				bt->recs[i].line += bl;
+			unsigned k = svmc_panel_evaluate(pn, &bt->recs[i], res);
+			ops->record(wk->w, bt->out, &bt->recs[i], res, k);
+		}
+	}
+}
 
 static void process_batch(struct pool *p, void *w, struct batch *bt)
 {
@@ -219,12 +398,6 @@ static void process_batch(struct pool *p, void *w, struct batch *bt)
 	}
 }
 
-struct worker {
-	struct pool *p;
-	void *w;
-	pthread_t tid;
-};
-
 static void *worker(void *arg)
 {
 	struct worker *wk = arg;
@@ -242,7 +415,10 @@ static void *worker(void *arg)
 		p->claim_seq++;
 		bt->state = B_WORKING;
 		pthread_mutex_unlock(&p->mu);
-		process_batch(p, wk->w, bt);
+		if (bt->chunk)
+			process_chunk(p, wk, bt);
+		else
+			process_batch(p, wk->w, bt);
 		pthread_mutex_lock(&p->mu);
 		bt->state = B_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -267,6 +443,9 @@ static void write_done(struct pool *p, bool wait)
 			continue;
 		}
 		pthread_mutex_unlock(&p->mu);
+		/* a chunk's errors reach diag here, in input order, as with one thread */
+		for (size_t i = 0; bt->chunk && i < bt->nce; i++)
+			run_diag(&p->run, &bt->ce[i].d);
 		run_write(&p->run, bt->out, true);
 		pthread_mutex_lock(&p->mu);
 		bt->state = B_FREE;
@@ -278,7 +457,7 @@ static void write_done(struct pool *p, bool wait)
 /* Hand the current batch to the workers. */
 static void submit(struct pool *p)
 {
-	if (!p->cur || (!p->cur->n && !p->cur->nerr && !p->cur->span))
+	if (!p->cur || (!p->cur->n && !p->cur->nerr && !p->cur->span && !p->cur->chunk))
 		return;
 	pthread_mutex_lock(&p->mu);
 	p->cur->state = B_READY;
@@ -304,6 +483,7 @@ static struct batch *cur_batch(struct pool *p)
 		bt->n = 0;
 		bt->nerr = 0;
 		bt->span = NULL;
+		bt->chunk = false;
 		p->cur = bt;
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -368,6 +548,57 @@ static bool pool_span(void *arg, const struct svmc_span *sp)
 	return true;
 }
 
+/*
+ * A text input in chunks: cut them on this thread, let the workers parse
+ * and judge them, and wait for the last before the input loop goes on (it
+ * needs their counts, and what could not be cut is read serially after).
+ */
+static bool pool_text(void *arg, struct svmc_reader *rd, const struct svmc_input_stats *st,
+		      uint64_t *records, uint64_t *errors)
+{
+	struct pool *p = arg;
+
+	if (!svmc_reader_chunkable(rd, p->chunk_min))
+		return false;
+	submit(p); /* what came before goes first */
+	pthread_mutex_lock(&p->mu);
+	p->input_seq++;
+	p->chain_next = 0;
+	p->chain_index = 0;
+	p->chain_line = 0;
+	p->chain_recs = 0;
+	p->chain_errs = 0;
+	pthread_mutex_unlock(&p->mu);
+	for (uint64_t seq = 0; !run_stop(&p->run); seq++) {
+		struct batch *bt = cur_batch(p);
+
+		if (!bt->text && !(bt->text = malloc(SVMC_CHUNK_MAX)))
+			break; /* the rest is read serially */
+		if (svmc_reader_next_chunk(rd, p->chunk_min, bt->text, SVMC_CHUNK_MAX, &bt->tlen,
+					   &bt->tpos) != SVMC_CHUNK_TEXT)
+			break;
+		bt->chunk = true;
+		bt->chain = seq;
+		bt->like = rd;
+		bt->input_seq = p->input_seq;
+		submit(p);
+		if (p->run.ops->progress) {
+			uint64_t recs;
+
+			pthread_mutex_lock(&p->mu);
+			recs = p->chain_recs;
+			pthread_mutex_unlock(&p->mu);
+			run_progress(&p->run, st->records + recs,
+				     st->bytes + svmc_reader_bytes(rd));
+		}
+	}
+	pool_wait_all(p);
+	*records = p->chain_recs;
+	*errors = p->chain_errs;
+	svmc_reader_set_counts(rd, p->chain_index, p->chain_line);
+	return true;
+}
+
 static void pool_input_done(void *arg)
 {
 	struct pool *p = arg;
@@ -398,6 +629,7 @@ static void pool_free(struct pool *p, struct worker *wk, unsigned nt)
 		if (wk[i].w && ops->worker_fini)
 			ops->worker_fini(p->run.arg, wk[i].w);
 		free(wk[i].w);
+		svmc_reader_close(wk[i].cr);
 	}
 	free(wk);
 	for (unsigned i = 0; p->ring && i < p->nring; i++) {
@@ -405,8 +637,11 @@ static void pool_free(struct pool *p, struct worker *wk, unsigned nt)
 			ops->out_fini(p->run.arg, p->ring[i].out);
 		free(p->ring[i].out);
 		free(p->ring[i].recs);
+		free(p->ring[i].text);
+		free(p->ring[i].ce);
 	}
 	free(p->ring);
+	pthread_cond_destroy(&p->chained);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);
@@ -422,7 +657,9 @@ static enum svmc_err run_pool(struct pool *p, const char *const *inputs, size_t 
 					     pool_span,
 					     pool_input_done,
 					     run_stop,
-					     ops->progress ? pool_progress : NULL };
+					     ops->progress ? pool_progress : NULL,
+					     pool_text };
+	const char *cb = getenv("SVMCHECK_CHUNK_BYTES");
 	unsigned nt = p->run.o->threads, started = 0;
 	struct worker *wk;
 	bool ok = true;
@@ -434,6 +671,8 @@ static enum svmc_err run_pool(struct pool *p, const char *const *inputs, size_t 
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
+	pthread_cond_init(&p->chained, NULL);
+	p->chunk_min = cb && *cb ? strtoul(cb, NULL, 10) : CHUNK_BYTES;
 	for (unsigned i = 0; p->ring && i < p->nring; i++) {
 		p->ring[i].recs = malloc(BATCH_RECORDS * sizeof(struct svmc_record));
 		p->ring[i].out = calloc(1, ops->out_size ? ops->out_size : 1);

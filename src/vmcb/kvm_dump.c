@@ -270,18 +270,35 @@ static const char *excerpt(const char *s, size_t n, char *buf, size_t cap)
 
 /* ---- prefix stripping ---------------------------------------------------- */
 
-static const char *const facilities[] = { "kern",   "user", "mail", "daemon", "auth",
-					  "syslog", "lpr",  "news", NULL };
-static const char *const levels[] = { "emerg",  "alert", "crit",  "err", "warn",
-				      "notice", "info",  "debug", NULL };
+/* A word and its length, for the lists below. */
+struct word {
+	const char *w;
+	size_t n;
+};
 
-/* "WORD<spaces>:" where WORD is in list; returns the end or NULL. */
-static const char *word_colon(const char *p, const char *e, const char *const *list)
+static const struct word facilities[] = { { NAME("kern") },   { NAME("user") }, { NAME("mail") },
+					  { NAME("daemon") }, { NAME("auth") }, { NAME("syslog") },
+					  { NAME("lpr") },    { NAME("news") }, { NULL, 0 } };
+static const struct word levels[] = { { NAME("emerg") }, { NAME("alert") }, { NAME("crit") },
+				      { NAME("err") },   { NAME("warn") },  { NAME("notice") },
+				      { NAME("info") },  { NAME("debug") }, { NULL, 0 } };
+
+/*
+ * "WORD<spaces>:" where WORD, the lower-case word at p, is in list; returns
+ * the end or NULL.  Most lines get here with a dump label ("cpl:"), which
+ * the word's length alone mostly rules out.
+ */
+static const char *word_colon(const char *p, const char *e, const struct word *list)
 {
-	for (unsigned i = 0; list[i]; i++) {
-		if (p >= e || *p != list[i][0] || !starts(p, e, list[i]))
+	const char *w = p, *q;
+
+	while (w < e && *w >= 'a' && *w <= 'z')
+		w++;
+	for (unsigned i = 0; list[i].w; i++) {
+		if ((size_t)(w - p) != list[i].n || *p != *list[i].w ||
+		    memcmp(p, list[i].w, list[i].n) != 0)
 			continue;
-		const char *q = p + strlen(list[i]);
+		q = w;
 		while (q < e && *q == ' ')
 			q++;
 		if (q < e && *q == ':')
@@ -443,15 +460,38 @@ static const uint8_t labelc[256] = {
 	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1, [' '] = 2,
 };
 
+/* The high bit of each blank (space, tab) byte of the 8 at p. */
+static uint64_t blanks8(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return svmc_swar_eq(x, ' ') | svmc_swar_eq(x, '\t');
+}
+
+/* Past the blanks at p: the padding between a label and its value is up to 20. */
 static const char *skip_blank(const char *p, const char *e)
 {
+	for (; e - p >= 8; p += 8) {
+		uint64_t m = ~blanks8(p) & SVMC_SWAR_HIGH;
+
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+	}
 	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;
 	return p;
 }
 
+/* The end of the token at p: values are 4 to 16 digits. */
 static const char *token_end(const char *p, const char *e)
 {
+	for (; e - p >= 8; p += 8) {
+		uint64_t m = blanks8(p);
+
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+	}
 	while (p < e && *p != ' ' && *p != '\t')
 		p++;
 	return p;
@@ -610,12 +650,19 @@ ords:
 static int hex_tok(const char *s, size_t n, uint64_t *v)
 {
 	uint64_t x = 0;
+	size_t i = 0;
+	uint32_t w;
 
 	*v = 0;
 	if (n == 0)
 		return 1;
 	/* one pass: any non-digit is "not hex" whatever the length */
-	for (size_t i = 0; i < n; i++) {
+	for (; n - i >= 8; i += 8) {
+		if (!svmc_hex8(s + i, &w))
+			return 1;
+		x = x << 32 | w;
+	}
+	for (; i < n; i++) {
 		unsigned d = svmc_hexval1[(unsigned char)s[i]];
 		if (!d)
 			return 1;
@@ -1065,6 +1112,129 @@ static enum svmc_err kd_init(struct svmc_reader *r, struct svmc_diag *d)
 	return SVMC_OK;
 }
 
+static void kd_restart(struct svmc_reader *r)
+{
+	struct kd_state *st = r->state;
+
+	st->qp = false;
+	st->skipping = false;
+	st->last_ord = -1;
+	st->gap = 0;
+	st->has_pend = false;
+}
+
+/* [p, p+n) without its '\r', ends in '=': a soft line break joins the next line to it. */
+static bool soft_break(const char *p, size_t n)
+{
+	if (n && p[n - 1] == '\r')
+		n--;
+	return n && p[n - 1] == '=';
+}
+
+/* The line of [b, e) that starts at *ls; its length (without '\n') into *len. */
+static const char *line_at(const char *b, const char *e, size_t ls, size_t *len)
+{
+	const char *nl = memchr(b + ls, '\n', (size_t)(e - (b + ls)));
+
+	*len = (size_t)((nl ? nl : e) - (b + ls));
+	return b + ls;
+}
+
+/* Where the line that holds b[k] starts. */
+static size_t line_start(const char *b, size_t k)
+{
+	const char *nl = k ? memrchr(b, '\n', k) : NULL;
+
+	return nl ? (size_t)(nl - b) + 1 : 0;
+}
+
+/*
+ * Is the line at ls a boundary?  It must open a dump whatever came before:
+ * a header before the save area, or cr_read, each with lower ordinals than
+ * the line before it, a clean dump line of its own (so the dump before is
+ * open with that line's ordinal, or failed at or after it, and the line
+ * must start the next one: see kd_next).  Neither that line nor the one
+ * before it ends in a soft break, so no join reaches across.
+ */
+static bool kd_boundary(const struct kd_state *st, const char *b, const char *e, size_t ls)
+{
+	const char *p, *body;
+	size_t n, bl, ps_at;
+	struct parsed ps;
+
+	if (ls == 0)
+		return false;
+	p = line_at(b, e, ls, &n);
+	strip_prefix(p, n, &body, &bl);
+	parse_body(st, body, bl, -1, &ps);
+	if (n >= SRC_LINE_MAX || !((ps.hdr >= 0 && ps.hdr < ORD_SAVE) ||
+				   (ps.hdr < 0 && ps.st == P_OK && ps.it[0].ord == ORD_CR_READ)))
+		return false;
+	ps_at = line_start(b, ls - 1);
+	p = line_at(b, e, ps_at, &n);
+	if (n >= SRC_LINE_MAX || soft_break(p, n))
+		return false;
+	if (ps_at > 0) {
+		size_t pp_at = line_start(b, ps_at - 1), pn;
+		const char *pp = line_at(b, e, pp_at, &pn);
+
+		if (soft_break(pp, pn))
+			return false;
+	}
+	strip_prefix(p, n, &body, &bl);
+	parse_body(st, body, bl, -1, &ps);
+	return ps.hdr < 0 && ps.st == P_OK && line_max_ord(&ps) > ORD_CR_READ;
+}
+
+/* The first quoted-printable escape in [b, b+n), or NULL (one memchr pass over the '='). */
+static const char *qp_escape(const char *b, size_t n)
+{
+	const char *e = b + n, *q = b;
+
+	while ((q = memchr(q, '=', (size_t)(e - q))) != NULL) {
+		if (e - q >= 3 && ((q[1] == '2' && q[2] == '0') || (q[1] == '3' && q[2] == 'D') ||
+				   (q[1] == '0' && q[2] == '9')))
+			return q;
+		q++;
+	}
+	return NULL;
+}
+
+/*
+ * The boundary finder (svmc_format_ops.cut): the first line at or after
+ * `from` that opens a dump whatever came before (kd_boundary), found from
+ * the "VMCB" of the headers or from "cr_read:".  Quoted-printable text
+ * switches escape decoding on for the rest of the input, which a reader
+ * started later would not know: after the first escape there is none.
+ */
+static size_t kd_cut(const struct svmc_reader *r, const char *b, size_t n, size_t from)
+{
+	const struct kd_state *st = r->state;
+	const char *e = b + n, *hv = b, *cr = b, *k;
+	size_t at = from;
+
+	/* hv, cr: the next "VMCB" and "cr_read:" at or after at (e: none left) */
+	while (at < n) {
+		size_t ls;
+
+		if (hv < b + at)
+			hv = memmem(b + at, n - at, "VMCB", 4);
+		if (cr < b + at)
+			cr = memmem(b + at, n - at, "cr_read:", 8);
+		hv = hv ? hv : e;
+		cr = cr ? cr : e;
+		k = hv < cr ? hv : cr;
+		if (k == e)
+			break;
+		ls = line_start(b, (size_t)(k - b));
+		if (ls >= from && kd_boundary(st, b, e, ls))
+			return qp_escape(b, ls) ? SVMC_CUT_NEVER : ls;
+		at = (size_t)(k - b) + 1;
+	}
+	/* the text after the last boundary is read as one piece: escapes in it are its own */
+	return SVMC_CUT_NONE;
+}
+
 /*
  * A "cr_read:" of dump_vmcb() in [b, b+n): not the one a kvm_nested_intercepts
  * tracepoint line prints (trace.c reads those).
@@ -1115,6 +1285,8 @@ static const struct svmc_format_ops kvm_dump_ops = {
 	.state_size = sizeof(struct kd_state),
 	.init = kd_init,
 	.next = kd_next,
+	.cut = kd_cut,
+	.restart = kd_restart,
 };
 
 const struct svmc_format_row svmc_kvm_dump_format = {

@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "hexdigit.h"
 #include "vmcb/reader.h"
 
 enum svmc_err svmc_src_open(struct svmc_src *s, const char *path, struct svmc_diag *d)
@@ -67,7 +68,8 @@ void svmc_src_close(struct svmc_src *s)
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	free(s->buf);
+	if (!s->borrowed)
+		free(s->buf);
 	s->buf = NULL;
 	free(s->raw);
 	s->raw = NULL;
@@ -237,9 +239,52 @@ void svmc_src_raw_refill(struct svmc_src *s)
 	}
 }
 
+/* Drop the NUL bytes of [p, p+n) in place; the bytes left. */
+static size_t drop_nuls(unsigned char *p, size_t n)
+{
+	unsigned char *z = memchr(p, 0, n), *o;
+
+	if (!z)
+		return n;
+	o = z;
+	for (const unsigned char *i = z, *e = p + n; i < e;) {
+		const unsigned char *nz, *next;
+
+		while (i < e && *i == 0)
+			i++;
+		next = i < e ? memchr(i, 0, (size_t)(e - i)) : NULL;
+		nz = next ? next : e;
+		memmove(o, i, (size_t)(nz - i));
+		o += nz - i;
+		i = nz;
+	}
+	return (size_t)(o - p);
+}
+
 /* The decoder of plain text and UTF-16 (svmc_src.decode). */
 static size_t text_decode(struct svmc_src *s, unsigned char *dst, size_t cap)
 {
+	/*
+	 * Bytes, once the ones read before (detection's) are used up: read
+	 * straight into the window and drop NULs there, without a copy.
+	 */
+	while (s->enc != SVMC_ENC_UTF16LE && s->enc != SVMC_ENC_UTF16BE &&
+	       s->raw_start == s->raw_end && !s->raw_eof) {
+		ssize_t n = read(s->fd, dst, cap);
+		size_t k;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				s->err = errno;
+			s->raw_eof = true;
+			return 0;
+		}
+		k = drop_nuls(dst, (size_t)n);
+		if (k)
+			return k;
+	}
 	for (;;) {
 		size_t used = 0, got;
 
@@ -764,6 +809,129 @@ enum svmc_err svmc_span_read(const struct svmc_span *sp, uint64_t first, struct 
 	return SVMC_OK;
 }
 
+/* ---- chunked text ---------------------------------------------------------- */
+
+/* The largest least size of a chunk: a quarter window, so the boundary after it is in the window. */
+#define CHUNK_MIN_MAX (SRC_BUF_SIZE / 4)
+
+bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min)
+{
+	struct stat st;
+
+	/*
+	 * A pipe stays serial: filling a whole window before the first record
+	 * would hold records back from a live log (dmesg -w | svmcheck ...).
+	 */
+	if (!r->ops->cut || !r->src.decode || !r->src.regular || r->failed || r->src.err ||
+	    r->index || r->src.lineno || fstat(r->src.fd, &st) != 0)
+		return false;
+	return (uint64_t)st.st_size >= r->src.base + 2 * (uint64_t)min;
+}
+
+enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, char *buf, size_t cap,
+					   size_t *len, uint64_t *pos)
+{
+	struct svmc_src *s = &r->src;
+	size_t avail = src_avail(s), c;
+
+	if (min < 1)
+		min = 1;
+	if (min > CHUNK_MIN_MAX)
+		min = CHUNK_MIN_MAX;
+	/*
+	 * Look for a boundary in what the window holds first, and fill it
+	 * (moving the rest to its front) only when there is none: refilling
+	 * before every chunk would move each byte several times.
+	 */
+	for (;;) {
+		const char *b = (const char *)src_ptr(s), *nl;
+		size_t n = avail;
+
+		c = SVMC_CUT_NONE;
+		if (!s->eof) {
+			/* a cut is judged on whole lines: the last one may go on in the next read */
+			nl = avail ? memrchr(b, '\n', avail) : NULL;
+			n = nl ? (size_t)(nl - b) + 1 : 0;
+		}
+		if (n > min)
+			c = r->ops->cut(r, b, n, min);
+		if (c == SVMC_CUT_NEVER)
+			return SVMC_CHUNK_SERIAL;
+		if (c != SVMC_CUT_NONE)
+			break;
+		if (s->eof) {
+			if (avail == 0)
+				return SVMC_CHUNK_END;
+			c = avail; /* the rest of the input */
+			break;
+		}
+		if (avail + 4 > s->cap)
+			return SVMC_CHUNK_SERIAL; /* a full window without a boundary */
+		avail = svmc_src_fill(s, s->cap);
+	}
+	if (c > cap)
+		return SVMC_CHUNK_SERIAL;
+	memcpy(buf, src_ptr(s), c);
+	*len = c;
+	*pos = s->pos;
+	src_consume(s, c);
+	return SVMC_CHUNK_TEXT;
+}
+
+uint64_t svmc_reader_index(const struct svmc_reader *r)
+{
+	return r->index;
+}
+
+uint64_t svmc_reader_lines(const struct svmc_reader *r)
+{
+	return r->src.lineno;
+}
+
+void svmc_reader_set_counts(struct svmc_reader *r, uint64_t index, uint64_t lines)
+{
+	r->index = index;
+	r->src.lineno = lines;
+}
+
+struct svmc_reader *svmc_chunk_reader(const struct svmc_reader *like)
+{
+	struct svmc_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->ops = like->ops;
+	r->input = like->input;
+	r->src.fd = -1;
+	r->src.borrowed = true;
+	/* a format with a boundary finder keeps plain data in its state: copy it */
+	r->state = malloc(like->ops->state_size);
+	if (!r->state) {
+		free(r);
+		return NULL;
+	}
+	memcpy(r->state, like->state, like->ops->state_size);
+	return r;
+}
+
+void svmc_chunk_reader_load(struct svmc_reader *cr, char *text, size_t len, uint64_t pos)
+{
+	struct svmc_src *s = &cr->src;
+
+	/* the window is the text: read only (src_read_to never reads at eof) */
+	s->buf = (unsigned char *)text;
+	s->cap = len + 1; /* more than it holds: the last line needs no newline */
+	s->start = 0;
+	s->end = len;
+	s->pos = pos;
+	s->eof = true;
+	s->err = 0;
+	s->lineno = 0;
+	cr->index = 0;
+	cr->failed = false;
+	cr->ops->restart(cr);
+}
+
 enum svmc_format svmc_reader_format(const struct svmc_reader *r)
 {
 	return r->ops->format;
@@ -803,6 +971,11 @@ bool svmc_parse_hex(const char *s, size_t len, uint64_t *v)
 		i++;
 	if (len - i > 16)
 		return false;
+	for (uint32_t w; len - i >= 8; i += 8) {
+		if (!svmc_hex8(s + i, &w))
+			return false;
+		x = x << 32 | w;
+	}
 	for (; i < len; i++) {
 		unsigned c = (unsigned char)s[i], dv;
 		if (c >= '0' && c <= '9')

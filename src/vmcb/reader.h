@@ -21,8 +21,8 @@
 
 #include "svmcheck/record.h"
 
-#define SRC_BUF_SIZE (1u << 20)  /* read window */
-#define SRC_LINE_MAX (64u << 10) /* longest line a text reader sees whole */
+#define SRC_BUF_SIZE SVMC_CHUNK_MAX /* read window: a text chunk is cut from one */
+#define SRC_LINE_MAX (64u << 10)    /* longest line a text reader sees whole */
 
 /*
  * How the bytes of a text input encode its characters (svmc_text_encoding):
@@ -62,6 +62,7 @@ struct svmc_src {
 	bool raw_eof;
 	enum svmc_text_enc enc;
 	void *dec_state; /* the decoder's own state, freed by svmc_src_close */
+	bool borrowed;   /* buf is a chunk's text (svmc_chunk_reader_load): not ours */
 };
 
 /* Open path ("-" = stdin); directories and unreadable files fail with d set. */
@@ -197,8 +198,30 @@ struct svmc_format_ops {
 	 */
 	size_t (*batch)(struct svmc_reader *r, struct svmc_record *recs, size_t n);
 	size_t rec_size; /* with batch: the size of one whole record */
+	/*
+	 * Optional, text formats: the boundary finder of chunked parsing
+	 * (svmc_reader_next_chunk).  [b, b+n) is decoded text that starts at a
+	 * boundary (the input's start, or an offset cut returned before) and
+	 * ends at a line end or the input's end.  Return the offset of the
+	 * first line start at or after `from` (from > 0) where a reader in the
+	 * state restart() leaves, given the text from there on, reads what the
+	 * reader of the whole input reads there: the previous record is over
+	 * and nothing carried over from before changes how a line is read.
+	 * SVMC_CUT_NONE: no boundary in [from, n); SVMC_CUT_NEVER: none can be
+	 * told from here on (the rest is read serially).  The text before
+	 * `from` is there for a finder that must know what is open at a
+	 * boundary (a trace's records span lines of one vCPU: a boundary is a
+	 * line before which no vCPU has a record open).  r is read only
+	 * (the state init left); called on the reading thread.
+	 */
+	size_t (*cut)(const struct svmc_reader *r, const char *b, size_t n, size_t from);
+	/* With cut: put r->state back to what init left, reading nothing. */
+	void (*restart)(struct svmc_reader *r);
 	void (*fini)(struct svmc_reader *r);
 };
+
+#define SVMC_CUT_NONE ((size_t)-1)
+#define SVMC_CUT_NEVER ((size_t)-2)
 
 struct svmc_reader {
 	struct svmc_src src;

@@ -32,10 +32,11 @@
 #include "vmcb/reader.h"
 
 struct xen_state {
-	bool in_dump;        /* a dump has begun and has not been returned yet */
-	bool skip;           /* an error was reported for this dump: skip its rest */
-	bool vmsa;           /* after "Decrypted SEV-ES state": save lines are the VMSA */
-	uint64_t start_line; /* the dump's first line */
+	bool in_dump;          /* a dump has begun and has not been returned yet */
+	bool skip;             /* an error was reported for this dump: skip its rest */
+	bool vmsa;             /* after "Decrypted SEV-ES state": save lines are the VMSA */
+	uint64_t start_line;   /* the dump's first line */
+	uint8_t label_at[128]; /* xen_labels index + 1 by label_hash(), 0 = empty (xen_init) */
 };
 
 /* How a label's value is read and stored. */
@@ -164,22 +165,32 @@ static void skip_ws(struct cur *c)
 		c->p++;
 }
 
+/*
+ * starts() and str_eq() look at the first byte before strlen: a line is
+ * tried against a dozen line kinds and a label against every name of a table.
+ */
 static bool starts(const struct cur *c, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
+
+	if (c->p == c->end || *c->p != *s)
+		return !*s;
+	n = strlen(s);
 	return (size_t)(c->end - c->p) >= n && memcmp(c->p, s, n) == 0;
 }
 
 static bool str_eq(const char *p, size_t n, const char *s)
 {
-	return strlen(s) == n && memcmp(p, s, n) == 0;
+	return (n ? *s == *p : !*s) && strlen(s) == n && memcmp(p, s, n) == 0;
 }
 
 /* Strip "(XEN)", one space, an optional "[timestamp] " and leading blanks. */
 static struct cur strip_prefix(const char *line, size_t len)
 {
 	struct cur c = { line, line + len };
-	const char *x = len >= 5 ? memmem(line, len, "(XEN)", 5) : NULL;
+	const char *x = len < 5                       ? NULL :
+			memcmp(line, "(XEN)", 5) == 0 ? line :
+							memmem(line, len, "(XEN)", 5);
 
 	if (x) {
 		c.p = x + 5;
@@ -288,6 +299,21 @@ static enum svmc_err check_np_flags(struct cur *c, uint64_t v, struct svmc_diag 
 	return SVMC_OK;
 }
 
+/* Hash of a label name of len > 0 bytes into label_at[]: its ends and length tell them apart. */
+static unsigned label_hash(const char *s, size_t len)
+{
+	return ((unsigned char)s[0] * 7u + (unsigned char)s[len - 1] * 13u + (unsigned)len) & 127u;
+}
+
+/* The xen_labels row named [s, s+len), or NULL (a line names three or four of them). */
+static const struct xen_label *pair_label(const struct xen_state *st, const char *s, size_t len)
+{
+	for (unsigned h = len ? label_hash(s, len) : 0; len && st->label_at[h]; h = (h + 1) & 127u)
+		if (str_eq(s, len, xen_labels[st->label_at[h] - 1].name))
+			return &xen_labels[st->label_at[h] - 1];
+	return NULL;
+}
+
 static const struct xen_label *find_label(const struct xen_label *t, size_t n, const char *s,
 					  size_t len)
 {
@@ -372,8 +398,7 @@ static enum svmc_err pairs_line(struct xen_state *st, struct svmc_record *rec, s
 		le = eq;
 		while (le > ls && is_space(le[-1]))
 			le--;
-		l = find_label(xen_labels, sizeof(xen_labels) / sizeof(*xen_labels), ls,
-			       (size_t)(le - ls));
+		l = pair_label(st, ls, (size_t)(le - ls));
 		if (!l && first)
 			return SVMC_ERR_NOTFOUND;
 		first = false;
@@ -569,8 +594,11 @@ static bool complaint_line(const struct cur *c)
 {
 	const char *p = c->p;
 
-	if (c->end - p >= 19 && memmem(p, (size_t)(c->end - p), "invalid VMCB state", 18))
-		return true;
+	/* "invalid VMCB state" found from its 'V' (memmem costs more on every line) */
+	for (const char *v = p + 8;
+	     c->end - v >= 11 && (v = memchr(v, 'V', (size_t)(c->end - v - 10))); v++)
+		if (memcmp(v - 8, "invalid VMCB state", 18) == 0)
+			return true;
 	if (p < c->end && *p == 'd') {
 		p++;
 		while (p < c->end && *p >= '0' && *p <= '9')
@@ -705,6 +733,94 @@ static enum svmc_err xen_next(struct svmc_reader *r, struct svmc_record *rec, st
 	return SVMC_ERR_EMPTY;
 }
 
+static void xen_restart(struct svmc_reader *r)
+{
+	struct xen_state *st = r->state;
+
+	st->in_dump = false;
+	st->skip = false;
+	st->vmsa = false;
+	st->start_line = 0;
+}
+
+static enum svmc_err xen_init(struct svmc_reader *r, struct svmc_diag *d)
+{
+	struct xen_state *st = r->state;
+
+	(void)d;
+	_Static_assert(sizeof(xen_labels) / sizeof(*xen_labels) < 128, "label_at too small");
+	for (unsigned i = 0; i < sizeof(xen_labels) / sizeof(*xen_labels); i++) {
+		const char *name = xen_labels[i].name;
+		unsigned h = label_hash(name, strlen(name));
+
+		while (st->label_at[h])
+			h = (h + 1) & 127u;
+		st->label_at[h] = (uint8_t)(i + 1);
+	}
+	return SVMC_OK;
+}
+
+/* The body of the line of [b, e) that starts at ls; false when it is too long to be read whole. */
+static bool xen_line_at(const char *b, const char *e, size_t ls, struct cur *c)
+{
+	const char *nl = memchr(b + ls, '\n', (size_t)(e - (b + ls)));
+	size_t n = (size_t)((nl ? nl : e) - (b + ls));
+
+	*c = strip_prefix(b + ls, n);
+	return n < SRC_LINE_MAX;
+}
+
+/* Where the line before the one at ls (> 0) starts. */
+static size_t xen_prev_line(const char *b, size_t ls)
+{
+	const char *nl = ls > 1 ? memrchr(b, '\n', ls - 1) : NULL;
+
+	return nl ? (size_t)(nl - b) + 1 : 0;
+}
+
+/*
+ * The boundary finder (svmc_format_ops.cut): a "Dumping guest's current
+ * state" line whose dump before it is closed: the last line before it that
+ * xen_next reads as more than a blank, a complaint or the key handler's
+ * framing is a TR segment line, after which no dump is open, whatever
+ * happened to that dump.  Nothing else carries over a dump's first line.
+ */
+static size_t xen_cut(const struct svmc_reader *r, const char *b, size_t n, size_t from)
+{
+	static const char dumping[] = "Dumping guest's current state";
+	const char *e = b + n, *k = b + from;
+
+	(void)r;
+	while ((k = memmem(k, (size_t)(e - k), dumping, sizeof(dumping) - 1)) != NULL) {
+		size_t ls = (size_t)(k - b), at;
+		struct cur c;
+
+		while (ls > 0 && b[ls - 1] != '\n')
+			ls--;
+		k++;
+		if (ls < from || !xen_line_at(b, e, ls, &c) || !starts(&c, dumping))
+			continue;
+		for (at = ls; at > 0;) {
+			struct svmc_record rec;
+			struct svmc_diag d;
+			enum svmc_field_id seg = SVMC_F_COUNT;
+
+			at = xen_prev_line(b, at);
+			if (!xen_line_at(b, e, at, &c))
+				break;
+			if (c.p == c.end || complaint_line(&c) || framing_line(&c))
+				continue;
+			svmc_record_clear(&rec);
+			svmc_diag_init(&d, NULL);
+			if (seg_line(&rec, c, false, &seg, &d) != SVMC_ERR_NOTFOUND &&
+			    seg == SVMC_F_TR)
+				return ls;
+			break;
+		}
+	}
+	return SVMC_CUT_NONE;
+}
+
 /* Xen's console tag "(XEN)" and one of svm_vmcb_dump's labels or headers. */
 static enum svmc_probe_score xen_probe(const unsigned char *b, size_t n)
 {
@@ -720,7 +836,10 @@ static const struct svmc_format_ops xen_dump_ops = {
 	.format = SVMC_FMT_XEN_DUMP,
 	.origin = SVMC_ORIGIN_HARDWARE,
 	.state_size = sizeof(struct xen_state),
+	.init = xen_init,
 	.next = xen_next,
+	.cut = xen_cut,
+	.restart = xen_restart,
 };
 
 const struct svmc_format_row svmc_xen_dump_format = {
