@@ -1116,11 +1116,11 @@ static void kd_restart(struct svmc_reader *r)
 {
 	struct kd_state *st = r->state;
 
-	st->qp = false;
+	st->ml.qp = false;
 	st->skipping = false;
 	st->last_ord = -1;
 	st->gap = 0;
-	st->has_pend = false;
+	st->ml.has_pend = false;
 }
 
 /* [p, p+n) without its '\r', ends in '=': a soft line break joins the next line to it. */
