@@ -43,6 +43,10 @@ static inline uint64_t svmc_swar_eq(uint64_t x, unsigned char c)
  * The value of the 8 hex digits at s (s[0] the most significant) into *v;
  * false when one of them is not a hex digit.
  */
+/* the load below reads s[0] into the low byte */
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "svmc_hex8() reads eight digits as a little-endian word: port it first"
+#endif
 static inline bool svmc_hex8(const char *s, uint32_t *v)
 {
 	uint64_t x, lo, digit, alpha;

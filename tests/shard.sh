@@ -155,9 +155,16 @@ expect_bad "other CPU" "^svmcheck: $tmp/rome.out:1: cpu 'epyc-rome', but an earl
 # an unreadable input
 merge "$tmp/shard0.out" "$tmp/nonexistent"
 expect_bad "missing file" "cannot open $tmp/nonexistent"
-# no input at all: an empty run, exit 0
-"$svmcheck" summary -j < /dev/null > "$tmp/merged.json"
+# no summary at all (a shard that never ran, or ran with -q): trouble, not an empty run
+"$svmcheck" summary -j < /dev/null > "$tmp/merged.json" 2> "$tmp/merged.err"
 rc=$?
-[ $rc = 0 ] || fail "empty: exit status $rc"
+[ $rc = 2 ] || fail "empty: exit status $rc"
+grep -q 'no summary line' "$tmp/merged.err" || fail "empty: $(cat "$tmp/merged.err")"
 grep -q '"records":0,' "$tmp/merged.json" || fail "empty: $(cat "$tmp/merged.json")"
+# a real empty run (replay of an empty file) has its summary line: merged, exit as replay's
+: > "$tmp/empty.raw"
+"$svmcheck" replay -j -c $cpu "$tmp/empty.raw" > "$tmp/empty.out" 2> /dev/null
+one_rc=$?
+"$svmcheck" summary -j "$tmp/empty.out" > "$tmp/merged.json" 2> /dev/null
+[ $? = "$one_rc" ] || fail "empty run: summary's exit status differs from replay's ($one_rc)"
 exit $((fails != 0))

@@ -33,6 +33,7 @@ struct baseline_args {
 	const char *model, *output;
 	struct cli_view view;
 	bool bad_view, l1_removed; /* l1_removed: a host's L1 view lost features */
+	bool old_noted;            /* the note on an older release's sub-features was said */
 	char **cpus;
 	int ncpus;
 	struct cli_fleet_files files;
@@ -416,6 +417,21 @@ static int read_hosts(struct out *o, struct baseline_args *a, const struct svmc_
 			cli_host_fail(h, &d, e);
 			cli_report(o, &d);
 			rc = -1;
+		}
+		/*
+		 * The SVM sub-features KVM offers a nested hypervisor (nested vNMI,
+		 * TSC scaling, LBRV, VGIF, pause filter, ...) grew release by release;
+		 * the L1 rules model them as the newest KVM offers them.  A baseline
+		 * for an older release may then ask for one its KVM lacks: say so.
+		 */
+		if (e == SVMC_OK && v.turned && v.row != svmc_kernel_newest() &&
+		    strcmp(cpu->view, "l1") != 0 && !a->old_noted) {
+			a->old_noted = true;
+			fprintf(stderr,
+				"svmcheck: note: %s: the SVM features KVM offers a nested hypervisor "
+				"are taken as the newest KVM offers them, not by release: for a host "
+				"on an older kernel, give its profile capture --kvm\n",
+				cli_host_shown(h));
 		}
 	}
 	return rc;

@@ -402,15 +402,33 @@ static void reserved_runs(struct differ *x, const struct svmc_field *f)
 	svmc_emit_printf(x->o, " differ\n");
 }
 
+/*
+ * Field f known on both sides: equal and known alike?  A CS whose limit one
+ * input does not show (Jailhouse) is equal only to a CS whose limit is not
+ * shown either, in its other parts.
+ */
+static bool same_value(const struct differ *x, const struct svmc_field *f)
+{
+	const struct svmc_record *a = x->r[0], *b = x->r[1];
+
+	if (f->id == SVMC_F_CS && (a->cs_limit_unknown || b->cs_limit_unknown)) {
+		const struct svmc_vmcb_seg *sa = svmc_field_seg_const(a, f->id),
+					   *sb = svmc_field_seg_const(b, f->id);
+
+		return a->cs_limit_unknown == b->cs_limit_unknown && sa->selector == sb->selector &&
+		       sa->attrib == sb->attrib && sa->base == sb->base;
+	}
+	return memcmp((const char *)&a->vmcb + f->offset, (const char *)&b->vmcb + f->offset,
+		      f->size) == 0;
+}
+
 /* Field f, where it differs: its two values (a reserved range: which bytes). */
 static void differ_field(struct differ *x, const struct svmc_field *f)
 {
 	bool k[2] = { svmc_known(x->r[0], f->id), svmc_known(x->r[1], f->id) };
 	char path[64], label[64];
 
-	if (k[0] == k[1] &&
-	    (!k[0] || memcmp((const char *)&x->r[0]->vmcb + f->offset,
-			     (const char *)&x->r[1]->vmcb + f->offset, f->size) == 0))
+	if (k[0] == k[1] && (!k[0] || same_value(x, f)))
 		return;
 	/* a reserved range known on one side only is named with the others, later */
 	entry_begin(x->o, svmc_field_path(f->id, path, sizeof(path)),

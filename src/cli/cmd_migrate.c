@@ -414,9 +414,8 @@ static void check_cmd(char *buf, size_t n, const struct migrate_args *a, const c
 			len = cli_shell_arg(buf, n, len, "--from-guest", a->from_guest, guest_mods);
 		if (a->to_guest)
 			len = cli_shell_arg(buf, n, len, "--to-guest", a->to_guest, guest_mods);
-		if (a->from_guest || a->to_guest)
-			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
-						" --allow-guest-change");
+		if ((a->from_guest || a->to_guest) && len < n)
+			len += (size_t)snprintf(buf + len, n - len, " --allow-guest-change");
 	}
 	if (a->model)
 		len = cli_shell_arg(buf, n, len, "-m", a->model, "");

@@ -56,6 +56,7 @@ struct cursor {
 	uint64_t line;
 	uint64_t pending;      /* records and errors since the last summary */
 	uint64_t pending_line; /* the first of them */
+	uint64_t summaries;    /* summary lines read */
 };
 
 static void bad(struct merge *m, const struct cursor *c, const char *fmt, ...)
@@ -259,6 +260,7 @@ static void merge_line(struct merge *m, struct cursor *c, json_tokener *tok, con
 	else if (!strcmp(type, "summary")) {
 		merge_summary(m, c, obj);
 		c->pending = 0;
+		c->summaries++;
 	} else if (!strcmp(type, "vmcb") || !strcmp(type, "error")) {
 		if (!c->pending++)
 			c->pending_line = c->line;
@@ -300,6 +302,13 @@ static void merge_file(struct merge *m, const char *name, json_tokener *tok)
 		bad(m, &c,
 		    "%llu records or errors from here on have no summary after them (a shard cut short?): they are in no count",
 		    (unsigned long long)c.pending);
+	} else if (!c.summaries) {
+		/* a shard that never ran (parallel --sshlogin to a host without svmcheck), ran
+		 * with -q, or was killed before writing: its inputs are in no count */
+		c.line = 0;
+		bad(m, &c,
+		    "no summary line: not the output of a whole svmcheck replay -j run (a shard "
+		    "that did not run, ran with -q, or was killed?)");
 	}
 	free(line);
 	if (!is_stdin)

@@ -450,7 +450,9 @@ void cli_kernel_note(const char *who, const struct svmc_kernel_row *k)
 size_t cli_shell_arg(char *buf, size_t n, size_t len, const char *opt, const char *word,
 		     const char *suffix)
 {
-	bool plain = word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	/* an empty word is quoted, or the command would lose it */
+	bool plain = *word &&
+		     word[strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				       "0123456789_-+,.=/:@")] == '\0' &&
 		     suffix[strspn(suffix, "abcdefghijklmnopqrstuvwxyz0123456789_-+,=")] == '\0';
 
@@ -477,6 +479,57 @@ int cli_view_parse(const char *arg, struct cli_view *v)
 	return -1;
 }
 
+/*
+ * Say on stderr, once per process, where a release rule (shadow stacks from
+ * 6.18, AutoIBRS from 6.3) decides cpu's L1 view without certainty: a
+ * release given whose rule's boundary is not read in a source, or no
+ * release given for a model whose releases differ in the rule (kvm-legacy:
+ * 5.10 to 7.0), when the view is then the newest release's.
+ */
+static void release_notes(const struct cli_view *v, const struct svmc_model *m,
+			  const struct svmc_cpu *cpu)
+{
+	static bool said_rule[32], said_model;
+	char differ[128] = "", series[24];
+
+	for (size_t i = 0; i < svmc_l1_rule_count() && i < 32; i++) {
+		const struct svmc_l1_rule *r = svmc_l1_rule_at(i);
+		bool offered = false, withheld = false;
+
+		if (!r->from_major || !svmc_cpu_has(cpu, r->feature))
+			continue;
+		if (v->kernel && !r->verified && !said_rule[i]) {
+			said_rule[i] = true;
+			fprintf(stderr,
+				"svmcheck: note: Linux %s %s %s %s an L1 guest by a rule whose "
+				"release (%u.%u) is inferred: %s\n",
+				svmc_kernel_series(v->kernel, series, sizeof(series)),
+				svmc_l1_rule_withholds(r, v->kernel) ? "withholds" : "offers",
+				svmc_feature_table[r->feature].name,
+				svmc_l1_rule_withholds(r, v->kernel) ? "from" : "to", r->from_major,
+				r->from_minor, r->note);
+		}
+		for (size_t k = 0; !v->kernel && k < svmc_kernel_count(); k++)
+			if (strcmp(svmc_kernel_at(k)->model, m->name) == 0) {
+				bool w = svmc_l1_rule_withholds(r, svmc_kernel_at(k));
+
+				withheld |= w;
+				offered |= !w;
+			}
+		if (withheld && offered)
+			snprintf(differ + strlen(differ), sizeof(differ) - strlen(differ), "%s%s",
+				 differ[0] ? ", " : "", svmc_feature_table[r->feature].name);
+	}
+	if (differ[0] && !said_model) {
+		said_model = true;
+		fprintf(stderr,
+			"svmcheck: note: model %s runs on Linux releases whose KVMs differ in "
+			"offering %s to an L1 guest; judged as Linux %s's: give --kernel RELEASE "
+			"(@RELEASE in a fleet) to judge another\n",
+			m->name, differ, svmc_kernel_series(v->row, series, sizeof(series)));
+	}
+}
+
 void cli_view_cpu(struct cli_view *v, const struct svmc_model *m, const struct svmc_cpu *cpu,
 		  struct svmc_cpu *out)
 {
@@ -489,6 +542,8 @@ void cli_view_cpu(struct cli_view *v, const struct svmc_model *m, const struct s
 	v->row = v->kernel ? v->kernel : svmc_kernel_newest_for(m);
 	if (!v->row) /* kvm-v1: a posted revision no release ran */
 		v->row = svmc_kernel_newest();
+	if (strcmp(cpu->view, "l1") != 0) /* a capture's own kernel decided the release rules */
+		release_notes(v, m, cpu);
 	svmc_cpu_l1_view(out, v->row, &v->removed);
 	v->turned = true;
 }
@@ -513,12 +568,6 @@ void cli_view_note(struct out *o, const char *who, const struct cli_view *v)
 			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
 						 used ? ", " : "",
 						 svmc_feature_table[r->feature].name);
-		/* a release not read in a source decided this removal: say so */
-		if (!r->verified && r->from_major)
-			fprintf(stderr,
-				"svmcheck: note: %s withheld from L1 before Linux %u.%u: %s\n",
-				svmc_feature_table[r->feature].name, r->from_major, r->from_minor,
-				r->note);
 	}
 	if (svmc_emit_json(o)) {
 		svmc_emit_str(o, "view", v->turned ? "l1" : "silicon");

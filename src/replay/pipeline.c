@@ -194,6 +194,8 @@ struct batch {
 	uint64_t input_seq;             /* which input (a reader's address may come back) */
 	struct cerr *ce;                /* its errors, reported (diag) when it is written */
 	size_t nce, cap_ce;
+	bool lost; /* an error found no room (no memory): said as `lost_d` */
+	struct svmc_diag lost_d;
 };
 
 /* An error of a chunk: before recs[at] of the round of records it was met in. */
@@ -252,8 +254,20 @@ static void chunk_error(struct batch *bt, const struct svmc_diag *d, unsigned at
 		size_t cap = bt->cap_ce ? 2 * bt->cap_ce : 16;
 		struct cerr *ce = realloc(bt->ce, cap * sizeof(*ce));
 
-		if (!ce)
-			return; /* out of memory: the error is lost, the records are not */
+		if (!ce) { /* out of memory: said (and counted) when the chunk is written */
+			if (!bt->lost) {
+				bt->lost = true;
+				bt->lost_d = *d;
+				bt->lost_d.code = SVMC_ERR_NOMEM;
+				/* its line would be the chunk's own, not the input's */
+				bt->lost_d.line = SVMC_NO_LINE;
+				bt->lost_d.index = SVMC_NO_INDEX;
+				snprintf(bt->lost_d.msg, sizeof(bt->lost_d.msg),
+					 "out of memory: errors found in this part of the input "
+					 "were not kept");
+			}
+			return;
+		}
 		bt->ce = ce;
 		bt->cap_ce = cap;
 	}
@@ -301,6 +315,7 @@ static void process_chunk(struct pool *p, struct worker *wk, struct batch *bt)
 	size_t e = 0;
 
 	bt->nce = 0;
+	bt->lost = false;
 	if (!wk->cr || wk->cr_seq != bt->input_seq) {
 		svmc_reader_close(wk->cr);
 		wk->cr = svmc_chunk_reader(bt->like);
@@ -364,6 +379,8 @@ static void process_chunk(struct pool *p, struct worker *wk, struct batch *bt)
 			ops->record(wk->w, bt->out, &bt->recs[i], res, k);
 		}
 	}
+	if (bt->lost) /* counted as an error, in the output, as the errors it stands for */
+		ops->error(wk->w, bt->out, &bt->lost_d);
 }
 
 static void process_batch(struct pool *p, void *w, struct batch *bt)
@@ -446,6 +463,8 @@ static void write_done(struct pool *p, bool wait)
 		/* a chunk's errors reach diag here, in input order, as with one thread */
 		for (size_t i = 0; bt->chunk && i < bt->nce; i++)
 			run_diag(&p->run, &bt->ce[i].d);
+		if (bt->chunk && bt->lost)
+			run_diag(&p->run, &bt->lost_d);
 		run_write(&p->run, bt->out, true);
 		pthread_mutex_lock(&p->mu);
 		bt->state = B_FREE;
