@@ -86,25 +86,41 @@ struct tr_state {
 	char cbuf[JOIN_MAX];       /* a line and its wrapped value */
 };
 
+#define MAX_WORDS 32 /* words of a payload indexed (a vmenter line has 16) */
+
 /* One event line, split. */
 struct ev {
 	enum tev kind;
 	const char *name; /* for messages */
 	uint64_t key;
 	const char *pay, *end; /* the payload */
+	/*
+	 * Where the payload's words start (index_words), so that each label is
+	 * looked up among them instead of by a scan of the whole payload (one
+	 * line asks for up to eight labels); more than MAX_WORDS: `more`.
+	 */
+	unsigned nw;
+	bool more;
+	const char *w[MAX_WORDS];
 };
 
 /* ---- the event and its prefix ------------------------------------------------ */
 
+#define EVENT(s, k)                 \
+	{                           \
+		s, sizeof(s) - 1, k \
+	}
 static const struct {
 	const char *name;
+	size_t len;
 	enum tev kind;
 } events[] = {
 	/* longest first where one name starts another */
-	{ "kvm_nested_vmenter_failed", EV_FAILED }, { "kvm_nested_vmenter", EV_VMENTER },
-	{ "kvm_nested_vmrun", EV_VMENTER },         { "kvm_nested_intercepts", EV_ICPT },
-	{ "kvm_nested_vmexit_inject", EV_EXIT },    { "kvm_nested_vmexit", EV_EXIT },
+	EVENT("kvm_nested_vmenter_failed", EV_FAILED), EVENT("kvm_nested_vmenter", EV_VMENTER),
+	EVENT("kvm_nested_vmrun", EV_VMENTER),         EVENT("kvm_nested_intercepts", EV_ICPT),
+	EVENT("kvm_nested_vmexit_inject", EV_EXIT),    EVENT("kvm_nested_vmexit", EV_EXIT),
 };
+#undef EVENT
 
 static bool is_digit(char c)
 {
@@ -166,6 +182,21 @@ static uint64_t stream_key(const char *p, const char *e)
 }
 
 /*
+ * The next "kvm_nested_" in [p, e), found from its first '_' (memchr): a
+ * trace line's prefix has none but in a thread name, while memmem() sets
+ * up a search for every line.
+ */
+static const char *next_nested(const char *p, const char *e)
+{
+	const char *u;
+
+	for (p += 3; p < e && (u = memchr(p, '_', (size_t)(e - p))) != NULL; p = u + 1)
+		if (e - u >= 8 && memcmp(u - 3, "kvm_nested_", 11) == 0)
+			return u - 3;
+	return NULL;
+}
+
+/*
  * Split a line into its event: kind EV_NONE when it is not one of ours.
  * The name must stand alone (line start, a blank or perf's "kvm:" before it)
  * and be followed by ':'.
@@ -175,16 +206,16 @@ static void split_event(const char *line, size_t len, struct ev *ev)
 	const char *e = line + len, *p = line, *hit;
 
 	ev->kind = EV_NONE;
-	while ((hit = memmem(p, (size_t)(e - p), "kvm_nested_", 11)) != NULL) {
+	while ((hit = next_nested(p, e)) != NULL) {
 		p = hit + 11;
 		if (hit > line && hit[-1] != ' ' && hit[-1] != '\t' && hit[-1] != ':' &&
 		    hit[-1] != '>')
 			continue;
 		for (unsigned i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-			size_t n = strlen(events[i].name);
+			size_t n = events[i].len;
 
-			if ((size_t)(e - hit) <= n || memcmp(hit, events[i].name, n) != 0 ||
-			    hit[n] != ':')
+			if ((size_t)(e - hit) <= n || hit[n] != ':' ||
+			    memcmp(hit + 11, events[i].name + 11, n - 11) != 0)
 				continue;
 			const char *pre = hit;
 			if (pre - line >= 4 && memcmp(pre - 4, "kvm:", 4) == 0)
@@ -206,33 +237,78 @@ static void split_event(const char *line, size_t len, struct ev *ev)
 /* Value state of a label: found with a value, found at the end (a wrapped line), absent. */
 enum vstat { V_OK, V_MORE, V_ABSENT };
 
+/* The next word of the payload after the one at w: after its next ' ' and the blanks there. */
+static const char *next_word(const char *w, const char *e)
+{
+	const char *sp = memchr(w, ' ', (size_t)(e - w));
+
+	return sp ? skip_blank(sp, e) : e;
+}
+
+/* Index the payload's words (up to MAX_WORDS) for find_val. */
+static void index_words(struct ev *ev)
+{
+	const char *w = skip_blank(ev->pay, ev->end);
+
+	for (ev->nw = 0; w < ev->end && ev->nw < MAX_WORDS; w = next_word(w, ev->end))
+		ev->w[ev->nw++] = w;
+	ev->more = w < ev->end;
+}
+
+/* Is the word at w label `lab` (n bytes), followed by ':' or '=' (or a blank when bare)? */
+static bool is_label(const char *w, const char *e, const char *lab, size_t n, bool bare)
+{
+	const char *a = w + n;
+
+	return *w == lab[0] && (size_t)(e - w) > n && memcmp(w, lab, n) == 0 &&
+	       (*a == ':' || *a == '=' || (bare && *a == ' '));
+}
+
 /*
- * The token after label `lab` in [p, e): the label must start a word and be
- * followed by ':' or '=' (or a blank when bare), then blanks.
+ * The token after label `lab` in the payload: the label must start a word
+ * and be followed by ':' or '=' (or a blank when bare), then blanks.
  */
-static enum vstat find_val(const char *p, const char *e, const char *lab, bool bare, const char **v,
+static enum vstat find_val(const struct ev *ev, const char *lab, bool bare, const char **v,
 			   size_t *vl)
 {
+	const char *e = ev->end, *a;
+	const char *w = ev->more ? next_word(ev->w[MAX_WORDS - 1], e) : e;
 	size_t n = strlen(lab);
+	unsigned i = 0;
 
-	/* word to word: a few dozen words a line, no search set-up */
-	for (const char *w = skip_blank(p, e); w < e;) {
-		const char *a = w + n, *sp;
-
-		if (*w == lab[0] && (size_t)(e - w) >= n && memcmp(w, lab, n) == 0 &&
-		    ((a < e && (*a == ':' || *a == '=')) || (bare && a < e && *a == ' '))) {
-			a = skip_blank(a + (*a != ' '), e);
-			if (a == e)
-				return V_MORE;
-			for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
-				;
-			*vl = (size_t)(a - *v);
-			return V_OK;
+	/* the indexed words, then (a payload of more) word by word after them */
+	for (;;) {
+		if (i < ev->nw) {
+			a = ev->w[i++];
+		} else if (w < e) {
+			a = w;
+			w = next_word(w, e);
+		} else {
+			return V_ABSENT;
 		}
-		sp = memchr(w, ' ', (size_t)(e - w));
-		w = sp ? skip_blank(sp, e) : e;
+		if (!is_label(a, e, lab, n, bare))
+			continue;
+		a = skip_blank(a + n + (a[n] != ' '), e);
+		if (a == e)
+			return V_MORE;
+		for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
+			;
+		*vl = (size_t)(a - *v);
+		return V_OK;
 	}
-	return V_ABSENT;
+}
+
+/*
+ * The first [s, s+n) (n >= 2) in [p, e), found from its second byte (its
+ * first may be a blank, of which a line has dozens): memmem() sets up a
+ * search each call, more than the search itself costs on a line.
+ */
+static const char *find_str(const char *p, const char *e, const char *s, size_t n)
+{
+	for (const char *q = p + 1; q < e && (q = memchr(q, s[1], (size_t)(e - q))) != NULL; q++)
+		if ((size_t)(e - q) >= n - 1 && memcmp(q - 1, s, n) == 0)
+			return q - 1;
+	return NULL;
 }
 
 /* Hex token (0x optional, 1 to 16 digits) into *x. */
@@ -403,7 +479,7 @@ static enum pres get_hex(const struct ev *ev, struct parsed *ps, const char *lab
 {
 	const char *v;
 	size_t vl;
-	enum vstat s = find_val(ev->pay, ev->end, lab, ps->bare, &v, &vl);
+	enum vstat s = find_val(ev, lab, ps->bare, &v, &vl);
 
 	ps->why = lab;
 	if (s != V_OK)
@@ -432,18 +508,18 @@ static void parse_vmenter(const struct ev *ev, struct parsed *ps)
 	bool v2;
 
 	/* VMX (vmcs:, nested_ept): not a VMCB */
-	if (find_val(ev->pay, ev->end, "vmcs", false, &v, &vl) != V_ABSENT) {
+	if (find_val(ev, "vmcs", false, &v, &vl) != V_ABSENT) {
 		ps->st = PR_SKIP;
 		return;
 	}
 	/* before 5.12 "nrip:" */
-	s = find_val(ev->pay, ev->end, "nrip", false, &v, &vl);
+	s = find_val(ev, "nrip", false, &v, &vl);
 	HEX_INTO(s == V_ABSENT ? "nested_rip" : "nrip", 64, RIP);
 	HEX_INTO("int_ctl", 32, INT_CTL);
 	HEX_INTO("event_inj", 32, EVENT_INJ);
-	s = find_val(ev->pay, ev->end, "nested_npt", false, &v, &vl);
+	s = find_val(ev, "nested_npt", false, &v, &vl);
 	if (s == V_ABSENT)
-		s = find_val(ev->pay, ev->end, "npt", false, &v, &vl);
+		s = find_val(ev, "npt", false, &v, &vl);
 	ps->why = "nested_npt";
 	if (s != V_OK) {
 		ps->st = PR_MORE;
@@ -461,7 +537,7 @@ static void parse_vmenter(const struct ev *ev, struct parsed *ps)
 	v2 = v[-1] == '=';
 	if (!v2)
 		return;
-	s = find_val(ev->pay, ev->end, "nested_cr3", false, &w, &wl);
+	s = find_val(ev, "nested_cr3", false, &w, &wl);
 	if (s == V_ABSENT) {
 		HEX_INTO("guest_cr3", 64, CR3);
 		return;
@@ -481,7 +557,7 @@ static void parse_icpt(const struct ev *ev, struct parsed *ps)
 		return;
 	put(ps, SVMC_F_INTERCEPT_CR, x[0] | x[1] << 16);
 	HEX_INTO("excp", 32, INTERCEPT_EXCEPTIONS);
-	if (find_val(ev->pay, e, "intercept", false, &v, &vl) == V_OK) {
+	if (find_val(ev, "intercept", false, &v, &vl) == V_OK) {
 		/* before 5.10: the u64 at 0x00C, word 3 low, word 4 high */
 		if ((ps->st = get_hex(ev, ps, "intercept", 64, &x[0])) != PR_OK)
 			return;
@@ -490,7 +566,7 @@ static void parse_icpt(const struct ev *ev, struct parsed *ps)
 		return;
 	}
 	ps->why = "intercepts";
-	if (find_val(ev->pay, e, "intercepts", false, &v, &vl) != V_OK) {
+	if (find_val(ev, "intercepts", false, &v, &vl) != V_OK) {
 		ps->st = PR_MORE;
 		return;
 	}
@@ -524,9 +600,8 @@ static void parse_exit(const struct ev *ev, struct parsed *ps)
 
 	ps->bare = bare;
 	/* the reason runs to the next label: it may hold a blank ("PF excp") */
-	r = bare ? memmem(p, (size_t)(e - p), " reason ", 8) :
-		   memmem(p, (size_t)(e - p), "reason:", 7);
-	re = r ? memmem(r, (size_t)(e - r), bare ? " rip " : " ext_inf1:", bare ? 5 : 10) : NULL;
+	r = bare ? find_str(p, e, " reason ", 8) : find_str(p, e, "reason:", 7);
+	re = r ? find_str(r, e, bare ? " rip " : " ext_inf1:", bare ? 5 : 10) : NULL;
 	ps->why = "reason";
 	if (!r || !re) {
 		ps->st = PR_MORE;
@@ -542,8 +617,9 @@ static void parse_exit(const struct ev *ev, struct parsed *ps)
 		put(ps, SVMC_F_EXIT_CODE, code);
 }
 
-static void parse_payload(const struct ev *ev, struct parsed *ps)
+static void parse_payload(struct ev *ev, struct parsed *ps)
 {
+	index_words(ev);
 	ps->n = 0;
 	ps->st = PR_OK;
 	ps->why = NULL;
