@@ -786,6 +786,135 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 }
 
 /*
+ * Does [b, b+n) hold a quoted-printable escape (what svmc_mail_qp_escape
+ * looks for)?  From each '=' (memchr): a trace's vmenter lines have one
+ * ("nested_npt=y"), and three memmem() passes over a chunk cost the
+ * reading thread more than the rest of the finder.
+ */
+static bool qp_in(const char *b, size_t n)
+{
+	const char *e = b + n, *q = b;
+
+	while ((q = memchr(q, '=', (size_t)(e - q))) != NULL) {
+		if (e - q >= 3 && ((q[1] == '2' && q[2] == '0') || (q[1] == '3' && q[2] == 'D') ||
+				   (q[1] == '0' && q[2] == '9')))
+			return true;
+		q++;
+	}
+	return false;
+}
+
+static void tr_restart(struct svmc_reader *r)
+{
+	struct tr_state *st = r->state;
+
+	for (unsigned i = 0; i < TR_SLOTS; i++)
+		st->slot[i].used = false;
+	st->seq = 0;
+	st->ml.qp = false;
+	st->ml.has_pend = false;
+}
+
+/* A vCPU the boundary finder follows: open, or closed by a line not parsed yet. */
+struct cut_vcpu {
+	uint64_t key;
+	const char *close; /* its exit or vmenter_failed line; NULL: open */
+	size_t len;
+};
+
+/*
+ * Parse the closing lines of v[0, *n): drop the vCPUs a line that parses
+ * closes, reopen the others (tr_next reports such a line and keeps the
+ * record open).  Returns how many are open.
+ */
+static unsigned settle(struct cut_vcpu *v, unsigned *n)
+{
+	unsigned i = 0, open = 0;
+
+	while (i < *n) {
+		struct parsed ps;
+		struct ev ev;
+
+		if (v[i].close) {
+			split_event(v[i].close, v[i].len, &ev);
+			parse_payload(&ev, &ps);
+			if (ps.st == PR_OK) {
+				v[i] = v[--*n];
+				continue;
+			}
+			v[i].close = NULL;
+		}
+		open++;
+		i++;
+	}
+	return open;
+}
+
+/*
+ * The boundary finder (svmc_format_ops.cut): the first event line at or
+ * after `from` before which no vCPU has a record open, told from the text
+ * since the last boundary (where none was open).  It follows tr_next with
+ * the vCPUs that may have a record open, never fewer than tr_next has: a
+ * vmenter line opens its vCPU's (even one tr_next rejects or skips), and
+ * only an exit or vmenter_failed line that parses whole closes it (one
+ * that needs its wrapped value joined keeps it open); those lines are
+ * parsed only when a boundary is near, once per vCPU.  A vCPU tr_next
+ * pushed out of a full table stays open here until its exit.  An event
+ * line is never joined to the line before it, so the boundary's line is
+ * read alone.  Cannot be told: a quoted-printable escape before the
+ * boundary (decoding, once on, stays on), a line too long to be read whole
+ * that holds an event, or more vCPUs open at once than the reader keeps:
+ * the rest is read on one thread.
+ */
+static size_t tr_cut(const struct svmc_reader *r, const char *b, size_t n, size_t from)
+{
+	const char *e = b + n, *p = b, *hit;
+	struct cut_vcpu v[TR_SLOTS];
+	unsigned nv = 0, nopen = 0;
+
+	(void)r;
+	while ((hit = next_nested(p, e)) != NULL) {
+		const char *ls = memrchr(p, '\n', (size_t)(hit - p));
+		const char *le = memchr(hit, '\n', (size_t)(e - hit));
+		struct ev ev;
+		unsigned i;
+
+		ls = ls ? ls + 1 : p;
+		le = le ? le : e;
+		p = le < e ? le + 1 : e;
+		if (le - ls + 2 >= SRC_LINE_MAX)
+			return SVMC_CUT_NEVER;
+		split_event(ls, (size_t)(le - ls), &ev);
+		if (ev.kind == EV_NONE)
+			continue;
+		if (nopen == 0 && (size_t)(ls - b) >= from && (nopen = settle(v, &nv)) == 0)
+			return qp_in(b, (size_t)(ls - b)) ? SVMC_CUT_NEVER : (size_t)(ls - b);
+		for (i = 0; i < nv && v[i].key != ev.key; i++)
+			;
+		if (ev.kind == EV_VMENTER) {
+			if (i == nv && nv == TR_SLOTS) {
+				nopen = settle(v, &nv);
+				if (nv == TR_SLOTS)
+					return SVMC_CUT_NEVER;
+				i = nv;
+			}
+			if (i == nv) {
+				v[nv++] = (struct cut_vcpu){ .key = ev.key };
+				nopen++;
+			} else if (v[i].close) {
+				v[i].close = NULL;
+				nopen++;
+			}
+		} else if ((ev.kind == EV_EXIT || ev.kind == EV_FAILED) && i < nv && !v[i].close) {
+			v[i].close = ls;
+			v[i].len = (size_t)(le - ls);
+			nopen--;
+		}
+	}
+	return SVMC_CUT_NONE;
+}
+
+/*
  * Does the line holding b[at] sit in a kernel log: a dmesg timestamp
  * ("[ 3302.000005]", a dot inside the brackets, unlike the CPU column
  * "[005]") or a printk level "<4>" at its start?  ftrace_dump_on_oops
@@ -840,6 +969,8 @@ static const struct svmc_format_ops trace_ops = {
 	.origin = SVMC_ORIGIN_TRACE,
 	.state_size = sizeof(struct tr_state),
 	.next = tr_next,
+	.cut = tr_cut,
+	.restart = tr_restart,
 };
 
 const struct svmc_format_row svmc_trace_format = {
