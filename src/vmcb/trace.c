@@ -81,6 +81,7 @@ struct slot {
 
 struct tr_state {
 	struct slot slot[TR_SLOTS];
+	struct slot *last; /* slot_of's last answer */
 	uint64_t seq;
 	struct svmc_mail_lines ml; /* QP, soft breaks, a line given back (mail.c) */
 	char cbuf[JOIN_MAX];       /* a line and its wrapped value */
@@ -413,9 +414,12 @@ static bool reason_code(const char *s, size_t n, uint64_t *code)
 
 static struct slot *slot_of(struct tr_state *st, uint64_t key)
 {
+	/* a vCPU's lines come in runs: its slot is most often the last one found */
+	if (st->last && st->last->used && st->last->key == key)
+		return st->last;
 	for (unsigned i = 0; i < TR_SLOTS; i++)
 		if (st->slot[i].used && st->slot[i].key == key)
-			return &st->slot[i];
+			return st->last = &st->slot[i];
 	return NULL;
 }
 
@@ -748,6 +752,7 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 				}
 			}
 			open_slot(st, s, ev.key, ln.lineno);
+			st->last = s;
 			merge(&s->rec, &ps);
 			if (out)
 				return SVMC_OK;
@@ -810,6 +815,7 @@ static void tr_restart(struct svmc_reader *r)
 
 	for (unsigned i = 0; i < TR_SLOTS; i++)
 		st->slot[i].used = false;
+	st->last = NULL; /* the state was copied: it points into the original */
 	st->seq = 0;
 	st->ml.qp = false;
 	st->ml.has_pend = false;
