@@ -65,6 +65,7 @@ sed 's/KVM-\([0-9]*\)/KVM-7\1/' "$tmp/trace2" | awk -v a="$tmp/trace.log" '
 	{ b[NR] = $0 }
 	END { n = 0; while ((getline l <a) > 0) { print l; if (++n > 2) print b[n - 2] }
 	      for (i = n - 1; i <= NR; i++) if (i > 0) print b[i] }' >"$tmp/trace-mix.log"
+sed 's/$/\r/' "$tmp/trace-mix.log" >"$tmp/trace-crlf.log"
 for f in "$tmp"/kvm-*.log "$tmp/xen.log" "$tmp"/trace*.log; do
 	# every 97th line loses a digit's worth (a bad value), every 89th is cut
 	# in half, every 113th is gone, every 131st ends in a soft break '='

@@ -890,7 +890,8 @@ static size_t tr_cut(const struct svmc_reader *r, const char *b, size_t n, size_
 		p = le < e ? le + 1 : e;
 		if (le - ls + 2 >= SRC_LINE_MAX)
 			return SVMC_CUT_NEVER;
-		split_event(ls, (size_t)(le - ls), &ev);
+		/* the line as tr_next gets it: without its "\r\n" */
+		split_event(ls, (size_t)(le - ls) - (le > ls && le[-1] == '\r'), &ev);
 		if (ev.kind == EV_NONE)
 			continue;
 		if (nopen == 0 && (size_t)(ls - b) >= from && (nopen = settle(v, &nv)) == 0)
@@ -913,7 +914,7 @@ static size_t tr_cut(const struct svmc_reader *r, const char *b, size_t n, size_
 			}
 		} else if ((ev.kind == EV_EXIT || ev.kind == EV_FAILED) && i < nv && !v[i].close) {
 			v[i].close = ls;
-			v[i].len = (size_t)(le - ls);
+			v[i].len = (size_t)(ev.end - ls);
 			nopen--;
 		}
 	}
