@@ -103,7 +103,14 @@ struct ev {
 	unsigned nw;
 	bool more;
 	const char *w[MAX_WORDS];
+	uint16_t sig[MAX_WORDS]; /* a word's first two bytes: most words differ there */
 };
+
+/* The first two bytes of [w, e) as one number (the second 0 when there is none). */
+static uint16_t sig2(const char *w, const char *e)
+{
+	return (uint16_t)((unsigned char)w[0] | (w + 1 < e ? (unsigned char)w[1] << 8 : 0));
+}
 
 /* ---- the event and its prefix ------------------------------------------------ */
 
@@ -251,8 +258,10 @@ static void index_words(struct ev *ev)
 {
 	const char *w = skip_blank(ev->pay, ev->end);
 
-	for (ev->nw = 0; w < ev->end && ev->nw < MAX_WORDS; w = next_word(w, ev->end))
+	for (ev->nw = 0; w < ev->end && ev->nw < MAX_WORDS; w = next_word(w, ev->end)) {
+		ev->sig[ev->nw] = sig2(w, ev->end);
 		ev->w[ev->nw++] = w;
+	}
 	ev->more = w < ev->end;
 }
 
@@ -272,31 +281,28 @@ static bool is_label(const char *w, const char *e, const char *lab, size_t n, bo
 static enum vstat find_val(const struct ev *ev, const char *lab, bool bare, const char **v,
 			   size_t *vl)
 {
-	const char *e = ev->end, *a;
-	const char *w = ev->more ? next_word(ev->w[MAX_WORDS - 1], e) : e;
+	const char *e = ev->end, *a = NULL;
 	size_t n = strlen(lab);
-	unsigned i = 0;
+	uint16_t sig = sig2(lab, lab + n);
 
 	/* the indexed words, then (a payload of more) word by word after them */
-	for (;;) {
-		if (i < ev->nw) {
-			a = ev->w[i++];
-		} else if (w < e) {
-			a = w;
-			w = next_word(w, e);
-		} else {
-			return V_ABSENT;
-		}
-		if (!is_label(a, e, lab, n, bare))
-			continue;
-		a = skip_blank(a + n + (a[n] != ' '), e);
-		if (a == e)
-			return V_MORE;
-		for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
-			;
-		*vl = (size_t)(a - *v);
-		return V_OK;
-	}
+	for (unsigned i = 0; i < ev->nw && !a; i++)
+		if (ev->sig[i] == sig && is_label(ev->w[i], e, lab, n, bare))
+			a = ev->w[i];
+	if (!a && ev->more)
+		for (const char *w = next_word(ev->w[MAX_WORDS - 1], e); w < e && !a;
+		     w = next_word(w, e))
+			if (is_label(w, e, lab, n, bare))
+				a = w;
+	if (!a)
+		return V_ABSENT;
+	a = skip_blank(a + n + (a[n] != ' '), e);
+	if (a == e)
+		return V_MORE;
+	for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
+		;
+	*vl = (size_t)(a - *v);
+	return V_OK;
 }
 
 /*
