@@ -47,7 +47,8 @@
  * when it is full the oldest open record is handed out as it is.  Records
  * come out when they close (so vCPUs interleaved line by line come out in
  * the order their VMRUNs end), the ones still open at the end of the input
- * in the order they started.
+ * in the order they started.  Workers (-t 2) parse chunks of a trace cut
+ * where no vCPU has a record open (tr_cut), so the order is the same.
  *
  * Traces pasted into mails: "> " quoting at any depth, quoted-printable
  * escapes and soft breaks (svmc_mail_getline, as kvm_dump.c reads them;
