@@ -1,12 +1,13 @@
 #!/bin/sh
 # chunks.sh SVMCHECK GEN TESTS_DIR - replay -t 2 reads text in chunks cut at
 # record boundaries and must write exactly what -t 1 writes: stdout, stderr
-# and exit status, text and JSON, over every kvm-dump and xen-dump fixture
-# and over generated corpora of each kernel era, the mix of eras and Xen
-# dumps, clean and damaged (bad values, cut lines, lost lines, soft breaks,
-# NUL runs), chunks of more records than a batch, quoted-printable text,
-# with chunks of at least 1 byte (a boundary before every record that has
-# one), a few KiB (records across the chunk size) and the default.
+# and exit status, text and JSON, over every kvm-dump, xen-dump and trace
+# fixture and over generated corpora of each kernel era, the mix of eras,
+# Xen dumps and traces (one vCPU after another, and vCPUs interleaved line
+# by line), clean and damaged (bad values, cut lines, lost lines, soft
+# breaks, NUL runs), chunks of more records than a batch, quoted-printable
+# text, with chunks of at least 1 byte (a boundary before every record that
+# has one), a few KiB (records across the chunk size) and the default.
 # SVMCHECK_CHUNK_BYTES is the test-only knob for the chunk size.
 set -u
 svmcheck=$1
@@ -44,13 +45,28 @@ for f in "$tests"/fixtures/xen/*.txt; do
 	for c in 1 300; do same "$f" xen-dump $c; done
 done
 
+for f in "$tests"/fixtures/trace/*.txt; do
+	for c in 1 300; do same "$f" trace $c; done
+	same "$f" auto 1
+done
+
 # generated corpora: each era, the mix, Xen; then damaged copies of each
 for era in newest 6.15 5.14 4.x 2.6 mixed; do
 	"$gen" --format kvm-dump --era "$era" --count 150 --seed 11 -o "$tmp/kvm-$era.log" ||
 		{ echo "gen --era $era failed"; exit 1; }
 done
 "$gen" --format xen-dump --count 150 --seed 12 -o "$tmp/xen.log" || { echo "gen xen failed"; exit 1; }
-for f in "$tmp"/kvm-*.log "$tmp/xen.log"; do
+# traces: the generator's, and two of them interleaved line by line (the
+# second's vCPUs renamed, two lines behind), so records of one vCPU are open
+# across lines of another
+"$gen" --format trace --count 300 --seed 13 -o "$tmp/trace.log" || { echo "gen trace failed"; exit 1; }
+"$gen" --format trace --count 300 --seed 14 -o "$tmp/trace2" || { echo "gen trace failed"; exit 1; }
+sed 's/KVM-\([0-9]*\)/KVM-7\1/' "$tmp/trace2" | awk -v a="$tmp/trace.log" '
+	{ b[NR] = $0 }
+	END { n = 0; while ((getline l <a) > 0) { print l; if (++n > 2) print b[n - 2] }
+	      for (i = n - 1; i <= NR; i++) if (i > 0) print b[i] }' >"$tmp/trace-mix.log"
+sed 's/$/\r/' "$tmp/trace-mix.log" >"$tmp/trace-crlf.log"
+for f in "$tmp"/kvm-*.log "$tmp/xen.log" "$tmp"/trace*.log; do
 	# every 97th line loses a digit's worth (a bad value), every 89th is cut
 	# in half, every 113th is gone, every 131st ends in a soft break '='
 	awk 'NR % 97 == 0 { sub(/[0-9a-f] *$/, "g") }
@@ -65,6 +81,13 @@ done
 for f in "$tmp"/xen*.log; do
 	for c in 1 4096 262144; do same "$f" xen-dump $c; done
 done
+for f in "$tmp"/trace*.log; do
+	for c in 1 4096 262144; do same "$f" trace $c; done
+done
+# a trace quoted-printable from the middle on: cut before, serial after
+head -c 100000 "$tmp/trace-mix.log" >"$tmp/trace-qp.txt"
+sed 's/ /=20/g' "$tmp/trace.log" >>"$tmp/trace-qp.txt"
+same "$tmp/trace-qp.txt" trace 1
 # NUL runs (what a power loss leaves in a log) inside values, also after the
 # bytes detection read (read straight into the window, where the reader
 # drops them): the clean log's records

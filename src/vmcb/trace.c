@@ -47,7 +47,8 @@
  * when it is full the oldest open record is handed out as it is.  Records
  * come out when they close (so vCPUs interleaved line by line come out in
  * the order their VMRUNs end), the ones still open at the end of the input
- * in the order they started.
+ * in the order they started.  Workers (-t 2) parse chunks of a trace cut
+ * where no vCPU has a record open (tr_cut), so the order is the same.
  *
  * Traces pasted into mails: "> " quoting at any depth, quoted-printable
  * escapes and soft breaks (svmc_mail_getline, as kvm_dump.c reads them;
@@ -81,10 +82,13 @@ struct slot {
 
 struct tr_state {
 	struct slot slot[TR_SLOTS];
+	struct slot *last; /* slot_of's last answer */
 	uint64_t seq;
 	struct svmc_mail_lines ml; /* QP, soft breaks, a line given back (mail.c) */
 	char cbuf[JOIN_MAX];       /* a line and its wrapped value */
 };
+
+#define MAX_WORDS 32 /* words of a payload indexed (a vmenter line has 16) */
 
 /* One event line, split. */
 struct ev {
@@ -92,19 +96,40 @@ struct ev {
 	const char *name; /* for messages */
 	uint64_t key;
 	const char *pay, *end; /* the payload */
+	/*
+	 * Where the payload's words start (index_words), so that each label is
+	 * looked up among them instead of by a scan of the whole payload (one
+	 * line asks for up to eight labels); more than MAX_WORDS: `more`.
+	 */
+	unsigned nw;
+	bool more;
+	const char *w[MAX_WORDS];
+	uint16_t sig[MAX_WORDS]; /* a word's first two bytes: most words differ there */
 };
+
+/* The first two bytes of [w, e) as one number (the second 0 when there is none). */
+static uint16_t sig2(const char *w, const char *e)
+{
+	return (uint16_t)((unsigned char)w[0] | (w + 1 < e ? (unsigned char)w[1] << 8 : 0));
+}
 
 /* ---- the event and its prefix ------------------------------------------------ */
 
+#define EVENT(s, k)                 \
+	{                           \
+		s, sizeof(s) - 1, k \
+	}
 static const struct {
 	const char *name;
+	size_t len;
 	enum tev kind;
 } events[] = {
 	/* longest first where one name starts another */
-	{ "kvm_nested_vmenter_failed", EV_FAILED }, { "kvm_nested_vmenter", EV_VMENTER },
-	{ "kvm_nested_vmrun", EV_VMENTER },         { "kvm_nested_intercepts", EV_ICPT },
-	{ "kvm_nested_vmexit_inject", EV_EXIT },    { "kvm_nested_vmexit", EV_EXIT },
+	EVENT("kvm_nested_vmenter_failed", EV_FAILED), EVENT("kvm_nested_vmenter", EV_VMENTER),
+	EVENT("kvm_nested_vmrun", EV_VMENTER),         EVENT("kvm_nested_intercepts", EV_ICPT),
+	EVENT("kvm_nested_vmexit_inject", EV_EXIT),    EVENT("kvm_nested_vmexit", EV_EXIT),
 };
+#undef EVENT
 
 static bool is_digit(char c)
 {
@@ -166,6 +191,21 @@ static uint64_t stream_key(const char *p, const char *e)
 }
 
 /*
+ * The next "kvm_nested_" in [p, e), found from its first '_' (memchr): a
+ * trace line's prefix has none but in a thread name, while memmem() sets
+ * up a search for every line.
+ */
+static const char *next_nested(const char *p, const char *e)
+{
+	const char *u;
+
+	for (p += 3; p < e && (u = memchr(p, '_', (size_t)(e - p))) != NULL; p = u + 1)
+		if (e - u >= 8 && memcmp(u - 3, "kvm_nested_", 11) == 0)
+			return u - 3;
+	return NULL;
+}
+
+/*
  * Split a line into its event: kind EV_NONE when it is not one of ours.
  * The name must stand alone (line start, a blank or perf's "kvm:" before it)
  * and be followed by ':'.
@@ -175,16 +215,16 @@ static void split_event(const char *line, size_t len, struct ev *ev)
 	const char *e = line + len, *p = line, *hit;
 
 	ev->kind = EV_NONE;
-	while ((hit = memmem(p, (size_t)(e - p), "kvm_nested_", 11)) != NULL) {
+	while ((hit = next_nested(p, e)) != NULL) {
 		p = hit + 11;
 		if (hit > line && hit[-1] != ' ' && hit[-1] != '\t' && hit[-1] != ':' &&
 		    hit[-1] != '>')
 			continue;
 		for (unsigned i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-			size_t n = strlen(events[i].name);
+			size_t n = events[i].len;
 
-			if ((size_t)(e - hit) <= n || memcmp(hit, events[i].name, n) != 0 ||
-			    hit[n] != ':')
+			if ((size_t)(e - hit) <= n || hit[n] != ':' ||
+			    memcmp(hit + 11, events[i].name + 11, n - 11) != 0)
 				continue;
 			const char *pre = hit;
 			if (pre - line >= 4 && memcmp(pre - 4, "kvm:", 4) == 0)
@@ -206,33 +246,77 @@ static void split_event(const char *line, size_t len, struct ev *ev)
 /* Value state of a label: found with a value, found at the end (a wrapped line), absent. */
 enum vstat { V_OK, V_MORE, V_ABSENT };
 
+/* The next word of the payload after the one at w: after its next ' ' and the blanks there. */
+static const char *next_word(const char *w, const char *e)
+{
+	const char *sp = memchr(w, ' ', (size_t)(e - w));
+
+	return sp ? skip_blank(sp, e) : e;
+}
+
+/* Index the payload's words (up to MAX_WORDS) for find_val. */
+static void index_words(struct ev *ev)
+{
+	const char *w = skip_blank(ev->pay, ev->end);
+
+	for (ev->nw = 0; w < ev->end && ev->nw < MAX_WORDS; w = next_word(w, ev->end)) {
+		ev->sig[ev->nw] = sig2(w, ev->end);
+		ev->w[ev->nw++] = w;
+	}
+	ev->more = w < ev->end;
+}
+
+/* Is the word at w label `lab` (n bytes), followed by ':' or '=' (or a blank when bare)? */
+static bool is_label(const char *w, const char *e, const char *lab, size_t n, bool bare)
+{
+	const char *a = w + n;
+
+	return *w == lab[0] && (size_t)(e - w) > n && memcmp(w, lab, n) == 0 &&
+	       (*a == ':' || *a == '=' || (bare && *a == ' '));
+}
+
 /*
- * The token after label `lab` in [p, e): the label must start a word and be
- * followed by ':' or '=' (or a blank when bare), then blanks.
+ * The token after label `lab` in the payload: the label must start a word
+ * and be followed by ':' or '=' (or a blank when bare), then blanks.
  */
-static enum vstat find_val(const char *p, const char *e, const char *lab, bool bare, const char **v,
+static enum vstat find_val(const struct ev *ev, const char *lab, bool bare, const char **v,
 			   size_t *vl)
 {
+	const char *e = ev->end, *a = NULL;
 	size_t n = strlen(lab);
+	uint16_t sig = sig2(lab, lab + n);
 
-	/* word to word: a few dozen words a line, no search set-up */
-	for (const char *w = skip_blank(p, e); w < e;) {
-		const char *a = w + n, *sp;
+	/* the indexed words, then (a payload of more) word by word after them */
+	for (unsigned i = 0; i < ev->nw && !a; i++)
+		if (ev->sig[i] == sig && is_label(ev->w[i], e, lab, n, bare))
+			a = ev->w[i];
+	if (!a && ev->more)
+		for (const char *w = next_word(ev->w[MAX_WORDS - 1], e); w < e && !a;
+		     w = next_word(w, e))
+			if (is_label(w, e, lab, n, bare))
+				a = w;
+	if (!a)
+		return V_ABSENT;
+	a = skip_blank(a + n + (a[n] != ' '), e);
+	if (a == e)
+		return V_MORE;
+	for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
+		;
+	*vl = (size_t)(a - *v);
+	return V_OK;
+}
 
-		if (*w == lab[0] && (size_t)(e - w) >= n && memcmp(w, lab, n) == 0 &&
-		    ((a < e && (*a == ':' || *a == '=')) || (bare && a < e && *a == ' '))) {
-			a = skip_blank(a + (*a != ' '), e);
-			if (a == e)
-				return V_MORE;
-			for (*v = a; a < e && *a != ' ' && *a != '\t'; a++)
-				;
-			*vl = (size_t)(a - *v);
-			return V_OK;
-		}
-		sp = memchr(w, ' ', (size_t)(e - w));
-		w = sp ? skip_blank(sp, e) : e;
-	}
-	return V_ABSENT;
+/*
+ * The first [s, s+n) (n >= 2) in [p, e), found from its second byte (its
+ * first may be a blank, of which a line has dozens): memmem() sets up a
+ * search each call, more than the search itself costs on a line.
+ */
+static const char *find_str(const char *p, const char *e, const char *s, size_t n)
+{
+	for (const char *q = p + 1; q < e && (q = memchr(q, s[1], (size_t)(e - q))) != NULL; q++)
+		if ((size_t)(e - q) >= n - 1 && memcmp(q - 1, s, n) == 0)
+			return q - 1;
+	return NULL;
 }
 
 /* Hex token (0x optional, 1 to 16 digits) into *x. */
@@ -337,9 +421,12 @@ static bool reason_code(const char *s, size_t n, uint64_t *code)
 
 static struct slot *slot_of(struct tr_state *st, uint64_t key)
 {
+	/* a vCPU's lines come in runs: its slot is most often the last one found */
+	if (st->last && st->last->used && st->last->key == key)
+		return st->last;
 	for (unsigned i = 0; i < TR_SLOTS; i++)
 		if (st->slot[i].used && st->slot[i].key == key)
-			return &st->slot[i];
+			return st->last = &st->slot[i];
 	return NULL;
 }
 
@@ -403,7 +490,7 @@ static enum pres get_hex(const struct ev *ev, struct parsed *ps, const char *lab
 {
 	const char *v;
 	size_t vl;
-	enum vstat s = find_val(ev->pay, ev->end, lab, ps->bare, &v, &vl);
+	enum vstat s = find_val(ev, lab, ps->bare, &v, &vl);
 
 	ps->why = lab;
 	if (s != V_OK)
@@ -432,18 +519,18 @@ static void parse_vmenter(const struct ev *ev, struct parsed *ps)
 	bool v2;
 
 	/* VMX (vmcs:, nested_ept): not a VMCB */
-	if (find_val(ev->pay, ev->end, "vmcs", false, &v, &vl) != V_ABSENT) {
+	if (find_val(ev, "vmcs", false, &v, &vl) != V_ABSENT) {
 		ps->st = PR_SKIP;
 		return;
 	}
 	/* before 5.12 "nrip:" */
-	s = find_val(ev->pay, ev->end, "nrip", false, &v, &vl);
+	s = find_val(ev, "nrip", false, &v, &vl);
 	HEX_INTO(s == V_ABSENT ? "nested_rip" : "nrip", 64, RIP);
 	HEX_INTO("int_ctl", 32, INT_CTL);
 	HEX_INTO("event_inj", 32, EVENT_INJ);
-	s = find_val(ev->pay, ev->end, "nested_npt", false, &v, &vl);
+	s = find_val(ev, "nested_npt", false, &v, &vl);
 	if (s == V_ABSENT)
-		s = find_val(ev->pay, ev->end, "npt", false, &v, &vl);
+		s = find_val(ev, "npt", false, &v, &vl);
 	ps->why = "nested_npt";
 	if (s != V_OK) {
 		ps->st = PR_MORE;
@@ -461,7 +548,7 @@ static void parse_vmenter(const struct ev *ev, struct parsed *ps)
 	v2 = v[-1] == '=';
 	if (!v2)
 		return;
-	s = find_val(ev->pay, ev->end, "nested_cr3", false, &w, &wl);
+	s = find_val(ev, "nested_cr3", false, &w, &wl);
 	if (s == V_ABSENT) {
 		HEX_INTO("guest_cr3", 64, CR3);
 		return;
@@ -481,7 +568,7 @@ static void parse_icpt(const struct ev *ev, struct parsed *ps)
 		return;
 	put(ps, SVMC_F_INTERCEPT_CR, x[0] | x[1] << 16);
 	HEX_INTO("excp", 32, INTERCEPT_EXCEPTIONS);
-	if (find_val(ev->pay, e, "intercept", false, &v, &vl) == V_OK) {
+	if (find_val(ev, "intercept", false, &v, &vl) == V_OK) {
 		/* before 5.10: the u64 at 0x00C, word 3 low, word 4 high */
 		if ((ps->st = get_hex(ev, ps, "intercept", 64, &x[0])) != PR_OK)
 			return;
@@ -490,7 +577,7 @@ static void parse_icpt(const struct ev *ev, struct parsed *ps)
 		return;
 	}
 	ps->why = "intercepts";
-	if (find_val(ev->pay, e, "intercepts", false, &v, &vl) != V_OK) {
+	if (find_val(ev, "intercepts", false, &v, &vl) != V_OK) {
 		ps->st = PR_MORE;
 		return;
 	}
@@ -524,9 +611,8 @@ static void parse_exit(const struct ev *ev, struct parsed *ps)
 
 	ps->bare = bare;
 	/* the reason runs to the next label: it may hold a blank ("PF excp") */
-	r = bare ? memmem(p, (size_t)(e - p), " reason ", 8) :
-		   memmem(p, (size_t)(e - p), "reason:", 7);
-	re = r ? memmem(r, (size_t)(e - r), bare ? " rip " : " ext_inf1:", bare ? 5 : 10) : NULL;
+	r = bare ? find_str(p, e, " reason ", 8) : find_str(p, e, "reason:", 7);
+	re = r ? find_str(r, e, bare ? " rip " : " ext_inf1:", bare ? 5 : 10) : NULL;
 	ps->why = "reason";
 	if (!r || !re) {
 		ps->st = PR_MORE;
@@ -542,8 +628,9 @@ static void parse_exit(const struct ev *ev, struct parsed *ps)
 		put(ps, SVMC_F_EXIT_CODE, code);
 }
 
-static void parse_payload(const struct ev *ev, struct parsed *ps)
+static void parse_payload(struct ev *ev, struct parsed *ps)
 {
+	index_words(ev);
 	ps->n = 0;
 	ps->st = PR_OK;
 	ps->why = NULL;
@@ -672,6 +759,7 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 				}
 			}
 			open_slot(st, s, ev.key, ln.lineno);
+			st->last = s;
 			merge(&s->rec, &ps);
 			if (out)
 				return SVMC_OK;
@@ -707,6 +795,137 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 		}
 		}
 	}
+}
+
+/*
+ * Does [b, b+n) hold a quoted-printable escape (what svmc_mail_qp_escape
+ * looks for)?  From each '=' (memchr): a trace's vmenter lines have one
+ * ("nested_npt=y"), and three memmem() passes over a chunk cost the
+ * reading thread more than the rest of the finder.
+ */
+static bool qp_in(const char *b, size_t n)
+{
+	const char *e = b + n, *q = b;
+
+	while ((q = memchr(q, '=', (size_t)(e - q))) != NULL) {
+		if (e - q >= 3 && ((q[1] == '2' && q[2] == '0') || (q[1] == '3' && q[2] == 'D') ||
+				   (q[1] == '0' && q[2] == '9')))
+			return true;
+		q++;
+	}
+	return false;
+}
+
+static void tr_restart(struct svmc_reader *r)
+{
+	struct tr_state *st = r->state;
+
+	for (unsigned i = 0; i < TR_SLOTS; i++)
+		st->slot[i].used = false;
+	st->last = NULL; /* the state was copied: it points into the original */
+	st->seq = 0;
+	st->ml.qp = false;
+	st->ml.has_pend = false;
+}
+
+/* A vCPU the boundary finder follows: open, or closed by a line not parsed yet. */
+struct cut_vcpu {
+	uint64_t key;
+	const char *close; /* its exit or vmenter_failed line; NULL: open */
+	size_t len;
+};
+
+/*
+ * Parse the closing lines of v[0, *n): drop the vCPUs a line that parses
+ * closes, reopen the others (tr_next reports such a line and keeps the
+ * record open).  Returns how many are open.
+ */
+static unsigned settle(struct cut_vcpu *v, unsigned *n)
+{
+	unsigned i = 0, open = 0;
+
+	while (i < *n) {
+		struct parsed ps;
+		struct ev ev;
+
+		if (v[i].close) {
+			split_event(v[i].close, v[i].len, &ev);
+			parse_payload(&ev, &ps);
+			if (ps.st == PR_OK) {
+				v[i] = v[--*n];
+				continue;
+			}
+			v[i].close = NULL;
+		}
+		open++;
+		i++;
+	}
+	return open;
+}
+
+/*
+ * The boundary finder (svmc_format_ops.cut): the first event line at or
+ * after `from` before which no vCPU has a record open, told from the text
+ * since the last boundary (where none was open).  It follows tr_next with
+ * the vCPUs that may have a record open, never fewer than tr_next has: a
+ * vmenter line opens its vCPU's (even one tr_next rejects or skips), and
+ * only an exit or vmenter_failed line that parses whole closes it (one
+ * that needs its wrapped value joined keeps it open); those lines are
+ * parsed only when a boundary is near, once per vCPU.  A vCPU tr_next
+ * pushed out of a full table stays open here until its exit.  An event
+ * line is never joined to the line before it, so the boundary's line is
+ * read alone.  Cannot be told: a quoted-printable escape before the
+ * boundary (decoding, once on, stays on), a line too long to be read whole
+ * that holds an event, or more vCPUs open at once than the reader keeps:
+ * the rest is read on one thread.
+ */
+static size_t tr_cut(const struct svmc_reader *r, const char *b, size_t n, size_t from)
+{
+	const char *e = b + n, *p = b, *hit;
+	struct cut_vcpu v[TR_SLOTS];
+	unsigned nv = 0, nopen = 0;
+
+	(void)r;
+	while ((hit = next_nested(p, e)) != NULL) {
+		const char *ls = memrchr(p, '\n', (size_t)(hit - p));
+		const char *le = memchr(hit, '\n', (size_t)(e - hit));
+		struct ev ev;
+		unsigned i;
+
+		ls = ls ? ls + 1 : p;
+		le = le ? le : e;
+		p = le < e ? le + 1 : e;
+		if (le - ls + 2 >= SRC_LINE_MAX)
+			return SVMC_CUT_NEVER;
+		/* the line as tr_next gets it: without its "\r\n" */
+		split_event(ls, (size_t)(le - ls) - (le > ls && le[-1] == '\r'), &ev);
+		if (ev.kind == EV_NONE)
+			continue;
+		if (nopen == 0 && (size_t)(ls - b) >= from && (nopen = settle(v, &nv)) == 0)
+			return qp_in(b, (size_t)(ls - b)) ? SVMC_CUT_NEVER : (size_t)(ls - b);
+		for (i = 0; i < nv && v[i].key != ev.key; i++)
+			;
+		if (ev.kind == EV_VMENTER) {
+			if (i == nv && nv == TR_SLOTS) {
+				nopen = settle(v, &nv);
+				if (nv == TR_SLOTS)
+					return SVMC_CUT_NEVER;
+				i = nv;
+			}
+			if (i == nv) {
+				v[nv++] = (struct cut_vcpu){ .key = ev.key };
+				nopen++;
+			} else if (v[i].close) {
+				v[i].close = NULL;
+				nopen++;
+			}
+		} else if ((ev.kind == EV_EXIT || ev.kind == EV_FAILED) && i < nv && !v[i].close) {
+			v[i].close = ls;
+			v[i].len = (size_t)(ev.end - ls);
+			nopen--;
+		}
+	}
+	return SVMC_CUT_NONE;
 }
 
 /*
@@ -764,6 +983,8 @@ static const struct svmc_format_ops trace_ops = {
 	.origin = SVMC_ORIGIN_TRACE,
 	.state_size = sizeof(struct tr_state),
 	.next = tr_next,
+	.cut = tr_cut,
+	.restart = tr_restart,
 };
 
 const struct svmc_format_row svmc_trace_format = {

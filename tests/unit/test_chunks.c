@@ -1,10 +1,11 @@
 /*
  * test_chunks.c - where text inputs are cut for parallel parsing
- * (svmc_reader_next_chunk and the kvm-dump and xen-dump boundary finders):
- * before a dump that opens whatever came before, never after a line that
- * leaves the dump before it in a state a fresh reader would not share (a
- * stray-text line, a soft line break, quoted-printable escapes, a Xen dump
- * not closed by its TR line), and never for a pipe or a small file.
+ * (svmc_reader_next_chunk and the kvm-dump, xen-dump and trace boundary
+ * finders): before a dump that opens whatever came before, never after a
+ * line that leaves the dump before it in a state a fresh reader would not
+ * share (a stray-text line, a soft line break, quoted-printable escapes, a
+ * Xen dump not closed by its TR line, a trace's vCPU with a record open),
+ * and never for a pipe or a small file.
  * Byte-identical output of -t 2 is tests/chunks.sh; this names the places.
  */
 #include <stdio.h>
@@ -145,6 +146,57 @@ int main(void)
 	      SVMC_CHUNK_END);
 	CHECK(k >= 1 && len[0] > line_off(37));
 	free(t);
+
+	/*
+	 * Traces: a cut only before an event line before which no vCPU has a
+	 * record open.  A (pid 11) and B (pid 12) interleaved: lines 2-5 have
+	 * A or B open; line 6 opens a record of B with nothing open (cut);
+	 * B's exit on line 7 lacks its values, so B stays open (tr_next
+	 * reports the line and keeps the record) and line 9 is no boundary;
+	 * B's exit on line 11 closes it: cut before line 12.
+	 */
+	{
+#define TR_PFX(pid) "  CPU 0/KVM-" #pid "  [00" #pid "] d..2. 100.000001: kvm_nested_"
+#define TR_ENTER(pid)                                                                \
+	TR_PFX(pid)                                                                  \
+	"vmenter: rip: 0xffffffffc0a1be83 vmcb: 0x0000003847367000 nested_rip: "     \
+	"0xffffffff81087c87 int_ctl: 0x03000200 event_inj: 0x00000000 nested_npt=y " \
+	"nested_cr3: 0x0000005047b1e000\n"
+#define TR_ICPT(pid)                                               \
+	TR_PFX(pid)                                                \
+	"intercepts: cr_read: 0010 cr_write: 0110 excp: 00060042 " \
+	"intercepts: bc4c8027 0000624f 00000000\n"
+#define TR_EXIT(pid)                                                                 \
+	TR_PFX(pid)                                                                  \
+	"vmexit: vcpu 0 reason hlt rip 0xffffffff81b381a9 info1 0x0000000000000000 " \
+	"info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000\n"
+		static const char tr[] = TR_ENTER(11) TR_ENTER(12) TR_ICPT(11) TR_EXIT(12)
+			TR_EXIT(11) TR_ENTER(12)
+				TR_PFX(12) "vmexit: vcpu 0 reason hlt\n" TR_ICPT(12) TR_ENTER(11)
+					TR_EXIT(11) TR_EXIT(12) TR_ENTER(11) TR_EXIT(11);
+		static const char qp[] = "pasted:=20\n";
+		char two[2 * sizeof(tr) + sizeof(qp)];
+
+		memcpy(text, tr, sizeof(tr));
+		CHECK(chunks(put("trace.txt", tr, sizeof(tr) - 1), SVMC_FMT_TRACE, len, &k) ==
+		      SVMC_CHUNK_END);
+		CHECK_EQ_U64(k, 3);
+		CHECK_EQ_U64(len[0], line_off(6));
+		CHECK_EQ_U64(len[1], line_off(12) - line_off(6));
+		CHECK_EQ_U64(len[0] + len[1] + len[2], sizeof(tr) - 1);
+		/* a quoted-printable escape before the boundary: serial from there */
+		memcpy(two, tr, sizeof(tr) - 1);
+		memcpy(two + sizeof(tr) - 1, qp, sizeof(qp) - 1);
+		memcpy(two + sizeof(tr) + sizeof(qp) - 2, tr, sizeof(tr) - 1);
+		CHECK(chunks(put("trace-qp.txt", two, 2 * sizeof(tr) + sizeof(qp) - 3),
+			     SVMC_FMT_TRACE, len, &k) == SVMC_CHUNK_SERIAL);
+		CHECK_EQ_U64(k, 2);
+		CHECK_EQ_U64(len[0] + len[1], line_off(12));
+#undef TR_PFX
+#undef TR_ENTER
+#undef TR_ICPT
+#undef TR_EXIT
+	}
 
 	/* a file smaller than two chunks is not worth cutting */
 	{
