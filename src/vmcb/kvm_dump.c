@@ -347,6 +347,18 @@ static const char *peel(const char *p, const char *e)
 		;
 	if (q == p || q == e || (*q != ' ' && *q != ':'))
 		return p;
+	/*
+	 * A level word follows the facility's colon: dump labels ("asid:",
+	 * "cpl:") have a number there, so most lines stop before the lists.
+	 */
+	while (q < e && *q == ' ')
+		q++;
+	if (q == e || *q != ':')
+		return p;
+	for (q++; q < e && *q == ' '; q++)
+		;
+	if (q == e || *q < 'a' || *q > 'z')
+		return p;
 	q = word_colon(p, e, facilities);
 	if (q) {
 		while (q < e && *q == ' ')
@@ -507,7 +519,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 		       struct parsed *ps)
 {
 	const char *p = b, *e = b + n;
-	static const char *const segtags[4] = { "s:", "a:", "l:", "b:" };
+	static const char segtags[4] = { 's', 'a', 'l', 'b' }; /* "s:" "a:" "l:" "b:" */
 
 	ps->st = P_OK;
 	ps->n = 0;
@@ -590,7 +602,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 					ps->st = P_MORE;
 					goto ords;
 				}
-				if (!starts(p, e, segtags[k])) {
+				if (e - p < 2 || p[0] != segtags[k] || p[1] != ':') {
 					ps->st = P_BAD;
 					ps->why = "a segment line not in the form s: a: l: b:";
 					goto ords;
