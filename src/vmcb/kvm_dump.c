@@ -459,19 +459,17 @@ static int header_ord(const char *p, size_t n)
 	return -1;
 }
 
-/* Hash of a label from its running character hash and its length. */
-static unsigned label_mix(unsigned chars, size_t n)
-{
-	return (chars + (unsigned)n * 131u) & (HASH_SIZE - 1);
-}
-
+/*
+ * Hash of a label from its ends, its middle and its length: no loop over
+ * its bytes (the lookup's memcmp checks them all).
+ */
 static unsigned label_hash(const char *p, size_t n)
 {
-	unsigned h = 0;
+	unsigned h = (unsigned char)p[0];
 
-	for (size_t i = 0; i < n; i++)
-		h = h * 31u + (unsigned char)p[i];
-	return label_mix(h, n);
+	h = h * 31u + (unsigned char)p[n / 2];
+	h = h * 31u + (unsigned char)p[n - 1];
+	return (h + (unsigned)n * 131u) & (HASH_SIZE - 1);
 }
 
 /* Index of a dump label in labels[] given its label_hash(), or -1. */
@@ -578,32 +576,34 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 			if (q < e && *q == ':')
 				q++;
 		} else {
-			/* one pass: the label's extent and its hash without trailing blanks */
-			unsigned h = 0, hl = 0;
-			const char *le = p;
-			for (q = p; q < e; q++) {
-				unsigned char c = (unsigned char)*q;
-				unsigned k = labelc[c];
-				if (!k)
-					break;
-				h = h * 31u + c;
-				if (k == 1) {
-					hl = h;
-					le = q + 1;
+			/*
+			 * The label ends at the first colon, less its blanks: when
+			 * the table has it, it is a label of dump bytes whatever the
+			 * rest of the line; else the bytes say why the line is not.
+			 */
+			const char *le = memchr(p, ':', (size_t)(e - p));
+
+			li = -1;
+			if (le) {
+				q = le + 1;
+				while (le > p && le[-1] == ' ')
+					le--;
+				if (le > p)
+					li = label_index(st, p, (size_t)(le - p));
+			}
+			if (li < 0) {
+				for (q = p; q < e && labelc[(unsigned char)*q]; q++)
+					;
+				if (q == e || *q != ':') {
+					if (ps->n == 0) {
+						ps->st = P_NOISE;
+					} else {
+						ps->st = P_BAD;
+						ps->why = "stray text after a value";
+					}
+					return;
 				}
 			}
-			if (q == e || *q != ':') {
-				if (ps->n == 0) {
-					ps->st = P_NOISE;
-				} else {
-					ps->st = P_BAD;
-					ps->why = "stray text after a value";
-				}
-				return;
-			}
-			li = label_index_h(st, p, (size_t)(le - p),
-					   label_mix(hl, (size_t)(le - p)));
-			q++;
 		}
 		if (li < 0) {
 			if (ps->n == 0) {
