@@ -373,7 +373,7 @@ static const char *peel(const char *p, const char *e)
 
 /* Is the colon at c, in line [line, e), the end of a prefix token ("kvm_amd: " & co)? */
 static inline __attribute__((always_inline)) bool prefix_colon(const char *line, const char *c,
-								 const char *e)
+							       const char *e)
 {
 	size_t before = (size_t)(c - line);
 	/* the byte before the colon rules out most colons without a memcmp */
@@ -697,6 +697,16 @@ static int hex_tok(const char *s, size_t n, uint64_t *v)
 	uint32_t w;
 
 	*v = 0;
+	if (n == 16 || n == 8) {
+		/* what the kernel prints (%016llx, %08x): no loop */
+		uint32_t hi = 0;
+
+		if ((n == 8 || svmc_hex8(s, &hi)) && svmc_hex8(s + n - 8, &w)) {
+			*v = (uint64_t)hi << 32 | w;
+			return 0;
+		}
+		return 1;
+	}
 	if (n == 0)
 		return 1;
 	/* one pass: any non-digit is "not hex" whatever the length */
@@ -761,9 +771,10 @@ static int dec_tok(const char *s, size_t n, unsigned bits, unsigned negbits, uin
 }
 
 /* hex_for()'s error for a token hex_tok() returned rc for (cold: kept out of the hot path). */
-static __attribute__((noinline, cold)) enum svmc_err
-hex_error(const char *lab, const char *s, size_t n, int rc, unsigned min_digits, unsigned bits,
-	  struct svmc_diag *d)
+static __attribute__((noinline, cold)) enum svmc_err hex_error(const char *lab, const char *s,
+							       size_t n, int rc,
+							       unsigned min_digits, unsigned bits,
+							       struct svmc_diag *d)
 {
 	char ex[40];
 
