@@ -205,6 +205,7 @@ struct kd_state {
 	bool skipping;             /* after an error: dropping the rest of that dump */
 	int last_ord;              /* highest ordinal of the current dump */
 	unsigned gap;              /* unrelated lines since the current dump's last line */
+	size_t tok;                /* where the last line's prefix token ended (strip_prefix) */
 	struct svmc_mail_lines ml; /* QP, soft breaks, a line given back (mail.c) */
 	char cbuf[JOIN_MAX];       /* body joined with a wrapped value */
 };
@@ -347,6 +348,18 @@ static const char *peel(const char *p, const char *e)
 		;
 	if (q == p || q == e || (*q != ' ' && *q != ':'))
 		return p;
+	/*
+	 * A level word follows the facility's colon: dump labels ("asid:",
+	 * "cpl:") have a number there, so most lines stop before the lists.
+	 */
+	while (q < e && *q == ' ')
+		q++;
+	if (q == e || *q != ':')
+		return p;
+	for (q++; q < e && *q == ' '; q++)
+		;
+	if (q == e || *q < 'a' || *q > 'z')
+		return p;
 	q = word_colon(p, e, facilities);
 	if (q) {
 		while (q < e && *q == ' ')
@@ -358,25 +371,55 @@ static const char *peel(const char *p, const char *e)
 	return p;
 }
 
-/*
- * Body of a log line: after the last prefix token ("kvm_amd: ", "SVM: ",
- * "kernel: "), then decorations peeled.  One memchr pass over the colons.
- */
-static void strip_prefix(const char *line, size_t len, const char **bp, size_t *bl)
+/* Is the colon at c, in line [line, e), the end of a prefix token ("kvm_amd: " & co)? */
+static inline __attribute__((always_inline)) bool prefix_colon(const char *line, const char *c,
+							       const char *e)
 {
-	const char *p = line, *e = line + len, *best = line, *c = line;
+	size_t before = (size_t)(c - line);
+	/* the byte before the colon rules out most colons without a memcmp */
+	char last = before ? c[-1] : 0;
+
+	return c + 1 < e && c[1] == ' ' &&
+	       ((last == 'd' && before >= 7 && memcmp(c - 7, "kvm_amd", 7) == 0) ||
+		(last == 'l' && before >= 6 && memcmp(c - 6, "kernel", 6) == 0) ||
+		(last == 'M' && before >= 3 && memcmp(c - 3, "SVM", 3) == 0));
+}
+
+/* Past the last prefix token whose colon lies in [c, e), or NULL.  One memchr pass. */
+static const char *last_token(const char *line, const char *c, const char *e)
+{
+	const char *best = NULL;
 
 	while ((c = memchr(c, ':', (size_t)(e - c))) != NULL) {
-		size_t before = (size_t)(c - line);
-		/* the byte before the colon rules out most colons without a memcmp */
-		char last = before ? c[-1] : 0;
-		if (c + 1 < e && c[1] == ' ' &&
-		    ((last == 'd' && before >= 7 && memcmp(c - 7, "kvm_amd", 7) == 0) ||
-		     (last == 'l' && before >= 6 && memcmp(c - 6, "kernel", 6) == 0) ||
-		     (last == 'M' && before >= 3 && memcmp(c - 3, "SVM", 3) == 0)))
+		if (prefix_colon(line, c, e))
 			best = c + 2;
 		c++;
 	}
+	return best;
+}
+
+/*
+ * Body of a log line: after the last prefix token ("kvm_amd: ", "SVM: ",
+ * "kernel: "), then decorations peeled.  *tok is where the last line's
+ * token ended (0: none): the lines of one log share their prefix's shape,
+ * so when a token ends there too and none follows it, the colons before it
+ * are never searched (the prefix was a fifth of the time of a dump line).
+ * The body is the same either way.  *tok is updated.
+ */
+static void strip_prefix(const char *line, size_t len, size_t *tok, const char **bp, size_t *bl)
+{
+	const char *p, *e = line + len, *best = NULL;
+
+	if (*tok >= 2 && *tok <= len && prefix_colon(line, line + *tok - 2, e)) {
+		best = last_token(line, line + *tok, e);
+		if (!best)
+			best = line + *tok;
+	} else {
+		best = last_token(line, line, e);
+	}
+	*tok = best ? (size_t)(best - line) : 0;
+	if (!best)
+		best = line;
 	p = best;
 	for (;;) {
 		const char *n = peel(p, e);
@@ -416,19 +459,17 @@ static int header_ord(const char *p, size_t n)
 	return -1;
 }
 
-/* Hash of a label from its running character hash and its length. */
-static unsigned label_mix(unsigned chars, size_t n)
-{
-	return (chars + (unsigned)n * 131u) & (HASH_SIZE - 1);
-}
-
+/*
+ * Hash of a label from its ends, its middle and its length: no loop over
+ * its bytes (the lookup's memcmp checks them all).
+ */
 static unsigned label_hash(const char *p, size_t n)
 {
-	unsigned h = 0;
+	unsigned h = (unsigned char)p[0];
 
-	for (size_t i = 0; i < n; i++)
-		h = h * 31u + (unsigned char)p[i];
-	return label_mix(h, n);
+	h = h * 31u + (unsigned char)p[n / 2];
+	h = h * 31u + (unsigned char)p[n - 1];
+	return (h + (unsigned)n * 131u) & (HASH_SIZE - 1);
 }
 
 /* Index of a dump label in labels[] given its label_hash(), or -1. */
@@ -507,7 +548,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 		       struct parsed *ps)
 {
 	const char *p = b, *e = b + n;
-	static const char *const segtags[4] = { "s:", "a:", "l:", "b:" };
+	static const char segtags[4] = { 's', 'a', 'l', 'b' }; /* "s:" "a:" "l:" "b:" */
 
 	ps->st = P_OK;
 	ps->n = 0;
@@ -535,32 +576,34 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 			if (q < e && *q == ':')
 				q++;
 		} else {
-			/* one pass: the label's extent and its hash without trailing blanks */
-			unsigned h = 0, hl = 0;
-			const char *le = p;
-			for (q = p; q < e; q++) {
-				unsigned char c = (unsigned char)*q;
-				unsigned k = labelc[c];
-				if (!k)
-					break;
-				h = h * 31u + c;
-				if (k == 1) {
-					hl = h;
-					le = q + 1;
+			/*
+			 * The label ends at the first colon, less its blanks: when
+			 * the table has it, it is a label of dump bytes whatever the
+			 * rest of the line; else the bytes say why the line is not.
+			 */
+			const char *le = memchr(p, ':', (size_t)(e - p));
+
+			li = -1;
+			if (le) {
+				q = le + 1;
+				while (le > p && le[-1] == ' ')
+					le--;
+				if (le > p)
+					li = label_index(st, p, (size_t)(le - p));
+			}
+			if (li < 0) {
+				for (q = p; q < e && labelc[(unsigned char)*q]; q++)
+					;
+				if (q == e || *q != ':') {
+					if (ps->n == 0) {
+						ps->st = P_NOISE;
+					} else {
+						ps->st = P_BAD;
+						ps->why = "stray text after a value";
+					}
+					return;
 				}
 			}
-			if (q == e || *q != ':') {
-				if (ps->n == 0) {
-					ps->st = P_NOISE;
-				} else {
-					ps->st = P_BAD;
-					ps->why = "stray text after a value";
-				}
-				return;
-			}
-			li = label_index_h(st, p, (size_t)(le - p),
-					   label_mix(hl, (size_t)(le - p)));
-			q++;
 		}
 		if (li < 0) {
 			if (ps->n == 0) {
@@ -590,7 +633,7 @@ static void parse_body(const struct kd_state *st, const char *b, size_t n, int l
 					ps->st = P_MORE;
 					goto ords;
 				}
-				if (!starts(p, e, segtags[k])) {
+				if (e - p < 2 || p[0] != segtags[k] || p[1] != ':') {
 					ps->st = P_BAD;
 					ps->why = "a segment line not in the form s: a: l: b:";
 					goto ords;
@@ -654,6 +697,16 @@ static int hex_tok(const char *s, size_t n, uint64_t *v)
 	uint32_t w;
 
 	*v = 0;
+	if (n == 16 || n == 8) {
+		/* what the kernel prints (%016llx, %08x): no loop */
+		uint32_t hi = 0;
+
+		if ((n == 8 || svmc_hex8(s, &hi)) && svmc_hex8(s + n - 8, &w)) {
+			*v = (uint64_t)hi << 32 | w;
+			return 0;
+		}
+		return 1;
+	}
 	if (n == 0)
 		return 1;
 	/* one pass: any non-digit is "not hex" whatever the length */
@@ -717,27 +770,38 @@ static int dec_tok(const char *s, size_t n, unsigned bits, unsigned negbits, uin
 	return 0;
 }
 
-/* Hex token for a label: parse, check digits and width; error with d filled. */
-static enum svmc_err hex_for(const char *lab, const char *s, size_t n, unsigned min_digits,
-			     unsigned bits, uint64_t *v, struct svmc_diag *d)
+/* hex_for()'s error for a token hex_tok() returned rc for (cold: kept out of the hot path). */
+static __attribute__((noinline, cold)) enum svmc_err hex_error(const char *lab, const char *s,
+							       size_t n, int rc,
+							       unsigned min_digits, unsigned bits,
+							       struct svmc_diag *d)
 {
 	char ex[40];
-	int rc = hex_tok(s, n, v);
 
 	if (rc == 1)
 		return svmc_diag_set(d, SVMC_ERR_FORMAT, "%s: '%s' is not a hexadecimal value", lab,
 				     excerpt(s, n, ex, sizeof(ex)));
-	if (rc == 2 || (bits < 64 && (*v >> bits)))
+	if (rc == 2)
 		return svmc_diag_set(
 			d, SVMC_ERR_RANGE,
 			"%s: value '%s' (%zu hex digits) is too wide for its %u-bit field", lab,
 			excerpt(s, n, ex, sizeof(ex)), n, bits);
-	if (n < min_digits)
-		return svmc_diag_set(
-			d, SVMC_ERR_TRUNCATED,
-			"%s: value '%s' has %zu hex digits where the kernel prints %u: "
-			"the line looks cut",
-			lab, excerpt(s, n, ex, sizeof(ex)), n, min_digits);
+	return svmc_diag_set(d, SVMC_ERR_TRUNCATED,
+			     "%s: value '%s' has %zu hex digits where the kernel prints %u: "
+			     "the line looks cut",
+			     lab, excerpt(s, n, ex, sizeof(ex)), n, min_digits);
+}
+
+/* Hex token for a label: parse, check digits and width; error with d filled. */
+static inline enum svmc_err hex_for(const char *lab, const char *s, size_t n, unsigned min_digits,
+				    unsigned bits, uint64_t *v, struct svmc_diag *d)
+{
+	int rc = hex_tok(s, n, v);
+
+	if (rc == 0 && bits < 64 && (*v >> bits))
+		rc = 2;
+	if (rc || n < min_digits)
+		return hex_error(lab, s, n, rc, min_digits, bits, d);
 	return SVMC_OK;
 }
 
@@ -873,7 +937,9 @@ static bool looks_dump(const struct kd_state *st, const char *p, size_t n)
 	size_t bl;
 	struct parsed ps;
 
-	strip_prefix(p, n, &b, &bl);
+	size_t tok = 0;
+
+	strip_prefix(p, n, &tok, &b, &bl);
 	parse_body(st, b, bl, -1, &ps);
 	return ps.hdr >= 0 || ps.st != P_NOISE;
 }
@@ -999,7 +1065,7 @@ static enum svmc_err kd_next(struct svmc_reader *r, struct svmc_record *rec, str
 		}
 		const char *body;
 		size_t bl;
-		strip_prefix(ln.p, ln.len, &body, &bl);
+		strip_prefix(ln.p, ln.len, &st->tok, &body, &bl);
 		if (bl == 0)
 			continue;
 		parse_body(st, body, bl, inside ? st->last_ord : -1, &ps);
@@ -1159,13 +1225,13 @@ static size_t line_start(const char *b, size_t k)
 static bool kd_boundary(const struct kd_state *st, const char *b, const char *e, size_t ls)
 {
 	const char *p, *body;
-	size_t n, bl, ps_at;
+	size_t n, bl, ps_at, tok = 0;
 	struct parsed ps;
 
 	if (ls == 0)
 		return false;
 	p = line_at(b, e, ls, &n);
-	strip_prefix(p, n, &body, &bl);
+	strip_prefix(p, n, &tok, &body, &bl);
 	parse_body(st, body, bl, -1, &ps);
 	if (n >= SRC_LINE_MAX || !((ps.hdr >= 0 && ps.hdr < ORD_SAVE) ||
 				   (ps.hdr < 0 && ps.st == P_OK && ps.it[0].ord == ORD_CR_READ)))
@@ -1181,7 +1247,7 @@ static bool kd_boundary(const struct kd_state *st, const char *b, const char *e,
 		if (soft_break(pp, pn))
 			return false;
 	}
-	strip_prefix(p, n, &body, &bl);
+	strip_prefix(p, n, &tok, &body, &bl);
 	parse_body(st, body, bl, -1, &ps);
 	return ps.hdr < 0 && ps.st == P_OK && line_max_ord(&ps) > ORD_CR_READ;
 }

@@ -213,6 +213,20 @@ static bool take_token(struct cur *c, const char **s, size_t *n)
 {
 	skip_ws(c);
 	*s = c->p;
+	/* eight bytes at a time: the values are up to 18 bytes ("0x" and 16 digits) */
+	while (c->end - c->p >= 8) {
+		uint64_t x, m;
+
+		memcpy(&x, c->p, 8);
+		m = svmc_swar_eq(x, ' ') | svmc_swar_eq(x, '\t') | svmc_swar_eq(x, ',') |
+		    svmc_swar_eq(x, ':');
+		if (m) {
+			c->p += __builtin_ctzll(m) >> 3;
+			*n = (size_t)(c->p - *s);
+			return *n > 0;
+		}
+		c->p += 8;
+	}
 	while (c->p < c->end && !is_space(*c->p) && *c->p != ',' && *c->p != ':')
 		c->p++;
 	*n = (size_t)(c->p - *s);
