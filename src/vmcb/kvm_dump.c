@@ -1252,20 +1252,6 @@ static bool kd_boundary(const struct kd_state *st, const char *b, const char *e,
 	return ps.hdr < 0 && ps.st == P_OK && line_max_ord(&ps) > ORD_CR_READ;
 }
 
-/* The first quoted-printable escape in [b, b+n), or NULL (one memchr pass over the '='). */
-static const char *qp_escape(const char *b, size_t n)
-{
-	const char *e = b + n, *q = b;
-
-	while ((q = memchr(q, '=', (size_t)(e - q))) != NULL) {
-		if (e - q >= 3 && ((q[1] == '2' && q[2] == '0') || (q[1] == '3' && q[2] == 'D') ||
-				   (q[1] == '0' && q[2] == '9')))
-			return q;
-		q++;
-	}
-	return NULL;
-}
-
 /*
  * The boundary finder (svmc_format_ops.cut): the first line at or after
  * `from` that opens a dump whatever came before (kd_boundary), found from
@@ -1294,7 +1280,7 @@ static size_t kd_cut(const struct svmc_reader *r, const char *b, size_t n, size_
 			break;
 		ls = line_start(b, (size_t)(k - b));
 		if (ls >= from && kd_boundary(st, b, e, ls))
-			return qp_escape(b, ls) ? SVMC_CUT_NEVER : ls;
+			return svmc_mail_qp_escape(b, ls) ? SVMC_CUT_NEVER : ls;
 		at = (size_t)(k - b) + 1;
 	}
 	/* the text after the last boundary is read as one piece: escapes in it are its own */

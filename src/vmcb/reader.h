@@ -321,8 +321,8 @@ bool svmc_probe_next_line(const char **p, const char *end, const char **line, si
 
 /* ---- text pasted into mails (mail.c; kvm_dump.c and trace.c) -------------- */
 
-/* Does [p, p+n) hold a quoted-printable escape ("=20", "=3D" or "=09")? */
-bool svmc_mail_qp_escape(const char *p, size_t n);
+/* The first quoted-printable escape ("=20", "=3D" or "=09") in [p, p+n), or NULL. */
+const char *svmc_mail_qp_escape(const char *p, size_t n);
 /*
  * Append [p, p+n) to buf (cap bytes) at *len, decoding quoted-printable
  * =XX escapes when qp; false when it does not fit.

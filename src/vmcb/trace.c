@@ -797,25 +797,6 @@ static enum svmc_err tr_next(struct svmc_reader *r, struct svmc_record *rec, str
 	}
 }
 
-/*
- * Does [b, b+n) hold a quoted-printable escape (what svmc_mail_qp_escape
- * looks for)?  From each '=' (memchr): a trace's vmenter lines have one
- * ("nested_npt=y"), and three memmem() passes over a chunk cost the
- * reading thread more than the rest of the finder.
- */
-static bool qp_in(const char *b, size_t n)
-{
-	const char *e = b + n, *q = b;
-
-	while ((q = memchr(q, '=', (size_t)(e - q))) != NULL) {
-		if (e - q >= 3 && ((q[1] == '2' && q[2] == '0') || (q[1] == '3' && q[2] == 'D') ||
-				   (q[1] == '0' && q[2] == '9')))
-			return true;
-		q++;
-	}
-	return false;
-}
-
 static void tr_restart(struct svmc_reader *r)
 {
 	struct tr_state *st = r->state;
@@ -902,7 +883,8 @@ static size_t tr_cut(const struct svmc_reader *r, const char *b, size_t n, size_
 		if (ev.kind == EV_NONE)
 			continue;
 		if (nopen == 0 && (size_t)(ls - b) >= from && (nopen = settle(v, &nv)) == 0)
-			return qp_in(b, (size_t)(ls - b)) ? SVMC_CUT_NEVER : (size_t)(ls - b);
+			return svmc_mail_qp_escape(b, (size_t)(ls - b)) ? SVMC_CUT_NEVER :
+									  (size_t)(ls - b);
 		for (i = 0; i < nv && v[i].key != ev.key; i++)
 			;
 		if (ev.kind == EV_VMENTER) {
