@@ -454,6 +454,8 @@ enum svmc_chunk_res { SVMC_CHUNK_TEXT, SVMC_CHUNK_END, SVMC_CHUNK_SERIAL };
  * boundary finder, nothing read yet?
  */
 bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min);
+/* The chunk size r's format asks for (formats of small records ask less), else dflt. */
+size_t svmc_reader_chunk_bytes(const struct svmc_reader *r, size_t dflt);
 enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, char *buf, size_t cap,
 					   size_t *len, uint64_t *pos);
 /* The index the next record of r gets (records and errors that used one up so far). */

@@ -34,7 +34,8 @@
 /*
  * Text per chunk, at least (a chunk ends at the first record boundary
  * after it): big enough that the hand-over is noise, small enough that a
- * ring of them stays a few MiB.  SVMCHECK_CHUNK_BYTES overrides it, for
+ * ring of them stays a few MiB; a format of small records asks for less
+ * (svmc_reader_chunk_bytes: traces).  SVMCHECK_CHUNK_BYTES overrides it, for
  * the tests only (tiny chunks put a boundary next to every record).
  */
 #define CHUNK_BYTES (256u << 10)
@@ -217,7 +218,7 @@ struct pool {
 	bool end;
 	bool spans;        /* span batches of the current input were handed out */
 	struct batch *cur; /* the batch being filled */
-	size_t chunk_min;  /* CHUNK_BYTES or SVMCHECK_CHUNK_BYTES */
+	size_t chunk_min;  /* SVMCHECK_CHUNK_BYTES (tests), else 0: the format's or CHUNK_BYTES */
 	/* the chunks of the current input, parsed so far in order */
 	pthread_cond_t chained; /* chain_next moved */
 	uint64_t input_seq;
@@ -576,8 +577,9 @@ static bool pool_text(void *arg, struct svmc_reader *rd, const struct svmc_input
 		      uint64_t *records, uint64_t *errors)
 {
 	struct pool *p = arg;
+	size_t min = p->chunk_min ? p->chunk_min : svmc_reader_chunk_bytes(rd, CHUNK_BYTES);
 
-	if (!svmc_reader_chunkable(rd, p->chunk_min))
+	if (!svmc_reader_chunkable(rd, min))
 		return false;
 	submit(p); /* what came before goes first */
 	pthread_mutex_lock(&p->mu);
@@ -593,7 +595,7 @@ static bool pool_text(void *arg, struct svmc_reader *rd, const struct svmc_input
 
 		if (!bt->text && !(bt->text = malloc(SVMC_CHUNK_MAX)))
 			break; /* the rest is read serially */
-		if (svmc_reader_next_chunk(rd, p->chunk_min, bt->text, SVMC_CHUNK_MAX, &bt->tlen,
+		if (svmc_reader_next_chunk(rd, min, bt->text, SVMC_CHUNK_MAX, &bt->tlen,
 					   &bt->tpos) != SVMC_CHUNK_TEXT)
 			break;
 		bt->chunk = true;
@@ -691,7 +693,7 @@ static enum svmc_err run_pool(struct pool *p, const char *const *inputs, size_t 
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
 	pthread_cond_init(&p->chained, NULL);
-	p->chunk_min = cb && *cb ? strtoul(cb, NULL, 10) : CHUNK_BYTES;
+	p->chunk_min = cb && *cb ? strtoul(cb, NULL, 10) : 0;
 	for (unsigned i = 0; p->ring && i < p->nring; i++) {
 		p->ring[i].recs = malloc(BATCH_RECORDS * sizeof(struct svmc_record));
 		p->ring[i].out = calloc(1, ops->out_size ? ops->out_size : 1);

@@ -828,6 +828,11 @@ bool svmc_reader_chunkable(const struct svmc_reader *r, size_t min)
 	return (uint64_t)st.st_size >= r->src.base + 2 * (uint64_t)min;
 }
 
+size_t svmc_reader_chunk_bytes(const struct svmc_reader *r, size_t dflt)
+{
+	return r->ops->chunk_bytes ? r->ops->chunk_bytes : dflt;
+}
+
 enum svmc_chunk_res svmc_reader_next_chunk(struct svmc_reader *r, size_t min, char *buf, size_t cap,
 					   size_t *len, uint64_t *pos)
 {

@@ -217,6 +217,13 @@ struct svmc_format_ops {
 	size_t (*cut)(const struct svmc_reader *r, const char *b, size_t n, size_t from);
 	/* With cut: put r->state back to what init left, reading nothing. */
 	void (*restart)(struct svmc_reader *r);
+	/*
+	 * With cut: the smallest chunk worth a worker, in bytes (0: the
+	 * pipeline's default).  Formats of small records want smaller chunks:
+	 * a chunk's records are judged once the chunk before it is parsed, so a
+	 * chunk of many more records than a batch keeps the next worker waiting.
+	 */
+	size_t chunk_bytes;
 	void (*fini)(struct svmc_reader *r);
 };
 
