@@ -152,6 +152,11 @@ expect_bad "other models" "^svmcheck: $tmp/default.out:[0-9]+: a summary of othe
 "$svmcheck" replay -j -c epyc-rome -m all $clean_inputs > "$tmp/rome.out" 2> /dev/null
 merge "$tmp/shard0.out" "$tmp/rome.out"
 expect_bad "other CPU" "^svmcheck: $tmp/rome.out:1: cpu 'epyc-rome', but an earlier shard's is '$cpu'"
+# shards of another view (the same CPU and models, --view silicon): their summaries differ
+# shellcheck disable=SC2086
+"$svmcheck" replay -j -c $cpu -m all --view silicon $clean_inputs > "$tmp/silicon.out" 2> /dev/null
+merge "$tmp/shard0.out" "$tmp/silicon.out"
+expect_bad "other view" "views\" \(view, kernel, L1 features\) differ from an earlier shard's"
 # an unreadable input
 merge "$tmp/shard0.out" "$tmp/nonexistent"
 expect_bad "missing file" "cannot open $tmp/nonexistent"

@@ -274,6 +274,7 @@ struct run {
 	const struct replay_args *a;
 	struct svmc_judge judge[SVMC_PANEL_MAX];
 	struct cli_view view[SVMC_PANEL_MAX]; /* how each judge's model sees the CPU */
+	char views[1024];                     /* their JSON for the summary (fmt.views) */
 	struct svmc_panel panel;
 	bool quiet;
 	struct out o;
@@ -544,6 +545,46 @@ static int set_models(struct run *run, const struct replay_args *a)
 }
 
 /*
+ * JSON, in the summary: how each judge's model saw the CPU, so that a
+ * script (and `svmcheck summary`, across shards) knows the view and kernel
+ * behind the verdicts: ,"views":[{"model","view","kernel","l1_removed"}].
+ */
+static void views_json(struct run *run)
+{
+	char *b = run->views, series[24];
+	size_t n = sizeof(run->views), len = 0;
+
+#define VPUT(...) (len += (size_t)snprintf(b + len, len < n ? n - len : 0, __VA_ARGS__))
+	VPUT(",\"views\":[");
+	for (unsigned i = 0; i < run->panel.n && len < n; i++) {
+		const struct cli_view *v = &run->view[i];
+		bool first = true;
+
+		VPUT("%s{\"model\":\"%s\",\"view\":\"%s\",\"kernel\":", i ? "," : "",
+		     run->judge[i].model->name, v->turned ? "l1" : "silicon");
+		if (v->turned)
+			VPUT("\"%s\"", svmc_kernel_series(v->row, series, sizeof(series)));
+		else
+			VPUT("null");
+		VPUT(",\"l1_removed\":[");
+		for (size_t r = 0; r < svmc_l1_rule_count(); r++) {
+			const struct svmc_l1_rule *rule = svmc_l1_rule_at(r);
+
+			if (svmc_featset_has(&v->removed, rule->feature)) {
+				VPUT("%s\"%s\"", first ? "" : ",",
+				     svmc_feature_table[rule->feature].name);
+				first = false;
+			}
+		}
+		VPUT("]}");
+	}
+	VPUT("]");
+#undef VPUT
+	if (len >= n) /* cannot happen with 8 judges of a dozen names: say nothing wrong */
+		b[0] = '\0';
+}
+
+/*
  * Text, after the summary: what the L1 view of each judge that judged a
  * record removed, once per distinct view (several -m KVM models may differ).
  */
@@ -694,6 +735,8 @@ int cmd_replay(int argc, char **argv)
 		goto trouble;
 	}
 	run->fmt.width = run->o.width; /* the terminal's, or 80 (emit.h) */
+	views_json(run);
+	run->fmt.views = run->views[0] ? run->views : NULL;
 	run->prog.on = a.progress == 1 || (a.progress < 0 && auto_progress(&a));
 	run->prog.tty = isatty(STDERR_FILENO);
 	run->prog.total = run->prog.on ? inputs_size(&a) : 0;

@@ -47,6 +47,7 @@ struct merge {
 	unsigned nmodels;
 	const struct svmc_model *by_origin[SVMC_ORIGIN_COUNT]; /* each origin's "model" */
 	char *cpu, *guest;
+	char *views;  /* the first summary's ,"views":[...] (each must be the same), or NULL */
 	bool trouble; /* some line or file could not be merged: exit 2 */
 };
 
@@ -224,6 +225,31 @@ static void merge_summary(struct merge *m, const struct cursor *c, json_object *
 		bad(m, c,
 		    "a summary of other models than an earlier shard's: shards of one run are run with the same -m");
 		return;
+	}
+	if (json_object_object_get_ex(obj, "views", &arr)) {
+		/* json-c writes it back as replay wrote it: compact, keys in order */
+		const char *s = json_object_to_json_string_ext(
+			arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		size_t len = strlen(s) + sizeof(",\"views\":");
+		char *views = malloc(len);
+
+		if (!views) {
+			bad(m, c, "out of memory");
+			return;
+		}
+		snprintf(views, len, ",\"views\":%s", s);
+		if (m->views && strcmp(m->views, views) != 0) {
+			free(views);
+			bad(m, c,
+			    "a summary whose \"views\" (view, kernel, L1 features) differ from an "
+			    "earlier shard's: shards of one run are run with the same --kernel and "
+			    "--view");
+			return;
+		}
+		if (m->views)
+			free(views);
+		else
+			m->views = views;
 	}
 	k.vmrun = v[SVMC_VMRUN];
 	k.vmexit_invalid = v[SVMC_VMEXIT_INVALID];
@@ -428,6 +454,7 @@ int cmd_summary(int argc, char **argv)
 		goto done;
 	}
 	f.width = o.width;
+	f.views = m.views;
 	if (!cli_g.quiet) {
 		svmc_replay_fmt_summary(&f, &b, &m.k);
 		if (o.mode == OUT_JSON_PRETTY)
@@ -451,6 +478,7 @@ done:
 		json_tokener_free(tok);
 	free(js);
 	free(m.cpu);
+	free(m.views);
 	free(m.guest);
 	if (svmc_emit_fini(&o) != 0)
 		rc = EXIT_TROUBLE;

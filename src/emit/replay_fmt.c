@@ -1248,6 +1248,8 @@ void svmc_replay_fmt_summary(struct replay_fmt *f, struct rbuf *b, const struct 
 			}
 			RB_LIT(b, "]");
 		}
+		if (f->views)
+			rb_puts(b, f->views);
 		RB_LIT(b, "}\n");
 		return;
 	}

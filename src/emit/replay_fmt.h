@@ -101,6 +101,12 @@ struct replay_fmt {
 	 */
 	unsigned width;
 	char wrap[2048];
+	/*
+	 * JSON: `,"views":[...]` (how each model saw the CPU: its view, kernel
+	 * row and the features its L1 view removed), appended to the summary
+	 * as it is; NULL: none.  Borrowed.
+	 */
+	const char *views;
 };
 
 /*

@@ -348,6 +348,11 @@ static const struct key model_count_keys[] = { { "model", T_STR, 0, NULL },
 					       { "einval", T_NUM, 0, NULL },
 					       { "na", T_NUM, 0, NULL },
 					       END };
+static const struct key view_keys[] = { { "model", T_STR, 0, NULL },
+					{ "view", T_STR, 0, NULL },
+					{ "kernel", T_STRN, 0, NULL },
+					{ "l1_removed", T_ARRS, 0, NULL },
+					END };
 static const struct key replay_sum[] = { { "type", T_STR, 0, NULL },
 					 { "records", T_NUM, 0, NULL },
 					 { "vmrun", T_NUM, 0, NULL },
@@ -359,6 +364,7 @@ static const struct key replay_sum[] = { { "type", T_STR, 0, NULL },
 					 { "unexplained", T_NUM, 0, NULL },
 					 { "errors", T_NUM, 0, NULL },
 					 { "models", T_ARR, 1, model_count_keys },
+					 { "views", T_ARR, 1, view_keys },
 					 END };
 
 /* clang-format off */
