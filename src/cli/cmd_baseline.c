@@ -34,9 +34,7 @@ struct baseline_args {
 	struct cli_view view;
 	bool bad_view, l1_removed; /* l1_removed: a host's L1 view lost features */
 	bool old_noted;            /* the note on an older release's sub-features was said */
-	char **cpus;
-	int ncpus;
-	struct cli_fleet_files files;
+	struct cli_fleet_args fleet;
 	/* the hosts: the CPU arguments, then the --from-file lines */
 	struct cli_host *hosts;
 	int nhosts, caphosts;
@@ -74,19 +72,8 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 	case OPT_VIEW:
 		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
-	case OPT_FROM_FILE:
-		cli_fleet_file_opt(state, &a->files, arg);
-		return 0;
-	case ARGP_KEY_ARGS:
-		a->cpus = state->argv + state->next;
-		a->ncpus = state->argc - state->next;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ncpus && !a->files.n)
-			argp_error(state, "no CPU given (arguments or --from-file FILE)");
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_fleet_parse(key, OPT_FROM_FILE, arg, state, &a->fleet);
 	}
 }
 
@@ -508,12 +495,12 @@ static int gather_hosts(struct out *o, struct baseline_args *a)
 {
 	int rc;
 
-	for (int i = 0; i < a->ncpus; i++)
-		if (add_host(a, a->cpus[i], NULL, 0) != 0) {
+	for (int i = 0; i < a->fleet.ncpus; i++)
+		if (add_host(a, a->fleet.cpus[i], NULL, 0) != 0) {
 			cli_errorf(o, SVMC_ERR_NOMEM, "out of memory");
 			return -1;
 		}
-	rc = cli_fleet_read_all(o, &a->files, add_host, a);
+	rc = cli_fleet_read_all(o, &a->fleet.files, add_host, a);
 	if (rc == 0 && !a->nhosts) {
 		cli_errorf(o, SVMC_ERR_USAGE, "no CPU given: the files hold no CPU argument");
 		rc = -1;
@@ -524,7 +511,7 @@ static int gather_hosts(struct out *o, struct baseline_args *a)
 /* -o FILE must not be an input: a host's CPU or a --from-file.  0, or -1 after reporting. */
 static int refuse_output(struct out *o, const struct baseline_args *a)
 {
-	char **inputs = calloc((size_t)(a->nhosts + a->files.n) + 1, sizeof(*inputs));
+	char **inputs = calloc((size_t)(a->nhosts + a->fleet.files.n) + 1, sizeof(*inputs));
 	int rc;
 
 	if (!inputs) {
@@ -533,9 +520,9 @@ static int refuse_output(struct out *o, const struct baseline_args *a)
 	}
 	for (int i = 0; i < a->nhosts; i++)
 		inputs[i] = a->hosts[i].cpu;
-	for (int i = 0; i < a->files.n; i++)
-		inputs[a->nhosts + i] = (char *)a->files.v[i];
-	rc = cli_outfile_refuse(o, a->output, inputs, a->nhosts + a->files.n);
+	for (int i = 0; i < a->fleet.files.n; i++)
+		inputs[a->nhosts + i] = (char *)a->fleet.files.v[i];
+	rc = cli_outfile_refuse(o, a->output, inputs, a->nhosts + a->fleet.files.n);
 	free(inputs);
 	return rc;
 }

@@ -43,9 +43,7 @@ struct matrix_args {
 	const char *model, *guest, *from;
 	struct cli_view view;
 	bool bad_view;
-	struct cli_fleet_files files;
-	char **cpus;
-	int ncpus;
+	struct cli_fleet_args fleet;
 };
 
 static const struct argp_option matrix_options[] = {
@@ -83,19 +81,8 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 	case OPT_VIEW:
 		a->bad_view = cli_view_parse(arg, &a->view) != 0;
 		return 0;
-	case OPT_FROM_FILE:
-		cli_fleet_file_opt(state, &a->files, arg);
-		return 0;
-	case ARGP_KEY_ARGS:
-		a->cpus = state->argv + state->next;
-		a->ncpus = state->argc - state->next;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ncpus && !a->files.n)
-			argp_error(state, "no CPU given (arguments or --from-file FILE)");
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_fleet_parse(key, OPT_FROM_FILE, arg, state, &a->fleet);
 	}
 }
 
@@ -946,13 +933,13 @@ int cmd_matrix(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto done;
 	}
-	for (int i = 0; i < a.ncpus; i++)
-		if (add_cpu(&f, a.cpus[i], NULL, 0) != 0) {
+	for (int i = 0; i < a.fleet.ncpus; i++)
+		if (add_cpu(&f, a.fleet.cpus[i], NULL, 0) != 0) {
 			cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 			rc = EXIT_TROUBLE;
 			goto done;
 		}
-	bad = cli_fleet_read_all(&o, &a.files, add_cpu, &f) != 0;
+	bad = cli_fleet_read_all(&o, &a.fleet.files, add_cpu, &f) != 0;
 	if (!bad && close_run(&f) != 0) {
 		cli_errorf(&o, SVMC_ERR_NOMEM, "out of memory");
 		bad = true;

@@ -554,7 +554,9 @@ static void views_json(struct run *run)
 	char *b = run->views, series[24];
 	size_t n = sizeof(run->views), len = 0;
 
-#define VPUT(...) (len += (size_t)snprintf(b + len, len < n ? n - len : 0, __VA_ARGS__))
+/* past the end, snprintf only counts: never a pointer beyond the buffer */
+#define VPUT(...) \
+	(len += (size_t)snprintf(len < n ? b + len : NULL, len < n ? n - len : 0, __VA_ARGS__))
 	VPUT(",\"views\":[");
 	for (unsigned i = 0; i < run->panel.n && len < n; i++) {
 		const struct cli_view *v = &run->view[i];

@@ -162,12 +162,28 @@ int cli_fleet_read_all(struct out *o, const struct cli_fleet_files *files,
 	return rc;
 }
 
-void cli_fleet_file_opt(struct argp_state *state, struct cli_fleet_files *files, const char *arg)
+error_t cli_fleet_parse(int key, int from_file, char *arg, struct argp_state *state,
+			struct cli_fleet_args *f)
 {
-	if (files->n == CLI_FLEET_MAX_FILES)
-		argp_error(state, "at most %d --from-file options", CLI_FLEET_MAX_FILES);
-	else
-		files->v[files->n++] = arg;
+	if (key == from_file) {
+		if (f->files.n == CLI_FLEET_MAX_FILES)
+			argp_error(state, "at most %d --from-file options", CLI_FLEET_MAX_FILES);
+		else
+			f->files.v[f->files.n++] = arg;
+		return 0;
+	}
+	switch (key) {
+	case ARGP_KEY_ARGS:
+		f->cpus = state->argv + state->next;
+		f->ncpus = state->argc - state->next;
+		return 0;
+	case ARGP_KEY_END:
+		if (!f->ncpus && !f->files.n)
+			argp_error(state, "no CPU given (arguments or --from-file FILE)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
 }
 
 /* The inferred-row note of cli_kernel_model, once per row: a fleet names a release many times. */

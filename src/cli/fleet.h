@@ -50,8 +50,21 @@ struct cli_fleet_files {
 	int n;
 };
 
-/* --from-file FILE, from a command's argp parser: one more file (argp_error past the limit). */
-void cli_fleet_file_opt(struct argp_state *state, struct cli_fleet_files *files, const char *arg);
+/* The CPUs a fleet command is given: --from-file FILEs and CPU arguments. */
+struct cli_fleet_args {
+	struct cli_fleet_files files;
+	char **cpus;
+	int ncpus;
+};
+
+/*
+ * The fleet part of a command's argp parser: --from-file FILE (option key
+ * from_file; argp_error past CLI_FLEET_MAX_FILES), the CPU arguments, and
+ * "no CPU given" when there are neither.  0 when it took key, else
+ * ARGP_ERR_UNKNOWN.
+ */
+error_t cli_fleet_parse(int key, int from_file, char *arg, struct argp_state *state,
+			struct cli_fleet_args *f);
 
 /*
  * Read FILE ("-": standard input) as fleet lines, streamed: each line that is
